@@ -1,0 +1,66 @@
+import { chromium, test as base, type BrowserContext, type Worker } from '@playwright/test';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { browser } from 'wxt/browser';
+
+/** The extension API as seen inside `serviceWorker.evaluate` and extension pages (Chromium names it `chrome`). */
+export type ExtensionGlobal = typeof globalThis & { chrome: typeof browser };
+
+/** Where the built Chrome extension is; `npm run build` writes it. */
+export const extensionPath = path.resolve(import.meta.dirname, '../../../.output/chrome-mv3');
+
+/** Chromium to drive. Debian's by default; set CHROMIUM_PATH on other machines. */
+export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const quietChromiumFlags = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-default-apps',
+];
+
+export async function launchWithExtension(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const userDataDir = await mkdtemp(path.join(tmpdir(), 'convops-e2e-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: [
+      ...quietChromiumFlags,
+      `--disable-extensions-except=${extensionPath}`,
+      `--load-extension=${extensionPath}`,
+    ],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function extensionServiceWorker(context: BrowserContext): Promise<Worker> {
+  return context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+}
+
+export const test = base.extend<{ context: BrowserContext; serviceWorker: Worker; extensionId: string }>({
+  // eslint-disable-next-line no-empty-pattern
+  context: async ({}, use) => {
+    const launched = await launchWithExtension();
+    await use(launched.context);
+    await launched.close();
+  },
+  serviceWorker: async ({ context }, use) => {
+    await use(await extensionServiceWorker(context));
+  },
+  extensionId: async ({ serviceWorker }, use) => {
+    await use(new URL(serviceWorker.url()).host);
+  },
+});
+
+export { expect } from '@playwright/test';
