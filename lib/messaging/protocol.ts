@@ -1,0 +1,53 @@
+import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { HostHealth, HostSite, InsertResult } from '../hosts/types';
+
+/**
+ * Every runtime message the extension sends. Directions:
+ * - `host.*`: content script → background (the background validates each payload; the page is untrusted).
+ * - `content.*`: background → content script of one tab (relayed on behalf of that tab's panel).
+ * - `panel.*`: panel iframe → background; the background learns the tab from the sender.
+ * The content script must stay small: it imports only this file's types and the messenger.
+ */
+
+export interface HostState {
+  site: HostSite;
+  url: string;
+  conversationId: string | null;
+  health: HostHealth;
+  /** A reply is being generated right now. */
+  streaming: boolean;
+}
+
+export interface ReplyFinished {
+  site: HostSite;
+  url: string;
+  conversationId: string | null;
+  /** Stable message key (see HostMessage.key). */
+  messageKey: string;
+  /** The assistant message body's HTML; converted to Markdown outside the page's main thread. */
+  html: string;
+}
+
+export interface CaptureResult {
+  captured: boolean;
+  reason?: 'no-task' | 'capture-off' | 'duplicate' | 'step-does-not-capture' | 'task-not-running' | 'invalid';
+  noteId?: string;
+}
+
+export interface ProtocolMap {
+  'host.state'(state: HostState): void;
+  'host.message-sent'(data: { site: HostSite; url: string; conversationId: string | null }): void;
+  'host.reply-finished'(data: ReplyFinished): CaptureResult;
+
+  'content.get-state'(): HostState;
+  'content.insert'(data: { text: string; send: boolean }): InsertResult;
+  'content.new-chat'(): { ok: boolean };
+  'content.copy-fallback'(data: { text: string }): { ok: boolean };
+
+  'panel.get-host-state'(): HostState | null;
+  'panel.insert'(data: { text: string; send: boolean }): InsertResult;
+  'panel.new-chat'(): { ok: boolean };
+}
+
+export const messenger = defineExtensionMessaging<ProtocolMap>();
+export const { sendMessage, onMessage } = messenger;

@@ -1,0 +1,133 @@
+import { z } from 'zod';
+import { slugSchema } from './schema';
+
+/** Records the engine and the database keep: tasks, notes, audit events, actors, settings. */
+
+export const SITES = ['chatgpt', 'claude'] as const;
+export const siteSchema = z.enum(SITES);
+export type Site = z.infer<typeof siteSchema>;
+
+export const actorSchema = z.strictObject({
+  kind: z.enum(['human', 'ai', 'system']),
+  name: z.string().trim().min(1).max(120),
+});
+export type Actor = z.infer<typeof actorSchema>;
+
+export const isoDateSchema = z.iso.datetime({ offset: true });
+
+/** A conversation a task is (or was) bound to. `conversationId` is null before the site assigns one. */
+export const conversationRefSchema = z.strictObject({
+  site: siteSchema,
+  conversationId: z.string().min(1).max(200).nullable(),
+  url: z.url().max(2_000),
+  boundAt: isoDateSchema,
+});
+export type ConversationRef = z.infer<typeof conversationRefSchema>;
+
+export const TASK_STATUSES = ['active', 'awaiting-approval', 'completed', 'cancelled'] as const;
+export const taskStatusSchema = z.enum(TASK_STATUSES);
+export type TaskStatus = z.infer<typeof taskStatusSchema>;
+
+export const taskSchema = z.strictObject({
+  id: z.string().min(1).max(64),
+  title: z.string().trim().min(1).max(200),
+  workflowId: slugSchema,
+  /** The workflow version this task is pinned to; later edits never change a running task. */
+  workflowVersion: z.number().int().min(1),
+  status: taskStatusSchema,
+  /** Null once the task is completed or cancelled. */
+  currentStepId: slugSchema.nullable(),
+  /** Steps completed so far, in the order they were completed (a step may appear again after a rejection). */
+  completedStepIds: z.array(slugSchema),
+  /** Set while the current step's gate waits for a human decision. */
+  pendingGate: z
+    .strictObject({ stepId: slugSchema, requestedAt: isoDateSchema })
+    .nullable(),
+  /** The last rejection, carried into the next briefing of the step it sent the task back to. */
+  rejection: z
+    .strictObject({ stepId: slugSchema, fromStepId: slugSchema, comment: z.string().max(5_000), by: actorSchema, at: isoDateSchema })
+    .nullable(),
+  /** Every conversation the task ran in; the last one is where it runs now. */
+  conversations: z.array(conversationRefSchema),
+  /** Optimistic concurrency: every write must name the rev it read. */
+  rev: z.number().int().min(0),
+  createdAt: isoDateSchema,
+  createdBy: actorSchema,
+  updatedAt: isoDateSchema,
+  updatedBy: actorSchema,
+});
+export type Task = z.infer<typeof taskSchema>;
+
+export const NOTE_SOURCES = ['captured', 'manual', 'handoff'] as const;
+export const noteSchema = z.strictObject({
+  id: z.string().min(1).max(64),
+  taskId: z.string().min(1).max(64),
+  stepId: slugSchema,
+  source: z.enum(NOTE_SOURCES),
+  /** Markdown. Rendered without raw HTML. */
+  body: z.string().max(500_000),
+  /** For captured notes: where the reply came from. The same reply is kept once per task. */
+  capture: z
+    .strictObject({ site: siteSchema, conversationId: z.string().max(200).nullable(), messageKey: z.string().min(1).max(300) })
+    .optional(),
+  createdAt: isoDateSchema,
+  createdBy: actorSchema,
+  updatedAt: isoDateSchema,
+  deleted: z.boolean().default(false),
+});
+export type Note = z.infer<typeof noteSchema>;
+
+export const EVENT_TYPES = [
+  'task.started',
+  'briefing.inserted',
+  'message.sent',
+  'response.captured',
+  'note.added',
+  'note.edited',
+  'note.deleted',
+  'step.completed',
+  'gate.requested',
+  'gate.approved',
+  'gate.rejected',
+  'task.moved-conversation',
+  'task.completed',
+  'task.cancelled',
+  'workflow.created',
+  'workflow.updated',
+  'workflow.deleted',
+  'workflow.imported',
+  'settings.changed',
+] as const;
+export const eventTypeSchema = z.enum(EVENT_TYPES);
+export type EventType = z.infer<typeof eventTypeSchema>;
+
+/** What the engine and repositories produce; the database adds the sequence number and the hash chain. */
+export const eventDraftSchema = z.strictObject({
+  type: eventTypeSchema,
+  actor: actorSchema,
+  at: isoDateSchema,
+  stepId: slugSchema.optional(),
+  data: z.record(z.string(), z.unknown()).default({}),
+});
+export type EventDraft = z.infer<typeof eventDraftSchema>;
+
+/** An audit event: append-only, `seq` per task, hash-chained (tamper-evident, not tamper-proof). */
+export const auditEventSchema = eventDraftSchema.extend({
+  taskId: z.string().min(1).max(64),
+  seq: z.number().int().min(1),
+  prevHash: z.string(),
+  hash: z.string(),
+});
+export type AuditEvent = z.infer<typeof auditEventSchema>;
+
+export const settingsSchema = z.strictObject({
+  /** The person's display name: the actor of every event they cause. Asked once in the panel. */
+  displayName: z.string().trim().max(120).default(''),
+  autoSend: z.boolean().default(false),
+  autoCapture: z.boolean().default(true),
+  panelSide: z.enum(['right', 'left']).default('right'),
+  panelWidth: z.number().int().min(280).max(720).default(380),
+  sites: z.strictObject({ chatgpt: z.boolean().default(true), claude: z.boolean().default(true) }).default({ chatgpt: true, claude: true }),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+
+/**
+ * The workflow definition: the single source of its types. Cross-field rules (unique step ids,
+ * references to earlier steps, known variables) live in `validate.ts`, which turns every problem into
+ * a sentence with a path.
+ */
+
+export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export const LIMITS = {
+  idLength: 64,
+  nameLength: 120,
+  descriptionLength: 2_000,
+  categoryLength: 60,
+  roleLength: 60,
+  instructionsLength: 20_000,
+  askLength: 2_000,
+  standardLength: 2_000,
+  standardsCount: 50,
+  stepsCount: 100,
+  workflowsPerFile: 500,
+} as const;
+
+export const slugSchema = z
+  .string()
+  .min(1)
+  .max(LIMITS.idLength)
+  .regex(SLUG_PATTERN, 'use lowercase letters, digits and single dashes, like "draft-sop"');
+
+export const GATE_TYPES = ['approval', 'review', 'sign-off', 'handoff'] as const;
+export const gateTypeSchema = z.enum(GATE_TYPES);
+export type GateType = z.infer<typeof gateTypeSchema>;
+
+export const gateSchema = z.strictObject({
+  type: gateTypeSchema,
+  /** What the human must check before deciding. */
+  ask: z.string().trim().min(1).max(LIMITS.askLength),
+  /** Step to return to on rejection; the gated step itself when absent. */
+  onReject: slugSchema.optional(),
+});
+export type Gate = z.infer<typeof gateSchema>;
+
+export const stepSchema = z.strictObject({
+  id: slugSchema,
+  title: z.string().trim().min(1).max(LIMITS.nameLength),
+  /** Markdown; may use `{{variables}}`. */
+  instructions: z.string().max(LIMITS.instructionsLength),
+  role: z.string().trim().min(1).max(LIMITS.roleLength).optional(),
+  /** Keep the AI's replies on this step as its notes. */
+  capture: z.boolean().default(true),
+  /** Earlier steps whose notes this step's briefing carries. */
+  reads: z.array(slugSchema).max(LIMITS.stepsCount).default([]),
+  gate: gateSchema.optional(),
+});
+export type Step = z.infer<typeof stepSchema>;
+export type StepInput = z.input<typeof stepSchema>;
+
+export const workflowSchema = z.strictObject({
+  id: slugSchema,
+  name: z.string().trim().min(1).max(LIMITS.nameLength),
+  /** Bumped on every saved change; tasks pin the version they started with. */
+  version: z.number().int().min(1),
+  description: z.string().max(LIMITS.descriptionLength).default(''),
+  category: z.string().trim().max(LIMITS.categoryLength).default('General'),
+  /** Rules added to every step's briefing. */
+  standards: z.array(z.string().trim().min(1).max(LIMITS.standardLength)).max(LIMITS.standardsCount).default([]),
+  steps: z.array(stepSchema).min(1).max(LIMITS.stepsCount),
+});
+export type Workflow = z.infer<typeof workflowSchema>;
+export type WorkflowInput = z.input<typeof workflowSchema>;
+
+/** Variables a step's instructions may use as `{{name}}`. */
+export const TEMPLATE_VARIABLES = [
+  'task.title',
+  'date',
+  'step.title',
+  'step.number',
+  'step.count',
+  'workflow.name',
+  'operator',
+] as const;
+export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
