@@ -1,0 +1,279 @@
+import type { Step, Workflow } from './schema';
+import type { Actor, ConversationRef, EventDraft, Task } from './records';
+
+/**
+ * The task state machine. Pure: no I/O, no clock, no id generator — time, ids and actors come in as
+ * arguments so that the repository can make every transition atomic with its events, and so that the
+ * engine rules can be property-tested. The engine never touches `rev`; the repository bumps it.
+ */
+
+export interface EngineResult {
+  task: Task;
+  events: EventDraft[];
+}
+
+export type TaskAction =
+  /** `stepId` must be the current step: it guards against a stale panel completing the wrong step. */
+  | { type: 'complete-step'; stepId: string }
+  | { type: 'approve'; stepId: string; comment?: string }
+  | { type: 'reject'; stepId: string; comment: string }
+  | { type: 'cancel'; reason?: string }
+  | { type: 'move-conversation'; conversation: ConversationRef; reason: 'handoff' | 'url-assigned' | 'manual' };
+
+export type WorkflowRuleCode =
+  | 'task-finished'
+  | 'wrong-step'
+  | 'gate-pending'
+  | 'no-gate-pending'
+  | 'not-human'
+  | 'comment-required'
+  | 'unknown-step'
+  | 'workflow-mismatch';
+
+export class WorkflowRuleError extends Error {
+  constructor(
+    public readonly code: WorkflowRuleCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'WorkflowRuleError';
+  }
+}
+
+export function startTask(
+  workflow: Workflow,
+  input: { id: string; title: string; conversation?: ConversationRef; actor: Actor; now: string },
+): EngineResult {
+  const first = workflow.steps[0];
+  if (!first) throw new WorkflowRuleError('unknown-step', `The workflow "${workflow.name}" has no steps.`);
+  const task: Task = {
+    id: input.id,
+    title: input.title,
+    workflowId: workflow.id,
+    workflowVersion: workflow.version,
+    status: 'active',
+    currentStepId: first.id,
+    completedStepIds: [],
+    pendingGate: null,
+    rejection: null,
+    conversations: input.conversation ? [{ ...input.conversation }] : [],
+    rev: 0,
+    createdAt: input.now,
+    createdBy: { ...input.actor },
+    updatedAt: input.now,
+    updatedBy: { ...input.actor },
+  };
+  const event: EventDraft = {
+    type: 'task.started',
+    actor: { ...input.actor },
+    at: input.now,
+    stepId: first.id,
+    data: { workflowId: workflow.id, workflowVersion: workflow.version, title: input.title },
+  };
+  return { task, events: [event] };
+}
+
+export function applyAction(task: Task, workflow: Workflow, action: TaskAction, actor: Actor, now: string): EngineResult {
+  if (task.workflowId !== workflow.id || task.workflowVersion !== workflow.version) {
+    throw new WorkflowRuleError(
+      'workflow-mismatch',
+      `This task runs on "${task.workflowId}" version ${task.workflowVersion}, but "${workflow.id}" version ${workflow.version} was given.`,
+    );
+  }
+  const ctx: Context = { task, workflow, actor: { ...actor }, now };
+  switch (action.type) {
+    case 'complete-step':
+      return completeStep(ctx, action.stepId);
+    case 'approve':
+      return approve(ctx, action.stepId, action.comment);
+    case 'reject':
+      return reject(ctx, action.stepId, action.comment);
+    case 'cancel':
+      return cancel(ctx, action.reason);
+    case 'move-conversation':
+      return moveConversation(ctx, action.conversation, action.reason);
+  }
+}
+
+export type StepState = 'done' | 'current' | 'awaiting-approval' | 'todo';
+
+export function stepStates(task: Task, workflow: Workflow): Array<{ step: Step; index: number; state: StepState }> {
+  const currentIndex = task.currentStepId === null ? -1 : workflow.steps.findIndex((s) => s.id === task.currentStepId);
+  const completed = new Set(task.completedStepIds);
+  return workflow.steps.map((step, index) => {
+    let state: StepState;
+    if (task.status === 'completed') state = 'done';
+    else if (currentIndex === -1) state = completed.has(step.id) ? 'done' : 'todo';
+    else if (index < currentIndex) state = 'done';
+    else if (index === currentIndex) state = task.pendingGate?.stepId === step.id ? 'awaiting-approval' : 'current';
+    else state = 'todo';
+    return { step, index, state };
+  });
+}
+
+export function isFinished(task: Pick<Task, 'status'>): boolean {
+  return task.status === 'completed' || task.status === 'cancelled';
+}
+
+interface Context {
+  task: Task;
+  workflow: Workflow;
+  actor: Actor;
+  now: string;
+}
+
+function findStep(workflow: Workflow, stepId: string): { step: Step; index: number } {
+  const index = workflow.steps.findIndex((s) => s.id === stepId);
+  const step = workflow.steps[index];
+  if (!step) {
+    throw new WorkflowRuleError('unknown-step', `"${stepId}" is not a step of the workflow "${workflow.name}".`);
+  }
+  return { step, index };
+}
+
+function assertRunning(task: Task): void {
+  if (isFinished(task)) {
+    throw new WorkflowRuleError('task-finished', `The task "${task.title}" is already ${task.status}.`);
+  }
+}
+
+function assertHuman(actor: Actor, what: string): void {
+  if (actor.kind !== 'human') {
+    throw new WorkflowRuleError('not-human', `Only a person can ${what} a gate; ${actor.kind} "${actor.name}" cannot.`);
+  }
+}
+
+function touched(ctx: Context, changes: Partial<Task>): Task {
+  return {
+    ...ctx.task,
+    completedStepIds: [...ctx.task.completedStepIds],
+    conversations: ctx.task.conversations.map((c) => ({ ...c })),
+    ...changes,
+    updatedAt: ctx.now,
+    updatedBy: ctx.actor,
+  };
+}
+
+function event(ctx: Context, type: EventDraft['type'], stepId: string | undefined, data: Record<string, unknown> = {}): EventDraft {
+  const draft: EventDraft = { type, actor: { ...ctx.actor }, at: ctx.now, data };
+  if (stepId !== undefined) draft.stepId = stepId;
+  return draft;
+}
+
+/** Leaves `step` forward: records its completion and moves to the next step, or completes the task. */
+function leaveStep(ctx: Context, step: Step, index: number, leading: EventDraft[]): EngineResult {
+  const { task, workflow } = ctx;
+  const next = workflow.steps[index + 1];
+  // A rejection is carried until the step it sent the task back to is done again.
+  const rejection = task.rejection?.stepId === step.id ? null : task.rejection;
+  const events = [...leading, event(ctx, 'step.completed', step.id)];
+  const base = { completedStepIds: [...task.completedStepIds, step.id], pendingGate: null, rejection };
+  if (next) {
+    return { task: touched(ctx, { ...base, status: 'active', currentStepId: next.id }), events };
+  }
+  events.push(event(ctx, 'task.completed', step.id));
+  return { task: touched(ctx, { ...base, status: 'completed', currentStepId: null }), events };
+}
+
+function completeStep(ctx: Context, stepId: string): EngineResult {
+  const { task, workflow } = ctx;
+  assertRunning(task);
+  const { step, index } = findStep(workflow, stepId);
+  if (task.currentStepId !== stepId) {
+    throw new WorkflowRuleError(
+      'wrong-step',
+      `"${step.title}" is not the current step of "${task.title}"; the task may have moved on in another tab.`,
+    );
+  }
+  if (task.pendingGate) {
+    throw new WorkflowRuleError('gate-pending', `"${step.title}" is waiting for a person to approve or reject it.`);
+  }
+  if (step.gate) {
+    return {
+      task: touched(ctx, { status: 'awaiting-approval', pendingGate: { stepId: step.id, requestedAt: ctx.now } }),
+      events: [event(ctx, 'gate.requested', step.id, { gateType: step.gate.type, ask: step.gate.ask })],
+    };
+  }
+  return leaveStep(ctx, step, index, []);
+}
+
+function gatedStep(ctx: Context, stepId: string, what: string): { step: Step; index: number } {
+  const { task, workflow } = ctx;
+  assertRunning(task);
+  assertHuman(ctx.actor, what);
+  const found = findStep(workflow, stepId);
+  if (task.pendingGate?.stepId !== stepId || task.currentStepId !== stepId || !found.step.gate) {
+    throw new WorkflowRuleError(
+      'no-gate-pending',
+      `There is no decision waiting on "${found.step.title}"; it may already have been decided in another tab.`,
+    );
+  }
+  return found;
+}
+
+function approve(ctx: Context, stepId: string, comment: string | undefined): EngineResult {
+  const { step, index } = gatedStep(ctx, stepId, 'approve');
+  const trimmed = comment?.trim();
+  const data: Record<string, unknown> = trimmed ? { comment: trimmed } : {};
+  return leaveStep(ctx, step, index, [event(ctx, 'gate.approved', step.id, data)]);
+}
+
+function reject(ctx: Context, stepId: string, comment: string): EngineResult {
+  const { step } = gatedStep(ctx, stepId, 'reject');
+  const trimmed = (comment ?? '').trim();
+  if (!trimmed) {
+    throw new WorkflowRuleError('comment-required', 'Say what needs to change: a rejection needs a comment.');
+  }
+  const returnTo = step.gate?.onReject ?? step.id;
+  // validate.ts guarantees onReject names the step itself or an earlier one; guard anyway.
+  findStep(ctx.workflow, returnTo);
+  return {
+    task: touched(ctx, {
+      status: 'active',
+      currentStepId: returnTo,
+      pendingGate: null,
+      rejection: { stepId: returnTo, fromStepId: step.id, comment: trimmed, by: { ...ctx.actor }, at: ctx.now },
+    }),
+    events: [event(ctx, 'gate.rejected', step.id, { comment: trimmed, returnTo })],
+  };
+}
+
+function cancel(ctx: Context, reason: string | undefined): EngineResult {
+  const { task } = ctx;
+  assertRunning(task);
+  const trimmed = reason?.trim();
+  return {
+    task: touched(ctx, { status: 'cancelled', currentStepId: null, pendingGate: null }),
+    events: [event(ctx, 'task.cancelled', task.currentStepId ?? undefined, trimmed ? { reason: trimmed } : {})],
+  };
+}
+
+function moveConversation(
+  ctx: Context,
+  conversation: ConversationRef,
+  reason: 'handoff' | 'url-assigned' | 'manual',
+): EngineResult {
+  const { task } = ctx;
+  // The site assigning a URL to a brand-new chat only completes a binding, so it is allowed even
+  // after the task finished in that chat; moving a finished task anywhere else is not.
+  if (reason !== 'url-assigned') assertRunning(task);
+  const conversations = task.conversations.map((c) => ({ ...c }));
+  const last = conversations.at(-1) ?? null;
+  const from = last ? { ...last } : null;
+  if (reason === 'url-assigned' && last && last.conversationId === null && last.site === conversation.site) {
+    last.conversationId = conversation.conversationId;
+    last.url = conversation.url;
+  } else {
+    conversations.push({ ...conversation });
+  }
+  return {
+    task: touched(ctx, { conversations }),
+    events: [
+      event(ctx, 'task.moved-conversation', task.currentStepId ?? undefined, {
+        from,
+        to: { ...conversations.at(-1)! },
+        reason,
+      }),
+    ],
+  };
+}
