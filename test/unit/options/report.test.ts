@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import {
+  csvCell,
+  dashboardCsv,
+  dashboardRow,
+  taskReportJson,
+  taskReportMarkdown,
+  toCsv,
+} from '../../../components/options/report';
+import type { Workflow } from '../../../lib/workflow/schema';
+import type { AuditEvent, Note, Task } from '../../../lib/workflow/records';
+
+const human = { kind: 'human' as const, name: 'Ana' };
+const workflow: Workflow = {
+  id: 'sop',
+  name: 'SOP Documentation',
+  version: 2,
+  description: '',
+  category: 'Docs',
+  standards: [],
+  steps: [
+    { id: 'draft', title: 'Draft', instructions: 'Write', capture: true, reads: [] },
+    { id: 'review', title: 'Walkthrough', instructions: 'Check', capture: true, reads: ['draft'], gate: { type: 'approval', ask: 'Is it right?', onReject: 'draft' } },
+  ],
+};
+const task: Task = {
+  id: 't1',
+  title: 'Onboarding | SOP',
+  workflowId: 'sop',
+  workflowVersion: 2,
+  status: 'awaiting-approval',
+  currentStepId: 'review',
+  completedStepIds: ['draft'],
+  pendingGate: { stepId: 'review', requestedAt: '2026-01-02T10:00:00.000Z' },
+  rejection: null,
+  conversations: [{ site: 'chatgpt', conversationId: 'c1', url: 'https://chatgpt.com/c/c1', boundAt: '2026-01-02T09:00:00.000Z' }],
+  rev: 3,
+  createdAt: '2026-01-02T09:00:00.000Z',
+  createdBy: human,
+  updatedAt: '2026-01-02T10:00:00.000Z',
+  updatedBy: human,
+};
+const events: AuditEvent[] = [
+  { taskId: 't1', seq: 2, type: 'gate.rejected', actor: human, at: '2026-01-02T09:30:00.000Z', stepId: 'review', data: { comment: 'Missing\nstep 3' }, prevHash: 'a', hash: 'b' },
+  { taskId: 't1', seq: 1, type: 'task.started', actor: human, at: '2026-01-02T09:00:00.000Z', data: {}, prevHash: '', hash: 'a' },
+];
+const notes: Note[] = [
+  { id: 'n2', taskId: 't1', stepId: 'review', source: 'manual', body: 'Looks fine', createdAt: '2026-01-02T09:40:00.000Z', createdBy: human, updatedAt: '2026-01-02T09:40:00.000Z', deleted: false },
+  { id: 'n1', taskId: 't1', stepId: 'draft', source: 'captured', body: '# Draft\n\n1. Do it', createdAt: '2026-01-02T09:10:00.000Z', createdBy: { kind: 'ai', name: 'ChatGPT' }, updatedAt: '2026-01-02T09:10:00.000Z', deleted: false },
+  { id: 'n3', taskId: 't1', stepId: 'draft', source: 'manual', body: 'deleted one', createdAt: '2026-01-02T09:11:00.000Z', createdBy: human, updatedAt: '2026-01-02T09:11:00.000Z', deleted: true },
+];
+
+describe('csvCell', () => {
+  it('leaves plain text alone', () => {
+    expect(csvCell('hello')).toBe('hello');
+    expect(csvCell(42)).toBe('42');
+    expect(csvCell(undefined)).toBe('');
+  });
+  it('quotes commas, quotes and line breaks, doubling quotes', () => {
+    expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('say "hi"')).toBe('"say ""hi"""');
+    expect(csvCell('two\nlines')).toBe('"two\nlines"');
+  });
+  it.each(['=1+1', '+cmd', '-2', '@SUM(A1)', '\tx', '\rx'])('neutralizes a formula start: %j', (value) => {
+    const cell = csvCell(value);
+    expect(cell.replace(/^"/, '').startsWith("'")).toBe(true);
+  });
+  it('neutralizes and quotes together', () => {
+    expect(csvCell('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
+  });
+});
+
+describe('toCsv / dashboardCsv', () => {
+  it('joins rows with CRLF and ends with one', () => {
+    expect(toCsv(['a', 'b'], [[1, 'x,y']])).toBe('a,b\r\n1,"x,y"\r\n');
+  });
+  it('writes one row per task with the workflow, step and gate in words', () => {
+    const csv = dashboardCsv([dashboardRow(task, workflow)]);
+    const [header, row] = csv.trimEnd().split('\r\n');
+    expect(header).toBe('Task id,Title,Workflow,Version,Status,Current step,Waiting gate,Site,Conversation,Started by,Last activity');
+    expect(row).toBe(
+      't1,Onboarding | SOP,SOP Documentation,2,awaiting-approval,Walkthrough,approval: Walkthrough,chatgpt,https://chatgpt.com/c/c1,Ana,2026-01-02T10:00:00.000Z',
+    );
+  });
+  it('falls back to ids when the workflow version is unknown', () => {
+    const row = dashboardRow({ ...task, pendingGate: null, conversations: [] }, undefined);
+    expect(row).toMatchObject({ workflowName: 'sop', currentStep: 'review', waitingGate: '', site: '', conversationUrl: '' });
+  });
+});
+
+describe('taskReportMarkdown', () => {
+  const markdown = taskReportMarkdown({ task, workflow, notes, events, generatedAt: '2026-01-03T00:00:00.000Z', verification: { ok: true, message: '2 events, chain intact' } });
+  it('has the header facts', () => {
+    expect(markdown).toContain('# Task report: Onboarding \\| SOP');
+    expect(markdown).toContain('- Workflow: SOP Documentation (sop), version 2');
+    expect(markdown).toContain('- Waiting gate: approval: Walkthrough');
+    expect(markdown).toContain('- Conversation (chatgpt): <https://chatgpt.com/c/c1>');
+    expect(markdown).toContain('- Audit chain: verified — 2 events, chain intact');
+  });
+  it('lists events in sequence order with gate comments on one line', () => {
+    const started = markdown.indexOf('| 1 |');
+    const rejected = markdown.indexOf('| 2 |');
+    expect(started).toBeGreaterThan(0);
+    expect(rejected).toBeGreaterThan(started);
+    expect(markdown).toContain('| Rejected the gate | review | Missing step 3 |');
+  });
+  it('groups live notes by step in workflow order and omits deleted ones', () => {
+    expect(markdown.indexOf('### Draft')).toBeLessThan(markdown.indexOf('### Walkthrough'));
+    expect(markdown).toContain('# Draft\n\n1. Do it');
+    expect(markdown).not.toContain('deleted one');
+  });
+});
+
+describe('taskReportJson', () => {
+  it('round-trips the record with events in order', () => {
+    const parsed = JSON.parse(taskReportJson({ task, workflow, notes, events, generatedAt: 'now' }));
+    expect(parsed.format).toBe('convops-task-report');
+    expect(parsed.task.id).toBe('t1');
+    expect(parsed.events.map((event: AuditEvent) => event.seq)).toEqual([1, 2]);
+    expect(parsed.verification).toBeNull();
+  });
+});
