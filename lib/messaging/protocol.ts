@@ -34,6 +34,17 @@ export interface CaptureResult {
   noteId?: string;
 }
 
+/**
+ * Which task a tab's panel shows (kept in `browser.storage.session` under `taskBinding:<tabId>`).
+ * It lets a task follow its tab before the site assigns a conversation id, and carries a handoff
+ * across the navigation to a new chat (the panel frame may be reloaded on the way).
+ */
+export interface TabBinding {
+  taskId: string;
+  /** Insert the handoff briefing once the new chat's composer is ready. */
+  pendingHandoff?: boolean;
+}
+
 export interface ProtocolMap {
   'host.state'(state: HostState): void;
   'host.message-sent'(data: { site: HostSite; url: string; conversationId: string | null }): void;
@@ -47,6 +58,9 @@ export interface ProtocolMap {
   'panel.get-host-state'(): HostState | null;
   'panel.insert'(data: { text: string; send: boolean }): InsertResult;
   'panel.new-chat'(): { ok: boolean };
+  /** The panel learns its tab (to watch its session keys) and the task bound to it. */
+  'panel.get-binding'(): { tabId: number | null; binding: TabBinding | null };
+  'panel.set-binding'(binding: TabBinding | null): { ok: boolean };
 }
 
 export const messenger = defineExtensionMessaging<ProtocolMap>();
