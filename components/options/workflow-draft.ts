@@ -1,0 +1,214 @@
+import { GATE_TYPES, type GateType, type Workflow, type WorkflowInput } from '../../lib/workflow/schema';
+
+/**
+ * The editor's working copy of a workflow: every field a plain string or boolean a form control can
+ * hold, so that half-typed input is never lost to parsing. `toWorkflowInput` turns it back into what
+ * `validateWorkflow` checks.
+ */
+
+export interface StepDraft {
+  /** Stable React key; survives id edits and reordering. */
+  key: string;
+  id: string;
+  /** False once the person edits the id: then a title change no longer rewrites it. */
+  idTouched: boolean;
+  title: string;
+  instructions: string;
+  role: string;
+  capture: boolean;
+  reads: string[];
+  gateType: GateType | 'none';
+  gateAsk: string;
+  /** '' means "this step itself". */
+  onReject: string;
+}
+
+export interface WorkflowDraft {
+  id: string;
+  idTouched: boolean;
+  name: string;
+  description: string;
+  category: string;
+  standards: string[];
+  steps: StepDraft[];
+}
+
+export const GATE_CHOICES: readonly (GateType | 'none')[] = ['none', ...GATE_TYPES];
+
+let keyCounter = 0;
+function newKey(): string {
+  keyCounter += 1;
+  return `step-${keyCounter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+/** "Draft the SOP!" → "draft-the-sop"; what a step or workflow id defaults to. */
+export function slugify(text: string): string {
+  return text
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64)
+    .replace(/-+$/, '');
+}
+
+/** A slug not yet in `taken`: "draft", "draft-2", "draft-3"… */
+export function uniqueSlug(base: string, taken: Iterable<string>): string {
+  const used = new Set(taken);
+  const root = base || 'step';
+  if (!used.has(root)) return root;
+  for (let n = 2; ; n += 1) {
+    const candidate = `${root.slice(0, 60)}-${n}`;
+    if (!used.has(candidate)) return candidate;
+  }
+}
+
+export function emptyStep(taken: Iterable<string> = []): StepDraft {
+  const id = uniqueSlug('new-step', taken);
+  return {
+    key: newKey(),
+    id,
+    idTouched: false,
+    title: '',
+    instructions: '',
+    role: '',
+    capture: true,
+    reads: [],
+    gateType: 'none',
+    gateAsk: '',
+    onReject: '',
+  };
+}
+
+export function emptyDraft(): WorkflowDraft {
+  return { id: '', idTouched: false, name: '', description: '', category: 'General', standards: [], steps: [emptyStep()] };
+}
+
+export function draftFromWorkflow(workflow: Workflow): WorkflowDraft {
+  return {
+    id: workflow.id,
+    idTouched: true,
+    name: workflow.name,
+    description: workflow.description,
+    category: workflow.category,
+    standards: [...workflow.standards],
+    steps: workflow.steps.map((step) => ({
+      key: newKey(),
+      id: step.id,
+      idTouched: true,
+      title: step.title,
+      instructions: step.instructions,
+      role: step.role ?? '',
+      capture: step.capture,
+      reads: [...step.reads],
+      gateType: step.gate?.type ?? 'none',
+      gateAsk: step.gate?.ask ?? '',
+      onReject: step.gate?.onReject && step.gate.onReject !== step.id ? step.gate.onReject : '',
+    })),
+  };
+}
+
+/** A copy under a new id and name, for "Duplicate" (a built-in is edited by duplicating it). */
+export function duplicateDraft(workflow: Workflow, takenIds: Iterable<string>): WorkflowDraft {
+  const draft = draftFromWorkflow(workflow);
+  const id = uniqueSlug(`${workflow.id.slice(0, 58)}-copy`, takenIds);
+  return { ...draft, id, name: `${workflow.name} (copy)`.slice(0, 120) };
+}
+
+export function toWorkflowInput(draft: WorkflowDraft, version: number): WorkflowInput {
+  return {
+    id: draft.id,
+    name: draft.name,
+    version,
+    description: draft.description,
+    category: draft.category,
+    standards: draft.standards,
+    steps: draft.steps.map((step) => ({
+      id: step.id,
+      title: step.title,
+      instructions: step.instructions,
+      ...(step.role.trim() ? { role: step.role } : {}),
+      capture: step.capture,
+      reads: step.reads,
+      ...(step.gateType === 'none'
+        ? {}
+        : { gate: { type: step.gateType, ask: step.gateAsk, ...(step.onReject ? { onReject: step.onReject } : {}) } }),
+    })),
+  };
+}
+
+export function setStepTitle(draft: WorkflowDraft, index: number, title: string): WorkflowDraft {
+  const step = draft.steps[index];
+  if (!step) return draft;
+  if (step.idTouched) return updateStep(draft, index, { title });
+  const others = draft.steps.filter((_, i) => i !== index).map((other) => other.id);
+  const id = uniqueSlug(slugify(title) || 'new-step', others);
+  return renameStep(updateStep(draft, index, { title }), index, id, false);
+}
+
+export function updateStep(draft: WorkflowDraft, index: number, patch: Partial<StepDraft>): WorkflowDraft {
+  return { ...draft, steps: draft.steps.map((step, i) => (i === index ? { ...step, ...patch } : step)) };
+}
+
+/** Changes a step id and every reference to it (reads, reject targets), so renaming never breaks links. */
+export function renameStep(draft: WorkflowDraft, index: number, id: string, touched = true): WorkflowDraft {
+  const old = draft.steps[index]?.id;
+  if (old === undefined) return draft;
+  return {
+    ...draft,
+    steps: draft.steps.map((step, i) => ({
+      ...step,
+      ...(i === index ? { id, idTouched: touched || step.idTouched } : {}),
+      reads: step.reads.map((read) => (read === old ? id : read)),
+      onReject: step.onReject === old ? id : step.onReject,
+    })),
+  };
+}
+
+export function addStep(draft: WorkflowDraft, at = draft.steps.length): WorkflowDraft {
+  const steps = [...draft.steps];
+  steps.splice(at, 0, emptyStep(draft.steps.map((step) => step.id)));
+  return { ...draft, steps };
+}
+
+/** Removes a step and the references to it, which would otherwise point nowhere. */
+export function removeStep(draft: WorkflowDraft, index: number): WorkflowDraft {
+  const removed = draft.steps[index]?.id;
+  return {
+    ...draft,
+    steps: draft.steps
+      .filter((_, i) => i !== index)
+      .map((step) => ({
+        ...step,
+        reads: step.reads.filter((read) => read !== removed),
+        onReject: step.onReject === removed ? '' : step.onReject,
+      })),
+  };
+}
+
+export function moveStep(draft: WorkflowDraft, index: number, delta: -1 | 1): WorkflowDraft {
+  const target = index + delta;
+  if (target < 0 || target >= draft.steps.length) return draft;
+  const steps = [...draft.steps];
+  const [step] = steps.splice(index, 1);
+  if (step) steps.splice(target, 0, step);
+  return { ...draft, steps };
+}
+
+/** Normalizes an issue path (array or "steps[0].gate.ask" string) to "steps.0.gate.ask". */
+export function pathKey(path: unknown): string {
+  if (Array.isArray(path)) return path.map(String).join('.');
+  if (typeof path === 'string') return path.replace(/\[(\d+)\]/g, '.$1').replace(/^\$?\.?/, '');
+  return '';
+}
+
+/** Groups issue messages by path so that each form field can show the messages that belong to it. */
+export function issuesByPath(issues: readonly { path: unknown; message: string }[]): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const issue of issues) {
+    const key = pathKey(issue.path);
+    map.set(key, [...(map.get(key) ?? []), issue.message]);
+  }
+  return map;
+}
