@@ -1,0 +1,298 @@
+import type { z } from 'zod';
+import { gateSchema, LIMITS, stepSchema, TEMPLATE_VARIABLES, workflowSchema, type Workflow } from './schema';
+
+/**
+ * Validation that people can act on: every problem becomes one sentence that starts with where it is
+ * (`steps[2].gate.onReject`) and says what to do, with a suggestion when a name looks like a typo.
+ * Workflow files come from colleagues and the internet, so this is also the gate imports pass through.
+ */
+
+export interface ValidationIssue {
+  /** Where the problem is, like `steps[2].gate.onReject`; empty for the whole document. */
+  path: string;
+  /** A plain sentence that starts with the path. */
+  message: string;
+}
+
+export type ValidationResult = { ok: true; workflow: Workflow } | { ok: false; issues: ValidationIssue[] };
+
+type PathSegment = PropertyKey;
+
+export function validateWorkflow(input: unknown, path = ''): ValidationResult {
+  const issues: ValidationIssue[] = [];
+  const parsed = workflowSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) issues.push(...describeZodIssue(issue, input, path));
+  }
+  // The cross-field rules run on the raw input too, so a file shows all its problems at once.
+  issues.push(...crossFieldIssues(input, path));
+  if (issues.length > 0 || !parsed.success) return { ok: false, issues: dedupe(issues) };
+  return { ok: true, workflow: parsed.data };
+}
+
+/** Joins path segments as people read them: `workflows[0].steps[2].gate`. */
+export function formatPath(segments: readonly PathSegment[], prefix = ''): string {
+  let out = prefix;
+  for (const segment of segments) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else out += out ? `.${String(segment)}` : String(segment);
+  }
+  return out;
+}
+
+export function issue(path: string, sentence: string): ValidationIssue {
+  return { path, message: path ? `${path}: ${sentence}` : capitalize(sentence) };
+}
+
+/** The closest candidate when it is near enough to be a typo. */
+export function suggest(value: string, candidates: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  const lower = value.toLowerCase();
+  for (const candidate of candidates) {
+    const distance = levenshtein(lower, candidate.toLowerCase());
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  const tolerance = Math.max(2, Math.floor(value.length / 3));
+  return best !== undefined && bestDistance > 0 && bestDistance <= tolerance ? best : undefined;
+}
+
+function levenshtein(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+function capitalize(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function dedupe(issues: ValidationIssue[]): ValidationIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => (seen.has(i.message) ? false : (seen.add(i.message), true)));
+}
+
+function valueAt(input: unknown, segments: readonly PathSegment[]): unknown {
+  let value = input;
+  for (const segment of segments) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'empty (null)';
+  if (Array.isArray(value)) return 'a list';
+  switch (typeof value) {
+    case 'string':
+      return 'text';
+    case 'number':
+      return Number.isInteger(value) ? 'a whole number' : 'a number';
+    case 'boolean':
+      return 'true/false';
+    case 'object':
+      return 'an object';
+    default:
+      return typeof value;
+  }
+}
+
+const EXPECTED_NAMES: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'an object (a set of named fields)',
+};
+
+function fieldName(segments: readonly PathSegment[]): string {
+  const last = segments.at(-1);
+  return typeof last === 'string' ? `"${last}"` : 'this value';
+}
+
+function shorten(text: string, max = 40): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/** Which schema's keys apply at a path, for suggesting the intended name of an unknown field. */
+function knownKeysAt(segments: readonly PathSegment[]): string[] {
+  const named = segments.filter((s) => typeof s === 'string');
+  const shapeOf = (schema: { shape: Record<string, unknown> }) => Object.keys(schema.shape);
+  if (named.at(-1) === 'gate') return shapeOf(gateSchema);
+  if (named.at(-1) === 'steps') return shapeOf(stepSchema);
+  return shapeOf(workflowSchema);
+}
+
+function describeZodIssue(zodIssue: z.core.$ZodIssue, input: unknown, prefix: string): ValidationIssue[] {
+  const segments = zodIssue.path;
+  const path = formatPath(segments, prefix);
+  const value = valueAt(input, segments);
+  switch (zodIssue.code) {
+    case 'invalid_type': {
+      const expected = EXPECTED_NAMES[zodIssue.expected] ?? zodIssue.expected;
+      if (value === undefined) {
+        if (segments.length === 0) return [issue(path, `expected a workflow (an object with "id", "name", "version" and "steps"), but found nothing.`)];
+        return [issue(path, `${fieldName(segments)} is required but missing; add it as ${expected}.`)];
+      }
+      return [issue(path, `should be ${expected}, but is ${describeValue(value)}.`)];
+    }
+    case 'too_small': {
+      if (zodIssue.origin === 'string') return [issue(path, `must not be empty.`)];
+      if (zodIssue.origin === 'array') {
+        if (segments.at(-1) === 'steps') return [issue(path, `a workflow needs at least one step.`)];
+        return [issue(path, `needs at least ${String(zodIssue.minimum)} item(s).`)];
+      }
+      return [issue(path, `must be at least ${String(zodIssue.minimum)}.`)];
+    }
+    case 'too_big': {
+      const limit = Number(zodIssue.maximum).toLocaleString('en-US');
+      if (zodIssue.origin === 'string') {
+        const length = typeof value === 'string' ? value.length.toLocaleString('en-US') : 'too many';
+        return [issue(path, `is too long (${length} characters; the limit is ${limit}); shorten it.`)];
+      }
+      if (zodIssue.origin === 'array') {
+        const count = Array.isArray(value) ? value.length.toLocaleString('en-US') : 'too many';
+        return [issue(path, `has too many entries (${count}; the limit is ${limit}).`)];
+      }
+      return [issue(path, `must be at most ${limit}.`)];
+    }
+    case 'invalid_format': {
+      const shown = typeof value === 'string' ? `"${shorten(value)}"` : 'this value';
+      return [issue(path, `${shown} is not a valid id; use lowercase letters, digits and single dashes, like "draft-sop".`)];
+    }
+    case 'invalid_value': {
+      const options = zodIssue.values.map(String);
+      const near = typeof value === 'string' ? suggest(value, options) : undefined;
+      const shown = typeof value === 'string' ? `"${shorten(value)}"` : 'this value';
+      return [
+        issue(path, `${shown} is not allowed here; use one of ${options.join(', ')}${near ? `. Did you mean "${near}"?` : '.'}`),
+      ];
+    }
+    case 'unrecognized_keys': {
+      const known = knownKeysAt(segments);
+      return zodIssue.keys.map((key) => {
+        const near = suggest(key, known);
+        return issue(
+          formatPath([...segments, key], prefix),
+          `"${shorten(key)}" is not a field ConvOps knows${near ? `; did you mean "${near}"?` : `; remove it (known fields: ${known.join(', ')}).`}`,
+        );
+      });
+    }
+    case 'not_multiple_of':
+      return [issue(path, `should be a whole number, but is ${String(value)}.`)];
+    default:
+      return [issue(path, `${zodIssue.message}.`)];
+  }
+}
+
+const VARIABLE_PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
+/** An HTML tag or comment; Markdown autolinks like `<https://…>` do not match. */
+const HTML_PATTERN = /<!--|<\/?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?\/?>/;
+
+/** Markdown code is text, not markup, so tags inside fences and code spans are allowed. */
+function withoutCode(markdown: string): string {
+  return markdown.replace(/^(```|~~~)[^\n]*\n[\s\S]*?(?:^\1[^\n]*$|(?![\s\S]))/gm, '').replace(/(`+)[^`]*?\1/g, '');
+}
+
+export function findHtml(markdown: string): string | undefined {
+  const match = HTML_PATTERN.exec(withoutCode(markdown));
+  return match ? shorten(match[0], 30) : undefined;
+}
+
+export function unknownVariables(text: string): string[] {
+  const names: string[] = [];
+  for (const match of text.matchAll(VARIABLE_PATTERN)) {
+    const name = match[1] ?? '';
+    if (!(TEMPLATE_VARIABLES as readonly string[]).includes(name) && !names.includes(name)) names.push(name);
+  }
+  return names;
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+function htmlIssue(path: string, text: unknown, what: string): ValidationIssue[] {
+  if (typeof text !== 'string') return [];
+  const tag = findHtml(text);
+  return tag ? [issue(path, `contains HTML (${tag}); ConvOps ${what} are Markdown and HTML is not allowed.`)] : [];
+}
+
+function crossFieldIssues(input: unknown, prefix: string): ValidationIssue[] {
+  if (!isRecord(input)) return [];
+  const issues: ValidationIssue[] = [];
+  const at = (...segments: PathSegment[]) => formatPath(segments, prefix);
+
+  if (Array.isArray(input.standards)) {
+    input.standards.forEach((standard, i) => issues.push(...htmlIssue(at('standards', i), standard, 'standards')));
+  }
+  if (!Array.isArray(input.steps)) return issues;
+
+  const steps = input.steps.slice(0, LIMITS.stepsCount + 1);
+  const ids = steps.map((step) => (isRecord(step) && typeof step.id === 'string' ? step.id : undefined));
+  const allIds = ids.filter((id): id is string => id !== undefined);
+  const firstIndex = new Map<string, number>();
+
+  steps.forEach((step, index) => {
+    if (!isRecord(step)) return;
+    const id = ids[index];
+    if (id !== undefined) {
+      const earlier = firstIndex.get(id);
+      if (earlier === undefined) firstIndex.set(id, index);
+      else issues.push(issue(at('steps', index, 'id'), `"${shorten(id)}" is already used by steps[${earlier}]; every step needs its own id.`));
+    }
+
+    const reference = (target: unknown, path: string, purpose: 'reads' | 'onReject'): void => {
+      if (typeof target !== 'string') return;
+      const targetIndex = ids.indexOf(target);
+      if (targetIndex === -1) {
+        const near = suggest(target, allIds);
+        issues.push(issue(path, `"${shorten(target)}" is not a step of this workflow${near ? `; did you mean "${near}"?` : '.'}`));
+      } else if (purpose === 'reads' && targetIndex === index) {
+        issues.push(issue(path, `a step cannot read its own notes; remove "${target}" from its reads.`));
+      } else if (targetIndex > index) {
+        issues.push(
+          issue(
+            path,
+            purpose === 'reads'
+              ? `"${target}" comes after this step; a step can only read the notes of earlier steps.`
+              : `"${target}" comes after this step; a rejection can only send the task back to this step or an earlier one.`,
+          ),
+        );
+      }
+    };
+
+    if (Array.isArray(step.reads)) {
+      step.reads.forEach((target, i) => reference(target, at('steps', index, 'reads', i), 'reads'));
+    }
+    if (isRecord(step.gate)) {
+      reference(step.gate.onReject, at('steps', index, 'gate', 'onReject'), 'onReject');
+      issues.push(...htmlIssue(at('steps', index, 'gate', 'ask'), step.gate.ask, 'gate questions'));
+    }
+    if (typeof step.instructions === 'string') {
+      const path = at('steps', index, 'instructions');
+      for (const name of unknownVariables(step.instructions)) {
+        const near = suggest(name, TEMPLATE_VARIABLES);
+        issues.push(
+          issue(
+            path,
+            `{{${shorten(name)}}} is not a variable ConvOps can fill${near ? `; did you mean {{${near}}}?` : '.'} Known variables: ${TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(', ')}.`,
+          ),
+        );
+      }
+      issues.push(...htmlIssue(path, step.instructions, 'instructions'));
+    }
+  });
+  return issues;
+}
