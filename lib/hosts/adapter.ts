@@ -1,0 +1,165 @@
+import type { ConversationIdentity, HostHealth, HostMessage, HostSite } from './types';
+
+/**
+ * One entry of a selector cascade. Cascades are tried in order; the first entry that matches wins,
+ * and its `selector` is what the health report shows, so a broken generation is easy to name.
+ */
+export interface SelectorEntry {
+  /** DOM generation the entry belongs to ("classic", "octane", "thread", "virtualized", …). */
+  generation: string;
+  selector: string;
+}
+
+export type SelectorCascade = readonly SelectorEntry[];
+
+export interface PanelLayout {
+  side: 'left' | 'right';
+  /** Panel width in CSS pixels. */
+  width: number;
+}
+
+export interface HostAdapter {
+  site: HostSite;
+  /** Path of the site's "new chat" page. */
+  newChatPath: string;
+  conversationFromUrl(url: string | URL): ConversationIdentity;
+  /** The DOM generation the page is rendered with, or null when none is recognised (yet). */
+  detectGeneration(doc: Document): string | null;
+  /** The visible composer editor (contenteditable host or textarea). */
+  findComposer(doc: Document): HTMLElement | null;
+  findSendButton(doc: Document): HTMLButtonElement | null;
+  /** Every settled message in document order (pending ones are left out). */
+  listMessages(doc: Document, conversationId: string | null): HostMessage[];
+  /**
+   * The last assistant message without walking the whole thread: the reply watcher calls it while a
+   * reply streams into a long conversation. Pending messages are returned (with `pending: true`) so
+   * the caller can wait for their final id.
+   */
+  lastAssistant(doc: Document, conversationId: string | null): (HostMessage & { pending: boolean }) | null;
+  /** The markdown container of an assistant message (not a thinking part). */
+  assistantBody(messageElement: Element): Element | null;
+  /** The site marks this message as final (action bar, `data-is-streaming="false"`, …). */
+  isMarkedComplete(messageElement: Element): boolean;
+  isStreaming(doc: Document): boolean;
+  health(doc: Document, url: string | URL): HostHealth;
+  /** CSS rules that make room for a fixed side panel; owned by one `<style>` element of the content script. */
+  layoutCss(layout: PanelLayout): string;
+}
+
+/** First element matching a cascade, with the entry that matched. */
+export function firstMatch<E extends Element = Element>(
+  root: ParentNode,
+  cascade: SelectorCascade,
+  accept: (el: E) => boolean = () => true,
+): { element: E; entry: SelectorEntry } | null {
+  for (const entry of cascade) {
+    for (const el of root.querySelectorAll<E>(entry.selector)) {
+      if (accept(el)) return { element: el, entry };
+    }
+  }
+  return null;
+}
+
+/** One selector list matching any entry of the cascade (for a single `querySelector`). */
+export function anyOf(cascade: SelectorCascade): string {
+  return cascade.map((entry) => entry.selector).join(', ');
+}
+
+/**
+ * Whether an element is rendered. Called on user action only (insert, health), never per mutation:
+ * `getClientRects` can force layout.
+ */
+export function isRendered(el: Element): boolean {
+  if (el.closest('[hidden], [aria-hidden="true"], .opacity-0, [inert]')) return false;
+  const view = el.ownerDocument.defaultView;
+  if (view) {
+    const style = view.getComputedStyle(el);
+    if (style.display === 'none' || style.visibility === 'hidden') return false;
+  }
+  // Detached layout engines (tests) report no boxes for anything; only trust an explicit zero box.
+  const rects = el.getClientRects();
+  if (rects.length === 0) return !isLaidOut(el);
+  return true;
+}
+
+function isLaidOut(el: Element): boolean {
+  const body = el.ownerDocument.body as HTMLElement | null;
+  return !!body && body.getClientRects().length > 0 && body.getBoundingClientRect().width > 0;
+}
+
+/** Short, stable, non-cryptographic hash (FNV-1a, base 36) for keys derived from content. */
+export function shortHash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0).toString(36);
+}
+
+export function normalizeText(text: string): string {
+  return text.replace(/\u00a0/g, ' ').replace(/[ \t]+/g, ' ').replace(/\s*\n\s*/g, '\n').trim();
+}
+
+/** A message id that the site will still replace (ChatGPT `request-WEB:…`, Octane `pending-…`). */
+export function isPendingId(id: string | null | undefined): boolean {
+  if (!id) return true;
+  return id.startsWith('request-') || id.startsWith('pending-') || id.includes('WEB:');
+}
+
+export function buildHealth(
+  site: HostSite,
+  generation: string | null,
+  checks: {
+    composer: SelectorEntry | null;
+    messages: SelectorEntry | null;
+    messagesExpected: boolean;
+    streaming: SelectorEntry | null;
+    sendButton: SelectorEntry | null;
+  },
+  conversationId: string | null,
+): HostHealth {
+  return {
+    site,
+    generation,
+    composer: checks.composer ? 'found' : 'missing',
+    messages: checks.messages ? 'found' : checks.messagesExpected ? 'missing' : 'none-yet',
+    streamingSignal: checks.streaming ? 'found' : 'missing',
+    conversationId,
+    matched: {
+      composer: checks.composer?.selector ?? null,
+      messages: checks.messages?.selector ?? null,
+      streaming: checks.streaming?.selector ?? null,
+      sendButton: checks.sendButton?.selector ?? null,
+    },
+    checkedAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * Turn elements from the last one backwards, without scanning the whole document: find the first
+ * turn, climb to the container that holds the turns side by side, then walk its children from the
+ * end. Costs a few node visits per call even in a 300-turn thread.
+ */
+export function* turnsFromEnd(root: ParentNode, selector: string): Generator<Element> {
+  const first = root.querySelector(selector);
+  if (!first) return;
+  let container = first.parentElement;
+  // Turns wrapped one per element (virtualizer rows, list items): climb past single-child wrappers.
+  while (container && container.childElementCount === 1 && container.parentElement) container = container.parentElement;
+  if (!container) {
+    yield first;
+    return;
+  }
+  for (let el = container.lastElementChild; el; el = el.previousElementSibling) {
+    if (el.matches(selector)) {
+      yield el;
+      continue;
+    }
+    const inner = el.querySelectorAll(selector);
+    for (const match of [...inner].reverse()) {
+      // A match nested in another match is part of that turn, not a turn of its own.
+      if (!match.parentElement?.closest(selector)) yield match;
+    }
+  }
+}

@@ -1,0 +1,206 @@
+import {
+  anyOf,
+  turnsFromEnd,
+  buildHealth,
+  firstMatch,
+  isPendingId,
+  isRendered,
+  type HostAdapter,
+  type PanelLayout,
+  type SelectorCascade,
+} from './adapter';
+import { chatgptSelectors as S } from './chatgpt-selectors';
+import type { ConversationIdentity, HostMessage } from './types';
+
+type Role = HostMessage['role'];
+type Found = HostMessage & { pending: boolean };
+
+const streamingSelector = anyOf(S.streaming);
+const turnSelector = anyOf(S.turn);
+const bodySelector = anyOf(S.assistantBody);
+const completeSelector = anyOf(S.complete);
+
+function toUrl(url: string | URL): URL {
+  return typeof url === 'string' ? new URL(url, 'https://chatgpt.com/') : url;
+}
+
+function segment(value: string | undefined): string | null {
+  if (!value) return null;
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+export function chatgptConversationFromUrl(input: string | URL): ConversationIdentity {
+  const url = toUrl(input);
+  const site = 'chatgpt' as const;
+  if (url.searchParams.get('temporary-chat') === 'true') return { site, id: null, kind: 'temporary' };
+  const parts = url.pathname.split('/').filter(Boolean);
+  // Custom GPTs and projects prefix the conversation path with /g/<gizmo>.
+  const rest = parts[0] === 'g' ? parts.slice(2) : parts;
+  const gizmo = parts[0] === 'g' ? (parts[1] ?? '') : null;
+  const [head, id] = [rest[0], segment(rest[1])];
+  if ((head === 'c' || head === 'uc') && id) {
+    // Right after the first send the URL can read /c/WEB:<client-id>: the chat has no server id yet.
+    if (isPendingId(id)) return { site, id: null, kind: 'new' };
+    return { site, id, kind: 'conversation' };
+  }
+  if (head === 'share' && id) return { site, id, kind: 'shared' };
+  if (gizmo !== null) {
+    if (head === 'project' || (head === undefined && gizmo.startsWith('g-p-'))) return { site, id: null, kind: 'project' };
+    if (head === undefined) return { site, id: null, kind: 'new' };
+  }
+  if (parts.length === 0) return { site, id: null, kind: 'new' };
+  return { site, id: null, kind: 'other' };
+}
+
+function detectGeneration(doc: Document): string | null {
+  return firstMatch(doc, S.generation)?.entry.generation ?? null;
+}
+
+function findComposerMatch(doc: Document) {
+  return firstMatch<HTMLElement>(doc, S.composer, (el) => isRendered(el));
+}
+
+function roleOf(value: string | null | undefined): Role | null {
+  if (!value) return null;
+  if (value === 'user' || value.endsWith(':user')) return 'user';
+  if (value === 'assistant' || value.endsWith(':assistant')) return 'assistant';
+  return null;
+}
+
+/**
+ * The messages of one turn element, whatever its generation. An assistant turn yields its answer
+ * only: the last author-role node that has a markdown body (earlier ones are "thinking" parts).
+ */
+function messagesOfTurn(turn: Element): Found[] {
+  // Octane: the li is the message, its id the message id.
+  if (turn.matches('li[data-message-role]')) {
+    const role = roleOf(turn.getAttribute('data-message-role'));
+    if (!role) return [];
+    const id = turn.id;
+    return [{ role, key: id, element: turn, pending: isPendingId(id) || turn.hasAttribute('data-message-streaming') }];
+  }
+  // Newest thread layout: the turn (or units inside it) carries the role in its search-unit key.
+  if (turn.hasAttribute('data-turn-key')) {
+    const turnKey = turn.getAttribute('data-turn-key') ?? '';
+    const units = turn.matches(S.threadUnit) ? [turn] : [...turn.querySelectorAll(S.threadUnit)];
+    const out: Found[] = [];
+    for (const unit of units) {
+      const role = roleOf(unit.getAttribute('data-chatgpt-search-unit-key'));
+      if (!role) continue;
+      const key = units.length > 1 ? `${turnKey}:${role}` : turnKey;
+      out.push({ role, key, element: unit, pending: isPendingId(turnKey) });
+    }
+    return out;
+  }
+  // Classic: section/article[data-turn] holding author-role nodes.
+  const turnId = turn.getAttribute('data-turn-id');
+  const nodes = [...turn.querySelectorAll(S.authorRole)];
+  if (nodes.length === 0) return [];
+  const role = roleOf(turn.getAttribute('data-turn')) ?? roleOf(nodes[0]?.getAttribute('data-message-author-role'));
+  if (role === 'user') {
+    const node = nodes.at(-1);
+    if (!node) return [];
+    const id = node.getAttribute('data-message-id');
+    return [{ role, key: id ?? '', element: node, pending: isPendingId(id) }];
+  }
+  const answers = nodes.filter((n) => n.getAttribute('data-message-author-role') === 'assistant' && n.querySelector(bodySelector));
+  const answer = answers[answers.length - 1];
+  if (!answer) return [];
+  const id = answer.getAttribute('data-message-id');
+  const pending = isPendingId(id) || (turnId !== null && isPendingId(turnId));
+  return [{ role: 'assistant', key: id ?? '', element: answer, pending }];
+}
+
+function turnsCascade(doc: Document): { turns: Element[]; entry: SelectorCascade[number] } | null {
+  for (const entry of S.turn) {
+    const turns = [...doc.querySelectorAll(entry.selector)];
+    // Classic turns also match [data-turn]; keep only outermost matches.
+    if (turns.length > 0) return { turns: turns.filter((t) => !t.parentElement?.closest(turnSelector)), entry };
+  }
+  return null;
+}
+
+function listMessages(doc: Document): HostMessage[] {
+  const found = turnsCascade(doc);
+  if (!found) return [];
+  return found.turns
+    .flatMap(messagesOfTurn)
+    .filter((m) => !m.pending && m.key)
+    .map(({ role, key, element }) => ({ role, key, element }));
+}
+
+/** Walks back from the last turn; touches a handful of nodes however long the thread is. */
+function lastAssistant(doc: Document): Found | null {
+  let steps = 0;
+  for (const turn of turnsFromEnd(doc, turnSelector)) {
+    const messages = messagesOfTurn(turn);
+    const assistant = messages.filter((m) => m.role === 'assistant').pop();
+    if (assistant) return assistant;
+    if (messages.some((m) => m.role === 'user') || ++steps > 6) return null;
+  }
+  return null;
+}
+
+function assistantBody(message: Element): Element | null {
+  for (const entry of S.assistantBody) {
+    const el = message.matches(entry.selector) ? message : message.querySelector(entry.selector);
+    if (el) return el;
+  }
+  return null;
+}
+
+function isMarkedComplete(message: Element): boolean {
+  if (message.matches('li[data-message-role]')) return message.hasAttribute('data-message-complete');
+  const turn = message.closest(turnSelector) ?? message;
+  return !!turn.querySelector(completeSelector);
+}
+
+function isStreaming(doc: Document): boolean {
+  return doc.querySelector(streamingSelector) !== null;
+}
+
+function layoutCss({ side, width }: PanelLayout): string {
+  // The app root is 100vw wide, so body margins do nothing; shrinking the root and `.w-screen`
+  // keeps the thread and the composer beside the panel (checked on a 2026-07 capture).
+  const margin = side === 'right' ? 'margin-right: 0 !important;' : `margin-left: ${width}px !important;`;
+  return [
+    `html { width: calc(100% - ${width}px) !important; ${margin} }`,
+    `.w-screen { width: calc(100vw - ${width}px) !important; }`,
+  ].join('\n');
+}
+
+export const chatgptAdapter: HostAdapter = {
+  site: 'chatgpt',
+  newChatPath: '/',
+  conversationFromUrl: chatgptConversationFromUrl,
+  detectGeneration,
+  findComposer: (doc) => findComposerMatch(doc)?.element ?? null,
+  findSendButton: (doc) =>
+    firstMatch<HTMLButtonElement>(doc, S.sendButton, (b) => !b.disabled && b.getAttribute('aria-disabled') !== 'true')?.element ?? null,
+  listMessages: (doc) => listMessages(doc),
+  lastAssistant: (doc) => lastAssistant(doc),
+  assistantBody,
+  isMarkedComplete,
+  isStreaming,
+  health(doc, url) {
+    const identity = chatgptConversationFromUrl(url);
+    const turns = turnsCascade(doc);
+    return buildHealth(
+      'chatgpt',
+      detectGeneration(doc),
+      {
+        composer: findComposerMatch(doc)?.entry ?? null,
+        messages: turns?.entry ?? null,
+        messagesExpected: identity.kind === 'conversation' || identity.kind === 'shared',
+        streaming: firstMatch(doc, S.streaming)?.entry ?? firstMatch(doc, S.streamingAnchor)?.entry ?? null,
+        sendButton: firstMatch(doc, S.sendButton)?.entry ?? null,
+      },
+      identity.id,
+    );
+  },
+  layoutCss,
+};

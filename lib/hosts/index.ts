@@ -1,0 +1,26 @@
+import type { HostAdapter } from './adapter';
+import { chatgptAdapter } from './chatgpt';
+import { claudeAdapter } from './claude';
+import type { HostSite } from './types';
+
+export type { HostAdapter, PanelLayout, SelectorCascade, SelectorEntry } from './adapter';
+export { chatgptAdapter } from './chatgpt';
+export { claudeAdapter } from './claude';
+
+const adapters: Record<HostSite, HostAdapter> = { chatgpt: chatgptAdapter, claude: claudeAdapter };
+
+/** Which site a hostname belongs to (chat.openai.com redirects to chatgpt.com, so it is not ours). */
+export function siteOfHostname(hostname: string): HostSite | null {
+  if (hostname === 'chatgpt.com' || hostname.endsWith('.chatgpt.com')) return 'chatgpt';
+  if (hostname === 'claude.ai') return 'claude';
+  return null;
+}
+
+export function adapterFor(location: { hostname: string } | URL): HostAdapter | null {
+  const site = siteOfHostname(location.hostname);
+  return site ? adapters[site] : null;
+}
+
+export function adapterForSite(site: HostSite): HostAdapter {
+  return adapters[site];
+}
