@@ -1,0 +1,53 @@
+/**
+ * The ConvOps database (Dexie over IndexedDB).
+ *
+ * It lives only in the extension origin (background, panel, options), never in the content script:
+ * IndexedDB opened from a content script belongs to the host page's origin, where chatgpt.com's own
+ * scripts could read or clear it and where claude.ai would see a different, separate database. In the
+ * extension origin there is one database that the page cannot reach, shared by every surface.
+ *
+ * Only the repositories in this folder write it, each mutation together with its audit events in one
+ * transaction. UI code reads through the repositories or `liveQuery`.
+ */
+import Dexie, { type EntityTable, type Table } from 'dexie';
+import type { AuditEvent, Settings } from '../workflow/records';
+import { MIGRATIONS } from './migrations';
+import type { MetaRow, NoteRow, TaskRow, WorkflowHead, WorkflowRecord } from './records';
+
+export const DEFAULT_DATABASE_NAME = 'convops';
+
+export class ConvOpsDatabase extends Dexie {
+  workflows!: Table<WorkflowRecord, [string, number]>;
+  workflowHeads!: EntityTable<WorkflowHead, 'id'>;
+  tasks!: EntityTable<TaskRow, 'id'>;
+  notes!: EntityTable<NoteRow, 'id'>;
+  events!: Table<AuditEvent, [string, number]>;
+  settings!: Table<{ key: 'settings'; value: Settings }, 'settings'>;
+  meta!: EntityTable<MetaRow, 'key'>;
+
+  constructor(name: string = DEFAULT_DATABASE_NAME) {
+    super(name);
+    for (const migration of MIGRATIONS) {
+      const version = this.version(migration.version).stores({ ...migration.stores });
+      if (migration.upgrade) version.upgrade(migration.upgrade);
+    }
+  }
+}
+
+export function openDatabase(name: string = DEFAULT_DATABASE_NAME): ConvOpsDatabase {
+  return new ConvOpsDatabase(name);
+}
+
+let current: ConvOpsDatabase | undefined;
+
+/** The database every repository uses; opened on first use (Dexie opens lazily on the first query). */
+export function getDb(): ConvOpsDatabase {
+  current ??= openDatabase();
+  return current;
+}
+
+/** Points the repositories at another database (tests give each test its own). Returns it. */
+export function setDb(db: ConvOpsDatabase): ConvOpsDatabase {
+  current = db;
+  return db;
+}

@@ -1,0 +1,98 @@
+import Dexie from 'dexie';
+import { eventDraftSchema, type AuditEvent, type EventDraft } from '../workflow/records';
+import { getDb, type ConvOpsDatabase } from './database';
+import { NotFoundError } from './errors';
+import { computeEventHash, GENESIS_HASH, verifyChain, type ChainVerdict } from './hash-chain';
+import { storedEventSchema } from './records';
+
+/**
+ * The audit trail. Events are appended only through `appendEvents`, which every repository calls
+ * inside the same transaction as the change the events describe.
+ *
+ * Chains that do not belong to a task use pseudo task ids, so they are hash-chained too.
+ */
+
+export const SETTINGS_CHAIN = 'settings';
+export function workflowChain(workflowId: string): string {
+  return `workflow:${workflowId}`;
+}
+
+/** Whether a chain id names a real task (not the settings or a workflow's chain). */
+export function isTaskChain(taskId: string): boolean {
+  return taskId !== SETTINGS_CHAIN && !taskId.startsWith('workflow:');
+}
+
+function chainRange(taskId: string): [[string, number], [string, number]] {
+  return [
+    [taskId, 0],
+    [taskId, Infinity],
+  ];
+}
+
+/**
+ * Appends drafts to a chain with the next seq numbers and chained hashes. Must run inside a `rw`
+ * transaction that includes `events`: reading the last event and adding the next ones then cannot
+ * interleave with another writer of the same chain.
+ */
+export async function appendEvents(
+  db: ConvOpsDatabase,
+  taskId: string,
+  drafts: readonly EventDraft[],
+): Promise<AuditEvent[]> {
+  if (!Dexie.currentTransaction) throw new Error('appendEvents must run inside a database transaction.');
+  if (drafts.length === 0) return [];
+  const [lower, upper] = chainRange(taskId);
+  const last = await db.events.where('[taskId+seq]').between(lower, upper, true, true).last();
+  let seq = last?.seq ?? 0;
+  let prevHash = last?.hash ?? GENESIS_HASH;
+  const events: AuditEvent[] = [];
+  for (const draft of drafts) {
+    const parsed = eventDraftSchema.parse(draft);
+    seq += 1;
+    const unsigned: Omit<AuditEvent, 'hash'> = { ...parsed, taskId, seq, prevHash };
+    // crypto.subtle resolves outside IndexedDB; waitFor keeps the transaction open meanwhile.
+    const hash = await Dexie.waitFor(computeEventHash(unsigned));
+    const event = storedEventSchema.parse({ ...unsigned, hash }) as AuditEvent;
+    events.push(event);
+    prevHash = hash;
+  }
+  await db.events.bulkAdd(events);
+  return events;
+}
+
+export async function listEvents(taskId: string): Promise<AuditEvent[]> {
+  const db = getDb();
+  const [lower, upper] = chainRange(taskId);
+  return db.events.where('[taskId+seq]').between(lower, upper, true, true).toArray();
+}
+
+export async function verifyTaskChain(taskId: string): Promise<ChainVerdict> {
+  return verifyChain(await listEvents(taskId));
+}
+
+/** Verifies every chain in the database (an audit action: it reads every event). */
+export async function verifyAllChains(): Promise<Map<string, ChainVerdict>> {
+  const db = getDb();
+  const chains = new Map<string, AuditEvent[]>();
+  await db.events.orderBy('[taskId+seq]').each((event) => {
+    const chain = chains.get(event.taskId);
+    if (chain) chain.push(event);
+    else chains.set(event.taskId, [event]);
+  });
+  const verdicts = new Map<string, ChainVerdict>();
+  for (const [taskId, events] of chains) verdicts.set(taskId, await verifyChain(events));
+  return verdicts;
+}
+
+/**
+ * Records what happened around a task that is not a state transition (`briefing.inserted`,
+ * `message.sent`). Does not change the task, so it never conflicts with a concurrent transition.
+ */
+export async function recordTaskEvent(taskId: string, draft: EventDraft): Promise<AuditEvent> {
+  const db = getDb();
+  return db.transaction('rw', [db.tasks, db.events], async () => {
+    if (!(await db.tasks.get(taskId))) throw new NotFoundError('task', taskId);
+    const [event] = await appendEvents(db, taskId, [draft]);
+    return event!;
+  });
+}

@@ -1,0 +1,73 @@
+import type { AuditEvent } from '../workflow/records';
+
+/**
+ * The audit trail's hash chain: each event's hash covers the previous event's hash and the event's
+ * own canonical JSON, so editing, removing, reordering or inserting an event breaks every hash after
+ * it. Tamper-evident, not tamper-proof: whoever can write the database can also rewrite the whole
+ * chain, and cutting events off the end leaves a shorter chain that still verifies.
+ */
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+/** JSON with object keys sorted at every depth and `undefined` members left out. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map((item) => (item === undefined ? null : sortKeys(item)));
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      const member = (value as Record<string, unknown>)[key];
+      if (member !== undefined) out[key] = sortKeys(member);
+    }
+    return out;
+  }
+  return value;
+}
+
+export async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+/** The hash an event must carry: SHA-256(prevHash + canonical JSON of the event without `hash`). */
+export async function computeEventHash(event: Omit<AuditEvent, 'hash'> & { hash?: string }): Promise<string> {
+  const { hash: _hash, ...rest } = event;
+  return sha256Hex(event.prevHash + canonicalJson(rest));
+}
+
+export type ChainVerdict = { ok: true; count: number } | { ok: false; brokenAtSeq: number; reason: string };
+
+/**
+ * Checks one task's events in the order given (the order they are stored in, by seq). The first
+ * event must be seq 1 on the genesis hash; each next one must be seq + 1 on the previous hash.
+ */
+export async function verifyChain(events: readonly AuditEvent[]): Promise<ChainVerdict> {
+  let prevHash = GENESIS_HASH;
+  let taskId: string | undefined;
+  for (const [index, event] of events.entries()) {
+    const expectedSeq = index + 1;
+    if (taskId !== undefined && event.taskId !== taskId) {
+      return { ok: false, brokenAtSeq: event.seq, reason: `event ${event.seq} belongs to "${event.taskId}", not "${taskId}"` };
+    }
+    taskId = event.taskId;
+    if (event.seq !== expectedSeq) {
+      return {
+        ok: false,
+        brokenAtSeq: event.seq,
+        reason: `expected event ${expectedSeq} but found event ${event.seq}: an event was removed, inserted or moved`,
+      };
+    }
+    if (event.prevHash !== prevHash) {
+      return { ok: false, brokenAtSeq: event.seq, reason: `event ${event.seq} does not follow the previous event's hash` };
+    }
+    const hash = await computeEventHash(event);
+    if (hash !== event.hash) {
+      return { ok: false, brokenAtSeq: event.seq, reason: `event ${event.seq} was changed after it was recorded` };
+    }
+    prevHash = event.hash;
+  }
+  return { ok: true, count: events.length };
+}

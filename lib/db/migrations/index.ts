@@ -1,0 +1,16 @@
+import type { Transaction } from 'dexie';
+import { migration0001 } from './0001-initial';
+import { migration0002 } from './0002-capture-keys-and-heads';
+
+export interface Migration {
+  version: number;
+  stores: Readonly<Record<string, string>>;
+  upgrade?: (tx: Transaction) => Promise<void>;
+}
+
+/** Every schema version in order. Append a file for each change; never edit a released one. */
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];
+
+export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
+
+export { migration0001, migration0002 };

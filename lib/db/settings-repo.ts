@@ -1,0 +1,37 @@
+import { DEFAULT_SETTINGS, settingsSchema, type Actor, type Settings } from '../workflow/records';
+import { getDb } from './database';
+import { appendEvents, SETTINGS_CHAIN } from './events-repo';
+
+/** The person's settings: one row, every change recorded on the `settings` chain. */
+
+export async function getSettings(): Promise<Settings> {
+  const row = await getDb().settings.get('settings');
+  return row ? row.value : structuredClone(DEFAULT_SETTINGS);
+}
+
+/** Applies a partial change; returns the new settings. Throws a ZodError for invalid values. */
+export async function updateSettings(patch: Partial<Settings>, actor: Actor): Promise<Settings> {
+  const db = getDb();
+  return db.transaction('rw', [db.settings, db.events], async () => {
+    const before = (await db.settings.get('settings'))?.value ?? DEFAULT_SETTINGS;
+    const after = settingsSchema.parse({ ...before, ...patch, sites: { ...before.sites, ...patch.sites } });
+    const changed = (Object.keys(after) as (keyof Settings)[]).filter(
+      (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+    );
+    if (changed.length === 0) return after;
+    await db.settings.put({ key: 'settings', value: after });
+    await appendEvents(db, SETTINGS_CHAIN, [
+      {
+        type: 'settings.changed',
+        actor,
+        at: new Date().toISOString(),
+        data: {
+          changed,
+          before: Object.fromEntries(changed.map((key) => [key, before[key]])),
+          after: Object.fromEntries(changed.map((key) => [key, after[key]])),
+        },
+      },
+    ]);
+    return after;
+  });
+}

@@ -1,0 +1,179 @@
+import Dexie from 'dexie';
+import { nanoid } from 'nanoid';
+import { applyAction, startTask, type TaskAction } from '../workflow/engine';
+import { taskSchema, type Actor, type AuditEvent, type ConversationRef, type Note, type Site, type Task, type TaskStatus } from '../workflow/records';
+import type { Workflow } from '../workflow/schema';
+import { getDb, type ConvOpsDatabase } from './database';
+import { NotFoundError, StaleTaskError } from './errors';
+import { appendEvents, listEvents } from './events-repo';
+import { conversationKey, fromNoteRow, fromTaskRow, fromWorkflowRecord, toTaskRow, type TaskRow } from './records';
+
+/**
+ * Tasks: started on the latest workflow version and pinned to it; every transition goes through the
+ * engine, inside one transaction with its events, guarded by the task's `rev`.
+ */
+
+function nowIso(): string {
+  return new Date().toISOString();
+}
+
+async function writeTask(db: ConvOpsDatabase, task: Task): Promise<Task> {
+  const parsed = taskSchema.parse(task);
+  await db.tasks.put(toTaskRow(parsed));
+  return parsed;
+}
+
+export interface StartTaskInput {
+  workflowId: string;
+  title: string;
+  conversation?: ConversationRef;
+  actor: Actor;
+}
+
+/** Starts a task on the latest (not deleted) version of a workflow. */
+export async function startTaskRecord(input: StartTaskInput): Promise<Task> {
+  const db = getDb();
+  return db.transaction('rw', [db.workflowHeads, db.workflows, db.tasks, db.events], async () => {
+    const head = await db.workflowHeads.get(input.workflowId);
+    if (!head || head.deleted) throw new NotFoundError('workflow', input.workflowId);
+    const record = await db.workflows.get([input.workflowId, head.latestVersion]);
+    if (!record) throw new NotFoundError('workflow-version', `${input.workflowId}@${head.latestVersion}`);
+    const { task, events } = startTask(fromWorkflowRecord(record), {
+      id: nanoid(),
+      title: input.title,
+      ...(input.conversation ? { conversation: input.conversation } : {}),
+      actor: input.actor,
+      now: nowIso(),
+    });
+    const written = await writeTask(db, task);
+    await appendEvents(db, written.id, events);
+    return written;
+  });
+}
+
+/**
+ * Applies one action to a task that the caller read at `expectedRev`. When someone else changed the
+ * task in between (another tab approved first), fails with `StaleTaskError` and writes nothing; a
+ * `WorkflowRuleError` from the engine also propagates with nothing written.
+ */
+export async function runAction(taskId: string, expectedRev: number, action: TaskAction, actor: Actor): Promise<Task> {
+  const db = getDb();
+  return db.transaction('rw', [db.tasks, db.workflows, db.events], async () => {
+    const row = await db.tasks.get(taskId);
+    if (!row) throw new NotFoundError('task', taskId);
+    if (row.rev !== expectedRev) throw new StaleTaskError(taskId, expectedRev, row.rev);
+    const task = fromTaskRow(row);
+    const record = await db.workflows.get([task.workflowId, task.workflowVersion]);
+    if (!record) throw new NotFoundError('workflow-version', `${task.workflowId}@${task.workflowVersion}`);
+    const result = applyAction(task, fromWorkflowRecord(record), action, actor, nowIso());
+    const written = await writeTask(db, { ...result.task, rev: task.rev + 1 });
+    await appendEvents(db, taskId, result.events);
+    return written;
+  });
+}
+
+export async function getTask(taskId: string): Promise<Task | undefined> {
+  const row = await getDb().tasks.get(taskId);
+  return row && fromTaskRow(row);
+}
+
+/**
+ * The task bound to a conversation: the one running there now if any, else the one that ran there
+ * most recently (it may have moved to another chat, or finished). One indexed query.
+ */
+export async function findTaskForConversation(site: Site, conversationId: string): Promise<Task | undefined> {
+  const rows = await getDb().tasks.where('conversationKeys').equals(conversationKey(site, conversationId)).toArray();
+  const isHere = (row: TaskRow): boolean => {
+    const last = row.conversations.at(-1);
+    return last?.site === site && last.conversationId === conversationId;
+  };
+  const running = (row: TaskRow): boolean => row.status === 'active' || row.status === 'awaiting-approval';
+  rows.sort(
+    (a, b) =>
+      Number(running(b) && isHere(b)) - Number(running(a) && isHere(a)) ||
+      Number(isHere(b)) - Number(isHere(a)) ||
+      b.updatedAt.localeCompare(a.updatedAt),
+  );
+  const best = rows[0];
+  return best && fromTaskRow(best);
+}
+
+export interface TaskQuery {
+  status?: TaskStatus;
+  /** Any of these statuses (takes precedence over `status`). */
+  statuses?: readonly TaskStatus[];
+  workflowId?: string;
+  /** The site the task runs on now. */
+  site?: Site;
+  /** Who started the task (`createdBy.name`). */
+  person?: string;
+  /** Case-insensitive match in the title. */
+  search?: string;
+  limit?: number;
+  offset?: number;
+}
+
+const DEFAULT_PAGE = 50;
+
+/**
+ * The dashboard's query, newest first. The most selective equality filter picks a compound
+ * `[field+updatedAt]` index, so the newest rows come straight from the index in order; the other
+ * filters run on those rows only.
+ */
+function taskCollection(db: ConvOpsDatabase, query: TaskQuery) {
+  const statuses = query.statuses ?? (query.status ? [query.status] : undefined);
+  const byIndex = (index: string, value: string) =>
+    db.tasks.where(index).between([value, Dexie.minKey], [value, Dexie.maxKey]).reverse();
+  let collection;
+  const rest: ((row: TaskRow) => boolean)[] = [];
+  if (query.workflowId !== undefined) collection = byIndex('[workflowId+updatedAt]', query.workflowId);
+  else if (query.person !== undefined) collection = byIndex('[createdBy.name+updatedAt]', query.person);
+  else if (statuses?.length === 1) collection = byIndex('[status+updatedAt]', statuses[0]!);
+  else if (query.site !== undefined) collection = byIndex('[site+updatedAt]', query.site);
+  else collection = db.tasks.orderBy('updatedAt').reverse();
+
+  if (query.workflowId !== undefined) rest.push((r) => r.workflowId === query.workflowId);
+  if (query.person !== undefined) rest.push((r) => r.createdBy.name === query.person);
+  if (statuses) rest.push((r) => statuses.includes(r.status));
+  if (query.site !== undefined) rest.push((r) => r.site === query.site);
+  const needle = query.search?.trim().toLowerCase();
+  if (needle) rest.push((r) => r.titleLower.includes(needle));
+  return rest.length > 0 ? collection.filter((row) => rest.every((test) => test(row))) : collection;
+}
+
+export async function listTasks(query: TaskQuery = {}): Promise<Task[]> {
+  const db = getDb();
+  const rows = await taskCollection(db, query)
+    .offset(query.offset ?? 0)
+    .limit(query.limit ?? DEFAULT_PAGE)
+    .toArray();
+  return rows.map(fromTaskRow);
+}
+
+export async function countTasks(query: Omit<TaskQuery, 'limit' | 'offset'> = {}): Promise<number> {
+  return taskCollection(getDb(), query).count();
+}
+
+export interface TaskDetail {
+  task: Task;
+  /** The pinned version the task runs on, even if the workflow was edited or deleted since. */
+  workflow: Workflow;
+  /** Notes not deleted, oldest first. */
+  notes: Note[];
+  events: AuditEvent[];
+}
+
+export async function getTaskDetail(taskId: string): Promise<TaskDetail | undefined> {
+  const db = getDb();
+  return db.transaction('r', [db.tasks, db.workflows, db.notes, db.events], async () => {
+    const row = await db.tasks.get(taskId);
+    if (!row) return undefined;
+    const record = await db.workflows.get([row.workflowId, row.workflowVersion]);
+    if (!record) throw new NotFoundError('workflow-version', `${row.workflowId}@${row.workflowVersion}`);
+    const notes = (await db.notes.where('taskId').equals(taskId).toArray())
+      .filter((n) => !n.deleted)
+      .map(fromNoteRow)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return { task: fromTaskRow(row), workflow: fromWorkflowRecord(record), notes, events: await listEvents(taskId) };
+  });
+}
