@@ -1,0 +1,182 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { chatgptAdapter as A } from '../../../lib/hosts';
+import { parseFixture } from './load-fixture';
+
+const url = 'https://chatgpt.com/c/68f1c2d4-1a2b-4c3d-8e9f-0123456789ab';
+
+describe('ChatGPT classic (section turns, ProseMirror composer)', () => {
+  const doc = () => parseFixture('chatgpt-classic.html');
+
+  it('detects the generation and finds the visible ProseMirror composer, not the pre-hydration textarea', () => {
+    const d = doc();
+    expect(A.detectGeneration(d)).toBe('classic');
+    expect(A.findComposer(d)?.id).toBe('prompt-textarea');
+    expect(A.findComposer(d)?.getAttribute('contenteditable')).toBe('true');
+  });
+
+  it('falls back to the textarea before hydration', () => {
+    const d = doc();
+    d.querySelector('#prompt-textarea')?.remove();
+    d.querySelector('textarea[name="prompt-textarea"]')?.removeAttribute('style');
+    expect(A.findComposer(d)?.tagName).toBe('TEXTAREA');
+  });
+
+  it('lists settled messages keyed by message id, skipping the thinking part and the pending turn', () => {
+    const messages = A.listMessages(doc(), null);
+    expect(messages.map((m) => [m.role, m.key])).toEqual([
+      ['user', '11111111-1111-4111-8111-111111111111'],
+      ['assistant', '22222222-2222-4222-8222-222222222222'],
+      ['user', '33333333-3333-4333-8333-333333333333'],
+    ]);
+  });
+
+  it('returns the answer body, not the "Thought for" part', () => {
+    const answer = A.listMessages(doc(), null)[1]!;
+    const body = A.assistantBody(answer.element);
+    expect(body?.querySelector('code.language-bash')).not.toBeNull();
+    expect(body?.textContent).not.toContain('Thought for');
+  });
+
+  it('reports the last assistant as pending while its id is request-WEB:…, then settled with the server id', () => {
+    const d = doc();
+    const pending = A.lastAssistant(d, null);
+    expect(pending?.pending).toBe(true);
+    const turn = d.querySelector('[data-testid="conversation-turn-4"]')!;
+    turn.setAttribute('data-turn-id', '44444444-4444-4444-8444-444444444444');
+    turn.querySelector('[data-message-id]')!.setAttribute('data-message-id', '44444444-4444-4444-8444-444444444444');
+    const settled = A.lastAssistant(d, null);
+    expect(settled).toMatchObject({ pending: false, key: '44444444-4444-4444-8444-444444444444', role: 'assistant' });
+    expect(A.isMarkedComplete(settled!.element)).toBe(false);
+    expect(A.isMarkedComplete(A.listMessages(d, null)[1]!.element)).toBe(true);
+  });
+
+  it('stops at a trailing user turn (no reply yet)', () => {
+    const d = doc();
+    d.querySelector('[data-testid="conversation-turn-4"]')!.remove();
+    expect(A.lastAssistant(d, null)).toBeNull();
+  });
+
+  it('sees streaming from the stop button, the scroll root flag, and not after they go', () => {
+    const d = doc();
+    expect(A.isStreaming(d)).toBe(true);
+    d.querySelector('[data-testid="stop-button"]')!.remove();
+    d.querySelector('.result-streaming')!.classList.remove('result-streaming');
+    expect(A.isStreaming(d)).toBe(false);
+    d.querySelector('[data-scroll-root]')!.setAttribute('data-stream-active', '');
+    expect(A.isStreaming(d)).toBe(true);
+  });
+
+  it('health names the selectors that matched', () => {
+    const health = A.health(doc(), url);
+    expect(health).toMatchObject({ site: 'chatgpt', generation: 'classic', composer: 'found', messages: 'found', streamingSignal: 'found' });
+    expect(health.conversationId).toBe('68f1c2d4-1a2b-4c3d-8e9f-0123456789ab');
+    expect(health.matched.composer).toBe('#prompt-textarea[contenteditable="true"]');
+  });
+
+  it('health reports a missing composer and missing messages on a conversation page that lost its markup', () => {
+    const empty = new DOMParser().parseFromString('<main></main>', 'text/html');
+    expect(A.health(empty, url)).toMatchObject({ composer: 'missing', messages: 'missing', generation: null });
+    expect(A.health(empty, 'https://chatgpt.com/').messages).toBe('none-yet');
+  });
+
+  it('finds the send button only when enabled', () => {
+    const d = doc();
+    expect(A.findSendButton(d)).toBeNull();
+    const form = d.querySelector('form')!;
+    const button = d.createElement('button');
+    button.setAttribute('data-testid', 'send-button');
+    button.disabled = true;
+    form.append(button);
+    expect(A.findSendButton(d)).toBeNull();
+    button.disabled = false;
+    expect(A.findSendButton(d)).toBe(button);
+  });
+
+  it('layout rules shrink the root and w-screen by the panel width', () => {
+    const css = A.layoutCss({ side: 'right', width: 380 });
+    expect(css).toContain('html { width: calc(100% - 380px) !important;');
+    expect(css).toContain('.w-screen { width: calc(100vw - 380px) !important; }');
+    expect(A.layoutCss({ side: 'left', width: 300 })).toContain('margin-left: 300px');
+  });
+});
+
+describe('ChatGPT Octane shell (li transcript, textarea composer)', () => {
+  const doc = () => parseFixture('chatgpt-octane.html');
+
+  it('detects octane, finds the textarea composer', () => {
+    const d = doc();
+    expect(A.detectGeneration(d)).toBe('octane');
+    expect(A.findComposer(d)?.id).toBe('mobile-composer-prompt');
+  });
+
+  it('keys messages on the li id and skips the pending-… reply', () => {
+    expect(A.listMessages(doc(), null).map((m) => [m.role, m.key])).toEqual([
+      ['user', '0f0f0f0f-0000-4000-8000-000000000001'],
+      ['assistant', '0f0f0f0f-0000-4000-8000-000000000002'],
+      ['user', '0f0f0f0f-0000-4000-8000-000000000003'],
+    ]);
+  });
+
+  it('streams while the li is marked and the submit is a stop control; completes with data-message-complete', () => {
+    const d = doc();
+    expect(A.isStreaming(d)).toBe(true);
+    expect(A.lastAssistant(d, null)?.pending).toBe(true);
+    const li = d.querySelector('li[data-message-streaming]')!;
+    li.removeAttribute('data-message-streaming');
+    li.setAttribute('data-message-complete', '');
+    li.id = '0f0f0f0f-0000-4000-8000-000000000004';
+    d.querySelector('button[data-composer-submit]')!.removeAttribute('data-stop-generating');
+    expect(A.isStreaming(d)).toBe(false);
+    const last = A.lastAssistant(d, null)!;
+    expect(last).toMatchObject({ pending: false, key: '0f0f0f0f-0000-4000-8000-000000000004' });
+    expect(A.isMarkedComplete(last.element)).toBe(true);
+    expect(A.assistantBody(last.element)?.hasAttribute('data-assistant-markdown')).toBe(true);
+    expect(A.findSendButton(d)?.hasAttribute('data-composer-submit')).toBe(true);
+  });
+});
+
+describe('ChatGPT thread layout (data-turn-key, markdown composer)', () => {
+  const doc = () => parseFixture('chatgpt-thread.html');
+
+  it('detects thread, finds the contenteditable markdown composer', () => {
+    const d = doc();
+    expect(A.detectGeneration(d)).toBe('thread');
+    expect(A.findComposer(d)?.hasAttribute('data-composer-markdown')).toBe(true);
+  });
+
+  it('keys messages on data-turn-key, role from the search-unit key, pending request id skipped', () => {
+    expect(A.listMessages(doc(), null).map((m) => [m.role, m.key])).toEqual([
+      ['user', 't-100'],
+      ['assistant', 't-101'],
+      ['user', 't-102'],
+    ]);
+  });
+
+  it('answer body is the assistant-message markdown (not the thinking summary)', () => {
+    const answer = A.listMessages(doc(), null)[1]!;
+    const body = A.assistantBody(answer.element)!;
+    expect(body.getAttribute('data-markdown-text-style')).toBe('assistant-message');
+    expect(body.textContent).not.toContain('Thought for');
+  });
+
+  it('streams only while the Stop button is in the composer form', () => {
+    const d = doc();
+    expect(A.isStreaming(d)).toBe(true);
+    d.querySelector('form button[aria-label="Stop"]')!.remove();
+    expect(A.isStreaming(d)).toBe(false);
+  });
+
+  it('walks back through a long thread cheaply and finds the last settled reply', () => {
+    const d = doc();
+    const thread = d.querySelector('.thread')!;
+    thread.lastElementChild!.remove();
+    for (let i = 0; i < 300; i++) {
+      const turn = d.createElement('div');
+      turn.setAttribute('data-turn-key', `bulk-${i}`);
+      turn.setAttribute('data-chatgpt-search-unit-key', `bulk-${i}:${i % 2 ? 'assistant' : 'user'}`);
+      thread.append(turn);
+    }
+    expect(A.lastAssistant(d, null)?.key).toBe('bulk-299');
+  });
+});
