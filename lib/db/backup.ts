@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isoDateSchema, noteSchema, settingsSchema, taskSchema, type AuditEvent, type Note, type Settings, type Task } from '../workflow/records';
 import { getDb, type ConvOpsDatabase } from './database';
-import { BackupError, NotFoundError } from './errors';
+import { BackupError, RecordNotFoundError } from './errors';
 import { verifyChain } from './hash-chain';
 import { SCHEMA_VERSION } from './migrations';
 import {
@@ -78,9 +78,9 @@ export async function exportTask(taskId: string): Promise<TaskFile> {
   const db = getDb();
   return db.transaction('r', [db.tasks, db.workflows, db.notes, db.events], async () => {
     const row = await db.tasks.get(taskId);
-    if (!row) throw new NotFoundError('task', taskId);
+    if (!row) throw new RecordNotFoundError('task', taskId);
     const workflow = await db.workflows.get([row.workflowId, row.workflowVersion]);
-    if (!workflow) throw new NotFoundError('workflow-version', `${row.workflowId}@${row.workflowVersion}`);
+    if (!workflow) throw new RecordNotFoundError('workflow-version', `${row.workflowId}@${row.workflowVersion}`);
     return {
       format: TASK_FORMAT,
       formatVersion: BACKUP_FORMAT_VERSION,

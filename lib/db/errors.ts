@@ -1,13 +1,14 @@
 /** Errors the repositories throw. Each carries a `code` the UI can branch on and a sentence it can show. */
 
-export class NotFoundError extends Error {
+/** Named apart from IndexedDB's own `NotFoundError`, which Dexie would otherwise substitute for it. */
+export class RecordNotFoundError extends Error {
   readonly code = 'not-found';
   constructor(
     readonly entity: 'task' | 'workflow' | 'workflow-version' | 'note',
     readonly key: string,
   ) {
     super(`No ${entity.replace('-', ' ')} "${key}".`);
-    this.name = 'NotFoundError';
+    this.name = 'RecordNotFoundError';
   }
 }
 

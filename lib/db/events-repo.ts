@@ -1,7 +1,7 @@
 import Dexie from 'dexie';
 import { eventDraftSchema, type AuditEvent, type EventDraft } from '../workflow/records';
 import { getDb, type ConvOpsDatabase } from './database';
-import { NotFoundError } from './errors';
+import { RecordNotFoundError } from './errors';
 import { computeEventHash, GENESIS_HASH, verifyChain, type ChainVerdict } from './hash-chain';
 import { storedEventSchema } from './records';
 
@@ -91,7 +91,7 @@ export async function verifyAllChains(): Promise<Map<string, ChainVerdict>> {
 export async function recordTaskEvent(taskId: string, draft: EventDraft): Promise<AuditEvent> {
   const db = getDb();
   return db.transaction('rw', [db.tasks, db.events], async () => {
-    if (!(await db.tasks.get(taskId))) throw new NotFoundError('task', taskId);
+    if (!(await db.tasks.get(taskId))) throw new RecordNotFoundError('task', taskId);
     const [event] = await appendEvents(db, taskId, [draft]);
     return event!;
   });

@@ -1,7 +1,7 @@
 import { nanoid } from 'nanoid';
 import { noteSchema, type Actor, type Note, type Site } from '../workflow/records';
 import { getDb, type ConvOpsDatabase } from './database';
-import { NotFoundError, NoteRuleError } from './errors';
+import { RecordNotFoundError, NoteRuleError } from './errors';
 import { appendEvents } from './events-repo';
 import { sha256Hex } from './hash-chain';
 import { captureKeyOf, fromNoteRow, toNoteRow } from './records';
@@ -102,7 +102,7 @@ export async function addManualNote(input: ManualNoteInput): Promise<Note> {
   const db = getDb();
   return db.transaction('rw', [db.tasks, db.workflows, db.notes, db.events], async () => {
     const task = await db.tasks.get(input.taskId);
-    if (!task) throw new NotFoundError('task', input.taskId);
+    if (!task) throw new RecordNotFoundError('task', input.taskId);
     const stepId = input.stepId ?? task.currentStepId;
     if (!stepId) throw new NoteRuleError('This task is finished: say which step the note belongs to.');
     const workflow = await db.workflows.get([task.workflowId, task.workflowVersion]);
@@ -131,7 +131,7 @@ export async function addManualNote(input: ManualNoteInput): Promise<Note> {
 
 async function liveNote(db: ConvOpsDatabase, noteId: string): Promise<Note> {
   const row = await db.notes.get(noteId);
-  if (!row || row.deleted) throw new NotFoundError('note', noteId);
+  if (!row || row.deleted) throw new RecordNotFoundError('note', noteId);
   return fromNoteRow(row);
 }
 

@@ -4,7 +4,7 @@ import { applyAction, startTask, type TaskAction } from '../workflow/engine';
 import { taskSchema, type Actor, type AuditEvent, type ConversationRef, type Note, type Site, type Task, type TaskStatus } from '../workflow/records';
 import type { Workflow } from '../workflow/schema';
 import { getDb, type ConvOpsDatabase } from './database';
-import { NotFoundError, StaleTaskError } from './errors';
+import { RecordNotFoundError, StaleTaskError } from './errors';
 import { appendEvents, listEvents } from './events-repo';
 import { conversationKey, fromNoteRow, fromTaskRow, fromWorkflowRecord, toTaskRow, type TaskRow } from './records';
 
@@ -35,9 +35,9 @@ export async function startTaskRecord(input: StartTaskInput): Promise<Task> {
   const db = getDb();
   return db.transaction('rw', [db.workflowHeads, db.workflows, db.tasks, db.events], async () => {
     const head = await db.workflowHeads.get(input.workflowId);
-    if (!head || head.deleted) throw new NotFoundError('workflow', input.workflowId);
+    if (!head || head.deleted) throw new RecordNotFoundError('workflow', input.workflowId);
     const record = await db.workflows.get([input.workflowId, head.latestVersion]);
-    if (!record) throw new NotFoundError('workflow-version', `${input.workflowId}@${head.latestVersion}`);
+    if (!record) throw new RecordNotFoundError('workflow-version', `${input.workflowId}@${head.latestVersion}`);
     const { task, events } = startTask(fromWorkflowRecord(record), {
       id: nanoid(),
       title: input.title,
@@ -60,11 +60,11 @@ export async function runAction(taskId: string, expectedRev: number, action: Tas
   const db = getDb();
   return db.transaction('rw', [db.tasks, db.workflows, db.events], async () => {
     const row = await db.tasks.get(taskId);
-    if (!row) throw new NotFoundError('task', taskId);
+    if (!row) throw new RecordNotFoundError('task', taskId);
     if (row.rev !== expectedRev) throw new StaleTaskError(taskId, expectedRev, row.rev);
     const task = fromTaskRow(row);
     const record = await db.workflows.get([task.workflowId, task.workflowVersion]);
-    if (!record) throw new NotFoundError('workflow-version', `${task.workflowId}@${task.workflowVersion}`);
+    if (!record) throw new RecordNotFoundError('workflow-version', `${task.workflowId}@${task.workflowVersion}`);
     const result = applyAction(task, fromWorkflowRecord(record), action, actor, nowIso());
     const written = await writeTask(db, { ...result.task, rev: task.rev + 1 });
     await appendEvents(db, taskId, result.events);
@@ -169,7 +169,7 @@ export async function getTaskDetail(taskId: string): Promise<TaskDetail | undefi
     const row = await db.tasks.get(taskId);
     if (!row) return undefined;
     const record = await db.workflows.get([row.workflowId, row.workflowVersion]);
-    if (!record) throw new NotFoundError('workflow-version', `${row.workflowId}@${row.workflowVersion}`);
+    if (!record) throw new RecordNotFoundError('workflow-version', `${row.workflowId}@${row.workflowVersion}`);
     const notes = (await db.notes.where('taskId').equals(taskId).toArray())
       .filter((n) => !n.deleted)
       .map(fromNoteRow)

@@ -3,7 +3,7 @@ import { LIMITS, type Workflow } from '../workflow/schema';
 import type { Actor, EventDraft } from '../workflow/records';
 import { validateWorkflow } from '../workflow/validate';
 import { getDb, type ConvOpsDatabase } from './database';
-import { ImportError, NotFoundError, WorkflowValidationError } from './errors';
+import { ImportError, RecordNotFoundError, WorkflowValidationError } from './errors';
 import { appendEvents, workflowChain } from './events-repo';
 import { canonicalJson, sha256Hex } from './hash-chain';
 import {
@@ -151,7 +151,7 @@ export async function deleteWorkflow(id: string, actor: Actor): Promise<void> {
   const db = getDb();
   await db.transaction('rw', [db.workflows, db.workflowHeads, db.events], async () => {
     const head = await db.workflowHeads.get(id);
-    if (!head || head.deleted) throw new NotFoundError('workflow', id);
+    if (!head || head.deleted) throw new RecordNotFoundError('workflow', id);
     const now = nowIso();
     await db.workflowHeads.put({ ...head, deleted: true, deletedAt: now, updatedAt: now });
     await db.workflows.update([id, head.latestVersion], { 'meta.deletedAt': now });
