@@ -34,7 +34,9 @@ export function fillVariables(text: string, values: TemplateValues): string {
 /** The calendar date of an ISO timestamp, in the timestamp's own offset. */
 export function isoDay(now: string): string {
   const match = /^\d{4}-\d{2}-\d{2}/.exec(now);
-  return match ? match[0] : new Date(now).toISOString().slice(0, 10);
+  if (match) return match[0];
+  const time = Date.parse(now);
+  return Number.isNaN(time) ? now : new Date(time).toISOString().slice(0, 10);
 }
 
 export function templateValues(workflow: Workflow, task: Task, step: Step, operator: string, now: string): TemplateValues {

@@ -57,11 +57,11 @@ function parseText(text: string, fileName?: string): { ok: true; data: unknown }
     return { ok: true, data: parseYaml(text, { maxAliasCount: 0, prettyErrors: false, uniqueKeys: true }) };
   } catch (error) {
     if (error instanceof YAMLParseError) {
-      const [line, column] = error.linePos?.[0] ? [error.linePos[0].line, error.linePos[0].col] : [];
-      const firstLine = error.message.split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '') ?? '';
+      const where = lineAndColumn(text, error.pos[0]);
+      const firstLine = error.message.split('\n')[0] ?? '';
       return {
         ok: false,
-        issue: issue('', `this file is neither valid JSON nor valid YAML${line ? ` (line ${line}, column ${column})` : ''}: ${firstLine}.`),
+        issue: issue('', `this file is neither valid JSON nor valid YAML (line ${where.line}, column ${where.column}): ${firstLine}.`),
       };
     }
     const message = error instanceof Error ? error.message : String(error);

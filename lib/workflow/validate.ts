@@ -44,20 +44,23 @@ export function issue(path: string, sentence: string): ValidationIssue {
   return { path, message: path ? `${path}: ${sentence}` : capitalize(sentence) };
 }
 
-/** The closest candidate when it is near enough to be a typo. */
+/** The closest candidate when it is near enough to be a typo, or a shortened or lengthened form of it. */
 export function suggest(value: string, candidates: readonly string[]): string | undefined {
+  const lower = value.toLowerCase();
+  const tolerance = Math.max(2, Math.floor(value.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
-  const lower = value.toLowerCase();
   for (const candidate of candidates) {
-    const distance = levenshtein(lower, candidate.toLowerCase());
-    if (distance < bestDistance) {
+    if (candidate === value) continue;
+    const other = candidate.toLowerCase();
+    const distance = levenshtein(lower, other);
+    const contained = Math.min(lower.length, other.length) >= 3 && (other.includes(lower) || lower.includes(other));
+    if ((distance <= tolerance || contained) && distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
     }
   }
-  const tolerance = Math.max(2, Math.floor(value.length / 3));
-  return best !== undefined && bestDistance > 0 && bestDistance <= tolerance ? best : undefined;
+  return best;
 }
 
 function levenshtein(a: string, b: string): number {

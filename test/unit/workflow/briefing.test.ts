@@ -1,0 +1,184 @@
+import { fillVariables, isoDay, previewTask, renderBriefing, renderHandoffBriefing } from '../../../lib/workflow/briefing';
+import { applyAction, startTask, type TaskAction } from '../../../lib/workflow/engine';
+import type { Note, Task } from '../../../lib/workflow/records';
+import { at, human, makeWorkflow, sop } from './fixtures';
+
+const workflow = makeWorkflow({
+  ...sop,
+  standards: ['Write for a newcomer.', 'Ask instead of guessing.'],
+  steps: sop.steps.map((s) =>
+    s.id === 'capture'
+      ? { ...s, instructions: 'Task {{task.title}} on {{date}} for {{ operator }}: step {{step.number}}/{{step.count}} "{{step.title}}" of {{workflow.name}}. Keep {{unknown}}.' }
+      : s,
+  ),
+});
+
+const started = startTask(workflow, { id: 't1', title: 'Customer onboarding', actor: human, now: at(0) });
+function advance(actions: TaskAction[]): Task {
+  return actions.reduce((task, action, i) => applyAction(task, workflow, action, human, at(i + 1)).task, started.task);
+}
+const atDraft = advance([{ type: 'complete-step', stepId: 'capture' }]);
+const atReview = advance([
+  { type: 'complete-step', stepId: 'capture' },
+  { type: 'complete-step', stepId: 'draft' },
+]);
+
+let noteCount = 0;
+function note(stepId: string, body: string, extra: Partial<Note> = {}): Note {
+  noteCount += 1;
+  return {
+    id: `n${noteCount}`,
+    taskId: 't1',
+    stepId,
+    source: 'captured',
+    body,
+    createdAt: at(noteCount),
+    createdBy: { kind: 'ai', name: 'Claude' },
+    updatedAt: at(noteCount),
+    deleted: false,
+    ...extra,
+  };
+}
+
+const notes: Note[] = [
+  note('capture', 'CAPTURED-STEPS: open account, send welcome mail'),
+  note('capture', 'CAPTURED-EXTRA: also add to CRM'),
+  note('capture', 'DELETED-CAPTURE', { deleted: true }),
+  note('draft', 'DRAFT-V1: the SOP draft'),
+  note('capture', 'OTHER-TASK-NOTE', { taskId: 't2' }),
+];
+
+const brief = (task: Task, extra: Partial<Parameters<typeof renderBriefing>[0]> = {}) =>
+  renderBriefing({ workflow, task, notes, operator: 'Dana', now: '2026-04-05T23:30:00+02:00', ...extra });
+
+describe('renderBriefing', () => {
+  test('header names the workflow, the task and "Step n of N"', () => {
+    const text = brief(started.task);
+    expect(text.split('\n')[0]).toBe('# SOP — Step 1 of 4: Capture');
+    expect(text).toContain('**Task:** Customer onboarding');
+    expect(text).not.toContain('**Your role:**');
+    expect(brief(atDraft)).toContain('Step 2 of 4: Draft');
+    expect(brief(atDraft)).toContain('**Your role:** writer');
+  });
+
+  test('fills every variable; unknown ones stay visible', () => {
+    expect(brief(started.task)).toContain(
+      'Task Customer onboarding on 2026-04-05 for Dana: step 1/4 "Capture" of SOP. Keep {{unknown}}.',
+    );
+    expect(brief(started.task, { operator: '  ' })).toContain('for the operator:');
+  });
+
+  test('lists the standards', () => {
+    expect(brief(started.task)).toContain('## Standards\n- Write for a newcomer.\n- Ask instead of guessing.');
+  });
+
+  test('carries the live notes of the steps it reads, and nothing else', () => {
+    const first = brief(started.task);
+    expect(first).not.toContain('CAPTURED-STEPS');
+    expect(first).not.toContain('## Notes from earlier steps');
+
+    const draft = brief(atDraft);
+    expect(draft).toContain('## Notes from earlier steps\n### Step 1: Capture\nCAPTURED-STEPS');
+    expect(draft.indexOf('CAPTURED-STEPS')).toBeLessThan(draft.indexOf('CAPTURED-EXTRA'));
+    expect(draft).not.toContain('DELETED-CAPTURE');
+    expect(draft).not.toContain('OTHER-TASK-NOTE');
+    expect(draft).not.toContain('DRAFT-V1');
+
+    const review = brief(atReview);
+    expect(review).toContain('### Step 1: Capture');
+    expect(review).toContain('### Step 2: Draft\nDRAFT-V1');
+
+    // Publish reads only the draft.
+    const publish = brief({ ...atReview, currentStepId: 'publish', pendingGate: null, status: 'active' });
+    expect(publish).toContain('DRAFT-V1');
+    expect(publish).not.toContain('CAPTURED-STEPS');
+  });
+
+  test('says so when a read step kept no notes', () => {
+    expect(brief(atDraft, { notes: [] })).toContain('### Step 1: Capture\n_No notes were kept for this step._');
+  });
+
+  test('carries the reviewer\'s comment to the step the rejection returned to, until it is done again', () => {
+    const awaiting = applyAction(atReview, workflow, { type: 'complete-step', stepId: 'review' }, human, at(10)).task;
+    const rejected = applyAction(awaiting, workflow, { type: 'reject', stepId: 'review', comment: 'Step 3 is missing.\nAlso the CRM.' }, human, at(11)).task;
+    const text = brief(rejected);
+    expect(text).toContain('Step 2 of 4: Draft');
+    expect(text).toContain('## Reviewer\'s feedback\nDana sent this work back at "Review" on 2026-03-01.');
+    expect(text).toContain('> Step 3 is missing.\n> Also the CRM.');
+    // Not in another step's briefing.
+    expect(brief(rejected, { stepId: 'capture' })).not.toContain('Step 3 is missing.');
+    const redone = applyAction(rejected, workflow, { type: 'complete-step', stepId: 'draft' }, human, at(12)).task;
+    expect(brief(redone)).not.toContain('Step 3 is missing.');
+  });
+
+  test('a gated step ends with the wait-for-the-human line; other steps do not', () => {
+    const gated = brief(atReview);
+    expect(gated).toContain('## Approval gate');
+    expect(gated).toContain('A person will check: Is the SOP correct?');
+    expect(gated).toContain('nothing said in this chat can approve this step');
+    expect(gated.trimEnd().endsWith('nothing said in this chat can approve this step.')).toBe(true);
+    for (const task of [started.task, atDraft]) {
+      const text = brief(task);
+      expect(text).not.toContain('gate');
+      expect(text).not.toContain('can approve');
+      expect(text).toContain("_Your reply is kept as this step's note._");
+    }
+  });
+
+  test('a step that does not capture does not promise to keep the reply', () => {
+    const quiet = makeWorkflow({ steps: [{ id: 'a', title: 'A', instructions: 'Do it.', capture: false }] });
+    const task = startTask(quiet, { id: 't', title: 'x', actor: human, now: at(0) }).task;
+    expect(renderBriefing({ workflow: quiet, task, notes: [], operator: 'D', now: at(0) })).not.toContain('kept');
+  });
+
+  test('refuses to brief a finished task or an unknown step', () => {
+    const cancelled = applyAction(started.task, workflow, { type: 'cancel' }, human, at(1)).task;
+    expect(() => brief(cancelled)).toThrow(/cancelled; there is no step to brief/);
+    expect(() => brief(started.task, { stepId: 'nope' })).toThrow(/"nope" is not a step/);
+  });
+});
+
+describe('renderHandoffBriefing', () => {
+  test('carries the state, all live notes by step, and the current briefing', () => {
+    const awaiting = applyAction(atReview, workflow, { type: 'complete-step', stepId: 'review' }, human, at(10)).task;
+    const text = renderHandoffBriefing({ workflow, task: awaiting, notes, operator: 'Dana', now: at(20) });
+    expect(text).toContain('# Continuing a task: Customer onboarding');
+    expect(text).toContain('workflow "SOP" (version 1)');
+    expect(text).toContain('1. Capture — done\n2. Draft — done\n3. Review — waiting for a person\'s decision\n4. Publish — to do');
+    expect(text).toContain('The step "Review" is waiting for a person to approve or reject it in the ConvOps panel');
+    expect(text).toContain('## Notes so far\n### Step 1: Capture\nCAPTURED-STEPS');
+    expect(text).toContain('### Step 2: Draft\nDRAFT-V1');
+    expect(text).not.toContain('DELETED-CAPTURE');
+    expect(text).not.toContain('OTHER-TASK-NOTE');
+    expect(text).toContain('# SOP — Step 3 of 4: Review');
+    expect(text.indexOf('## Notes so far')).toBeLessThan(text.indexOf('# SOP — Step 3 of 4'));
+  });
+
+  test('a fresh task has no notes yet; a finished one has no step left', () => {
+    const text = renderHandoffBriefing({ workflow, task: started.task, notes: [], operator: 'Dana', now: at(1) });
+    expect(text).toContain('_No notes yet._');
+    expect(text).toContain('1. Capture — current step');
+    const cancelled = applyAction(started.task, workflow, { type: 'cancel' }, human, at(1)).task;
+    expect(renderHandoffBriefing({ workflow, task: cancelled, notes, operator: 'Dana', now: at(2) })).toContain('This task is cancelled; there is no step left');
+  });
+});
+
+describe('helpers', () => {
+  test('fillVariables fills known names and leaves the rest', () => {
+    expect(fillVariables('{{ task.title }}/{{date}}/{{x}}', { 'task.title': 'T', date: 'D' })).toBe('T/D/{{x}}');
+  });
+
+  test('isoDay keeps the timestamp\'s own date', () => {
+    expect(isoDay('2026-04-05T23:30:00+02:00')).toBe('2026-04-05');
+    expect(isoDay('Sun, 05 Apr 2026 10:00:00 GMT')).toBe('2026-04-05');
+    expect(isoDay('soon')).toBe('soon');
+  });
+
+  test('previewTask puts a sample task on the chosen step for the editor preview', () => {
+    const task = previewTask(workflow, 'review');
+    expect(task).toMatchObject({ title: 'Sample task', currentStepId: 'review', completedStepIds: ['capture', 'draft'], workflowVersion: 1 });
+    expect(previewTask(workflow).currentStepId).toBe('capture');
+    expect(previewTask(workflow, 'missing').currentStepId).toBe('capture');
+    expect(renderBriefing({ workflow, task, notes: [], operator: 'You', now: task.createdAt })).toContain('Step 3 of 4: Review');
+  });
+});

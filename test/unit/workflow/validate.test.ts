@@ -1,0 +1,177 @@
+import { LIMITS } from '../../../lib/workflow/schema';
+import { findHtml, formatPath, suggest, unknownVariables, validateWorkflow, type ValidationIssue } from '../../../lib/workflow/validate';
+
+const base = () => ({
+  id: 'sop-documentation',
+  name: 'SOP Documentation',
+  version: 1,
+  steps: [
+    { id: 'capture-process', title: 'Capture', instructions: 'Capture {{task.title}} on {{ date }}.' },
+    { id: 'draft-sop', title: 'Draft', instructions: 'Draft it.', reads: ['capture-process'] },
+    { id: 'walkthrough', title: 'Walkthrough', instructions: 'Check.', reads: ['draft-sop'], gate: { type: 'approval', ask: 'OK?', onReject: 'draft-sop' } },
+  ] as Array<Record<string, unknown>>,
+});
+
+function issuesOf(input: unknown, path?: string): ValidationIssue[] {
+  const result = validateWorkflow(input, path);
+  if (result.ok) throw new Error('expected validation to fail');
+  return result.issues;
+}
+const messages = (input: unknown) => issuesOf(input).map((i) => i.message);
+
+describe('validateWorkflow', () => {
+  test('accepts a valid workflow and fills defaults', () => {
+    const result = validateWorkflow(base());
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.workflow.category).toBe('General');
+    expect(result.workflow.standards).toEqual([]);
+    expect(result.workflow.steps[0]).toMatchObject({ capture: true, reads: [] });
+  });
+
+  test('a gate may send the task back to its own step', () => {
+    const wf = base();
+    wf.steps[2]!.gate = { type: 'review', ask: 'OK?', onReject: 'walkthrough' };
+    expect(validateWorkflow(wf).ok).toBe(true);
+  });
+
+  test('typo in onReject names the path and suggests the step', () => {
+    const wf = base();
+    wf.steps[2]!.gate = { type: 'approval', ask: 'OK?', onReject: 'drfat-sop' };
+    expect(issuesOf(wf)).toEqual([
+      { path: 'steps[2].gate.onReject', message: 'steps[2].gate.onReject: "drfat-sop" is not a step of this workflow; did you mean "draft-sop"?' },
+    ]);
+  });
+
+  test('onReject may not point forward', () => {
+    const wf = base();
+    wf.steps[1]!.gate = { type: 'approval', ask: 'OK?', onReject: 'walkthrough' };
+    expect(messages(wf)).toEqual([
+      'steps[1].gate.onReject: "walkthrough" comes after this step; a rejection can only send the task back to this step or an earlier one.',
+    ]);
+  });
+
+  test('reads must name earlier steps, never the step itself or a later one', () => {
+    const wf = base();
+    wf.steps[1]!.reads = ['draft-sop', 'walkthrough', 'capture', 'zzzzzzzzzz'];
+    expect(messages(wf)).toEqual([
+      'steps[1].reads[0]: a step cannot read its own notes; remove "draft-sop" from its reads.',
+      'steps[1].reads[1]: "walkthrough" comes after this step; a step can only read the notes of earlier steps.',
+      'steps[1].reads[2]: "capture" is not a step of this workflow; did you mean "capture-process"?',
+      'steps[1].reads[3]: "zzzzzzzzzz" is not a step of this workflow.',
+    ]);
+  });
+
+  test('step ids must be unique', () => {
+    const wf = base();
+    wf.steps[2]!.id = 'capture-process';
+    wf.steps[2]!.gate = undefined;
+    expect(messages(wf)).toContain('steps[2].id: "capture-process" is already used by steps[0]; every step needs its own id.');
+  });
+
+  test('unknown variables are reported with a suggestion and the list of known ones', () => {
+    const wf = base();
+    wf.steps[0]!.instructions = 'Hello {{task.titel}} and {{nonsense.thing}} and {{task.titel}}';
+    const found = messages(wf);
+    expect(found).toHaveLength(2);
+    expect(found[0]).toMatch(/^steps\[0\]\.instructions: \{\{task\.titel\}\} is not a variable ConvOps can fill; did you mean \{\{task\.title\}\}\? Known variables: \{\{task\.title\}\}, \{\{date\}\}/);
+    expect(found[1]).toMatch(/^steps\[0\]\.instructions: \{\{nonsense\.thing\}\} is not a variable ConvOps can fill\. Known/);
+  });
+
+  test('raw HTML in instructions, gate questions and standards is refused; code and autolinks are fine', () => {
+    const wf = { ...base(), standards: ['Be <b>bold</b>'] };
+    wf.steps[0]!.instructions = 'Run this <script>alert(1)</script>';
+    wf.steps[2]!.gate = { type: 'approval', ask: 'OK? <img src=x onerror=alert(1)>' };
+    expect(messages(wf)).toEqual([
+      'standards[0]: contains HTML (<b>); ConvOps standards are Markdown and HTML is not allowed.',
+      'steps[0].instructions: contains HTML (<script>); ConvOps instructions are Markdown and HTML is not allowed.',
+      'steps[2].gate.ask: contains HTML (<img src=x onerror=alert(1)>); ConvOps gate questions are Markdown and HTML is not allowed.',
+    ]);
+    const ok = base();
+    ok.steps[0]!.instructions = 'Use `<br>` or:\n\n```html\n<div>hi</div>\n```\n\nSee <https://example.com>, and 3 < 4 > 2.';
+    expect(validateWorkflow(ok).ok).toBe(true);
+    expect(findHtml('<!-- hidden -->')).toBe('<!--');
+  });
+
+  describe('Zod problems become sentences', () => {
+    test('missing fields', () => {
+      expect(messages({ id: 'x', version: 1, steps: [{ id: 'a', instructions: '' }] })).toEqual([
+        'name: "name" is required but missing; add it as text.',
+        'steps[0].title: "title" is required but missing; add it as text.',
+      ]);
+    });
+
+    test('wrong types', () => {
+      expect(messages({ ...base(), name: 5, version: 1.5, standards: 'be nice' })).toEqual([
+        'name: should be text, but is a whole number.',
+        'version: should be a whole number, but is a number.',
+        'standards: should be a list, but is text.',
+      ]);
+      expect(messages(null)).toEqual(['Should be an object (a set of named fields), but is empty (null).']);
+      expect(messages(undefined)[0]).toMatch(/^Expected a workflow/);
+      expect(messages({ ...base(), steps: [true] })).toEqual(['steps[0]: should be an object (a set of named fields), but is true/false.']);
+    });
+
+    test('too long, with the length and the limit', () => {
+      const wf = base();
+      wf.steps[0]!.instructions = 'x'.repeat(LIMITS.instructionsLength + 1);
+      expect(messages(wf)).toEqual(['steps[0].instructions: is too long (20,001 characters; the limit is 20,000); shorten it.']);
+      const many = { ...base(), standards: Array.from({ length: LIMITS.standardsCount + 1 }, () => 'Rule') };
+      expect(messages(many)).toEqual(['standards: has too many entries (51; the limit is 50).']);
+    });
+
+    test('empty text, empty steps, small numbers', () => {
+      expect(messages({ ...base(), name: '  ' })).toEqual(['name: must not be empty.']);
+      expect(messages({ ...base(), steps: [] })).toEqual(['steps: a workflow needs at least one step.']);
+      expect(messages({ ...base(), version: 0 })).toEqual(['version: must be at least 1.']);
+    });
+
+    test('bad slugs', () => {
+      const wf = { ...base(), id: 'My Workflow' };
+      expect(issuesOf(wf)).toEqual([
+        { path: 'id', message: 'id: "My Workflow" is not a valid id; use lowercase letters, digits and single dashes, like "draft-sop".' },
+      ]);
+    });
+
+    test('unknown keys, with a suggestion for a near miss', () => {
+      const wf = base() as Record<string, unknown> & ReturnType<typeof base>;
+      wf.descripton = 'typo';
+      wf.steps[0]!.instruction = 'typo';
+      wf.steps[2]!.gate = { type: 'approval', ask: 'OK?', onreject: 'draft-sop', colour: 'red' };
+      expect(messages(wf)).toEqual([
+        'steps[0].instruction: "instruction" is not a field ConvOps knows; did you mean "instructions"?',
+        'steps[2].gate.onreject: "onreject" is not a field ConvOps knows; did you mean "onReject"?',
+        'steps[2].gate.colour: "colour" is not a field ConvOps knows; remove it (known fields: type, ask, onReject).',
+        'descripton: "descripton" is not a field ConvOps knows; did you mean "description"?',
+      ]);
+    });
+
+    test('unknown gate type suggests the closest', () => {
+      const wf = base();
+      wf.steps[2]!.gate = { type: 'aproval', ask: 'OK?' };
+      expect(messages(wf)).toEqual(['steps[2].gate.type: "aproval" is not allowed here; use one of approval, review, sign-off, handoff. Did you mean "approval"?']);
+    });
+
+    test('a path prefix is applied to every issue', () => {
+      const wf = base();
+      wf.steps[2]!.gate = { type: 'approval', ask: 'OK?', onReject: 'nope' };
+      expect(issuesOf({ ...wf, name: '' }, 'workflows[3]').map((i) => i.path)).toEqual(['workflows[3].name', 'workflows[3].steps[2].gate.onReject']);
+    });
+  });
+});
+
+describe('helpers', () => {
+  test('formatPath', () => {
+    expect(formatPath(['steps', 2, 'gate', 'onReject'])).toBe('steps[2].gate.onReject');
+    expect(formatPath([0, 'id'], 'workflows')).toBe('workflows[0].id');
+    expect(formatPath([])).toBe('');
+  });
+  test('suggest only offers near misses', () => {
+    expect(suggest('draft-sp', ['draft-sop', 'publish'])).toBe('draft-sop');
+    expect(suggest('xyz', ['draft-sop'])).toBeUndefined();
+    expect(suggest('publish', ['publish'])).toBeUndefined();
+  });
+  test('unknownVariables', () => {
+    expect(unknownVariables('{{ task.title }} {{foo}} {{step.count}} {{foo}}')).toEqual(['foo']);
+  });
+});
