@@ -1,0 +1,484 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect, useMemo, useState } from 'react';
+import { getWorkflow, getWorkflowHead, listWorkflows, saveWorkflow } from '../../lib/db/workflows-repo';
+import { previewTask, renderBriefing } from '../../lib/workflow/briefing';
+import { GATE_TYPES, workflowSchema, type Workflow } from '../../lib/workflow/schema';
+import { validateWorkflow } from '../../lib/workflow/validate';
+import { Alert, Button, Card, TextArea, TextField } from '../ui';
+import { CheckboxField, FieldErrors, PageHeader, SelectField, withoutPath } from './form';
+import { hrefFor, navigate } from './router';
+import { useActor } from './use-actor';
+import {
+  addStep,
+  draftFromWorkflow,
+  duplicateDraft,
+  emptyDraft,
+  issuesByPath,
+  moveStep,
+  removeStep,
+  renameStep,
+  setStepTitle,
+  slugify,
+  toWorkflowInput,
+  updateStep,
+  type StepDraft,
+  type WorkflowDraft,
+} from './workflow-draft';
+
+const GATE_LABELS: Record<(typeof GATE_TYPES)[number] | 'none', string> = {
+  none: 'No gate',
+  approval: 'Approval',
+  review: 'Review',
+  'sign-off': 'Sign-off',
+  handoff: 'Handoff',
+};
+
+type Source = { kind: 'new' } | { kind: 'duplicate'; from: string } | { kind: 'edit'; id: string };
+
+/** Loads what the editor starts from once; later live changes do not overwrite the person's typing. */
+function useInitialDraft(source: Source) {
+  const sourceKey = JSON.stringify(source);
+  const [state, setState] = useState<
+    { key: string; draft: WorkflowDraft; base: Workflow | undefined; builtin: boolean } | { key: string; missing: true } | undefined
+  >();
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      let next: typeof state;
+      if (source.kind === 'new') next = { key: sourceKey, draft: emptyDraft(), base: undefined, builtin: false };
+      else if (source.kind === 'duplicate') {
+        const [workflow, heads] = await Promise.all([getWorkflow(source.from), listWorkflows({ includeDeleted: true })]);
+        next = workflow
+          ? { key: sourceKey, draft: duplicateDraft(workflow, heads.map((head) => head.id)), base: undefined, builtin: false }
+          : { key: sourceKey, missing: true };
+      } else {
+        const [workflow, head] = await Promise.all([getWorkflow(source.id), getWorkflowHead(source.id)]);
+        next = workflow
+          ? { key: sourceKey, draft: draftFromWorkflow(workflow), base: workflow, builtin: head?.origin === 'builtin' }
+          : { key: sourceKey, missing: true };
+      }
+      if (!cancelled) setState(next);
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [sourceKey]); // eslint-disable-line react-hooks/exhaustive-deps
+  return [state?.key === sourceKey ? state : undefined, setState] as const;
+}
+
+export function EditorPage({ source }: { source: Source }) {
+  const [loaded, setLoaded] = useInitialDraft(source);
+  if (!loaded) return <p>Loading…</p>;
+  if ('missing' in loaded) {
+    return (
+      <Alert tone="error">
+        This workflow does not exist or was deleted. <a href={hrefFor({ name: 'library' })} className="underline">Back to the library</a>
+      </Alert>
+    );
+  }
+  return (
+    <WorkflowEditor
+      key={loaded.key + (loaded.base?.version ?? '')}
+      initial={loaded.draft}
+      base={loaded.base}
+      builtin={loaded.builtin}
+      onSaved={(workflow) => {
+        if (source.kind === 'edit') setLoaded({ key: loaded.key, draft: draftFromWorkflow(workflow), base: workflow, builtin: false });
+        else navigate({ name: 'edit-workflow', id: workflow.id });
+      }}
+    />
+  );
+}
+
+function WorkflowEditor({
+  initial,
+  base,
+  builtin,
+  onSaved,
+}: {
+  initial: WorkflowDraft;
+  base: Workflow | undefined;
+  builtin: boolean;
+  onSaved: (workflow: Workflow) => void;
+}) {
+  const actor = useActor();
+  const [draft, setDraft] = useState(initial);
+  const [saving, setSaving] = useState(false);
+  const [status, setStatus] = useState<{ tone: 'success' | 'error' | 'info'; text: string } | undefined>();
+  const [previewStep, setPreviewStep] = useState(0);
+  const isNew = base === undefined;
+  const takenIds = useLiveQuery(async () => (await listWorkflows({ includeDeleted: true })).map((head) => head.id), []);
+
+  const input = useMemo(() => toWorkflowInput(draft, base?.version ?? 1), [draft, base]);
+  const validation = useMemo(() => validateWorkflow(input), [input]);
+  const issues = useMemo(() => {
+    const list = validation.ok ? [] : [...validation.issues];
+    if (isNew && draft.id && takenIds?.includes(draft.id)) {
+      list.push({ path: 'id', message: `id: a workflow with the id "${draft.id}" already exists; choose another id.` });
+    }
+    return list;
+  }, [validation, isNew, draft.id, takenIds]);
+  const byPath = useMemo(() => issuesByPath(issues), [issues]);
+  const errorsAt = (path: string) => byPath.get(path)?.map(withoutPath);
+  const unchanged = !isNew && validation.ok && JSON.stringify(validation.workflow) === JSON.stringify(base);
+
+  const preview = useMemo(() => {
+    const candidate = validation.ok ? validation.workflow : workflowSchema.safeParse(input).data;
+    if (!candidate) return undefined;
+    const step = candidate.steps[Math.min(previewStep, candidate.steps.length - 1)];
+    if (!step) return undefined;
+    try {
+      return renderBriefing({
+        workflow: candidate,
+        task: previewTask(candidate, step.id),
+        notes: [],
+        operator: actor.name,
+        now: new Date().toISOString(),
+        stepId: step.id,
+      });
+    } catch {
+      return undefined;
+    }
+  }, [validation, input, previewStep, actor.name]);
+
+  const save = async () => {
+    if (issues.length > 0 || saving) return;
+    setSaving(true);
+    try {
+      const result = await saveWorkflow(input, actor);
+      if (result.status === 'unchanged') setStatus({ tone: 'info', text: 'Nothing changed, so no new version was saved.' });
+      else {
+        setStatus({
+          tone: 'success',
+          text: base
+            ? `Saved version ${result.workflow.version}. Running tasks keep the version they started with; new tasks use version ${result.workflow.version}.`
+            : `Created "${result.workflow.name}" (version ${result.workflow.version}).`,
+        });
+        onSaved(result.workflow);
+      }
+    } catch (error) {
+      setStatus({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const setName = (name: string) =>
+    setDraft((current) => ({ ...current, name, ...(isNew && !current.idTouched ? { id: slugify(name) } : {}) }));
+
+  return (
+    <form
+      data-testid="workflow-editor"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void save();
+      }}
+      noValidate
+    >
+      <PageHeader title={isNew ? 'New workflow' : `Edit “${base?.name}”`}>
+        <a href={hrefFor({ name: 'library' })} className="text-sm underline">
+          Back to the library
+        </a>
+      </PageHeader>
+      {builtin ? (
+        <Alert tone="warning" className="mb-3">
+          This is a built-in workflow. Built-ins are updated with the extension, so edit a copy instead.{' '}
+          <a href={hrefFor({ name: 'new-workflow', from: base?.id })} className="font-medium underline">
+            Duplicate it to edit
+          </a>
+        </Alert>
+      ) : null}
+      {base ? (
+        <Alert tone="info" className="mb-3" data-testid="version-note">
+          Running tasks keep version {base.version}; new tasks use version {base.version + 1} once you save.
+        </Alert>
+      ) : null}
+      <fieldset disabled={builtin} className="grid gap-4 lg:grid-cols-[minmax(0,3fr)_minmax(0,2fr)]">
+        <div className="flex flex-col gap-4">
+          <Card>
+            <h2 className="mb-2 text-base font-semibold">About</h2>
+            <div className="grid gap-3 sm:grid-cols-2">
+              <ErrorField errors={errorsAt('name')}>
+                <TextField label="Name" value={draft.name} onChange={(e) => setName(e.target.value)} data-testid="workflow-name" />
+              </ErrorField>
+              <ErrorField errors={errorsAt('id')}>
+                <TextField
+                  label="Id"
+                  hint={isNew ? 'Lowercase letters, digits and dashes. Made from the name unless you change it.' : 'The id cannot change once saved.'}
+                  value={draft.id}
+                  readOnly={!isNew}
+                  onChange={(e) => setDraft((current) => ({ ...current, id: e.target.value, idTouched: true }))}
+                  data-testid="workflow-id"
+                />
+              </ErrorField>
+              <ErrorField errors={errorsAt('category')}>
+                <TextField label="Category" value={draft.category} onChange={(e) => setDraft((c) => ({ ...c, category: e.target.value }))} />
+              </ErrorField>
+              <ErrorField errors={errorsAt('description')} className="sm:col-span-2">
+                <TextArea label="Description" value={draft.description} onChange={(e) => setDraft((c) => ({ ...c, description: e.target.value }))} />
+              </ErrorField>
+            </div>
+            <StandardsEditor draft={draft} setDraft={setDraft} errorsAt={errorsAt} />
+          </Card>
+
+          <section aria-labelledby="steps-heading" className="flex flex-col gap-3">
+            <div className="flex items-center justify-between">
+              <h2 id="steps-heading" className="text-base font-semibold">
+                Steps ({draft.steps.length})
+              </h2>
+              <Button size="sm" onClick={() => setDraft((current) => addStep(current))} data-testid="add-step">
+                Add step
+              </Button>
+            </div>
+            <FieldErrors errors={errorsAt('steps')} />
+            <ol className="flex flex-col gap-3" data-testid="editor-steps">
+              {draft.steps.map((step, index) => (
+                <li key={step.key}>
+                  <StepEditor
+                    step={step}
+                    index={index}
+                    draft={draft}
+                    setDraft={setDraft}
+                    errorsAt={errorsAt}
+                    onPreview={() => setPreviewStep(index)}
+                  />
+                </li>
+              ))}
+            </ol>
+          </section>
+        </div>
+
+        <aside className="flex flex-col gap-3 lg:sticky lg:top-4 lg:self-start">
+          <Card>
+            <h2 className="mb-2 text-base font-semibold">Briefing preview</h2>
+            <SelectField label="Preview for step" value={String(Math.min(previewStep, draft.steps.length - 1))} onChange={(e) => setPreviewStep(Number(e.target.value))}>
+              {draft.steps.map((step, index) => (
+                <option key={step.key} value={index}>
+                  {index + 1}. {step.title || step.id}
+                </option>
+              ))}
+            </SelectField>
+            {preview ? (
+              <pre
+                className="mt-2 max-h-[60vh] overflow-auto rounded bg-zinc-100 p-2 text-xs whitespace-pre-wrap dark:bg-zinc-800"
+                data-testid="briefing-preview"
+                tabIndex={0}
+                aria-label="Rendered briefing for a sample task"
+              >
+                {preview}
+              </pre>
+            ) : (
+              <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">The preview appears once the workflow has a name and valid steps.</p>
+            )}
+            <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">For a sample task called “Sample task”; this is the text that goes into the chat's prompt box.</p>
+          </Card>
+          <Card>
+            {issues.length > 0 ? (
+              <div role="status" data-testid="editor-issues">
+                <p className="mb-1 text-sm font-medium text-red-800 dark:text-red-300">
+                  Fix {issues.length === 1 ? 'this problem' : `these ${issues.length} problems`} to save:
+                </p>
+                <ul className="mb-2 list-disc pl-5 text-xs text-red-800 dark:text-red-300">
+                  {issues.slice(0, 20).map((issue) => (
+                    <li key={`${issue.path}:${issue.message}`}>{issue.message}</li>
+                  ))}
+                </ul>
+              </div>
+            ) : null}
+            {status ? (
+              <Alert tone={status.tone} className="mb-2" data-testid="save-status">
+                {status.text}
+              </Alert>
+            ) : null}
+            <Button type="submit" variant="primary" disabled={issues.length > 0 || saving || unchanged || builtin} data-testid="save-workflow">
+              {saving ? 'Saving…' : isNew ? 'Create workflow' : `Save as version ${(base?.version ?? 0) + 1}`}
+            </Button>
+          </Card>
+        </aside>
+      </fieldset>
+    </form>
+  );
+}
+
+function ErrorField({ errors, className = '', children }: { errors?: string[]; className?: string; children: React.ReactNode }) {
+  return (
+    <div className={className}>
+      {children}
+      <FieldErrors errors={errors} />
+    </div>
+  );
+}
+
+type SetDraft = React.Dispatch<React.SetStateAction<WorkflowDraft>>;
+type ErrorsAt = (path: string) => string[] | undefined;
+
+function StandardsEditor({ draft, setDraft, errorsAt }: { draft: WorkflowDraft; setDraft: SetDraft; errorsAt: ErrorsAt }) {
+  const set = (standards: string[]) => setDraft((current) => ({ ...current, standards }));
+  return (
+    <fieldset className="mt-3">
+      <legend className="text-sm font-medium">Standards</legend>
+      <p className="mb-2 text-xs text-zinc-600 dark:text-zinc-400">Rules added to every step's briefing.</p>
+      <ul className="flex flex-col gap-2">
+        {draft.standards.map((standard, index) => (
+          <li key={index} className="flex items-end gap-2">
+            <ErrorField errors={errorsAt(`standards.${index}`)} className="flex-1">
+              <TextField label={`Standard ${index + 1}`} value={standard} onChange={(e) => set(draft.standards.map((s, i) => (i === index ? e.target.value : s)))} />
+            </ErrorField>
+            <Button size="sm" variant="ghost" onClick={() => set(draft.standards.filter((_, i) => i !== index))} aria-label={`Remove standard ${index + 1}`}>
+              Remove
+            </Button>
+          </li>
+        ))}
+      </ul>
+      <FieldErrors errors={errorsAt('standards')} />
+      <Button size="sm" className="mt-2" onClick={() => set([...draft.standards, ''])} data-testid="add-standard">
+        Add standard
+      </Button>
+    </fieldset>
+  );
+}
+
+function StepEditor({
+  step,
+  index,
+  draft,
+  setDraft,
+  errorsAt,
+  onPreview,
+}: {
+  step: StepDraft;
+  index: number;
+  draft: WorkflowDraft;
+  setDraft: SetDraft;
+  errorsAt: ErrorsAt;
+  onPreview: () => void;
+}) {
+  const at = (field: string) => errorsAt(`steps.${index}${field ? `.${field}` : ''}`);
+  const earlier = draft.steps.slice(0, index);
+  const label = step.title || `Step ${index + 1}`;
+  const patch = (value: Partial<StepDraft>) => setDraft((current) => updateStep(current, index, value));
+  return (
+    <Card data-testid="editor-step" aria-label={`Step ${index + 1}: ${label}`} onFocus={onPreview}>
+      <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
+        <h3 className="text-sm font-semibold">
+          Step {index + 1}
+          {step.title ? `: ${step.title}` : ''}
+        </h3>
+        <div className="flex gap-1">
+          <Button size="sm" variant="ghost" disabled={index === 0} onClick={() => setDraft((c) => moveStep(c, index, -1))} aria-label={`Move ${label} up`}>
+            ↑ Up
+          </Button>
+          <Button
+            size="sm"
+            variant="ghost"
+            disabled={index === draft.steps.length - 1}
+            onClick={() => setDraft((c) => moveStep(c, index, 1))}
+            aria-label={`Move ${label} down`}
+          >
+            ↓ Down
+          </Button>
+          <Button
+            size="sm"
+            variant="ghost"
+            disabled={draft.steps.length === 1}
+            onClick={() => setDraft((c) => removeStep(c, index))}
+            aria-label={`Remove ${label}`}
+            data-testid="remove-step"
+          >
+            Remove
+          </Button>
+        </div>
+      </div>
+      <FieldErrors errors={at('')} />
+      <div className="grid gap-3 sm:grid-cols-2">
+        <ErrorField errors={at('title')}>
+          <TextField label="Title" value={step.title} onChange={(e) => setDraft((c) => setStepTitle(c, index, e.target.value))} data-testid="step-title" />
+        </ErrorField>
+        <ErrorField errors={at('id')}>
+          <TextField label="Step id" value={step.id} onChange={(e) => setDraft((c) => renameStep(c, index, e.target.value))} data-testid="step-id" />
+        </ErrorField>
+        <ErrorField errors={at('instructions')} className="sm:col-span-2">
+          <TextArea
+            label="Instructions (Markdown)"
+            hint="You can use {{task.title}}, {{date}}, {{operator}}, {{step.title}}, {{step.number}}, {{step.count}} and {{workflow.name}}."
+            rows={5}
+            value={step.instructions}
+            onChange={(e) => patch({ instructions: e.target.value })}
+            data-testid="step-instructions"
+          />
+        </ErrorField>
+        <ErrorField errors={at('role')}>
+          <TextField label="Role (optional)" placeholder="e.g. planner, reviewer" value={step.role} onChange={(e) => patch({ role: e.target.value })} />
+        </ErrorField>
+        <CheckboxField
+          label="Keep the AI's replies on this step as notes"
+          checked={step.capture}
+          onChange={(e) => patch({ capture: e.target.checked })}
+          className="self-end pb-2"
+        />
+      </div>
+      <fieldset className="mt-3">
+        <legend className="text-xs font-medium text-zinc-700 dark:text-zinc-300">Reads the notes of</legend>
+        {earlier.length === 0 ? (
+          <p className="text-xs text-zinc-600 dark:text-zinc-400">No earlier steps.</p>
+        ) : (
+          <div className="flex flex-wrap gap-x-4 gap-y-1">
+            {earlier.map((other) => (
+              <CheckboxField
+                key={other.key}
+                label={other.title || other.id}
+                checked={step.reads.includes(other.id)}
+                onChange={(e) =>
+                  patch({ reads: e.target.checked ? [...step.reads, other.id] : step.reads.filter((read) => read !== other.id) })
+                }
+              />
+            ))}
+          </div>
+        )}
+        <FieldErrors errors={[...(at('reads') ?? []), ...step.reads.flatMap((_, i) => at(`reads.${i}`) ?? [])]} />
+      </fieldset>
+      <div className="mt-3 grid gap-3 sm:grid-cols-2">
+        <SelectField
+          label="Gate"
+          value={step.gateType}
+          onChange={(e) => patch({ gateType: e.target.value as StepDraft['gateType'] })}
+          errors={at('gate')}
+          data-testid="step-gate"
+        >
+          {(['none', ...GATE_TYPES] as const).map((type) => (
+            <option key={type} value={type}>
+              {GATE_LABELS[type]}
+            </option>
+          ))}
+        </SelectField>
+        {step.gateType === 'none' ? null : (
+          <>
+            <SelectField
+              label="On rejection, return to"
+              value={step.onReject}
+              onChange={(e) => patch({ onReject: e.target.value })}
+              errors={at('gate.onReject')}
+              data-testid="step-on-reject"
+            >
+              <option value="">This step ({step.title || step.id})</option>
+              {earlier.map((other) => (
+                <option key={other.key} value={other.id}>
+                  {other.title || other.id}
+                </option>
+              ))}
+            </SelectField>
+            <ErrorField errors={at('gate.ask')} className="sm:col-span-2">
+              <TextArea
+                label="What the person must check"
+                rows={2}
+                value={step.gateAsk}
+                onChange={(e) => patch({ gateAsk: e.target.value })}
+                data-testid="step-gate-ask"
+              />
+            </ErrorField>
+          </>
+        )}
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,97 @@
+import { useEffect } from 'react';
+import { BackupPage } from './backup-page';
+import { EditorPage } from './editor-page';
+import { ImportPage } from './import-page';
+import { LibraryPage } from './library-page';
+import { hrefFor, parseRoute, useHash, type Route } from './router';
+import { SettingsPage } from './settings-page';
+import { TaskPage } from './task-page';
+import { TasksPage } from './tasks-page';
+import { mirrorUiSettings } from './ui-mirror';
+import { useSettings } from './use-actor';
+
+const NAV: { label: string; route: Route; section: Route['name'][] }[] = [
+  { label: 'Library', route: { name: 'library' }, section: ['library', 'new-workflow', 'edit-workflow'] },
+  { label: 'Import', route: { name: 'import' }, section: ['import'] },
+  { label: 'Tasks', route: { name: 'tasks' }, section: ['tasks', 'task'] },
+  { label: 'Backup', route: { name: 'backup' }, section: ['backup'] },
+  { label: 'Settings', route: { name: 'settings' }, section: ['settings'] },
+];
+
+function Page({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'library':
+      return <LibraryPage />;
+    case 'new-workflow':
+      return <EditorPage source={route.from ? { kind: 'duplicate', from: route.from } : { kind: 'new' }} />;
+    case 'edit-workflow':
+      return <EditorPage source={{ kind: 'edit', id: route.id }} />;
+    case 'import':
+      return <ImportPage />;
+    case 'tasks':
+      return <TasksPage />;
+    case 'task':
+      return <TaskPage id={route.id} />;
+    case 'backup':
+      return <BackupPage />;
+    case 'settings':
+      return <SettingsPage />;
+    case 'not-found':
+      return (
+        <p>
+          There is no page here. <a href={hrefFor({ name: 'library' })} className="underline">Open the library</a>
+        </p>
+      );
+  }
+}
+
+/** Keeps `convops.ui` in step with the database while the page is open (settings edits, restores). */
+function useUiMirror() {
+  const settings = useSettings();
+  const key = settings ? JSON.stringify([settings.panelSide, settings.panelWidth, settings.sites]) : undefined;
+  useEffect(() => {
+    if (settings) void mirrorUiSettings(settings);
+  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
+}
+
+export function OptionsApp() {
+  const route = parseRoute(useHash());
+  useUiMirror();
+  useEffect(() => {
+    const current = NAV.find((item) => item.section.includes(route.name));
+    document.title = current ? `${current.label} · ConvOps` : 'ConvOps';
+  }, [route.name]);
+  return (
+    <div className="min-h-screen bg-zinc-50 text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100" data-testid="convops-options">
+      <a href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }} className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white focus:p-2 dark:focus:bg-zinc-900">
+        Skip to content
+      </a>
+      <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+        <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-4 px-4 py-2">
+          <span className="text-lg font-semibold">ConvOps</span>
+          <nav aria-label="Sections">
+            <ul className="flex flex-wrap gap-1">
+              {NAV.map((item) => {
+                const active = item.section.includes(route.name);
+                return (
+                  <li key={item.label}>
+                    <a
+                      href={hrefFor(item.route)}
+                      aria-current={active ? 'page' : undefined}
+                      className={`block rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 ${active ? 'bg-emerald-700 text-white dark:bg-emerald-600' : 'hover:bg-zinc-100 dark:hover:bg-zinc-800'}`}
+                    >
+                      {item.label}
+                    </a>
+                  </li>
+                );
+              })}
+            </ul>
+          </nav>
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 focus:outline-none">
+        <Page route={route} />
+      </main>
+    </div>
+  );
+}

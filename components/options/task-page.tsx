@@ -1,0 +1,161 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useState } from 'react';
+import { verifyTaskChain } from '../../lib/db/events-repo';
+import type { ChainVerdict } from '../../lib/db/hash-chain';
+import { getTaskDetail } from '../../lib/db/tasks-repo';
+import type { Site, TaskStatus } from '../../lib/workflow/records';
+import { Markdown } from '../markdown';
+import { Alert, Badge, Button, Card } from '../ui';
+import { downloadText, slugForFile } from './download';
+import { PageHeader } from './form';
+import { dashboardRow, describeEvent, eventComment, taskReportJson, taskReportMarkdown } from './report';
+import { hrefFor } from './router';
+import { SITE_LABELS, STATUS_TONES } from './tasks-page';
+
+export function verdictText(verdict: ChainVerdict): string {
+  return verdict.ok
+    ? `Audit chain verified: ${verdict.count} event${verdict.count === 1 ? '' : 's'}, none altered, removed or reordered.`
+    : `Audit chain broken at event ${verdict.brokenAtSeq}: ${verdict.reason}`;
+}
+
+export function TaskPage({ id }: { id: string }) {
+  const detail = useLiveQuery(async () => (await getTaskDetail(id)) ?? null, [id]);
+  const [verdict, setVerdict] = useState<{ ok: boolean; message: string } | undefined>();
+  const [verifying, setVerifying] = useState(false);
+
+  if (detail === undefined) return <p>Loading…</p>;
+  if (detail === null) {
+    return (
+      <Alert tone="error" data-testid="task-missing">
+        No task with the id “{id}”. <a href={hrefFor({ name: 'tasks' })} className="underline">Back to all tasks</a>
+      </Alert>
+    );
+  }
+  const { task, workflow, notes, events } = detail;
+  const row = dashboardRow(task, workflow);
+  const stepTitle = (stepId: string | undefined) => (stepId ? (workflow.steps.find((s) => s.id === stepId)?.title ?? stepId) : '');
+
+  const verify = async () => {
+    setVerifying(true);
+    try {
+      const result = await verifyTaskChain(task.id);
+      setVerdict({ ok: result.ok, message: verdictText(result) });
+    } catch (error) {
+      setVerdict({ ok: false, message: `Could not verify: ${error instanceof Error ? error.message : String(error)}` });
+    } finally {
+      setVerifying(false);
+    }
+  };
+  const report = () => ({ task, workflow, notes, events, generatedAt: new Date().toISOString(), ...(verdict ? { verification: verdict } : {}) });
+
+  return (
+    <div data-testid="task-detail" data-task-id={task.id}>
+      <PageHeader title={task.title}>
+        <Button size="sm" onClick={() => void verify()} disabled={verifying} data-testid="verify-chain">
+          {verifying ? 'Verifying…' : 'Verify audit chain'}
+        </Button>
+        <Button size="sm" onClick={() => downloadText(`${slugForFile(task.title)}.report.md`, taskReportMarkdown(report()), 'text/markdown')} data-testid="export-markdown">
+          Export Markdown
+        </Button>
+        <Button size="sm" onClick={() => downloadText(`${slugForFile(task.title)}.report.json`, taskReportJson(report()))} data-testid="export-json">
+          Export JSON
+        </Button>
+      </PageHeader>
+      <p className="mb-3 text-sm">
+        <a href={hrefFor({ name: 'tasks' })} className="underline">
+          All tasks
+        </a>
+      </p>
+      {verdict ? (
+        <Alert tone={verdict.ok ? 'success' : 'error'} className="mb-3" data-testid="chain-verdict" data-ok={String(verdict.ok)}>
+          {verdict.message}
+        </Alert>
+      ) : null}
+      <Card className="mb-4">
+        <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
+          <dt className="font-medium">Workflow</dt>
+          <dd>
+            {workflow.name} (version {task.workflowVersion})
+          </dd>
+          <dt className="font-medium">Status</dt>
+          <dd>
+            <Badge tone={STATUS_TONES[task.status as TaskStatus]} data-testid="task-status">
+              {task.status}
+            </Badge>
+          </dd>
+          <dt className="font-medium">Current step</dt>
+          <dd data-testid="task-current-step">{row.currentStep || '—'}</dd>
+          <dt className="font-medium">Waiting gate</dt>
+          <dd>{row.waitingGate || '—'}</dd>
+          <dt className="font-medium">Started</dt>
+          <dd>
+            by {task.createdBy.name}, <time dateTime={task.createdAt}>{new Date(task.createdAt).toLocaleString()}</time>
+          </dd>
+          <dt className="font-medium">Conversations</dt>
+          <dd>
+            {task.conversations.length === 0 ? (
+              '—'
+            ) : (
+              <ul>
+                {task.conversations.map((conversation) => (
+                  <li key={`${conversation.url}${conversation.boundAt}`}>
+                    <a href={conversation.url} target="_blank" rel="noopener noreferrer" className="text-blue-700 underline dark:text-blue-300">
+                      {SITE_LABELS[conversation.site as Site]}: {conversation.url}
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </dd>
+        </dl>
+      </Card>
+      <div className="grid gap-4 lg:grid-cols-2">
+        <section aria-labelledby="timeline-heading">
+          <h2 id="timeline-heading" className="mb-2 text-base font-semibold">
+            Timeline
+          </h2>
+          <ol className="flex flex-col gap-2" data-testid="timeline">
+            {events.map((event) => {
+              const comment = eventComment(event);
+              return (
+                <li key={event.seq} className="rounded border border-zinc-200 p-2 text-sm dark:border-zinc-700" data-testid="timeline-event" data-type={event.type}>
+                  <div className="flex flex-wrap items-baseline gap-x-2">
+                    <span className="font-medium">{describeEvent(event)}</span>
+                    {event.stepId ? <span className="text-xs">· {stepTitle(event.stepId)}</span> : null}
+                  </div>
+                  <div className="text-xs text-zinc-600 dark:text-zinc-400">
+                    #{event.seq} · {event.actor.name} ({event.actor.kind}) · <time dateTime={event.at}>{new Date(event.at).toLocaleString()}</time>
+                  </div>
+                  {comment ? <blockquote className="mt-1 border-l-2 border-zinc-400 pl-2 text-sm whitespace-pre-wrap">{comment}</blockquote> : null}
+                </li>
+              );
+            })}
+          </ol>
+        </section>
+        <section aria-labelledby="notes-heading">
+          <h2 id="notes-heading" className="mb-2 text-base font-semibold">
+            Notes
+          </h2>
+          {notes.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">No notes yet.</p> : null}
+          {workflow.steps
+            .filter((step) => notes.some((note) => note.stepId === step.id))
+            .map((step) => (
+              <div key={step.id} className="mb-3">
+                <h3 className="mb-1 text-sm font-semibold">{step.title}</h3>
+                {notes
+                  .filter((note) => note.stepId === step.id)
+                  .map((note) => (
+                    <article key={note.id} className="mb-2 rounded border border-zinc-200 p-2 text-sm dark:border-zinc-700" data-testid="task-note">
+                      <div className="mb-1 text-xs text-zinc-600 dark:text-zinc-400">
+                        {note.source} · {note.createdBy.name} · <time dateTime={note.createdAt}>{new Date(note.createdAt).toLocaleString()}</time>
+                      </div>
+                      <Markdown source={note.body} />
+                    </article>
+                  ))}
+              </div>
+            ))}
+        </section>
+      </div>
+    </div>
+  );
+}

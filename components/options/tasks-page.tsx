@@ -1,0 +1,195 @@
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useState } from 'react';
+import { countTasks, listTasks, type TaskQuery } from '../../lib/db/tasks-repo';
+import { getWorkflow, listWorkflows } from '../../lib/db/workflows-repo';
+import { SITES, TASK_STATUSES, type Site, type Task, type TaskStatus } from '../../lib/workflow/records';
+import type { Workflow } from '../../lib/workflow/schema';
+import { Badge, Button, TextField, type BadgeTone } from '../ui';
+import { downloadText, fileStamp } from './download';
+import { PageHeader, SelectField } from './form';
+import { dashboardCsv, dashboardRow, type DashboardRow } from './report';
+import { hrefFor } from './router';
+
+export const PAGE_SIZE = 50;
+
+export const STATUS_TONES: Record<TaskStatus, BadgeTone> = {
+  active: 'info',
+  'awaiting-approval': 'warning',
+  completed: 'success',
+  cancelled: 'neutral',
+};
+
+export const SITE_LABELS: Record<Site, string> = { chatgpt: 'ChatGPT', claude: 'Claude' };
+
+/** Dashboard rows for tasks, each against the workflow version it is pinned to (looked up once per version). */
+async function rowsFor(tasks: readonly Task[]): Promise<DashboardRow[]> {
+  const cache = new Map<string, Promise<Workflow | undefined>>();
+  const pinned = (task: Task) => {
+    const key = `${task.workflowId}@${task.workflowVersion}`;
+    if (!cache.has(key)) cache.set(key, getWorkflow(task.workflowId, task.workflowVersion));
+    return cache.get(key)!;
+  };
+  return Promise.all(tasks.map(async (task) => dashboardRow(task, await pinned(task))));
+}
+
+interface Filters {
+  status: TaskStatus | '';
+  workflowId: string;
+  site: Site | '';
+  person: string;
+  search: string;
+}
+
+function toQuery(filters: Filters): TaskQuery {
+  return {
+    ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.workflowId ? { workflowId: filters.workflowId } : {}),
+    ...(filters.site ? { site: filters.site } : {}),
+    ...(filters.person.trim() ? { person: filters.person.trim() } : {}),
+    ...(filters.search.trim() ? { search: filters.search.trim() } : {}),
+  };
+}
+
+export function TasksPage() {
+  const [filters, setFilters] = useState<Filters>({ status: '', workflowId: '', site: '', person: '', search: '' });
+  const [page, setPage] = useState(0);
+  const [exporting, setExporting] = useState(false);
+  const query = toQuery(filters);
+  const queryKey = JSON.stringify(query);
+  const data = useLiveQuery(async () => {
+    const [tasks, total] = await Promise.all([listTasks({ ...query, limit: PAGE_SIZE, offset: page * PAGE_SIZE }), countTasks(query)]);
+    return { rows: await rowsFor(tasks), total };
+  }, [queryKey, page]);
+  const workflows = useLiveQuery(() => listWorkflows({ includeDeleted: true }), []);
+
+  const setFilter = <K extends keyof Filters>(key: K, value: Filters[K]) => {
+    setFilters((current) => ({ ...current, [key]: value }));
+    setPage(0);
+  };
+
+  const exportCsv = async () => {
+    setExporting(true);
+    try {
+      const all: DashboardRow[] = [];
+      for (let offset = 0; ; offset += 500) {
+        const tasks = await listTasks({ ...query, limit: 500, offset });
+        all.push(...(await rowsFor(tasks)));
+        if (tasks.length < 500) break;
+      }
+      downloadText(`convops-tasks-${fileStamp()}.csv`, dashboardCsv(all), 'text/csv');
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  const pages = data ? Math.max(1, Math.ceil(data.total / PAGE_SIZE)) : 1;
+  return (
+    <div data-testid="tasks-dashboard">
+      <PageHeader title="Tasks">
+        <Button size="sm" onClick={() => void exportCsv()} disabled={exporting} data-testid="export-csv">
+          {exporting ? 'Exporting…' : 'Export CSV'}
+        </Button>
+      </PageHeader>
+      <form className="mb-3 grid gap-2 sm:grid-cols-2 lg:grid-cols-5" role="search" aria-label="Filter tasks" onSubmit={(e) => e.preventDefault()}>
+        <TextField label="Search titles" type="search" value={filters.search} onChange={(e) => setFilter('search', e.target.value)} data-testid="task-search" />
+        <SelectField label="Status" value={filters.status} onChange={(e) => setFilter('status', e.target.value as Filters['status'])} data-testid="filter-status">
+          <option value="">Any status</option>
+          {TASK_STATUSES.map((status) => (
+            <option key={status} value={status}>
+              {status}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label="Workflow" value={filters.workflowId} onChange={(e) => setFilter('workflowId', e.target.value)} data-testid="filter-workflow">
+          <option value="">Any workflow</option>
+          {workflows?.map((head) => (
+            <option key={head.id} value={head.id}>
+              {head.name}
+              {head.deleted ? ' (deleted)' : ''}
+            </option>
+          ))}
+        </SelectField>
+        <SelectField label="Site" value={filters.site} onChange={(e) => setFilter('site', e.target.value as Filters['site'])} data-testid="filter-site">
+          <option value="">Any site</option>
+          {SITES.map((site) => (
+            <option key={site} value={site}>
+              {SITE_LABELS[site]}
+            </option>
+          ))}
+        </SelectField>
+        <TextField label="Started by" value={filters.person} onChange={(e) => setFilter('person', e.target.value)} placeholder="Exact name" data-testid="filter-person" />
+      </form>
+      {data === undefined ? (
+        <p>Loading…</p>
+      ) : data.total === 0 ? (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="no-tasks">
+          No tasks match.
+        </p>
+      ) : (
+        <>
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <caption className="sr-only">Tasks, newest activity first</caption>
+              <thead className="border-b border-zinc-300 text-xs text-zinc-600 dark:border-zinc-600 dark:text-zinc-400">
+                <tr>
+                  <th scope="col" className="p-2">Title</th>
+                  <th scope="col" className="p-2">Workflow</th>
+                  <th scope="col" className="p-2">Status</th>
+                  <th scope="col" className="p-2">Current step</th>
+                  <th scope="col" className="p-2">Waiting gate</th>
+                  <th scope="col" className="p-2">Site</th>
+                  <th scope="col" className="p-2">Started by</th>
+                  <th scope="col" className="p-2">Last activity</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.rows.map((row) => (
+                  <tr key={row.id} className="border-b border-zinc-200 align-top dark:border-zinc-700" data-testid="task-row" data-task-id={row.id}>
+                    <td className="p-2">
+                      <a href={hrefFor({ name: 'task', id: row.id })} className="font-medium text-blue-700 underline dark:text-blue-300">
+                        {row.title}
+                      </a>
+                    </td>
+                    <td className="p-2">
+                      {row.workflowName} <span className="text-xs text-zinc-600 dark:text-zinc-400">v{row.workflowVersion}</span>
+                    </td>
+                    <td className="p-2">
+                      <Badge tone={STATUS_TONES[row.status as TaskStatus] ?? 'neutral'}>{row.status}</Badge>
+                    </td>
+                    <td className="p-2">{row.currentStep || '—'}</td>
+                    <td className="p-2">{row.waitingGate || '—'}</td>
+                    <td className="p-2">
+                      {row.conversationUrl ? (
+                        <a href={row.conversationUrl} target="_blank" rel="noopener noreferrer" className="text-blue-700 underline dark:text-blue-300">
+                          {SITE_LABELS[row.site as Site] ?? row.site}
+                          <span className="sr-only"> conversation of {row.title} (opens in a new tab)</span>
+                        </a>
+                      ) : (
+                        '—'
+                      )}
+                    </td>
+                    <td className="p-2">{row.startedBy}</td>
+                    <td className="p-2 text-xs">
+                      <time dateTime={row.lastActivity}>{new Date(row.lastActivity).toLocaleString()}</time>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+          <nav aria-label="Pages" className="mt-3 flex items-center gap-2 text-sm">
+            <Button size="sm" disabled={page === 0} onClick={() => setPage((p) => p - 1)} data-testid="prev-page">
+              Previous
+            </Button>
+            <span data-testid="page-info">
+              Page {page + 1} of {pages} · {data.total} task{data.total === 1 ? '' : 's'}
+            </span>
+            <Button size="sm" disabled={page + 1 >= pages} onClick={() => setPage((p) => p + 1)} data-testid="next-page">
+              Next
+            </Button>
+          </nav>
+        </>
+      )}
+    </div>
+  );
+}
