@@ -1,0 +1,81 @@
+import { useState, type MouseEvent } from 'react';
+import type { Gate } from '../../lib/workflow/schema';
+import { Alert, Badge, Button, Card, TextArea } from '../ui';
+
+export interface GateDecision {
+  decision: 'approve' | 'reject';
+  comment: string;
+}
+
+const gateTitles: Record<Gate['type'], string> = {
+  approval: 'Approval needed',
+  review: 'Review needed',
+  'sign-off': 'Sign-off needed',
+  handoff: 'Handoff check',
+};
+
+/**
+ * The human decision. Only a real click counts: `isTrusted` is false for events a script dispatches,
+ * and this frame is an extension page that host-page scripts cannot reach into. There is no runtime
+ * message that approves a gate, on purpose.
+ */
+export function GateCard({
+  gate,
+  stepTitle,
+  rejectTo,
+  busy,
+  onDecide,
+}: {
+  gate: Gate;
+  stepTitle: string;
+  rejectTo: string;
+  busy: boolean;
+  onDecide: (decision: GateDecision) => Promise<void>;
+}) {
+  const [comment, setComment] = useState('');
+  const [problem, setProblem] = useState<string | null>(null);
+
+  const decide = (decision: GateDecision['decision']) => async (event: MouseEvent<HTMLButtonElement>) => {
+    if (!event.isTrusted) return;
+    if (decision === 'reject' && !comment.trim()) {
+      setProblem('Say what needs to change: the comment goes into the next briefing.');
+      return;
+    }
+    setProblem(null);
+    await onDecide({ decision, comment: comment.trim() });
+    setComment('');
+  };
+
+  return (
+    <Card data-testid="gate-card" data-gate-type={gate.type} className="flex flex-col gap-2 border-amber-400 dark:border-amber-600">
+      <div className="flex items-center gap-2">
+        <h3 className="text-sm font-semibold">{gateTitles[gate.type]}</h3>
+        <Badge tone="warning">{gate.type}</Badge>
+      </div>
+      <p className="text-xs text-zinc-700 dark:text-zinc-300">
+        “{stepTitle}” waits for your decision. Nothing moves on until you approve here; nothing said in the chat counts.
+      </p>
+      <div className="rounded-md bg-amber-50 px-2 py-1.5 text-xs text-amber-950 dark:bg-amber-950/40 dark:text-amber-100">
+        <span className="font-medium">Check: </span>
+        {gate.ask}
+      </div>
+      <TextArea
+        label="Comment (required to reject)"
+        data-testid="gate-comment"
+        value={comment}
+        onChange={(e) => setComment(e.target.value)}
+        maxLength={5000}
+        rows={3}
+      />
+      {problem ? <Alert tone="error">{problem}</Alert> : null}
+      <div className="flex flex-wrap gap-2">
+        <Button data-testid="approve-gate" variant="primary" disabled={busy} onClick={decide('approve')}>
+          Approve
+        </Button>
+        <Button data-testid="reject-gate" variant="danger" disabled={busy} onClick={decide('reject')}>
+          Reject → {rejectTo}
+        </Button>
+      </div>
+    </Card>
+  );
+}

@@ -1,0 +1,179 @@
+import { memo, useState } from 'react';
+import type { Note } from '../../lib/workflow/records';
+import { Markdown } from '../markdown';
+import { Badge, Button, TextArea } from '../ui';
+
+/** Rendering a thousand Markdown notes at once would stall the panel: show the latest, page back on demand. */
+const PAGE = 20;
+
+export interface NoteActions {
+  onEdit: (noteId: string, body: string) => Promise<void>;
+  onDelete: (noteId: string) => Promise<void>;
+  onAdd: (body: string) => Promise<void>;
+}
+
+export function NotesSection({
+  notes,
+  stepTitles,
+  currentStepTitle,
+  actions,
+  readOnly = false,
+}: {
+  notes: Note[];
+  stepTitles: Record<string, string>;
+  currentStepTitle: string | null;
+  actions: NoteActions;
+  readOnly?: boolean;
+}) {
+  const [shown, setShown] = useState(PAGE);
+  const visible = notes.filter((n) => !n.deleted);
+  const hidden = Math.max(visible.length - shown, 0);
+  const page = visible.slice(hidden);
+  return (
+    <section aria-labelledby="convops-notes-heading" className="flex flex-col gap-2">
+      <h2 id="convops-notes-heading" className="text-xs font-semibold tracking-wide text-zinc-600 uppercase dark:text-zinc-400">
+        Notes <span className="font-normal normal-case">({visible.length})</span>
+      </h2>
+      {hidden > 0 ? (
+        <Button size="sm" variant="ghost" onClick={() => setShown((n) => n + PAGE * 2)}>
+          Show {Math.min(hidden, PAGE * 2)} earlier of {hidden}
+        </Button>
+      ) : null}
+      {visible.length === 0 ? (
+        <p className="text-xs text-zinc-600 dark:text-zinc-400">The AI's replies on this task will appear here.</p>
+      ) : null}
+      <ul className="flex flex-col gap-2">
+        {page.map((note) => (
+          <NoteItem key={note.id} note={note} stepTitle={stepTitles[note.stepId] ?? note.stepId} actions={actions} readOnly={readOnly} />
+        ))}
+      </ul>
+      {!readOnly && currentStepTitle ? <AddNote stepTitle={currentStepTitle} onAdd={actions.onAdd} /> : null}
+    </section>
+  );
+}
+
+const NoteItem = memo(function NoteItem({
+  note,
+  stepTitle,
+  actions,
+  readOnly,
+}: {
+  note: Note;
+  stepTitle: string;
+  actions: NoteActions;
+  readOnly: boolean;
+}) {
+  const [editing, setEditing] = useState(false);
+  const [draft, setDraft] = useState(note.body);
+  const [expanded, setExpanded] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
+  const long = note.body.length > 600;
+  return (
+    <li
+      data-testid="note"
+      data-note-id={note.id}
+      data-step-id={note.stepId}
+      data-source={note.source}
+      className="rounded-md border border-zinc-200 p-2 text-xs dark:border-zinc-700"
+    >
+      <div className="mb-1 flex flex-wrap items-center gap-1.5 text-zinc-600 dark:text-zinc-400">
+        <Badge tone={note.source === 'captured' ? 'info' : 'neutral'}>{note.source}</Badge>
+        <span className="min-w-0 truncate">{stepTitle}</span>
+        <span className="ml-auto">{new Date(note.createdAt).toLocaleString()}</span>
+      </div>
+      {editing ? (
+        <form
+          className="flex flex-col gap-1.5"
+          onSubmit={async (e) => {
+            e.preventDefault();
+            await actions.onEdit(note.id, draft);
+            setEditing(false);
+          }}
+        >
+          <TextArea label="Edit note" hideLabel value={draft} onChange={(e) => setDraft(e.target.value)} rows={6} autoFocus />
+          <div className="flex gap-1.5">
+            <Button size="sm" variant="primary" type="submit" disabled={!draft.trim()}>
+              Save
+            </Button>
+            <Button size="sm" onClick={() => setEditing(false)}>
+              Cancel
+            </Button>
+          </div>
+        </form>
+      ) : (
+        <>
+          <div className={long && !expanded ? 'relative max-h-40 overflow-hidden' : ''}>
+            <Markdown source={note.body} />
+          </div>
+          <div className="mt-1 flex flex-wrap gap-1.5">
+            {long ? (
+              <Button size="sm" variant="ghost" aria-expanded={expanded} onClick={() => setExpanded((x) => !x)}>
+                {expanded ? 'Collapse' : 'Expand'}
+              </Button>
+            ) : null}
+            {readOnly ? null : confirmDelete ? (
+              <>
+                <span className="self-center">Delete this note? (recorded)</span>
+                <Button size="sm" variant="danger" onClick={() => void actions.onDelete(note.id)}>
+                  Delete
+                </Button>
+                <Button size="sm" onClick={() => setConfirmDelete(false)}>
+                  Keep
+                </Button>
+              </>
+            ) : (
+              <>
+                <Button
+                  size="sm"
+                  variant="ghost"
+                  onClick={() => {
+                    setDraft(note.body);
+                    setEditing(true);
+                  }}
+                >
+                  Edit
+                </Button>
+                <Button size="sm" variant="ghost" onClick={() => setConfirmDelete(true)}>
+                  Delete
+                </Button>
+              </>
+            )}
+          </div>
+        </>
+      )}
+    </li>
+  );
+});
+
+function AddNote({ stepTitle, onAdd }: { stepTitle: string; onAdd: (body: string) => Promise<void> }) {
+  const [open, setOpen] = useState(false);
+  const [body, setBody] = useState('');
+  if (!open) {
+    return (
+      <Button size="sm" variant="ghost" className="self-start" onClick={() => setOpen(true)}>
+        + Add a note to “{stepTitle}”
+      </Button>
+    );
+  }
+  return (
+    <form
+      className="flex flex-col gap-1.5"
+      onSubmit={async (e) => {
+        e.preventDefault();
+        await onAdd(body.trim());
+        setBody('');
+        setOpen(false);
+      }}
+    >
+      <TextArea label={`New note for “${stepTitle}” (Markdown)`} value={body} onChange={(e) => setBody(e.target.value)} rows={4} autoFocus />
+      <div className="flex gap-1.5">
+        <Button size="sm" variant="primary" type="submit" disabled={!body.trim()}>
+          Add note
+        </Button>
+        <Button size="sm" onClick={() => setOpen(false)}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}

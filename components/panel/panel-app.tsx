@@ -1,0 +1,95 @@
+import { useState } from 'react';
+import type { HostState, TabBinding } from '../../lib/messaging/protocol';
+import type { Actor, Task } from '../../lib/workflow/records';
+import { useTabContext } from '../hooks/use-tab-context';
+import { Alert } from '../ui';
+import { CompletionView } from './completion-view';
+import { panelRepo, useConversationTask, useSettings, useTaskDetail, type TaskDetail } from './data';
+import { describeError } from './errors';
+import { NamePrompt } from './name-prompt';
+import { SiteHealth } from './site-health';
+import { StartView } from './start-view';
+import { TaskView } from './task-view';
+
+/** The tab's task is the one bound to it (it follows the tab before the site names the chat), else the one running in this conversation. */
+function bindingApplies(detail: TaskDetail | null | undefined, host: HostState | null): boolean {
+  if (!detail) return false;
+  const last = detail.task.conversations.at(-1);
+  if (!host || !last) return true;
+  return last.site === host.site && (last.conversationId === null || last.conversationId === host.conversationId);
+}
+
+export function PanelApp() {
+  const settings = useSettings();
+  const tab = useTabContext();
+  const [dismissed, setDismissed] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const boundDetail = useTaskDetail(tab.binding?.taskId);
+  const conversationTask = useConversationTask(tab.host?.site, tab.host?.conversationId);
+  const conversationDetail = useTaskDetail(conversationTask?.id);
+  const detail = bindingApplies(boundDetail, tab.host) ? boundDetail : conversationDetail;
+  const shown = detail && detail.task.id !== dismissed ? detail : null;
+
+  const loading = settings === undefined || !tab.ready;
+  const actor: Actor = { kind: 'human', name: settings?.displayName || 'Unknown' };
+
+  const bind = (binding: TabBinding | null) => tab.setBinding(binding);
+
+  const bringHere = async (task: Task) => {
+    if (!tab.host) return;
+    setError(null);
+    try {
+      await panelRepo.act(
+        task.id,
+        task.rev,
+        {
+          type: 'move-conversation',
+          reason: 'manual',
+          conversation: { site: tab.host.site, conversationId: tab.host.conversationId, url: tab.host.url, boundAt: new Date().toISOString() },
+        },
+        actor,
+      );
+      await bind({ taskId: task.id });
+      setDismissed(null);
+    } catch (e) {
+      setError(describeError(e).message);
+    }
+  };
+
+  return (
+    <main data-testid="convops-panel" className="flex min-h-screen flex-col bg-zinc-50 text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100" aria-busy={loading}>
+      <SiteHealth host={tab.host} />
+      {error ? (
+        <Alert tone="error" className="m-3">
+          {error}
+        </Alert>
+      ) : null}
+      {loading ? (
+        <p className="p-3 text-xs text-zinc-600 dark:text-zinc-400">Loading…</p>
+      ) : !settings.displayName ? (
+        <NamePrompt onSave={async (name) => void (await panelRepo.saveDisplayName(name))} />
+      ) : shown && (shown.task.status === 'completed' || shown.task.status === 'cancelled') ? (
+        <CompletionView
+          detail={shown}
+          onStartAnother={() => {
+            setDismissed(shown.task.id);
+            void bind(null);
+          }}
+        />
+      ) : shown ? (
+        <TaskView detail={shown} host={tab.host} settings={settings} actor={actor} binding={tab.binding} setBinding={bind} />
+      ) : (
+        <StartView
+          host={tab.host}
+          actor={actor}
+          onStarted={async (taskId) => {
+            setDismissed(null);
+            await bind({ taskId });
+          }}
+          onBringHere={bringHere}
+        />
+      )}
+    </main>
+  );
+}

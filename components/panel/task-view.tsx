@@ -1,0 +1,226 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { sendMessage, type HostState, type TabBinding } from '../../lib/messaging/protocol';
+import { renderBriefing, renderHandoffBriefing } from '../../lib/workflow/briefing';
+import { stepStates, type TaskAction } from '../../lib/workflow/engine';
+import type { Actor, Settings } from '../../lib/workflow/records';
+import { Alert, Badge, Button } from '../ui';
+import { CurrentStep, type InsertState } from './current-step';
+import { panelRepo, type TaskDetail } from './data';
+import { describeError, describeInsertFailure } from './errors';
+import { GateCard, type GateDecision } from './gate-card';
+import { NotesSection, type NoteActions } from './notes';
+import { StepList } from './step-list';
+
+const newChatUrls = { chatgpt: 'https://chatgpt.com/', claude: 'https://claude.ai/new' } as const;
+
+export function TaskView({
+  detail,
+  host,
+  settings,
+  actor,
+  binding,
+  setBinding,
+}: {
+  detail: TaskDetail;
+  host: HostState | null;
+  settings: Settings;
+  actor: Actor;
+  binding: TabBinding | null;
+  setBinding: (binding: TabBinding | null) => Promise<void>;
+}) {
+  const { task, workflow, notes } = detail;
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  // The status line belongs to one step in one state: a new step starts clean.
+  const stateKey = `${task.currentStepId}:${task.status}`;
+  const [insertRecord, setInsertRecord] = useState<{ key: string; state: InsertState }>({ key: stateKey, state: { kind: 'idle' } });
+  const insertState: InsertState = insertRecord.key === stateKey ? insertRecord.state : { kind: 'idle' };
+  const setInsertState = (state: InsertState) => setInsertRecord({ key: stateKey, state });
+  const [confirmCancel, setConfirmCancel] = useState(false);
+
+  const states = useMemo(() => stepStates(task, workflow), [task, workflow]);
+  const currentIndex = workflow.steps.findIndex((s) => s.id === task.currentStepId);
+  const current = workflow.steps[currentIndex];
+  const stepTitles = useMemo(() => Object.fromEntries(workflow.steps.map((s) => [s.id, s.title])), [workflow]);
+  const briefing = useMemo(
+    () => (current ? renderBriefing({ workflow, task, notes: notes.filter((n) => !n.deleted), operator: actor.name, now: new Date().toISOString() }) : ''),
+    [current, workflow, task, notes, actor.name],
+  );
+
+  const run = async (action: TaskAction) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await panelRepo.act(task.id, task.rev, action, actor);
+    } catch (e) {
+      setError(describeError(e).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const insert = async (text: string, kind: 'step' | 'handoff') => {
+    setInsertState({ kind: 'busy' });
+    const result = await sendMessage('panel.insert', { text, send: settings.autoSend }).catch((e: unknown) => ({
+      ok: false,
+      verified: false,
+      sent: false,
+      reason: undefined,
+      detail: e instanceof Error ? e.message : String(e),
+    }));
+    if (!result.ok) {
+      setInsertState({ kind: 'failed', message: describeInsertFailure(result.reason, result.detail), text });
+      return;
+    }
+    setInsertState({ kind: 'done', sent: result.sent });
+    await panelRepo
+      .recordEvent(task.id, {
+        type: 'briefing.inserted',
+        actor,
+        at: new Date().toISOString(),
+        ...(task.currentStepId ? { stepId: task.currentStepId } : {}),
+        data: { kind, sent: result.sent, verified: result.verified, chars: text.length, site: host?.site ?? null, conversationId: host?.conversationId ?? null },
+      })
+      .catch((e: unknown) => setError(describeError(e).message));
+  };
+
+  // The handoff survives the navigation to the new chat: whichever panel sees the fresh composer first inserts it.
+  const handoffStarted = useRef(false);
+  const composerReady = host?.health.composer === 'found' && host.conversationId === null && !host.streaming;
+  useEffect(() => {
+    if (!binding?.pendingHandoff || binding.taskId !== task.id || !composerReady || handoffStarted.current) return;
+    handoffStarted.current = true;
+    void (async () => {
+      await setBinding({ taskId: task.id });
+      const text = renderHandoffBriefing({ workflow, task, notes: notes.filter((n) => !n.deleted), operator: actor.name, now: new Date().toISOString() });
+      await insert(text, 'handoff');
+    })();
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs once per pending handoff
+  }, [binding, composerReady, task.id]);
+
+  const handoff = async () => {
+    if (!host) return;
+    setBusy(true);
+    setError(null);
+    try {
+      await panelRepo.act(
+        task.id,
+        task.rev,
+        {
+          type: 'move-conversation',
+          reason: 'handoff',
+          conversation: { site: host.site, conversationId: null, url: newChatUrls[host.site], boundAt: new Date().toISOString() },
+        },
+        actor,
+      );
+      await setBinding({ taskId: task.id, pendingHandoff: true });
+      const opened = await sendMessage('panel.new-chat', undefined);
+      if (!opened.ok) setError('The new chat could not be opened; open one yourself, the briefing will be inserted there.');
+    } catch (e) {
+      setError(describeError(e).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const decide = async ({ decision, comment }: GateDecision) => {
+    if (!current) return;
+    await run(
+      decision === 'approve'
+        ? { type: 'approve', stepId: current.id, ...(comment ? { comment } : {}) }
+        : { type: 'reject', stepId: current.id, comment },
+    );
+  };
+
+  const noteActions: NoteActions = {
+    onAdd: async (body) => {
+      if (!current) return;
+      await panelRepo.addNote(task.id, current.id, body, actor).catch((e: unknown) => setError(describeError(e).message));
+    },
+    onEdit: async (noteId, body) => {
+      await panelRepo.editNote(noteId, body, actor).catch((e: unknown) => setError(describeError(e).message));
+    },
+    onDelete: async (noteId) => {
+      await panelRepo.deleteNote(noteId, actor).catch((e: unknown) => setError(describeError(e).message));
+    },
+  };
+
+  const rejectTo = current?.gate ? (stepTitles[current.gate.onReject ?? current.id] ?? current.title) : '';
+  const awaiting = task.status === 'awaiting-approval' && task.pendingGate !== null;
+  const rejection =
+    task.rejection && task.rejection.stepId === task.currentStepId ? { comment: task.rejection.comment, by: task.rejection.by.name } : null;
+
+  return (
+    <div className="flex flex-col gap-3 p-3" data-task-id={task.id} data-task-status={task.status} data-task-rev={task.rev}>
+      <header className="flex flex-col gap-0.5">
+        <div className="flex items-center gap-2">
+          <h1 className="min-w-0 flex-1 truncate text-sm font-semibold" title={task.title}>
+            {task.title}
+          </h1>
+          <Badge tone={awaiting ? 'warning' : 'info'} data-testid="task-status">
+            {awaiting ? 'awaiting approval' : task.status}
+          </Badge>
+        </div>
+        <p className="text-xs text-zinc-600 dark:text-zinc-400">
+          {workflow.name} · v{workflow.version}
+        </p>
+      </header>
+
+      {error ? (
+        <Alert tone="error" data-testid="panel-error">
+          {error}
+        </Alert>
+      ) : null}
+
+      <StepList states={states} />
+
+      {current ? (
+        <CurrentStep
+          step={current}
+          number={currentIndex + 1}
+          count={workflow.steps.length}
+          briefing={briefing}
+          rejection={rejection}
+          insertState={insertState}
+          canComplete={!awaiting}
+          busy={busy}
+          onInsert={() => void insert(briefing, 'step')}
+          onComplete={() => void run({ type: 'complete-step', stepId: current.id })}
+        />
+      ) : null}
+
+      {awaiting && current?.gate ? <GateCard gate={current.gate} stepTitle={current.title} rejectTo={rejectTo} busy={busy} onDecide={decide} /> : null}
+
+      <NotesSection notes={notes} stepTitles={stepTitles} currentStepTitle={current?.title ?? null} actions={noteActions} />
+
+      <section className="flex flex-col gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-700">
+        <Button data-testid="handoff" disabled={busy || !host} onClick={() => void handoff()}>
+          Continue in a new chat
+        </Button>
+        {confirmCancel ? (
+          <div className="flex flex-wrap items-center gap-2 text-xs" role="group" aria-label="Confirm cancelling the task">
+            <span>Cancel this task? It stops here; the record stays.</span>
+            <Button
+              size="sm"
+              variant="danger"
+              data-testid="confirm-cancel"
+              onClick={() => {
+                setConfirmCancel(false);
+                void run({ type: 'cancel' });
+              }}
+            >
+              Cancel task
+            </Button>
+            <Button size="sm" onClick={() => setConfirmCancel(false)}>
+              Keep going
+            </Button>
+          </div>
+        ) : (
+          <Button size="sm" variant="ghost" data-testid="cancel-task" onClick={() => setConfirmCancel(true)}>
+            Cancel task…
+          </Button>
+        )}
+      </section>
+    </div>
+  );
+}
