@@ -9,7 +9,7 @@ import TurndownService from 'turndown';
  * The input is untrusted page HTML; it is only parsed, never rendered.
  */
 
-const CHROME = 'button, svg, script, style, noscript, template, textarea, input, select, [role="button"], .sr-only, [aria-hidden="true"]';
+const CHROME = 'button, svg, script, style, noscript, template, textarea, input:not([type="checkbox"]), select, [role="button"], .sr-only, [aria-hidden="true"]';
 const SAFE_URL = /^(https?:|mailto:)/i;
 
 /** domino's NodeList is array-like but not iterable. */
@@ -69,6 +69,20 @@ function createService(): TurndownService {
     hr: '---',
   });
   service.use(gfm);
+  // Tight list markers ("- item", nested by the marker's width) instead of turndown's "-   item".
+  service.addRule('list-item', {
+    filter: 'li',
+    replacement: (content, node, options) => {
+      const parent = node.parentNode as Element | null;
+      let prefix = `${options.bulletListMarker ?? '-'} `;
+      if (parent?.nodeName === 'OL') {
+        const start = Number(parent.getAttribute('start') ?? '1') || 1;
+        prefix = `${start + Array.prototype.indexOf.call(parent.children, node)}. `;
+      }
+      const body = content.replace(/^\n+/, '').replace(/^(\[[ x]\]) +/, '$1 ').replace(/\n+$/, '\n').replace(/\n/gm, `\n${' '.repeat(prefix.length)}`);
+      return prefix + body + (node.nextSibling && !/\n$/.test(body) ? '\n' : '');
+    },
+  });
   service.addRule('katex', {
     filter: (node) => (node.getAttribute('class') ?? '').split(/\s+/).includes('katex'),
     replacement: (_content, node) => {
