@@ -59,7 +59,7 @@ export {
   type CaptureReplyInput,
   type ManualNoteInput,
 } from './notes-repo';
-export { getSettings, updateSettings } from './settings-repo';
+export { getSettings, updateSettings, type SettingsPatch } from './settings-repo';
 export {
   BACKUP_FORMAT,
   BACKUP_FORMAT_VERSION,

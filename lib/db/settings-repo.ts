@@ -9,8 +9,10 @@ export async function getSettings(): Promise<Settings> {
   return row ? row.value : structuredClone(DEFAULT_SETTINGS);
 }
 
+export type SettingsPatch = Partial<Omit<Settings, 'sites'>> & { sites?: Partial<Settings['sites']> };
+
 /** Applies a partial change; returns the new settings. Throws a ZodError for invalid values. */
-export async function updateSettings(patch: Partial<Settings>, actor: Actor): Promise<Settings> {
+export async function updateSettings(patch: SettingsPatch, actor: Actor): Promise<Settings> {
   const db = getDb();
   return db.transaction('rw', [db.settings, db.events], async () => {
     const before = (await db.settings.get('settings'))?.value ?? DEFAULT_SETTINGS;
