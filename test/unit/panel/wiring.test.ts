@@ -1,0 +1,98 @@
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { listEvents, listNotes, getTask, runAction, startTaskRecord, updateSettings, verifyTaskChain } from '../../../lib/db';
+import {
+  followConversationId,
+  getTabBinding,
+  handleMessageSent,
+  handleReplyFinished,
+  installBuiltinWorkflows,
+  setTabBinding,
+} from '../../../lib/background/wiring';
+import type { ReplyFinished } from '../../../lib/messaging/protocol';
+import { useFreshDb } from '../db/helpers';
+
+useFreshDb();
+beforeEach(() => fakeBrowser.reset());
+
+const alice = { kind: 'human' as const, name: 'Alice' };
+const TAB = 7;
+
+async function sopInNewChat() {
+  await installBuiltinWorkflows();
+  await updateSettings({ displayName: 'Alice' }, alice);
+  const task = await startTaskRecord({
+    workflowId: 'sop-documentation',
+    title: 'Close the month',
+    conversation: { site: 'chatgpt', conversationId: null, url: 'https://chatgpt.com/', boundAt: new Date().toISOString() },
+    actor: alice,
+  });
+  await setTabBinding(TAB, { taskId: task.id });
+  return task;
+}
+
+const reply = (overrides: Partial<ReplyFinished> = {}): ReplyFinished => ({
+  site: 'chatgpt',
+  url: 'https://chatgpt.com/c/abc',
+  conversationId: 'abc',
+  messageKey: 'msg-1',
+  html: '<p>The process has <strong>three</strong> parts.</p>',
+  ...overrides,
+});
+
+describe('background wiring', () => {
+  it('installs the built-in workflows idempotently', async () => {
+    await installBuiltinWorkflows();
+    await installBuiltinWorkflows();
+    const task = await startTaskRecord({ workflowId: 'feature-development', title: 'x', actor: alice });
+    expect(task.currentStepId).toBe('analysis');
+  });
+
+  it('a new chat gets its id: the bound task follows the URL, recorded as url-assigned by the system', async () => {
+    const task = await sopInNewChat();
+    await followConversationId('chatgpt', 'https://chatgpt.com/c/abc', 'abc', TAB);
+    const moved = (await getTask(task.id))!;
+    expect(moved.conversations).toEqual([expect.objectContaining({ site: 'chatgpt', conversationId: 'abc', url: 'https://chatgpt.com/c/abc' })]);
+    const events = await listEvents(task.id);
+    expect(events.at(-1)).toMatchObject({ type: 'task.moved-conversation', actor: { kind: 'system' }, data: { reason: 'url-assigned' } });
+    // Following again changes nothing.
+    await followConversationId('chatgpt', 'https://chatgpt.com/c/abc', 'abc', TAB);
+    expect(await listEvents(task.id)).toHaveLength(events.length);
+  });
+
+  it('captures a finished reply as a Markdown note of the current step, once', async () => {
+    const task = await sopInNewChat();
+    expect(await handleReplyFinished(reply(), TAB)).toEqual({ captured: true, noteId: expect.any(String) });
+    expect(await handleReplyFinished(reply(), TAB)).toMatchObject({ captured: false, reason: 'duplicate' });
+    const notes = await listNotes(task.id);
+    expect(notes).toHaveLength(1);
+    expect(notes[0]).toMatchObject({ stepId: 'capture-process', source: 'captured', body: 'The process has **three** parts.' });
+    expect((await verifyTaskChain(task.id)).ok).toBe(true);
+  });
+
+  it('respects the auto-capture setting and ignores chats without a task', async () => {
+    await sopInNewChat();
+    expect(await handleReplyFinished(reply({ conversationId: 'other', url: 'https://chatgpt.com/c/other' }), 99)).toEqual({ captured: false, reason: 'no-task' });
+    await updateSettings({ autoCapture: false }, alice);
+    expect(await handleReplyFinished(reply(), TAB)).toEqual({ captured: false, reason: 'capture-off' });
+  });
+
+  it('records message.sent with the person as actor', async () => {
+    const task = await sopInNewChat();
+    await handleMessageSent({ site: 'chatgpt', url: 'https://chatgpt.com/c/abc', conversationId: 'abc' }, TAB);
+    expect((await listEvents(task.id)).at(-1)).toMatchObject({ type: 'message.sent', actor: alice, stepId: 'capture-process' });
+  });
+
+  it('a task that moved on to another chat no longer captures from the old one, and a pending handoff is not re-bound to it', async () => {
+    const task = await sopInNewChat();
+    await followConversationId('chatgpt', 'https://chatgpt.com/c/abc', 'abc', TAB);
+    const t = (await getTask(task.id))!;
+    await runAction(task.id, t.rev, { type: 'move-conversation', reason: 'handoff', conversation: { site: 'chatgpt', conversationId: null, url: 'https://chatgpt.com/', boundAt: new Date().toISOString() } }, alice);
+    await setTabBinding(TAB, { taskId: task.id, pendingHandoff: true });
+    expect(await handleReplyFinished(reply({ messageKey: 'late' }), TAB)).toEqual({ captured: false, reason: 'no-task' });
+    expect((await getTask(task.id))!.conversations.at(-1)!.conversationId).toBeNull();
+    expect(await getTabBinding(TAB)).toEqual({ taskId: task.id, pendingHandoff: true });
+    await setTabBinding(TAB, { taskId: task.id });
+    await followConversationId('chatgpt', 'https://chatgpt.com/c/new', 'new', TAB);
+    expect((await getTask(task.id))!.conversations.map((c) => c.conversationId)).toEqual(['abc', 'new']);
+  });
+});
