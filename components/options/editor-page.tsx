@@ -66,8 +66,12 @@ function useInitialDraft(source: Source) {
   return [state?.key === sourceKey ? state : undefined, setState] as const;
 }
 
+type Status = { tone: 'success' | 'error' | 'info'; text: string } | undefined;
+
 export function EditorPage({ source }: { source: Source }) {
   const [loaded, setLoaded] = useInitialDraft(source);
+  // Lives here, not in the editor: saving remounts the editor on the new version and the message must stay.
+  const [status, setStatus] = useState<Status>();
   if (!loaded) return <p>Loading…</p>;
   if ('missing' in loaded) {
     return (
@@ -82,6 +86,8 @@ export function EditorPage({ source }: { source: Source }) {
       initial={loaded.draft}
       base={loaded.base}
       builtin={loaded.builtin}
+      status={status}
+      setStatus={setStatus}
       onSaved={(workflow) => {
         if (source.kind === 'edit') setLoaded({ key: loaded.key, draft: draftFromWorkflow(workflow), base: workflow, builtin: false });
         else navigate({ name: 'edit-workflow', id: workflow.id });
@@ -94,17 +100,20 @@ function WorkflowEditor({
   initial,
   base,
   builtin,
+  status,
+  setStatus,
   onSaved,
 }: {
   initial: WorkflowDraft;
   base: Workflow | undefined;
   builtin: boolean;
+  status: Status;
+  setStatus: (status: Status) => void;
   onSaved: (workflow: Workflow) => void;
 }) {
   const actor = useActor();
   const [draft, setDraft] = useState(initial);
   const [saving, setSaving] = useState(false);
-  const [status, setStatus] = useState<{ tone: 'success' | 'error' | 'info'; text: string } | undefined>();
   const [previewStep, setPreviewStep] = useState(0);
   const isNew = base === undefined;
   const takenIds = useLiveQuery(async () => (await listWorkflows({ includeDeleted: true })).map((head) => head.id), []);
