@@ -1,9 +1,13 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
+import { startContentRuntime } from '../../lib/content/runtime';
+import { adapterFor } from '../../lib/hosts';
 
 export default defineContentScript({
   matches: ['https://chatgpt.com/*', 'https://claude.ai/*'],
   runAt: 'document_idle',
-  main() {
-    // Filled in by the host adapter issue.
+  main(ctx) {
+    const adapter = adapterFor(location);
+    if (!adapter) return;
+    startContentRuntime(ctx, adapter);
   },
 });

@@ -1,0 +1,173 @@
+import type { HostAdapter } from '../hosts/adapter';
+
+export interface FinishedReply {
+  key: string;
+  /** The answer body's HTML, read from the page (never written back). */
+  html: string;
+  conversationId: string | null;
+}
+
+export interface ReplyWatcherOptions {
+  doc: Document;
+  adapter: HostAdapter;
+  conversationId: () => string | null;
+  onReply: (reply: FinishedReply) => void;
+  /** A reply started streaming (for the panel's state); called once per reply. */
+  onStreaming?: () => void;
+  /** Called whenever the page has been quiet for a moment (the runtime re-mounts its UI there). */
+  onSettled?: () => void;
+  /** Quiet time before a reply without an explicit completion marker counts as finished. */
+  quietMs?: number;
+  /** Quiet time when the site marks the reply complete (action bar, data-is-streaming="false"). */
+  markedQuietMs?: number;
+  /** How often an unarmed watcher may probe for a streaming signal while the page mutates. */
+  probeMs?: number;
+  /** Give up waiting for a reply this long after a send. */
+  armTimeoutMs?: number;
+  now?: () => number;
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  clearTimer?: (handle: unknown) => void;
+}
+
+/**
+ * Reports each finished assistant reply once. One MutationObserver; its callback only records the
+ * time and schedules a check, so a reply streaming 400 chunks into a 300-turn thread costs a
+ * timestamp per mutation batch. The check runs after a quiet period and reads the last turn only.
+ *
+ * Finished = no streaming signal AND no mutation for the quiet period AND the last assistant
+ * message has a settled (non-pending) key that was not there before the watcher was armed.
+ * Armed = a send was seen, or a streaming signal was seen: a conversation loading after navigation
+ * is never mistaken for a new reply.
+ */
+export class ReplyWatcher {
+  private readonly o: Required<Omit<ReplyWatcherOptions, 'onStreaming' | 'onSettled'>> & Pick<ReplyWatcherOptions, 'onStreaming' | 'onSettled'>;
+  private observer: MutationObserver | null = null;
+  private timer: unknown = null;
+  private lastMutationAt = 0;
+  private lastProbeAt = -Infinity;
+  private armedAt: number | null = null;
+  private streamingSeen = false;
+  private baselineKey: string | null = null;
+  private needBaseline = true;
+  private readonly reported = new Set<string>();
+
+  constructor(options: ReplyWatcherOptions) {
+    this.o = {
+      quietMs: 600,
+      markedQuietMs: 150,
+      probeMs: 500,
+      armTimeoutMs: 5 * 60_000,
+      now: () => performance.now(),
+      setTimer: (fn, ms) => setTimeout(fn, ms),
+      clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+      ...options,
+    };
+  }
+
+  get armed(): boolean {
+    return this.armedAt !== null;
+  }
+
+  start(): void {
+    if (this.observer) return;
+    const view = this.o.doc.defaultView;
+    if (!view) return;
+    this.observer = new view.MutationObserver(() => this.onMutation());
+    // The body, not the thread: the sites replace the thread container on navigation and the stop
+    // control lives outside it. Attribute changes matter only for the signals listed here.
+    this.observer.observe(this.o.doc.body, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: ['data-is-streaming', 'data-message-streaming', 'data-message-complete', 'data-stream-active', 'data-turn-id', 'data-message-id', 'data-stop-generating', 'id'],
+    });
+    this.lastMutationAt = this.o.now();
+    this.rebaseline();
+    if (this.o.adapter.isStreaming(this.o.doc)) this.arm();
+  }
+
+  stop(): void {
+    this.observer?.disconnect();
+    this.observer = null;
+    if (this.timer !== null) this.o.clearTimer(this.timer);
+    this.timer = null;
+  }
+
+  /** A message was sent (by the extension or the person): the next new reply is to be reported. */
+  arm(): void {
+    if (this.armedAt === null) this.streamingSeen = false;
+    this.armedAt = this.o.now();
+    this.schedule(this.o.markedQuietMs);
+  }
+
+  /** The page moved to another conversation: whatever is on screen now is not a new reply. */
+  rebaseline(): void {
+    this.needBaseline = true;
+    this.armedAt = null;
+    this.schedule(this.o.quietMs);
+  }
+
+  private onMutation(): void {
+    const now = this.o.now();
+    this.lastMutationAt = now;
+    if (this.armedAt === null && now - this.lastProbeAt >= this.o.probeMs) {
+      this.lastProbeAt = now;
+      if (this.o.adapter.isStreaming(this.o.doc)) this.arm();
+    }
+    this.schedule(this.o.markedQuietMs);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer !== null || !this.observer) return;
+    this.timer = this.o.setTimer(() => {
+      this.timer = null;
+      this.check();
+    }, Math.max(0, ms));
+  }
+
+  /** Exposed for tests; the watcher calls it from its own timer. */
+  check(): void {
+    const { adapter, doc } = this.o;
+    const now = this.o.now();
+    const quietFor = now - this.lastMutationAt;
+    this.o.onSettled?.();
+    if (this.needBaseline) {
+      if (quietFor < this.o.quietMs) return this.schedule(this.o.quietMs - quietFor);
+      if (adapter.isStreaming(doc)) {
+        // Loaded mid-reply: that reply is new.
+        this.needBaseline = false;
+        this.arm();
+        return;
+      }
+      const last = adapter.lastAssistant(doc, this.o.conversationId());
+      this.baselineKey = last && !last.pending ? last.key : null;
+      this.needBaseline = false;
+      if (this.armedAt === null) return;
+    }
+    if (this.armedAt === null) return;
+    if (now - this.armedAt > this.o.armTimeoutMs) {
+      this.armedAt = null;
+      return;
+    }
+    if (quietFor < this.o.markedQuietMs) return this.schedule(this.o.markedQuietMs - quietFor);
+    if (adapter.isStreaming(doc)) {
+      if (!this.streamingSeen) {
+        this.streamingSeen = true;
+        this.o.onStreaming?.();
+      }
+      // The stop control going away is a mutation; that wakes the next check.
+      return;
+    }
+    const last = adapter.lastAssistant(doc, this.o.conversationId());
+    if (!last || last.pending || last.key === this.baselineKey || this.reported.has(last.key)) return;
+    const needed = adapter.isMarkedComplete(last.element) ? this.o.markedQuietMs : this.o.quietMs;
+    if (quietFor < needed) return this.schedule(needed - quietFor);
+    const body = adapter.assistantBody(last.element);
+    if (!body || !(body.textContent ?? '').trim()) return;
+    this.reported.add(last.key);
+    this.baselineKey = last.key;
+    this.armedAt = null;
+    this.o.onReply({ key: last.key, html: body.innerHTML, conversationId: this.o.conversationId() });
+  }
+}

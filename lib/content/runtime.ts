@@ -1,0 +1,206 @@
+import { browser } from 'wxt/browser';
+import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import type { HostAdapter } from '../hosts/adapter';
+import { insertText, readComposer, send } from '../hosts/composer-insert';
+import type { InsertResult } from '../hosts/types';
+import { onMessage, sendMessage, type HostState } from '../messaging/protocol';
+import { PanelMount } from './panel-mount';
+import { ReplyWatcher } from './reply-watcher';
+import { DEFAULT_UI_SETTINGS, parseUiSettings, UI_SETTINGS_KEY, type UiSettings } from './settings';
+
+const MAX_INSERT = 100_000;
+
+/** Runs `fn` and swallows errors: nothing the extension does may throw into the host page. */
+function safe<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => void {
+  return (...args) => {
+    try {
+      fn(...args);
+    } catch (error) {
+      console.debug('[convops]', error);
+    }
+  };
+}
+
+function post<T>(promise: Promise<T>): void {
+  // The background may be restarting; the next state report catches up.
+  promise.catch(() => undefined);
+}
+
+async function copyText(text: string): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = document.createElement('textarea');
+    area.value = text;
+    area.style.cssText = 'position:fixed;opacity:0;top:0;left:0;';
+    document.body.append(area);
+    area.select();
+    let ok = false;
+    try {
+      ok = document.execCommand('copy');
+    } catch {
+      ok = false;
+    }
+    area.remove();
+    return ok;
+  }
+}
+
+/**
+ * The content script's whole runtime on chatgpt.com / claude.ai: reports state and finished replies
+ * to the background, inserts briefings on request, and hosts the panel iframe. Stops cleanly when
+ * the extension context goes away (update, reload, uninstall).
+ */
+export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdapter): void {
+  let settings: UiSettings = DEFAULT_UI_SETTINGS;
+  let active = false;
+  let url = location.href;
+  let identity = adapter.conversationFromUrl(url);
+  let sendingByUs = false;
+
+  const conversationId = () => adapter.conversationFromUrl(location.href).id;
+  const state = (): HostState => ({
+    site: adapter.site,
+    url: location.href,
+    conversationId: conversationId(),
+    health: adapter.health(document, location.href),
+    streaming: adapter.isStreaming(document),
+  });
+  const reportState = safe(() => {
+    if (active) post(sendMessage('host.state', state()));
+  });
+  const reportSent = safe(() => {
+    watcher.arm();
+    post(sendMessage('host.message-sent', { site: adapter.site, url: location.href, conversationId: conversationId() }));
+  });
+
+  const panel = new PanelMount(document, adapter, browser.runtime.getURL('/panel.html'), { side: settings.panelSide, width: settings.panelWidth });
+  const watcher = new ReplyWatcher({
+    doc: document,
+    adapter,
+    conversationId,
+    onReply: safe((reply) => {
+      post(sendMessage('host.reply-finished', { site: adapter.site, url: location.href, conversationId: reply.conversationId, messageKey: reply.key, html: reply.html }));
+      reportState();
+    }),
+    onStreaming: reportState,
+    onSettled: safe(() => panel.ensure()),
+  });
+
+  const activate = safe((on: boolean) => {
+    if (on === active) return;
+    active = on;
+    if (on) {
+      panel.mount();
+      watcher.start();
+      reportState();
+      // The composer hydrates after document_idle on both sites; report again once it has.
+      ctx.setTimeout(reportState, 1500);
+    } else {
+      watcher.stop();
+      panel.unmount();
+    }
+  });
+
+  const applySettings = safe((value: unknown) => {
+    settings = parseUiSettings(value);
+    panel.setLayout({ side: settings.panelSide, width: settings.panelWidth });
+    activate(settings.sites[adapter.site]);
+  });
+
+  const onUrl = safe((next: string) => {
+    if (next === url) return;
+    const nextIdentity = adapter.conversationFromUrl(next);
+    // A new chat gets its id by pushState after the first send: same chat, keep watching the reply.
+    const sameChat = identity.id === nextIdentity.id || (identity.id === null && (identity.kind === 'new' || identity.kind === 'project') && nextIdentity.kind !== 'other');
+    url = next;
+    identity = nextIdentity;
+    if (!sameChat) watcher.rebaseline();
+    panel.ensure();
+    reportState();
+  });
+
+  ctx.addEventListener(window, 'wxt:locationchange', (event) => onUrl(event.newUrl.href));
+  ctx.addEventListener(window, 'popstate', () => onUrl(location.href));
+
+  // Sends the person makes themselves (Enter in the composer, a click on Send) arm the watcher.
+  ctx.addEventListener(
+    document,
+    'keydown',
+    safe((event: KeyboardEvent) => {
+      if (!active || sendingByUs || event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+      const composer = adapter.findComposer(document);
+      if (composer && event.target instanceof Node && composer.contains(event.target) && readComposer(composer).trim()) reportSent();
+    }),
+    { capture: true },
+  );
+  ctx.addEventListener(
+    document,
+    'click',
+    safe((event: MouseEvent) => {
+      if (!active || sendingByUs || !(event.target instanceof Element)) return;
+      const button = event.target.closest('button');
+      if (button && button === adapter.findSendButton(document)) reportSent();
+    }),
+    { capture: true },
+  );
+
+  const removers = [
+    onMessage('content.get-state', () => state()),
+    onMessage('content.insert', async ({ data }): Promise<InsertResult> => {
+      try {
+        if (!active) return { ok: false, verified: false, sent: false, reason: 'site-disabled' };
+        if (!data || typeof data.text !== 'string' || data.text.length > MAX_INSERT) {
+          return { ok: false, verified: false, sent: false, reason: 'text-did-not-take', detail: 'invalid text' };
+        }
+        const inserted = await insertText(document, adapter, data.text);
+        if (!inserted.ok || data.send !== true) return inserted;
+        sendingByUs = true;
+        try {
+          const sent = await send(document, adapter);
+          if (sent.sent) reportSent();
+          return { ...inserted, sent: sent.sent, ...(sent.reason ? { reason: sent.reason } : {}), ...(sent.detail && !sent.sent ? { detail: sent.detail } : {}) };
+        } finally {
+          sendingByUs = false;
+        }
+      } catch (error) {
+        return { ok: false, verified: false, sent: false, reason: 'text-did-not-take', detail: String(error) };
+      }
+    }),
+    onMessage('content.new-chat', () => {
+      try {
+        const target = new URL(adapter.newChatPath, location.origin).href;
+        // Prefer the site's own link: an SPA navigation keeps the page (and this script) alive.
+        const link = [...document.querySelectorAll<HTMLAnchorElement>('a[href]')].find((a) => a.href === target);
+        if (link) link.click();
+        else location.assign(target);
+        return { ok: true };
+      } catch {
+        return { ok: false };
+      }
+    }),
+    onMessage('content.copy-fallback', async ({ data }) => {
+      if (!data || typeof data.text !== 'string' || data.text.length > MAX_INSERT) return { ok: false };
+      return { ok: await copyText(data.text) };
+    }),
+  ];
+
+  const onStorage = safe((changes: Record<string, { newValue?: unknown }>, area: string) => {
+    if (area === 'local' && UI_SETTINGS_KEY in changes) applySettings(changes[UI_SETTINGS_KEY]?.newValue);
+  });
+  browser.storage.onChanged.addListener(onStorage);
+
+  ctx.onInvalidated(() => {
+    browser.storage.onChanged.removeListener(onStorage);
+    for (const remove of removers) remove();
+    watcher.stop();
+    panel.unmount();
+    active = false;
+  });
+
+  browser.storage.local
+    .get(UI_SETTINGS_KEY)
+    .then((stored) => applySettings(stored[UI_SETTINGS_KEY]))
+    .catch(() => applySettings(undefined));
+}
