@@ -1,0 +1,116 @@
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { expect, test } from './support/extension';
+import { databaseCounts, openOptions, pageErrors } from './options-support';
+
+const step = (id: string, extra: Record<string, unknown> = {}) => ({ id, title: `Step ${id}`, instructions: `Do ${id}.`, ...extra });
+const workflowFile = (workflows: unknown[], formatVersion = 1) => JSON.stringify({ format: 'convops.workflows', formatVersion, workflows });
+const good = { id: 'good-one', name: 'Good one', version: 1, steps: [step('first'), step('second', { gate: { type: 'approval', ask: 'OK?' } })] };
+
+interface BadFile {
+  name: string;
+  fileName: string;
+  /** File content, or a size in bytes for a sparse file of that size. */
+  content: string | { size: number };
+  /** Text the error must show, including where the problem is. */
+  expected: (string | RegExp)[];
+}
+
+const badFiles: BadFile[] = [
+  { name: 'not JSON', fileName: 'broken.convops.json', content: '{ "format": "convops.workflows", oops }', expected: ['not valid JSON', /line 1, column \d+/] },
+  { name: 'wrong format', fileName: 'other.json', content: JSON.stringify({ format: 'something.else', formatVersion: 1, workflows: [good] }), expected: ['format', 'not a ConvOps workflow file format'] },
+  { name: 'newer format version', fileName: 'future.convops.json', content: workflowFile([good], 7), expected: ['newer ConvOps', 'format version 7', 'update the extension'] },
+  {
+    name: 'broken reference',
+    fileName: 'broken-ref.convops.json',
+    content: workflowFile([{ ...good, steps: [step('first'), step('second', { gate: { type: 'approval', ask: 'OK?', onReject: 'frist' } })] }]),
+    expected: ['workflows[0].steps[1].gate.onReject', 'frist', 'first'],
+  },
+  { name: '50 MB file', fileName: 'huge.convops.json', content: { size: 50 * 1024 * 1024 }, expected: ['too large', '50.0 MB'] },
+  {
+    name: '10,000 steps',
+    fileName: 'many-steps.convops.json',
+    content: workflowFile([{ ...good, id: 'many', steps: Array.from({ length: 10_000 }, (_, i) => step(`s-${i}`)) }]),
+    expected: ['workflows[0].steps', '100'],
+  },
+  {
+    name: 'HTML and script in instructions',
+    fileName: 'script.convops.json',
+    content: workflowFile([{ ...good, steps: [step('first', { instructions: 'Hello <script>alert(1)</script> <img src=x onerror=alert(2)>' })] }]),
+    expected: ['workflows[0].steps[0].instructions', '<script>'],
+  },
+  { name: 'YAML that is not a workflow file', fileName: 'list.yaml', content: '- just\n- a list\n', expected: ['not a ConvOps workflow file'] },
+];
+
+test('bad workflow files show where the problem is and change nothing', async ({ context, extensionId }) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'convops-bad-'));
+  try {
+    // A library with something in it, so "unchanged" is not trivially zero rows.
+    const goodPath = path.join(dir, 'good.convops.json');
+    await writeFile(goodPath, workflowFile([good]));
+    const page = await openOptions(context, extensionId, '#/import');
+    await page.getByTestId('import-file').setInputFiles(goodPath);
+    await page.getByTestId('apply-import').click();
+    await expect(page.getByTestId('import-done')).toBeVisible();
+    const before = await databaseCounts(page);
+    expect(before['workflows']).toBeGreaterThan(0);
+
+    for (const bad of badFiles) {
+      await test.step(bad.name, async () => {
+        const filePath = path.join(dir, bad.fileName);
+        if (typeof bad.content === 'string') await writeFile(filePath, bad.content);
+        else {
+          await writeFile(filePath, '');
+          await truncate(filePath, bad.content.size);
+        }
+        await page.goto(`chrome-extension://${extensionId}/options.html#/library`);
+        await page.goto(`chrome-extension://${extensionId}/options.html#/import`);
+        await page.getByTestId('import-file').setInputFiles(filePath);
+        const error = page.getByTestId('import-error');
+        await expect(error).toBeVisible();
+        await expect(error).toContainText('Nothing was changed');
+        for (const text of bad.expected) await expect(error).toContainText(text);
+        await expect(page.getByTestId('import-preview')).toHaveCount(0);
+        expect(await databaseCounts(page)).toEqual(before);
+      });
+    }
+    expect(pageErrors(page)).toEqual([]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a conflicting workflow needs a choice; keep both adds a copy, all in one step', async ({ context, extensionId }) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'convops-conflict-'));
+  try {
+    const page = await openOptions(context, extensionId, '#/import');
+    const first = path.join(dir, 'v1.convops.json');
+    await writeFile(first, workflowFile([good]));
+    await page.getByTestId('import-file').setInputFiles(first);
+    await page.getByTestId('apply-import').click();
+    await expect(page.getByTestId('import-done')).toBeVisible();
+
+    // Same id and version, different content: a conflict.
+    const changed = path.join(dir, 'changed.convops.json');
+    await writeFile(changed, workflowFile([{ ...good, name: 'Good one, changed elsewhere' }, { ...good, id: 'brand-new', name: 'Brand new' }]));
+    await page.goto(`chrome-extension://${extensionId}/options.html#/library`);
+    await page.goto(`chrome-extension://${extensionId}/options.html#/import`);
+    await page.getByTestId('import-file').setInputFiles(changed);
+    const conflict = page.locator('[data-testid="import-item"][data-workflow-id="good-one"]');
+    await expect(conflict).toHaveAttribute('data-status', 'conflict');
+    await expect(page.locator('[data-testid="import-item"][data-workflow-id="brand-new"]')).toHaveAttribute('data-status', 'new');
+    await expect(page.getByTestId('apply-import')).toBeDisabled();
+    await conflict.getByTestId('import-choice').selectOption('keep-both');
+    await page.getByTestId('apply-import').click();
+    await expect(page.getByTestId('import-done')).toContainText('Imported 2 workflows');
+
+    await page.goto(`chrome-extension://${extensionId}/options.html#/library`);
+    await expect(page.getByTestId('workflow-row')).toHaveCount(3);
+    await expect(page.locator('[data-workflow-id="good-one"]')).toContainText('Good one');
+    await expect(page.locator('[data-workflow-id="brand-new"]')).toBeVisible();
+    expect(pageErrors(page)).toEqual([]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
