@@ -124,18 +124,30 @@ function taskCollection(db: ConvOpsDatabase, query: TaskQuery) {
   const statuses = query.statuses ?? (query.status ? [query.status] : undefined);
   const byIndex = (index: string, value: string) =>
     db.tasks.where(index).between([value, Dexie.minKey], [value, Dexie.maxKey]).reverse();
+  // The filter the index already applies is not repeated: a count on one filter stays index-only.
+  let indexed: 'workflowId' | 'person' | 'status' | 'site' | undefined;
   let collection;
-  const rest: ((row: TaskRow) => boolean)[] = [];
-  if (query.workflowId !== undefined) collection = byIndex('[workflowId+updatedAt]', query.workflowId);
-  else if (query.person !== undefined) collection = byIndex('[createdBy.name+updatedAt]', query.person);
-  else if (statuses?.length === 1) collection = byIndex('[status+updatedAt]', statuses[0]!);
-  else if (query.site !== undefined) collection = byIndex('[site+updatedAt]', query.site);
-  else collection = db.tasks.orderBy('updatedAt').reverse();
+  if (query.workflowId !== undefined) {
+    indexed = 'workflowId';
+    collection = byIndex('[workflowId+updatedAt]', query.workflowId);
+  } else if (query.person !== undefined) {
+    indexed = 'person';
+    collection = byIndex('[createdBy.name+updatedAt]', query.person);
+  } else if (statuses?.length === 1) {
+    indexed = 'status';
+    collection = byIndex('[status+updatedAt]', statuses[0]!);
+  } else if (query.site !== undefined) {
+    indexed = 'site';
+    collection = byIndex('[site+updatedAt]', query.site);
+  } else {
+    collection = db.tasks.orderBy('updatedAt').reverse();
+  }
 
-  if (query.workflowId !== undefined) rest.push((r) => r.workflowId === query.workflowId);
-  if (query.person !== undefined) rest.push((r) => r.createdBy.name === query.person);
-  if (statuses) rest.push((r) => statuses.includes(r.status));
-  if (query.site !== undefined) rest.push((r) => r.site === query.site);
+  const rest: ((row: TaskRow) => boolean)[] = [];
+  if (query.workflowId !== undefined && indexed !== 'workflowId') rest.push((r) => r.workflowId === query.workflowId);
+  if (query.person !== undefined && indexed !== 'person') rest.push((r) => r.createdBy.name === query.person);
+  if (statuses && indexed !== 'status') rest.push((r) => statuses.includes(r.status));
+  if (query.site !== undefined && indexed !== 'site') rest.push((r) => r.site === query.site);
   const needle = query.search?.trim().toLowerCase();
   if (needle) rest.push((r) => r.titleLower.includes(needle));
   return rest.length > 0 ? collection.filter((row) => rest.every((test) => test(row))) : collection;
