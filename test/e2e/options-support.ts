@@ -92,7 +92,13 @@ export async function databaseCounts(page: Page): Promise<Record<string, number>
  * Starts a task the way a person does: in the panel (opened as an extension page), through the
  * workflow picker and the start button, so it goes through the real task repository.
  */
-export async function startTaskInPanel(context: BrowserContext, extensionId: string, workflowId: string, title: string): Promise<void> {
+export async function startTaskInPanel(
+  context: BrowserContext,
+  extensionId: string,
+  workflowId: string,
+  title: string,
+  then?: (panel: Page) => Promise<void>,
+): Promise<void> {
   const panel = await context.newPage();
   await panel.goto(`chrome-extension://${extensionId}/panel.html`);
   await expect(panel.getByTestId('convops-panel')).toBeVisible();
@@ -107,5 +113,6 @@ export async function startTaskInPanel(context: BrowserContext, extensionId: str
   await panel.getByTestId('task-title').fill(title);
   await panel.getByTestId('start-task').click();
   await expect(panel.getByTestId('current-step')).toBeVisible();
+  if (then) await then(panel);
   await panel.close();
 }
