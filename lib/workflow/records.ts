@@ -113,7 +113,8 @@ export type EventDraft = z.infer<typeof eventDraftSchema>;
 
 /** An audit event: append-only, `seq` per task, hash-chained (tamper-evident, not tamper-proof). */
 export const auditEventSchema = eventDraftSchema.extend({
-  taskId: z.string().min(1).max(64),
+  /** A task id, or a pseudo chain id such as `workflow:<id>` / `settings` for events outside tasks. */
+  taskId: z.string().min(1).max(80),
   seq: z.number().int().min(1),
   prevHash: z.string(),
   hash: z.string(),
