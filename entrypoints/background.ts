@@ -1,5 +1,7 @@
 import { defineBackground } from 'wxt/utils/define-background';
+import { registerHostRouter } from '../lib/background/host-router';
 
 export default defineBackground(() => {
-  // Filled in by the background router (lib/background).
+  // Captures are persisted once the notes repository is wired in (onReplyFinished).
+  registerHostRouter();
 });

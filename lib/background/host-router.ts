@@ -1,0 +1,171 @@
+import { browser } from 'wxt/browser';
+import { z } from 'zod';
+import { htmlToMarkdown } from '../capture/html-to-markdown';
+import { siteOfHostname } from '../hosts';
+import type { HostSite, InsertResult } from '../hosts/types';
+import { onMessage, sendMessage, type CaptureResult, type HostState, type ReplyFinished } from '../messaging/protocol';
+
+type Sender = Parameters<Parameters<typeof browser.runtime.onMessage.addListener>[0]>[1];
+
+const site = z.enum(['chatgpt', 'claude']);
+const url = z.url().max(4096);
+const conversationId = z.string().min(1).max(200).nullable();
+
+const hostHealthSchema = z.object({
+  site,
+  generation: z.string().max(40).nullable(),
+  composer: z.enum(['found', 'missing']),
+  messages: z.enum(['found', 'none-yet', 'missing']),
+  streamingSignal: z.enum(['found', 'missing']),
+  conversationId,
+  matched: z.record(z.string().max(40), z.string().max(400).nullable()),
+  checkedAt: z.string().max(40),
+});
+
+export const hostStateSchema = z.object({ site, url, conversationId, health: hostHealthSchema, streaming: z.boolean() });
+export const messageSentSchema = z.object({ site, url, conversationId });
+export const replyFinishedSchema = z.object({
+  site,
+  url,
+  conversationId,
+  messageKey: z.string().min(1).max(300),
+  html: z.string().max(2_000_000),
+});
+export const insertRequestSchema = z.object({ text: z.string().min(1).max(100_000), send: z.boolean() });
+
+export interface CapturedReply extends ReplyFinished {
+  markdown: string;
+  tabId: number;
+}
+
+export interface HostRouterHooks {
+  /** Persist a finished reply (the notes repository plugs in here). */
+  onReplyFinished?: (reply: CapturedReply) => Promise<CaptureResult>;
+  onMessageSent?: (event: z.infer<typeof messageSentSchema> & { tabId: number }) => void | Promise<void>;
+  onHostState?: (state: HostState, tabId: number) => void;
+}
+
+export const hostStateKey = (tabId: number) => `hostState:${tabId}`;
+
+/** Last state per tab, in memory and in storage.session (which the panel can read and observe). */
+const lastState = new Map<number, HostState>();
+
+export async function getHostState(tabId: number): Promise<HostState | null> {
+  const cached = lastState.get(tabId);
+  if (cached) return cached;
+  // The service worker may have restarted since the tab reported.
+  const key = hostStateKey(tabId);
+  const stored = (await browser.storage.session.get(key))[key];
+  const parsed = hostStateSchema.safeParse(stored);
+  return parsed.success ? (parsed.data as HostState) : null;
+}
+
+function isOwnExtension(sender: Sender): boolean {
+  return sender.id === browser.runtime.id;
+}
+
+function siteOfUrl(value: string | undefined): HostSite | null {
+  if (!value) return null;
+  try {
+    const parsed = new URL(value);
+    return parsed.protocol === 'https:' ? siteOfHostname(parsed.hostname) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A content script of ours, top frame of a chatgpt.com / claude.ai tab, speaking for that site. */
+export function hostTabOf(sender: Sender, claimed: HostSite): number | null {
+  if (!isOwnExtension(sender) || sender.tab?.id === undefined || sender.frameId !== 0) return null;
+  return siteOfUrl(sender.url) === claimed ? sender.tab.id : null;
+}
+
+/** Our panel page, framed inside a chatgpt.com / claude.ai tab. */
+export function panelTabOf(sender: Sender): number | null {
+  if (!isOwnExtension(sender) || sender.tab?.id === undefined) return null;
+  const panelUrl = browser.runtime.getURL('/panel.html');
+  if (!sender.url || !(sender.url === panelUrl || sender.url.startsWith(`${panelUrl}?`) || sender.url.startsWith(`${panelUrl}#`))) return null;
+  if (sender.tab.url !== undefined && siteOfUrl(sender.tab.url) === null) return null;
+  return sender.tab.id;
+}
+
+const refused = (detail: string): InsertResult => ({ ok: false, verified: false, sent: false, reason: 'composer-missing', detail });
+
+/**
+ * Registers the background's handlers for content-script and panel messages. Every payload is
+ * validated and every sender checked: the host page can talk to its content script, so nothing a
+ * content script says is trusted beyond its shape and its tab.
+ */
+export function registerHostRouter(hooks: HostRouterHooks = {}): () => void {
+  const removers = [
+    onMessage('host.state', async ({ data, sender }) => {
+      const parsed = hostStateSchema.safeParse(data);
+      const tabId = parsed.success ? hostTabOf(sender, parsed.data.site) : null;
+      if (!parsed.success || tabId === null) return;
+      const state = parsed.data as HostState;
+      lastState.set(tabId, state);
+      hooks.onHostState?.(state, tabId);
+      await browser.storage.session.set({ [hostStateKey(tabId)]: state });
+    }),
+
+    onMessage('host.message-sent', async ({ data, sender }) => {
+      const parsed = messageSentSchema.safeParse(data);
+      const tabId = parsed.success ? hostTabOf(sender, parsed.data.site) : null;
+      if (!parsed.success || tabId === null) return;
+      await hooks.onMessageSent?.({ ...parsed.data, tabId });
+    }),
+
+    onMessage('host.reply-finished', async ({ data, sender }): Promise<CaptureResult> => {
+      const parsed = replyFinishedSchema.safeParse(data);
+      const tabId = parsed.success ? hostTabOf(sender, parsed.data.site) : null;
+      if (!parsed.success || tabId === null) return { captured: false, reason: 'invalid' };
+      let markdown: string;
+      try {
+        markdown = htmlToMarkdown(parsed.data.html);
+      } catch {
+        return { captured: false, reason: 'invalid' };
+      }
+      if (!markdown) return { captured: false, reason: 'invalid' };
+      if (!hooks.onReplyFinished) return { captured: false, reason: 'no-task' };
+      return hooks.onReplyFinished({ ...parsed.data, markdown, tabId });
+    }),
+
+    onMessage('panel.get-host-state', async ({ sender }) => {
+      const tabId = panelTabOf(sender);
+      return tabId === null ? null : getHostState(tabId);
+    }),
+
+    onMessage('panel.insert', async ({ data, sender }): Promise<InsertResult> => {
+      const tabId = panelTabOf(sender);
+      const parsed = insertRequestSchema.safeParse(data);
+      if (tabId === null) return refused('not a ConvOps panel in a chat tab');
+      if (!parsed.success) return { ok: false, verified: false, sent: false, reason: 'text-did-not-take', detail: 'invalid text' };
+      try {
+        return await sendMessage('content.insert', parsed.data, { tabId, frameId: 0 });
+      } catch (error) {
+        return refused(`the page is not ready (${error instanceof Error ? error.message : 'no content script'})`);
+      }
+    }),
+
+    onMessage('panel.new-chat', async ({ sender }) => {
+      const tabId = panelTabOf(sender);
+      if (tabId === null) return { ok: false };
+      try {
+        return await sendMessage('content.new-chat', undefined, { tabId, frameId: 0 });
+      } catch {
+        return { ok: false };
+      }
+    }),
+  ];
+
+  const onRemoved = (tabId: number) => {
+    lastState.delete(tabId);
+    void browser.storage.session.remove(hostStateKey(tabId)).catch(() => undefined);
+  };
+  browser.tabs.onRemoved.addListener(onRemoved);
+
+  return () => {
+    for (const remove of removers) remove();
+    browser.tabs.onRemoved.removeListener(onRemoved);
+  };
+}

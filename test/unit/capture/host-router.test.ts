@@ -1,0 +1,104 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+
+type Handler = (message: { data: unknown; sender: Record<string, unknown> }) => unknown;
+const handlers = new Map<string, Handler>();
+const sendMessage = vi.fn();
+
+vi.mock('../../../lib/messaging/protocol', () => ({
+  onMessage: (type: string, fn: Handler) => {
+    handlers.set(type, fn);
+    return () => handlers.delete(type);
+  },
+  sendMessage: (...args: unknown[]) => sendMessage(...args),
+}));
+
+const { registerHostRouter, getHostState, hostStateKey } = await import('../../../lib/background/host-router');
+
+const chatUrl = 'https://chatgpt.com/c/68f1c2d4-1a2b-4c3d-8e9f-0123456789ab';
+const contentSender = { id: 'test-extension-id', url: chatUrl, frameId: 0, tab: { id: 7, url: chatUrl } };
+const panelSender = { id: 'test-extension-id', url: 'chrome-extension://test-extension-id/panel.html', frameId: 3, tab: { id: 7, url: chatUrl } };
+const health = {
+  site: 'chatgpt',
+  generation: 'classic',
+  composer: 'found',
+  messages: 'found',
+  streamingSignal: 'found',
+  conversationId: '68f1c2d4-1a2b-4c3d-8e9f-0123456789ab',
+  matched: { composer: '#prompt-textarea' },
+  checkedAt: '2026-10-01T00:00:00.000Z',
+};
+const state = { site: 'chatgpt', url: chatUrl, conversationId: health.conversationId, health, streaming: false };
+const call = (type: string, data: unknown, sender: Record<string, unknown>) => handlers.get(type)!({ data, sender });
+
+let dispose: () => void = () => undefined;
+beforeEach(() => {
+  dispose();
+  fakeBrowser.reset();
+  sendMessage.mockReset();
+});
+
+describe('host router', () => {
+  it('keeps the last host state per tab in memory and storage.session', async () => {
+    dispose = registerHostRouter();
+    await call('host.state', state, contentSender);
+    expect(await getHostState(7)).toEqual(state);
+    expect((await fakeBrowser.storage.session.get(hostStateKey(7)))[hostStateKey(7)]).toEqual(state);
+    expect(await call('panel.get-host-state', undefined, panelSender)).toEqual(state);
+  });
+
+  it('rejects a state from another origin, a subframe, another extension, or a site it does not match', async () => {
+    dispose = registerHostRouter();
+    const tries = [
+      { ...contentSender, url: 'https://evil.example/c/x' },
+      { ...contentSender, frameId: 2 },
+      { ...contentSender, id: 'other-extension' },
+      { ...contentSender, url: 'https://claude.ai/chat/x' },
+    ];
+    for (const sender of tries) await call('host.state', { ...state, url: 'https://chatgpt.com/x' }, { ...sender, tab: { id: 9 } });
+    expect(await getHostState(9)).toBeNull();
+    await call('host.state', { ...state, streaming: 'yes' }, { ...contentSender, tab: { id: 10 } });
+    expect(await getHostState(10)).toBeNull();
+  });
+
+  it('converts a finished reply to Markdown and hands it to the capture hook with the tab', async () => {
+    const onReplyFinished = vi.fn(async () => ({ captured: true, noteId: 'n1' }));
+    dispose = registerHostRouter({ onReplyFinished });
+    const reply = { site: 'chatgpt', url: chatUrl, conversationId: health.conversationId, messageKey: 'm-1', html: '<h2>Plan</h2><pre><code class="language-py">x = 1</code></pre>' };
+    expect(await call('host.reply-finished', reply, contentSender)).toEqual({ captured: true, noteId: 'n1' });
+    expect(onReplyFinished).toHaveBeenCalledWith(expect.objectContaining({ messageKey: 'm-1', tabId: 7, markdown: '## Plan\n\n```py\nx = 1\n```' }));
+  });
+
+  it('answers no-task without a hook and invalid for bad payloads or senders', async () => {
+    dispose = registerHostRouter();
+    const reply = { site: 'chatgpt', url: chatUrl, conversationId: null, messageKey: 'm-1', html: '<p>Hi</p>' };
+    expect(await call('host.reply-finished', reply, contentSender)).toEqual({ captured: false, reason: 'no-task' });
+    expect(await call('host.reply-finished', { ...reply, messageKey: '' }, contentSender)).toEqual({ captured: false, reason: 'invalid' });
+    expect(await call('host.reply-finished', reply, panelSender)).toEqual({ captured: false, reason: 'invalid' });
+  });
+
+  it('relays panel.insert to the content script of the panel’s own tab, top frame', async () => {
+    dispose = registerHostRouter();
+    sendMessage.mockResolvedValue({ ok: true, verified: true, sent: false });
+    expect(await call('panel.insert', { text: 'Brief', send: false }, panelSender)).toEqual({ ok: true, verified: true, sent: false });
+    expect(sendMessage).toHaveBeenCalledWith('content.insert', { text: 'Brief', send: false }, { tabId: 7, frameId: 0 });
+  });
+
+  it('refuses panel messages from anything but the panel page, and reports an absent content script', async () => {
+    dispose = registerHostRouter();
+    expect(await call('panel.insert', { text: 'x', send: false }, contentSender)).toMatchObject({ ok: false, reason: 'composer-missing' });
+    expect(await call('panel.insert', { text: 'x', send: false }, { ...panelSender, url: 'chrome-extension://test-extension-id/options.html' })).toMatchObject({ ok: false });
+    expect(sendMessage).not.toHaveBeenCalled();
+    sendMessage.mockRejectedValue(new Error('No response'));
+    expect(await call('panel.insert', { text: 'x', send: true }, panelSender)).toMatchObject({ ok: false, detail: expect.stringContaining('No response') });
+    expect(await call('panel.new-chat', undefined, panelSender)).toEqual({ ok: false });
+  });
+
+  it('forgets a tab when it closes', async () => {
+    dispose = registerHostRouter();
+    await call('host.state', state, contentSender);
+    await fakeBrowser.tabs.onRemoved.trigger(7, { windowId: 1, isWindowClosing: false });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await getHostState(7)).toBeNull();
+  });
+});
