@@ -12,6 +12,11 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   {
+    // Node scripts (build helpers, benchmarks).
+    files: ['scripts/**/*.mjs', '*.config.{js,ts}'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } },
+  },
+  {
     files: ['**/*.{ts,tsx}'],
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -23,6 +28,11 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Tests build their own fixture DOM; the rule guards product code.
+    files: ['test/**'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
   {
     // The content script runs on the host page: no React, no database.

@@ -2,7 +2,7 @@
 // `npm run bench`: measured figures against the budgets in DESIGN.md, printed and written to
 // bench-results/latest.json. No timing assertions live in the test suite; this is where figures are.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 
@@ -11,13 +11,6 @@ const outDir = path.join(root, '.output', 'chrome-mv3');
 
 if (!existsSync(path.join(outDir, 'manifest.json')) || process.argv.includes('--build')) {
   execFileSync('npx', ['wxt', 'build'], { cwd: root, stdio: 'inherit' });
-}
-
-function filesUnder(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const full = path.join(dir, name);
-    return statSync(full).isDirectory() ? filesUnder(full) : [full];
-  });
 }
 
 const gzippedSize = (file) => gzipSync(readFileSync(file), { level: 9 }).length;
