@@ -83,8 +83,12 @@ export class ReplyWatcher {
       attributeFilter: ['data-is-streaming', 'data-message-streaming', 'data-message-complete', 'data-stream-active', 'data-turn-id', 'data-message-id', 'data-stop-generating', 'id'],
     });
     this.lastMutationAt = this.o.now();
-    this.rebaseline();
-    if (this.o.adapter.isStreaming(this.o.doc)) this.arm();
+    if (this.o.adapter.isStreaming(this.o.doc)) {
+      // Loaded mid-reply: whatever the last assistant turn becomes is the new reply.
+      this.needBaseline = false;
+      this.baselineKey = null;
+      this.startWaiting();
+    } else this.rebaseline();
   }
 
   stop(): void {
@@ -94,8 +98,19 @@ export class ReplyWatcher {
     this.timer = null;
   }
 
-  /** A message was sent (by the extension or the person): the next new reply is to be reported. */
+  /**
+   * A message was sent (by the extension or the person): the reply on screen now is old, the next
+   * new one is to be reported.
+   */
   arm(): void {
+    const last = this.o.adapter.lastAssistant(this.o.doc, this.o.conversationId());
+    if (last && !last.pending) this.baselineKey = last.key;
+    this.needBaseline = false;
+    this.startWaiting();
+  }
+
+  /** Wait for a new reply without moving the baseline (a streaming signal was seen). */
+  private startWaiting(): void {
     if (this.armedAt === null) this.streamingSeen = false;
     this.armedAt = this.o.now();
     this.schedule(this.o.markedQuietMs);
@@ -113,7 +128,7 @@ export class ReplyWatcher {
     this.lastMutationAt = now;
     if (this.armedAt === null && now - this.lastProbeAt >= this.o.probeMs) {
       this.lastProbeAt = now;
-      if (this.o.adapter.isStreaming(this.o.doc)) this.arm();
+      if (this.o.adapter.isStreaming(this.o.doc)) this.startWaiting();
     }
     this.schedule(this.o.markedQuietMs);
   }
@@ -135,9 +150,9 @@ export class ReplyWatcher {
     if (this.needBaseline) {
       if (quietFor < this.o.quietMs) return this.schedule(this.o.quietMs - quietFor);
       if (adapter.isStreaming(doc)) {
-        // Loaded mid-reply: that reply is new.
+        // A reply started before the page settled: the baseline stays what it was.
         this.needBaseline = false;
-        this.arm();
+        this.startWaiting();
         return;
       }
       const last = adapter.lastAssistant(doc, this.o.conversationId());

@@ -1,0 +1,210 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { chatgptAdapter, claudeAdapter, type HostAdapter } from '../../../lib/hosts';
+import { ReplyWatcher, type FinishedReply } from '../../../lib/content/reply-watcher';
+import { mountFixture } from '../hosts/load-fixture';
+
+/** A manual clock: the watcher's timers run only when the test advances time. */
+function clock() {
+  let t = 1000;
+  let timers: { at: number; fn: () => void; id: number }[] = [];
+  let nextId = 1;
+  return {
+    now: () => t,
+    setTimer: (fn: () => void, ms: number) => {
+      const id = nextId++;
+      timers.push({ at: t + ms, fn, id });
+      return id;
+    },
+    clearTimer: (id: unknown) => {
+      timers = timers.filter((x) => x.id !== id);
+    },
+    async advance(ms: number) {
+      const end = t + ms;
+      while (t < end) {
+        t = Math.min(end, t + 10);
+        for (const timer of timers.filter((x) => x.at <= t)) {
+          timers = timers.filter((x) => x !== timer);
+          timer.fn();
+        }
+        await flush();
+      }
+    },
+  };
+}
+
+const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+function watch(adapter: HostAdapter, c: ReturnType<typeof clock>, conversationId: string | null = 'conv-1') {
+  const replies: FinishedReply[] = [];
+  const watcher = new ReplyWatcher({ doc: document, adapter, conversationId: () => conversationId, onReply: (r) => replies.push(r), now: c.now, setTimer: c.setTimer, clearTimer: c.clearTimer });
+  return { watcher, replies };
+}
+
+let active: ReplyWatcher | null = null;
+afterEach(() => {
+  active?.stop();
+  active = null;
+  document.body.replaceChildren();
+});
+
+/** Classic ChatGPT page with the fixture's pending turn settled and nothing streaming. */
+function settledClassic() {
+  const doc = mountFixture('chatgpt-classic.html');
+  doc.querySelector('[data-testid="conversation-turn-4"]')!.remove();
+  doc.querySelector('[data-testid="stop-button"]')!.remove();
+  return doc;
+}
+
+function addClassicTurn(doc: Document, n: number, role: 'user' | 'assistant', id: string, html = '') {
+  const turn = doc.createElement('section');
+  turn.setAttribute('data-testid', `conversation-turn-${n}`);
+  turn.setAttribute('data-turn', role);
+  turn.setAttribute('data-turn-id', id);
+  const node = doc.createElement('div');
+  node.setAttribute('data-message-author-role', role);
+  node.setAttribute('data-message-id', id);
+  const body = doc.createElement('div');
+  body.className = role === 'assistant' ? 'markdown prose' : 'whitespace-pre-wrap';
+  body.textContent = html;
+  node.append(body);
+  turn.append(node);
+  doc.querySelector('.thread')!.append(turn);
+  return { turn, node, body };
+}
+
+describe('ReplyWatcher on ChatGPT classic', () => {
+  it('reports a reply streamed into a 300-turn thread once, after the stop control goes, with the server id', async () => {
+    const doc = settledClassic();
+    for (let i = 5; i < 305; i++) addClassicTurn(doc, i, i % 2 ? 'user' : 'assistant', `old-${i}`, `old text ${i}`);
+    const c = clock();
+    const { watcher, replies } = watch(chatgptAdapter, c);
+    active = watcher;
+    const lastAssistant = vi.spyOn(chatgptAdapter, 'lastAssistant');
+    const isStreaming = vi.spyOn(chatgptAdapter, 'isStreaming');
+    watcher.start();
+    await c.advance(700); // baseline taken on a quiet page
+    expect(replies).toEqual([]);
+
+    // The person sends; a pending turn streams 400 chunks.
+    addClassicTurn(doc, 305, 'user', 'u-305', 'Next?');
+    const { turn, node, body } = addClassicTurn(doc, 306, 'assistant', 'request-WEB:abc', '');
+    const stop = doc.createElement('button');
+    stop.setAttribute('data-testid', 'stop-button');
+    doc.querySelector('form')!.append(stop);
+    await flush();
+    lastAssistant.mockClear();
+    isStreaming.mockClear();
+    for (let i = 0; i < 400; i++) {
+      body.append(doc.createTextNode(`chunk ${i} `));
+      await c.advance(20);
+    }
+    // Dense mutations: the watcher never walked the thread and probed streaming only a few times.
+    expect(lastAssistant).not.toHaveBeenCalled();
+    expect(isStreaming.mock.calls.length).toBeLessThanOrEqual(1);
+    expect(replies).toEqual([]);
+
+    // Finished: server id arrives, stop button goes, action bar appears.
+    turn.setAttribute('data-turn-id', 'final-306');
+    node.setAttribute('data-message-id', 'final-306');
+    stop.remove();
+    const copy = doc.createElement('button');
+    copy.setAttribute('data-testid', 'copy-turn-action-button');
+    turn.append(copy);
+    await flush();
+    await c.advance(100);
+    expect(replies).toEqual([]); // still inside the quiet period
+    await c.advance(200);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]).toMatchObject({ key: 'final-306', conversationId: 'conv-1' });
+    expect(replies[0]!.html).toContain('chunk 399');
+
+    // Nothing more happens on later mutations.
+    body.append(doc.createTextNode(' '));
+    await flush();
+    await c.advance(1000);
+    expect(replies).toHaveLength(1);
+    lastAssistant.mockRestore();
+    isStreaming.mockRestore();
+  });
+
+  it('does not report the replies of a conversation loaded by navigation', async () => {
+    const doc = settledClassic();
+    const c = clock();
+    const { watcher, replies } = watch(chatgptAdapter, c);
+    active = watcher;
+    watcher.start();
+    await c.advance(700);
+    watcher.rebaseline();
+    doc.querySelector('.thread')!.replaceChildren();
+    await flush();
+    await c.advance(300);
+    addClassicTurn(doc, 1, 'user', 'other-1', 'Old question');
+    addClassicTurn(doc, 2, 'assistant', 'other-2', 'Old answer');
+    await flush();
+    await c.advance(2000);
+    expect(replies).toEqual([]);
+  });
+
+  it('waits for a pending id even when the text is stable and the stop control is gone', async () => {
+    const doc = settledClassic();
+    const c = clock();
+    const { watcher, replies } = watch(chatgptAdapter, c);
+    active = watcher;
+    watcher.start();
+    await c.advance(700);
+    watcher.arm();
+    const { node, turn } = addClassicTurn(doc, 5, 'assistant', 'request-WEB:zz', 'Done text');
+    await flush();
+    await c.advance(2000);
+    expect(replies).toEqual([]);
+    turn.setAttribute('data-turn-id', 'real-5');
+    node.setAttribute('data-message-id', 'real-5');
+    await flush();
+    await c.advance(700); // no action bar: the full quiet period applies
+    expect(replies.map((r) => r.key)).toEqual(['real-5']);
+  });
+});
+
+describe('ReplyWatcher on Claude', () => {
+  it('reports when data-is-streaming flips to false, keyed on conversation, row and text', async () => {
+    const doc = mountFixture('claude-virtualized.html');
+    const c = clock();
+    const { watcher, replies } = watch(claudeAdapter, c, 'chat-9');
+    active = watcher;
+    watcher.start(); // loaded mid-reply: the streaming reply counts as new
+    await c.advance(700);
+    const streaming = doc.querySelector('[data-is-streaming="true"]')!;
+    streaming.querySelector('p')!.textContent = 'A right join keeps every row of the right table.';
+    await flush();
+    await c.advance(300);
+    expect(replies).toEqual([]);
+    streaming.setAttribute('data-is-streaming', 'false');
+    doc.querySelector('button[aria-label="Stop response"]')!.remove();
+    await flush();
+    await c.advance(300);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.key).toMatch(/^chat-9:3:a:/);
+    expect(replies[0]!.html).toContain('right table');
+  });
+});
+
+describe('ReplyWatcher without a completion marker (thread layout)', () => {
+  it('needs the full quiet period once the Stop button is gone', async () => {
+    const doc = mountFixture('chatgpt-thread.html');
+    const c = clock();
+    const { watcher, replies } = watch(chatgptAdapter, c);
+    active = watcher;
+    watcher.start();
+    await c.advance(200);
+    const pending = doc.querySelector('[data-turn-key="request-WEB:77aa"]')!;
+    pending.setAttribute('data-turn-key', 't-103');
+    pending.setAttribute('data-chatgpt-search-unit-key', 't-103:assistant');
+    doc.querySelector('form button[aria-label="Stop"]')!.remove();
+    await flush();
+    await c.advance(300);
+    expect(replies).toEqual([]);
+    await c.advance(400);
+    expect(replies.map((r) => r.key)).toEqual(['t-103']);
+  });
+});
