@@ -1,7 +1,6 @@
 import { defineBackground } from 'wxt/utils/define-background';
-import { registerHostRouter } from '../lib/background/host-router';
+import { wireBackground } from '../lib/background/wiring';
 
 export default defineBackground(() => {
-  // Captures are persisted once the notes repository is wired in (onReplyFinished).
-  registerHostRouter();
+  wireBackground();
 });

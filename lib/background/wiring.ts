@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import { htmlToMarkdown } from '../capture/html-to-markdown';
+import { z } from 'zod';
 import {
   captureReply,
   findTaskForConversation,
@@ -12,9 +12,10 @@ import {
   StaleTaskError,
 } from '../db';
 import type { HostSite } from '../hosts/types';
-import type { CaptureResult, HostState, ReplyFinished, TabBinding } from '../messaging/protocol';
+import { onMessage, type CaptureResult, type HostState, type ReplyFinished, type TabBinding } from '../messaging/protocol';
 import type { Actor, Task } from '../workflow/records';
 import { builtinWorkflows } from '../../workflows';
+import { panelTabOf, registerHostRouter, type HostRouterHooks } from './host-router';
 
 /**
  * Plugs the database into the background's host router: captured replies become notes of the bound
@@ -117,7 +118,8 @@ export async function handleMessageSent(
   });
 }
 
-export async function handleReplyFinished(data: ReplyFinished, tabId: number | undefined): Promise<CaptureResult> {
+/** `markdown` is the reply already converted by the router (outside the page). */
+export async function handleReplyFinished(data: ReplyFinished & { markdown: string }, tabId: number | undefined): Promise<CaptureResult> {
   const settings = await getSettings();
   if (!settings.autoCapture) return { captured: false, reason: 'capture-off' };
   if (!settings.sites[data.site]) return { captured: false, reason: 'capture-off' };
@@ -127,13 +129,12 @@ export async function handleReplyFinished(data: ReplyFinished, tabId: number | u
   const step = detail?.workflow.steps.find((s) => s.id === task.currentStepId);
   if (!step) return { captured: false, reason: 'task-not-running' };
   if (!step.capture) return { captured: false, reason: 'step-does-not-capture' };
-  const markdown = htmlToMarkdown(data.html);
   const outcome = await captureReply({
     taskId: task.id,
     site: data.site,
     conversationId: data.conversationId,
     messageKey: data.messageKey,
-    markdown,
+    markdown: data.markdown,
     actor: { kind: 'ai', name: data.site === 'chatgpt' ? 'ChatGPT' : 'Claude' },
   });
   return outcome.captured ? { captured: true, noteId: outcome.noteId } : { captured: false, reason: outcome.reason };
@@ -141,4 +142,61 @@ export async function handleReplyFinished(data: ReplyFinished, tabId: number | u
 
 export async function installBuiltinWorkflows(): Promise<void> {
   await installBuiltins(builtinWorkflows, SYSTEM_ACTOR);
+}
+
+let installing: Promise<void> | null = null;
+/** Once per service-worker life; installing is idempotent (identical versions are skipped). */
+function ensureBuiltins(): Promise<void> {
+  installing ??= installBuiltinWorkflows().catch((error: unknown) => {
+    installing = null;
+    console.error('ConvOps: installing the built-in workflows failed', error);
+  });
+  return installing;
+}
+
+const bindingSchema = z.object({ taskId: z.string().min(1).max(64), pendingHandoff: z.boolean().optional() }).nullable();
+
+function logged<T>(fallback: T) {
+  return (error: unknown): T => {
+    console.error('ConvOps background:', error);
+    return fallback;
+  };
+}
+
+/**
+ * Starts the background: the host router with the database plugged in, the panel's tab bindings, and
+ * the built-in workflows. Nothing here can approve a gate or complete a step.
+ */
+export function wireBackground(register: (hooks: HostRouterHooks) => () => void = registerHostRouter): () => void {
+  const stopRouter = register({
+    onReplyFinished: (reply) => handleReplyFinished(reply, reply.tabId).catch(logged<CaptureResult>({ captured: false, reason: 'invalid' })),
+    onMessageSent: (event) => handleMessageSent(event, event.tabId).catch(logged(undefined)),
+    onHostState: (state, tabId) => void handleHostState(state, tabId).catch(logged(undefined)),
+  });
+  const removers = [
+    onMessage('panel.get-binding', async ({ sender }) => {
+      const tabId = panelTabOf(sender);
+      return { tabId, binding: tabId === null ? null : await getTabBinding(tabId) };
+    }),
+    onMessage('panel.set-binding', async ({ data, sender }) => {
+      const tabId = panelTabOf(sender);
+      const parsed = bindingSchema.safeParse(data ?? null);
+      if (tabId === null || !parsed.success) return { ok: false };
+      await setTabBinding(tabId, parsed.data);
+      return { ok: true };
+    }),
+  ];
+  const onTabRemoved = (tabId: number) => void setTabBinding(tabId, null).catch(() => undefined);
+  const onInstalled = () => void ensureBuiltins();
+  browser.tabs.onRemoved.addListener(onTabRemoved);
+  browser.runtime.onInstalled.addListener(onInstalled);
+  browser.runtime.onStartup.addListener(onInstalled);
+  void ensureBuiltins();
+  return () => {
+    stopRouter();
+    for (const remove of removers) remove();
+    browser.tabs.onRemoved.removeListener(onTabRemoved);
+    browser.runtime.onInstalled.removeListener(onInstalled);
+    browser.runtime.onStartup.removeListener(onInstalled);
+  };
 }

@@ -30,12 +30,13 @@ async function sopInNewChat() {
   return task;
 }
 
-const reply = (overrides: Partial<ReplyFinished> = {}): ReplyFinished => ({
+const reply = (overrides: Partial<ReplyFinished> = {}): ReplyFinished & { markdown: string } => ({
   site: 'chatgpt',
   url: 'https://chatgpt.com/c/abc',
   conversationId: 'abc',
   messageKey: 'msg-1',
   html: '<p>The process has <strong>three</strong> parts.</p>',
+  markdown: 'The process has **three** parts.',
   ...overrides,
 });
 
