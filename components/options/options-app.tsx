@@ -78,7 +78,7 @@ export function OptionsApp() {
                     <a
                       href={hrefFor(item.route)}
                       aria-current={active ? 'page' : undefined}
-                      className={`block rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 ${active ? 'bg-emerald-700 text-white dark:bg-emerald-600' : 'hover:bg-zinc-100 dark:hover:bg-zinc-800'}`}
+                      className={`block rounded-md px-3 py-1.5 text-sm font-medium focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600 ${active ? 'bg-emerald-800 text-white dark:bg-emerald-700' : 'hover:bg-zinc-100 dark:hover:bg-zinc-800'}`}
                     >
                       {item.label}
                     </a>
