@@ -88,6 +88,7 @@ export class ReplyWatcher {
       this.needBaseline = false;
       this.baselineKey = null;
       this.startWaiting();
+      this.noteStreaming();
     } else this.rebaseline();
   }
 
@@ -126,11 +127,22 @@ export class ReplyWatcher {
   private onMutation(): void {
     const now = this.o.now();
     this.lastMutationAt = now;
-    if (this.armedAt === null && now - this.lastProbeAt >= this.o.probeMs) {
+    // Until this reply's streaming signal has been seen, probe for it now and then (a few
+    // querySelector calls); afterwards mutations cost only the timestamp above.
+    if (!this.streamingSeen && now - this.lastProbeAt >= this.o.probeMs) {
       this.lastProbeAt = now;
-      if (this.o.adapter.isStreaming(this.o.doc)) this.startWaiting();
+      if (this.o.adapter.isStreaming(this.o.doc)) {
+        if (this.armedAt === null) this.startWaiting();
+        this.noteStreaming();
+      }
     }
     this.schedule(this.o.markedQuietMs);
+  }
+
+  private noteStreaming(): void {
+    if (this.streamingSeen) return;
+    this.streamingSeen = true;
+    this.o.onStreaming?.();
   }
 
   private schedule(ms: number): void {
@@ -153,6 +165,7 @@ export class ReplyWatcher {
         // A reply started before the page settled: the baseline stays what it was.
         this.needBaseline = false;
         this.startWaiting();
+        this.noteStreaming();
         return;
       }
       const last = adapter.lastAssistant(doc, this.o.conversationId());
@@ -163,14 +176,12 @@ export class ReplyWatcher {
     if (this.armedAt === null) return;
     if (now - this.armedAt > this.o.armTimeoutMs) {
       this.armedAt = null;
+      this.streamingSeen = false;
       return;
     }
     if (quietFor < this.o.markedQuietMs) return this.schedule(this.o.markedQuietMs - quietFor);
     if (adapter.isStreaming(doc)) {
-      if (!this.streamingSeen) {
-        this.streamingSeen = true;
-        this.o.onStreaming?.();
-      }
+      this.noteStreaming();
       // The stop control going away is a mutation; that wakes the next check.
       return;
     }
@@ -183,6 +194,7 @@ export class ReplyWatcher {
     this.reported.add(last.key);
     this.baselineKey = last.key;
     this.armedAt = null;
+    this.streamingSeen = false;
     this.o.onReply({ key: last.key, html: body.innerHTML, conversationId: this.o.conversationId() });
   }
 }

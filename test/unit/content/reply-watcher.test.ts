@@ -37,8 +37,9 @@ const flush = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 function watch(adapter: HostAdapter, c: ReturnType<typeof clock>, conversationId: string | null = 'conv-1') {
   const replies: FinishedReply[] = [];
-  const watcher = new ReplyWatcher({ doc: document, adapter, conversationId: () => conversationId, onReply: (r) => replies.push(r), now: c.now, setTimer: c.setTimer, clearTimer: c.clearTimer });
-  return { watcher, replies };
+  const onStreaming = vi.fn();
+  const watcher = new ReplyWatcher({ doc: document, adapter, conversationId: () => conversationId, onReply: (r) => replies.push(r), onStreaming, now: c.now, setTimer: c.setTimer, clearTimer: c.clearTimer });
+  return { watcher, replies, onStreaming };
 }
 
 let active: ReplyWatcher | null = null;
@@ -78,7 +79,7 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     const doc = settledClassic();
     for (let i = 5; i < 305; i++) addClassicTurn(doc, i, i % 2 ? 'user' : 'assistant', `old-${i}`, `old text ${i}`);
     const c = clock();
-    const { watcher, replies } = watch(chatgptAdapter, c);
+    const { watcher, replies, onStreaming } = watch(chatgptAdapter, c);
     active = watcher;
     const lastAssistant = vi.spyOn(chatgptAdapter, 'lastAssistant');
     const isStreaming = vi.spyOn(chatgptAdapter, 'isStreaming');
@@ -102,6 +103,7 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     // Dense mutations: the watcher never walked the thread and probed streaming only a few times.
     expect(lastAssistant).not.toHaveBeenCalled();
     expect(isStreaming.mock.calls.length).toBeLessThanOrEqual(1);
+    expect(onStreaming).toHaveBeenCalledTimes(1); // the panel learns early that a reply streams
     expect(replies).toEqual([]);
 
     // Finished: server id arrives, stop button goes, action bar appears.
@@ -124,6 +126,19 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     await flush();
     await c.advance(1000);
     expect(replies).toHaveLength(1);
+
+    // The next reply (person pressed Enter elsewhere, unseen) is caught by its streaming signal again.
+    addClassicTurn(doc, 307, 'user', 'u-307', 'More');
+    const next = addClassicTurn(doc, 308, 'assistant', 'final-308', 'Second answer');
+    doc.querySelector('form')!.append(stop);
+    await flush();
+    await c.advance(600);
+    stop.remove();
+    next.turn.append(copy.cloneNode(true));
+    await flush();
+    await c.advance(300);
+    expect(replies.map((r) => r.key)).toEqual(['final-306', 'final-308']);
+    expect(onStreaming).toHaveBeenCalledTimes(2);
     lastAssistant.mockRestore();
     isStreaming.mockRestore();
   });
