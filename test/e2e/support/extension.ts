@@ -13,6 +13,7 @@ export const extensionPath = path.resolve(import.meta.dirname, '../../../.output
 /** Chromium to drive. Debian's by default; set CHROMIUM_PATH on other machines. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+// Without the networking flags Chromium spends its time on connections this machine refuses.
 const quietChromiumFlags = [
   '--no-sandbox',
   '--disable-gpu',
@@ -24,16 +25,17 @@ const quietChromiumFlags = [
   '--disable-default-apps',
 ];
 
+/** Chromium flags that load `extensionDir` unpacked (also used by `npm start`). */
+export function chromiumArgsWithExtension(extensionDir: string): string[] {
+  return [...quietChromiumFlags, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`];
+}
+
 export async function launchWithExtension(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'convops-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath,
     headless: true,
-    args: [
-      ...quietChromiumFlags,
-      `--disable-extensions-except=${extensionPath}`,
-      `--load-extension=${extensionPath}`,
-    ],
+    args: chromiumArgsWithExtension(extensionPath),
   });
   return {
     context,
