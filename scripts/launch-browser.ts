@@ -1,0 +1,57 @@
+import { chromium } from '@playwright/test';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromiumArgsWithExtension, chromiumPath, extensionPath } from '../test/e2e/support/extension';
+import { routeMockSites } from '../test/e2e/support/mock-sites';
+
+const usage = `npm start [-- options]
+  --demo        serve the project's own mock chatgpt.com and claude.ai (default)
+  --live        use the real sites (needs network and a signed-in account)
+  --claude      start on Claude instead of ChatGPT
+  --headless    no window; saves a screenshot instead (default when there is no display)
+  --no-build    skip the build`;
+
+/** Opens Chromium with the built extension on a chat and keeps it open until the window closes or Ctrl+C. */
+export async function launchBrowser(args: string[]): Promise<void> {
+  if (args.includes('--help')) {
+    console.log(usage);
+    return;
+  }
+  const live = args.includes('--live');
+  const site = args.includes('--claude') ? 'claude' : 'chatgpt';
+  const hasDisplay = Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+  const headless = args.includes('--headless') || !hasDisplay;
+  // A profile kept between runs, so workflows and tasks are still there next time.
+  const profile = path.resolve(extensionPath, '..', 'chromium-profile');
+  mkdirSync(profile, { recursive: true });
+
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless,
+    viewport: headless ? { width: 1400, height: 900 } : null,
+    args: chromiumArgsWithExtension(extensionPath),
+  });
+  if (!live) await routeMockSites(context);
+  const page = context.pages()[0] ?? (await context.newPage());
+  await page.goto(site === 'claude' ? 'https://claude.ai/new' : 'https://chatgpt.com/');
+
+  const where = live ? 'the real site' : 'the mock site (offline demo; --live for the real one)';
+  console.log(`\nConvOps is running in Chromium on ${site === 'claude' ? 'claude.ai' : 'chatgpt.com'}, ${where}.`);
+  console.log('The panel is on the right: name yourself once, pick a workflow, start a task.');
+  console.log(`Options page (library, editor, dashboard): open the extension's options from chrome://extensions.`);
+  if (headless) {
+    await page.waitForSelector('iframe[src$="/panel.html"], iframe[src*="/panel.html"]', { timeout: 15_000 }).catch(() => undefined);
+    await page.waitForTimeout(1_500);
+    const shot = path.resolve(extensionPath, '..', 'start.png');
+    await page.screenshot({ path: shot });
+    console.log(`No display here, so Chromium runs headless; screenshot: ${shot}`);
+  }
+  console.log('Press Ctrl+C to stop.\n');
+  const closed = new Promise<void>((resolve) => {
+    context.on('close', () => resolve());
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+  await closed;
+  await context.close().catch(() => undefined);
+}
