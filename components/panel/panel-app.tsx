@@ -48,7 +48,6 @@ export function PanelApp() {
           reason: 'manual',
           conversation: { site: tab.host.site, conversationId: tab.host.conversationId, url: tab.host.url, boundAt: new Date().toISOString() },
         },
-        actor,
       );
       await bind({ taskId: task.id });
       setDismissed(null);
@@ -82,7 +81,6 @@ export function PanelApp() {
       ) : (
         <StartView
           host={tab.host}
-          actor={actor}
           onStarted={async (taskId) => {
             setDismissed(null);
             await bind({ taskId });

@@ -1,19 +1,17 @@
 import { useId, useState, type FormEvent } from 'react';
 import { browser } from 'wxt/browser';
 import type { HostState } from '../../lib/messaging/protocol';
-import type { Actor, Task } from '../../lib/workflow/records';
+import type { Task } from '../../lib/workflow/records';
 import { Alert, Badge, Button, Card, TextField } from '../ui';
 import { panelRepo, useLibrary, useOpenTasks } from './data';
 import { describeError } from './errors';
 
 export function StartView({
   host,
-  actor,
   onStarted,
   onBringHere,
 }: {
   host: HostState | null;
-  actor: Actor;
   onStarted: (taskId: string) => Promise<void>;
   onBringHere: (task: Task) => Promise<void>;
 }) {
@@ -35,7 +33,7 @@ export function StartView({
       const conversation = host
         ? { site: host.site, conversationId: host.conversationId, url: host.url, boundAt: new Date().toISOString() }
         : undefined;
-      const task = await panelRepo.startTask({ workflowId: selected.id, title: title.trim(), ...(conversation ? { conversation } : {}), actor });
+      const task = await panelRepo.startTask({ workflowId: selected.id, title: title.trim(), ...(conversation ? { conversation } : {}) });
       await onStarted(task.id);
     } catch (e) {
       setError(describeError(e).message);

@@ -51,7 +51,7 @@ export function TaskView({
     setBusy(true);
     setError(null);
     try {
-      await panelRepo.act(task.id, task.rev, action, actor);
+      await panelRepo.act(task.id, task.rev, action);
     } catch (e) {
       setError(describeError(e).message);
     } finally {
@@ -74,12 +74,13 @@ export function TaskView({
     }
     setInsertState({ kind: 'done', sent: result.sent });
     await panelRepo
-      .recordEvent(task.id, {
-        type: 'briefing.inserted',
-        actor,
-        at: new Date().toISOString(),
-        ...(task.currentStepId ? { stepId: task.currentStepId } : {}),
-        data: { kind, sent: result.sent, verified: result.verified, chars: text.length, site: host?.site ?? null, conversationId: host?.conversationId ?? null },
+      .briefingInserted(task.id, task.currentStepId ?? undefined, {
+        kind,
+        sent: result.sent,
+        verified: result.verified,
+        chars: text.length,
+        site: host?.site ?? null,
+        conversationId: host?.conversationId ?? null,
       })
       .catch((e: unknown) => setError(describeError(e).message));
   };
@@ -111,7 +112,6 @@ export function TaskView({
           reason: 'handoff',
           conversation: { site: host.site, conversationId: null, url: newChatUrls[host.site], boundAt: new Date().toISOString() },
         },
-        actor,
       );
       await setBinding({ taskId: task.id, pendingHandoff: true });
       const opened = await sendMessage('panel.new-chat', undefined);
@@ -135,13 +135,13 @@ export function TaskView({
   const noteActions: NoteActions = {
     onAdd: async (body) => {
       if (!current) return;
-      await panelRepo.addNote(task.id, current.id, body, actor).catch((e: unknown) => setError(describeError(e).message));
+      await panelRepo.addNote(task.id, current.id, body).catch((e: unknown) => setError(describeError(e).message));
     },
     onEdit: async (noteId, body) => {
-      await panelRepo.editNote(noteId, body, actor).catch((e: unknown) => setError(describeError(e).message));
+      await panelRepo.editNote(noteId, body).catch((e: unknown) => setError(describeError(e).message));
     },
     onDelete: async (noteId) => {
-      await panelRepo.deleteNote(noteId, actor).catch((e: unknown) => setError(describeError(e).message));
+      await panelRepo.deleteNote(noteId).catch((e: unknown) => setError(describeError(e).message));
     },
   };
 

@@ -16,6 +16,7 @@ import { onMessage, type CaptureResult, type HostState, type ReplyFinished, type
 import type { Actor, Task } from '../workflow/records';
 import { builtinWorkflows } from '../../workflows';
 import { panelTabOf, registerHostRouter, type HostRouterHooks } from './host-router';
+import { registerPanelBridge } from './panel-bridge';
 
 /**
  * Plugs the database into the background's host router: captured replies become notes of the bound
@@ -173,6 +174,7 @@ export function wireBackground(register: (hooks: HostRouterHooks) => () => void 
     onMessageSent: (event) => handleMessageSent(event, event.tabId).catch(logged(undefined)),
     onHostState: (state, tabId) => void handleHostState(state, tabId).catch(logged(undefined)),
   });
+  const stopBridge = registerPanelBridge();
   const removers = [
     onMessage('panel.get-binding', async ({ sender }) => {
       const tabId = panelTabOf(sender);
@@ -194,6 +196,7 @@ export function wireBackground(register: (hooks: HostRouterHooks) => () => void 
   void ensureBuiltins();
   return () => {
     stopRouter();
+    stopBridge();
     for (const remove of removers) remove();
     browser.tabs.onRemoved.removeListener(onTabRemoved);
     browser.runtime.onInstalled.removeListener(onInstalled);

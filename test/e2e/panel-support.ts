@@ -1,0 +1,107 @@
+import type { Frame, FrameLocator, Page, Worker } from '@playwright/test';
+import { expect } from './support/extension';
+
+/** Helpers shared by the panel specs (test/e2e/panel-*.spec.ts): drive the panel iframe on a mock site. */
+
+export function panelOf(page: Page): FrameLocator {
+  return page.frameLocator('iframe[src$="/panel.html"]');
+}
+
+/** The panel's frame, to read the extension's database from the extension origin. */
+export async function panelFrame(page: Page): Promise<Frame> {
+  await expect.poll(() => page.frames().some((f) => f.url().endsWith('/panel.html')), { timeout: 15_000 }).toBe(true);
+  return page.frames().find((f) => f.url().endsWith('/panel.html'))!;
+}
+
+/** First run asks the person's name once; later panels skip it. */
+export async function ensureName(panel: FrameLocator, name: string): Promise<void> {
+  await expect(panel.getByTestId('convops-panel')).toBeVisible();
+  const prompt = panel.getByTestId('name-prompt');
+  const picker = panel.getByTestId('workflow-picker');
+  const task = panel.getByTestId('step-list');
+  await expect(prompt.or(picker).or(task).first()).toBeVisible({ timeout: 15_000 });
+  if (await prompt.isVisible()) {
+    await prompt.getByLabel('Your name').fill(name);
+    await prompt.getByRole('button', { name: 'Continue' }).click();
+    await expect(prompt).toBeHidden();
+  }
+}
+
+export async function startWorkflow(panel: FrameLocator, workflowId: string, title: string): Promise<void> {
+  const picker = panel.getByTestId('workflow-picker');
+  await expect(picker.locator(`option[value="${workflowId}"]`)).toBeAttached({ timeout: 15_000 });
+  await picker.selectOption(workflowId);
+  await panel.getByTestId('task-title').fill(title);
+  await panel.getByTestId('start-task').click();
+  await expect(panel.getByTestId('step-list')).toBeVisible();
+}
+
+export async function currentStepId(panel: FrameLocator): Promise<string | null> {
+  return panel.getByTestId('current-step').getAttribute('data-step-id');
+}
+
+interface MockWindow {
+  __mock: { editorText(): string; repliesFinished: number; sentMessages: string[]; isStreaming(): boolean; lastSent: string | null };
+}
+
+/** Inserts the current briefing, checks it reached the editor state, sends it with the page's own button and waits for the reply to be kept as a note. */
+export async function insertSendAndCapture(page: Page, panel: FrameLocator, expectInBriefing: string[] = []): Promise<string> {
+  const notesBefore = await panel.getByTestId('note').count();
+  const repliesBefore = await page.evaluate(() => (window as unknown as MockWindow).__mock.repliesFinished);
+  await panel.getByTestId('insert-briefing').click();
+  await expect(panel.getByTestId('insert-status')).toBeVisible();
+  const text = await page.evaluate(() => (window as unknown as MockWindow).__mock.editorText());
+  for (const part of expectInBriefing) expect(text).toContain(part);
+  await sendWithPageButton(page);
+  await expect.poll(() => page.evaluate(() => (window as unknown as MockWindow).__mock.repliesFinished)).toBeGreaterThan(repliesBefore);
+  await expect(panel.getByTestId('note')).toHaveCount(notesBefore + 1);
+  return text;
+}
+
+/** Clicks the site's send button, as the person would. */
+export async function sendWithPageButton(page: Page): Promise<void> {
+  const send = page.locator('button[data-testid="send-button"], button[aria-label="Send message"], button[data-composer-submit]').first();
+  await expect(send).toBeEnabled();
+  await send.click();
+}
+
+export interface RawEvent {
+  seq: number;
+  type: string;
+  stepId?: string;
+  actor: { kind: string; name: string };
+  data: Record<string, unknown>;
+  hash: string;
+  prevHash: string;
+}
+
+/**
+ * Reads a task's audit events straight from the extension's IndexedDB, in the service worker (a
+ * first-party extension context; the panel frame is third-party and gets no IndexedDB when the browser
+ * blocks third-party storage).
+ */
+export async function readEvents(worker: Worker, taskId: string): Promise<RawEvent[]> {
+  return worker.evaluate(
+    (id) =>
+      new Promise<RawEvent[]>((resolve, reject) => {
+        const open = indexedDB.open('convops');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction('events').objectStore('events').getAll(IDBKeyRange.bound([id, 0], [id, Number.MAX_SAFE_INTEGER]));
+          req.onsuccess = () => {
+            db.close();
+            resolve(req.result as RawEvent[]);
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    taskId,
+  );
+}
+
+export async function taskIdOf(panel: FrameLocator): Promise<string> {
+  const id = await panel.locator('[data-task-id]').first().getAttribute('data-task-id');
+  expect(id).toBeTruthy();
+  return id!;
+}
