@@ -121,7 +121,9 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     reportState();
   });
 
-  ctx.addEventListener(window, 'wxt:locationchange', (event) => onUrl(event.newUrl.href));
+  // WXT fires this from the Navigation API's `navigate` event, before a pushState commits: read the
+  // URL (and so the state reported to the panel) once it has.
+  ctx.addEventListener(window, 'wxt:locationchange', () => ctx.setTimeout(() => onUrl(location.href), 0));
   ctx.addEventListener(window, 'popstate', () => onUrl(location.href));
 
   // Sends the person makes themselves (Enter in the composer, a click on Send) arm the watcher.
