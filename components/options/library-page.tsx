@@ -156,18 +156,19 @@ export function LibraryPage() {
                       ) : (
                         <div className="flex flex-wrap gap-1">
                           {builtin ? null : (
-                            <a className={linkButton} href={hrefFor({ name: 'edit-workflow', id: head.id })} aria-label={`Edit ${head.name}`} data-testid="edit-workflow">
-                              Edit
+                            <a className={linkButton} href={hrefFor({ name: 'edit-workflow', id: head.id })} data-testid="edit-workflow">
+                              Edit<span className="sr-only"> {head.name}</span>
                             </a>
                           )}
-                          <a className={linkButton} href={hrefFor({ name: 'new-workflow', from: head.id })} aria-label={`Duplicate ${head.name}`} data-testid="duplicate-workflow">
+                          <a className={linkButton} href={hrefFor({ name: 'new-workflow', from: head.id })} data-testid="duplicate-workflow">
                             {builtin ? 'Duplicate to edit' : 'Duplicate'}
+                            <span className="sr-only"> {head.name}</span>
                           </a>
-                          <Button size="sm" onClick={() => void exportWorkflows([head.id])} aria-label={`Export ${head.name}`}>
-                            Export
+                          <Button size="sm" onClick={() => void exportWorkflows([head.id])} data-testid="export-workflow">
+                            Export<span className="sr-only"> {head.name}</span>
                           </Button>
-                          <Button size="sm" variant="ghost" onClick={() => setConfirming(head.id)} aria-label={`Delete ${head.name}`} data-testid="delete-workflow">
-                            Delete
+                          <Button size="sm" variant="ghost" onClick={() => setConfirming(head.id)} data-testid="delete-workflow">
+                            Delete<span className="sr-only"> {head.name}</span>
                           </Button>
                         </div>
                       )}

@@ -33,7 +33,7 @@ for (const colorScheme of ['light', 'dark'] as const) {
     }
     // Task detail, with the verify result and a delete confirmation open.
     await page.goto(`chrome-extension://${extensionId}/options.html#/tasks`);
-    await page.getByRole('link', { name: 'Quarterly audit' }).click();
+    await page.getByRole('link', { name: 'Quarterly audit', exact: true }).click();
     await page.getByTestId('verify-chain').click();
     await expect(page.getByTestId('chain-verdict')).toBeVisible();
     const detail = await seriousViolations(page);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, extensionServiceWorker, launchWithExtension, test } from './support/extension';
-import { createWorkflow, databaseCounts, openOptions, pageErrors, saveDownload, startTaskInPanel } from './options-support';
+import { createWorkflow, databaseCounts, openOptions, pageErrors, saveDownload, startTaskInPanel, waitForBuiltins } from './options-support';
 
 async function dashboardRows(page: Page, extensionId: string): Promise<string[]> {
   await page.goto(`chrome-extension://${extensionId}/options.html#/tasks`);
@@ -55,7 +55,7 @@ test('backup, restore into a fresh profile: the same dashboard and verified audi
 
   // The gate decision and its comment are on the timeline.
   await page.goto(`chrome-extension://${extensionId}/options.html#/tasks`);
-  await page.getByRole('link', { name: 'Alpha policy' }).click();
+  await page.getByRole('link', { name: 'Alpha policy', exact: true }).click();
   await expect(page.locator('[data-testid="timeline-event"][data-type="gate.approved"]')).toContainText('Looks good, ship it');
 
   await page.goto(`chrome-extension://${extensionId}/options.html#/backup`);
@@ -77,6 +77,7 @@ test('backup, restore into a fresh profile: the same dashboard and verified audi
     expect(await verifyAll(other, freshId, titles)).toEqual(verdicts);
 
     // Restoring the same file again adds nothing.
+    await waitForBuiltins(other, freshId);
     const counts = await databaseCounts(other);
     await other.goto(`chrome-extension://${freshId}/options.html#/backup`);
     await other.getByTestId('restore-file').setInputFiles(backup.path);

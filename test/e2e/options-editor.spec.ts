@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, extensionServiceWorker, launchWithExtension, test } from './support/extension';
 import { createWorkflow, fillStep, openOptions, pageErrors, saveDownload, startTaskInPanel } from './options-support';
+import { currentStepId, ensureName, insertSendAndCapture, panelOf, startWorkflow } from './panel-support';
+import { openChatGPT, routeMockSites } from './support/mock-sites';
 
 test('a workflow made in the editor travels by file to a fresh profile with its steps and gate', async ({ context, extensionId }) => {
   const page = await openOptions(context, extensionId, '#/library/new');
@@ -68,6 +70,7 @@ test('a workflow made in the editor travels by file to a fresh profile with its 
       await expect(other.getByTestId('apply-import')).toBeDisabled();
       await expect(other.getByTestId('nothing-to-import')).toBeVisible();
       expect(pageErrors(other)).toEqual([]);
+
     } finally {
       await fresh.close();
     }
@@ -128,8 +131,41 @@ test('editing a workflow while a task runs: the running task keeps its version, 
   await expect(globex).toContainText('v2');
   await expect(globex).toContainText('Gather evidence');
 
-  await acme.getByRole('link', { name: 'Acme review' }).click();
+  await acme.getByRole('link', { name: 'Acme review', exact: true }).click();
   await expect(page.getByTestId('task-current-step')).toHaveText('Collect documents');
   await expect(page.getByText('Vendor review (version 1)')).toBeVisible();
   expect(pageErrors(page)).toEqual([]);
+});
+
+test('a workflow from the editor runs on the ChatGPT mock: its gate holds the task and a rejection returns to the target', async ({ context, extensionId }) => {
+  const page = await openOptions(context, extensionId, '#/library/new');
+  await createWorkflow(page, extensionId, {
+    name: 'Release notes',
+    steps: [
+      { title: 'Draft notes', instructions: 'Write the release notes for **{{task.title}}**.' },
+      {
+        title: 'Review notes',
+        instructions: 'Check the notes against the changelog.',
+        gate: { type: 'approval', ask: 'Are the notes complete and accurate?', onReject: 'Draft notes' },
+      },
+    ],
+  });
+  await routeMockSites(context);
+  const chat = await context.newPage();
+  await openChatGPT(chat);
+  const panel = panelOf(chat);
+  await ensureName(panel, 'Teammate');
+  await startWorkflow(panel, 'release-notes', 'Release 4.2');
+  await expect(panel.getByTestId('step-list')).toContainText('Draft notes');
+  await expect(panel.getByTestId('step-list')).toContainText('Review notes');
+  await insertSendAndCapture(chat, panel, ['Write the release notes for **Release 4.2**.']);
+  await panel.getByTestId('complete-step').click();
+  await expect.poll(() => currentStepId(panel)).toBe('review-notes');
+  await insertSendAndCapture(chat, panel, ['Are the notes complete and accurate?']);
+  await panel.getByTestId('complete-step').click();
+  await expect(panel.getByTestId('approve-gate')).toBeVisible();
+  await panel.getByTestId('gate-comment').fill('Add the migration steps');
+  await panel.getByTestId('reject-gate').click();
+  await expect.poll(() => currentStepId(panel)).toBe('draft-notes');
+  await expect(panel.getByTestId('rejection')).toContainText('Add the migration steps');
 });

@@ -2,7 +2,7 @@ import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from './support/extension';
-import { databaseCounts, openOptions, pageErrors } from './options-support';
+import { databaseCounts, openOptions, pageErrors, waitForBuiltins } from './options-support';
 
 const step = (id: string, extra: Record<string, unknown> = {}) => ({ id, title: `Step ${id}`, instructions: `Do ${id}.`, ...extra });
 const workflowFile = (workflows: unknown[], formatVersion = 1) => JSON.stringify({ format: 'convops.workflows', formatVersion, workflows });
@@ -50,6 +50,8 @@ test('bad workflow files show where the problem is and change nothing', async ({
     const goodPath = path.join(dir, 'good.convops.json');
     await writeFile(goodPath, workflowFile([good]));
     const page = await openOptions(context, extensionId, '#/import');
+    await waitForBuiltins(page, extensionId);
+    await page.goto(`chrome-extension://${extensionId}/options.html#/import`);
     await page.getByTestId('import-file').setInputFiles(goodPath);
     await page.getByTestId('apply-import').click();
     await expect(page.getByTestId('import-done')).toBeVisible();
@@ -106,9 +108,11 @@ test('a conflicting workflow needs a choice; keep both adds a copy, all in one s
     await expect(page.getByTestId('import-done')).toContainText('Imported 2 workflows');
 
     await page.goto(`chrome-extension://${extensionId}/options.html#/library`);
-    await expect(page.getByTestId('workflow-row')).toHaveCount(3);
-    await expect(page.locator('[data-workflow-id="good-one"]')).toContainText('Good one');
-    await expect(page.locator('[data-workflow-id="brand-new"]')).toBeVisible();
+    // Yours stays as it was, theirs arrives as a copy, the new one as itself.
+    await expect(page.locator('[data-testid="workflow-row"][data-workflow-id="good-one"]')).toContainText('Good one');
+    await expect(page.locator('[data-testid="workflow-row"][data-workflow-id="good-one"]')).not.toContainText('changed elsewhere');
+    await expect(page.locator('[data-testid="workflow-row"][data-workflow-id="good-one-2"]')).toContainText('changed elsewhere');
+    await expect(page.locator('[data-testid="workflow-row"][data-workflow-id="brand-new"]')).toBeVisible();
     expect(pageErrors(page)).toEqual([]);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -1,6 +1,8 @@
-import type { BrowserContext, Download, Page } from '@playwright/test';
+import type { BrowserContext, Download, FrameLocator, Page } from '@playwright/test';
 import { readFile } from 'node:fs/promises';
+import { ensureName, panelOf, startWorkflow } from './panel-support';
 import { expect } from './support/extension';
+import { openChatGPT, routeMockSites } from './support/mock-sites';
 
 /** Helpers shared by the options-page specs (test/e2e/options-*.spec.ts). */
 
@@ -89,30 +91,33 @@ export async function databaseCounts(page: Page): Promise<Record<string, number>
 }
 
 /**
- * Starts a task the way a person does: in the panel (opened as an extension page), through the
- * workflow picker and the start button, so it goes through the real task repository.
+ * Starts a task the way a person does: in the panel on the mock chatgpt.com, through the workflow
+ * picker and the start button, so it goes through the real task repository. `then` continues in the
+ * panel (complete a step, decide a gate) before the chat tab closes.
  */
 export async function startTaskInPanel(
   context: BrowserContext,
-  extensionId: string,
+  _extensionId: string,
   workflowId: string,
   title: string,
-  then?: (panel: Page) => Promise<void>,
+  then?: (panel: FrameLocator) => Promise<void>,
 ): Promise<void> {
-  const panel = await context.newPage();
-  await panel.goto(`chrome-extension://${extensionId}/panel.html`);
-  await expect(panel.getByTestId('convops-panel')).toBeVisible();
-  const namePrompt = panel.getByTestId('name-prompt');
-  const picker = panel.getByTestId('workflow-picker');
-  await expect(namePrompt.or(picker)).toBeVisible();
-  if (await namePrompt.isVisible()) {
-    await namePrompt.getByLabel('Your name').fill('Dana Lead');
-    await namePrompt.getByRole('button', { name: 'Continue' }).click();
-  }
-  await picker.selectOption(workflowId);
-  await panel.getByTestId('task-title').fill(title);
-  await panel.getByTestId('start-task').click();
+  await routeMockSites(context);
+  const chat = await context.newPage();
+  await openChatGPT(chat);
+  const panel = panelOf(chat);
+  await ensureName(panel, 'Dana Lead');
+  await startWorkflow(panel, workflowId, title);
   await expect(panel.getByTestId('current-step')).toBeVisible();
   if (then) await then(panel);
-  await panel.close();
+  await chat.close();
+}
+
+/**
+ * The background installs the built-in workflows at start-up, in one transaction. Tests that compare
+ * database counts wait for it, so the install is not mistaken for a change they caused.
+ */
+export async function waitForBuiltins(page: Page, extensionId: string): Promise<void> {
+  await page.goto(`chrome-extension://${extensionId}/options.html#/library`);
+  await expect(page.locator('[data-testid="workflow-row"][data-workflow-id="sop-documentation"]')).toBeVisible({ timeout: 15_000 });
 }
