@@ -56,7 +56,14 @@ export function CurrentStep({
           {showBriefing ? '▾ Hide briefing' : '▸ Preview briefing'}
         </Button>
         {showBriefing ? (
-          <div id={briefingId} data-testid="briefing-preview" className="mt-1 max-h-64 overflow-auto rounded-md bg-zinc-50 p-2 text-xs dark:bg-zinc-800">
+          <div
+            id={briefingId}
+            data-testid="briefing-preview"
+            role="region"
+            aria-label="Briefing preview"
+            // Scrollable, so it must be reachable by keyboard.
+            tabIndex={0}
+            className="mt-1 max-h-64 overflow-auto rounded-md bg-zinc-50 p-2 text-xs dark:bg-zinc-800">
             <Markdown source={briefing} />
           </div>
         ) : null}

@@ -174,6 +174,9 @@ export function TaskView({
 
       <StepList states={states} />
 
+      {/* The decision comes first while the task waits for it. */}
+      {awaiting && current?.gate ? <GateCard gate={current.gate} stepTitle={current.title} rejectTo={rejectTo} busy={busy} onDecide={decide} /> : null}
+
       {current ? (
         <CurrentStep
           step={current}
@@ -188,8 +191,6 @@ export function TaskView({
           onComplete={() => void run({ type: 'complete-step', stepId: current.id })}
         />
       ) : null}
-
-      {awaiting && current?.gate ? <GateCard gate={current.gate} stepTitle={current.title} rejectTo={rejectTo} busy={busy} onDecide={decide} /> : null}
 
       <NotesSection notes={notes} stepTitles={stepTitles} currentStepTitle={current?.title ?? null} actions={noteActions} />
 

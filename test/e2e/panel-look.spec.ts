@@ -1,0 +1,62 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import path from 'node:path';
+import { ensureName, insertSendAndCapture, panelOf, startWorkflow } from './panel-support';
+import { expect, openChatGPT, openClaude, test } from './support/mock-sites';
+
+const screenshots = path.resolve(import.meta.dirname, '../../docs/screenshots');
+const fast = { chunks: 4, intervalMs: 10, firstChunkDelayMs: 20, settleMs: 20, rowLeadMs: 30 };
+const reply =
+  '## Draft SOP\n\n1. Open the **ledger** and export last month.\n2. Reconcile each account against the bank statement.\n3. Post the accruals.\n\n| Owner | Due |\n|---|---|\n| Finance | Day 3 |';
+
+/** Serious or critical accessibility problems in the panel frame only (not the mock site around it). */
+async function panelViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).include('#convops-panel-host').analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+for (const scheme of ['light', 'dark'] as const) {
+  for (const site of ['chatgpt', 'claude'] as const) {
+    test(`panel on ${site}, ${scheme}: screenshot and no serious accessibility violations`, async ({ context }) => {
+      const page = await context.newPage();
+      await page.setViewportSize({ width: 1280, height: 800 });
+      await page.emulateMedia({ colorScheme: scheme });
+      const open = site === 'chatgpt' ? openChatGPT : openClaude;
+      await open(page, { script: { ...fast, replies: [reply] }, urlDelayMs: 100 });
+      const panel = panelOf(page);
+
+      await expect(panel.getByTestId('name-prompt')).toBeVisible();
+      expect(await panelViolations(page)).toEqual([]);
+      await ensureName(panel, 'Alex Morgan');
+      await expect(panel.getByTestId('workflow-picker')).toBeVisible();
+      expect(await panelViolations(page)).toEqual([]);
+      if (site === 'chatgpt') await page.screenshot({ path: path.join(screenshots, `panel-start-${site}-${scheme}.png`) });
+
+      await startWorkflow(panel, 'sop-documentation', 'Month-end close');
+      await insertSendAndCapture(page, panel);
+      await panel.getByTestId('complete-step').click();
+      await panel.getByTestId('complete-step').click();
+      await panel.getByTestId('complete-step').click();
+      await expect(panel.getByTestId('gate-card')).toBeVisible();
+      await panel.getByText('Preview briefing').click();
+      await expect(panel.getByTestId('briefing-preview')).toBeVisible();
+      expect(await panelViolations(page)).toEqual([]);
+      await page.screenshot({ path: path.join(screenshots, `panel-gate-${site}-${scheme}.png`) });
+
+      // Keyboard: the decision buttons are reachable with Tab and show a visible focus ring.
+      await panel.getByTestId('gate-comment').focus();
+      await page.keyboard.press('Tab');
+      await expect(panel.getByTestId('approve-gate')).toBeFocused();
+      const outline = await panel.getByTestId('approve-gate').evaluate((el) => getComputedStyle(el).outlineStyle);
+      expect(outline).not.toBe('none');
+      await page.keyboard.press('Enter');
+      await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'publish');
+      await panel.getByTestId('complete-step').click();
+      await expect(panel.getByTestId('task-finished')).toBeVisible();
+      expect(await panelViolations(page)).toEqual([]);
+      if (site === 'claude') await page.screenshot({ path: path.join(screenshots, `panel-done-${site}-${scheme}.png`) });
+    });
+  }
+}
