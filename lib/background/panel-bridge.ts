@@ -97,6 +97,12 @@ async function libraryEntries(): Promise<LibraryEntry[]> {
   return entries.filter((e): e is LibraryEntry => e !== null);
 }
 
+/** Runs one panel query once (the port runs it as a live query). Exported for tests. */
+export async function runPanelQuery<K extends PanelQueryName>(name: K, raw: unknown): Promise<PanelQueries[K]['result']> {
+  const args = querySchemas[name].parse(raw ?? {});
+  return (queries[name] as (args: unknown) => Promise<PanelQueries[K]['result']>)(args);
+}
+
 const queries: { [K in PanelQueryName]: (args: PanelQueries[K]['args']) => Promise<PanelQueries[K]['result']> } = {
   settings: () => getSettings(),
   library: () => libraryEntries(),
@@ -144,7 +150,8 @@ async function person(): Promise<Actor> {
   return { kind: 'human', name: displayName };
 }
 
-async function call(name: PanelCallName, raw: unknown): Promise<unknown> {
+/** Runs one panel write, validated, with the person from the settings as actor. Exported for tests. */
+export async function runPanelCall(name: PanelCallName, raw: unknown): Promise<unknown> {
   switch (name) {
     case 'save-display-name': {
       const { name: displayName } = callSchemas[name].parse(raw);
@@ -226,7 +233,7 @@ function serve(port: Browser.runtime.Port): void {
         }),
       );
     } else if (request.kind === 'call' && Object.hasOwn(callSchemas, request.op)) {
-      call(request.op, request.args).then(
+      runPanelCall(request.op, request.args).then(
         (value) => post({ kind: 'result', id: request.id, value: value ?? null }),
         (error: unknown) => post({ kind: 'error', id: request.id, error: errorOf(error) }),
       );

@@ -1,0 +1,66 @@
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { getTask, listEvents } from '../../../lib/db';
+import { runPanelCall, runPanelQuery } from '../../../lib/background/panel-bridge';
+import { installBuiltinWorkflows } from '../../../lib/background/wiring';
+import type { Task } from '../../../lib/workflow/records';
+import { useFreshDb } from '../db/helpers';
+
+useFreshDb();
+beforeEach(() => fakeBrowser.reset());
+
+const conversation = { site: 'chatgpt' as const, conversationId: 'c-1', url: 'https://chatgpt.com/c/c-1', boundAt: '2026-11-21T10:00:00.000Z' };
+
+async function started(): Promise<Task> {
+  await installBuiltinWorkflows();
+  await runPanelCall('save-display-name', { name: 'Pat' });
+  return (await runPanelCall('start-task', { workflowId: 'sop-documentation', title: 'Bridge', conversation })) as Task;
+}
+
+describe('panel bridge', () => {
+  it('refuses writes before the person has a name', async () => {
+    await installBuiltinWorkflows();
+    await expect(runPanelCall('start-task', { workflowId: 'sop-documentation', title: 'x' })).rejects.toThrow(/name/);
+  });
+
+  it('every write is done as the person named in the settings, whatever the message says', async () => {
+    const task = await started();
+    await runPanelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' }, actor: { kind: 'system', name: 'Evil' } } as never);
+    await runPanelCall('briefing-inserted', { taskId: task.id, stepId: 'draft-sop', data: { kind: 'step', sent: false } });
+    const events = await listEvents(task.id);
+    expect(events.map((e) => [e.type, e.actor])).toEqual([
+      ['task.started', { kind: 'human', name: 'Pat' }],
+      ['step.completed', { kind: 'human', name: 'Pat' }],
+      ['briefing.inserted', { kind: 'human', name: 'Pat' }],
+    ]);
+  });
+
+  it('a stale rev fails cleanly and changes nothing', async () => {
+    const task = await started();
+    await runPanelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' } });
+    await expect(runPanelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' } })).rejects.toMatchObject({
+      name: 'StaleTaskError',
+    });
+    expect((await getTask(task.id))!.currentStepId).toBe('draft-sop');
+  });
+
+  it('only the actions a person takes in the panel exist: no url-assigned moves, no other event types, no unknown shapes', async () => {
+    const task = await started();
+    await expect(
+      runPanelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'move-conversation', reason: 'url-assigned', conversation } as never }),
+    ).rejects.toThrow();
+    await expect(runPanelCall('briefing-inserted', { taskId: task.id, data: { nested: { x: 1 } } as never })).rejects.toThrow();
+    await expect(runPanelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'reject', stepId: 'walkthrough', comment: '' } })).rejects.toThrow();
+    expect(await listEvents(task.id)).toHaveLength(1);
+  });
+
+  it('answers the panel queries: library with gates, the task in this conversation, detail, open tasks', async () => {
+    const task = await started();
+    const library = await runPanelQuery('library', {});
+    expect(library.find((w) => w.id === 'sop-documentation')).toMatchObject({ stepCount: 4, gates: ['Walkthrough'], origin: 'builtin' });
+    expect((await runPanelQuery('conversation-task', { site: 'chatgpt', conversationId: 'c-1' }))?.id).toBe(task.id);
+    expect(await runPanelQuery('conversation-task', { site: 'claude', conversationId: 'c-1' })).toBeNull();
+    expect((await runPanelQuery('task-detail', { taskId: task.id }))?.workflow.id).toBe('sop-documentation');
+    expect((await runPanelQuery('open-tasks', {})).map((t) => t.id)).toEqual([task.id]);
+    await expect(runPanelQuery('task-detail', { taskId: '' })).rejects.toThrow();
+  });
+});
