@@ -16,17 +16,24 @@ export function SettingsPage() {
   return <SettingsForm key={`${settings.displayName}|${settings.panelWidth}`} settings={settings} status={status} setStatus={setStatus} />;
 }
 
-function SettingsForm({ settings, status, setStatus }: { settings: Settings; status: Status; setStatus: (status: Status) => void }) {
+function SettingsForm({ settings: stored, status, setStatus }: { settings: Settings; status: Status; setStatus: (status: Status) => void }) {
   const actor = useActor();
+  // Controls show a change at once; the live query delivers a new settings object once it is stored,
+  // and from then on the stored value is what shows (so a restore or another tab is never masked).
+  const [pending, setPending] = useState<{ base: Settings; patch: Partial<Settings> }>();
+  const settings: Settings =
+    pending && pending.base === stored ? { ...stored, ...pending.patch, sites: { ...stored.sites, ...pending.patch.sites } } : stored;
   const [name, setName] = useState(settings.displayName);
   const [width, setWidth] = useState(String(settings.panelWidth));
 
   const save = async (patch: Partial<Settings>) => {
+    setPending((current) => ({ base: stored, patch: current?.base === stored ? { ...current.patch, ...patch } : patch }));
     try {
       // The actor is who they are now; a name change is recorded under the new name.
       await updateSettings(patch, patch.displayName?.trim() ? { kind: 'human', name: patch.displayName.trim() } : actor);
       setStatus({ tone: 'success', text: 'Saved.' });
     } catch (error) {
+      setPending(undefined);
       setStatus({ tone: 'error', text: `Not saved: ${error instanceof Error ? error.message : String(error)}` });
     }
   };
@@ -58,7 +65,7 @@ function SettingsForm({ settings, status, setStatus }: { settings: Settings; sta
               value={name}
               maxLength={120}
               onChange={(e) => setName(e.target.value)}
-              onBlur={() => name !== settings.displayName && void save({ displayName: name })}
+              onBlur={() => name !== stored.displayName && void save({ displayName: name })}
               className="flex-1"
               data-testid="setting-display-name"
             />
@@ -103,7 +110,7 @@ function SettingsForm({ settings, status, setStatus }: { settings: Settings; sta
                 value={width}
                 aria-invalid={!widthValid || undefined}
                 onChange={(e) => setWidth(e.target.value)}
-                onBlur={() => widthValid && widthNumber !== settings.panelWidth && void save({ panelWidth: widthNumber })}
+                onBlur={() => widthValid && widthNumber !== stored.panelWidth && void save({ panelWidth: widthNumber })}
                 data-testid="setting-panel-width"
               />
               {widthValid ? null : <p className="text-xs text-red-700 dark:text-red-300">Enter a whole number from 280 to 720.</p>}

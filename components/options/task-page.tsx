@@ -2,6 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { verifyTaskChain } from '../../lib/db/events-repo';
 import type { ChainVerdict } from '../../lib/db/hash-chain';
+import { exportTask } from '../../lib/db/backup';
 import { getTaskDetail } from '../../lib/db/tasks-repo';
 import type { Site, TaskStatus } from '../../lib/workflow/records';
 import { Markdown } from '../markdown';
@@ -59,6 +60,14 @@ export function TaskPage({ id }: { id: string }) {
         </Button>
         <Button size="sm" onClick={() => downloadText(`${slugForFile(task.title)}.report.json`, taskReportJson(report()))} data-testid="export-json">
           Export JSON
+        </Button>
+        <Button
+          size="sm"
+          onClick={() => void exportTask(task.id).then((file) => downloadText(`${slugForFile(task.title)}.convops-task.json`, JSON.stringify(file)))}
+          data-testid="export-task-file"
+          title="A file a colleague can import (Backup page) to continue this task"
+        >
+          Export task file
         </Button>
       </PageHeader>
       <p className="mb-3 text-sm">
@@ -137,7 +146,13 @@ export function TaskPage({ id }: { id: string }) {
             Notes
           </h2>
           {notes.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">No notes yet.</p> : null}
-          {workflow.steps
+          {[
+            ...workflow.steps,
+            // Notes on a step id the pinned version does not have (restored or imported data) still show.
+            ...[...new Set(notes.map((note) => note.stepId))]
+              .filter((stepId) => !workflow.steps.some((step) => step.id === stepId))
+              .map((stepId) => ({ id: stepId, title: stepId })),
+          ]
             .filter((step) => notes.some((note) => note.stepId === step.id))
             .map((step) => (
               <div key={step.id} className="mb-3">

@@ -118,3 +118,35 @@ test('a conflicting workflow needs a choice; keep both adds a copy, all in one s
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a YAML workflow file dropped on the page is previewed and imported', async ({ context, extensionId }) => {
+  const page = await openOptions(context, extensionId, '#/import');
+  const yaml = [
+    'format: convops.workflows',
+    'formatVersion: 1',
+    'workflows:',
+    '  - id: yaml-flow',
+    '    name: From YAML',
+    '    version: 3',
+    '    steps:',
+    '      - id: only',
+    '        title: Only step',
+    '        instructions: Do the thing.',
+    '        gate: { type: sign-off, ask: Signed? }',
+  ].join('\n');
+  const dataTransfer = await page.evaluateHandle((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], 'flow.yaml', { type: 'application/yaml' }));
+    return transfer;
+  }, yaml);
+  await page.getByTestId('import-dropzone').dispatchEvent('drop', { dataTransfer });
+  const item = page.locator('[data-testid="import-item"][data-workflow-id="yaml-flow"]');
+  await expect(item).toHaveAttribute('data-status', 'new');
+  await page.getByTestId('apply-import').click();
+  await expect(page.getByTestId('import-done')).toContainText('Imported 1 workflow');
+  await page.goto(`chrome-extension://${extensionId}/options.html#/library`);
+  const row = page.locator('[data-testid="workflow-row"][data-workflow-id="yaml-flow"]');
+  await expect(row.getByTestId('gate-summary')).toHaveText('1 (sign-off)');
+  await expect(row.getByTestId('workflow-version')).toHaveText('v3');
+  expect(pageErrors(page)).toEqual([]);
+});
