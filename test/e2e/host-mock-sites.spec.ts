@@ -139,16 +139,22 @@ for (const profile of generations) {
 
 test('Claude: Enter is ignored while a reply streams; the hidden duplicate composer stays empty', async ({ context }) => {
   const page = await context.newPage();
-  await openClaude(page, { script: { chunks: 10, intervalMs: 80, rowLeadMs: 200 } });
+  await openClaude(page, { script: { chunks: 10, intervalMs: 100, rowLeadMs: 200 } });
+  const composer = page.locator('[data-chat-input-container] fieldset:not(.opacity-0) [data-testid="chat-input"]');
   await typeIntoComposer(page, 'virtualized', 'first question');
+  // Focus again before each key: the extension's panel loading in the page must not eat the key.
+  await composer.focus();
   await page.keyboard.press('Enter');
   await expect(page.locator('button[aria-label="Stop response"]')).toBeVisible();
-  await page.keyboard.type('second question');
+  await typeIntoComposer(page, 'virtualized', 'second question');
+  await composer.focus();
   await page.keyboard.press('Enter');
+  expect((await mockState(page)).streaming).toBe(true);
   expect((await mockState(page)).sentMessages).toEqual(['first question']);
   expect((await mockState(page)).editorText).toBe('second question');
   await expect(page.locator('fieldset.opacity-0 [data-testid="chat-input"]')).toHaveText('');
   await waitForReplyFinished(page);
+  await composer.focus();
   await page.keyboard.press('Enter');
   await waitForReplyFinished(page, 2);
   expect((await mockState(page)).sentMessages).toEqual(['first question', 'second question']);

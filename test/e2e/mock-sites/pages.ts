@@ -33,7 +33,7 @@ html, body { margin: 0; height: 100%; font: 15px/1.5 system-ui, sans-serif; }
 .code-card { border-radius: 12px; background: #f7f7f8; overflow: hidden; }
 .code-card-header { padding: 6px 12px; font-size: 12px; color: #666; }
 table { border-collapse: collapse; } th, td { border: 1px solid #ddd; padding: 4px 8px; }
-.octane-shell { display: flex; height: 100svh; width: 100vw; }
+.octane-shell { display: flex; height: 100svh; width: 100%; }
 .octane-column { flex: 1; min-width: 0; display: flex; flex-direction: column; }
 .octane-column > main { flex: 1; display: flex; flex-direction: column; min-height: 0; }
 .octane-column > main > div { flex: 1; overflow-y: auto; }

@@ -46,8 +46,20 @@ export async function launchWithExtension(): Promise<{ context: BrowserContext; 
   };
 }
 
-export async function extensionServiceWorker(context: BrowserContext): Promise<Worker> {
-  return context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+/**
+ * The extension's service worker. Under load the `serviceworker` event can fire before anyone
+ * listens, so the list is polled as well; a clear error beats a test that hangs until its timeout.
+ */
+export async function extensionServiceWorker(context: BrowserContext, timeoutMs = 30_000): Promise<Worker> {
+  const existing = context.serviceWorkers()[0];
+  if (existing) return existing;
+  const event = context.waitForEvent('serviceworker', { timeout: timeoutMs }).catch(() => null);
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const found = context.serviceWorkers()[0] ?? (await Promise.race([event, new Promise<null>((resolve) => setTimeout(() => resolve(null), 250))]));
+    if (found) return found;
+  }
+  throw new Error(`the extension's service worker did not start within ${timeoutMs} ms (is ${extensionPath} built?)`);
 }
 
 export const test = base.extend<{ context: BrowserContext; serviceWorker: Worker; extensionId: string }>({

@@ -5,6 +5,8 @@ export interface GenerationProfile {
   site: MockSite;
   generation: MockGeneration;
   composer: string;
+  /** The whole composer box a person works in (editor and buttons). */
+  composerBox: string;
   send: string;
   stop: string;
   /** Present only while a reply streams (besides the stop control). */
@@ -25,6 +27,7 @@ export const generations: GenerationProfile[] = [
     site: 'chatgpt',
     generation: 'classic',
     composer: 'form[data-type="unified-composer"] div#prompt-textarea.ProseMirror[contenteditable="true"][role="textbox"]',
+    composerBox: 'form[data-type="unified-composer"]',
     send: 'button[data-testid="send-button"]#composer-submit-button[aria-label="Send prompt"]',
     stop: 'button[data-testid="stop-button"][aria-label="Stop streaming"]',
     streaming: '[data-scroll-root][data-stream-active]',
@@ -38,6 +41,7 @@ export const generations: GenerationProfile[] = [
     site: 'chatgpt',
     generation: 'octane',
     composer: 'form[data-mobile-composer] textarea#mobile-composer-prompt[name="prompt"]',
+    composerBox: 'form[data-mobile-composer]',
     send: 'button[data-composer-submit]:not([data-stop-generating]):enabled',
     stop: 'button[data-composer-submit][data-stop-generating]',
     streaming: 'li[data-message-role="assistant"][data-message-streaming][id^="pending-"]',
@@ -51,6 +55,7 @@ export const generations: GenerationProfile[] = [
     site: 'chatgpt',
     generation: 'thread',
     composer: 'form[data-chatgpt-composer] [data-composer-markdown][contenteditable="true"][role="textbox"]',
+    composerBox: 'form[data-chatgpt-composer]',
     send: 'form[data-chatgpt-composer] button[aria-label="Send prompt"]',
     stop: 'form[data-chatgpt-composer] button[aria-label="Stop"]',
     streaming: 'form[data-chatgpt-composer] button[aria-label="Stop"]',
@@ -64,6 +69,7 @@ export const generations: GenerationProfile[] = [
     site: 'claude',
     generation: 'virtualized',
     composer: '[data-chat-input-container] fieldset:not(.opacity-0) div.tiptap.ProseMirror[contenteditable="true"][role="textbox"][data-testid="chat-input"]',
+    composerBox: '[data-chat-input-container] fieldset:not(.opacity-0)',
     send: 'button[aria-label="Send message"]',
     stop: 'button[aria-label="Stop response"]',
     streaming: '[data-is-streaming="true"]',
