@@ -2,6 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useMemo, useState } from 'react';
 import { getWorkflow, getWorkflowHead, listWorkflows, saveWorkflow } from '../../lib/db/workflows-repo';
 import { previewTask, renderBriefing } from '../../lib/workflow/briefing';
+import type { Note } from '../../lib/workflow/records';
 import { GATE_TYPES, workflowSchema, type Workflow } from '../../lib/workflow/schema';
 import { validateWorkflow } from '../../lib/workflow/validate';
 import { Alert, Button, Card, TextArea, TextField } from '../ui';
@@ -137,10 +138,23 @@ function WorkflowEditor({
     const step = candidate.steps[Math.min(previewStep, candidate.steps.length - 1)];
     if (!step) return undefined;
     try {
+      const task = previewTask(candidate, step.id);
+      // Stand-in notes show where the notes of the steps this one reads will go.
+      const notes: Note[] = step.reads.map((read) => ({
+        id: `preview-${read}`,
+        taskId: task.id,
+        stepId: read,
+        source: 'captured',
+        body: `_(The notes kept on “${candidate.steps.find((other) => other.id === read)?.title ?? read}” appear here.)_`,
+        createdAt: task.createdAt,
+        createdBy: task.createdBy,
+        updatedAt: task.createdAt,
+        deleted: false,
+      }));
       return renderBriefing({
         workflow: candidate,
-        task: previewTask(candidate, step.id),
-        notes: [],
+        task,
+        notes,
         operator: actor.name,
         now: new Date().toISOString(),
         stepId: step.id,

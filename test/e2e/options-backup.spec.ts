@@ -50,6 +50,22 @@ test('backup, restore into a fresh profile: the same dashboard and verified audi
   const titles = ['Alpha policy', 'Beta policy', 'Gamma "quoted", policy'];
   const rows = await dashboardRows(page, extensionId);
   expect(rows).toHaveLength(3);
+  // Filters and search narrow the dashboard through the indexed query.
+  await page.getByTestId('task-search').fill('gamma');
+  await expect(page.getByTestId('task-row')).toHaveCount(1);
+  await expect(page.getByTestId('task-row')).toContainText('Draft policy');
+  await page.getByTestId('task-search').fill('');
+  await page.getByTestId('filter-status').selectOption('completed');
+  await expect(page.getByTestId('no-tasks')).toBeVisible();
+  await page.getByTestId('filter-status').selectOption('active');
+  await page.getByTestId('filter-site').selectOption('chatgpt');
+  await page.getByTestId('filter-person').fill('Dana Lead');
+  await expect(page.getByTestId('task-row')).toHaveCount(3);
+  await expect(page.getByTestId('page-info')).toContainText('Page 1 of 1 · 3 tasks');
+  await page.getByTestId('filter-person').fill('Someone Else');
+  await expect(page.getByTestId('no-tasks')).toBeVisible();
+  await page.reload();
+
   const verdicts = await verifyAll(page, extensionId, titles);
   for (const verdict of Object.values(verdicts)) expect(verdict).toMatch(/^true: Audit chain verified/);
 

@@ -25,6 +25,7 @@ test('a workflow made in the editor travels by file to a fresh profile with its 
   // The briefing preview renders the step for a sample task, with the gate line.
   await page.getByLabel('Preview for step').selectOption({ index: 1 });
   await expect(page.getByTestId('briefing-preview')).toContainText('Are the notes complete and accurate?');
+  await expect(page.getByTestId('briefing-preview')).toContainText('The notes kept on “Draft notes” appear here.');
 
   await page.goto(`chrome-extension://${extensionId}/options.html#/library`);
   const row = page.locator('[data-testid="workflow-row"][data-workflow-id="release-notes"]');
