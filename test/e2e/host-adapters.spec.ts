@@ -122,3 +122,25 @@ for (const site of ['chatgpt', 'claude'] as const) {
     expect((await mockState(page)).editorText).toBe('typing while the panel loads, still typing');
   });
 }
+
+for (const site of ['chatgpt', 'claude'] as const) {
+  test(`${site}: a composer that hydrates after the content script started is found; a thinking part is not captured`, async ({ context, serviceWorker }) => {
+    const page = await context.newPage();
+    const errors = collectExtensionErrors(page);
+    const replies = await recordReplyReports(serviceWorker);
+    const options: OpenOptions = { hydrateDelayMs: 2500, conversation: true, script: { thinking: true, rowLeadMs: 100 } };
+    await (site === 'chatgpt' ? openChatGPT(page, options) : openClaude(page, options));
+    const frame = await panelFrame(page);
+    await expect.poll(async () => (await hostStateFromPanel(frame))?.health.composer, { timeout: 15_000 }).toBe('found');
+    await expect(frame.locator('[data-testid="site-health"][data-composer="found"]')).toBeVisible();
+
+    expect(await insertFromPanel(frame, 'Go on.', true)).toMatchObject({ ok: true, verified: true, sent: true });
+    await waitForReplyFinished(page);
+    await expect.poll(async () => (await replies()).length).toBe(1);
+    const [report] = await replies();
+    expect(report!.html).toContain('Release checklist');
+    expect(report!.html).not.toContain('Considering what the person asked for');
+    expect(report!.html).not.toContain('Thought for 2s');
+    expect(errors).toEqual([]);
+  });
+}

@@ -187,3 +187,41 @@ test('ChatGPT classic: the layout keeps the thread and composer beside the sideb
   expect(scrollRoot.x).toBe(sidebar.x + sidebar.width);
   expect(scrollRoot.width).toBeGreaterThan(400);
 });
+
+test('delayed hydration: the server-rendered composer placeholder is replaced by the real editor', async ({ context, mockSites }) => {
+  const page = await context.newPage();
+  mockSites.set('chatgpt', { generation: 'classic', hydrateDelayMs: 800 });
+  mockSites.set('claude', { hydrateDelayMs: 800 });
+  await page.goto('https://chatgpt.com/');
+  await expect(page.locator('form[data-type="unified-composer"] textarea[name="prompt-textarea"]')).toBeAttached();
+  await expect(page.locator('#prompt-textarea')).toHaveCount(0);
+  await page.waitForFunction(() => window.__mock?.ready === true);
+  await expect(page.locator('textarea[name="prompt-textarea"]')).toHaveCount(0);
+  await expect(page.locator('#prompt-textarea[contenteditable="true"]')).toBeVisible();
+
+  await page.goto('https://claude.ai/new');
+  await expect(page.locator('textarea[data-testid="chat-input-ssr"]')).toBeVisible();
+  await page.waitForFunction(() => window.__mock?.ready === true);
+  await expect(page.locator('textarea[data-testid="chat-input-ssr"]')).toHaveCount(0);
+  await typeIntoComposer(page, 'virtualized', 'after hydration');
+  expect((await mockState(page)).editorText).toBe('after hydration');
+});
+
+test('a thinking part renders apart from the answer', async ({ context }) => {
+  const page = await context.newPage();
+  await openClaude(page, { script: { thinking: true, rowLeadMs: 50 } });
+  await typeIntoComposer(page, 'virtualized', 'think first');
+  await page.locator('button[aria-label="Send message"]').dispatchEvent('click');
+  await waitForReplyFinished(page);
+  await expect(page.locator('[data-is-streaming="false"] [data-timeline-text] .standard-markdown')).toHaveText('Considering what the person asked for.');
+  await expect(page.locator('[data-is-streaming="false"] .font-claude-response > .standard-markdown h2')).toHaveText('Release checklist');
+
+  await openChatGPT(page, { script: { thinking: true } });
+  await typeIntoComposer(page, 'classic', 'think first');
+  await page.locator('button[data-testid="send-button"]').dispatchEvent('click');
+  await waitForReplyFinished(page);
+  const authors = page.locator('section[data-turn="assistant"] [data-message-author-role="assistant"]');
+  await expect(authors).toHaveCount(2);
+  await expect(authors.first()).toHaveText('Thought for 2s');
+  await expect(authors.last().locator('.markdown h2')).toHaveText('Release checklist');
+});

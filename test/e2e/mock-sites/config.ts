@@ -37,6 +37,12 @@ export interface MockPageOptions {
   script?: AssistantScript;
   /** Milliseconds from the first send in a new chat to the URL moving to the conversation id. Default 1000. */
   urlDelayMs?: number;
+  /**
+   * Milliseconds after the page script runs before the app replaces the server-rendered shell (with
+   * its pre-hydration textarea) by the real UI. Default 0. The content script starts at document_idle,
+   * so a delay here means it starts before any composer exists, as on a slow machine.
+   */
+  hydrateDelayMs?: number;
 }
 
 /** Written into each page as `window.__MOCK_CONFIG__`. */

@@ -54,6 +54,18 @@ table { border-collapse: collapse; } th, td { border: 1px solid #ddd; padding: 4
 .artifact-slot { width: 0; flex: 0 0 0; overflow: hidden; }
 `;
 
+/** What the server renders before the app hydrates (only seen when hydration is delayed). */
+function serverShell(config: MockPageConfig): string {
+  if (config.hydrateDelayMs <= 0 || config.composer === 'missing') return '';
+  if (config.site === 'claude') {
+    return '<div class="composer-dock"><fieldset class="composer-fieldset"><textarea data-testid="chat-input-ssr" placeholder="How can I help you today?"></textarea></fieldset></div>';
+  }
+  if (config.generation === 'classic') {
+    return '<form data-type="unified-composer" class="composer-form"><textarea name="prompt-textarea" style="display:none"></textarea></form>';
+  }
+  return '';
+}
+
 export function mockPageHtml(config: MockPageConfig): string {
   // `<` escaped so no string in the config can close the script element.
   const json = JSON.stringify(config).replace(/</g, '\\u003c');
@@ -68,7 +80,7 @@ export function mockPageHtml(config: MockPageConfig): string {
 <script>window.__MOCK_CONFIG__ = ${json};</script>
 </head>
 <body>
-<div id="root"></div>
+<div id="root">${serverShell(config)}</div>
 <script src="/__mock/${config.site}.js"></script>
 </body>
 </html>`;

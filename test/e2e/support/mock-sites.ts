@@ -28,6 +28,7 @@ export class MockSites {
       composer: options.composer ?? 'present',
       turns: options.turns ?? 2,
       urlDelayMs: options.urlDelayMs ?? 1000,
+      hydrateDelayMs: options.hydrateDelayMs ?? 0,
       script: scriptWithDefaults(options.script ?? {}),
     };
   }

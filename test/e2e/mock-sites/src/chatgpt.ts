@@ -3,6 +3,7 @@ import { createProseMirrorComposer } from './prosemirror-editor';
 import {
   config,
   conversationIdFromPath,
+  hydrate,
   conversationTurns,
   el,
   installApi,
@@ -402,6 +403,8 @@ function threadShell(root: HTMLElement, send: () => void, stop: () => void): Gen
 // ---------------------------------------------------------------- engine
 
 const rootEl = document.getElementById('root')!;
+// The app is built off-document and swapped in at hydration.
+const staging = document.createElement('div');
 let turnCount = 0;
 const clientId = randomUuid();
 
@@ -462,7 +465,7 @@ function stop(): void {
 }
 
 const build = { classic, octane, thread: threadShell }[cfg.generation as 'classic'] ?? classic;
-const current = build(rootEl, send, stop);
+const current = build(staging, send, stop);
 current.setMode('empty');
 renderConversation(current);
 
@@ -482,4 +485,6 @@ const api = installApi({
   openConversation: (id) => navigate(`${conversationPrefix}${id}`),
   sidebarConversations: sidebar,
 });
-api.ready = true;
+hydrate(rootEl, staging, () => {
+  api.ready = true;
+});

@@ -6,6 +6,7 @@ import { internalChange, strictInputPlugin } from './strict-input';
 import {
   config,
   conversationIdFromPath,
+  hydrate,
   conversationTurns,
   el,
   installApi,
@@ -45,6 +46,8 @@ const overscan = 600;
 const estimatedHeight = 140;
 
 const root = document.getElementById('root')!;
+// The app is built off-document and swapped in at hydration.
+const staging = document.createElement('div');
 const feed = el('div', { role: 'feed', 'aria-busy': 'false', class: 'feed' });
 const scrollPort = el('div', { 'data-autoscroll-container': '', class: 'scroll-port flex-1 overflow-y-auto' }, feed);
 const controls = el('div', { class: 'composer-controls flex' });
@@ -96,7 +99,7 @@ if (cfg.composer !== 'missing') {
   });
 }
 
-root.append(
+staging.append(
   el(
     'div',
     { class: 'flex h-svh w-screen claude-root' },
@@ -308,4 +311,7 @@ const api = installApi({
   openConversation: (id) => navigate(`${prefix}${id}`),
   sidebarConversations: sidebar,
 });
-api.ready = true;
+hydrate(root, staging, () => {
+  stickToBottom();
+  api.ready = true;
+});

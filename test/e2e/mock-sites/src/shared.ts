@@ -184,3 +184,13 @@ export function interceptLinks(root: HTMLElement, navigate: (path: string) => vo
     navigate(link.getAttribute('href')!);
   });
 }
+
+/** Swaps the server-rendered shell in `root` for the app built in `staged`, after the configured delay. */
+export function hydrate(root: HTMLElement, staged: HTMLElement, done: () => void): void {
+  const swap = () => {
+    root.replaceChildren(...staged.childNodes);
+    done();
+  };
+  if (config().hydrateDelayMs > 0) window.setTimeout(swap, config().hydrateDelayMs);
+  else swap();
+}
