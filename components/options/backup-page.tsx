@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { exportBackup, importTask, restoreBackup, type RestoreReport } from '../../lib/db/backup';
 import { Alert, Button, Card } from '../ui';
 import { downloadText, fileStamp } from './download';
-import { PageHeader, PRIMARY_DARK_CONTRAST } from './form';
+import { PageHeader } from './form';
 
 /** Backups hold every note; a generous ceiling still stops a wrong pick (a video) from being read whole. */
 export const MAX_BACKUP_BYTES = 512 * 1024 * 1024;
@@ -82,7 +82,6 @@ export function BackupPage() {
           </p>
           <Button
             variant="primary"
-            className={PRIMARY_DARK_CONTRAST}
             disabled={busy}
             data-testid="export-backup"
             onClick={() =>

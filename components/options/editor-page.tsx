@@ -6,7 +6,7 @@ import type { Note } from '../../lib/workflow/records';
 import { GATE_TYPES, workflowSchema, type Workflow } from '../../lib/workflow/schema';
 import { validateWorkflow } from '../../lib/workflow/validate';
 import { Alert, Button, Card, TextArea, TextField } from '../ui';
-import { CheckboxField, FieldErrors, PageHeader, SelectField, withoutPath, PRIMARY_DARK_CONTRAST } from './form';
+import { CheckboxField, FieldErrors, PageHeader, SelectField, withoutPath } from './form';
 import { hrefFor, navigate } from './router';
 import { useActor } from './use-actor';
 import {
@@ -313,8 +313,7 @@ function WorkflowEditor({
                 {status.text}
               </Alert>
             ) : null}
-            <Button type="submit" variant="primary"
-            className={PRIMARY_DARK_CONTRAST} disabled={issues.length > 0 || saving || unchanged || builtin} data-testid="save-workflow">
+            <Button type="submit" variant="primary" disabled={issues.length > 0 || saving || unchanged || builtin} data-testid="save-workflow">
               {saving ? 'Saving…' : isNew ? 'Create workflow' : `Save as version ${(base?.version ?? 0) + 1}`}
             </Button>
           </Card>

@@ -83,8 +83,3 @@ export function PageHeader({ title, children }: { title: string; children?: Reac
   );
 }
 
-/**
- * White on the shared primary button's dark-mode emerald-600 is 3.6:1 (axe: color-contrast, serious).
- * Until components/ui/button.tsx uses emerald-700 in dark mode, the options page's primary buttons do.
- */
-export const PRIMARY_DARK_CONTRAST = 'dark:bg-emerald-700 dark:hover:bg-emerald-800';

@@ -3,7 +3,7 @@ import { applyImport, planImport, type ImportAction, type ImportPlanItem, type I
 import { MAX_WORKFLOW_FILE_CHARS, parseWorkflowFile } from '../../lib/workflow/file';
 import type { ValidationIssue } from '../../lib/workflow/validate';
 import { Alert, Badge, Button, Card, type BadgeTone } from '../ui';
-import { PageHeader, PRIMARY_DARK_CONTRAST } from './form';
+import { PageHeader } from './form';
 import { hrefFor } from './router';
 import { useActor } from './use-actor';
 
@@ -215,8 +215,7 @@ export function ImportPage() {
             </Alert>
           ) : null}
           <div className="mt-3 flex items-center gap-2">
-            <Button variant="primary"
-            className={PRIMARY_DARK_CONTRAST} onClick={() => void apply()} disabled={needsChoice || !changes} data-testid="apply-import">
+            <Button variant="primary" onClick={() => void apply()} disabled={needsChoice || !changes} data-testid="apply-import">
               Apply
             </Button>
             <Button onClick={() => setState({ kind: 'idle' })}>Cancel</Button>

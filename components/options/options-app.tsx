@@ -7,8 +7,6 @@ import { hrefFor, parseRoute, useHash, type Route } from './router';
 import { SettingsPage } from './settings-page';
 import { TaskPage } from './task-page';
 import { TasksPage } from './tasks-page';
-import { mirrorUiSettings } from './ui-mirror';
-import { useSettings } from './use-actor';
 
 const NAV: { label: string; route: Route; section: Route['name'][] }[] = [
   { label: 'Library', route: { name: 'library' }, section: ['library', 'new-workflow', 'edit-workflow'] },
@@ -45,18 +43,9 @@ function Page({ route }: { route: Route }) {
   }
 }
 
-/** Keeps `convops.ui` in step with the database while the page is open (settings edits, restores). */
-function useUiMirror() {
-  const settings = useSettings();
-  const key = settings ? JSON.stringify([settings.panelSide, settings.panelWidth, settings.sites]) : undefined;
-  useEffect(() => {
-    if (settings) void mirrorUiSettings(settings);
-  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
-}
 
 export function OptionsApp() {
   const route = parseRoute(useHash());
-  useUiMirror();
   useEffect(() => {
     const current = NAV.find((item) => item.section.includes(route.name));
     document.title = current ? `${current.label} · ConvOps` : 'ConvOps';

@@ -1,3 +1,4 @@
+import { liveQuery } from 'dexie';
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
 import {
@@ -15,6 +16,7 @@ import type { HostSite } from '../hosts/types';
 import { onMessage, type CaptureResult, type HostState, type ReplyFinished, type TabBinding } from '../messaging/protocol';
 import type { Actor, Task } from '../workflow/records';
 import { builtinWorkflows } from '../../workflows';
+import { mirrorUiSettings } from '../settings/ui-mirror';
 import { panelTabOf, registerHostRouter, type HostRouterHooks } from './host-router';
 import { registerPanelBridge } from './panel-bridge';
 
@@ -194,7 +196,14 @@ export function wireBackground(register: (hooks: HostRouterHooks) => () => void 
   browser.runtime.onInstalled.addListener(onInstalled);
   browser.runtime.onStartup.addListener(onInstalled);
   void ensureBuiltins();
+  // The content script cannot open the database: whoever changes the settings (panel, options page,
+  // a restore), the background copies what the page side needs into storage.local.
+  const settingsMirror = liveQuery(() => getSettings()).subscribe({
+    next: (settings) => void mirrorUiSettings(settings).catch(logged(undefined)),
+    error: logged(undefined),
+  });
   return () => {
+    settingsMirror.unsubscribe();
     stopRouter();
     stopBridge();
     for (const remove of removers) remove();

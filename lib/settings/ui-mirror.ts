@@ -1,10 +1,11 @@
 import { browser } from 'wxt/browser';
-import type { Settings } from '../../lib/workflow/records';
+import { UI_SETTINGS_KEY, type UiSettings } from '../content/settings';
+import type { Settings } from '../workflow/records';
 
 /** The `browser.storage.local` key the content script reads: it cannot open the database. */
-export const UI_MIRROR_KEY = 'convops.ui';
+export const UI_MIRROR_KEY = UI_SETTINGS_KEY;
 
-export type UiMirror = Pick<Settings, 'panelSide' | 'panelWidth' | 'sites'>;
+export type UiMirror = UiSettings;
 
 export function uiMirrorOf(settings: Settings): UiMirror {
   return { panelSide: settings.panelSide, panelWidth: settings.panelWidth, sites: { ...settings.sites } };
