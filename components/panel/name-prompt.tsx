@@ -27,7 +27,6 @@ export function NamePrompt({ onSave }: { onSave: (name: string) => Promise<void>
         value={name}
         onChange={(e) => setName(e.target.value)}
         maxLength={120}
-        autoFocus
         autoComplete="name"
       />
       <Button type="submit" variant="primary" disabled={!name.trim() || busy}>

@@ -67,11 +67,17 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     health: adapter.health(document, location.href),
     streaming: adapter.isStreaming(document),
   });
+  // Whether the last report found a composer; while it did not, settled mutations look again, because
+  // the composer hydrates late on some pages (and only then: the look is skipped once it is found).
+  let composerFound = false;
   const reportState = safe(() => {
-    if (active) post(sendMessage('host.state', state()));
+    if (!active) return;
+    const current = state();
+    composerFound = current.health.composer === 'found';
+    post(sendMessage('host.state', current));
   });
-  const reportSent = safe(() => {
-    watcher.arm();
+  const reportSent = safe((alreadyArmed = false) => {
+    if (!alreadyArmed) watcher.arm();
     post(sendMessage('host.message-sent', { site: adapter.site, url: location.href, conversationId: conversationId() }));
   });
 
@@ -85,7 +91,10 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
       reportState();
     }),
     onStreaming: reportState,
-    onSettled: safe(() => panel.ensure()),
+    onSettled: safe(() => {
+      panel.ensure();
+      if (!composerFound && adapter.findComposer(document)) reportState();
+    }),
   });
 
   const activate = safe((on: boolean) => {
@@ -160,8 +169,11 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
         if (!inserted.ok || data.send !== true) return inserted;
         sendingByUs = true;
         try {
+          // Armed before the click: on fast pages the reply's turn exists by the time send() returns,
+          // and arming afterwards would take that reply as the baseline and never report it.
+          watcher.arm();
           const sent = await send(document, adapter);
-          if (sent.sent) reportSent();
+          if (sent.sent) reportSent(true);
           return { ...inserted, sent: sent.sent, ...(sent.reason ? { reason: sent.reason } : {}), ...(sent.detail && !sent.sent ? { detail: sent.detail } : {}) };
         } finally {
           sendingByUs = false;
