@@ -4,7 +4,10 @@ import path from 'node:path';
 import { ensureName, insertSendAndCapture, panelOf, startWorkflow } from './panel-support';
 import { expect, openChatGPT, openClaude, test } from './support/mock-sites';
 
-const screenshots = path.resolve(import.meta.dirname, '../../docs/screenshots');
+// Every run saves them under test-results/; `npm run screenshots` refreshes the README's copies.
+const screenshots = process.env.UPDATE_SCREENSHOTS
+  ? path.resolve(import.meta.dirname, '../../docs/screenshots')
+  : path.resolve(import.meta.dirname, '../../test-results/screenshots');
 const fast = { chunks: 4, intervalMs: 10, firstChunkDelayMs: 20, settleMs: 20, rowLeadMs: 30 };
 const reply =
   '## Draft SOP\n\n1. Open the **ledger** and export last month.\n2. Reconcile each account against the bank statement.\n3. Post the accruals.\n\n| Owner | Due |\n|---|---|\n| Finance | Day 3 |';
