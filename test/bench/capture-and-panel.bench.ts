@@ -1,0 +1,54 @@
+import { panelOf } from '../e2e/panel-support';
+import { insertFromPanel, panelFrame } from '../e2e/support/extension-probes';
+import { expect, test } from '../e2e/support/mock-sites';
+import { conversationWithTask, recordMockFinishTimes, recordNoteTimes } from './support/host';
+import { median, quantile, writeBenchResult } from './support/results';
+
+const REPLIES = 32;
+const NAVIGATIONS = 10;
+
+test('capture latency: reply finished → note in the database', async ({ context, serviceWorker }) => {
+  test.setTimeout(5 * 60_000);
+  const page = await context.newPage();
+  // Default mock replies: a heading, a list, fenced code and a table, streamed in 12 chunks.
+  const taskId = await conversationWithTask(page, { turns: 20 }, 'Capture latency');
+  const finishTimes = await recordMockFinishTimes(page);
+  const notes = await recordNoteTimes(serviceWorker, taskId);
+  const frame = await panelFrame(page);
+  for (let i = 0; i < REPLIES; i++) {
+    const result = await insertFromPanel(frame, `Question ${i + 1}: what is the next part of the close?`, true);
+    expect(result.sent).toBe(true);
+    await expect.poll(async () => (await notes.times()).length, { timeout: 15_000, intervals: [20] }).toBe(i + 1);
+    await expect.poll(async () => (await finishTimes()).length).toBe(i + 1);
+  }
+  const finished = await finishTimes();
+  const visible = await notes.times();
+  await notes.stop();
+  const latencies = finished.map((at, i) => visible[i]! - at);
+  writeBenchResult('capture-latency', {
+    replies: latencies.length,
+    medianMs: median(latencies),
+    p95Ms: quantile(latencies, 0.95),
+    maxMs: Math.max(...latencies),
+    latenciesMs: latencies,
+    method: 'mock finish = setter on window.__mock.repliesFinished (Date.now); visible = first 4 ms service-worker poll that counts the note',
+  });
+});
+
+test('panel ready: navigation to a conversation with a task → current step shown', async ({ context }) => {
+  test.setTimeout(5 * 60_000);
+  const page = await context.newPage();
+  await conversationWithTask(page, { turns: 20 }, 'Panel ready');
+  const url = page.url();
+  const times: number[] = [];
+  for (let i = 0; i < NAVIGATIONS; i++) {
+    await page.goto('about:blank');
+    const t0 = Date.now();
+    await page.goto(url, { waitUntil: 'commit' });
+    await panelOf(page).getByTestId('current-step').waitFor({ state: 'visible', timeout: 30_000 });
+    times.push(Date.now() - t0);
+  }
+  writeBenchResult('panel-ready', { navigations: times.length, medianMs: median(times), maxMs: Math.max(...times), runsMs: times, conversationTurns: 20 });
+  // Not a timing check: the panel really shows the task's step.
+  await expect(panelOf(page).getByTestId('current-step')).toHaveAttribute('data-step-id', 'capture-process');
+});

@@ -1,0 +1,111 @@
+import { chromium, type CDPSession, type Page } from '@playwright/test';
+import { writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { panelOf, sendWithPageButton } from '../e2e/panel-support';
+import { chromiumPath } from '../e2e/support/extension';
+import { expect, routeMockSites, test, typeIntoComposer, type OpenOptions } from '../e2e/support/mock-sites';
+import { attributeToUrl, conversationWithTask, metrics, startProfile, stopProfile, type Attribution, type CpuProfile } from './support/host';
+import { benchResultsDir, median, round, writeBenchResult } from './support/results';
+
+const PAIRS = Number(process.env.BENCH_PAIRS ?? 4);
+
+/** A long Markdown reply (~16 KB): prose, lists, code and a table, streamed in 400 chunks. */
+function longReply(): string {
+  const parts: string[] = ['# Month-end close, reviewed'];
+  for (let i = 1; i <= 24; i++) {
+    parts.push(`## Part ${i}`, `The ledger for entity ${i} is reconciled against the bank statement, then the accruals are **checked** line by line before the report is drafted.`);
+    parts.push(`- reconcile account ${i}00\n- accrue invoices received after the ${i}th\n- flag anything over the threshold`);
+    if (i % 6 === 0) parts.push('```ts\nexport function close(ledger: Ledger): Report {\n  return report(accrue(reconcile(ledger)));\n}\n```');
+    if (i % 8 === 0) parts.push('| Account | Owner | Due |\n| --- | --- | --- |\n| 1000 | Dana | 3rd |\n| 2000 | Sam | 5th |');
+  }
+  return parts.join('\n\n');
+}
+
+const pageOptions: OpenOptions = {
+  conversation: true,
+  turns: 300,
+  script: { replies: [longReply()], chunks: 400, intervalMs: 10, firstChunkDelayMs: 60, settleMs: 40 },
+};
+
+interface Run {
+  withExtension: boolean;
+  extension: Attribution;
+  scriptMs: number;
+  profile: CpuProfile;
+}
+
+/** One user turn: type, then profile from the click on Send until the reply is finished and (with the extension) captured. */
+async function oneRun(page: Page, cdp: CDPSession, withExtension: boolean): Promise<Run> {
+  await page.reload();
+  await page.waitForFunction(() => window.__mock?.ready === true);
+  const panel = panelOf(page);
+  const notesBefore = withExtension ? await (async () => {
+    await expect(panel.getByTestId('current-step')).toBeVisible();
+    return panel.getByTestId('note').count();
+  })() : 0;
+  // The content script's start-up (and its report 1.5 s later) is not the streaming cost measured here.
+  await page.waitForTimeout(2000);
+  await typeIntoComposer(page, 'classic', 'Review the whole close, part by part.');
+  const finishedBefore = await page.evaluate(() => window.__mock.repliesFinished);
+  const before = await metrics(cdp);
+  await startProfile(cdp);
+  await sendWithPageButton(page);
+  await page.waitForFunction((n) => window.__mock.repliesFinished > n, finishedBefore, { timeout: 60_000 });
+  const finishedAt = Date.now();
+  if (withExtension) await expect(panel.getByTestId('note')).toHaveCount(notesBefore + 1, { timeout: 15_000 });
+  // Equal windows with and without: a capture lands well within a second of the finish.
+  await page.waitForTimeout(Math.max(0, finishedAt + 1000 - Date.now()));
+  const profile = await stopProfile(cdp);
+  const after = await metrics(cdp);
+  return { withExtension, profile, extension: attributeToUrl(profile, 'chrome-extension://'), scriptMs: (after.ScriptDuration! - before.ScriptDuration!) * 1000 };
+}
+
+test('host-page overhead while a 400-chunk reply streams into a 300-turn conversation', async ({ context }) => {
+  test.setTimeout(8 * 60_000);
+  const withPage = await context.newPage();
+  await conversationWithTask(withPage, pageOptions, 'Streaming overhead');
+  const withCdp = await context.newCDPSession(withPage);
+  await withCdp.send('Performance.enable');
+
+  // The same mock page in a Chromium without the extension, alternating with the one that has it.
+  const userDataDir = await mkdtemp(path.join(tmpdir(), 'convops-bench-plain-'));
+  const plain = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-extensions'],
+  });
+  try {
+    const { conversation: _conversation, ...mockOptions } = pageOptions;
+    await routeMockSites(plain, { chatgpt: mockOptions });
+    const plainPage = await plain.newPage();
+    await plainPage.goto(withPage.url());
+    const plainCdp = await plain.newCDPSession(plainPage);
+    await plainCdp.send('Performance.enable');
+
+    const runs: Run[] = [];
+    for (let i = 0; i < PAIRS; i++) {
+      runs.push(await oneRun(withPage, withCdp, true));
+      runs.push(await oneRun(plainPage, plainCdp, false));
+    }
+    const withRuns = runs.filter((r) => r.withExtension);
+    const withoutRuns = runs.filter((r) => !r.withExtension);
+    const ratios = withRuns.map((r, i) => r.scriptMs / withoutRuns[i]!.scriptMs);
+    const worst = withRuns.reduce((a, b) => (b.extension.ms > a.extension.ms ? b : a));
+    // Open it in DevTools (Performance panel) to see where the extension's time goes.
+    writeFileSync(path.join(benchResultsDir, 'host-overhead.cpuprofile'), JSON.stringify(worst.profile));
+    writeBenchResult('host-overhead', {
+      scenario: '300-turn ChatGPT conversation, one 400-chunk reply (~16 KB Markdown) streamed at 10 ms a chunk and captured',
+      extensionMs: { median: round(median(withRuns.map((r) => r.extension.ms)), 2), max: round(worst.extension.ms, 2), runs: withRuns.map((r) => round(r.extension.ms, 2)) },
+      extensionSamples: withRuns.map((r) => `${r.extension.samples}/${r.extension.totalSamples}`),
+      heaviestRunTop: worst.extension.top,
+      withoutExtensionCheckMs: withoutRuns.map((r) => round(r.extension.ms, 2)),
+      scriptMs: { with: withRuns.map((r) => round(r.scriptMs)), without: withoutRuns.map((r) => round(r.scriptMs)) },
+      scriptRatio: { median: round(median(ratios), 3), pairs: ratios.map((r) => round(r, 3)) },
+    });
+  } finally {
+    await plain.close();
+    await rm(userDataDir, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,178 @@
+/**
+ * Bundled by esbuild (see storage.ts) and evaluated in a top-level extension page, so the storage
+ * figures come from the extension's own repository functions on the extension's own database.
+ * Seeding writes rows in bulk, as a year of use would have left them; only the chain of the heavy
+ * task is computed for real, because verifying placeholder hashes would measure nothing.
+ */
+import { getDb } from '../../../lib/db/database';
+import { computeEventHash, GENESIS_HASH } from '../../../lib/db/hash-chain';
+import { countTasks, getTaskDetail, listTasks } from '../../../lib/db/tasks-repo';
+import { verifyTaskChain } from '../../../lib/db/events-repo';
+import { exportBackup } from '../../../lib/db/backup';
+import { toNoteRow, toTaskRow } from '../../../lib/db/records';
+import type { AuditEvent, EventType, Note, Task, TaskStatus } from '../../../lib/workflow/records';
+
+export interface SeedPlan {
+  tasks: number;
+  notes: number;
+  events: number;
+  heavyNotes: number;
+  heavyEvents: number;
+}
+
+export interface SeedReport {
+  heavyTaskId: string;
+  seconds: number;
+  counts: { tasks: number; notes: number; events: number };
+}
+
+const HEAVY_TASK = 'bench-heavy-task';
+const statuses: TaskStatus[] = ['active', 'awaiting-approval', 'completed', 'cancelled'];
+const eventTypes: EventType[] = ['briefing.inserted', 'message.sent', 'response.captured', 'note.added', 'step.completed'];
+const people = ['Dana Reviewer', 'Sam Operator', 'Ali Analyst', 'Kim Lead'];
+const filler = 'The close has three parts: reconcile the ledgers, accrue what is owed, report the result. '.repeat(4);
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+async function seed(plan: SeedPlan): Promise<SeedReport> {
+  const started = performance.now();
+  const db = getDb();
+  const head = await db.workflowHeads.get('sop-documentation');
+  if (!head) throw new Error('the built-in workflows are not installed yet');
+  const workflow = await db.workflows.get(['sop-documentation', head.latestVersion]);
+  const stepIds = workflow!.steps.map((s) => s.id);
+  const base = Date.UTC(2025, 0, 1);
+  const taskIds = Array.from({ length: plan.tasks }, (_, i) => (i === 0 ? HEAVY_TASK : `bench-task-${i}`));
+
+  const tasks = taskIds.map((id, i): Task => {
+    const person = { kind: 'human' as const, name: people[i % people.length]! };
+    const status = i === 0 ? 'active' : statuses[i % statuses.length]!;
+    const site = i % 3 === 0 ? 'claude' : 'chatgpt';
+    const conversationId = `conv-${i}`;
+    return {
+      id,
+      title: `Benchmark task ${i}: month-end close for entity ${i % 37}`,
+      workflowId: 'sop-documentation',
+      workflowVersion: head.latestVersion,
+      status,
+      currentStepId: status === 'completed' || status === 'cancelled' ? null : stepIds[i % stepIds.length]!,
+      completedStepIds: stepIds.slice(0, i % stepIds.length),
+      pendingGate: null,
+      rejection: null,
+      conversations: [{ site, conversationId, url: `https://${site === 'claude' ? 'claude.ai/chat' : 'chatgpt.com/c'}/${conversationId}`, boundAt: iso(base + i * 60_000) }],
+      rev: 3,
+      createdAt: iso(base + i * 60_000),
+      createdBy: person,
+      updatedAt: iso(base + i * 3_600_000),
+      updatedBy: person,
+    };
+  });
+  await db.tasks.bulkPut(tasks.map(toTaskRow));
+
+  // Notes: the heavy task gets `heavyNotes`, the rest are spread over the other tasks.
+  const batch = 10_000;
+  for (let start = 0; start < plan.notes; start += batch) {
+    const notes: Note[] = [];
+    for (let n = start; n < Math.min(plan.notes, start + batch); n++) {
+      const taskIndex = n < plan.heavyNotes ? 0 : 1 + (n % (plan.tasks - 1));
+      const taskId = taskIds[taskIndex]!;
+      const actor = { kind: 'ai' as const, name: 'ChatGPT' };
+      notes.push({
+        id: `bench-note-${n}`,
+        taskId,
+        stepId: stepIds[n % stepIds.length]!,
+        source: 'captured',
+        body: `## Reply ${n}\n\n${filler}`,
+        capture: { site: 'chatgpt', conversationId: `conv-${taskIndex}`, messageKey: `msg-${n}` },
+        createdAt: iso(base + n * 1000),
+        createdBy: actor,
+        updatedAt: iso(base + n * 1000),
+        deleted: false,
+      });
+    }
+    await db.notes.bulkPut(notes.map(toNoteRow));
+  }
+
+  // The heavy task's chain, hashed for real.
+  const actor = { kind: 'human' as const, name: 'Dana Reviewer' };
+  let prevHash = GENESIS_HASH;
+  const chain: AuditEvent[] = [];
+  for (let seq = 1; seq <= plan.heavyEvents; seq++) {
+    const unsigned: Omit<AuditEvent, 'hash'> = {
+      type: seq === 1 ? 'task.started' : eventTypes[seq % eventTypes.length]!,
+      actor,
+      at: iso(base + seq * 1000),
+      stepId: stepIds[seq % stepIds.length]!,
+      data: { n: seq },
+      taskId: HEAVY_TASK,
+      seq,
+      prevHash,
+    };
+    const hash = await computeEventHash(unsigned);
+    chain.push({ ...unsigned, hash });
+    prevHash = hash;
+  }
+  await db.events.bulkPut(chain);
+
+  // Everyone else's events: placeholder hashes.
+  const others = plan.events - plan.heavyEvents;
+  const perTask = Math.ceil(others / (plan.tasks - 1));
+  for (let start = 0; start < others; start += batch) {
+    const events: AuditEvent[] = [];
+    for (let n = start; n < Math.min(others, start + batch); n++) {
+      const taskId = taskIds[1 + Math.floor(n / perTask)]!;
+      const seq = (n % perTask) + 1;
+      events.push({ type: eventTypes[n % eventTypes.length]!, actor, at: iso(base + n * 1000), stepId: stepIds[n % stepIds.length]!, data: {}, taskId, seq, prevHash: 'placeholder', hash: 'placeholder' });
+    }
+    await db.events.bulkPut(events);
+  }
+
+  return {
+    heavyTaskId: HEAVY_TASK,
+    seconds: (performance.now() - started) / 1000,
+    counts: { tasks: await db.tasks.count(), notes: await db.notes.count(), events: await db.events.count() },
+  };
+}
+
+/** Runs `fn` `runs` times and returns each duration in ms (the first run is the cold one). */
+async function time<T>(fn: () => Promise<T>, runs: number, check: (value: T) => void): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const value = await fn();
+    out.push(performance.now() - t0);
+    check(value);
+  }
+  return out;
+}
+
+function expectThat(ok: boolean, what: string): void {
+  if (!ok) throw new Error(`bench sanity check failed: ${what}`);
+}
+
+async function measure(heavyTaskId: string, runs: number) {
+  // What the dashboard's live query runs for its first page (components/options/tasks-page.tsx).
+  const dashboard = await time(
+    () => Promise.all([listTasks({ limit: 50, offset: 0 }), countTasks({})]),
+    runs,
+    ([rows, total]) => expectThat(rows.length === 50 && total >= 1000, `dashboard returned ${rows.length} rows of ${total}`),
+  );
+  const detail = await time(() => getTaskDetail(heavyTaskId), runs, (d) => expectThat((d?.notes.length ?? 0) >= 1000, 'task detail notes'));
+  const verify = await time(() => verifyTaskChain(heavyTaskId), Math.min(runs, 3), (v) => expectThat(v.ok && v.count >= 5000, `chain verdict ${JSON.stringify(v)}`));
+  let backupBytes = 0;
+  const backup = await time(
+    async () => {
+      const file = await exportBackup();
+      const t0 = performance.now();
+      backupBytes = JSON.stringify(file).length;
+      return { file, stringifyMs: performance.now() - t0 };
+    },
+    1,
+    ({ file }) => expectThat(file.events.length >= 500_000 && file.notes.length >= 100_000, 'backup contents'),
+  );
+  return { dashboard, detail, verify, backup, backupBytes };
+}
+
+(globalThis as unknown as { __convopsBench: unknown }).__convopsBench = { seed, measure };
