@@ -26,27 +26,6 @@ function post<T>(promise: Promise<T>): void {
   promise.catch(() => undefined);
 }
 
-async function copyText(text: string): Promise<boolean> {
-  try {
-    await navigator.clipboard.writeText(text);
-    return true;
-  } catch {
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.style.cssText = 'position:fixed;opacity:0;top:0;left:0;';
-    document.body.append(area);
-    area.select();
-    let ok = false;
-    try {
-      ok = document.execCommand('copy');
-    } catch {
-      ok = false;
-    }
-    area.remove();
-    return ok;
-  }
-}
-
 /**
  * The content script's whole runtime on chatgpt.com / claude.ai: reports state and finished replies
  * to the background, inserts briefings on request, and hosts the panel iframe. Stops cleanly when
@@ -193,10 +172,6 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
       } catch {
         return { ok: false };
       }
-    }),
-    onMessage('content.copy-fallback', async ({ data }) => {
-      if (!data || typeof data.text !== 'string' || data.text.length > MAX_INSERT) return { ok: false };
-      return { ok: await copyText(data.text) };
     }),
   ];
 

@@ -53,7 +53,6 @@ export interface ProtocolMap {
   'content.get-state'(): HostState;
   'content.insert'(data: { text: string; send: boolean }): InsertResult;
   'content.new-chat'(): { ok: boolean };
-  'content.copy-fallback'(data: { text: string }): { ok: boolean };
 
   'panel.get-host-state'(): HostState | null;
   'panel.insert'(data: { text: string; send: boolean }): InsertResult;
