@@ -50,6 +50,8 @@ export class ReplyWatcher {
   private baselineKey: string | null = null;
   private needBaseline = true;
   private readonly reported = new Set<string>();
+  /** The streaming signal watched instead of the whole body while a reply streams (see observeSignal). */
+  private signal: Element | null = null;
 
   constructor(options: ReplyWatcherOptions) {
     this.o = {
@@ -72,16 +74,8 @@ export class ReplyWatcher {
     if (this.observer) return;
     const view = this.o.doc.defaultView;
     if (!view) return;
-    this.observer = new view.MutationObserver(() => this.onMutation());
-    // The body, not the thread: the sites replace the thread container on navigation and the stop
-    // control lives outside it. Attribute changes matter only for the signals listed here.
-    this.observer.observe(this.o.doc.body, {
-      subtree: true,
-      childList: true,
-      characterData: true,
-      attributes: true,
-      attributeFilter: ['data-is-streaming', 'data-message-streaming', 'data-message-complete', 'data-stream-active', 'data-turn-id', 'data-message-id', 'data-stop-generating', 'id'],
-    });
+    this.observer = new view.MutationObserver(() => (this.signal ? this.onSignalMutation() : this.onMutation()));
+    this.observeBody();
     this.lastMutationAt = this.o.now();
     if (this.o.adapter.isStreaming(this.o.doc)) {
       // Loaded mid-reply: whatever the last assistant turn becomes is the new reply.
@@ -92,9 +86,53 @@ export class ReplyWatcher {
     } else this.rebaseline();
   }
 
+  /**
+   * The body, not the thread: the sites replace the thread container on navigation and the stop
+   * control lives outside it. Attribute changes matter only for the signals listed here.
+   */
+  private observeBody(): void {
+    if (!this.observer) return;
+    this.observer.disconnect();
+    this.signal = null;
+    this.observer.observe(this.o.doc.body, {
+      subtree: true,
+      childList: true,
+      characterData: true,
+      attributes: true,
+      attributeFilter: ['data-is-streaming', 'data-message-streaming', 'data-message-complete', 'data-stream-active', 'data-turn-id', 'data-message-id', 'data-stop-generating', 'id'],
+    });
+  }
+
+  /**
+   * While a reply streams every chunk is a mutation, and only the end of streaming matters. So watch
+   * just the signal element (its attributes) and its ancestors (their attributes and child lists):
+   * whatever makes the signal go away (removed, replaced, attribute flipped) is seen, the chunks are
+   * not. Once it has gone the body is watched again and the quiet period starts.
+   */
+  private observeSignal(): void {
+    const signal = this.observer ? this.o.adapter.streamingSignal?.(this.o.doc) : null;
+    if (!signal || !this.observer) return;
+    if (signal === this.signal) return;
+    this.observer.disconnect();
+    this.signal = signal;
+    this.observer.observe(signal, { attributes: true });
+    for (let el = signal.parentElement; el; el = el.parentElement) this.observer.observe(el, { childList: true, attributes: true });
+  }
+
+  private onSignalMutation(): void {
+    if (this.o.adapter.streamingSignal?.(this.o.doc)) {
+      this.signal = null;
+      this.observeSignal();
+      return;
+    }
+    this.observeBody();
+    this.onMutation();
+  }
+
   stop(): void {
     this.observer?.disconnect();
     this.observer = null;
+    this.signal = null;
     if (this.timer !== null) this.o.clearTimer(this.timer);
     this.timer = null;
   }
@@ -119,6 +157,7 @@ export class ReplyWatcher {
 
   /** The page moved to another conversation: whatever is on screen now is not a new reply. */
   rebaseline(): void {
+    if (this.signal) this.observeBody();
     this.needBaseline = true;
     this.armedAt = null;
     this.schedule(this.o.quietMs);
@@ -140,6 +179,7 @@ export class ReplyWatcher {
   }
 
   private noteStreaming(): void {
+    this.observeSignal();
     if (this.streamingSeen) return;
     this.streamingSeen = true;
     this.o.onStreaming?.();

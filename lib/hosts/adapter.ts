@@ -41,6 +41,11 @@ export interface HostAdapter {
   /** The site marks this message as final (action bar, `data-is-streaming="false"`, …). */
   isMarkedComplete(messageElement: Element): boolean;
   isStreaming(doc: Document): boolean;
+  /**
+   * The element whose presence means "streaming" (the one `isStreaming` finds). The reply watcher
+   * watches only it and its ancestors while a reply streams, instead of every chunk's mutations.
+   */
+  streamingSignal?(doc: Document): Element | null;
   health(doc: Document, url: string | URL): HostHealth;
   /** CSS rules that make room for a fixed side panel; owned by one `<style>` element of the content script. */
   layoutCss(layout: PanelLayout): string;
@@ -50,9 +55,15 @@ export interface HostAdapter {
 export function firstMatch<E extends Element = Element>(
   root: ParentNode,
   cascade: SelectorCascade,
-  accept: (el: E) => boolean = () => true,
+  accept?: (el: E) => boolean,
 ): { element: E; entry: SelectorEntry } | null {
   for (const entry of cascade) {
+    // Unfiltered: the first match is enough, no need to collect every match of a long thread.
+    if (!accept) {
+      const element = root.querySelector<E>(entry.selector);
+      if (element) return { element, entry };
+      continue;
+    }
     for (const el of root.querySelectorAll<E>(entry.selector)) {
       if (accept(el)) return { element: el, entry };
     }

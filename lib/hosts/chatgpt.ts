@@ -159,8 +159,12 @@ function isMarkedComplete(message: Element): boolean {
   return !!turn.querySelector(completeSelector);
 }
 
+function streamingSignal(doc: Document): Element | null {
+  return doc.querySelector(streamingSelector);
+}
+
 function isStreaming(doc: Document): boolean {
-  return doc.querySelector(streamingSelector) !== null;
+  return streamingSignal(doc) !== null;
 }
 
 function layoutCss({ side, width }: PanelLayout): string {
@@ -186,9 +190,11 @@ export const chatgptAdapter: HostAdapter = {
   assistantBody,
   isMarkedComplete,
   isStreaming,
+  streamingSignal,
   health(doc, url) {
     const identity = chatgptConversationFromUrl(url);
-    const turns = turnsCascade(doc);
+    // Which turn selector matches, not every turn: health runs while replies stream into long threads.
+    const turns = firstMatch(doc, S.turn);
     return buildHealth(
       'chatgpt',
       detectGeneration(doc),

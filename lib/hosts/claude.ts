@@ -135,6 +135,7 @@ export const claudeAdapter: HostAdapter = {
   assistantBody,
   isMarkedComplete,
   isStreaming: (doc) => doc.querySelector(streamingSelector) !== null,
+  streamingSignal: (doc) => doc.querySelector(streamingSelector),
   health(doc, url) {
     const identity = claudeConversationFromUrl(url);
     return buildHealth(
@@ -142,7 +143,7 @@ export const claudeAdapter: HostAdapter = {
       detectGeneration(doc),
       {
         composer: findComposerMatch(doc)?.entry ?? null,
-        messages: turnsOf(doc)?.entry ?? null,
+        messages: firstMatch(doc, S.turn)?.entry ?? null,
         messagesExpected: identity.kind === 'conversation',
         streaming: firstMatch(doc, S.streaming)?.entry ?? firstMatch(doc, S.streamingAnchor)?.entry ?? null,
         sendButton: firstMatch(doc, S.sendButton)?.entry ?? null,
