@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { useColorScheme } from '../hooks/use-color-scheme';
 import { BackupPage } from './backup-page';
 import { EditorPage } from './editor-page';
 import { ImportPage } from './import-page';
@@ -46,6 +47,7 @@ function Page({ route }: { route: Route }) {
 
 export function OptionsApp() {
   const route = parseRoute(useHash());
+  useColorScheme();
   useEffect(() => {
     const current = NAV.find((item) => item.section.includes(route.name));
     document.title = current ? `${current.label} · ConvOps` : 'ConvOps';

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { HostState, TabBinding } from '../../lib/messaging/protocol';
 import type { Actor, Task } from '../../lib/workflow/records';
 import { useTabContext } from '../hooks/use-tab-context';
+import { useColorScheme } from '../hooks/use-color-scheme';
 import { Alert } from '../ui';
 import { CompletionView } from './completion-view';
 import { panelRepo, useConversationTask, useSettings, useTaskDetail, type TaskDetail } from './data';
@@ -22,6 +23,7 @@ function bindingApplies(detail: TaskDetail | null | undefined, host: HostState |
 export function PanelApp() {
   const settings = useSettings();
   const tab = useTabContext();
+  useColorScheme(tab.host?.theme ?? null);
   const [dismissed, setDismissed] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
 

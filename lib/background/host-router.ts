@@ -22,7 +22,14 @@ const hostHealthSchema = z.object({
   checkedAt: z.string().max(40),
 });
 
-export const hostStateSchema = z.object({ site, url, conversationId, health: hostHealthSchema, streaming: z.boolean() });
+export const hostStateSchema = z.object({
+  site,
+  url,
+  conversationId,
+  health: hostHealthSchema,
+  streaming: z.boolean(),
+  theme: z.enum(['light', 'dark']).nullable().default(null),
+});
 export const messageSentSchema = z.object({ site, url, conversationId });
 export const replyFinishedSchema = z.object({
   site,

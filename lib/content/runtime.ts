@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { HostAdapter } from '../hosts/adapter';
 import { insertText, readComposer, send } from '../hosts/composer-insert';
+import { hostTheme, THEME_ATTRIBUTES } from '../hosts/theme';
 import type { InsertResult } from '../hosts/types';
 import { onMessage, sendMessage, type HostState } from '../messaging/protocol';
 import { PanelMount } from './panel-mount';
@@ -45,6 +46,7 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     conversationId: conversationId(),
     health: adapter.health(document, location.href),
     streaming: adapter.isStreaming(document),
+    theme: hostTheme(document),
   });
   // Whether the last report found a composer; while it did not, settled mutations look again, because
   // the composer hydrates late on some pages (and only then: the look is skipped once it is found).
@@ -175,12 +177,26 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     }),
   ];
 
+  // The site's theme switch only touches the root element's attributes: watch just those.
+  let theme = hostTheme(document);
+  const themeObserver = new MutationObserver(
+    safe(() => {
+      const next = hostTheme(document);
+      if (next !== theme) {
+        theme = next;
+        reportState();
+      }
+    }),
+  );
+  themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: THEME_ATTRIBUTES });
+
   const onStorage = safe((changes: Record<string, { newValue?: unknown }>, area: string) => {
     if (area === 'local' && UI_SETTINGS_KEY in changes) applySettings(changes[UI_SETTINGS_KEY]?.newValue);
   });
   browser.storage.onChanged.addListener(onStorage);
 
   ctx.onInvalidated(() => {
+    themeObserver.disconnect();
     browser.storage.onChanged.removeListener(onStorage);
     for (const remove of removers) remove();
     watcher.stop();

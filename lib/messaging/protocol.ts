@@ -1,4 +1,5 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { HostTheme } from '../hosts/theme';
 import type { HostHealth, HostSite, InsertResult } from '../hosts/types';
 
 /**
@@ -16,6 +17,8 @@ export interface HostState {
   health: HostHealth;
   /** A reply is being generated right now. */
   streaming: boolean;
+  /** The site's own light/dark choice; null when it does not say. */
+  theme: HostTheme | null;
 }
 
 export interface ReplyFinished {

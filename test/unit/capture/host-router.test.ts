@@ -28,7 +28,7 @@ const health = {
   matched: { composer: '#prompt-textarea' },
   checkedAt: '2026-10-01T00:00:00.000Z',
 };
-const state = { site: 'chatgpt', url: chatUrl, conversationId: health.conversationId, health, streaming: false };
+const state = { site: 'chatgpt', url: chatUrl, conversationId: health.conversationId, health, streaming: false, theme: 'dark' };
 const call = (type: string, data: unknown, sender: Record<string, unknown>) => handlers.get(type)!({ data, sender });
 
 let dispose: () => void = () => undefined;
