@@ -11,6 +11,7 @@ import { downloadText, slugForFile } from './download';
 import { PageHeader } from './form';
 import { dashboardRow, describeEvent, eventComment, taskReportJson, taskReportMarkdown } from './report';
 import { hrefFor } from './router';
+import { TaskGate } from './task-gate';
 import { SITE_LABELS, STATUS_TONES } from './tasks-page';
 
 export function verdictText(verdict: ChainVerdict): string {
@@ -118,6 +119,7 @@ export function TaskPage({ id }: { id: string }) {
           </dd>
         </dl>
       </Card>
+      <TaskGate task={task} workflow={workflow} />
       <div className="grid gap-4 lg:grid-cols-2">
         <section aria-labelledby="timeline-heading">
           <h2 id="timeline-heading" className="mb-2 text-base font-semibold">

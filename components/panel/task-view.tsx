@@ -7,7 +7,7 @@ import { Alert, Badge, Button } from '../ui';
 import { CurrentStep, type InsertState } from './current-step';
 import { panelRepo, type TaskDetail } from './data';
 import { describeError, describeInsertFailure } from './errors';
-import { GateCard, type GateDecision } from './gate-card';
+import { GateCard, type GateDecision } from '../gate-card';
 import { NotesSection, type NoteActions } from './notes';
 import { StepList } from './step-list';
 

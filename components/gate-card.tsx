@@ -1,6 +1,6 @@
 import { useState, type MouseEvent } from 'react';
-import type { Gate } from '../../lib/workflow/schema';
-import { Alert, Badge, Button, Card, TextArea } from '../ui';
+import type { Gate } from '../lib/workflow/schema';
+import { Alert, Badge, Button, Card, TextArea } from './ui';
 
 export interface GateDecision {
   decision: 'approve' | 'reject';
