@@ -120,7 +120,9 @@ export class ReplyWatcher {
   }
 
   private onSignalMutation(): void {
-    if (this.o.adapter.streamingSignal?.(this.o.doc)) {
+    // The signal left the page: streaming is most likely over, and the check after the quiet period
+    // looks for a signal anyway. Still attached: an attribute changed, so look again now.
+    if (this.signal?.isConnected && this.o.adapter.streamingSignal?.(this.o.doc)) {
       this.signal = null;
       this.observeSignal();
       return;

@@ -15,7 +15,6 @@ import type { ConversationIdentity, HostMessage } from './types';
 type Role = HostMessage['role'];
 type Found = HostMessage & { pending: boolean };
 
-const streamingSelector = anyOf(S.streaming);
 const turnSelector = anyOf(S.turn);
 const bodySelector = anyOf(S.assistantBody);
 const completeSelector = anyOf(S.complete);
@@ -160,7 +159,9 @@ function isMarkedComplete(message: Element): boolean {
 }
 
 function streamingSignal(doc: Document): Element | null {
-  return doc.querySelector(streamingSelector);
+  // One selector at a time: Chromium matches a selector list over a whole page several times slower
+  // than its parts one by one (0.8 ms against 0.13 ms on a 300-turn thread), and this runs per reply.
+  return firstMatch(doc, S.streaming)?.element ?? null;
 }
 
 function isStreaming(doc: Document): boolean {
