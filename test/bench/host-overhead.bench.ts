@@ -98,6 +98,8 @@ test('host-page overhead while a 400-chunk reply streams into a 300-turn convers
     writeBenchResult('host-overhead', {
       scenario: '300-turn ChatGPT conversation, one 400-chunk reply (~16 KB Markdown) streamed at 10 ms a chunk and captured',
       extensionMs: { median: round(median(withRuns.map((r) => r.extension.ms)), 2), max: round(worst.extension.ms, 2), runs: withRuns.map((r) => round(r.extension.ms, 2)) },
+      extensionWeightedMs: { median: round(median(withRuns.map((r) => r.extension.weightedMs)), 2), runs: withRuns.map((r) => round(r.extension.weightedMs, 2)) },
+      samplingIntervalUs: round(median(withRuns.map((r) => r.extension.intervalUs))),
       extensionSamples: withRuns.map((r) => `${r.extension.samples}/${r.extension.totalSamples}`),
       heaviestRunTop: worst.extension.top,
       withoutExtensionCheckMs: withoutRuns.map((r) => round(r.extension.ms, 2)),

@@ -88,8 +88,15 @@ export interface CpuProfile {
 }
 
 export interface Attribution {
-  /** Time of the samples whose nearest frame with a URL starts with `prefix`. */
+  /** The samples whose nearest frame with a URL starts with `prefix`, times the profile's mean sampling interval. */
   ms: number;
+  /**
+   * The same samples weighted by the time until the next sample: higher, because a sample followed by
+   * a gap (the sampler starved on a busy machine, or a long native call) counts the whole gap.
+   */
+  weightedMs: number;
+  /** Mean time between samples (asked for 100 µs; Chromium delivers a little more). */
+  intervalUs: number;
   samples: number;
   totalSamples: number;
   /** Heaviest extension functions, for finding a cause when the budget is missed. */
@@ -128,11 +135,12 @@ export function attributeToUrl(profile: CpuProfile, prefix: string): Attribution
     const name = `${frame.callFrame.functionName || '(anonymous)'}:${frame.callFrame.lineNumber}${leaf === frame ? '' : ` > ${leaf.callFrame.functionName || leaf.callFrame.url || '?'}`}`;
     perFn.set(name, (perFn.get(name) ?? 0) + duration);
   }
+  const intervalUs = samples.length > 0 ? (profile.endTime - profile.startTime) / samples.length : 100;
   const top = [...perFn.entries()]
     .sort((a, b) => b[1] - a[1])
     .slice(0, 8)
     .map(([fn, t]) => ({ fn, ms: Math.round(t / 10) / 100 }));
-  return { ms: us / 1000, samples: count, totalSamples: samples.length, top };
+  return { ms: (count * intervalUs) / 1000, weightedMs: us / 1000, intervalUs, samples: count, totalSamples: samples.length, top };
 }
 
 export async function startProfile(cdp: CDPSession): Promise<void> {
