@@ -40,11 +40,23 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
   let sendingByUs = false;
 
   const conversationId = () => adapter.conversationFromUrl(location.href).id;
+  // Health costs a style recalculation and several cascades; state is reported when every reply starts
+  // and ends. Once every concern resolved on this URL the answer stands until the URL changes (an
+  // insert still finds the composer afresh and reports if it is gone).
+  let knownHealth: { url: string; health: HostState['health'] } | null = null;
+  const health = () => {
+    const href = location.href;
+    if (knownHealth?.url === href) return knownHealth.health;
+    const current = adapter.health(document, href);
+    const resolved = current.composer === 'found' && current.messages === 'found' && current.streamingSignal === 'found';
+    knownHealth = resolved ? { url: href, health: current } : null;
+    return current;
+  };
   const state = (): HostState => ({
     site: adapter.site,
     url: location.href,
     conversationId: conversationId(),
-    health: adapter.health(document, location.href),
+    health: health(),
     streaming: adapter.isStreaming(document),
     theme: hostTheme(document),
   });
@@ -147,6 +159,10 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
           return { ok: false, verified: false, sent: false, reason: 'text-did-not-take', detail: 'invalid text' };
         }
         const inserted = await insertText(document, adapter, data.text);
+        if (inserted.reason === 'composer-missing' && knownHealth) {
+          knownHealth = null;
+          reportState();
+        }
         if (!inserted.ok || data.send !== true) return inserted;
         sendingByUs = true;
         try {
