@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { isoDateSchema, noteSchema, settingsSchema, taskSchema, type AuditEvent, type Note, type Settings, type Task } from '../workflow/records';
+import { auditEventSchema, isoDateSchema, noteSchema, settingsSchema, taskSchema, type AuditEvent, type Note, type Settings, type Task } from '../workflow/records';
 import { getDb, type ConvOpsDatabase } from './database';
 import { BackupError, RecordNotFoundError } from './errors';
 import { verifyChain } from './hash-chain';
@@ -9,7 +9,6 @@ import {
   fromTaskRow,
   headFromRecord,
   metaRowSchema,
-  storedEventSchema,
   toNoteRow,
   toTaskRow,
   workflowHeadSchema,
@@ -39,7 +38,7 @@ export const backupFileSchema = z.strictObject({
   workflowHeads: z.array(workflowHeadSchema),
   tasks: z.array(taskSchema),
   notes: z.array(noteSchema),
-  events: z.array(storedEventSchema),
+  events: z.array(auditEventSchema),
   settings: settingsSchema.nullable(),
   meta: z.array(metaRowSchema),
 });
@@ -53,7 +52,7 @@ export const taskFileSchema = z.strictObject({
   /** The exact workflow version the task is pinned to. */
   workflow: workflowRecordSchema,
   notes: z.array(noteSchema),
-  events: z.array(storedEventSchema),
+  events: z.array(auditEventSchema),
 });
 export type TaskFile = z.infer<typeof taskFileSchema>;
 

@@ -1,9 +1,8 @@
 import Dexie from 'dexie';
-import { eventDraftSchema, type AuditEvent, type EventDraft } from '../workflow/records';
+import { auditEventSchema, eventDraftSchema, type AuditEvent, type EventDraft } from '../workflow/records';
 import { getDb, type ConvOpsDatabase } from './database';
 import { RecordNotFoundError } from './errors';
 import { computeEventHash, GENESIS_HASH, verifyChain, type ChainVerdict } from './hash-chain';
-import { storedEventSchema } from './records';
 
 /**
  * The audit trail. Events are appended only through `appendEvents`, which every repository calls
@@ -52,7 +51,7 @@ export async function appendEvents(
     const unsigned: Omit<AuditEvent, 'hash'> = { ...parsed, taskId, seq, prevHash };
     // crypto.subtle resolves outside IndexedDB; waitFor keeps the transaction open meanwhile.
     const hash = await Dexie.waitFor(computeEventHash(unsigned));
-    const event = storedEventSchema.parse({ ...unsigned, hash }) as AuditEvent;
+    const event = auditEventSchema.parse({ ...unsigned, hash });
     events.push(event);
     prevHash = hash;
   }

@@ -2,7 +2,6 @@ import { z } from 'zod';
 import { workflowSchema, type Workflow } from '../workflow/schema';
 import {
   actorSchema,
-  auditEventSchema,
   isoDateSchema,
   settingsSchema,
   type Note,
@@ -53,11 +52,6 @@ export const workflowHeadSchema = z.strictObject({
 });
 export type WorkflowHead = z.infer<typeof workflowHeadSchema>;
 
-/**
- * Audit events as stored. Pseudo task ids such as `workflow:<slug>` can exceed the 64 characters a
- * real task id may have, so the database accepts a little more.
- */
-export const storedEventSchema = auditEventSchema.extend({ taskId: z.string().min(1).max(80) });
 
 export const settingsRowSchema = z.strictObject({
   key: z.literal('settings'),
