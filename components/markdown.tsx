@@ -32,14 +32,10 @@ const components: Components = {
 
 const remarkPlugins = [remarkGfm];
 
-function urlTransform(url: string): string {
-  return defaultUrlTransform(url);
-}
-
 export function Markdown({ source, className = '' }: { source: string; className?: string }) {
   return (
     <div className={`convops-markdown ${className}`}>
-      <ReactMarkdown remarkPlugins={remarkPlugins} components={components} skipHtml urlTransform={urlTransform}>
+      <ReactMarkdown remarkPlugins={remarkPlugins} components={components} skipHtml urlTransform={defaultUrlTransform}>
         {source}
       </ReactMarkdown>
     </div>
