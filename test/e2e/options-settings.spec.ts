@@ -15,6 +15,24 @@ test('settings are saved and the panel part is mirrored to storage.local for the
   const readMirror = () =>
     serviceWorker.evaluate(async () => (await (globalThis as ExtensionGlobal).chrome.storage.local.get('convops.ui'))['convops.ui']);
   await expect.poll(readMirror).toEqual({ panelSide: 'left', panelWidth: 500, sites: { chatgpt: true, claude: false } });
+  // The mirror leaves auto-send out: wait until the database has it before reloading the page.
+  const storedAutoSend = () =>
+    serviceWorker.evaluate(
+      () =>
+        new Promise<unknown>((resolve, reject) => {
+          const open = indexedDB.open('convops');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const request = open.result.transaction('settings').objectStore('settings').get('settings');
+            request.onsuccess = () => {
+              open.result.close();
+              resolve((request.result as { value?: { autoSend?: boolean } } | undefined)?.value?.autoSend);
+            };
+            request.onerror = () => reject(request.error);
+          };
+        }),
+    );
+  await expect.poll(storedAutoSend).toBe(true);
 
   await page.reload();
   await expect(page.getByTestId('setting-display-name')).toHaveValue('Morgan Auditor');
