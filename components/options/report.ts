@@ -145,6 +145,12 @@ export function taskReportMarkdown(input: TaskReportInput): string {
   if (input.verification) {
     lines.push(`- Audit chain: ${input.verification.ok ? 'verified' : 'NOT verified'} — ${inline(input.verification.message)}`);
   }
+  const head = chainHead(events);
+  if (head) {
+    // The chain cannot show on its own that events were cut off its end; a head kept outside the
+    // extension can: a later chain that verifies and still holds this event and hash lost nothing before it.
+    lines.push(`- Audit chain head: event ${head.seq}, hash \`${head.hash}\` (keep this report: a later verified chain that still has this event with this hash lost nothing up to here)`);
+  }
   lines.push(`- Report generated at ${input.generatedAt}`, '', '## Timeline', '');
   lines.push('| # | When | Who | What | Step | Comment |', '|---|---|---|---|---|---|');
   for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
@@ -173,6 +179,12 @@ export function taskReportMarkdown(input: TaskReportInput): string {
   return lines.join('\n').trimEnd() + '\n';
 }
 
+/** The last event of a chain: the anchor a saved report keeps. */
+export function chainHead(events: readonly AuditEvent[]): { seq: number; hash: string } | null {
+  const last = events.reduce<AuditEvent | null>((latest, event) => (latest && latest.seq > event.seq ? latest : event), null);
+  return last ? { seq: last.seq, hash: last.hash } : null;
+}
+
 export function taskReportJson(input: TaskReportInput): string {
   return JSON.stringify(
     {
@@ -183,6 +195,7 @@ export function taskReportJson(input: TaskReportInput): string {
       notes: input.notes,
       events: [...input.events].sort((a, b) => a.seq - b.seq),
       verification: input.verification ?? null,
+      chainHead: chainHead(input.events),
     },
     null,
     2,

@@ -104,6 +104,11 @@ describe('taskReportMarkdown', () => {
     expect(rejected).toBeGreaterThan(started);
     expect(markdown).toContain('| Rejected the gate | review | Missing step 3 |');
   });
+  it('records the chain head (the highest event, whatever the order given) so a saved report can expose truncation later', () => {
+    expect(markdown).toContain('- Audit chain head: event 2, hash `b`');
+    expect(JSON.parse(taskReportJson({ task, workflow, notes, events, generatedAt: 'x' })).chainHead).toEqual({ seq: 2, hash: 'b' });
+    expect(taskReportMarkdown({ task, workflow, notes, events: [], generatedAt: 'x' })).not.toContain('chain head');
+  });
   it('groups live notes by step in workflow order and omits deleted ones', () => {
     expect(markdown.indexOf('### Draft')).toBeLessThan(markdown.indexOf('### Walkthrough'));
     expect(markdown).toContain('# Draft\n\n1. Do it');
