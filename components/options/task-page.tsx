@@ -1,12 +1,14 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useState } from 'react';
+import { memo, useMemo, useState } from 'react';
 import { verifyTaskChain } from '../../lib/db/events-repo';
 import type { ChainVerdict } from '../../lib/db/hash-chain';
 import { exportTask } from '../../lib/db/backup';
 import { getTaskDetail } from '../../lib/db/tasks-repo';
-import type { Site, TaskStatus } from '../../lib/workflow/records';
+import type { AuditEvent, Note, Site, TaskStatus } from '../../lib/workflow/records';
+import type { Step } from '../../lib/workflow/schema';
 import { Markdown } from '../markdown';
 import { Alert, Badge, Button, Card } from '../ui';
+import { useWindowList } from '../virtual-list';
 import { downloadText, slugForFile } from './download';
 import { PageHeader } from './form';
 import { dashboardRow, describeEvent, eventComment, taskReportJson, taskReportMarkdown } from './report';
@@ -125,54 +127,82 @@ export function TaskPage({ id }: { id: string }) {
           <h2 id="timeline-heading" className="mb-2 text-base font-semibold">
             Timeline
           </h2>
-          <ol className="flex flex-col gap-2" data-testid="timeline">
-            {events.map((event) => {
-              const comment = eventComment(event);
-              return (
-                <li key={event.seq} className="rounded border border-zinc-200 p-2 text-sm dark:border-zinc-700" data-testid="timeline-event" data-type={event.type}>
-                  <div className="flex flex-wrap items-baseline gap-x-2">
-                    <span className="font-medium">{describeEvent(event)}</span>
-                    {event.stepId ? <span className="text-xs">· {stepTitle(event.stepId)}</span> : null}
-                  </div>
-                  <div className="text-xs text-zinc-600 dark:text-zinc-400">
-                    #{event.seq} · {event.actor.name} ({event.actor.kind}) · <time dateTime={event.at}>{new Date(event.at).toLocaleString()}</time>
-                  </div>
-                  {comment ? <blockquote className="mt-1 border-l-2 border-zinc-400 pl-2 text-sm whitespace-pre-wrap">{comment}</blockquote> : null}
-                </li>
-              );
-            })}
-          </ol>
+          <TimelineList events={events} stepTitle={stepTitle} />
         </section>
         <section aria-labelledby="notes-heading">
           <h2 id="notes-heading" className="mb-2 text-base font-semibold">
             Notes
           </h2>
           {notes.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">No notes yet.</p> : null}
-          {[
-            ...workflow.steps,
-            // Notes on a step id the pinned version does not have (restored or imported data) still show.
-            ...[...new Set(notes.map((note) => note.stepId))]
-              .filter((stepId) => !workflow.steps.some((step) => step.id === stepId))
-              .map((stepId) => ({ id: stepId, title: stepId })),
-          ]
-            .filter((step) => notes.some((note) => note.stepId === step.id))
-            .map((step) => (
-              <div key={step.id} className="mb-3">
-                <h3 className="mb-1 text-sm font-semibold">{step.title}</h3>
-                {notes
-                  .filter((note) => note.stepId === step.id)
-                  .map((note) => (
-                    <article key={note.id} className="mb-2 rounded border border-zinc-200 p-2 text-sm dark:border-zinc-700" data-testid="task-note">
-                      <div className="mb-1 text-xs text-zinc-600 dark:text-zinc-400">
-                        {note.source} · {note.createdBy.name} · <time dateTime={note.createdAt}>{new Date(note.createdAt).toLocaleString()}</time>
-                      </div>
-                      <Markdown source={note.body} />
-                    </article>
-                  ))}
-              </div>
-            ))}
+          <NotesList notes={notes} steps={workflow.steps} />
         </section>
       </div>
     </div>
   );
 }
+
+/** A long task has thousands of events: only those near the viewport are in the DOM. */
+function TimelineList({ events, stepTitle }: { events: AuditEvent[]; stepTitle: (stepId: string | undefined) => string }) {
+  const { attach, listStyle, rows, rowProps } = useWindowList({ count: events.length, estimateSize: 72, getItemKey: (index) => events[index]!.seq });
+  return (
+    <ol ref={attach} style={listStyle} data-testid="timeline">
+      {rows.map((row) => {
+        const event = events[row.index]!;
+        const comment = eventComment(event);
+        return (
+          <li key={row.key} {...rowProps(row)} className="pb-2" data-testid="timeline-event" data-type={event.type} data-seq={event.seq}>
+            <div className="rounded border border-zinc-200 p-2 text-sm dark:border-zinc-700">
+              <div className="flex flex-wrap items-baseline gap-x-2">
+                <span className="font-medium">{describeEvent(event)}</span>
+                {event.stepId ? <span className="text-xs">· {stepTitle(event.stepId)}</span> : null}
+              </div>
+              <div className="text-xs text-zinc-600 dark:text-zinc-400">
+                #{event.seq} · {event.actor.name} ({event.actor.kind}) · <time dateTime={event.at}>{new Date(event.at).toLocaleString()}</time>
+              </div>
+              {comment ? <blockquote className="mt-1 border-l-2 border-zinc-400 pl-2 text-sm whitespace-pre-wrap">{comment}</blockquote> : null}
+            </div>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/**
+ * Notes grouped by step, in the workflow's order; the first note of each group carries the step's
+ * heading, so the groups read as before while the list stays one flat, virtualized list.
+ */
+function NotesList({ notes, steps }: { notes: Note[]; steps: Step[] }) {
+  const ordered = useMemo(() => {
+    const groups = [
+      ...steps,
+      // Notes on a step id the pinned version does not have (restored or imported data) still show.
+      ...[...new Set(notes.map((note) => note.stepId))].filter((stepId) => !steps.some((step) => step.id === stepId)).map((stepId) => ({ id: stepId, title: stepId })),
+    ];
+    return groups.flatMap((step) => notes.filter((note) => note.stepId === step.id).map((note, i) => ({ note, heading: i === 0 ? step.title : null })));
+  }, [notes, steps]);
+  const { attach, listStyle, rows, rowProps } = useWindowList({ count: ordered.length, estimateSize: 160, getItemKey: (index) => ordered[index]!.note.id });
+  return (
+    <ol ref={attach} style={listStyle} data-testid="task-notes">
+      {rows.map((row) => {
+        const { note, heading } = ordered[row.index]!;
+        return (
+          <li key={row.key} {...rowProps(row)} className="pb-2">
+            {heading ? <h3 className={`mb-1 text-sm font-semibold ${row.index > 0 ? 'pt-1' : ''}`}>{heading}</h3> : null}
+            <article className="rounded border border-zinc-200 p-2 text-sm dark:border-zinc-700" data-testid="task-note" data-note-id={note.id}>
+              <div className="mb-1 text-xs text-zinc-600 dark:text-zinc-400">
+                {note.source} · {note.createdBy.name} · <time dateTime={note.createdAt}>{new Date(note.createdAt).toLocaleString()}</time>
+              </div>
+              <NoteBody source={note.body} />
+            </article>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+/** Rows re-render as they move; the Markdown inside only when the note changes. */
+const NoteBody = memo(function NoteBody({ source }: { source: string }) {
+  return <Markdown source={source} />;
+});

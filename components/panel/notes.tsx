@@ -2,9 +2,7 @@ import { memo, useState } from 'react';
 import type { Note } from '../../lib/workflow/records';
 import { Markdown } from '../markdown';
 import { Badge, Button, TextArea } from '../ui';
-
-/** Rendering a thousand Markdown notes at once would stall the panel: show the latest, page back on demand. */
-const PAGE = 20;
+import { useWindowList } from '../virtual-list';
 
 export interface NoteActions {
   onEdit: (noteId: string, body: string) => Promise<void>;
@@ -12,6 +10,10 @@ export interface NoteActions {
   onAdd: (body: string) => Promise<void>;
 }
 
+/** Past this many notes the newest is far below: offer a jump to it (and back). */
+const JUMP_FROM = 10;
+
+/** Every note, oldest first like the chat itself; only those near the viewport are in the DOM. */
 export function NotesSection({
   notes,
   stepTitles,
@@ -25,28 +27,46 @@ export function NotesSection({
   actions: NoteActions;
   readOnly?: boolean;
 }) {
-  const [shown, setShown] = useState(PAGE);
   const visible = notes.filter((n) => !n.deleted);
-  const hidden = Math.max(visible.length - shown, 0);
-  const page = visible.slice(hidden);
+  const { attach, listStyle, rows, rowProps, scrollToIndex } = useWindowList({ count: visible.length, estimateSize: 140, getItemKey: (index) => visible[index]!.id });
   return (
     <section aria-labelledby="convops-notes-heading" className="flex flex-col gap-2">
-      <h2 id="convops-notes-heading" className="text-xs font-semibold tracking-wide text-zinc-600 uppercase dark:text-zinc-400">
-        Notes <span className="font-normal normal-case">({visible.length})</span>
-      </h2>
-      {hidden > 0 ? (
-        <Button size="sm" variant="ghost" onClick={() => setShown((n) => n + PAGE * 2)}>
-          Show {Math.min(hidden, PAGE * 2)} earlier of {hidden}
-        </Button>
-      ) : null}
+      <div className="flex items-center gap-2">
+        <h2 id="convops-notes-heading" className="text-xs font-semibold tracking-wide text-zinc-600 uppercase dark:text-zinc-400">
+          Notes <span className="font-normal normal-case">({visible.length})</span>
+        </h2>
+        {visible.length > JUMP_FROM ? (
+          <Button size="sm" variant="ghost" className="ml-auto" data-testid="notes-jump-newest" onClick={() => scrollToIndex(visible.length - 1, 'end')}>
+            Newest ↓
+          </Button>
+        ) : null}
+      </div>
       {visible.length === 0 ? (
         <p className="text-xs text-zinc-600 dark:text-zinc-400">The AI's replies on this task will appear here.</p>
       ) : null}
-      <ul className="flex flex-col gap-2">
-        {page.map((note) => (
-          <NoteItem key={note.id} note={note} stepTitle={stepTitles[note.stepId] ?? note.stepId} actions={actions} readOnly={readOnly} />
-        ))}
+      <ul ref={attach} style={listStyle} data-testid="notes-list">
+        {rows.map((row) => {
+          const note = visible[row.index]!;
+          return (
+            <li
+              key={row.key}
+              {...rowProps(row)}
+              data-testid="note"
+              data-note-id={note.id}
+              data-step-id={note.stepId}
+              data-source={note.source}
+              className="pb-2"
+            >
+              <NoteItem note={note} stepTitle={stepTitles[note.stepId] ?? note.stepId} actions={actions} readOnly={readOnly} />
+            </li>
+          );
+        })}
       </ul>
+      {visible.length > JUMP_FROM ? (
+        <Button size="sm" variant="ghost" className="self-start" onClick={() => scrollToIndex(0, 'start')}>
+          Oldest ↑
+        </Button>
+      ) : null}
       {!readOnly && currentStepTitle ? <AddNote stepTitle={currentStepTitle} onAdd={actions.onAdd} /> : null}
     </section>
   );
@@ -69,13 +89,7 @@ const NoteItem = memo(function NoteItem({
   const [confirmDelete, setConfirmDelete] = useState(false);
   const long = note.body.length > 600;
   return (
-    <li
-      data-testid="note"
-      data-note-id={note.id}
-      data-step-id={note.stepId}
-      data-source={note.source}
-      className="rounded-md border border-zinc-200 p-2 text-xs dark:border-zinc-700"
-    >
+    <div className="rounded-md border border-zinc-200 p-2 text-xs dark:border-zinc-700">
       <div className="mb-1 flex flex-wrap items-center gap-1.5 text-zinc-600 dark:text-zinc-400">
         <Badge tone={note.source === 'captured' ? 'info' : 'neutral'}>{note.source}</Badge>
         <span className="min-w-0 truncate">{stepTitle}</span>
@@ -141,7 +155,7 @@ const NoteItem = memo(function NoteItem({
           </div>
         </>
       )}
-    </li>
+    </div>
   );
 });
 
