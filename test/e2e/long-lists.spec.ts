@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Frame, Page, Worker } from '@playwright/test';
 import { ensureName, panelFrame, panelOf } from './panel-support';
 import { expect, inventedConversationId, openChatGPT, test } from './support/mock-sites';
@@ -136,6 +137,12 @@ async function seedLongTask(worker: Worker, input: SeedInput): Promise<void> {
   );
 }
 
+/** Every axe violation, whatever its impact: the virtual rows must not cost any accessibility. */
+async function axeViolations(builder: AxeBuilder): Promise<string[]> {
+  const results = await builder.analyze();
+  return results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 /** Scrolls the document to its end until `selector` is in the DOM (rows are measured as they come in, so the end moves). */
 async function scrollToEndUntil(target: Page | Frame, selector: string): Promise<void> {
   await expect
@@ -194,6 +201,7 @@ test('the options task page keeps a screenful of a 5,000-event timeline and 1,00
     )
     .toBe(1);
   expect(await page.getByTestId('task-note').count()).toBeLessThan(100);
+  expect(await axeViolations(new AxeBuilder({ page }))).toEqual([]);
   expect(errors).toEqual([]);
 });
 
@@ -224,6 +232,7 @@ test('the panel keeps a screenful of 1,000 notes in the DOM; scrolling reaches t
   const atEnd = await panel.getByTestId('note').count();
   console.log(`panel at the end: ${atEnd} note elements in the DOM`);
   expect(atEnd).toBeLessThan(60);
+  expect(await axeViolations(new AxeBuilder({ page }).include('#convops-panel-host'))).toEqual([]);
 
   // And back up to the oldest, with the control a keyboard user would use.
   await panel.getByRole('button', { name: 'Oldest ↑' }).focus();
@@ -231,6 +240,19 @@ test('the panel keeps a screenful of 1,000 notes in the DOM; scrolling reaches t
   await expect(first).toBeAttached();
   await expect(first).toContainText('Reply 0');
   await expect(first).toBeInViewport();
+
+  // Tabbing walks on past the rows rendered at first: each focused row scrolls into view and brings the
+  // next ones. (Read after every key, at a person's pace; Playwright's burst of keys outruns any render.)
+  await first.getByRole('button', { name: 'Edit' }).focus();
+  const walked: string[] = [];
+  for (let i = 0; i < 2 * 30; i++) {
+    await page.keyboard.press('Tab');
+    walked.push(await frame.evaluate(() => document.activeElement?.closest('[data-testid="note"]')?.getAttribute('data-note-id') ?? 'outside the list'));
+  }
+  expect(walked.at(-1)).toBe(noteId(30));
+  expect(walked).not.toContain('outside the list');
   await panel.getByTestId('notes-jump-newest').click();
   await expect(panel.locator(last)).toBeInViewport();
+  await frame.evaluate(() => window.scrollTo(0, 0));
+  await expect(first).toBeAttached();
 });
