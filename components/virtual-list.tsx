@@ -1,5 +1,5 @@
-import { useWindowVirtualizer, type VirtualItem } from '@tanstack/react-virtual';
-import { useCallback, useLayoutEffect, useState, type CSSProperties } from 'react';
+import { defaultRangeExtractor, useWindowVirtualizer, type Range, type VirtualItem } from '@tanstack/react-virtual';
+import { useCallback, useEffect, useLayoutEffect, useState, type CSSProperties } from 'react';
 
 export interface WindowListOptions {
   count: number;
@@ -16,6 +16,7 @@ export interface WindowListOptions {
 export interface RowProps {
   ref: (node: HTMLElement | null) => void;
   'data-index': number;
+  'data-row-key': string;
   'aria-posinset': number;
   'aria-setsize': number;
   style: CSSProperties;
@@ -53,12 +54,40 @@ export function useWindowList({ count, estimateSize, getItemKey, overscan = 8 }:
     return () => observer.disconnect();
   }, [list]);
 
+  // The row holding focus (a note being edited, a confirmation) stays mounted when scrolled away, so
+  // neither the focus nor a half-written edit is lost.
+  const [focusedKey, setFocusedKey] = useState<string | null>(null);
+  useEffect(() => {
+    if (!list) return;
+    const rowKeyOf = (target: EventTarget | null) =>
+      target instanceof Element ? (target.closest('[data-row-key]')?.getAttribute('data-row-key') ?? null) : null;
+    const onFocusIn = (event: FocusEvent) => setFocusedKey(rowKeyOf(event.target));
+    const onFocusOut = (event: FocusEvent) => setFocusedKey(rowKeyOf(event.relatedTarget));
+    list.addEventListener('focusin', onFocusIn);
+    list.addEventListener('focusout', onFocusOut);
+    return () => {
+      list.removeEventListener('focusin', onFocusIn);
+      list.removeEventListener('focusout', onFocusOut);
+    };
+  }, [list]);
+  let focusedIndex = -1;
+  if (focusedKey !== null) for (let i = 0; i < count && focusedIndex < 0; i++) if (String(getItemKey(i)) === focusedKey) focusedIndex = i;
+  const rangeExtractor = useCallback(
+    (range: Range) => {
+      const indexes = defaultRangeExtractor(range);
+      if (focusedIndex < 0 || indexes.includes(focusedIndex)) return indexes;
+      return [...indexes, focusedIndex].sort((a, b) => a - b);
+    },
+    [focusedIndex],
+  );
+
   const virtualizer = useWindowVirtualizer<HTMLElement>({
     count,
     estimateSize: () => estimateSize,
     getItemKey,
     overscan,
     scrollMargin,
+    rangeExtractor,
     // React 19 warns about flushSync inside render-phase updates; a frame's delay is invisible here.
     useFlushSync: false,
   });
@@ -67,6 +96,7 @@ export function useWindowList({ count, estimateSize, getItemKey, overscan = 8 }:
     (row: VirtualItem): RowProps => ({
       ref: virtualizer.measureElement,
       'data-index': row.index,
+      'data-row-key': String(row.key),
       'aria-posinset': row.index + 1,
       'aria-setsize': count,
       style: { position: 'absolute', top: 0, left: 0, width: '100%', transform: `translateY(${row.start - scrollMargin}px)` },

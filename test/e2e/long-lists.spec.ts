@@ -255,4 +255,14 @@ test('the panel keeps a screenful of 1,000 notes in the DOM; scrolling reaches t
   await expect(panel.locator(last)).toBeInViewport();
   await frame.evaluate(() => window.scrollTo(0, 0));
   await expect(first).toBeAttached();
+
+  // A note being edited keeps its row (and the half-written edit) while the person scrolls away and back.
+  await first.getByRole('button', { name: 'Edit' }).click();
+  await first.getByLabel('Edit note').fill('Half-written correction');
+  await scrollToEndUntil(frame, last);
+  await expect(first).toBeAttached();
+  expect(await panel.getByTestId('note').count()).toBeLessThan(60);
+  await frame.evaluate(() => window.scrollTo(0, 0));
+  await expect(first.getByLabel('Edit note')).toHaveValue('Half-written correction');
+  await expect(first.getByLabel('Edit note')).toBeFocused();
 });
