@@ -10,28 +10,43 @@ interface FieldProps {
   hideLabel?: boolean;
 }
 
-export function TextField({ label, hint, hideLabel, className = '', ...rest }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+/** The label, the control (given its id and the id of the hint that describes it) and the hint, stacked. */
+function FieldFrame({
+  label,
+  hint,
+  hideLabel,
+  className,
+  control: renderControl,
+}: FieldProps & { className: string; control: (id: string, describedBy: string | undefined) => ReactNode }) {
   const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
   return (
     <div className={`flex flex-col gap-1 ${className}`}>
       <label htmlFor={id} className={hideLabel ? 'sr-only' : 'text-xs font-medium text-zinc-700 dark:text-zinc-300'}>
         {label}
       </label>
-      <input id={id} className={control} {...rest} />
-      {hint ? <p className="text-xs text-zinc-600 dark:text-zinc-400">{hint}</p> : null}
+      {renderControl(id, hintId)}
+      {hint ? (
+        <p id={hintId} className="text-xs text-zinc-600 dark:text-zinc-400">
+          {hint}
+        </p>
+      ) : null}
     </div>
   );
 }
 
+export function TextField({ label, hint, hideLabel, className = '', ...rest }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
+  return <FieldFrame label={label} hint={hint} hideLabel={hideLabel} className={className} control={(id, describedBy) => <input id={id} aria-describedby={describedBy} className={control} {...rest} />} />;
+}
+
 export function TextArea({ label, hint, hideLabel, className = '', ...rest }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
-  const id = useId();
   return (
-    <div className={`flex flex-col gap-1 ${className}`}>
-      <label htmlFor={id} className={hideLabel ? 'sr-only' : 'text-xs font-medium text-zinc-700 dark:text-zinc-300'}>
-        {label}
-      </label>
-      <textarea id={id} className={`${control} min-h-16 resize-y`} {...rest} />
-      {hint ? <p className="text-xs text-zinc-600 dark:text-zinc-400">{hint}</p> : null}
-    </div>
+    <FieldFrame
+      label={label}
+      hint={hint}
+      hideLabel={hideLabel}
+      className={className}
+      control={(id, describedBy) => <textarea id={id} aria-describedby={describedBy} className={`${control} min-h-16 resize-y`} {...rest} />}
+    />
   );
 }
