@@ -68,6 +68,18 @@ function onEditorChange(ui: () => GenerationUi, text: string): void {
   if (!streaming) ui().setMode(text.trim() ? 'text' : 'empty');
 }
 
+/** The real ProseMirror composer the classic and thread generations share: Enter sends unless a reply streams. */
+function proseMirrorComposer(mount: HTMLElement, ui: () => GenerationUi, send: () => void): Composer {
+  return createProseMirrorComposer(mount, {
+    placeholder: 'Ask anything',
+    onChange: (text) => onEditorChange(ui, text),
+    onEnter: () => {
+      if (!streaming) send();
+      return true;
+    },
+  });
+}
+
 // ---------------------------------------------------------------- classic (mid-2026, signed in)
 
 function classic(root: HTMLElement, send: () => void, stop: () => void): GenerationUi {
@@ -94,14 +106,7 @@ function classic(root: HTMLElement, send: () => void, stop: () => void): Generat
       send();
     });
     scrollRoot.append(el('div', { id: 'thread-bottom-container', class: 'composer-dock sticky' }, form));
-    composer = createProseMirrorComposer(mount, {
-      placeholder: 'Ask anything',
-      onChange: (text) => onEditorChange(() => ui, text),
-      onEnter: () => {
-        if (!streaming) send();
-        return true;
-      },
-    });
+    composer = proseMirrorComposer(mount, () => ui, send);
   }
   root.append(
     el(
@@ -330,14 +335,7 @@ function threadShell(root: HTMLElement, send: () => void, stop: () => void): Gen
       send();
     });
     surface.append(el('div', { class: 'composer-dock' }, form));
-    composer = createProseMirrorComposer(mount, {
-      placeholder: 'Ask anything',
-      onChange: (text) => onEditorChange(() => ui, text),
-      onEnter: () => {
-        if (!streaming) send();
-        return true;
-      },
-    });
+    composer = proseMirrorComposer(mount, () => ui, send);
   }
   root.append(
     el(
