@@ -44,4 +44,30 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The panel is a framed third-party page that reads through the background's port (DESIGN.md,
+    // Architecture): no database in it, and nothing that drags Dexie or Zod into its bundle. Types
+    // from those modules are fine (\`import type\` is erased); values are not.
+    files: ['components/panel/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'dexie', message: 'The panel has no database: it reads through the port (components/panel/bridge-client.ts).' },
+            { name: 'dexie-react-hooks', message: 'The panel has no database: use useBridgeQuery (components/panel/bridge-client.ts).' },
+            { name: 'zod', message: 'The background validates what the panel sends; full Zod would weigh down the panel bundle.' },
+          ],
+          patterns: [
+            { group: ['**/lib/db', '**/lib/db/**'], allowTypeImports: true, message: 'The panel has no database: use components/panel/data.ts.' },
+            {
+              group: ['**/lib/background/panel-bridge', '**/lib/workflow/records', '**/lib/workflow/schema', '**/lib/workflow/validate', '**/lib/workflow/file'],
+              allowTypeImports: true,
+              message: 'This module pulls Dexie or Zod into the panel bundle: import its types only (`import type`), or move the value to a light module.',
+            },
+          ],
+        },
+      ],
+    },
+  },
 );

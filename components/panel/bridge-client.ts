@@ -1,14 +1,14 @@
 import { useEffect, useState } from 'react';
 import { browser, type Browser } from 'wxt/browser';
-import {
-  PANEL_PORT,
-  type PanelCallArgs,
-  type PanelCallName,
-  type PanelPortReply,
-  type PanelPortRequest,
-  type PanelQueries,
-  type PanelQueryName,
+import type {
+  PanelCallArgs,
+  PanelCallName,
+  PanelPortReply,
+  PanelPortRequest,
+  PanelQueries,
+  PanelQueryName,
 } from '../../lib/background/panel-bridge';
+import { PANEL_PORT } from '../../lib/background/panel-port';
 
 /** An error thrown in the background, rebuilt with its name and code so the panel can explain it. */
 export class BridgeError extends Error {

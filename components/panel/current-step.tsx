@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import type { Step } from '../../lib/workflow/schema';
-import { Markdown } from '../markdown';
+import { LazyMarkdown } from '../lazy-markdown';
 import { Alert, Badge, Button, Card } from '../ui';
 import { copyText } from './clipboard';
 
@@ -64,7 +64,7 @@ export function CurrentStep({
             // Scrollable, so it must be reachable by keyboard.
             tabIndex={0}
             className="mt-1 max-h-64 overflow-auto rounded-md bg-zinc-50 p-2 text-xs dark:bg-zinc-800">
-            <Markdown source={briefing} />
+            <LazyMarkdown source={briefing} />
           </div>
         ) : null}
       </div>

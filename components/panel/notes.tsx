@@ -1,6 +1,6 @@
 import { memo, useState } from 'react';
 import type { Note } from '../../lib/workflow/records';
-import { Markdown } from '../markdown';
+import { LazyMarkdown } from '../lazy-markdown';
 import { Badge, Button, TextArea } from '../ui';
 import { useWindowList } from '../virtual-list';
 
@@ -117,7 +117,7 @@ const NoteItem = memo(function NoteItem({
       ) : (
         <>
           <div className={long && !expanded ? 'relative max-h-40 overflow-hidden' : ''}>
-            <Markdown source={note.body} />
+            <LazyMarkdown source={note.body} />
           </div>
           <div className="mt-1 flex flex-wrap gap-1.5">
             {long ? (

@@ -21,6 +21,7 @@ import type { TaskAction } from '../workflow/engine';
 import { conversationRefSchema, siteSchema, type Actor, type AuditEvent, type Note, type Settings, type Task } from '../workflow/records';
 import type { Workflow } from '../workflow/schema';
 import { panelTabOf } from './host-router';
+import { PANEL_PORT } from './panel-port';
 
 /**
  * The panel's access to the database, served by the background over a long-lived port.
@@ -38,7 +39,7 @@ import { panelTabOf } from './host-router';
  * person takes in the panel exist here; the panel sends a gate decision only from a trusted click.
  */
 
-export const PANEL_PORT = 'convops-panel-data';
+export { PANEL_PORT };
 
 export interface LibraryEntry {
   id: string;
