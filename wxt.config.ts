@@ -1,4 +1,5 @@
 import tailwindcss from '@tailwindcss/vite';
+import { visualizer } from 'rollup-plugin-visualizer';
 import { defineConfig } from 'wxt';
 
 // The manifest asks for the least it can: `storage` for the database and settings, and host access
@@ -9,6 +10,18 @@ export default defineConfig({
   vite: () => ({
     plugins: [tailwindcss()],
   }),
+  hooks: {
+    // `npm run bundle-report`: one treemap per build group (WXT builds background, content script and
+    // the HTML pages separately), written beside the build, never into the packaged extension.
+    'vite:build:extendConfig': (entrypoints, config) => {
+      if (!process.env.BUNDLE_REPORT) return;
+      const name = entrypoints.map((e) => e.name).join('+');
+      config.plugins = [
+        ...(config.plugins ?? []),
+        visualizer({ filename: `.output/bundle-report/${name}.html`, template: 'treemap', gzipSize: true, title: `ConvOps bundle: ${name}` }),
+      ];
+    },
+  },
   manifest: {
     name: 'ConvOps',
     description:

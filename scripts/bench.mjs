@@ -55,16 +55,40 @@ function entrypointClosure(entryFile) {
   return [...seen];
 }
 
+// Per entry, the script it loads before it can run (static imports; lazily imported chunks such as the
+// Markdown renderer are listed apart). Budgets: panel and content script from DESIGN.md; options,
+// review and background are this project's own guard rails (a jump there means a dependency leaked in).
 const entrypoints = {
-  'content script': path.join(outDir, 'content-scripts', 'host.js'),
-  background: path.join(outDir, 'background.js'),
-  panel: path.join(outDir, 'panel.html'),
-  options: path.join(outDir, 'options.html'),
+  panel: { file: path.join(outDir, 'panel.html'), budgetKb: 120 },
+  'content script': { file: path.join(outDir, 'content-scripts', 'host.js'), budgetKb: 12 },
+  options: { file: path.join(outDir, 'options.html'), budgetKb: 300 },
+  review: { file: path.join(outDir, 'review.html'), budgetKb: 120, optional: true },
+  background: { file: path.join(outDir, 'background.js'), budgetKb: 250 },
 };
+/** Chunks an entry's code imports with `import()`: loaded when needed, not before the first paint. */
+function lazyChunks(files) {
+  const lazy = new Set();
+  for (const file of files.filter((f) => f.endsWith('.js'))) {
+    const deps = /__vite__mapDeps=\(i,m=__vite__mapDeps,d=\(m\.f\|\|\(m\.f=(\[[^\]]*\])/.exec(readFileSync(file, 'utf8'));
+    for (const dep of deps ? JSON.parse(deps[1]) : []) if (dep.endsWith('.js')) lazy.add(path.join(outDir, dep));
+  }
+  return [...lazy].filter((f) => !files.includes(f));
+}
 const bundles = {};
-for (const [name, file] of Object.entries(entrypoints)) {
+for (const [name, { file, budgetKb, optional }] of Object.entries(entrypoints)) {
+  if (optional && !existsSync(file)) continue;
   const files = entrypointClosure(file);
-  bundles[name] = { gzippedBytes: files.reduce((sum, f) => sum + gzippedSize(f), 0), files: files.map((f) => path.relative(outDir, f)) };
+  const scripts = files.filter((f) => f.endsWith('.js'));
+  const lazy = lazyChunks(files);
+  const sum = (list) => list.reduce((total, f) => total + gzippedSize(f), 0);
+  bundles[name] = {
+    gzippedBytes: sum(scripts),
+    cssGzippedBytes: sum(files.filter((f) => f.endsWith('.css'))),
+    lazyGzippedBytes: sum(lazy),
+    budgetKb,
+    files: files.map((f) => path.relative(outDir, f)),
+    lazyFiles: lazy.map((f) => path.relative(outDir, f)),
+  };
 }
 
 // The browser measurements: Playwright specs under test/bench, one at a time, each writing bench-results/<name>.json.
@@ -90,9 +114,9 @@ const ms = (v, digits = 0) => (typeof v === 'number' ? `${v.toFixed(digits)} ms`
 const missing = (r) => (r === null ? { value: 'no result', pass: false } : null);
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
-for (const [name, { gzippedBytes }] of Object.entries(bundles)) {
-  const isContent = name === 'content script';
-  line(`bundle: ${name} (gzipped)`, kb(gzippedBytes), isContent ? '≤ 15.0 KB' : '—', isContent ? gzippedBytes <= 15 * 1024 : null);
+for (const [name, { gzippedBytes, lazyGzippedBytes, budgetKb }] of Object.entries(bundles)) {
+  line(`bundle: ${name}, script (gzipped)`, kb(gzippedBytes), `≤ ${budgetKb.toFixed(1)} KB`, gzippedBytes <= budgetKb * 1024);
+  if (lazyGzippedBytes > 0) line(`bundle: ${name}, loaded on demand (gzipped)`, kb(lazyGzippedBytes));
 }
 
 if (!flags.has('--bundles')) {
