@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useSyncExternalStore } from 'react';
 import { browser } from 'wxt/browser';
 import { sendMessage, type HostState, type TabBinding } from '../../lib/messaging/protocol';
 
@@ -11,63 +11,94 @@ export interface TabContext {
   setBinding: (binding: TabBinding | null) => Promise<void>;
 }
 
+type TabState = Omit<TabContext, 'setBinding'>;
+
 const hostKey = (tabId: number) => `hostState:${tabId}`;
 const bindingKey = (tabId: number) => `taskBinding:${tabId}`;
 
+let state: TabState = { tabId: null, host: null, binding: null, ready: false };
+const listeners = new Set<() => void>();
+let started = false;
+
+function update(next: Partial<TabState>): void {
+  state = { ...state, ...next };
+  for (const listener of listeners) listener();
+}
+
 /**
- * The panel's tab: the host page state the content script reports (site, composer health,
- * conversation id, streaming) and the task bound to the tab. Both live in `storage.session`, written
- * by the background; the panel asks once, then follows the changes.
+ * Starts following the panel's tab: the host page state the content script reports (site, composer
+ * health, conversation id, streaming) and the task bound to the tab. Both live in `storage.session`,
+ * written by the background; the panel asks once, then follows the changes. Idempotent: the panel's
+ * entry calls it before React renders, so the answer is often in by the first render.
  */
+export function startTabContext(): void {
+  if (started) return;
+  started = true;
+  // Changes that land while the first answer is on its way are newer than it (or the same): keep
+  // them and apply them after it, so none is lost between the question and the listener.
+  const early = new Map<string, unknown>();
+  browser.storage.onChanged.addListener((changes: Record<string, { newValue?: unknown }>, area: string) => {
+    if (area !== 'session') return;
+    const { tabId } = state;
+    if (!state.ready || tabId === null) {
+      for (const [key, change] of Object.entries(changes)) if (key.startsWith('hostState:') || key.startsWith('taskBinding:')) early.set(key, change.newValue);
+      return;
+    }
+    const hostChange = changes[hostKey(tabId)];
+    const bindingChange = changes[bindingKey(tabId)];
+    if (hostChange || bindingChange) {
+      update({
+        ...(hostChange ? { host: (hostChange.newValue as HostState | undefined) ?? null } : {}),
+        ...(bindingChange ? { binding: (bindingChange.newValue as TabBinding | undefined) ?? null } : {}),
+      });
+    }
+  });
+  void Promise.all([
+    sendMessage('panel.get-binding', undefined).catch(() => ({ tabId: null, binding: null })),
+    sendMessage('panel.get-host-state', undefined).catch(() => null),
+  ]).then(([context, host]) => {
+    const { tabId } = context;
+    let binding = context.binding;
+    if (tabId !== null && early.has(hostKey(tabId))) host = (early.get(hostKey(tabId)) as HostState | undefined) ?? null;
+    if (tabId !== null && early.has(bindingKey(tabId))) binding = (early.get(bindingKey(tabId)) as TabBinding | undefined) ?? null;
+    early.clear();
+    update({ tabId, binding, host, ready: true });
+  });
+  // The content script may start after the panel: ask again a few times until it reported.
+  const retry = window.setInterval(() => {
+    void sendMessage('panel.get-host-state', undefined)
+      .then((host) => host && update({ host }))
+      .catch(() => {});
+  }, 1500);
+  window.setTimeout(() => window.clearInterval(retry), 6000);
+}
+
+/** Waits for the tab's first answer (already in when it came before the caller asked). */
+export function whenTabContextReady(): Promise<TabState> {
+  startTabContext();
+  if (state.ready) return Promise.resolve(state);
+  return new Promise((resolve) => {
+    const listener = () => {
+      if (!state.ready) return;
+      listeners.delete(listener);
+      resolve(state);
+    };
+    listeners.add(listener);
+  });
+}
+
+const subscribe = (listener: () => void) => {
+  listeners.add(listener);
+  return () => void listeners.delete(listener);
+};
+const snapshot = () => state;
+
 export function useTabContext(): TabContext {
-  const [tabId, setTabId] = useState<number | null>(null);
-  const [host, setHost] = useState<HostState | null>(null);
-  const [binding, setBindingState] = useState<TabBinding | null>(null);
-  const [ready, setReady] = useState(false);
-
-  useEffect(() => {
-    let alive = true;
-    const load = async () => {
-      const [context, state] = await Promise.all([
-        sendMessage('panel.get-binding', undefined).catch(() => ({ tabId: null, binding: null })),
-        sendMessage('panel.get-host-state', undefined).catch(() => null),
-      ]);
-      if (!alive) return;
-      setTabId(context.tabId);
-      setBindingState(context.binding);
-      setHost(state);
-      setReady(true);
-    };
-    void load();
-    // The content script may start after the panel: ask again a few times until it reported.
-    const retry = window.setInterval(() => {
-      if (alive) void sendMessage('panel.get-host-state', undefined).then((s) => alive && s && setHost(s)).catch(() => {});
-    }, 1500);
-    const stopRetry = window.setTimeout(() => window.clearInterval(retry), 6000);
-    return () => {
-      alive = false;
-      window.clearInterval(retry);
-      window.clearTimeout(stopRetry);
-    };
-  }, []);
-
-  useEffect(() => {
-    if (tabId === null) return;
-    const onChanged = (changes: Record<string, { newValue?: unknown }>, area: string) => {
-      if (area !== 'session') return;
-      const hostChange = changes[hostKey(tabId)];
-      if (hostChange) setHost((hostChange.newValue as HostState | undefined) ?? null);
-      const bindingChange = changes[bindingKey(tabId)];
-      if (bindingChange) setBindingState((bindingChange.newValue as TabBinding | undefined) ?? null);
-    };
-    browser.storage.onChanged.addListener(onChanged);
-    return () => browser.storage.onChanged.removeListener(onChanged);
-  }, [tabId]);
-
+  startTabContext();
+  const current = useSyncExternalStore(subscribe, snapshot);
   const setBinding = useCallback(async (next: TabBinding | null) => {
-    setBindingState(next);
+    update({ binding: next });
     await sendMessage('panel.set-binding', next);
   }, []);
-
-  return { tabId, host, binding, ready, setBinding };
+  return { ...current, setBinding };
 }

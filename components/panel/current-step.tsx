@@ -45,7 +45,10 @@ export function CurrentStep({
         {step.role ? <Badge tone="info">{step.role}</Badge> : null}
         {step.gate ? <Badge tone="warning">gate: {step.gate.type}</Badge> : null}
       </div>
-      <h2 className="text-sm font-semibold">{step.title}</h2>
+      {/* `elementtiming`: the bench reads when the step was first painted (Element Timing API). */}
+      <h2 className="text-sm font-semibold" elementtiming="current-step">
+        {step.title}
+      </h2>
       {rejection ? (
         <Alert tone="warning" data-testid="rejection">
           Sent back by {rejection.by}: “{rejection.comment}”. The next briefing carries this comment.

@@ -30,10 +30,16 @@ export function PanelApp() {
   const boundDetail = useTaskDetail(tab.binding?.taskId);
   const conversationTask = useConversationTask(tab.host?.site, tab.host?.conversationId);
   const conversationDetail = useTaskDetail(conversationTask?.id);
-  const detail = bindingApplies(boundDetail, tab.host) ? boundDetail : conversationDetail;
+  const applies = bindingApplies(boundDetail, tab.host);
+  const detail = applies ? boundDetail : conversationDetail;
   const shown = detail && detail.task.id !== dismissed ? detail : null;
 
-  const loading = settings === undefined || !tab.ready;
+  // On opening, wait until it is known which task (if any) this tab shows rather than flash the start
+  // screen (and ask for its library) on the way to the task. Later changes keep the current screen.
+  const resolving = !applies && (boundDetail === undefined || conversationTask === undefined || conversationDetail === undefined);
+  const [opened, setOpened] = useState(false);
+  const loading = settings === undefined || !tab.ready || (!opened && resolving);
+  if (!loading && !opened) setOpened(true);
   const actor: Actor = { kind: 'human', name: settings?.displayName || 'Unknown' };
 
   const bind = (binding: TabBinding | null) => tab.setBinding(binding);

@@ -1,3 +1,4 @@
+import './prefetch';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { PanelApp } from '../../components/panel/panel-app';

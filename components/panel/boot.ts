@@ -1,0 +1,37 @@
+import { startTabContext, whenTabContextReady } from '../hooks/use-tab-context';
+import { bridge } from './bridge-client';
+
+/**
+ * Asks the background for what the first screen shows before React has rendered anything: settings,
+ * the tab (bound task, host state), then the task's detail as soon as its id is known. Each answer
+ * waits in the bridge for the hook that wants it, so the panel's round trips run back to back
+ * instead of one per render (DESIGN.md budget: ready ≤ 150 ms after navigation).
+ */
+export function prefetchFirstScreen(): void {
+  const client = bridge();
+  client.prefetch('settings', {});
+  startTabContext();
+  void whenTabContextReady().then(({ binding, host }) => {
+    if (binding) client.prefetch('task-detail', { taskId: binding.taskId });
+    if (!host?.conversationId) {
+      if (!binding) prefetchStartScreen();
+      return;
+    }
+    const args = { site: host.site, conversationId: host.conversationId };
+    client.prefetch('conversation-task', args);
+    let stop: (() => void) | null = null;
+    let seen = false;
+    stop = client.subscribe('conversation-task', args, (task) => {
+      if (seen) return;
+      seen = true;
+      if (task) client.prefetch('task-detail', { taskId: task.id });
+      else if (!binding) prefetchStartScreen();
+      setTimeout(() => stop?.(), 0);
+    });
+  });
+}
+
+function prefetchStartScreen(): void {
+  bridge().prefetch('library', {});
+  bridge().prefetch('open-tasks', {});
+}
