@@ -8,7 +8,7 @@ import type {
   PanelQueries,
   PanelQueryName,
 } from '../../lib/background/panel-bridge';
-import { PANEL_PORT } from '../../lib/background/panel-port';
+import { applyTaskDetailChange, PANEL_PORT, type PanelTaskDetail } from '../../lib/background/panel-port';
 
 /** An error thrown in the background, rebuilt with its name and code so the panel can explain it. */
 export class BridgeError extends Error {
@@ -70,6 +70,11 @@ class BridgeClient {
 
   private receive(reply: PanelPortReply): void {
     if (reply.kind === 'data') this.deliver(reply.id, reply.value);
+    else if (reply.kind === 'change') {
+      // Only a followed task changes this way, and its whole detail always came first on this port.
+      const detail = this.live.get(reply.id)?.value as PanelTaskDetail | null | undefined;
+      if (detail) this.deliver(reply.id, applyTaskDetailChange(detail, reply.change));
+    }
     else if (reply.kind === 'result') {
       this.pending.get(reply.id)?.resolve(reply.value);
       this.pending.delete(reply.id);

@@ -7,6 +7,7 @@ import {
   editNote,
   findTaskForConversation,
   getSettings,
+  getTaskChanges,
   getTaskDetail,
   getWorkflow,
   listTasks,
@@ -18,10 +19,9 @@ import {
   verifyTaskChain,
 } from '../db';
 import type { TaskAction } from '../workflow/engine';
-import { conversationRefSchema, siteSchema, type Actor, type AuditEvent, type Note, type Settings, type Task } from '../workflow/records';
-import type { Workflow } from '../workflow/schema';
+import { conversationRefSchema, siteSchema, type Actor, type AuditEvent, type Settings, type Task } from '../workflow/records';
 import { panelTabOf } from './host-router';
-import { PANEL_PORT } from './panel-port';
+import { PANEL_PORT, type PanelTaskDetail, type TaskDetailChange } from './panel-port';
 
 /**
  * The panel's access to the database, served by the background over a long-lived port.
@@ -40,6 +40,7 @@ import { PANEL_PORT } from './panel-port';
  */
 
 export { PANEL_PORT };
+export type { PanelTaskDetail, TaskDetailChange };
 
 export interface LibraryEntry {
   id: string;
@@ -49,13 +50,6 @@ export interface LibraryEntry {
   stepCount: number;
   gates: string[];
   origin: string;
-}
-
-export interface PanelTaskDetail {
-  task: Task;
-  workflow: Workflow;
-  notes: Note[];
-  events: AuditEvent[];
 }
 
 const taskId = z.string().min(1).max(64);
@@ -198,12 +192,50 @@ export type PanelPortRequest =
 
 export type PanelPortReply =
   | { kind: 'data'; id: number; value: unknown }
+  /** A followed task's change since the last `data` or `change` of this subscription (task-detail only). */
+  | { kind: 'change'; id: number; change: TaskDetailChange }
   | { kind: 'result'; id: number; value: unknown }
   | { kind: 'error'; id: number; error: { name: string; code?: string; message: string } };
 
 function errorOf(error: unknown): { name: string; code?: string; message: string } {
   const e = error as { name?: string; code?: unknown; message?: string };
   return { name: e?.name ?? 'Error', ...(typeof e?.code === 'string' ? { code: e.code } : {}), message: e?.message ?? String(error) };
+}
+
+/**
+ * Follows one task for a panel: the whole detail once, then only what changed, read from the tail of
+ * its audit chain (lib/db/task-changes.ts), so a new note costs the panel one note, not the task's
+ * thousand. When the tail no longer continues what was sent (a restore replaced the chain), the whole
+ * detail again.
+ */
+function followTaskDetail(taskId: string, id: number, post: (reply: PanelPortReply) => void): Subscription {
+  let seen: { seq: number; hash: string } | null = null;
+  let sentTask = '';
+  const remember = (task: Task | undefined, last: AuditEvent | undefined) => {
+    if (last) seen = { seq: last.seq, hash: last.hash };
+    sentTask = task ? JSON.stringify(task) : '';
+  };
+  return liveQuery(async () => {
+    if (seen) {
+      const change = await getTaskChanges(taskId, seen.seq, seen.hash);
+      if (change) return { kind: 'change' as const, change };
+    }
+    return { kind: 'full' as const, detail: (await getTaskDetail(taskId)) ?? null };
+  }).subscribe({
+    next: (result) => {
+      if (result.kind === 'change') {
+        const { change } = result;
+        if (change.events.length === 0 && JSON.stringify(change.task) === sentTask) return;
+        remember(change.task, change.events.at(-1));
+        post({ kind: 'change', id, change });
+      } else {
+        seen = null;
+        remember(result.detail?.task, result.detail?.events.at(-1));
+        post({ kind: 'data', id, value: result.detail });
+      }
+    },
+    error: (error) => post({ kind: 'error', id, error: errorOf(error) }),
+  });
 }
 
 function serve(port: Browser.runtime.Port): void {
@@ -228,10 +260,12 @@ function serve(port: Browser.runtime.Port): void {
       subscriptions.get(request.id)?.unsubscribe();
       subscriptions.set(
         request.id,
-        liveQuery(() => run(parsed.data)).subscribe({
-          next: (value) => post({ kind: 'data', id: request.id, value }),
-          error: (error) => post({ kind: 'error', id: request.id, error: errorOf(error) }),
-        }),
+        request.query === 'task-detail'
+          ? followTaskDetail((parsed.data as PanelQueries['task-detail']['args']).taskId, request.id, post)
+          : liveQuery(() => run(parsed.data)).subscribe({
+              next: (value) => post({ kind: 'data', id: request.id, value }),
+              error: (error) => post({ kind: 'error', id: request.id, error: errorOf(error) }),
+            }),
       );
     } else if (request.kind === 'call' && Object.hasOwn(callSchemas, request.op)) {
       runPanelCall(request.op, request.args).then(

@@ -1,0 +1,33 @@
+import type { AuditEvent, Note, Task } from '../workflow/records';
+import { getDb } from './database';
+import { fromNoteRow, fromTaskRow } from './records';
+
+/**
+ * What changed in a task since the audit event `afterSeq` (whose hash the caller saw): the task as it
+ * is now, the events appended since, and the notes those events name. Every mutation writes its
+ * audit event in the same transaction (DESIGN.md), so the chain's tail is the task's change log, and
+ * a follower reads only the tail instead of the task's every note and event again.
+ *
+ * `null` when the tail no longer continues what the caller saw (the task is gone, or the chain was
+ * replaced, as by a restore): the caller then starts again from the whole detail.
+ */
+export interface TaskChanges {
+  task: Task;
+  events: AuditEvent[];
+  /** Added, edited or deleted notes (a deleted note has `deleted: true`), each as stored now. */
+  notes: Note[];
+}
+
+export async function getTaskChanges(taskId: string, afterSeq: number, afterHash: string): Promise<TaskChanges | null> {
+  const db = getDb();
+  return db.transaction('r', [db.tasks, db.notes, db.events], async () => {
+    const row = await db.tasks.get(taskId);
+    if (!row) return null;
+    const tail = await db.events.where('[taskId+seq]').between([taskId, afterSeq], [taskId, Infinity], true, true).toArray();
+    if (afterSeq > 0 && tail[0]?.hash !== afterHash) return null;
+    const events = afterSeq > 0 ? tail.slice(1) : tail;
+    const noteIds = [...new Set(events.map((e) => e.data.noteId).filter((id): id is string => typeof id === 'string'))];
+    const notes = (await db.notes.bulkGet(noteIds)).filter((n) => n !== undefined && n.taskId === taskId).map((n) => fromNoteRow(n!));
+    return { task: fromTaskRow(row), events, notes };
+  });
+}
