@@ -7,7 +7,7 @@ const plan = { tasks: 1_000, notes: 100_000, events: 500_000, heavyNotes: 1_000,
 
 interface Harness {
   seed(p: typeof plan): Promise<{ heavyTaskId: string; seconds: number; counts: { tasks: number; notes: number; events: number } }>;
-  measure(heavyTaskId: string, runs: number): Promise<{ dashboard: number[]; detail: number[]; verify: number[]; backup: number[]; backupBytes: number }>;
+  measure(heavyTaskId: string, runs: number): Promise<{ dashboard: number[]; detail: number[]; change: number[]; verify: number[]; backup: number[]; backupBytes: number }>;
 }
 
 test('storage at scale: dashboard page, task detail, chain verification, backup', async ({ context, extensionId, serviceWorker }) => {
@@ -53,6 +53,7 @@ test('storage at scale: dashboard page, task detail, chain verification, backup'
     seeded: { ...seeded.counts, seedSeconds: round(seeded.seconds) },
     dashboardQuery: stats(m.dashboard),
     taskDetail1000Notes: stats(m.detail),
+    taskChange1000Notes: stats(m.change),
     verifyChain5000: stats(m.verify),
     backupExport: { ms: round(m.backup[0]!), jsonMegabytes: round(m.backupBytes / 1e6) },
     dashboardVisibleMs,

@@ -7,7 +7,8 @@
 import { getDb } from '../../../lib/db/database';
 import { computeEventHash, GENESIS_HASH } from '../../../lib/db/hash-chain';
 import { countTasks, getTaskDetail, listTasks } from '../../../lib/db/tasks-repo';
-import { verifyTaskChain } from '../../../lib/db/events-repo';
+import { listEvents, verifyTaskChain } from '../../../lib/db/events-repo';
+import { getTaskChanges } from '../../../lib/db/task-changes';
 import { exportBackup } from '../../../lib/db/backup';
 import { toNoteRow, toTaskRow } from '../../../lib/db/records';
 import type { AuditEvent, EventType, Note, Task, TaskStatus } from '../../../lib/workflow/records';
@@ -160,6 +161,10 @@ async function measure(heavyTaskId: string, runs: number) {
     ([rows, total]) => expectThat(rows.length === 50 && total >= 1000, `dashboard returned ${rows.length} rows of ${total}`),
   );
   const detail = await time(() => getTaskDetail(heavyTaskId), runs, (d) => expectThat((d?.notes.length ?? 0) >= 1000, 'task detail notes'));
+  // What the panel reads for one change of that task (it follows the audit chain's tail): one event.
+  const events = await listEvents(heavyTaskId);
+  const seen = events.at(-2)!;
+  const change = await time(() => getTaskChanges(heavyTaskId, seen.seq, seen.hash), runs, (c) => expectThat(c?.events.length === 1, 'one change'));
   const verify = await time(() => verifyTaskChain(heavyTaskId), Math.min(runs, 3), (v) => expectThat(v.ok && v.count >= 5000, `chain verdict ${JSON.stringify(v)}`));
   let backupBytes = 0;
   const backup = await time(
@@ -172,7 +177,7 @@ async function measure(heavyTaskId: string, runs: number) {
     1,
     ({ file }) => expectThat(file.events.length >= 500_000 && file.notes.length >= 100_000, 'backup contents'),
   );
-  return { dashboard, detail, verify, backup, backupBytes };
+  return { dashboard, detail, change, verify, backup, backupBytes };
 }
 
 (globalThis as unknown as { __convopsBench: unknown }).__convopsBench = { seed, measure };
