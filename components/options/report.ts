@@ -46,8 +46,12 @@ export const DASHBOARD_COLUMNS: readonly { key: keyof DashboardRow; label: strin
   { key: 'lastActivity', label: 'Last activity' },
 ];
 
-/** Characters a spreadsheet reads as the start of a formula (plus tab and carriage return, per OWASP). */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Characters a spreadsheet reads as the start of a formula (plus tab and carriage return, per OWASP),
+ * also after leading whitespace (spreadsheets trim it before deciding) and in their full-width forms
+ * (＝ ＋ － ＠), which some spreadsheets fold to the ASCII ones.
+ */
+const FORMULA_START = /^[\s\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r]/;
 
 /**
  * One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break, quotes doubled. A cell
@@ -120,9 +124,34 @@ function eventComment(event: Pick<AuditEvent, 'data'>): string | undefined {
 
 export { eventComment };
 
-/** Markdown text inside a table cell or a heading: no pipes or line breaks that would break the layout. */
-function inline(text: string): string {
-  return text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\s*[\r\n]+\s*/g, ' ');
+/**
+ * Untrusted text (titles, names, comments, ids) as inert Markdown on one line: HTML's `<`, `>` and `&`
+ * become entities (a renderer that allows raw HTML then shows them as text), and every character that
+ * could start a link, image, emphasis, code span or table cell is backslash-escaped, so a title like
+ * `[click](javascript:…)` or `<img onerror=…>` reads as what it is in any Markdown viewer.
+ */
+export function inline(text: string): string {
+  return text
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/[\\`*_[\]{}()|~!#]/g, (char) => `\\${char}`)
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;');
+}
+
+/**
+ * Untrusted Markdown (a note body) fenced as a code block: nothing in it renders, whatever it holds.
+ * The fence is longer than any run of backticks inside, so the body cannot close it early.
+ */
+export function fenced(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((match) => match[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}markdown\n${text.trimEnd()}\n${fence}`;
+}
+
+/** A conversation link only when it is a plain https address; anything else is shown as text. */
+function safeLink(url: string): string {
+  return /^https:\/\/[^\s<>"'`]+$/i.test(url) ? `<${url}>` : inline(url);
 }
 
 export function taskReportMarkdown(input: TaskReportInput): string {
@@ -133,14 +162,14 @@ export function taskReportMarkdown(input: TaskReportInput): string {
     '',
     `- Task id: ${inline(task.id)}`,
     `- Workflow: ${inline(row.workflowName)} (${inline(task.workflowId)}), version ${task.workflowVersion}`,
-    `- Status: ${task.status}`,
+    `- Status: ${inline(task.status)}`,
     `- Current step: ${inline(row.currentStep) || '—'}`,
     `- Waiting gate: ${inline(row.waitingGate) || '—'}`,
     `- Started by ${inline(task.createdBy.name)} at ${task.createdAt}`,
     `- Last activity by ${inline(task.updatedBy.name)} at ${task.updatedAt}`,
   ];
   for (const conversation of task.conversations) {
-    lines.push(`- Conversation (${conversation.site}): <${conversation.url}>`);
+    lines.push(`- Conversation (${inline(conversation.site)}): ${safeLink(conversation.url)}`);
   }
   if (input.verification) {
     lines.push(`- Audit chain: ${input.verification.ok ? 'verified' : 'NOT verified'} — ${inline(input.verification.message)}`);
@@ -155,7 +184,7 @@ export function taskReportMarkdown(input: TaskReportInput): string {
   lines.push('| # | When | Who | What | Step | Comment |', '|---|---|---|---|---|---|');
   for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
     lines.push(
-      `| ${event.seq} | ${event.at} | ${inline(event.actor.name)} (${event.actor.kind}) | ${inline(describeEvent(event))} | ${inline(event.stepId ?? '')} | ${inline(eventComment(event) ?? '')} |`,
+      `| ${event.seq} | ${inline(event.at)} | ${inline(event.actor.name)} (${inline(event.actor.kind)}) | ${inline(describeEvent(event))} | ${inline(event.stepId ?? '')} | ${inline(eventComment(event) ?? '')} |`,
     );
   }
   lines.push('', '## Notes', '');
@@ -174,7 +203,7 @@ export function taskReportMarkdown(input: TaskReportInput): string {
       const title = workflow?.steps.find((step) => step.id === note.stepId)?.title ?? note.stepId;
       lines.push(`### ${inline(title)}`, '');
     }
-    lines.push(`*${note.source} by ${inline(note.createdBy.name)} at ${note.createdAt}*`, '', note.body.trimEnd(), '', '---', '');
+    lines.push(`*${inline(note.source)} by ${inline(note.createdBy.name)} at ${inline(note.createdAt)}*`, '', fenced(note.body), '', '---', '');
   }
   return lines.join('\n').trimEnd() + '\n';
 }
