@@ -13,6 +13,10 @@ export interface TaskReportInput {
   events: AuditEvent[];
   /** Result of the audit chain check, when the person ran it. */
   verification?: { ok: boolean; message: string };
+  /** Per person's event, whether and by whom it is signed (from the same check). */
+  signatures?: readonly { seq: number; text: string; key?: string }[];
+  /** The public keys behind those signatures, so a reader can check them elsewhere. */
+  keys?: readonly { fingerprint: string; publicKey: string; name: string }[];
   generatedAt: string;
 }
 
@@ -187,6 +191,11 @@ export function taskReportMarkdown(input: TaskReportInput): string {
       `| ${event.seq} | ${inline(event.at)} | ${inline(event.actor.name)} (${inline(event.actor.kind)}) | ${inline(describeEvent(event))} | ${inline(event.stepId ?? '')} | ${inline(eventComment(event) ?? '')} |`,
     );
   }
+  if (input.signatures && input.signatures.length > 0) {
+    lines.push('', '## Signatures', '');
+    for (const check of input.signatures) lines.push(`- Event ${check.seq}: ${inline(check.text)}${check.key ? ` (key \`${check.key}\`)` : ''}`);
+    for (const key of input.keys ?? []) lines.push(`- Public key ${key.fingerprint}${key.name ? ` (${inline(key.name)})` : ''}: \`${key.publicKey}\``);
+  }
   lines.push('', '## Notes', '');
   const live = notes.filter((note) => !note.deleted);
   if (live.length === 0) lines.push('No notes.');
@@ -224,6 +233,8 @@ export function taskReportJson(input: TaskReportInput): string {
       notes: input.notes,
       events: [...input.events].sort((a, b) => a.seq - b.seq),
       verification: input.verification ?? null,
+      signatures: input.signatures ?? null,
+      keys: input.keys ?? [],
       chainHead: chainHead(input.events),
     },
     null,

@@ -43,6 +43,8 @@ export interface TaskAudit {
   signatures: SignatureCheck[];
   /** The chain verifies and every note matches its record (signatures are reported, not required). */
   ok: boolean;
+  /** The public keys behind the signatures, for reports to carry. */
+  keys: { fingerprint: string; publicKey: string; name: string }[];
 }
 
 export interface KnownKey {
@@ -102,7 +104,12 @@ export async function auditRecords(events: readonly AuditEvent[], notes: readonl
   const chain = await verifyChain(events);
   const noteProblems = await checkNotes(events, notes);
   const signatures = await checkSignatures(events, keys);
-  return { chain, notes: noteProblems, signatures, ok: chain.ok && noteProblems.length === 0 };
+  const used = new Set(signatures.flatMap((check) => (check.key ? [check.key] : [])));
+  const keyList = [...used].flatMap((fingerprint) => {
+    const key = keys.get(fingerprint);
+    return key ? [{ fingerprint, publicKey: key.publicKey, name: key.knownAs ?? '' }] : [];
+  });
+  return { chain, notes: noteProblems, signatures, ok: chain.ok && noteProblems.length === 0, keys: keyList };
 }
 
 export async function keyMap(db: ConvOpsDatabase): Promise<Map<string, KnownKey>> {

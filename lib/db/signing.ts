@@ -177,3 +177,25 @@ export async function exportOwnPublicKey(db: ConvOpsDatabase, name: string): Pro
   const own = await ownSigningKey(db);
   return { format: PUBLIC_KEY_FILE_FORMAT, formatVersion: 1, key: { fingerprint: own.fingerprint, publicKey: own.publicKey, name } };
 }
+
+/**
+ * Adds a colleague's key from their public-key file, as seen (not known): the person marks it known
+ * once the colleague confirmed the fingerprint. Refuses a key whose fingerprint does not match it.
+ */
+export async function addPublicKeyFromFile(db: ConvOpsDatabase, input: unknown): Promise<PublicKeyRow> {
+  const parsed = publicKeyFileSchema.safeParse(input);
+  if (!parsed.success) throw new Error('This is not a ConvOps public key file (format "convops.public-key").');
+  const { key } = parsed.data;
+  if ((await fingerprintOf(key.publicKey).catch(() => '')) !== key.fingerprint) {
+    throw new Error('This key file is damaged or edited: its fingerprint does not match the key.');
+  }
+  return db.transaction('rw', db.publicKeys, async () => {
+    const local = await db.publicKeys.get(key.fingerprint);
+    const names = [...new Set([...(local?.names ?? []), ...(key.name ? [key.name] : [])])];
+    const row: PublicKeyRow = local
+      ? { ...local, names }
+      : { fingerprint: key.fingerprint, publicKey: key.publicKey, names, known: false, own: false, addedAt: new Date().toISOString() };
+    await db.publicKeys.put(row);
+    return row;
+  });
+}
