@@ -255,14 +255,18 @@ async function plan(file: Mergeable, source: RestorePlan['source'], exportedAt: 
 
   const items: TaskPlanItem[] = [];
   const seen = new Set<string>();
+  const copies = new Map<string, number>();
+  for (const task of file.tasks) copies.set(task.id, (copies.get(task.id) ?? 0) + 1);
   for (const task of file.tasks) {
     const title = task.title.slice(0, 120);
     const refuse = (why: string) => items.push({ id: task.id, title, status: 'refused', reason: `Task "${title}" was not imported: ${why}.` });
-    if (seen.has(task.id)) {
-      refuse('the file holds it twice');
+    if (seen.has(task.id)) continue;
+    seen.add(task.id);
+    if ((copies.get(task.id) ?? 0) > 1) {
+      // Two rows for one task: neither can be believed over the other.
+      refuse('the file holds two records of it');
       continue;
     }
-    seen.add(task.id);
     const chain = chains.get(task.id) ?? [];
     const verdict = await verifyChain(chain);
     if (!verdict.ok) {
