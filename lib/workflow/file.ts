@@ -78,6 +78,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * JSON, structured clone into IndexedDB) would then end in a RangeError instead of an explanation.
  */
 export const MAX_FILE_DEPTH = 64;
+const SHOWN_LEVELS = 6;
 
 /**
  * Where a parsed value first nests deeper than `limit`, as a path like `workflows[0].steps`, or
@@ -89,11 +90,13 @@ export function tooDeepAt(value: unknown, limit: number = MAX_FILE_DEPTH): strin
     const item = stack.pop()!;
     if (typeof item.value !== 'object' || item.value === null) continue;
     if (item.depth >= limit) return item.path || 'file';
+    // The path names the first levels only: 64 levels of `[0]` say nothing a person can use.
+    const extend = (segment: string) => (item.depth < SHOWN_LEVELS ? item.path + segment : item.depth === SHOWN_LEVELS ? `${item.path}…` : item.path);
     if (Array.isArray(item.value)) {
-      item.value.forEach((child, index) => stack.push({ value: child, depth: item.depth + 1, path: `${item.path}[${index}]` }));
+      item.value.forEach((child, index) => stack.push({ value: child, depth: item.depth + 1, path: extend(`[${index}]`) }));
     } else {
       for (const [key, child] of Object.entries(item.value)) {
-        stack.push({ value: child, depth: item.depth + 1, path: item.path ? `${item.path}.${key.slice(0, 40)}` : key.slice(0, 40) });
+        stack.push({ value: child, depth: item.depth + 1, path: item.path ? extend(`.${key.slice(0, 40)}`) : key.slice(0, 40) });
       }
     }
   }

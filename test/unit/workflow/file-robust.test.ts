@@ -40,7 +40,7 @@ describe('tooDeepAt / describeUntrusted', () => {
   test('finds the first path nested past the limit', () => {
     let value: unknown = 1;
     for (let i = 0; i < MAX_FILE_DEPTH + 1; i += 1) value = { a: value };
-    expect(tooDeepAt({ ok: [1, 2], deep: value })).toMatch(/^deep(\.a)+$/);
+    expect(tooDeepAt({ ok: [1, 2], deep: value })).toBe('deep.a.a.a.a.a…');
     expect(tooDeepAt({ ok: [1, [2, [3]]] })).toBeUndefined();
   });
 
