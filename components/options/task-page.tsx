@@ -31,6 +31,7 @@ export function auditText(audit: TaskAudit): string {
   const invalid = audit.signatures.filter((check) => check.status === 'invalid').length;
   const unknown = audit.signatures.filter((check) => check.status === 'unknown-key').length;
   const valid = audit.signatures.length - unsigned - invalid - unknown;
+  for (const check of audit.imports) if (!check.ok) parts.push(check.text);
   if (audit.signatures.length > 0) {
     parts.push(
       `People's events: ${valid} signed by a known key${unknown ? `, ${unknown} by a key not marked as known` : ''}${unsigned ? `, ${unsigned} unsigned` : ''}${invalid ? `, ${invalid} with an invalid signature` : ''}.`,

@@ -1,6 +1,6 @@
 import type { AuditEvent, Note } from '../workflow/records';
 import { getDb, type ConvOpsDatabase } from './database';
-import { listEvents } from './events-repo';
+import { importChain, listEvents } from './events-repo';
 import { sha256Hex, verifyChain, type ChainVerdict } from './hash-chain';
 import { fromNoteRow } from './records';
 import { shortKey, verifyHashSignature } from './signing';
@@ -45,6 +45,8 @@ export interface TaskAudit {
   ok: boolean;
   /** The public keys behind the signatures, for reports to carry. */
   keys: { fingerprint: string; publicKey: string; name: string }[];
+  /** Merges from files (the local import chain): whether the chain still holds each file's head. */
+  imports: { at: string; by: string; seq: number; ok: boolean; text: string }[];
 }
 
 export interface KnownKey {
@@ -80,6 +82,22 @@ export async function checkNotes(events: readonly AuditEvent[], notes: readonly 
   return problems;
 }
 
+/**
+ * Signature checks already made, by key, hash and signature: the dashboard re-checks its page on every
+ * change to the events table, and an ECDSA verification is the expensive part. The answer for the
+ * same three strings never changes, so it can be remembered (bounded, cleared when full).
+ */
+const verified = new Map<string, boolean>();
+async function verifiedOnce(publicKey: string, hash: string, signature: string): Promise<boolean> {
+  const cacheKey = `${publicKey}|${hash}|${signature}`;
+  const known = verified.get(cacheKey);
+  if (known !== undefined) return known;
+  const valid = await verifyHashSignature(publicKey, hash, signature);
+  if (verified.size > 50_000) verified.clear();
+  verified.set(cacheKey, valid);
+  return valid;
+}
+
 export async function checkSignatures(events: readonly AuditEvent[], keys: ReadonlyMap<string, KnownKey>): Promise<SignatureCheck[]> {
   const checks: SignatureCheck[] = [];
   for (const event of events) {
@@ -91,7 +109,7 @@ export async function checkSignatures(events: readonly AuditEvent[], keys: Reado
     }
     const fingerprint = event.signature.key;
     const key = keys.get(fingerprint);
-    const valid = key ? await verifyHashSignature(key.publicKey, event.hash, event.signature.value) : false;
+    const valid = key ? await verifiedOnce(key.publicKey, event.hash, event.signature.value) : false;
     if (!key) checks.push({ ...base, key: fingerprint, status: 'invalid', text: `signature invalid: key ${shortKey(fingerprint)} is not known here` });
     else if (!valid) checks.push({ ...base, key: fingerprint, status: 'invalid', text: `signature invalid (key ${shortKey(fingerprint)})` });
     else if (key.known) checks.push({ ...base, key: fingerprint, status: 'valid', text: `signed by ${key.knownAs ?? event.actor.name} (key ${shortKey(fingerprint)})` });
@@ -109,7 +127,22 @@ export async function auditRecords(events: readonly AuditEvent[], notes: readonl
     const key = keys.get(fingerprint);
     return key ? [{ fingerprint, publicKey: key.publicKey, name: key.knownAs ?? '' }] : [];
   });
-  return { chain, notes: noteProblems, signatures, ok: chain.ok && noteProblems.length === 0, keys: keyList };
+  return { chain, notes: noteProblems, signatures, ok: chain.ok && noteProblems.length === 0, keys: keyList, imports: [] };
+}
+
+/**
+ * Each merge from a file recorded the file's chain head; a chain that no longer holds that event with
+ * that hash lost events since (cut off its end, or replaced) — which the chain alone cannot show.
+ */
+export function checkImportHeads(events: readonly AuditEvent[], imports: readonly AuditEvent[]): TaskAudit['imports'] {
+  const bySeq = new Map(events.map((event) => [event.seq, event.hash]));
+  return imports.flatMap((record) => {
+    const head = record.data['fileHead'] as { seq?: unknown; hash?: unknown } | null | undefined;
+    if (record.type !== 'task.imported' || !head || typeof head.seq !== 'number' || typeof head.hash !== 'string') return [];
+    const ok = bySeq.get(head.seq) === head.hash;
+    const when = `merged from a file by ${record.actor.name} at ${record.at}`;
+    return [{ at: record.at, by: record.actor.name, seq: head.seq, ok, text: ok ? `Still holds event ${head.seq} as ${when}.` : `No longer holds event ${head.seq} as ${when}: events were removed or replaced since.` }];
+  });
 }
 
 export async function keyMap(db: ConvOpsDatabase): Promise<Map<string, KnownKey>> {
@@ -122,7 +155,11 @@ export async function auditTask(taskId: string): Promise<TaskAudit> {
   const db = getDb();
   const events = await listEvents(taskId);
   const notes = (await db.notes.where('taskId').equals(taskId).toArray()).map(fromNoteRow);
-  return auditRecords(events, notes, await keyMap(db));
+  const audit = await auditRecords(events, notes, await keyMap(db));
+  const importRecords = await listEvents(importChain(taskId));
+  const imports = checkImportHeads(events, importRecords);
+  const importsOk = imports.every((check) => check.ok) && (await verifyChain(importRecords)).ok;
+  return { ...audit, imports, ok: audit.ok && importsOk };
 }
 
 /** Whether a task's decisions stand on signatures by known keys: what the dashboard flags. */

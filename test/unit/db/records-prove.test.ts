@@ -232,3 +232,19 @@ describe('merging a later state', () => {
     });
   });
 });
+
+describe('verify after a merge', () => {
+  it('reports a chain that no longer holds the head a file merge recorded', async () => {
+    const file = clone(await exportTask(await taskAtGate()));
+    await inOtherProfile(async (db) => {
+      await importTask(file, bob);
+      expect((await auditTask(file.task.id)).imports).toEqual([expect.objectContaining({ ok: true, seq: file.events.at(-1)!.seq })]);
+      // The last event is cut off the local chain: the chain alone still verifies, the merge record does not.
+      await db.events.delete([file.task.id, file.events.at(-1)!.seq]);
+      const audit = await auditTask(file.task.id);
+      expect(audit.chain.ok).toBe(true);
+      expect(audit.ok).toBe(false);
+      expect(audit.imports[0]).toMatchObject({ ok: false, text: expect.stringMatching(/^No longer holds event \d+ as merged from a file by Bob/) });
+    });
+  });
+});
