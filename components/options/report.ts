@@ -117,6 +117,8 @@ export function describeEvent(event: Pick<AuditEvent, 'type' | 'data'>): string 
     'task.moved-conversation': 'Moved the task to another conversation',
     'task.completed': 'Completed the task',
     'task.cancelled': 'Cancelled the task',
+    'note.hashed': "Recorded a note's hash",
+    'task.imported': 'Merged the task from a file',
   };
   return labels[event.type] ?? event.type;
 }
