@@ -128,6 +128,14 @@ export function TaskPage({ id }: { id: string }) {
               <li key={check.seq} data-testid="signature-check" data-seq={check.seq} data-status={check.status}>
                 #{check.seq} {describeEvent({ type: check.type, data: {} })} by {check.actorName}:{' '}
                 <span className={check.status === 'valid' ? '' : 'font-medium text-red-700 dark:text-red-300'}>{check.text}</span>
+                {check.status === 'unknown-key' ? (
+                  <>
+                    {' '}
+                    <a href={hrefFor({ name: 'settings' })} className="underline">
+                      Confirm the key in Settings
+                    </a>
+                  </>
+                ) : null}
               </li>
             ))}
           </ol>
