@@ -2,7 +2,7 @@
 // with a message, no exception. Bundles test/firefox/deep-file-page.ts, serves it on localhost, opens
 // it in headless Firefox (FIREFOX_PATH, default firefox-esr) and prints what the page reports.
 // Run: node scripts/deep-file-firefox.mjs
-/* global process, setTimeout, clearTimeout, console */
+/* global setTimeout, clearTimeout */
 import { build } from 'esbuild';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
