@@ -389,6 +389,8 @@ export async function applyRestore(restorePlan: RestorePlan, actor: Actor = IMPO
     for (const [chainId, chain] of chains) {
       const isTask = isTaskChain(chainId);
       if (isTask ? !accepted.has(chainId) : quarantined.has(chainId)) continue;
+      // Another browser's merge records of a task that is not taken here would describe nothing here.
+      if (chainId.startsWith('import:') && !accepted.has(chainId.slice('import:'.length))) continue;
       const local = await db.events.where('[taskId+seq]').between([chainId, 0], [chainId, Infinity]).toArray();
       const status = compareChains(local, chain);
       if (status === 'diverged') {
