@@ -194,6 +194,49 @@ test('task files travel to a manager: tampered ones refused, untouched ones sign
   expect(pageErrors(page)).toEqual([]);
 });
 
+test('a backup with one task edited past its gate: that task refused with its reason, the rest restored', async ({ context, extensionId }) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'convops-records-backup-'));
+  const page = await openOptions(context, extensionId);
+  await createWorkflow(page, extensionId, {
+    name: 'Policy update',
+    steps: [
+      { title: 'Draft policy', instructions: 'Draft it.', gate: { type: 'approval', ask: 'Is the draft right?' } },
+      { title: 'Publish policy', instructions: 'Publish it.' },
+    ],
+  });
+  await startTaskInPanel(context, extensionId, 'policy-update', 'Kept policy');
+  await startTaskInPanel(context, extensionId, 'policy-update', 'Edited policy', async (panel) => {
+    await panel.getByTestId('complete-step').click();
+    await expect(panel.getByTestId('approve-gate')).toBeVisible();
+  });
+  await page.goto(`chrome-extension://${extensionId}/options.html#/backup`);
+  const backup = JSON.parse((await download(page, 'export-backup', dir)).text) as { tasks: Array<Record<string, unknown>> };
+  const edited = backup.tasks.find((task) => task['title'] === 'Edited policy')!;
+  Object.assign(edited, { status: 'completed', currentStepId: null, pendingGate: null, completedStepIds: ['draft-policy', 'publish-policy'] });
+  const file = path.join(dir, 'edited-backup.json');
+  await writeFile(file, JSON.stringify(backup));
+
+  const fresh = await launchWithExtension();
+  try {
+    const freshId = new URL((await extensionServiceWorker(fresh.context)).url()).host;
+    const other = await openOptions(fresh.context, freshId, '#/backup');
+    await other.getByTestId('restore-file').setInputFiles(file);
+    await expect(other.getByTestId('restore-refusal')).toHaveText(
+      'Task "Edited policy" was not imported: its record says "completed", but its events lead to "awaiting-approval" at "Draft policy".',
+    );
+    await expect(other.locator('[data-testid="restore-item"][data-status="new"]')).toHaveText(/Kept policy/);
+    await other.getByTestId('apply-restore').click();
+    await expect(other.getByTestId('backup-message')).toContainText('Added 1 workflow version, 1 task');
+    await other.goto(`chrome-extension://${freshId}/options.html#/tasks`);
+    await expect(other.getByTestId('task-row')).toHaveCount(1);
+    await expect(other.getByTestId('task-row')).toContainText('Kept policy');
+    expect(pageErrors(other)).toEqual([]);
+  } finally {
+    await fresh.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('a workflow file nested 400,000 levels deep is refused with a message', async ({ context, extensionId }) => {
   const dir = await mkdtemp(path.join(tmpdir(), 'convops-deep-'));
   try {
