@@ -1,8 +1,10 @@
 import { useState } from 'react';
-import { exportBackup, importTask, restoreBackup, type RestoreReport } from '../../lib/db/backup';
-import { Alert, Button, Card } from '../ui';
+import { applyRestore, exportBackup, planBackup, planTaskFile, type RestorePlan, type RestoreReport, type TaskPlanStatus } from '../../lib/db/backup';
+import { tooDeepAt } from '../../lib/workflow/file';
+import { Alert, Badge, Button, Card, type BadgeTone } from '../ui';
 import { downloadText, fileStamp } from './download';
 import { PageHeader } from './form';
+import { useActor } from './use-actor';
 
 /** Backups hold every note; a generous ceiling still stops a wrong pick (a video) from being read whole. */
 export const MAX_BACKUP_BYTES = 512 * 1024 * 1024;
@@ -16,18 +18,79 @@ export function restoreSummary(report: RestoreReport): string {
   const already = skipped.workflowVersions + skipped.tasks + skipped.notes + skipped.events;
   if (already) parts.push(`${already} record${already === 1 ? ' was' : 's were'} already here and left as they are.`);
   if (report.divergedChains.length) parts.push(`Kept your own history for ${report.divergedChains.length} task${report.divergedChains.length === 1 ? '' : 's'} whose audit trail differs from the file's.`);
-  if (report.unverifiedChains.length) parts.push(`Warning: ${report.unverifiedChains.length} audit chain${report.unverifiedChains.length === 1 ? '' : 's'} in the file did not verify.`);
+  if (report.refused.length) parts.push(`Refused ${report.refused.length} task${report.refused.length === 1 ? '' : 's'} (nothing of ${report.refused.length === 1 ? 'it' : 'them'} was written): ${report.refused.map((item) => item.reason).join(' ')}`);
+  if (report.quarantinedChains.length) parts.push(`Left out ${report.quarantinedChains.length} audit chain${report.quarantinedChains.length === 1 ? '' : 's'} that did not verify.`);
   return parts.join(' ');
 }
 
 async function readJson(file: File): Promise<unknown> {
   if (file.size > MAX_BACKUP_BYTES) throw new Error(`This file is too large (${Math.round(file.size / 1024 / 1024)} MB) to be a ConvOps backup.`);
   const text = await file.text();
+  let data: unknown;
   try {
-    return JSON.parse(text);
-  } catch {
+    data = JSON.parse(text);
+  } catch (error) {
+    // A browser's parser may give up on extreme nesting with a RangeError rather than a SyntaxError.
+    if (error instanceof RangeError) throw new Error('This file nests too deeply to be a ConvOps backup or task file.');
     throw new Error('This file is not JSON, so it is not a ConvOps backup or task file.');
   }
+  const deep = tooDeepAt(data);
+  if (deep !== undefined) throw new Error(`This file nests too deeply (at ${deep}) to be a ConvOps backup or task file.`);
+  return data;
+}
+
+const PLAN_LABELS: Record<TaskPlanStatus, { text: string; tone: BadgeTone }> = {
+  new: { text: 'new', tone: 'success' },
+  update: { text: 'later state', tone: 'info' },
+  same: { text: 'already here', tone: 'neutral' },
+  diverged: { text: 'differs: yours kept', tone: 'warning' },
+  refused: { text: 'refused', tone: 'danger' },
+};
+
+function RestorePreview({ plan, busy, onApply, onCancel }: { plan: RestorePlan; busy: boolean; onApply: () => void; onCancel: () => void }) {
+  const taking = plan.items.filter((item) => item.status === 'new' || item.status === 'update').length;
+  const refused = plan.items.filter((item) => item.status === 'refused');
+  return (
+    <Card className="mb-4" data-testid="restore-preview">
+      <h2 className="mb-2 text-base font-semibold">
+        {plan.source === 'backup' ? 'This backup' : 'This task file'} holds {plan.items.length} task{plan.items.length === 1 ? '' : 's'}
+      </h2>
+      {refused.length > 0 ? (
+        <Alert tone="error" className="mb-2" data-testid="restore-refused">
+          <p className="font-medium">
+            {refused.length} task{refused.length === 1 ? ' is' : 's are'} refused and will not be written; the rest can still be restored.
+          </p>
+          <ul className="list-disc pl-5">
+            {refused.map((item) => (
+              <li key={item.id} data-testid="restore-refusal" data-task-id={item.id}>
+                {item.reason}
+              </li>
+            ))}
+          </ul>
+        </Alert>
+      ) : null}
+      {plan.refusedWorkflowVersions.length > 0 || plan.quarantinedChains.length > 0 ? (
+        <p className="mb-2 text-sm" data-testid="restore-left-out">
+          Left out: {plan.refusedWorkflowVersions.map((item) => item.reason).join('; ')}
+          {plan.quarantinedChains.length ? `${plan.refusedWorkflowVersions.length ? '; ' : ''}${plan.quarantinedChains.length} audit chain(s) that do not verify` : ''}.
+        </p>
+      ) : null}
+      <ul className="mb-3 text-sm">
+        {plan.items.map((item) => (
+          <li key={item.id} className="flex flex-wrap items-baseline gap-2 py-0.5" data-testid="restore-item" data-status={item.status} data-task-id={item.id}>
+            <Badge tone={PLAN_LABELS[item.status].tone}>{PLAN_LABELS[item.status].text}</Badge>
+            <span>{item.title}</span>
+          </li>
+        ))}
+      </ul>
+      <div className="flex items-center gap-2">
+        <Button variant="primary" disabled={busy} onClick={onApply} data-testid="apply-restore">
+          {taking > 0 ? `Restore ${taking} task${taking === 1 ? '' : 's'}` : 'Restore the rest'}
+        </Button>
+        <Button onClick={onCancel}>Cancel</Button>
+      </div>
+    </Card>
+  );
 }
 
 function FilePicker({ label, testId, onFile }: { label: string; testId: string; onFile: (file: File) => void }) {
@@ -50,8 +113,27 @@ function FilePicker({ label, testId, onFile }: { label: string; testId: string; 
 }
 
 export function BackupPage() {
+  const actor = useActor();
   const [message, setMessage] = useState<{ tone: 'success' | 'error' | 'info'; text: string } | undefined>();
   const [busy, setBusy] = useState(false);
+  const [plan, setPlan] = useState<RestorePlan | undefined>();
+
+  /** Reads and checks a file, then shows what restoring it would do; nothing is written yet. */
+  const preview = async (file: File, kind: 'backup' | 'task-file') => {
+    setBusy(true);
+    setPlan(undefined);
+    setMessage({ tone: 'info', text: 'Checking the file…' });
+    try {
+      const data = await readJson(file);
+      const next = kind === 'backup' ? await planBackup(data) : await planTaskFile(data);
+      setPlan(next);
+      setMessage(undefined);
+    } catch (error) {
+      setMessage({ tone: 'error', text: `Nothing was changed. ${error instanceof Error ? error.message.slice(0, 600) : 'The file could not be read.'}` });
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const run = async (work: () => Promise<string>) => {
     setBusy(true);
@@ -68,6 +150,20 @@ export function BackupPage() {
   return (
     <div data-testid="backup-page">
       <PageHeader title="Backup and restore" />
+      {plan ? (
+        <RestorePreview
+          plan={plan}
+          busy={busy}
+          onCancel={() => setPlan(undefined)}
+          onApply={() =>
+            void run(async () => {
+              const report = await applyRestore(plan, actor);
+              setPlan(undefined);
+              return restoreSummary(report);
+            })
+          }
+        />
+      ) : null}
       {message ? (
         <Alert tone={message.tone} className="mb-3" data-testid="backup-message">
           {message.text}
@@ -99,17 +195,18 @@ export function BackupPage() {
           <h2 className="mb-1 text-base font-semibold">Restore</h2>
           <p className="mb-3 text-sm">
             Merges a backup into what is here: nothing is overwritten or duplicated, and restoring the same file twice adds nothing.
+            Every task is first replayed from its audit trail; one that does not add up is refused and shown before anything is written.
           </p>
           <div className="flex flex-wrap gap-2">
             <FilePicker
               label="Restore from a backup…"
               testId="restore-file"
-              onFile={(file) => void run(async () => restoreSummary(await restoreBackup(await readJson(file), { mode: 'merge' })))}
+              onFile={(file) => void preview(file, 'backup')}
             />
             <FilePicker
               label="Import a task file…"
               testId="import-task-file"
-              onFile={(file) => void run(async () => restoreSummary(await importTask(await readJson(file))))}
+              onFile={(file) => void preview(file, 'task-file')}
             />
           </div>
         </Card>

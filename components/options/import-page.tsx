@@ -57,11 +57,12 @@ export function ImportPage() {
   const load = async (file: File) => {
     setError(undefined);
     setState({ kind: 'busy', fileName: file.name });
-    const read = await readWorkflowFile(file);
-    if (!read.ok) return setState({ kind: 'invalid', fileName: file.name, issues: read.issues });
-    const parsed = parseWorkflowFile(read.text, file.name);
-    if (!parsed.ok) return setState({ kind: 'invalid', fileName: file.name, issues: parsed.issues });
+    // Whatever the file holds, the person gets a sentence, never a stuck "Reading…" or an unhandled error.
     try {
+      const read = await readWorkflowFile(file);
+      if (!read.ok) return setState({ kind: 'invalid', fileName: file.name, issues: read.issues });
+      const parsed = parseWorkflowFile(read.text, file.name);
+      if (!parsed.ok) return setState({ kind: 'invalid', fileName: file.name, issues: parsed.issues });
       const plan = await planImport(parsed.workflows);
       setState({
         kind: 'plan',
@@ -70,7 +71,8 @@ export function ImportPage() {
         choices: Object.fromEntries(plan.map((item) => [item.id, item.defaultAction ?? ''])),
       });
     } catch (err) {
-      setState({ kind: 'invalid', fileName: file.name, issues: [{ path: '', message: err instanceof Error ? err.message : String(err) }] });
+      const message = err instanceof Error ? err.message.slice(0, 300) : 'the file could not be read';
+      setState({ kind: 'invalid', fileName: file.name, issues: [{ path: '', message: `This file could not be read: ${message}` }] });
     }
   };
 

@@ -13,6 +13,10 @@ export interface TaskReportInput {
   events: AuditEvent[];
   /** Result of the audit chain check, when the person ran it. */
   verification?: { ok: boolean; message: string };
+  /** Per person's event, whether and by whom it is signed (from the same check). */
+  signatures?: readonly { seq: number; text: string; key?: string }[];
+  /** The public keys behind those signatures, so a reader can check them elsewhere. */
+  keys?: readonly { fingerprint: string; publicKey: string; name: string }[];
   generatedAt: string;
 }
 
@@ -46,8 +50,12 @@ export const DASHBOARD_COLUMNS: readonly { key: keyof DashboardRow; label: strin
   { key: 'lastActivity', label: 'Last activity' },
 ];
 
-/** Characters a spreadsheet reads as the start of a formula (plus tab and carriage return, per OWASP). */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Characters a spreadsheet reads as the start of a formula (plus tab and carriage return, per OWASP),
+ * also after leading whitespace (spreadsheets trim it before deciding) and in their full-width forms
+ * (＝ ＋ － ＠), which some spreadsheets fold to the ASCII ones.
+ */
+const FORMULA_START = /^[\s\u00a0\u3000]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r]/;
 
 /**
  * One CSV cell (RFC 4180): quoted when it holds a comma, quote or line break, quotes doubled. A cell
@@ -109,6 +117,8 @@ export function describeEvent(event: Pick<AuditEvent, 'type' | 'data'>): string 
     'task.moved-conversation': 'Moved the task to another conversation',
     'task.completed': 'Completed the task',
     'task.cancelled': 'Cancelled the task',
+    'note.hashed': "Recorded a note's hash",
+    'task.imported': 'Merged the task from a file',
   };
   return labels[event.type] ?? event.type;
 }
@@ -120,9 +130,34 @@ function eventComment(event: Pick<AuditEvent, 'data'>): string | undefined {
 
 export { eventComment };
 
-/** Markdown text inside a table cell or a heading: no pipes or line breaks that would break the layout. */
-function inline(text: string): string {
-  return text.replaceAll('\\', '\\\\').replaceAll('|', '\\|').replace(/\s*[\r\n]+\s*/g, ' ');
+/**
+ * Untrusted text (titles, names, comments, ids) as inert Markdown on one line: HTML's `<`, `>` and `&`
+ * become entities (a renderer that allows raw HTML then shows them as text), and every character that
+ * could start a link, image, emphasis, code span or table cell is backslash-escaped, so a title like
+ * `[click](javascript:…)` or `<img onerror=…>` reads as what it is in any Markdown viewer.
+ */
+export function inline(text: string): string {
+  return text
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/[\\`*_[\]{}()|~!#]/g, (char) => `\\${char}`)
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;');
+}
+
+/**
+ * Untrusted Markdown (a note body) fenced as a code block: nothing in it renders, whatever it holds.
+ * The fence is longer than any run of backticks inside, so the body cannot close it early.
+ */
+export function fenced(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((match) => match[0].length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return `${fence}markdown\n${text.trimEnd()}\n${fence}`;
+}
+
+/** A conversation link only when it is a plain https address; anything else is shown as text. */
+function safeLink(url: string): string {
+  return /^https:\/\/[^\s<>"'`]+$/i.test(url) ? `<${url}>` : inline(url);
 }
 
 export function taskReportMarkdown(input: TaskReportInput): string {
@@ -133,14 +168,14 @@ export function taskReportMarkdown(input: TaskReportInput): string {
     '',
     `- Task id: ${inline(task.id)}`,
     `- Workflow: ${inline(row.workflowName)} (${inline(task.workflowId)}), version ${task.workflowVersion}`,
-    `- Status: ${task.status}`,
+    `- Status: ${inline(task.status)}`,
     `- Current step: ${inline(row.currentStep) || '—'}`,
     `- Waiting gate: ${inline(row.waitingGate) || '—'}`,
     `- Started by ${inline(task.createdBy.name)} at ${task.createdAt}`,
     `- Last activity by ${inline(task.updatedBy.name)} at ${task.updatedAt}`,
   ];
   for (const conversation of task.conversations) {
-    lines.push(`- Conversation (${conversation.site}): <${conversation.url}>`);
+    lines.push(`- Conversation (${inline(conversation.site)}): ${safeLink(conversation.url)}`);
   }
   if (input.verification) {
     lines.push(`- Audit chain: ${input.verification.ok ? 'verified' : 'NOT verified'} — ${inline(input.verification.message)}`);
@@ -155,8 +190,13 @@ export function taskReportMarkdown(input: TaskReportInput): string {
   lines.push('| # | When | Who | What | Step | Comment |', '|---|---|---|---|---|---|');
   for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
     lines.push(
-      `| ${event.seq} | ${event.at} | ${inline(event.actor.name)} (${event.actor.kind}) | ${inline(describeEvent(event))} | ${inline(event.stepId ?? '')} | ${inline(eventComment(event) ?? '')} |`,
+      `| ${event.seq} | ${inline(event.at)} | ${inline(event.actor.name)} (${inline(event.actor.kind)}) | ${inline(describeEvent(event))} | ${inline(event.stepId ?? '')} | ${inline(eventComment(event) ?? '')} |`,
     );
+  }
+  if (input.signatures && input.signatures.length > 0) {
+    lines.push('', '## Signatures', '');
+    for (const check of input.signatures) lines.push(`- Event ${check.seq}: ${inline(check.text)}${check.key ? ` (key \`${check.key}\`)` : ''}`);
+    for (const key of input.keys ?? []) lines.push(`- Public key ${key.fingerprint}${key.name ? ` (${inline(key.name)})` : ''}: \`${key.publicKey}\``);
   }
   lines.push('', '## Notes', '');
   const live = notes.filter((note) => !note.deleted);
@@ -174,7 +214,7 @@ export function taskReportMarkdown(input: TaskReportInput): string {
       const title = workflow?.steps.find((step) => step.id === note.stepId)?.title ?? note.stepId;
       lines.push(`### ${inline(title)}`, '');
     }
-    lines.push(`*${note.source} by ${inline(note.createdBy.name)} at ${note.createdAt}*`, '', note.body.trimEnd(), '', '---', '');
+    lines.push(`*${inline(note.source)} by ${inline(note.createdBy.name)} at ${inline(note.createdAt)}*`, '', fenced(note.body), '', '---', '');
   }
   return lines.join('\n').trimEnd() + '\n';
 }
@@ -195,6 +235,8 @@ export function taskReportJson(input: TaskReportInput): string {
       notes: input.notes,
       events: [...input.events].sort((a, b) => a.seq - b.seq),
       verification: input.verification ?? null,
+      signatures: input.signatures ?? null,
+      keys: input.keys ?? [],
       chainHead: chainHead(input.events),
     },
     null,

@@ -1,5 +1,20 @@
-import { useState } from 'react';
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect, useState } from 'react';
+import { getDb } from '../../lib/db/database';
 import { updateSettings } from '../../lib/db/settings-repo';
+import {
+  addPublicKeyFromFile,
+  exportOwnPublicKey,
+  forgetKnownKey,
+  groupedFingerprint,
+  listPublicKeys,
+  markKeyKnown,
+  ownSigningKey,
+  shortKey,
+  type PublicKeyRow,
+} from '../../lib/db/signing';
+import { Badge, Button } from '../ui';
+import { downloadText, slugForFile } from './download';
 import { SITES, type Settings } from '../../lib/workflow/records';
 import { Alert, Card, TextField } from '../ui';
 import { CheckboxField, PageHeader, SelectField } from './form';
@@ -132,7 +147,115 @@ function SettingsForm({ settings: stored, status, setStatus }: { settings: Setti
             ))}
           </div>
         </Card>
+        <SigningKeys name={settings.displayName} />
       </div>
     </div>
+  );
+}
+
+/**
+ * The person's signing key (made on first use, private half never leaves this browser) and the list
+ * of colleagues' keys. A key becomes "known" only when the person marks it, after the colleague
+ * confirmed its fingerprint to them: a key that merely arrived in a file proves nothing about who holds it.
+ */
+function SigningKeys({ name }: { name: string }) {
+  const db = getDb();
+  const [message, setMessage] = useState<{ tone: 'success' | 'error'; text: string }>();
+  useEffect(() => {
+    // Makes the key if this browser has none yet, so it can be shown and exported before the first decision.
+    void ownSigningKey(db).catch((error: unknown) => setMessage({ tone: 'error', text: `No signing key: ${error instanceof Error ? error.message : String(error)}` }));
+  }, [db]);
+  const keys = useLiveQuery(() => listPublicKeys(db), [db]);
+  const own = keys?.find((row) => row.own);
+  const others = keys?.filter((row) => !row.own) ?? [];
+
+  const exportKey = async () => {
+    const file = await exportOwnPublicKey(db, name);
+    downloadText(`${slugForFile(name || 'my')}.convops-key.json`, JSON.stringify(file, null, 2));
+  };
+  const importKey = async (file: File) => {
+    try {
+      if (file.size > 64 * 1024) throw new Error('This file is too large to be a public key file.');
+      const row = await addPublicKeyFromFile(db, JSON.parse(await file.text()));
+      setMessage({ tone: 'success', text: `Added key ${shortKey(row.fingerprint)}. Mark it as known once its owner confirmed the fingerprint to you.` });
+    } catch (error) {
+      setMessage({ tone: 'error', text: `Key not added: ${error instanceof Error ? error.message.slice(0, 200) : 'unreadable file'}` });
+    }
+  };
+
+  return (
+    <Card data-testid="signing-keys">
+      <h2 className="mb-2 text-base font-semibold">Signing key</h2>
+      <p className="mb-2 text-sm">
+        Your approvals, rejections and other actions are signed with a key that was made in this browser and never leaves it. Colleagues and
+        managers recognise your signatures by its fingerprint.
+      </p>
+      {message ? (
+        <Alert tone={message.tone} className="mb-2" data-testid="keys-status">
+          {message.text}
+        </Alert>
+      ) : null}
+      <p className="mb-2 text-sm">
+        Your key: <code className="break-all" data-testid="own-key-fingerprint" data-fingerprint={own?.fingerprint ?? ''}>{own ? groupedFingerprint(own.fingerprint) : 'making it…'}</code>
+      </p>
+      <div className="mb-3 flex flex-wrap gap-2">
+        <Button size="sm" disabled={!own} onClick={() => void exportKey()} data-testid="export-public-key">
+          Export my public key
+        </Button>
+        <label className="inline-flex cursor-pointer items-center rounded-md border border-zinc-300 px-3 py-1 text-sm font-medium focus-within:outline-2 focus-within:outline-offset-2 focus-within:outline-blue-600 hover:bg-zinc-100 dark:border-zinc-600 dark:hover:bg-zinc-800">
+          Add a colleague's key file…
+          <input
+            type="file"
+            accept=".json,application/json"
+            className="sr-only"
+            data-testid="import-public-key"
+            onChange={(event) => {
+              const file = event.target.files?.[0];
+              if (file) void importKey(file);
+              event.target.value = '';
+            }}
+          />
+        </label>
+      </div>
+      <h3 className="mb-1 text-sm font-semibold">Colleagues' keys</h3>
+      {others.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">None yet: keys arrive with the task files and backups you import, or as key files.</p> : null}
+      <ul className="flex flex-col gap-2">
+        {others.map((row) => (
+          <ColleagueKey key={row.fingerprint} row={row} onError={(text) => setMessage({ tone: 'error', text })} />
+        ))}
+      </ul>
+    </Card>
+  );
+}
+
+function ColleagueKey({ row, onError }: { row: PublicKeyRow; onError: (text: string) => void }) {
+  const db = getDb();
+  const [name, setName] = useState(row.knownAs ?? row.names.at(-1) ?? '');
+  return (
+    <li className="rounded border border-zinc-200 p-2 text-sm dark:border-zinc-700" data-testid="colleague-key" data-fingerprint={row.fingerprint} data-known={String(row.known)}>
+      <div className="flex flex-wrap items-center gap-2">
+        <Badge tone={row.known ? 'success' : 'warning'}>{row.known ? `known: ${row.knownAs ?? ''}` : 'not marked as known'}</Badge>
+        <code className="break-all">{groupedFingerprint(row.fingerprint)}</code>
+      </div>
+      {row.names.length > 0 ? <p className="text-xs text-zinc-600 dark:text-zinc-400">Signed as: {row.names.join(', ')}</p> : null}
+      {row.known ? (
+        <Button size="sm" className="mt-1" onClick={() => void forgetKnownKey(db, row.fingerprint)} data-testid="forget-key">
+          No longer known
+        </Button>
+      ) : (
+        <form
+          className="mt-1 flex flex-wrap items-end gap-2"
+          onSubmit={(event) => {
+            event.preventDefault();
+            void markKeyKnown(db, row.fingerprint, name).catch((error: unknown) => onError(error instanceof Error ? error.message : String(error)));
+          }}
+        >
+          <TextField label="Whose key (after they confirmed the fingerprint)" value={name} maxLength={120} onChange={(e) => setName(e.target.value)} data-testid="known-key-name" />
+          <Button size="sm" type="submit" data-testid="mark-key-known">
+            Mark as known
+          </Button>
+        </form>
+      )}
+    </li>
   );
 }

@@ -1,6 +1,6 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { memo, useMemo, useState } from 'react';
-import { verifyTaskChain } from '../../lib/db/events-repo';
+import { auditTask, type TaskAudit } from '../../lib/db/audit';
 import type { ChainVerdict } from '../../lib/db/hash-chain';
 import { exportTask } from '../../lib/db/backup';
 import { getTaskDetail } from '../../lib/db/tasks-repo';
@@ -22,9 +22,29 @@ export function verdictText(verdict: ChainVerdict): string {
     : `Audit chain broken at event ${verdict.brokenAtSeq}: ${verdict.reason}`;
 }
 
+/** One sentence for the whole audit: the chain, then the notes; signatures are listed per event. */
+export function auditText(audit: TaskAudit): string {
+  const parts = [verdictText(audit.chain)];
+  if (audit.notes.length > 0) parts.push(`${audit.notes.length} note${audit.notes.length === 1 ? ' does' : 's do'} not match the record.`);
+  else if (audit.chain.ok) parts.push('Every note matches its recorded hash.');
+  const unsigned = audit.signatures.filter((check) => check.status === 'unsigned').length;
+  const invalid = audit.signatures.filter((check) => check.status === 'invalid').length;
+  const unknown = audit.signatures.filter((check) => check.status === 'unknown-key').length;
+  const valid = audit.signatures.length - unsigned - invalid - unknown;
+  for (const check of audit.imports) if (!check.ok) parts.push(check.text);
+  if (audit.signatures.length > 0) {
+    parts.push(
+      `People's events: ${valid} signed by a known key${unknown ? `, ${unknown} by a key not marked as known` : ''}${unsigned ? `, ${unsigned} unsigned` : ''}${invalid ? `, ${invalid} with an invalid signature` : ''}.`,
+    );
+  }
+  return parts.join(' ');
+}
+
+type Verdict = { ok: boolean; message: string; audit?: TaskAudit };
+
 export function TaskPage({ id }: { id: string }) {
   const detail = useLiveQuery(async () => (await getTaskDetail(id)) ?? null, [id]);
-  const [verdict, setVerdict] = useState<{ ok: boolean; message: string } | undefined>();
+  const [verdict, setVerdict] = useState<Verdict | undefined>();
   const [verifying, setVerifying] = useState(false);
 
   if (detail === undefined) return <p>Loading…</p>;
@@ -42,15 +62,23 @@ export function TaskPage({ id }: { id: string }) {
   const verify = async () => {
     setVerifying(true);
     try {
-      const result = await verifyTaskChain(task.id);
-      setVerdict({ ok: result.ok, message: verdictText(result) });
+      const audit = await auditTask(task.id);
+      setVerdict({ ok: audit.ok, message: auditText(audit), audit });
     } catch (error) {
       setVerdict({ ok: false, message: `Could not verify: ${error instanceof Error ? error.message : String(error)}` });
     } finally {
       setVerifying(false);
     }
   };
-  const report = () => ({ task, workflow, notes, events, generatedAt: new Date().toISOString(), ...(verdict ? { verification: verdict } : {}) });
+  const report = () => ({
+    task,
+    workflow,
+    notes,
+    events,
+    generatedAt: new Date().toISOString(),
+    ...(verdict ? { verification: { ok: verdict.ok, message: verdict.message } } : {}),
+    ...(verdict?.audit ? { signatures: verdict.audit.signatures, keys: verdict.audit.keys } : {}),
+  });
 
   return (
     <div data-testid="task-detail" data-task-id={task.id}>
@@ -81,7 +109,37 @@ export function TaskPage({ id }: { id: string }) {
       {verdict ? (
         <Alert tone={verdict.ok ? 'success' : 'error'} className="mb-3" data-testid="chain-verdict" data-ok={String(verdict.ok)}>
           {verdict.message}
+          {verdict.audit && verdict.audit.notes.length > 0 ? (
+            <ul className="mt-1 list-disc pl-5">
+              {verdict.audit.notes.map((check) => (
+                <li key={check.noteId} data-testid="note-check" data-note-id={check.noteId} data-problem={check.problem}>
+                  {check.text}
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </Alert>
+      ) : null}
+      {verdict?.audit && verdict.audit.signatures.length > 0 ? (
+        <details className="mb-3 text-sm" open={verdict.audit.signatures.some((check) => check.status !== 'valid')} data-testid="signature-checks">
+          <summary className="cursor-pointer font-medium">Signatures of people's events</summary>
+          <ol className="mt-1 pl-1">
+            {verdict.audit.signatures.map((check) => (
+              <li key={check.seq} data-testid="signature-check" data-seq={check.seq} data-status={check.status}>
+                #{check.seq} {describeEvent({ type: check.type, data: {} })} by {check.actorName}:{' '}
+                <span className={check.status === 'valid' ? '' : 'font-medium text-red-700 dark:text-red-300'}>{check.text}</span>
+                {check.status === 'unknown-key' ? (
+                  <>
+                    {' '}
+                    <a href={hrefFor({ name: 'settings' })} className="underline">
+                      Confirm the key in Settings
+                    </a>
+                  </>
+                ) : null}
+              </li>
+            ))}
+          </ol>
+        </details>
       ) : null}
       <Card className="mb-4">
         <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">

@@ -1,5 +1,6 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
+import { decisionTrust, type DecisionTrust } from '../../lib/db/audit';
 import { countTasks, listTasks, type TaskQuery } from '../../lib/db/tasks-repo';
 import { getWorkflow, listWorkflows } from '../../lib/db/workflows-repo';
 import { SITES, TASK_STATUSES, type Site, type Task, type TaskStatus } from '../../lib/workflow/records';
@@ -20,6 +21,13 @@ export const STATUS_TONES: Record<TaskStatus, BadgeTone> = {
 };
 
 export const SITE_LABELS: Record<Site, string> = { chatgpt: 'ChatGPT', claude: 'Claude' };
+
+/** How the dashboard flags a task whose people's events are not all signed by known keys. */
+const TRUST_FLAGS: Record<Exclude<DecisionTrust, 'trusted'>, { text: string; tone: BadgeTone; title: string }> = {
+  'unknown-key': { text: 'unknown key', tone: 'warning', title: 'Decisions signed by a key not marked as known (Settings → Signing key)' },
+  unsigned: { text: 'unsigned decisions', tone: 'warning', title: 'Decisions without a signature: recorded before signing, or added to the file by hand' },
+  invalid: { text: 'invalid signature', tone: 'danger', title: 'A signature does not match its event: the record was changed after it was signed' },
+};
 
 /** Dashboard rows for tasks, each against the workflow version it is pinned to (looked up once per version). */
 async function rowsFor(tasks: readonly Task[]): Promise<DashboardRow[]> {
@@ -61,6 +69,9 @@ export function TasksPage() {
     return { rows: await rowsFor(tasks), total };
   }, [queryKey, page]);
   const workflows = useLiveQuery(() => listWorkflows({ includeDeleted: true }), []);
+  // Checked after the page shows (signatures are verified for real), so the first page is not held up.
+  const idsKey = data?.rows.map((row) => row.id).join('|') ?? '';
+  const trust = useLiveQuery(() => decisionTrust(idsKey ? idsKey.split('|') : []), [idsKey]);
 
   const setFilter = <K extends keyof Filters>(key: K, value: Filters[K]) => {
     setFilters((current) => ({ ...current, [key]: value }));
@@ -149,6 +160,7 @@ export function TasksPage() {
                       <a href={hrefFor({ name: 'task', id: row.id })} className="font-medium text-blue-700 underline dark:text-blue-300">
                         {row.title}
                       </a>
+                      <TrustFlag trust={trust?.get(row.id)} />
                     </td>
                     <td className="p-2">
                       {row.workflowName} <span className="text-xs text-zinc-600 dark:text-zinc-400">v{row.workflowVersion}</span>
@@ -191,5 +203,15 @@ export function TasksPage() {
         </>
       )}
     </div>
+  );
+}
+
+function TrustFlag({ trust }: { trust: DecisionTrust | undefined }) {
+  if (!trust || trust === 'trusted') return null;
+  const flag = TRUST_FLAGS[trust];
+  return (
+    <Badge tone={flag.tone} className="ml-2" title={flag.title} data-testid="trust-flag" data-trust={trust}>
+      {flag.text}
+    </Badge>
   );
 }

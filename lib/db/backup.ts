@@ -1,12 +1,31 @@
 import { z } from 'zod';
-import { auditEventSchema, isoDateSchema, noteSchema, settingsSchema, taskSchema, type AuditEvent, type Note, type Settings, type Task } from '../workflow/records';
+import { MAX_FILE_DEPTH, tooDeepAt } from '../workflow/file';
+import {
+  auditEventSchema,
+  isoDateSchema,
+  noteSchema,
+  settingsSchema,
+  taskSchema,
+  type Actor,
+  type AuditEvent,
+  type Note,
+  type Settings,
+  type Task,
+} from '../workflow/records';
+import { replayTask, rowMismatch } from '../workflow/replay';
+import type { Workflow } from '../workflow/schema';
+import { checkNotes } from './audit';
 import { getDb, type ConvOpsDatabase } from './database';
 import { BackupError, RecordNotFoundError } from './errors';
+import { appendEvents, importChain, isTaskChain } from './events-repo';
 import { verifyChain } from './hash-chain';
 import { SCHEMA_VERSION } from './migrations';
+import { fingerprintOf, ownSigningKey, publicKeyEntrySchema, publicKeysFor, type PublicKeyEntry, type PublicKeyRow } from './signing';
+import { workflowContentHash } from './workflows-repo';
 import {
   fromNoteRow,
   fromTaskRow,
+  fromWorkflowRecord,
   headFromRecord,
   metaRowSchema,
   toNoteRow,
@@ -41,6 +60,8 @@ export const backupFileSchema = z.strictObject({
   events: z.array(auditEventSchema),
   settings: settingsSchema.nullable(),
   meta: z.array(metaRowSchema),
+  /** Public keys of the signatures in it (absent in files from before signing). */
+  keys: z.array(publicKeyEntrySchema).max(10_000).default([]),
 });
 export type BackupFile = z.infer<typeof backupFileSchema>;
 
@@ -53,12 +74,14 @@ export const taskFileSchema = z.strictObject({
   workflow: workflowRecordSchema,
   notes: z.array(noteSchema),
   events: z.array(auditEventSchema),
+  /** Public keys of the signatures in it (absent in files from before signing). */
+  keys: z.array(publicKeyEntrySchema).max(1_000).default([]),
 });
 export type TaskFile = z.infer<typeof taskFileSchema>;
 
 export async function exportBackup(): Promise<BackupFile> {
   const db = getDb();
-  return db.transaction('r', [db.workflows, db.workflowHeads, db.tasks, db.notes, db.events, db.settings, db.meta], async () => ({
+  return db.transaction('r', [db.workflows, db.workflowHeads, db.tasks, db.notes, db.events, db.settings, db.meta, db.publicKeys], async () => ({
     format: BACKUP_FORMAT,
     formatVersion: BACKUP_FORMAT_VERSION,
     exportedAt: new Date().toISOString(),
@@ -70,16 +93,19 @@ export async function exportBackup(): Promise<BackupFile> {
     events: await db.events.orderBy('[taskId+seq]').toArray(),
     settings: (await db.settings.get('settings'))?.value ?? null,
     meta: await db.meta.toArray(),
+    // Public keys only: the private key cannot leave this browser (it is not extractable).
+    keys: (await db.publicKeys.toArray()).map((row: PublicKeyRow) => ({ fingerprint: row.fingerprint, publicKey: row.publicKey, name: row.knownAs ?? row.names.at(-1) ?? '' })),
   }));
 }
 
 export async function exportTask(taskId: string): Promise<TaskFile> {
   const db = getDb();
-  return db.transaction('r', [db.tasks, db.workflows, db.notes, db.events], async () => {
+  return db.transaction('r', [db.tasks, db.workflows, db.notes, db.events, db.publicKeys], async () => {
     const row = await db.tasks.get(taskId);
     if (!row) throw new RecordNotFoundError('task', taskId);
     const workflow = await db.workflows.get([row.workflowId, row.workflowVersion]);
     if (!workflow) throw new RecordNotFoundError('workflow-version', `${row.workflowId}@${row.workflowVersion}`);
+    const events = await db.events.where('[taskId+seq]').between([taskId, 0], [taskId, Infinity]).toArray();
     return {
       format: TASK_FORMAT,
       formatVersion: BACKUP_FORMAT_VERSION,
@@ -87,115 +113,331 @@ export async function exportTask(taskId: string): Promise<TaskFile> {
       task: fromTaskRow(row),
       workflow,
       notes: (await db.notes.where('taskId').equals(taskId).toArray()).map(fromNoteRow),
-      events: await db.events.where('[taskId+seq]').between([taskId, 0], [taskId, Infinity]).toArray(),
+      events,
+      keys: await publicKeysFor(db, events),
     };
   });
 }
 
+/** What a restore or task import would do with one task of the file. */
+export type TaskPlanStatus = 'new' | 'update' | 'same' | 'diverged' | 'refused';
+
+export interface TaskPlanItem {
+  id: string;
+  title: string;
+  status: TaskPlanStatus;
+  /** For a refused task: one sentence naming the task and why; for a diverged one: what is kept. */
+  reason?: string;
+}
+
+/** The preview: what the file holds and what would happen, before anything is written. */
+export interface RestorePlan {
+  source: 'backup' | 'task-file';
+  exportedAt: string;
+  items: TaskPlanItem[];
+  /** Workflow versions in the file that are not taken, with why (and so the tasks pinned to them). */
+  refusedWorkflowVersions: { id: string; version: number; reason: string }[];
+  /** Chains outside tasks (settings, workflow history) that do not verify: not merged. */
+  quarantinedChains: string[];
+  /** The checked file; applying the plan writes from this. */
+  readonly file: Mergeable;
+}
+
 export interface RestoreReport {
   added: { workflowVersions: number; tasks: number; notes: number; events: number; settings: boolean };
-  /** Tasks replaced by a later state of the same task (its chain continues the local one). */
+  /** Tasks replaced by a later state of the same task (its chain continues the local one, and replays). */
   updatedTasks: number;
   /** Rows already here (same key), left as they are. */
   skipped: { workflowVersions: number; tasks: number; notes: number; events: number };
   /** Chains whose events differ from the local ones at the same seq: the local chain and task were kept. */
   divergedChains: string[];
-  /** Chains in the file that do not verify (restored as they are; the audit view will show them broken). */
-  unverifiedChains: string[];
+  /** Tasks not taken, each with the sentence that says why; nothing of them was written. */
+  refused: { id: string; title: string; reason: string }[];
+  /** Chains outside tasks that do not verify, so were not merged. */
+  quarantinedChains: string[];
 }
+
+type Mergeable = Pick<BackupFile, 'workflows' | 'workflowHeads' | 'tasks' | 'notes' | 'events' | 'settings' | 'meta' | 'keys'>;
 
 function describeZodError(error: z.ZodError): string {
   return error.issues
     .slice(0, 5)
-    .map((issue) => `${issue.path.map(String).join('.') || 'file'}: ${issue.message}`)
+    .map((issue) => `${issue.path.map((part) => String(part).slice(0, 40)).join('.') || 'file'}: ${issue.message.slice(0, 200)}`)
     .join('; ');
 }
 
 function parseFile<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+  // Depth first: Zod and every later walk (canonical JSON, structured clone) recurse.
+  const deep = tooDeepAt(input);
+  if (deep !== undefined) throw new BackupError(`This is not a valid ConvOps ${what}: ${deep} nests more than ${MAX_FILE_DEPTH} levels deep.`);
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new BackupError(`This is not a valid ConvOps ${what}: ${describeZodError(parsed.error)}`);
   return parsed.data;
 }
 
-/** Restores a backup by merging it into the database: nothing here is overwritten or duplicated. */
-export async function restoreBackup(input: unknown, options: { mode: 'merge' } = { mode: 'merge' }): Promise<RestoreReport> {
-  if (options.mode !== 'merge') throw new BackupError(`Unknown restore mode "${String(options.mode)}".`);
+/** Checks a backup and says, per task, what restoring it would do. Writes nothing. */
+export async function planBackup(input: unknown): Promise<RestorePlan> {
   const file = parseFile(backupFileSchema, input, 'backup');
-  return merge(file);
+  return plan(file, 'backup', file.exportedAt);
+}
+
+/** Checks a task file and says what importing it would do. Writes nothing. */
+export async function planTaskFile(input: unknown): Promise<RestorePlan> {
+  const file = parseFile(taskFileSchema, input, 'task file');
+  if (file.task.workflowId !== file.workflow.id || file.task.workflowVersion !== file.workflow.version) {
+    throw new BackupError(`The task file names workflow "${file.task.workflowId}" version ${file.task.workflowVersion} but contains version ${file.workflow.version} of "${file.workflow.id}".`);
+  }
+  return plan(
+    { workflows: [file.workflow], workflowHeads: [], tasks: [file.task], notes: file.notes, events: file.events, settings: null, meta: [], keys: file.keys },
+    'task-file',
+    file.exportedAt,
+  );
+}
+
+/** Restores a backup by merging it into the database: nothing here is overwritten or duplicated. */
+export async function restoreBackup(input: unknown, options: { mode: 'merge' } = { mode: 'merge' }, actor: Actor = IMPORTER): Promise<RestoreReport> {
+  if (options.mode !== 'merge') throw new BackupError(`Unknown restore mode "${String(options.mode)}".`);
+  return applyRestore(await planBackup(input), actor);
 }
 
 /** Adds a task someone exported (with its workflow version, notes and events) to this database. */
-export async function importTask(input: unknown): Promise<RestoreReport> {
-  const file = parseFile(taskFileSchema, input, 'task file');
-  if (file.task.workflowId !== file.workflow.id || file.task.workflowVersion !== file.workflow.version) {
-    throw new BackupError('The task file names another workflow version than the one it contains.');
-  }
-  return merge({ workflows: [file.workflow], workflowHeads: [], tasks: [file.task], notes: file.notes, events: file.events, settings: null, meta: [] });
+export async function importTask(input: unknown, actor: Actor = IMPORTER): Promise<RestoreReport> {
+  return applyRestore(await planTaskFile(input), actor);
 }
 
-type Mergeable = Pick<BackupFile, 'workflows' | 'workflowHeads' | 'tasks' | 'notes' | 'events' | 'settings' | 'meta'>;
+/** Who merged a file, when the caller does not say (the system acting on a person's request). */
+const IMPORTER: Actor = { kind: 'system', name: 'ConvOps' };
 
-async function merge(file: Mergeable): Promise<RestoreReport> {
+function groupChains(events: readonly AuditEvent[]): Map<string, AuditEvent[]> {
   const chains = new Map<string, AuditEvent[]>();
-  for (const event of file.events as AuditEvent[]) {
+  for (const event of events) {
     const chain = chains.get(event.taskId);
     if (chain) chain.push(event);
     else chains.set(event.taskId, [event]);
   }
   for (const chain of chains.values()) chain.sort((a, b) => a.seq - b.seq);
-  // Hashing happens before the transaction: crypto.subtle is not IndexedDB work.
-  const unverifiedChains: string[] = [];
-  for (const [taskId, chain] of chains) if (!(await verifyChain(chain)).ok) unverifiedChains.push(taskId);
+  return chains;
+}
+
+const versionKey = (id: string, version: number) => `${id}@${version}`;
+
+/** Compares a file's chain with the local one: what merging it would do. */
+function compareChains(local: readonly AuditEvent[], chain: readonly AuditEvent[]): 'new' | 'same' | 'update' | 'diverged' {
+  if (local.length === 0) return 'new';
+  const overlap = Math.min(local.length, chain.length);
+  for (let i = 0; i < overlap; i += 1) {
+    if (local[i]!.seq !== chain[i]!.seq || local[i]!.hash !== chain[i]!.hash) return 'diverged';
+  }
+  return chain.length > local.length ? 'update' : 'same';
+}
+
+async function plan(file: Mergeable, source: RestorePlan['source'], exportedAt: string): Promise<RestorePlan> {
+  const db = getDb();
+  const chains = groupChains(file.events);
+
+  // Pinned workflow versions: each must match its own content hash, and the one here, if any.
+  const workflows = new Map<string, Workflow>();
+  const refusedVersions = new Map<string, string>();
+  for (const record of file.workflows) {
+    const key = versionKey(record.id, record.version);
+    const workflow = fromWorkflowRecord(record);
+    if ((await workflowContentHash(workflow)) !== record.meta.contentHash) {
+      refusedVersions.set(key, `the file's workflow "${record.name.slice(0, 80)}" version ${record.version} was changed after it was saved (its steps do not match its own hash)`);
+      continue;
+    }
+    const local = await db.workflows.get([record.id, record.version]);
+    if (local && local.meta.contentHash !== record.meta.contentHash) {
+      refusedVersions.set(key, `the file's workflow "${record.name.slice(0, 80)}" version ${record.version} is not the version ${record.version} here`);
+      continue;
+    }
+    workflows.set(key, workflow);
+  }
+
+  const items: TaskPlanItem[] = [];
+  const seen = new Set<string>();
+  const copies = new Map<string, number>();
+  for (const task of file.tasks) copies.set(task.id, (copies.get(task.id) ?? 0) + 1);
+  for (const task of file.tasks) {
+    const title = task.title.slice(0, 120);
+    const refuse = (why: string) => items.push({ id: task.id, title, status: 'refused', reason: `Task "${title}" was not imported: ${why}.` });
+    if (seen.has(task.id)) continue;
+    seen.add(task.id);
+    if ((copies.get(task.id) ?? 0) > 1) {
+      // Two rows for one task: neither can be believed over the other.
+      refuse('the file holds two records of it');
+      continue;
+    }
+    const chain = chains.get(task.id) ?? [];
+    const verdict = await verifyChain(chain);
+    if (!verdict.ok) {
+      refuse(`its audit trail does not verify (${verdict.reason})`);
+      continue;
+    }
+    const key = versionKey(task.workflowId, task.workflowVersion);
+    const fromFile = refusedVersions.get(key);
+    if (fromFile) {
+      refuse(fromFile);
+      continue;
+    }
+    let workflow = workflows.get(key);
+    if (!workflow) {
+      const local = await db.workflows.get([task.workflowId, task.workflowVersion]);
+      if (local) workflow = fromWorkflowRecord(local);
+    }
+    if (!workflow) {
+      refuse(`its workflow "${task.workflowId}" version ${task.workflowVersion} is neither in the file nor here`);
+      continue;
+    }
+    const replayed = replayTask(workflow, chain);
+    if (!replayed.ok) {
+      refuse(`its events do not replay: ${replayed.reason}`);
+      continue;
+    }
+    const mismatch = rowMismatch(task, replayed.task, workflow);
+    if (mismatch) {
+      refuse(mismatch);
+      continue;
+    }
+    // Notes recorded before note hashes existed (`no-hash`) cannot be checked, and are taken as they are.
+    const notes = file.notes.filter((note) => note.taskId === task.id);
+    const noteProblem = (await checkNotes(chain, notes)).find((check) => check.problem !== 'no-hash');
+    if (noteProblem) {
+      refuse(noteProblem.text.replace(/\.$/, ''));
+      continue;
+    }
+    const status = compareChains(await db.events.where('[taskId+seq]').between([task.id, 0], [task.id, Infinity]).toArray(), chain);
+    items.push({
+      id: task.id,
+      title,
+      status,
+      ...(status === 'diverged' ? { reason: `Task "${title}" went another way here than in the file; your own history is kept.` } : {}),
+    });
+  }
+
+  const quarantinedChains: string[] = [];
+  for (const [chainId, chain] of chains) {
+    // A task's events without the task, or a chain outside tasks that does not verify, is left out.
+    if (isTaskChain(chainId)) {
+      if (!seen.has(chainId)) quarantinedChains.push(chainId);
+      continue;
+    }
+    if (!(await verifyChain(chain)).ok) quarantinedChains.push(chainId);
+  }
+
+  return {
+    source,
+    exportedAt,
+    items,
+    refusedWorkflowVersions: [...refusedVersions].map(([key, reason]) => {
+      const at = key.lastIndexOf('@');
+      return { id: key.slice(0, at), version: Number(key.slice(at + 1)), reason };
+    }),
+    quarantinedChains,
+    file,
+  };
+}
+
+/** Keys whose fingerprint matches their bytes; a key that lies about itself is dropped. */
+async function honestKeys(entries: readonly PublicKeyEntry[]): Promise<PublicKeyEntry[]> {
+  const out: PublicKeyEntry[] = [];
+  for (const entry of entries) if ((await fingerprintOf(entry.publicKey).catch(() => '')) === entry.fingerprint) out.push(entry);
+  return out;
+}
+
+/**
+ * Writes what a plan accepted, in one transaction: the workflow versions (except refused ones), the
+ * tasks that are new or continue the local chain (with their notes and events), verified chains outside
+ * tasks, the settings when there are none here, and the public keys of their signatures (as seen, not
+ * known). Each merged task gets an event on its local import chain recording the file's chain head.
+ * Nothing of a refused or diverged task is written.
+ */
+export async function applyRestore(restorePlan: RestorePlan, actor: Actor = IMPORTER): Promise<RestoreReport> {
+  const { file } = restorePlan;
+  const accepted = new Map(restorePlan.items.filter((item) => item.status !== 'refused' && item.status !== 'diverged').map((item) => [item.id, item]));
+  const refusedVersions = new Set(restorePlan.refusedWorkflowVersions.map((item) => versionKey(item.id, item.version)));
+  const quarantined = new Set(restorePlan.quarantinedChains);
+  const chains = groupChains(file.events);
+  const keys = await honestKeys(file.keys);
+  const acceptedTaskIds = new Set(accepted.keys());
+  const signers = new Map<string, Set<string>>();
+  for (const event of file.events) {
+    if (!event.signature || (isTaskChain(event.taskId) && !acceptedTaskIds.has(event.taskId))) continue;
+    signers.set(event.signature.key, (signers.get(event.signature.key) ?? new Set()).add(event.actor.name));
+  }
 
   const db = getDb();
-  return db.transaction('rw', [db.workflows, db.workflowHeads, db.tasks, db.notes, db.events, db.settings, db.meta], async () => {
+  // The import record is signed inside the transaction below, which also writes `publicKeys`: the key
+  // must exist before it opens, or making it (its own transaction on `publicKeys`) would wait for it.
+  if (actor.kind === 'human') await ownSigningKey(db).catch(() => undefined);
+  const tables = [db.workflows, db.workflowHeads, db.tasks, db.notes, db.events, db.settings, db.meta, db.publicKeys];
+  return db.transaction('rw', tables, async () => {
     const report: RestoreReport = {
       added: { workflowVersions: 0, tasks: 0, notes: 0, events: 0, settings: false },
       updatedTasks: 0,
       skipped: { workflowVersions: 0, tasks: 0, notes: 0, events: 0 },
-      divergedChains: [],
-      unverifiedChains,
+      divergedChains: restorePlan.items.filter((item) => item.status === 'diverged').map((item) => item.id),
+      refused: restorePlan.items.filter((item) => item.status === 'refused').map((item) => ({ id: item.id, title: item.title, reason: item.reason ?? '' })),
+      quarantinedChains: [...quarantined],
     };
-    await mergeWorkflows(db, file.workflows, file.workflowHeads, report);
+    // Only workflow versions that something here can use: accepted tasks' pins, and the library's own history.
+    const neededVersions = new Set(file.tasks.filter((task) => accepted.has(task.id)).map((task) => versionKey(task.workflowId, task.workflowVersion)));
+    const libraryVersions = file.workflows.filter(
+      (record) => !refusedVersions.has(versionKey(record.id, record.version)) && (restorePlan.source === 'backup' || neededVersions.has(versionKey(record.id, record.version))),
+    );
+    await mergeWorkflows(db, libraryVersions, file.workflowHeads, report);
 
-    const diverged = new Set<string>();
-    for (const [taskId, chain] of chains) {
-      const local = await db.events.where('[taskId+seq]').between([taskId, 0], [taskId, Infinity]).toArray();
-      const overlap = Math.min(local.length, chain.length);
-      let same = true;
-      for (let i = 0; i < overlap; i += 1) {
-        if (local[i]!.seq !== chain[i]!.seq || local[i]!.hash !== chain[i]!.hash) same = false;
-      }
-      if (!same) {
-        diverged.add(taskId);
-        report.divergedChains.push(taskId);
+    for (const [chainId, chain] of chains) {
+      const isTask = isTaskChain(chainId);
+      if (isTask ? !accepted.has(chainId) : quarantined.has(chainId)) continue;
+      // Another browser's merge records of a task that is not taken here would describe nothing here.
+      if (chainId.startsWith('import:') && !accepted.has(chainId.slice('import:'.length))) continue;
+      const local = await db.events.where('[taskId+seq]').between([chainId, 0], [chainId, Infinity]).toArray();
+      const status = compareChains(local, chain);
+      if (status === 'diverged') {
+        // Changed here between the preview and now: the local history wins, as it would have in the preview.
+        accepted.delete(chainId);
+        if (isTask) report.divergedChains.push(chainId);
         report.skipped.events += chain.length;
         continue;
       }
       const extra = chain.slice(local.length);
       if (extra.length > 0) await db.events.bulkAdd(extra);
       report.added.events += extra.length;
-      report.skipped.events += overlap;
+      report.skipped.events += Math.min(local.length, chain.length);
     }
 
     for (const task of file.tasks as Task[]) {
+      const item = accepted.get(task.id);
+      if (!item) continue;
       const local = await db.tasks.get(task.id);
       if (!local) {
         await db.tasks.add(toTaskRow(task));
         report.added.tasks += 1;
-      } else if (!diverged.has(task.id) && task.rev > local.rev) {
+      } else if (item.status === 'update') {
         await db.tasks.put(toTaskRow(task));
         report.updatedTasks += 1;
       } else {
         report.skipped.tasks += 1;
       }
+      if (item.status === 'new' || item.status === 'update') {
+        const chain = chains.get(task.id) ?? [];
+        const head = chain.at(-1);
+        await appendEvents(db, importChain(task.id), [
+          {
+            type: 'task.imported',
+            actor,
+            at: new Date().toISOString(),
+            data: { source: restorePlan.source, exportedAt: restorePlan.exportedAt, fileHead: head ? { seq: head.seq, hash: head.hash } : null, title: task.title },
+          },
+        ]);
+      }
     }
 
     for (const note of file.notes as Note[]) {
       const row = toNoteRow(note);
-      // A diverged task keeps its local record whole: notes without their events would not add up.
+      // A refused or diverged task keeps its local record whole: notes without their events would not add up.
       const clash =
-        diverged.has(note.taskId) ||
+        !accepted.has(note.taskId) ||
         (await db.notes.get(note.id)) ||
         (row.captureKey ? await db.notes.where('captureKey').equals(row.captureKey).first() : undefined);
       if (clash) {
@@ -211,6 +453,15 @@ async function merge(file: Mergeable): Promise<RestoreReport> {
       report.added.settings = true;
     }
     for (const row of file.meta as MetaRow[]) if (!(await db.meta.get(row.key))) await db.meta.add(row);
+
+    const now = new Date().toISOString();
+    for (const entry of keys) {
+      const names = signers.get(entry.fingerprint);
+      if (!names) continue;
+      const local = await db.publicKeys.get(entry.fingerprint);
+      const merged = [...new Set([...(local?.names ?? []), ...names])].slice(-20);
+      await db.publicKeys.put(local ? { ...local, names: merged } : { fingerprint: entry.fingerprint, publicKey: entry.publicKey, names: merged, known: false, own: false, addedAt: now });
+    }
     return report;
   });
 }

@@ -13,6 +13,7 @@ import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { AuditEvent, Settings } from '../workflow/records';
 import { MIGRATIONS } from './migrations';
 import type { MetaRow, NoteRow, TaskRow, WorkflowHead, WorkflowRecord } from './records';
+import type { PublicKeyRow, SigningKeyRow } from './signing';
 
 export const DEFAULT_DATABASE_NAME = 'convops';
 
@@ -24,6 +25,10 @@ export class ConvOpsDatabase extends Dexie {
   events!: Table<AuditEvent, [string, number]>;
   settings!: Table<{ key: 'settings'; value: Settings }, 'settings'>;
   meta!: EntityTable<MetaRow, 'key'>;
+  /** This browser's own signing key (non-extractable private key). Never exported or backed up. */
+  signingKeys!: EntityTable<SigningKeyRow, 'id'>;
+  /** Public keys: the own one and colleagues' (seen in files, or marked as known). */
+  publicKeys!: EntityTable<PublicKeyRow, 'fingerprint'>;
 
   constructor(name: string = DEFAULT_DATABASE_NAME) {
     super(name);

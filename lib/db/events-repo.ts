@@ -3,6 +3,7 @@ import { auditEventSchema, eventDraftSchema, type AuditEvent, type EventDraft } 
 import { getDb, type ConvOpsDatabase } from './database';
 import { RecordNotFoundError } from './errors';
 import { computeEventHash, GENESIS_HASH, verifyChain, type ChainVerdict } from './hash-chain';
+import { ownSigningKey, signHash, type SigningKeyRow } from './signing';
 
 /**
  * The audit trail. Events are appended only through `appendEvents`, which every repository calls
@@ -16,9 +17,14 @@ export function workflowChain(workflowId: string): string {
   return `workflow:${workflowId}`;
 }
 
-/** Whether a chain id names a real task (not the settings or a workflow's chain). */
+/** The local chain that records every merge of a task from a file (kept apart so the task's own chain stays the file's). */
+export function importChain(taskId: string): string {
+  return `import:${taskId}`;
+}
+
+/** Whether a chain id names a real task (not the settings, a workflow's or an import record's chain). */
 export function isTaskChain(taskId: string): boolean {
-  return taskId !== SETTINGS_CHAIN && !taskId.startsWith('workflow:');
+  return taskId !== SETTINGS_CHAIN && !taskId.startsWith('workflow:') && !taskId.startsWith('import:');
 }
 
 function chainRange(taskId: string): [[string, number], [string, number]] {
@@ -45,18 +51,37 @@ export async function appendEvents(
   let seq = last?.seq ?? 0;
   let prevHash = last?.hash ?? GENESIS_HASH;
   const events: AuditEvent[] = [];
+  const key = drafts.some((draft) => draft.actor.kind === 'human') ? await signingKeyOrNone(db) : undefined;
   for (const draft of drafts) {
     const parsed = eventDraftSchema.parse(draft);
     seq += 1;
     const unsigned: Omit<AuditEvent, 'hash'> = { ...parsed, taskId, seq, prevHash };
     // crypto.subtle resolves outside IndexedDB; waitFor keeps the transaction open meanwhile.
     const hash = await Dexie.waitFor(computeEventHash(unsigned));
-    const event = auditEventSchema.parse({ ...unsigned, hash });
+    // A person's event is signed here, inside the same transaction and the same way as its hash
+    // (waitFor): the mutation, its event and the signature commit together in one write. Signing in a
+    // second write after the transaction would leave a window in which a crash keeps a decision unsigned.
+    const signature = key && parsed.actor.kind === 'human' ? await Dexie.waitFor(signHash(key, hash)) : undefined;
+    const event = auditEventSchema.parse({ ...unsigned, hash, ...(signature ? { signature } : {}) });
     events.push(event);
     prevHash = hash;
   }
   await db.events.bulkAdd(events);
   return events;
+}
+
+/**
+ * The browser's signing key, made on first use in its own small transaction (outside the caller's,
+ * which `ownSigningKey` steps out of; `waitFor` keeps the caller's open meanwhile). Where WebCrypto or
+ * key storage is unavailable the event is still recorded, unsigned, and verify says so: losing a
+ * person's decision would be worse than recording it without a signature.
+ */
+async function signingKeyOrNone(db: ConvOpsDatabase): Promise<SigningKeyRow | undefined> {
+  try {
+    return await Dexie.waitFor(ownSigningKey(db));
+  } catch {
+    return undefined;
+  }
 }
 
 export async function listEvents(taskId: string): Promise<AuditEvent[]> {

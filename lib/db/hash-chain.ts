@@ -32,9 +32,12 @@ export async function sha256Hex(text: string): Promise<string> {
   return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
 }
 
-/** The hash an event must carry: SHA-256(prevHash + canonical JSON of the event without `hash`). */
-export async function computeEventHash(event: Omit<AuditEvent, 'hash'> & { hash?: string }): Promise<string> {
-  const { hash: _hash, ...rest } = event;
+/**
+ * The hash an event must carry: SHA-256(prevHash + canonical JSON of the event without `hash` and
+ * `signature`). The signature signs this hash, so it cannot be part of it.
+ */
+export async function computeEventHash(event: Omit<AuditEvent, 'hash' | 'signature'> & { hash?: string; signature?: AuditEvent['signature'] }): Promise<string> {
+  const { hash: _hash, signature: _signature, ...rest } = event;
   return sha256Hex(event.prevHash + canonicalJson(rest));
 }
 

@@ -59,6 +59,7 @@ export async function captureReply(input: CaptureReplyInput): Promise<CaptureOut
     const existing = await db.notes.where('captureKey').equals(key).first();
     if (existing) return { captured: false, reason: 'duplicate', noteId: existing.id };
     const now = nowIso();
+    const hash = await Dexie.waitFor(sha256Hex(body));
     const note = await writeNote(db, {
       id: nanoid(),
       taskId: task.id,
@@ -79,7 +80,7 @@ export async function captureReply(input: CaptureReplyInput): Promise<CaptureOut
         stepId: step.id,
         data: { noteId: note.id, site: input.site, conversationId: input.conversationId, messageKey: input.messageKey },
       },
-      { type: 'note.added', actor: input.actor, at: now, stepId: step.id, data: { noteId: note.id, source: 'captured', length: body.length } },
+      { type: 'note.added', actor: input.actor, at: now, stepId: step.id, data: { noteId: note.id, source: 'captured', length: body.length, hash } },
     ]);
     return { captured: true, noteId: note.id };
   });
@@ -111,6 +112,7 @@ export async function addManualNote(input: ManualNoteInput): Promise<Note> {
     }
     const now = nowIso();
     const source = input.source ?? 'manual';
+    const hash = await Dexie.waitFor(sha256Hex(body));
     const note = await writeNote(db, {
       id: nanoid(),
       taskId: task.id,
@@ -123,7 +125,7 @@ export async function addManualNote(input: ManualNoteInput): Promise<Note> {
       deleted: false,
     });
     await appendEvents(db, task.id, [
-      { type: 'note.added', actor: input.actor, at: now, stepId, data: { noteId: note.id, source, length: body.length } },
+      { type: 'note.added', actor: input.actor, at: now, stepId, data: { noteId: note.id, source, length: body.length, hash } },
     ]);
     return note;
   });
@@ -137,7 +139,8 @@ async function liveNote(db: ConvOpsDatabase, noteId: string): Promise<Note> {
 
 /**
  * Replaces a note's body. The event keeps the old body's length and hash (not the text), so the
- * record shows that and when it changed without keeping what was removed.
+ * record shows that and when it changed without keeping what was removed, and the new body's hash,
+ * so verify can tell a body changed behind the record's back.
  */
 export async function editNote(noteId: string, body: string, actor: Actor): Promise<Note> {
   const text = body.trim();
@@ -148,6 +151,7 @@ export async function editNote(noteId: string, body: string, actor: Actor): Prom
     if (note.body === text) return note;
     const now = nowIso();
     const previousHash = await Dexie.waitFor(sha256Hex(note.body));
+    const hash = await Dexie.waitFor(sha256Hex(text));
     const updated = await writeNote(db, { ...note, body: text, updatedAt: now });
     await appendEvents(db, note.taskId, [
       {
@@ -155,7 +159,7 @@ export async function editNote(noteId: string, body: string, actor: Actor): Prom
         actor,
         at: now,
         stepId: note.stepId,
-        data: { noteId, previousLength: note.body.length, previousHash, length: text.length },
+        data: { noteId, previousLength: note.body.length, previousHash, length: text.length, hash },
       },
     ]);
     return updated;

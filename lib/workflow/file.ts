@@ -72,7 +72,72 @@ function parseText(text: string, fileName?: string): { ok: true; data: unknown }
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * How deep any ConvOps file may nest. The deepest real structure (a backup's event data) is a handful
+ * of levels; a hostile file can nest 400,000 levels, and every recursive walk of it (Zod, canonical
+ * JSON, structured clone into IndexedDB) would then end in a RangeError instead of an explanation.
+ */
+export const MAX_FILE_DEPTH = 64;
+const SHOWN_LEVELS = 6;
+
+/**
+ * Where a parsed value first nests deeper than `limit`, as a path like `workflows[0].steps`, or
+ * undefined when it does not. Iterative on purpose: a recursive walk is exactly what overflows.
+ */
+export function tooDeepAt(value: unknown, limit: number = MAX_FILE_DEPTH): string | undefined {
+  const stack: Array<{ value: unknown; depth: number; path: string }> = [{ value, depth: 0, path: '' }];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (typeof item.value !== 'object' || item.value === null) continue;
+    if (item.depth >= limit) return item.path || 'file';
+    // The path names the first levels only: 64 levels of `[0]` say nothing a person can use.
+    const extend = (segment: string) => (item.depth < SHOWN_LEVELS ? item.path + segment : item.depth === SHOWN_LEVELS ? `${item.path}…` : item.path);
+    if (Array.isArray(item.value)) {
+      item.value.forEach((child, index) => stack.push({ value: child, depth: item.depth + 1, path: extend(`[${index}]`) }));
+    } else {
+      for (const [key, child] of Object.entries(item.value)) {
+        stack.push({ value: child, depth: item.depth + 1, path: item.path ? extend(`.${key.slice(0, 40)}`) : key.slice(0, 40) });
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A short, safe description of an untrusted value for an error message. Never stringifies it whole:
+ * a deeply nested value would overflow the stack, and a huge one would flood the message.
+ */
+export function describeUntrusted(value: unknown): string {
+  if (value === undefined) return 'missing';
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value.length > 60 ? `${value.slice(0, 59)}…` : value);
+    case 'number':
+    case 'boolean':
+      return String(value);
+    case 'object':
+      return 'an object';
+    default:
+      return typeof value;
+  }
+}
+
+/**
+ * Parses and validates a workflow file. Never throws: whatever the file holds, the answer is a list of
+ * located problems (an unexpected failure of a parser or a validator included).
+ */
 export function parseWorkflowFile(text: string, fileName?: string): WorkflowFileResult {
+  try {
+    return parseWorkflowFileUnguarded(text, fileName);
+  } catch (error) {
+    const detail = error instanceof RangeError ? 'it is nested or repeated too deeply to read' : error instanceof Error ? error.message.slice(0, 200) : 'unknown error';
+    return fail(issue('', `this file could not be read (${detail}); nothing was imported.`));
+  }
+}
+
+function parseWorkflowFileUnguarded(text: string, fileName?: string): WorkflowFileResult {
   if (text.length > MAX_WORKFLOW_FILE_CHARS) {
     return fail(
       issue('', `this file is too large (${formatSize(text.length)}); ConvOps reads workflow files of up to ${formatSize(MAX_WORKFLOW_FILE_CHARS)}.`),
@@ -84,6 +149,10 @@ export function parseWorkflowFile(text: string, fileName?: string): WorkflowFile
   const parsed = parseText(body, fileName);
   if (!parsed.ok) return fail(parsed.issue);
   const data = parsed.data;
+  const deep = tooDeepAt(data);
+  if (deep !== undefined) {
+    return fail(issue(deep, `nests more than ${MAX_FILE_DEPTH} levels deep; a ConvOps workflow file never does, so this file was not read further.`));
+  }
   if (!isRecord(data)) {
     return fail(issue('', 'this is not a ConvOps workflow file: it should be one object with "format", "formatVersion" and "workflows".'));
   }
@@ -95,12 +164,12 @@ export function parseWorkflowFile(text: string, fileName?: string): WorkflowFile
         'format',
         format === undefined
           ? `is missing, so this is not a ConvOps workflow file; exported files have "format": "${WORKFLOW_FILE_FORMAT}".`
-          : `${JSON.stringify(format).slice(0, 60)} is not a ConvOps workflow file format; expected "${WORKFLOW_FILE_FORMAT}" or "${SINGLE_WORKFLOW_FORMAT}".`,
+          : `${describeUntrusted(format)} is not a ConvOps workflow file format; expected "${WORKFLOW_FILE_FORMAT}" or "${SINGLE_WORKFLOW_FORMAT}".`,
       ),
     );
   }
   if (typeof formatVersion !== 'number' || !Number.isInteger(formatVersion) || formatVersion < 1) {
-    return fail(issue('formatVersion', `should be a whole number like ${WORKFLOW_FORMAT_VERSION}, but is ${JSON.stringify(formatVersion) ?? 'missing'}.`));
+    return fail(issue('formatVersion', `should be a whole number like ${WORKFLOW_FORMAT_VERSION}, but is ${describeUntrusted(formatVersion)}.`));
   }
   if (formatVersion > WORKFLOW_FORMAT_VERSION) {
     return fail(

@@ -85,6 +85,8 @@ export const EVENT_TYPES = [
   'note.added',
   'note.edited',
   'note.deleted',
+  /** A hash recorded for a note kept before events carried note hashes (schema upgrade 3). */
+  'note.hashed',
   'step.completed',
   'gate.requested',
   'gate.approved',
@@ -97,6 +99,8 @@ export const EVENT_TYPES = [
   'workflow.deleted',
   'workflow.imported',
   'settings.changed',
+  /** On a local `import:<taskId>` chain: a task file or backup merged this task; records the file's chain head. */
+  'task.imported',
 ] as const;
 export const eventTypeSchema = z.enum(EVENT_TYPES);
 export type EventType = z.infer<typeof eventTypeSchema>;
@@ -118,6 +122,11 @@ export const auditEventSchema = eventDraftSchema.extend({
   seq: z.number().int().min(1),
   prevHash: z.string(),
   hash: z.string(),
+  /**
+   * A person's ECDSA P-256 signature over `hash` (so over the whole chain up to this event), by the
+   * key with this SHA-256 fingerprint. Outside the hashed content: a signature is added to a hash.
+   */
+  signature: z.strictObject({ key: z.string().regex(/^[0-9a-f]{64}$/), value: z.string().min(1).max(200) }).optional(),
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 

@@ -59,7 +59,7 @@ describe('backup', () => {
     await populate();
     const original = await dump(ctx.db);
     const file = JSON.parse(JSON.stringify(await exportBackup())) as BackupFile;
-    expect(file).toMatchObject({ format: 'convops.backup', formatVersion: 1, schemaVersion: 2 });
+    expect(file).toMatchObject({ format: 'convops.backup', formatVersion: 1, schemaVersion: 3 });
     expect(file.tasks[0]).not.toHaveProperty('conversationKeys');
 
     await withFreshDatabase(async (db) => {
@@ -72,12 +72,21 @@ describe('backup', () => {
         settings: true,
       });
       expect(report.divergedChains).toEqual([]);
-      expect(report.unverifiedChains).toEqual([]);
+      expect(report.refused).toEqual([]);
+      expect(report.quarantinedChains).toEqual([]);
       const restored = await dump(db);
       const byKey = <T>(rows: T[], key: (row: T) => string) => [...rows].sort((a, b) => key(a).localeCompare(key(b)));
       expect(byKey(restored.tasks, (t) => t.id)).toEqual(byKey(original.tasks, (t) => t.id));
       expect(byKey(restored.notes, (n) => n.id)).toEqual(byKey(original.notes, (n) => n.id));
-      expect(restored.events).toEqual(original.events);
+      // Plus, per merged task, a local record of the merge and the file's chain head.
+      expect(restored.events.filter((e) => !e.taskId.startsWith('import:'))).toEqual(original.events);
+      const imports = restored.events.filter((e) => e.taskId.startsWith('import:'));
+      expect(imports.map((e) => e.type)).toEqual(['task.imported', 'task.imported']);
+      for (const record of imports) {
+        const taskId = record.taskId.slice('import:'.length);
+        const head = original.events.filter((e) => e.taskId === taskId).at(-1)!;
+        expect(record.data).toMatchObject({ source: 'backup', fileHead: { seq: head.seq, hash: head.hash } });
+      }
       expect(restored.workflows).toEqual(original.workflows);
       expect(byKey(restored.workflowHeads, (h) => h.id)).toEqual(byKey(original.workflowHeads, (h) => h.id));
       expect(restored.settings).toEqual(original.settings);
@@ -135,15 +144,18 @@ describe('backup', () => {
     });
   });
 
-  it('reports chains in the file that do not verify', async () => {
-    const { running } = await populate();
+  it('refuses a task whose chain does not verify, writes nothing of it, and restores the rest', async () => {
+    const { running, done } = await populate();
     const file = await exportBackup();
     const event = file.events.find((e) => e.taskId === running && e.seq === 2)!;
     event.actor = { kind: 'human', name: 'Mallory' };
-    await withFreshDatabase(async () => {
+    await withFreshDatabase(async (db) => {
       const report = await restoreBackup(file);
-      expect(report.unverifiedChains).toEqual([running]);
-      expect((await verifyAllChains()).get(running)).toMatchObject({ ok: false, brokenAtSeq: 2 });
+      expect(report.refused).toEqual([{ id: running, title: 'Running', reason: expect.stringMatching(/^Task "Running" was not imported: its audit trail does not verify \(event 2 was changed/) }]);
+      expect(await db.tasks.get(running)).toBeUndefined();
+      expect(await db.notes.where('taskId').equals(running).count()).toBe(0);
+      expect(await db.events.where('[taskId+seq]').between([running, 0], [running, Infinity]).count()).toBe(0);
+      expect(await getTask(done)).toBeDefined();
     });
   });
 });

@@ -1,5 +1,7 @@
 import Dexie from 'dexie';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { auditTask } from '../../../lib/db/audit';
 import { fileURLToPath } from 'node:url';
 import { openDatabase, setDb } from '../../../lib/db/database';
 import { verifyAllChains } from '../../../lib/db/events-repo';
@@ -37,7 +39,7 @@ afterAll(async () => {
 });
 
 describe('upgrading a schema v1 database', () => {
-  it('keeps every row and fills the fields v2 added', async () => {
+  it('keeps every row, fills the fields v2 added and records v3 note hashes', async () => {
     expect(fixture.schemaVersion).toBe(1);
     await writeV1Database();
     const db = setDb(openDatabase(name));
@@ -45,10 +47,11 @@ describe('upgrading a schema v1 database', () => {
     expect(db.verno).toBe(SCHEMA_VERSION);
     expect(SCHEMA_VERSION).toBeGreaterThanOrEqual(2);
 
-    // Nothing lost: every row of every v1 table is still there with all its fields.
+    // Nothing lost: every row of every v1 table is still there with all its fields (v3 appends one
+    // `note.hashed` event per live note, checked below).
     for (const [table, rows] of Object.entries(fixture.tables)) {
       const stored = await db.table(table).toArray();
-      expect(stored, table).toHaveLength(rows.length);
+      expect(stored, table).toHaveLength(rows.length + (table === 'events' ? 4 : 0));
       for (const row of rows) expect(stored, table).toContainEqual(expect.objectContaining(row));
     }
 
@@ -76,10 +79,25 @@ describe('upgrading a schema v1 database', () => {
     // The audit trail still verifies, and the repositories keep working on it.
     const verdicts = await verifyAllChains();
     expect([...verdicts.entries()]).toEqual([
-      ['task-one', { ok: true, count: 5 }],
-      ['task-two', { ok: true, count: 3 }],
+      ['task-one', { ok: true, count: 8 }],
+      ['task-two', { ok: true, count: 4 }],
       ['workflow:sop', { ok: true, count: 2 }],
     ]);
+
+    // v3: every live note's body hash is on its chain (checked with node:crypto, apart from lib/db),
+    // appended by the system in the order the notes were written, and verify finds every note intact.
+    const sha = (text: string) => createHash('sha256').update(text).digest('hex');
+    const hashed = (await db.events.where('type').equals('note.hashed').toArray()).sort((a, b) => a.taskId.localeCompare(b.taskId) || a.seq - b.seq);
+    const bodies = new Map((fixture.tables['notes'] as { id: string; body: string }[]).map((note) => [note.id, note.body]));
+    expect(hashed.map((e) => [e.taskId, e.seq, e.data['noteId'], e.actor.kind])).toEqual([
+      ['task-one', 6, 'n-1', 'system'],
+      ['task-one', 7, 'n-2', 'system'],
+      ['task-one', 8, 'n-3', 'system'],
+      ['task-two', 4, 'n-4', 'system'],
+    ]);
+    for (const event of hashed) expect(event.data['hash']).toBe(sha(bodies.get(event.data['noteId'] as string)!));
+    expect((await auditTask('task-one')).notes).toEqual([]);
+    expect((await auditTask('task-two')).ok).toBe(true);
     expect(await captureReply({ taskId: 'task-one', site: 'chatgpt', conversationId: 'c-1', messageKey: 'msg-2', markdown: 'again', actor: ai })).toMatchObject({
       captured: false,
       reason: 'duplicate',
@@ -87,7 +105,7 @@ describe('upgrading a schema v1 database', () => {
     // task-one stays pinned to v1 of "sop" although v2 is the latest.
     const approved = await runAction('task-one', 2, { type: 'approve', stepId: 'walkthrough' }, bob);
     expect(approved).toMatchObject({ status: 'completed', rev: 3 });
-    expect((await verifyAllChains()).get('task-one')).toEqual({ ok: true, count: 8 });
+    expect((await verifyAllChains()).get('task-one')).toEqual({ ok: true, count: 11 });
     expect(await getWorkflow('old-memo', 1)).toMatchObject({ name: 'Old memo' });
     expect((await getSettings()).panelSide).toBe('left');
     expect(await listNotes('task-two')).toHaveLength(1);

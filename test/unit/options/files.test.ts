@@ -27,7 +27,8 @@ describe('restoreSummary', () => {
     updatedTasks: 0,
     skipped: { workflowVersions: 0, tasks: 0, notes: 0, events: 0 },
     divergedChains: [],
-    unverifiedChains: [],
+    refused: [],
+    quarantinedChains: [],
   };
   it('counts what was added', () => {
     expect(restoreSummary(base)).toBe('Added 2 workflow versions, 3 tasks, 1 note and 12 audit events, and the settings.');
@@ -37,11 +38,13 @@ describe('restoreSummary', () => {
       ...base,
       added: { workflowVersions: 0, tasks: 0, notes: 0, events: 0, settings: false },
       skipped: { workflowVersions: 2, tasks: 3, notes: 1, events: 12 },
-      unverifiedChains: ['t1'],
+      refused: [{ id: 't1', title: 'Alpha', reason: 'Task "Alpha" was not imported: its audit trail does not verify.' }],
+      quarantinedChains: ['settings'],
     });
     expect(text).toContain('Added 0 workflow versions, 0 tasks, 0 notes and 0 audit events.');
     expect(text).toContain('18 records were already here');
-    expect(text).toContain('Warning: 1 audit chain in the file did not verify.');
+    expect(text).toContain('Refused 1 task (nothing of it was written): Task "Alpha" was not imported: its audit trail does not verify.');
+    expect(text).toContain('Left out 1 audit chain that did not verify.');
   });
 });
 

@@ -125,3 +125,50 @@ describe('taskReportJson', () => {
     expect(parsed.verification).toBeNull();
   });
 });
+
+describe('reports keep untrusted text inert', () => {
+  const attack = {
+    title: 'Q3 <img src=x onerror=alert(1)> [click](javascript:alert(2)) <script>alert(3)</script>',
+    name: '<b onmouseover=alert(4)>Mallory</b>',
+    comment: '![x](javascript:alert(5)) <iframe src=javascript:alert(6)>',
+    body: 'Result\n\n<script>alert(7)</script>\n\n```\nclose the fence\n```\n<img src=x onerror=alert(8)> [go](javascript:alert(9))',
+  };
+  const evil = { kind: 'human' as const, name: attack.name };
+  const markdown = taskReportMarkdown({
+    task: {
+      ...task,
+      title: attack.title,
+      createdBy: evil,
+      conversations: [{ site: 'chatgpt', conversationId: 'c1', url: 'javascript:alert(10)//https://x', boundAt: task.createdAt }],
+    },
+    workflow: { ...workflow, steps: [{ ...workflow.steps[0]!, title: '<svg onload=alert(11)>' }, workflow.steps[1]!] },
+    notes: [{ ...notes[1]!, body: attack.body, createdBy: evil }],
+    events: [{ ...events[0]!, actor: evil, data: { comment: attack.comment } }],
+    generatedAt: 'x',
+  });
+
+  it('renders to HTML (raw HTML and every protocol allowed) without a single element or link from the text', async () => {
+    const { micromark } = await import('micromark');
+    const { gfm, gfmHtml } = await import('micromark-extension-gfm');
+    const html = micromark(markdown, { allowDangerousHtml: true, allowDangerousProtocol: true, extensions: [gfm()], htmlExtensions: [gfmHtml()] });
+    expect(html).not.toMatch(/<(img|script|iframe|svg|b)\b/i);
+    expect(html).not.toMatch(/href="javascript:/i);
+    expect(html).not.toMatch(/src="javascript:/i);
+    // The text is still there to read.
+    expect(html).toContain('alert(7)');
+    expect(html).toContain('Mallory');
+  });
+
+  it('a note body cannot close its fence early', () => {
+    expect(markdown).toContain('````markdown\nResult');
+  });
+});
+
+describe('csvCell against formula tricks', () => {
+  it.each([' =1+1', '\u00a0+cmd', '  @SUM(A1)', '\uff1dHYPERLINK("http://x")', ' \uff0b1', '\n=1'])('neutralizes %j', (value) => {
+    expect(csvCell(value).replace(/^"/, '').startsWith("'")).toBe(true);
+  });
+  it('leaves a minus inside a cell alone', () => {
+    expect(csvCell('a-b')).toBe('a-b');
+  });
+});

@@ -1,0 +1,148 @@
+import { applyAction, startTask, WorkflowRuleError, type TaskAction } from './engine';
+import { conversationRefSchema, type AuditEvent, type EventType, type Task } from './records';
+import type { Workflow } from './schema';
+
+/**
+ * Replay: rebuilds a task's state from its audit events with the engine, so that an imported or
+ * restored task is believed only as far as its events carry it. A task row edited to "completed" past
+ * a gate, or an event stream the engine would never have produced, does not replay.
+ *
+ * Each event type has one rule (the table below):
+ * - `start`: the chain's first event; starts the task on the pinned workflow.
+ * - `action`: a transition; the event says which engine action a person, the AI or the system took.
+ *   The action is applied and the events the engine produces must be the next events of the chain,
+ *   in order, with the same type, step and actor (they were written in one transaction).
+ * - `effect`: only ever produced by the action before it (`task.completed`); on its own it is refused.
+ * - `record`: what happened around the task without changing its state (briefings, notes, captures).
+ *
+ * Adding an event type is one line here (TypeScript insists: the table covers every `EventType`).
+ */
+
+type Rule =
+  | { kind: 'start' }
+  | { kind: 'action'; action: (event: AuditEvent) => TaskAction }
+  | { kind: 'effect' }
+  | { kind: 'record' };
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+const step = (event: AuditEvent): string => event.stepId ?? '';
+
+export const REPLAY_RULES: Record<EventType, Rule> = {
+  'task.started': { kind: 'start' },
+  'step.completed': { kind: 'action', action: (e) => ({ type: 'complete-step', stepId: step(e) }) },
+  'gate.requested': { kind: 'action', action: (e) => ({ type: 'complete-step', stepId: step(e) }) },
+  'gate.approved': { kind: 'action', action: (e) => ({ type: 'approve', stepId: step(e), ...(text(e.data['comment']) ? { comment: text(e.data['comment'])! } : {}) }) },
+  'gate.rejected': { kind: 'action', action: (e) => ({ type: 'reject', stepId: step(e), comment: text(e.data['comment']) ?? '' }) },
+  'task.cancelled': { kind: 'action', action: (e) => ({ type: 'cancel', ...(text(e.data['reason']) ? { reason: text(e.data['reason'])! } : {}) }) },
+  'task.moved-conversation': {
+    kind: 'action',
+    action: (e) => {
+      const reason = e.data['reason'];
+      return {
+        type: 'move-conversation',
+        conversation: conversationRefSchema.parse(e.data['to']),
+        reason: reason === 'handoff' || reason === 'url-assigned' || reason === 'manual' ? reason : 'manual',
+      };
+    },
+  },
+  'task.completed': { kind: 'effect' },
+  'briefing.inserted': { kind: 'record' },
+  'message.sent': { kind: 'record' },
+  'response.captured': { kind: 'record' },
+  'note.added': { kind: 'record' },
+  'note.edited': { kind: 'record' },
+  'note.deleted': { kind: 'record' },
+  'note.hashed': { kind: 'record' },
+  // These live on other chains (workflows, settings, import records); on a task's chain they are out of place.
+  'workflow.created': { kind: 'effect' },
+  'workflow.updated': { kind: 'effect' },
+  'workflow.deleted': { kind: 'effect' },
+  'workflow.imported': { kind: 'effect' },
+  'settings.changed': { kind: 'effect' },
+  'task.imported': { kind: 'effect' },
+};
+
+export type ReplayResult = { ok: true; task: Task } | { ok: false; seq: number; reason: string };
+
+function who(event: AuditEvent): string {
+  return `${event.actor.name} (${event.actor.kind})`;
+}
+
+/** Replays a task's chain (ordered by seq) on its pinned workflow. Never throws. */
+export function replayTask(workflow: Workflow, events: readonly AuditEvent[]): ReplayResult {
+  const first = events[0];
+  if (!first || first.type !== 'task.started') {
+    return { ok: false, seq: first?.seq ?? 0, reason: 'its audit trail does not start with "task.started"' };
+  }
+  if (first.data['workflowId'] !== workflow.id || first.data['workflowVersion'] !== workflow.version) {
+    return { ok: false, seq: first.seq, reason: `it was started on another workflow version than "${workflow.id}" version ${workflow.version}` };
+  }
+  let task: Task;
+  try {
+    task = startTask(workflow, { id: first.taskId, title: text(first.data['title']) ?? 'task', actor: first.actor, now: first.at }).task;
+  } catch (error) {
+    return { ok: false, seq: first.seq, reason: error instanceof Error ? error.message : 'it cannot start' };
+  }
+  let index = 1;
+  while (index < events.length) {
+    const event = events[index]!;
+    const rule = REPLAY_RULES[event.type];
+    if (rule.kind === 'record') {
+      index += 1;
+      continue;
+    }
+    if (rule.kind !== 'action') {
+      return { ok: false, seq: event.seq, reason: `event ${event.seq} ("${event.type}" by ${who(event)}) does not follow from the events before it` };
+    }
+    let produced;
+    try {
+      produced = applyAction(task, workflow, rule.action(event), event.actor, event.at);
+    } catch (error) {
+      const why = error instanceof WorkflowRuleError ? error.message : 'its data is not a valid action';
+      return { ok: false, seq: event.seq, reason: `event ${event.seq} ("${event.type}" by ${who(event)}) could not have happened: ${why}` };
+    }
+    for (const [offset, expected] of produced.events.entries()) {
+      const actual = events[index + offset];
+      if (!actual || actual.type !== expected.type || (actual.stepId ?? '') !== (expected.stepId ?? '') || actual.actor.kind !== expected.actor.kind || actual.actor.name !== expected.actor.name) {
+        const found = actual ? `"${actual.type}" (event ${actual.seq})` : 'the end of the trail';
+        return {
+          ok: false,
+          seq: actual?.seq ?? event.seq,
+          reason: `after event ${event.seq} ("${event.type}") the workflow records "${expected.type}"${expected.stepId ? ` on "${expected.stepId}"` : ''}, but the trail has ${found}`,
+        };
+      }
+    }
+    index += produced.events.length;
+    task = { ...produced.task, rev: task.rev + 1 };
+  }
+  return { ok: true, task };
+}
+
+function describeState(task: Pick<Task, 'status' | 'currentStepId'>, workflow: Workflow): string {
+  const title = task.currentStepId ? (workflow.steps.find((s) => s.id === task.currentStepId)?.title ?? task.currentStepId) : undefined;
+  return title ? `"${task.status}" at "${title}"` : `"${task.status}"`;
+}
+
+/**
+ * Whether a stored task row is what its events lead to. Compares what governance rests on (status,
+ * step, completed steps, the waiting gate, the last rejection, the revision); conversations and
+ * timestamps are not replayed. Returns the reason it does not, or undefined.
+ */
+export function rowMismatch(row: Task, replayed: Task, workflow: Workflow): string | undefined {
+  if (row.workflowId !== replayed.workflowId || row.workflowVersion !== replayed.workflowVersion) {
+    return `its record names workflow "${row.workflowId}" version ${row.workflowVersion}, but its events ran on "${replayed.workflowId}" version ${replayed.workflowVersion}`;
+  }
+  if (row.status !== replayed.status || row.currentStepId !== replayed.currentStepId) {
+    return `its record says ${describeState(row, workflow)}, but its events lead to ${describeState(replayed, workflow)}`;
+  }
+  if (row.completedStepIds.join('\u0000') !== replayed.completedStepIds.join('\u0000')) {
+    return `its record lists other completed steps (${row.completedStepIds.join(', ') || 'none'}) than its events (${replayed.completedStepIds.join(', ') || 'none'})`;
+  }
+  if ((row.pendingGate?.stepId ?? null) !== (replayed.pendingGate?.stepId ?? null)) {
+    return `its record's waiting gate (${row.pendingGate?.stepId ?? 'none'}) is not the one its events lead to (${replayed.pendingGate?.stepId ?? 'none'})`;
+  }
+  const rejection = (task: Task) => (task.rejection ? `${task.rejection.stepId}|${task.rejection.fromStepId}|${task.rejection.comment}` : '');
+  if (rejection(row) !== rejection(replayed)) return 'its record carries another rejection than its events';
+  if (row.rev !== replayed.rev) return `its record is at revision ${row.rev}, but its events make ${replayed.rev} changes`;
+  return undefined;
+}
