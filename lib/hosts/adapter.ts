@@ -181,29 +181,34 @@ export function buildHealth(
 }
 
 /**
- * Turn elements from the last one backwards, without scanning the whole document: find the first
- * turn, climb to the container that holds the turns side by side, then walk its children from the
- * end. Costs a few node visits per call even in a 300-turn thread.
+ * The last element, in document order, that matches any of the selectors. One `querySelectorAll` per
+ * selector, the last match of each compared by position: no guess at which element contains the
+ * turns (the sites wrap turns differently in every generation, and a climb from the first match to
+ * "the container of all turns" stops at the wrong box on Claude's 2026 pages).
  */
-export function* turnsFromEnd(root: ParentNode, selector: string): Generator<Element> {
-  const first = root.querySelector(selector);
-  if (!first) return;
-  let container = first.parentElement;
-  // Turns wrapped one per element (virtualizer rows, list items): climb past single-child wrappers.
-  while (container && container.childElementCount === 1 && container.parentElement) container = container.parentElement;
-  if (!container) {
-    yield first;
-    return;
+export function lastInOrder(root: ParentNode, selectors: readonly string[]): Element | null {
+  let last: Element | null = null;
+  for (const selector of selectors) {
+    const all = root.querySelectorAll(selector);
+    const candidate = all[all.length - 1];
+    if (candidate && (!last || follows(candidate, last))) last = candidate;
   }
-  for (let el = container.lastElementChild; el; el = el.previousElementSibling) {
-    if (el.matches(selector)) {
-      yield el;
-      continue;
-    }
-    const inner = el.querySelectorAll(selector);
-    for (const match of [...inner].reverse()) {
-      // A match nested in another match is part of that turn, not a turn of its own.
-      if (!match.parentElement?.closest(selector)) yield match;
-    }
-  }
+  return last;
+}
+
+/** Whether `a` comes after `b` in document order (a descendant of `b` counts as after it). */
+export function follows(a: Node, b: Node): boolean {
+  return (b.compareDocumentPosition(a) & 4) /* DOCUMENT_POSITION_FOLLOWING */ !== 0;
+}
+
+/** Every element matching any of the selectors, once each, in document order; nested matches left out. */
+export function inDocumentOrder(root: ParentNode, selectors: readonly string[]): Element[] {
+  const all = new Set<Element>();
+  for (const selector of selectors) for (const el of root.querySelectorAll(selector)) all.add(el);
+  const sorted = [...all].sort((a, b) => (a === b ? 0 : follows(a, b) ? 1 : -1));
+  // A match inside another match is part of that message. In document order an element's
+  // descendants come right after it, so comparing with the last kept element is enough.
+  const out: Element[] = [];
+  for (const el of sorted) if (!out.at(-1)?.contains(el)) out.push(el);
+  return out;
 }

@@ -180,3 +180,67 @@ describe('ChatGPT thread layout (data-turn-key, markdown composer)', () => {
     expect(A.lastAssistant(d, null)?.key).toBe('bulk-299');
   });
 });
+
+describe('ChatGPT classic as on a real page of April 2026', () => {
+  const doc = () => parseFixture('chatgpt-classic-2026-04.html');
+
+  it('finds the ProseMirror composer, not the fallback textarea beside it', () => {
+    const d = doc();
+    expect(A.detectGeneration(d)).toBe('classic');
+    expect(A.findComposer(d)?.id).toBe('prompt-textarea');
+  });
+
+  it('a finished reply keeps its request-WEB turn id: the message id settles it', () => {
+    const d = doc();
+    expect(A.listMessages(d, null).map((m) => [m.role, m.key])).toEqual([
+      ['user', '5a0e7f1c-1000-4000-8000-000000000001'],
+      ['assistant', '9e1f3a52-3000-4000-8000-000000000002'],
+      ['user', '5a0e7f1c-1000-4000-8000-000000000003'],
+    ]);
+    expect(A.lastAssistant(d, null)?.pending).toBe(true);
+    const turn = d.querySelector('[data-testid="conversation-turn-4"]')!;
+    turn.querySelector('[data-message-id]')!.setAttribute('data-message-id', '9e1f3a52-3000-4000-8000-000000000004');
+    const last = A.lastAssistant(d, null)!;
+    expect(last).toMatchObject({ role: 'assistant', pending: false, key: '9e1f3a52-3000-4000-8000-000000000004' });
+    expect(A.isMarkedComplete(last.element)).toBe(false);
+    // The action bar of the turn arrives last; a user turn's own copy button is not a reply's mark.
+    turn.querySelector('.grow')!.after(d.querySelector('[aria-label="Response actions"]')!.parentElement!.cloneNode(true));
+    expect(A.isMarkedComplete(last.element)).toBe(true);
+  });
+
+  it('answer body is the markdown of the answer', () => {
+    const answer = A.listMessages(doc(), null)[1]!;
+    expect(A.assistantBody(answer.element)?.textContent).toBe('Bring bread, cheese and fruit.');
+  });
+});
+
+describe('ChatGPT thread layout, one turn per prompt and answer (2026-09)', () => {
+  const doc = () => parseFixture('chatgpt-thread-pairs.html');
+
+  it('detects thread and lists the prompt and the answer of each pair in order', () => {
+    const d = doc();
+    expect(A.detectGeneration(d)).toBe('thread');
+    expect(A.findComposer(d)?.hasAttribute('data-composer-markdown')).toBe(true);
+    expect(A.listMessages(d, null).map((m) => [m.role, m.key])).toEqual([
+      ['user', '6b0c1f7e-0000-4000-8000-00000000000a:user'],
+      ['assistant', '6b0c1f7e-0000-4000-8000-00000000000a:assistant'],
+      ['user', '6b0c1f7e-0000-4000-8000-00000000000b:user'],
+      ['assistant', '6b0c1f7e-0000-4000-8000-00000000000b:assistant'],
+    ]);
+  });
+
+  it('the answer is the assistant-message markdown, not the thinking summary', () => {
+    const answer = A.listMessages(doc(), null)[1]!;
+    const body = A.assistantBody(answer.element)!;
+    expect(body.textContent).toContain('Guadalquivir');
+    expect(body.textContent).not.toContain('Thought for');
+  });
+
+  it('the last reply is the answer of the last pair; a pair without its answer yet gives none', () => {
+    const d = doc();
+    expect(A.lastAssistant(d, null)?.key).toBe('6b0c1f7e-0000-4000-8000-00000000000b:assistant');
+    d.querySelector('[data-turn-key$="b"] .assistant-row')!.remove();
+    expect(A.lastAssistant(d, null)).toBeNull();
+    expect(A.isStreaming(d)).toBe(true);
+  });
+});
