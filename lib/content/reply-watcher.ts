@@ -18,8 +18,14 @@ export interface ReplyWatcherOptions {
   onSettled?: () => void;
   /** Quiet time before a reply without an explicit completion marker counts as finished. */
   quietMs?: number;
-  /** Quiet time when the site marks the reply complete (action bar, data-is-streaming="false"). */
-  markedQuietMs?: number;
+  /**
+   * How soon a check follows a mutation while the page changes. A reply the site marks complete
+   * (action bar, `data-is-streaming="false"`) is reported at the first check that sees the mark,
+   * with no quiet wait.
+   */
+  checkMs?: number;
+  /** The same, once the streaming signal has gone: the mark is expected any moment now. */
+  endCheckMs?: number;
   /** How often an unarmed watcher may probe for a streaming signal while the page mutates. */
   probeMs?: number;
   /** Give up waiting for a reply this long after a send. */
@@ -32,10 +38,13 @@ export interface ReplyWatcherOptions {
 /**
  * Reports each finished assistant reply once. One MutationObserver; its callback only records the
  * time and schedules a check, so a reply streaming 400 chunks into a 300-turn thread costs a
- * timestamp per mutation batch. The check runs after a quiet period and reads the last turn only.
+ * timestamp per mutation batch (and, while the streaming signal is watched, not even that). The
+ * check reads the last reply only.
  *
- * Finished = no streaming signal AND no mutation for the quiet period AND the last assistant
- * message has a settled (non-pending) key that was not there before the watcher was armed.
+ * Finished = no streaming signal AND the last assistant message has a settled (non-pending) key that
+ * was not there before the watcher was armed AND either the site marks it complete (checked the
+ * moment the streaming signal goes) or, where the site gives no mark, the page has been quiet for
+ * the quiet period.
  * Armed = a send was seen, or a streaming signal was seen: a conversation loading after navigation
  * is never mistaken for a new reply.
  */
@@ -52,11 +61,15 @@ export class ReplyWatcher {
   private readonly reported = new Set<string>();
   /** The streaming signal watched instead of the whole body while a reply streams (see observeSignal). */
   private signal: Element | null = null;
+  /** The streaming signal went away and the reply is not reported yet: checks come quickly. */
+  private ending = false;
+  private timerDue = 0;
 
   constructor(options: ReplyWatcherOptions) {
     this.o = {
       quietMs: 600,
-      markedQuietMs: 150,
+      checkMs: 150,
+      endCheckMs: 10,
       probeMs: 500,
       armTimeoutMs: 5 * 60_000,
       now: () => performance.now(),
@@ -128,7 +141,10 @@ export class ReplyWatcher {
       return;
     }
     this.observeBody();
+    this.ending = true;
     this.onMutation();
+    // The reply is most likely final now: look right away instead of after the usual check delay.
+    this.schedule(0);
   }
 
   stop(): void {
@@ -154,7 +170,8 @@ export class ReplyWatcher {
   private startWaiting(): void {
     if (this.armedAt === null) this.streamingSeen = false;
     this.armedAt = this.o.now();
-    this.schedule(this.o.markedQuietMs);
+    this.ending = false;
+    this.schedule(this.o.checkMs);
   }
 
   /** The page moved to another conversation: whatever is on screen now is not a new reply. */
@@ -162,6 +179,7 @@ export class ReplyWatcher {
     if (this.signal) this.observeBody();
     this.needBaseline = true;
     this.armedAt = null;
+    this.ending = false;
     this.schedule(this.o.quietMs);
   }
 
@@ -177,7 +195,7 @@ export class ReplyWatcher {
         this.noteStreaming();
       }
     }
-    this.schedule(this.o.markedQuietMs);
+    this.schedule(this.ending ? this.o.endCheckMs : this.o.checkMs);
   }
 
   private noteStreaming(): void {
@@ -187,8 +205,15 @@ export class ReplyWatcher {
     this.o.onStreaming?.();
   }
 
+  /** One timer at a time; a sooner request replaces a later one. */
   private schedule(ms: number): void {
-    if (this.timer !== null || !this.observer) return;
+    if (!this.observer) return;
+    const due = this.o.now() + Math.max(0, ms);
+    if (this.timer !== null) {
+      if (this.timerDue <= due) return;
+      this.o.clearTimer(this.timer);
+    }
+    this.timerDue = due;
     this.timer = this.o.setTimer(() => {
       this.timer = null;
       this.check();
@@ -221,22 +246,24 @@ export class ReplyWatcher {
       this.streamingSeen = false;
       return;
     }
-    if (quietFor < this.o.markedQuietMs) return this.schedule(this.o.markedQuietMs - quietFor);
     if (adapter.isStreaming(doc)) {
+      this.ending = false;
       this.noteStreaming();
       // The stop control going away is a mutation; that wakes the next check.
       return;
     }
     const last = adapter.lastAssistant(doc, this.o.conversationId());
+    // Not there yet (or the old one): the next mutation schedules the next check.
     if (!last || last.pending || last.key === this.baselineKey || this.reported.has(last.key)) return;
-    const needed = adapter.isMarkedComplete(last.element) ? this.o.markedQuietMs : this.o.quietMs;
-    if (quietFor < needed) return this.schedule(needed - quietFor);
+    // The site's own "finished" mark needs no quiet wait; without one, the page must go quiet.
+    if (!adapter.isMarkedComplete(last.element) && quietFor < this.o.quietMs) return this.schedule(this.o.quietMs - quietFor);
     const body = adapter.assistantBody(last.element);
     if (!body || !(body.textContent ?? '').trim()) return;
     this.reported.add(last.key);
     this.baselineKey = last.key;
     this.armedAt = null;
     this.streamingSeen = false;
+    this.ending = false;
     this.o.onReply({ key: last.key, html: body.innerHTML, conversationId: this.o.conversationId() });
   }
 }

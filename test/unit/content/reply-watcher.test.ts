@@ -114,9 +114,8 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     copy.setAttribute('data-testid', 'copy-turn-action-button');
     turn.append(copy);
     await flush();
-    await c.advance(100);
-    expect(replies).toEqual([]); // still inside the quiet period
-    await c.advance(200);
+    // The site marked it final (action bar): reported at the first check, no quiet wait.
+    await c.advance(10);
     expect(replies).toHaveLength(1);
     expect(replies[0]).toMatchObject({ key: 'final-306', conversationId: 'conv-1' });
     expect(replies[0]!.html).toContain('chunk 399');
@@ -201,6 +200,69 @@ describe('ReplyWatcher on Claude', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]!.key).toMatch(/^chat-9:3:a:/);
     expect(replies[0]!.html).toContain('right table');
+  });
+});
+
+describe('ReplyWatcher on the Claude flat list of 2026', () => {
+  it('reports the reply once data-is-streaming flips, without waiting for the page to go quiet', async () => {
+    const doc = mountFixture('claude-flat.html');
+    const c = clock();
+    const { watcher, replies } = watch(claudeAdapter, c, 'chat-7');
+    active = watcher;
+    watcher.start(); // loaded mid-reply
+    await c.advance(700);
+    const streaming = doc.querySelector('[data-is-streaming="true"]')!;
+    streaming.querySelector('.standard-markdown p')!.textContent = 'Soak dried chickpeas overnight, then simmer an hour.';
+    await flush();
+    await c.advance(300);
+    expect(replies).toEqual([]);
+    streaming.setAttribute('data-is-streaming', 'false');
+    doc.querySelector('button[aria-label="Stop response"]')!.remove();
+    await flush();
+    await c.advance(10);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.key).toMatch(/^chat-7:3:a:/);
+    expect(replies[0]!.html).toContain('simmer an hour');
+    expect(replies[0]!.html).not.toContain('Thought for');
+    // Later mutations (the action bar rendering, hover states) report nothing more.
+    streaming.closest('.group')!.append(doc.createElement('div'));
+    await flush();
+    await c.advance(1000);
+    expect(replies).toHaveLength(1);
+  });
+
+  it('a reply sent from the page is reported after its user turn and reply are added', async () => {
+    const doc = mountFixture('claude-flat.html');
+    const streaming = doc.querySelector('[data-is-streaming="true"]')!;
+    streaming.setAttribute('data-is-streaming', 'false');
+    const stop = doc.querySelector('button[aria-label="Stop response"]')!;
+    stop.remove();
+    const c = clock();
+    const { watcher, replies } = watch(claudeAdapter, c, 'chat-7');
+    active = watcher;
+    watcher.start();
+    await c.advance(700);
+    expect(replies).toEqual([]); // the settled page is the baseline
+    watcher.arm();
+    const column = doc.querySelector('[data-test-render-count]')!.parentElement!;
+    const [user, reply] = [column.children[2]!.cloneNode(true) as Element, column.children[3]!.cloneNode(true) as Element];
+    column.append(user);
+    await flush();
+    await c.advance(1200); // the row shows the user turn first; no reply node yet
+    expect(replies).toEqual([]);
+    reply.querySelector('[data-is-streaming]')!.setAttribute('data-is-streaming', 'true');
+    reply.querySelector('.standard-markdown p')!.textContent = 'A new answer';
+    column.append(reply);
+    doc.querySelector('fieldset .relative.flex')!.append(stop);
+    await flush();
+    await c.advance(600);
+    expect(replies).toEqual([]);
+    reply.querySelector('[data-is-streaming]')!.setAttribute('data-is-streaming', 'false');
+    stop.remove();
+    await flush();
+    await c.advance(10);
+    expect(replies.map((r) => r.html)).toEqual([expect.stringContaining('A new answer')]);
+    expect(replies[0]!.key).toMatch(/^chat-7:5:a:/);
   });
 });
 

@@ -157,7 +157,7 @@ describe('Claude flat list (real pages, February–May 2026)', () => {
     const column = d.querySelector('[data-test-render-count]')!.parentElement!;
     const [user, reply] = [column.children[0]!, column.children[1]!];
     const last = column.lastElementChild!;
-    for (let i = 0; i < 150; i++) column.insertBefore(user.cloneNode(true), last).after(reply.cloneNode(true));
+    for (let i = 0; i < 150; i++) (column.insertBefore(user.cloneNode(true), last) as Element).after(reply.cloneNode(true));
     const found = A.lastAssistant(d, id)!;
     expect(found.element.getAttribute('data-is-streaming')).toBe('true');
     expect(found.key).toMatch(new RegExp(`^${id}:303:a:`));
