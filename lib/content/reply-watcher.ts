@@ -16,6 +16,13 @@ export interface ReplyWatcherOptions {
   onStreaming?: () => void;
   /** Called whenever the page has been quiet for a moment (the runtime re-mounts its UI there). */
   onSettled?: () => void;
+  /**
+   * A reply streamed and its streaming signal went away, but no new reply could be read from the
+   * page: the site changed its markup (the health line offers a site report). Called once per reply.
+   */
+  onReplyMissing?: () => void;
+  /** How long after the streaming signal went before a reply counts as missing. */
+  missingAfterMs?: number;
   /** Quiet time before a reply without an explicit completion marker counts as finished. */
   quietMs?: number;
   /**
@@ -49,7 +56,7 @@ export interface ReplyWatcherOptions {
  * is never mistaken for a new reply.
  */
 export class ReplyWatcher {
-  private readonly o: Required<Omit<ReplyWatcherOptions, 'onStreaming' | 'onSettled'>> & Pick<ReplyWatcherOptions, 'onStreaming' | 'onSettled'>;
+  private readonly o: Required<Omit<ReplyWatcherOptions, 'onStreaming' | 'onSettled' | 'onReplyMissing'>> & Pick<ReplyWatcherOptions, 'onStreaming' | 'onSettled' | 'onReplyMissing'>;
   private observer: MutationObserver | null = null;
   private timer: unknown = null;
   private lastMutationAt = 0;
@@ -64,12 +71,14 @@ export class ReplyWatcher {
   /** The streaming signal went away and the reply is not reported yet: checks come quickly. */
   private ending = false;
   private timerDue = 0;
+  private missingTimer: unknown = null;
 
   constructor(options: ReplyWatcherOptions) {
     this.o = {
       quietMs: 600,
       checkMs: 150,
       endCheckMs: 10,
+      missingAfterMs: 5000,
       probeMs: 500,
       armTimeoutMs: 5 * 60_000,
       now: () => performance.now(),
@@ -142,12 +151,26 @@ export class ReplyWatcher {
     }
     this.observeBody();
     this.ending = true;
+    this.watchForMissing();
     this.onMutation();
     // The reply is most likely final now: look right away instead of after the usual check delay.
     this.schedule(0);
   }
 
+  /** After the signal went: if nothing is reported by then, say the reply could not be read. */
+  private watchForMissing(): void {
+    if (this.missingTimer !== null) this.o.clearTimer(this.missingTimer);
+    const armedAt = this.armedAt;
+    this.missingTimer = this.o.setTimer(() => {
+      this.missingTimer = null;
+      // Still waiting for the same reply, and nothing on the page is streaming again.
+      if (this.armedAt !== null && this.armedAt === armedAt && !this.o.adapter.isStreaming(this.o.doc)) this.o.onReplyMissing?.();
+    }, this.o.missingAfterMs);
+  }
+
   stop(): void {
+    if (this.missingTimer !== null) this.o.clearTimer(this.missingTimer);
+    this.missingTimer = null;
     this.observer?.disconnect();
     this.observer = null;
     this.signal = null;

@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { HostAdapter } from '../hosts/adapter';
 import { insertText, readComposer, send } from '../hosts/composer-insert';
+import { siteReport } from '../hosts/site-report';
 import { hostTheme, THEME_ATTRIBUTES } from '../hosts/theme';
 import type { InsertResult } from '../hosts/types';
 import { onMessage, sendMessage, type HostState } from '../messaging/protocol';
@@ -52,11 +53,13 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     knownHealth = resolved ? { url: href, health: current } : null;
     return current;
   };
+  // A reply streamed but could not be read (the site's markup changed): the health line says so.
+  let replyMissing = false;
   const state = (): HostState => ({
     site: adapter.site,
     url: location.href,
     conversationId: conversationId(),
-    health: health(),
+    health: replyMissing ? { ...health(), reply: 'missing' } : health(),
     streaming: adapter.isStreaming(document),
     theme: hostTheme(document),
   });
@@ -71,6 +74,7 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
   });
   const reportSent = safe((alreadyArmed = false) => {
     if (!alreadyArmed) watcher.arm();
+    replyMissing = false;
     post(sendMessage('host.message-sent', { site: adapter.site, url: location.href, conversationId: conversationId() }));
   });
 
@@ -80,10 +84,15 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     adapter,
     conversationId,
     onReply: safe((reply) => {
+      replyMissing = false;
       post(sendMessage('host.reply-finished', { site: adapter.site, url: location.href, conversationId: reply.conversationId, messageKey: reply.key, html: reply.html }));
       reportState();
     }),
     onStreaming: reportState,
+    onReplyMissing: safe(() => {
+      replyMissing = true;
+      reportState();
+    }),
     onSettled: safe(() => {
       panel.ensure();
       if (!composerFound && adapter.findComposer(document)) reportState();
@@ -177,6 +186,13 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
         }
       } catch (error) {
         return { ok: false, verified: false, sent: false, reason: 'text-did-not-take', detail: String(error) };
+      }
+    }),
+    onMessage('content.site-report', () => {
+      try {
+        return { report: siteReport(document, adapter, location.href, browser.runtime.getManifest().version) };
+      } catch (error) {
+        return { report: `# ConvOps site report\nsite: ${adapter.site}\n(the report failed: ${error instanceof Error ? error.name : 'error'})` };
       }
     }),
     onMessage('content.new-chat', () => {

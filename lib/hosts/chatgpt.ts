@@ -6,7 +6,6 @@ import {
   isRendered,
   type HostAdapter,
   type PanelLayout,
-  type SelectorCascade,
 } from './adapter';
 import { chatgptSelectors as S } from './chatgpt-selectors';
 import type { ConversationIdentity, HostMessage } from './types';

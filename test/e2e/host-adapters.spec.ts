@@ -102,6 +102,23 @@ for (const profile of generations) {
       const brokenFrame = await panelFrame(page);
       await expect.poll(async () => (await hostStateFromPanel(brokenFrame))?.health.composer).toBe('missing');
       await expect(brokenFrame.locator('[data-testid="site-health"][data-composer="missing"]')).toBeVisible();
+
+      // The health line says what is missing and copies a report with the page's structure, none of its text.
+      const problem = brokenFrame.getByTestId('site-health-problem');
+      await expect(problem).toContainText('prompt box');
+      await brokenFrame.getByTestId('copy-site-report').click();
+      await expect(brokenFrame.getByTestId('site-report-status')).toContainText('Copied');
+      await context.grantPermissions(['clipboard-read'], { origin: new URL(page.url()).origin });
+      const report = await page.evaluate(() => navigator.clipboard.readText());
+      expect(report).toContain(`site: ${site}`);
+      expect(report).toContain('composer: missing');
+      expect(report).toContain(`generation: ${generation}`);
+      expect(report).toMatch(/turn 2 of the last two/);
+      const pageText = await page.locator('main, [data-app-shell-main-surface]').first().innerText();
+      for (const word of ['Question', 'Answer', 'topic', 'first point', inventedConversationId(site)]) {
+        expect(pageText + inventedConversationId(site)).toContain(word);
+        expect(report).not.toContain(word);
+      }
       expect(errors).toEqual([]);
     });
   });

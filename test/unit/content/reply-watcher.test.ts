@@ -266,6 +266,49 @@ describe('ReplyWatcher on the Claude flat list of 2026', () => {
   });
 });
 
+describe('ReplyWatcher when the reply cannot be read', () => {
+  it('says so once, a while after the streaming signal went, and not when a reply was reported', async () => {
+    const doc = mountFixture('claude-flat.html');
+    const c = clock();
+    const onReplyMissing = vi.fn();
+    const replies: FinishedReply[] = [];
+    const watcher = new ReplyWatcher({ doc: document, adapter: claudeAdapter, conversationId: () => 'chat-1', onReply: (r) => replies.push(r), onReplyMissing, now: c.now, setTimer: c.setTimer, clearTimer: c.clearTimer });
+    active = watcher;
+    watcher.start(); // mid-reply
+    await c.advance(700);
+    // A redesign: the reply ends up in markup the adapter does not know.
+    const streaming = doc.querySelector('[data-is-streaming="true"]')!;
+    const unknown = doc.createElement('div');
+    unknown.setAttribute('data-new-reply', '');
+    unknown.textContent = 'An answer in new markup';
+    streaming.replaceWith(unknown);
+    doc.querySelector('button[aria-label="Stop response"]')!.remove();
+    await flush();
+    await c.advance(4000);
+    expect(onReplyMissing).not.toHaveBeenCalled();
+    await c.advance(1500);
+    expect(onReplyMissing).toHaveBeenCalledTimes(1);
+    expect(replies).toEqual([]);
+    await c.advance(10_000);
+    expect(onReplyMissing).toHaveBeenCalledTimes(1);
+  });
+
+  it('is not called when the reply was captured', async () => {
+    const doc = mountFixture('claude-flat.html');
+    const c = clock();
+    const onReplyMissing = vi.fn();
+    const watcher = new ReplyWatcher({ doc: document, adapter: claudeAdapter, conversationId: () => 'chat-1', onReply: () => undefined, onReplyMissing, now: c.now, setTimer: c.setTimer, clearTimer: c.clearTimer });
+    active = watcher;
+    watcher.start();
+    await c.advance(700);
+    doc.querySelector('[data-is-streaming="true"]')!.setAttribute('data-is-streaming', 'false');
+    doc.querySelector('button[aria-label="Stop response"]')!.remove();
+    await flush();
+    await c.advance(8000);
+    expect(onReplyMissing).not.toHaveBeenCalled();
+  });
+});
+
 describe('ReplyWatcher without a completion marker (thread layout)', () => {
   it('needs the full quiet period once the Stop button is gone', async () => {
     const doc = mountFixture('chatgpt-thread.html');
