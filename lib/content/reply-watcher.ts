@@ -99,12 +99,13 @@ export class ReplyWatcher {
     this.observer = new view.MutationObserver(() => (this.signal ? this.onSignalMutation() : this.onMutation()));
     this.observeBody();
     this.lastMutationAt = this.o.now();
-    if (this.o.adapter.isStreaming(this.o.doc)) {
+    const signal = this.streamingNow();
+    if (signal) {
       // Loaded mid-reply: whatever the last assistant turn becomes is the new reply.
       this.needBaseline = false;
       this.baselineKey = null;
       this.startWaiting();
-      this.noteStreaming();
+      this.noteStreaming(signal);
     } else this.rebaseline();
   }
 
@@ -131,9 +132,9 @@ export class ReplyWatcher {
    * whatever makes the signal go away (removed, replaced, attribute flipped) is seen, the chunks are
    * not. Once it has gone the body is watched again and the quiet period starts.
    */
-  private observeSignal(): void {
-    const signal = this.observer ? this.o.adapter.streamingSignal?.(this.o.doc) : null;
-    if (!signal || !this.observer) return;
+  private observeSignal(signal: Element | null): void {
+    // Adapters without a signal element (or a signal that is the whole body) keep the body watch.
+    if (!signal || !this.observer || signal === this.o.doc.body) return;
     if (signal === this.signal) return;
     this.observer.disconnect();
     this.signal = signal;
@@ -144,9 +145,10 @@ export class ReplyWatcher {
   private onSignalMutation(): void {
     // The signal left the page: streaming is most likely over, and the check after the quiet period
     // looks for a signal anyway. Still attached: an attribute changed, so look again now.
-    if (this.signal?.isConnected && this.o.adapter.streamingSignal?.(this.o.doc)) {
+    const still = this.signal?.isConnected ? this.streamingNow() : null;
+    if (still) {
       this.signal = null;
-      this.observeSignal();
+      this.observeSignal(still);
       return;
     }
     this.observeBody();
@@ -213,16 +215,24 @@ export class ReplyWatcher {
     // querySelector calls); afterwards mutations cost only the timestamp above.
     if (!this.streamingSeen && now - this.lastProbeAt >= this.o.probeMs) {
       this.lastProbeAt = now;
-      if (this.o.adapter.isStreaming(this.o.doc)) {
+      const signal = this.streamingNow();
+      if (signal) {
         if (this.armedAt === null) this.startWaiting();
-        this.noteStreaming();
+        this.noteStreaming(signal);
       }
     }
     this.schedule(this.ending ? this.o.endCheckMs : this.o.checkMs);
   }
 
-  private noteStreaming(): void {
-    this.observeSignal();
+  /** The element that says "streaming" (one cascade walk; the body when the adapter cannot name one). */
+  private streamingNow(): Element | null {
+    const { adapter, doc } = this.o;
+    if (adapter.streamingSignal) return adapter.streamingSignal(doc);
+    return adapter.isStreaming(doc) ? doc.body : null;
+  }
+
+  private noteStreaming(signal: Element): void {
+    this.observeSignal(signal);
     if (this.streamingSeen) return;
     this.streamingSeen = true;
     this.o.onStreaming?.();
@@ -251,11 +261,12 @@ export class ReplyWatcher {
     this.o.onSettled?.();
     if (this.needBaseline) {
       if (quietFor < this.o.quietMs) return this.schedule(this.o.quietMs - quietFor);
-      if (adapter.isStreaming(doc)) {
+      const signal = this.streamingNow();
+      if (signal) {
         // A reply started before the page settled: the baseline stays what it was.
         this.needBaseline = false;
         this.startWaiting();
-        this.noteStreaming();
+        this.noteStreaming(signal);
         return;
       }
       const last = adapter.lastAssistant(doc, this.o.conversationId());
@@ -269,9 +280,10 @@ export class ReplyWatcher {
       this.streamingSeen = false;
       return;
     }
-    if (adapter.isStreaming(doc)) {
+    const signal = this.streamingNow();
+    if (signal) {
       this.ending = false;
-      this.noteStreaming();
+      this.noteStreaming(signal);
       // The stop control going away is a mutation; that wakes the next check.
       return;
     }

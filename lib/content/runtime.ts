@@ -55,20 +55,22 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
   };
   // A reply streamed but could not be read (the site's markup changed): the health line says so.
   let replyMissing = false;
-  const state = (): HostState => ({
+  // `streaming` is passed when the caller has just seen it (a reply starting or finishing): with
+  // nothing streaming, asking costs a walk of every streaming selector over the whole page.
+  const state = (streaming = adapter.isStreaming(document)): HostState => ({
     site: adapter.site,
     url: location.href,
     conversationId: conversationId(),
     health: replyMissing ? { ...health(), reply: 'missing' } : health(),
-    streaming: adapter.isStreaming(document),
+    streaming,
     theme: hostTheme(document),
   });
   // Whether the last report found a composer; while it did not, settled mutations look again, because
   // the composer hydrates late on some pages (and only then: the look is skipped once it is found).
   let composerFound = false;
-  const reportState = safe(() => {
+  const reportState = safe((streaming?: boolean) => {
     if (!active) return;
-    const current = state();
+    const current = state(streaming);
     composerFound = current.health.composer === 'found';
     post(sendMessage('host.state', current));
   });
@@ -86,9 +88,10 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     onReply: safe((reply) => {
       replyMissing = false;
       post(sendMessage('host.reply-finished', { site: adapter.site, url: location.href, conversationId: reply.conversationId, messageKey: reply.key, html: reply.html }));
-      reportState();
+      // The watcher reports a reply only once nothing streams.
+      reportState(false);
     }),
-    onStreaming: reportState,
+    onStreaming: () => reportState(true),
     onReplyMissing: safe(() => {
       replyMissing = true;
       reportState();
@@ -154,7 +157,7 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     safe((event: MouseEvent) => {
       if (!active || sendingByUs || !(event.target instanceof Element)) return;
       const button = event.target.closest('button');
-      if (button && button === adapter.findSendButton(document)) reportSent();
+      if (button && adapter.isSendButton(button) && !button.disabled) reportSent();
     }),
     { capture: true },
   );

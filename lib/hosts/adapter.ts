@@ -28,6 +28,8 @@ export interface HostAdapter {
   /** The visible composer editor (contenteditable host or textarea). */
   findComposer(doc: Document): HTMLElement | null;
   findSendButton(doc: Document): HTMLButtonElement | null;
+  /** Whether a clicked button is the composer's Send (one `matches`, no page query: it runs on every click). */
+  isSendButton(button: Element): boolean;
   /** Every settled message in document order (pending ones are left out). */
   listMessages(doc: Document, conversationId: string | null): HostMessage[];
   /**
@@ -201,14 +203,14 @@ export function follows(a: Node, b: Node): boolean {
   return (b.compareDocumentPosition(a) & 4) /* DOCUMENT_POSITION_FOLLOWING */ !== 0;
 }
 
-/** Every element matching any of the selectors, once each, in document order; nested matches left out. */
+/**
+ * Every element matching any of the selectors, once each, in document order (one `querySelectorAll`
+ * of the list returns exactly that), nested matches left out. Not for the reply watcher's hot path.
+ */
 export function inDocumentOrder(root: ParentNode, selectors: readonly string[]): Element[] {
-  const all = new Set<Element>();
-  for (const selector of selectors) for (const el of root.querySelectorAll(selector)) all.add(el);
-  const sorted = [...all].sort((a, b) => (a === b ? 0 : follows(a, b) ? 1 : -1));
   // A match inside another match is part of that message. In document order an element's
   // descendants come right after it, so comparing with the last kept element is enough.
   const out: Element[] = [];
-  for (const el of sorted) if (!out.at(-1)?.contains(el)) out.push(el);
+  for (const el of root.querySelectorAll(selectors.join(', '))) if (!out.at(-1)?.contains(el)) out.push(el);
   return out;
 }

@@ -13,6 +13,8 @@ import type { ConversationIdentity, HostMessage } from './types';
 type Role = HostMessage['role'];
 type Found = HostMessage & { pending: boolean };
 
+const sendButtonSelector = anyOf(S.sendButton);
+
 const turnSelector = anyOf(S.turn);
 const bodySelector = anyOf(S.assistantBody);
 const completeSelector = anyOf(S.complete);
@@ -208,6 +210,7 @@ export const chatgptAdapter: HostAdapter = {
   conversationFromUrl: chatgptConversationFromUrl,
   detectGeneration,
   findComposer: (doc) => findComposerMatch(doc)?.element ?? null,
+  isSendButton: (button) => button.matches(sendButtonSelector),
   findSendButton: (doc) =>
     firstMatch<HTMLButtonElement>(doc, S.sendButton, (b) => !b.disabled && b.getAttribute('aria-disabled') !== 'true')?.element ?? null,
   listMessages: (doc) => listMessages(doc),

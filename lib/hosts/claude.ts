@@ -15,6 +15,8 @@ import type { ConversationIdentity, HostMessage } from './types';
 
 type Found = HostMessage & { pending: boolean };
 
+const sendButtonSelector = anyOf(S.sendButton);
+
 
 export function claudeConversationFromUrl(input: string | URL): ConversationIdentity {
   const url = typeof input === 'string' ? new URL(input, 'https://claude.ai/') : input;
@@ -133,6 +135,7 @@ export const claudeAdapter: HostAdapter = {
   conversationFromUrl: claudeConversationFromUrl,
   detectGeneration,
   findComposer: (doc) => findComposerMatch(doc)?.element ?? null,
+  isSendButton: (button) => button.matches(sendButtonSelector),
   findSendButton: (doc) =>
     firstMatch<HTMLButtonElement>(doc, S.sendButton, (b) => !b.disabled && b.getAttribute('aria-disabled') !== 'true')?.element ?? null,
   listMessages,

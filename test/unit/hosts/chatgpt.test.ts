@@ -244,3 +244,18 @@ describe('ChatGPT thread layout, one turn per prompt and answer (2026-09)', () =
     expect(A.isStreaming(d)).toBe(true);
   });
 });
+
+describe('send button recognised on click without a page query', () => {
+  it('matches the send control of every generation, not other buttons', () => {
+    const d = parseFixture('chatgpt-classic.html');
+    const send = d.createElement('button');
+    send.setAttribute('data-testid', 'send-button');
+    d.querySelector('form')!.append(send);
+    expect(A.isSendButton(send)).toBe(true);
+    expect(A.isSendButton(d.querySelector('[data-testid="stop-button"]')!)).toBe(false);
+    expect(A.isSendButton(d.querySelector('[data-testid="copy-turn-action-button"]')!)).toBe(false);
+    const octane = parseFixture('chatgpt-octane.html').querySelector('button[data-composer-submit]')!;
+    octane.removeAttribute('data-stop-generating');
+    expect(A.isSendButton(octane)).toBe(true);
+  });
+});
