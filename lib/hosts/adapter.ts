@@ -77,6 +77,32 @@ export function firstMatch<E extends Element = Element>(
   return null;
 }
 
+/**
+ * Which entry of a cascade matched last on a document. A page of one generation then does not pay,
+ * at every check, for whole-page misses of the other generations' selectors (each miss is a walk of
+ * the whole document: the cost that dominates on a 300-turn thread).
+ */
+export class CascadeHint {
+  /** The entry, and an element it matched: the hint holds while that element is on the page. */
+  private readonly last = new WeakMap<Document, { entry: SelectorEntry; element: Element }>();
+  private valid(doc: Document): SelectorEntry | null {
+    const hint = this.last.get(doc);
+    // A re-rendered thread (navigation, another layout) drops the element, and with it the hint.
+    return hint?.element.isConnected ? hint.entry : null;
+  }
+  /** The cascade with the remembered entry first. */
+  order(doc: Document, cascade: SelectorCascade): SelectorCascade {
+    const hinted = this.valid(doc);
+    return hinted ? [hinted, ...cascade.filter((e) => e !== hinted)] : cascade;
+  }
+  remember(doc: Document, entry: SelectorEntry, element: Element): void {
+    this.last.set(doc, { entry, element });
+  }
+  generation(doc: Document): string | null {
+    return this.valid(doc)?.generation ?? null;
+  }
+}
+
 const partsCache = new Map<string, string[]>();
 
 /** The selectors of a selector list, split at top-level commas (not those inside quotes, () or []). */

@@ -1,6 +1,7 @@
 import {
   anyOf,
   buildHealth,
+  CascadeHint,
   firstMatch,
   isRendered,
   normalizeText,
@@ -54,8 +55,16 @@ function assistantBody(message: Element): Element | null {
 }
 
 /** The role nodes of the first assistant cascade entry that matches anything (one generation's). */
+const replyHint = new CascadeHint();
+
 function assistantSelector(doc: Document): string | null {
-  for (const entry of S.assistantMessage) if (doc.querySelector(entry.selector)) return entry.selector;
+  for (const entry of replyHint.order(doc, S.assistantMessage)) {
+    const found = doc.querySelector(entry.selector);
+    if (found) {
+      replyHint.remember(doc, entry, found);
+      return entry.selector;
+    }
+  }
   return null;
 }
 

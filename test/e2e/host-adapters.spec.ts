@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { ensureName, panelOf, startWorkflow } from './panel-support';
 import { collectExtensionErrors, hostStateFromPanel, insertFromPanel, overlaps, panelFrame, recordReplyReports } from './support/extension-probes';
 import { generations, type GenerationProfile } from './support/mock-generations';
 import { expect, inventedConversationId, mockState, openChatGPT, openClaude, test, waitForReplyFinished, type OpenOptions } from './support/mock-sites';
@@ -67,6 +68,30 @@ for (const profile of generations) {
         expect(report.html).toContain('Reply when the freeze is done.');
       }
       expect(new Set(reports.map((r) => r.messageKey)).size).toBe(2);
+      expect(errors).toEqual([]);
+    });
+
+    test('a workflow step: the briefing goes in, the site\'s Send sends it, the reply becomes exactly one note; the health line is clean', async ({ context }) => {
+      const page = await context.newPage();
+      const errors = collectExtensionErrors(page);
+      await openSite(page, profile, { urlDelayMs: 100, script: { chunks: 6, intervalMs: 20, firstChunkDelayMs: 40, rowLeadMs: 60, thinking: true } });
+      const panel = panelOf(page);
+      await expect(panel.getByTestId('site-health')).toHaveAttribute('data-host', site);
+      await expect(panel.getByTestId('site-health')).toHaveAttribute('data-composer', 'found');
+      await ensureName(panel, 'Gen Tester');
+      await startWorkflow(panel, 'sop-documentation', `Generation ${generation}`);
+      await panel.getByTestId('insert-briefing').click();
+      await expect.poll(async () => (await mockState(page)).editorText).toContain('Step 1 of');
+      await page.locator(profile.send).click();
+      await waitForReplyFinished(page);
+      await expect(panel.getByTestId('note')).toHaveCount(1);
+      await expect(panel.getByTestId('note').first()).toContainText('Release checklist');
+      await expect(panel.getByTestId('note').first()).not.toContainText('Thought for');
+      await expect(panel.getByTestId('note').first()).not.toContainText('Considering what the person asked for');
+      await page.waitForTimeout(1200); // later mutations (action bar, URL change) add nothing
+      await expect(panel.getByTestId('note')).toHaveCount(1);
+      await expect(panel.getByTestId('site-health')).toHaveAttribute('data-conversation', uuidPattern);
+      await expect(panel.getByTestId('site-health-problem')).toHaveCount(0);
       expect(errors).toEqual([]);
     });
 

@@ -259,3 +259,19 @@ describe('send button recognised on click without a page query', () => {
     expect(A.isSendButton(octane)).toBe(true);
   });
 });
+
+describe('per-page generation hint', () => {
+  it('looks only for the signals of the generation the turns showed, and forgets it when the thread is replaced', async () => {
+    const { mountFixture } = await import('./load-fixture');
+    const d = mountFixture('chatgpt-classic-2026-04.html');
+    expect(A.lastAssistant(d, null)?.pending).toBe(true); // remembers "classic"
+    expect(A.isStreaming(d)).toBe(true);
+    d.querySelector('[data-testid="stop-button"]')!.remove();
+    expect(A.isStreaming(d)).toBe(false);
+    // Another layout rendered into the same document: its Stop button is found again.
+    mountFixture('chatgpt-thread-pairs.html');
+    expect(A.isStreaming(d)).toBe(true);
+    expect(A.lastAssistant(d, null)?.key).toBe('6b0c1f7e-0000-4000-8000-00000000000b:assistant');
+    expect(A.isStreaming(d)).toBe(true);
+  });
+});
