@@ -208,21 +208,6 @@ export function buildHealth(
   };
 }
 
-/**
- * The last element, in document order, that matches any of the selectors. One `querySelectorAll` per
- * selector, the last match of each compared by position: no guess at which element contains the
- * turns (the sites wrap turns differently in every generation, and a climb from the first match to
- * "the container of all turns" stops at the wrong box on Claude's 2026 pages).
- */
-export function lastInOrder(root: ParentNode, selectors: readonly string[]): Element | null {
-  let last: Element | null = null;
-  for (const selector of selectors) {
-    const all = root.querySelectorAll(selector);
-    const candidate = all[all.length - 1];
-    if (candidate && (!last || follows(candidate, last))) last = candidate;
-  }
-  return last;
-}
 
 /** Whether `a` comes after `b` in document order (a descendant of `b` counts as after it). */
 export function follows(a: Node, b: Node): boolean {
