@@ -56,25 +56,25 @@ export function SiteHealth({ host }: { host: HostState | null }) {
   const concerns = unresolvedConcerns(host.health);
   return (
     <>
-    <div
-      data-testid="site-health"
-      data-composer={host.health.composer}
-      data-host={host.site}
-      data-conversation={host.conversationId ?? ''}
-      className="flex min-w-0 items-center gap-1.5 overflow-hidden border-b border-zinc-200 px-3 py-1.5 text-xs text-zinc-700 dark:border-zinc-700 dark:text-zinc-300"
-    >
-      <span aria-hidden className={`size-2 shrink-0 rounded-full ${found ? 'bg-emerald-600' : 'bg-red-600'}`} />
-      <span className="shrink-0 font-medium">{siteNames[host.site]}</span>
-      <span className="shrink-0 whitespace-nowrap">· prompt box {found ? 'found' : 'not found'}</span>
-      <span className="min-w-0 truncate whitespace-nowrap text-zinc-600 dark:text-zinc-400" title={host.conversationId ?? 'new chat'}>
-        · {host.conversationId ? `chat ${host.conversationId.slice(0, 8)}` : 'new chat'}
-      </span>
-      {/* Reserve the space so the bar does not jump when a reply starts or ends. */}
-      <span className={`ml-auto shrink-0 ${host.streaming ? '' : 'invisible'}`} aria-hidden={!host.streaming}>
-        replying…
-      </span>
-    </div>
-    {concerns.length > 0 ? <SiteReportLine concerns={concerns} /> : null}
+      <div
+        data-testid="site-health"
+        data-composer={host.health.composer}
+        data-host={host.site}
+        data-conversation={host.conversationId ?? ''}
+        className="flex min-w-0 items-center gap-1.5 overflow-hidden border-b border-zinc-200 px-3 py-1.5 text-xs text-zinc-700 dark:border-zinc-700 dark:text-zinc-300"
+      >
+        <span aria-hidden className={`size-2 shrink-0 rounded-full ${found ? 'bg-emerald-600' : 'bg-red-600'}`} />
+        <span className="shrink-0 font-medium">{siteNames[host.site]}</span>
+        <span className="shrink-0 whitespace-nowrap">· prompt box {found ? 'found' : 'not found'}</span>
+        <span className="min-w-0 truncate whitespace-nowrap text-zinc-600 dark:text-zinc-400" title={host.conversationId ?? 'new chat'}>
+          · {host.conversationId ? `chat ${host.conversationId.slice(0, 8)}` : 'new chat'}
+        </span>
+        {/* Reserve the space so the bar does not jump when a reply starts or ends. */}
+        <span className={`ml-auto shrink-0 ${host.streaming ? '' : 'invisible'}`} aria-hidden={!host.streaming}>
+          replying…
+        </span>
+      </div>
+      {concerns.length > 0 ? <SiteReportLine concerns={concerns} /> : null}
     </>
   );
 }
