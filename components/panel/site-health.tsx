@@ -1,6 +1,41 @@
-import type { HostState } from '../../lib/messaging/protocol';
+import { useState } from 'react';
+import { sendMessage, type HostState } from '../../lib/messaging/protocol';
+import { copyText } from './clipboard';
 
 const siteNames = { chatgpt: 'ChatGPT', claude: 'Claude' } as const;
+
+/** What could not be found on the page, in the words the health line uses. */
+export function unresolvedConcerns(health: HostState['health']): string[] {
+  const out: string[] = [];
+  if (health.composer === 'missing') out.push('prompt box');
+  if (health.messages === 'missing') out.push('messages');
+  if (health.streamingSignal === 'missing') out.push('reply progress');
+  if (health.reply === 'missing') out.push('the last reply');
+  return out;
+}
+
+/**
+ * "Copy a site report": the content script outlines the page's structure (no text); the person
+ * pastes it into an issue so the adapter can be fixed for the new markup.
+ */
+function SiteReportLine({ concerns }: { concerns: string[] }) {
+  const [status, setStatus] = useState<'idle' | 'copied' | 'failed'>('idle');
+  const copy = async () => {
+    const result = await sendMessage('panel.site-report', undefined).catch(() => null);
+    setStatus(result && (await copyText(result.report)) ? 'copied' : 'failed');
+  };
+  return (
+    <div data-testid="site-health-problem" data-concerns={concerns.join(',')} className="flex flex-wrap items-center gap-x-2 gap-y-1 border-b border-amber-300 bg-amber-50 px-3 py-1.5 text-xs text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100">
+      <span>ConvOps cannot read this page's {concerns.join(', ')}.</span>
+      <button type="button" data-testid="copy-site-report" onClick={() => void copy()} className="rounded border border-amber-400 px-1.5 py-0.5 font-medium hover:bg-amber-100 focus-visible:outline-2 focus-visible:outline-offset-1 dark:border-amber-600 dark:hover:bg-amber-900">
+        Copy a site report
+      </button>
+      <span role="status" data-testid="site-report-status">
+        {status === 'copied' ? 'Copied: structure only, no text from the chat.' : status === 'failed' ? 'Could not copy the report.' : ''}
+      </span>
+    </div>
+  );
+}
 
 /** One line: which site, whether the prompt box was found, which conversation, and whether a reply streams. */
 export function SiteHealth({ host }: { host: HostState | null }) {
@@ -18,24 +53,28 @@ export function SiteHealth({ host }: { host: HostState | null }) {
     );
   }
   const found = host.health.composer === 'found';
+  const concerns = unresolvedConcerns(host.health);
   return (
-    <div
-      data-testid="site-health"
-      data-composer={host.health.composer}
-      data-host={host.site}
-      data-conversation={host.conversationId ?? ''}
-      className="flex min-w-0 items-center gap-1.5 overflow-hidden border-b border-zinc-200 px-3 py-1.5 text-xs text-zinc-700 dark:border-zinc-700 dark:text-zinc-300"
-    >
-      <span aria-hidden className={`size-2 shrink-0 rounded-full ${found ? 'bg-emerald-600' : 'bg-red-600'}`} />
-      <span className="shrink-0 font-medium">{siteNames[host.site]}</span>
-      <span className="shrink-0 whitespace-nowrap">· prompt box {found ? 'found' : 'not found'}</span>
-      <span className="min-w-0 truncate whitespace-nowrap text-zinc-600 dark:text-zinc-400" title={host.conversationId ?? 'new chat'}>
-        · {host.conversationId ? `chat ${host.conversationId.slice(0, 8)}` : 'new chat'}
-      </span>
-      {/* Reserve the space so the bar does not jump when a reply starts or ends. */}
-      <span className={`ml-auto shrink-0 ${host.streaming ? '' : 'invisible'}`} aria-hidden={!host.streaming}>
-        replying…
-      </span>
-    </div>
+    <>
+      <div
+        data-testid="site-health"
+        data-composer={host.health.composer}
+        data-host={host.site}
+        data-conversation={host.conversationId ?? ''}
+        className="flex min-w-0 items-center gap-1.5 overflow-hidden border-b border-zinc-200 px-3 py-1.5 text-xs text-zinc-700 dark:border-zinc-700 dark:text-zinc-300"
+      >
+        <span aria-hidden className={`size-2 shrink-0 rounded-full ${found ? 'bg-emerald-600' : 'bg-red-600'}`} />
+        <span className="shrink-0 font-medium">{siteNames[host.site]}</span>
+        <span className="shrink-0 whitespace-nowrap">· prompt box {found ? 'found' : 'not found'}</span>
+        <span className="min-w-0 truncate whitespace-nowrap text-zinc-600 dark:text-zinc-400" title={host.conversationId ?? 'new chat'}>
+          · {host.conversationId ? `chat ${host.conversationId.slice(0, 8)}` : 'new chat'}
+        </span>
+        {/* Reserve the space so the bar does not jump when a reply starts or ends. */}
+        <span className={`ml-auto shrink-0 ${host.streaming ? '' : 'invisible'}`} aria-hidden={!host.streaming}>
+          replying…
+        </span>
+      </div>
+      {concerns.length > 0 ? <SiteReportLine concerns={concerns} /> : null}
+    </>
   );
 }

@@ -17,6 +17,7 @@ const hostHealthSchema = z.object({
   composer: z.enum(['found', 'missing']),
   messages: z.enum(['found', 'none-yet', 'missing']),
   streamingSignal: z.enum(['found', 'missing']),
+  reply: z.literal('missing').optional(),
   conversationId,
   matched: z.record(z.string().max(40), z.string().max(400).nullable()),
   checkedAt: z.string().max(40),
@@ -38,6 +39,8 @@ export const replyFinishedSchema = z.object({
   messageKey: z.string().min(1).max(300),
   html: z.string().max(2_000_000),
 });
+/** The content script builds the report from the page's structure; its size is bounded here too. */
+export const siteReportSchema = z.object({ report: z.string().max(200_000) });
 export const insertRequestSchema = z.object({ text: z.string().min(1).max(100_000), send: z.boolean() });
 
 export interface CapturedReply extends ReplyFinished {
@@ -151,6 +154,17 @@ export function registerHostRouter(hooks: HostRouterHooks = {}): () => void {
         return await sendMessage('content.insert', parsed.data, { tabId, frameId: 0 });
       } catch (error) {
         return refused(`the page is not ready (${error instanceof Error ? error.message : 'no content script'})`);
+      }
+    }),
+
+    onMessage('panel.site-report', async ({ sender }) => {
+      const tabId = panelTabOf(sender);
+      if (tabId === null) return null;
+      try {
+        const parsed = siteReportSchema.safeParse(await sendMessage('content.site-report', undefined, { tabId, frameId: 0 }));
+        return parsed.success ? parsed.data : null;
+      } catch {
+        return null;
       }
     }),
 

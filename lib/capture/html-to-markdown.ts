@@ -1,6 +1,7 @@
 import { gfm } from '@joplin/turndown-plugin-gfm';
 import { createDocument } from '@mixmark-io/domino';
 import TurndownService from 'turndown';
+import { answerBodySelector } from '../hosts';
 
 /**
  * Converts a captured assistant message body to Markdown. Runs in the background service worker,
@@ -55,8 +56,8 @@ function cleanCodeBlocks(doc: Document, root: Element): void {
 }
 
 function isMarkdownRoot(el: Element): boolean {
-  const cls = el.getAttribute('class') ?? '';
-  return /(^|\s)(markdown|standard-markdown|font-claude-response)(\s|$)/.test(cls) || el.hasAttribute('data-assistant-markdown') || el.hasAttribute('data-markdown-text-style');
+  // Site knowledge stays in the adapters: their answer-body selectors, every generation.
+  return el.matches(answerBodySelector);
 }
 
 function createService(): TurndownService {

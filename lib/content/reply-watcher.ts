@@ -16,10 +16,23 @@ export interface ReplyWatcherOptions {
   onStreaming?: () => void;
   /** Called whenever the page has been quiet for a moment (the runtime re-mounts its UI there). */
   onSettled?: () => void;
+  /**
+   * A reply streamed and its streaming signal went away, but no new reply could be read from the
+   * page: the site changed its markup (the health line offers a site report). Called once per reply.
+   */
+  onReplyMissing?: () => void;
+  /** How long after the streaming signal went before a reply counts as missing. */
+  missingAfterMs?: number;
   /** Quiet time before a reply without an explicit completion marker counts as finished. */
   quietMs?: number;
-  /** Quiet time when the site marks the reply complete (action bar, data-is-streaming="false"). */
-  markedQuietMs?: number;
+  /**
+   * How soon a check follows a mutation while the page changes. A reply the site marks complete
+   * (action bar, `data-is-streaming="false"`) is reported at the first check that sees the mark,
+   * with no quiet wait.
+   */
+  checkMs?: number;
+  /** The same, once the streaming signal has gone: the mark is expected any moment now. */
+  endCheckMs?: number;
   /** How often an unarmed watcher may probe for a streaming signal while the page mutates. */
   probeMs?: number;
   /** Give up waiting for a reply this long after a send. */
@@ -32,15 +45,18 @@ export interface ReplyWatcherOptions {
 /**
  * Reports each finished assistant reply once. One MutationObserver; its callback only records the
  * time and schedules a check, so a reply streaming 400 chunks into a 300-turn thread costs a
- * timestamp per mutation batch. The check runs after a quiet period and reads the last turn only.
+ * timestamp per mutation batch (and, while the streaming signal is watched, not even that). The
+ * check reads the last reply only.
  *
- * Finished = no streaming signal AND no mutation for the quiet period AND the last assistant
- * message has a settled (non-pending) key that was not there before the watcher was armed.
+ * Finished = no streaming signal AND the last assistant message has a settled (non-pending) key that
+ * was not there before the watcher was armed AND either the site marks it complete (checked the
+ * moment the streaming signal goes) or, where the site gives no mark, the page has been quiet for
+ * the quiet period.
  * Armed = a send was seen, or a streaming signal was seen: a conversation loading after navigation
  * is never mistaken for a new reply.
  */
 export class ReplyWatcher {
-  private readonly o: Required<Omit<ReplyWatcherOptions, 'onStreaming' | 'onSettled'>> & Pick<ReplyWatcherOptions, 'onStreaming' | 'onSettled'>;
+  private readonly o: Required<Omit<ReplyWatcherOptions, 'onStreaming' | 'onSettled' | 'onReplyMissing'>> & Pick<ReplyWatcherOptions, 'onStreaming' | 'onSettled' | 'onReplyMissing'>;
   private observer: MutationObserver | null = null;
   private timer: unknown = null;
   private lastMutationAt = 0;
@@ -52,11 +68,17 @@ export class ReplyWatcher {
   private readonly reported = new Set<string>();
   /** The streaming signal watched instead of the whole body while a reply streams (see observeSignal). */
   private signal: Element | null = null;
+  /** The streaming signal went away and the reply is not reported yet: checks come quickly. */
+  private ending = false;
+  private timerDue = 0;
+  private missingTimer: unknown = null;
 
   constructor(options: ReplyWatcherOptions) {
     this.o = {
       quietMs: 600,
-      markedQuietMs: 150,
+      checkMs: 150,
+      endCheckMs: 10,
+      missingAfterMs: 5000,
       probeMs: 500,
       armTimeoutMs: 5 * 60_000,
       now: () => performance.now(),
@@ -77,12 +99,13 @@ export class ReplyWatcher {
     this.observer = new view.MutationObserver(() => (this.signal ? this.onSignalMutation() : this.onMutation()));
     this.observeBody();
     this.lastMutationAt = this.o.now();
-    if (this.o.adapter.isStreaming(this.o.doc)) {
+    const signal = this.streamingNow();
+    if (signal) {
       // Loaded mid-reply: whatever the last assistant turn becomes is the new reply.
       this.needBaseline = false;
       this.baselineKey = null;
       this.startWaiting();
-      this.noteStreaming();
+      this.noteStreaming(signal);
     } else this.rebaseline();
   }
 
@@ -109,9 +132,9 @@ export class ReplyWatcher {
    * whatever makes the signal go away (removed, replaced, attribute flipped) is seen, the chunks are
    * not. Once it has gone the body is watched again and the quiet period starts.
    */
-  private observeSignal(): void {
-    const signal = this.observer ? this.o.adapter.streamingSignal?.(this.o.doc) : null;
-    if (!signal || !this.observer) return;
+  private observeSignal(signal: Element | null): void {
+    // Adapters without a signal element (or a signal that is the whole body) keep the body watch.
+    if (!signal || !this.observer || signal === this.o.doc.body) return;
     if (signal === this.signal) return;
     this.observer.disconnect();
     this.signal = signal;
@@ -122,16 +145,34 @@ export class ReplyWatcher {
   private onSignalMutation(): void {
     // The signal left the page: streaming is most likely over, and the check after the quiet period
     // looks for a signal anyway. Still attached: an attribute changed, so look again now.
-    if (this.signal?.isConnected && this.o.adapter.streamingSignal?.(this.o.doc)) {
+    const still = this.signal?.isConnected ? this.streamingNow() : null;
+    if (still) {
       this.signal = null;
-      this.observeSignal();
+      this.observeSignal(still);
       return;
     }
     this.observeBody();
+    this.ending = true;
+    this.watchForMissing();
     this.onMutation();
+    // The reply is most likely final now: look right away instead of after the usual check delay.
+    this.schedule(0);
+  }
+
+  /** After the signal went: if nothing is reported by then, say the reply could not be read. */
+  private watchForMissing(): void {
+    if (this.missingTimer !== null) this.o.clearTimer(this.missingTimer);
+    const armedAt = this.armedAt;
+    this.missingTimer = this.o.setTimer(() => {
+      this.missingTimer = null;
+      // Still waiting for the same reply, and nothing on the page is streaming again.
+      if (this.armedAt !== null && this.armedAt === armedAt && !this.o.adapter.isStreaming(this.o.doc)) this.o.onReplyMissing?.();
+    }, this.o.missingAfterMs);
   }
 
   stop(): void {
+    if (this.missingTimer !== null) this.o.clearTimer(this.missingTimer);
+    this.missingTimer = null;
     this.observer?.disconnect();
     this.observer = null;
     this.signal = null;
@@ -154,7 +195,8 @@ export class ReplyWatcher {
   private startWaiting(): void {
     if (this.armedAt === null) this.streamingSeen = false;
     this.armedAt = this.o.now();
-    this.schedule(this.o.markedQuietMs);
+    this.ending = false;
+    this.schedule(this.o.checkMs);
   }
 
   /** The page moved to another conversation: whatever is on screen now is not a new reply. */
@@ -162,6 +204,7 @@ export class ReplyWatcher {
     if (this.signal) this.observeBody();
     this.needBaseline = true;
     this.armedAt = null;
+    this.ending = false;
     this.schedule(this.o.quietMs);
   }
 
@@ -172,23 +215,38 @@ export class ReplyWatcher {
     // querySelector calls); afterwards mutations cost only the timestamp above.
     if (!this.streamingSeen && now - this.lastProbeAt >= this.o.probeMs) {
       this.lastProbeAt = now;
-      if (this.o.adapter.isStreaming(this.o.doc)) {
+      const signal = this.streamingNow();
+      if (signal) {
         if (this.armedAt === null) this.startWaiting();
-        this.noteStreaming();
+        this.noteStreaming(signal);
       }
     }
-    this.schedule(this.o.markedQuietMs);
+    this.schedule(this.ending ? this.o.endCheckMs : this.o.checkMs);
   }
 
-  private noteStreaming(): void {
-    this.observeSignal();
+  /** The element that says "streaming" (one cascade walk; the body when the adapter cannot name one). */
+  private streamingNow(): Element | null {
+    const { adapter, doc } = this.o;
+    if (adapter.streamingSignal) return adapter.streamingSignal(doc);
+    return adapter.isStreaming(doc) ? doc.body : null;
+  }
+
+  private noteStreaming(signal: Element): void {
+    this.observeSignal(signal);
     if (this.streamingSeen) return;
     this.streamingSeen = true;
     this.o.onStreaming?.();
   }
 
+  /** One timer at a time; a sooner request replaces a later one. */
   private schedule(ms: number): void {
-    if (this.timer !== null || !this.observer) return;
+    if (!this.observer) return;
+    const due = this.o.now() + Math.max(0, ms);
+    if (this.timer !== null) {
+      if (this.timerDue <= due) return;
+      this.o.clearTimer(this.timer);
+    }
+    this.timerDue = due;
     this.timer = this.o.setTimer(() => {
       this.timer = null;
       this.check();
@@ -203,11 +261,12 @@ export class ReplyWatcher {
     this.o.onSettled?.();
     if (this.needBaseline) {
       if (quietFor < this.o.quietMs) return this.schedule(this.o.quietMs - quietFor);
-      if (adapter.isStreaming(doc)) {
+      const signal = this.streamingNow();
+      if (signal) {
         // A reply started before the page settled: the baseline stays what it was.
         this.needBaseline = false;
         this.startWaiting();
-        this.noteStreaming();
+        this.noteStreaming(signal);
         return;
       }
       const last = adapter.lastAssistant(doc, this.o.conversationId());
@@ -221,22 +280,25 @@ export class ReplyWatcher {
       this.streamingSeen = false;
       return;
     }
-    if (quietFor < this.o.markedQuietMs) return this.schedule(this.o.markedQuietMs - quietFor);
-    if (adapter.isStreaming(doc)) {
-      this.noteStreaming();
+    const signal = this.streamingNow();
+    if (signal) {
+      this.ending = false;
+      this.noteStreaming(signal);
       // The stop control going away is a mutation; that wakes the next check.
       return;
     }
     const last = adapter.lastAssistant(doc, this.o.conversationId());
+    // Not there yet (or the old one): the next mutation schedules the next check.
     if (!last || last.pending || last.key === this.baselineKey || this.reported.has(last.key)) return;
-    const needed = adapter.isMarkedComplete(last.element) ? this.o.markedQuietMs : this.o.quietMs;
-    if (quietFor < needed) return this.schedule(needed - quietFor);
+    // The site's own "finished" mark needs no quiet wait; without one, the page must go quiet.
+    if (!adapter.isMarkedComplete(last.element) && quietFor < this.o.quietMs) return this.schedule(this.o.quietMs - quietFor);
     const body = adapter.assistantBody(last.element);
     if (!body || !(body.textContent ?? '').trim()) return;
     this.reported.add(last.key);
     this.baselineKey = last.key;
     this.armedAt = null;
     this.streamingSeen = false;
+    this.ending = false;
     this.o.onReply({ key: last.key, html: body.innerHTML, conversationId: this.o.conversationId() });
   }
 }

@@ -2,6 +2,7 @@ import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { HostAdapter } from '../hosts/adapter';
 import { insertText, readComposer, send } from '../hosts/composer-insert';
+import { siteReport } from '../hosts/site-report';
 import { hostTheme, THEME_ATTRIBUTES } from '../hosts/theme';
 import type { InsertResult } from '../hosts/types';
 import { onMessage, sendMessage, type HostState } from '../messaging/protocol';
@@ -52,25 +53,30 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     knownHealth = resolved ? { url: href, health: current } : null;
     return current;
   };
-  const state = (): HostState => ({
+  // A reply streamed but could not be read (the site's markup changed): the health line says so.
+  let replyMissing = false;
+  // `streaming` is passed when the caller has just seen it (a reply starting or finishing): with
+  // nothing streaming, asking costs a walk of every streaming selector over the whole page.
+  const state = (streaming = adapter.isStreaming(document)): HostState => ({
     site: adapter.site,
     url: location.href,
     conversationId: conversationId(),
-    health: health(),
-    streaming: adapter.isStreaming(document),
+    health: replyMissing ? { ...health(), reply: 'missing' } : health(),
+    streaming,
     theme: hostTheme(document),
   });
   // Whether the last report found a composer; while it did not, settled mutations look again, because
   // the composer hydrates late on some pages (and only then: the look is skipped once it is found).
   let composerFound = false;
-  const reportState = safe(() => {
+  const reportState = safe((streaming?: boolean) => {
     if (!active) return;
-    const current = state();
+    const current = state(streaming);
     composerFound = current.health.composer === 'found';
     post(sendMessage('host.state', current));
   });
   const reportSent = safe((alreadyArmed = false) => {
     if (!alreadyArmed) watcher.arm();
+    replyMissing = false;
     post(sendMessage('host.message-sent', { site: adapter.site, url: location.href, conversationId: conversationId() }));
   });
 
@@ -80,10 +86,16 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     adapter,
     conversationId,
     onReply: safe((reply) => {
+      replyMissing = false;
       post(sendMessage('host.reply-finished', { site: adapter.site, url: location.href, conversationId: reply.conversationId, messageKey: reply.key, html: reply.html }));
+      // The watcher reports a reply only once nothing streams.
+      reportState(false);
+    }),
+    onStreaming: () => reportState(true),
+    onReplyMissing: safe(() => {
+      replyMissing = true;
       reportState();
     }),
-    onStreaming: reportState,
     onSettled: safe(() => {
       panel.ensure();
       if (!composerFound && adapter.findComposer(document)) reportState();
@@ -145,7 +157,7 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     safe((event: MouseEvent) => {
       if (!active || sendingByUs || !(event.target instanceof Element)) return;
       const button = event.target.closest('button');
-      if (button && button === adapter.findSendButton(document)) reportSent();
+      if (button && adapter.isSendButton(button) && !button.disabled) reportSent();
     }),
     { capture: true },
   );
@@ -177,6 +189,13 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
         }
       } catch (error) {
         return { ok: false, verified: false, sent: false, reason: 'text-did-not-take', detail: String(error) };
+      }
+    }),
+    onMessage('content.site-report', () => {
+      try {
+        return { report: siteReport(document, adapter, location.href, browser.runtime.getManifest().version) };
+      } catch (error) {
+        return { report: `# ConvOps site report\nsite: ${adapter.site}\n(the report failed: ${error instanceof Error ? error.name : 'error'})` };
       }
     }),
     onMessage('content.new-chat', () => {

@@ -28,6 +28,8 @@ export interface HostAdapter {
   /** The visible composer editor (contenteditable host or textarea). */
   findComposer(doc: Document): HTMLElement | null;
   findSendButton(doc: Document): HTMLButtonElement | null;
+  /** Whether a clicked button is the composer's Send (one `matches`, no page query: it runs on every click). */
+  isSendButton(button: Element): boolean;
   /** Every settled message in document order (pending ones are left out). */
   listMessages(doc: Document, conversationId: string | null): HostMessage[];
   /**
@@ -73,6 +75,32 @@ export function firstMatch<E extends Element = Element>(
     }
   }
   return null;
+}
+
+/**
+ * Which entry of a cascade matched last on a document. A page of one generation then does not pay,
+ * at every check, for whole-page misses of the other generations' selectors (each miss is a walk of
+ * the whole document: the cost that dominates on a 300-turn thread).
+ */
+export class CascadeHint {
+  /** The entry, and an element it matched: the hint holds while that element is on the page. */
+  private readonly last = new WeakMap<Document, { entry: SelectorEntry; element: Element }>();
+  private valid(doc: Document): SelectorEntry | null {
+    const hint = this.last.get(doc);
+    // A re-rendered thread (navigation, another layout) drops the element, and with it the hint.
+    return hint?.element.isConnected ? hint.entry : null;
+  }
+  /** The cascade with the remembered entry first. */
+  order(doc: Document, cascade: SelectorCascade): SelectorCascade {
+    const hinted = this.valid(doc);
+    return hinted ? [hinted, ...cascade.filter((e) => e !== hinted)] : cascade;
+  }
+  remember(doc: Document, entry: SelectorEntry, element: Element): void {
+    this.last.set(doc, { entry, element });
+  }
+  generation(doc: Document): string | null {
+    return this.valid(doc)?.generation ?? null;
+  }
 }
 
 const partsCache = new Map<string, string[]>();
@@ -180,30 +208,20 @@ export function buildHealth(
   };
 }
 
+
+/** Whether `a` comes after `b` in document order (a descendant of `b` counts as after it). */
+export function follows(a: Node, b: Node): boolean {
+  return (b.compareDocumentPosition(a) & 4) /* DOCUMENT_POSITION_FOLLOWING */ !== 0;
+}
+
 /**
- * Turn elements from the last one backwards, without scanning the whole document: find the first
- * turn, climb to the container that holds the turns side by side, then walk its children from the
- * end. Costs a few node visits per call even in a 300-turn thread.
+ * Every element matching any of the selectors, once each, in document order (one `querySelectorAll`
+ * of the list returns exactly that), nested matches left out. Not for the reply watcher's hot path.
  */
-export function* turnsFromEnd(root: ParentNode, selector: string): Generator<Element> {
-  const first = root.querySelector(selector);
-  if (!first) return;
-  let container = first.parentElement;
-  // Turns wrapped one per element (virtualizer rows, list items): climb past single-child wrappers.
-  while (container && container.childElementCount === 1 && container.parentElement) container = container.parentElement;
-  if (!container) {
-    yield first;
-    return;
-  }
-  for (let el = container.lastElementChild; el; el = el.previousElementSibling) {
-    if (el.matches(selector)) {
-      yield el;
-      continue;
-    }
-    const inner = el.querySelectorAll(selector);
-    for (const match of [...inner].reverse()) {
-      // A match nested in another match is part of that turn, not a turn of its own.
-      if (!match.parentElement?.closest(selector)) yield match;
-    }
-  }
+export function inDocumentOrder(root: ParentNode, selectors: readonly string[]): Element[] {
+  // A match inside another match is part of that message. In document order an element's
+  // descendants come right after it, so comparing with the last kept element is enough.
+  const out: Element[] = [];
+  for (const el of root.querySelectorAll(selectors.join(', '))) if (!out.at(-1)?.contains(el)) out.push(el);
+  return out;
 }

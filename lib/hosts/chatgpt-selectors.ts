@@ -3,7 +3,7 @@ import type { SelectorCascade } from './adapter';
 /**
  * ChatGPT selector cascades, newest generation first within each concern. Anchored on data-*
  * attributes, ids and ARIA; never on utility classes (`.markdown` is a semantic class ChatGPT has
- * kept since 2023). See HOST-SITES.md and SIGNALS.md for which of these are confirmed.
+ * kept since 2023). See docs/host-sites.md for which of these are confirmed, per generation and date.
  */
 export const chatgptSelectors = {
   generation: [
@@ -63,6 +63,9 @@ export const chatgptSelectors = {
   /** Author-role nodes inside a classic turn (several in one assistant turn when it "thought"). */
   authorRole: '[data-message-author-role]',
   threadUnit: '[data-chatgpt-search-unit-key]',
+  /** Thread layout with one turn per prompt-and-answer pair (2026-09): the user bubble and the answer. */
+  threadUser: '[data-user-message-bubble]',
+  threadAnswer: '[data-markdown-text-style="assistant-message"]',
   assistantBody: [
     { generation: 'thread', selector: '[data-markdown-text-style="assistant-message"]' },
     { generation: 'octane', selector: '[data-assistant-markdown]' },

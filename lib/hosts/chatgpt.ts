@@ -1,10 +1,10 @@
 import {
   anyOf,
-  turnsFromEnd,
   buildHealth,
   firstMatch,
   isPendingId,
   isRendered,
+  CascadeHint,
   type HostAdapter,
   type PanelLayout,
   type SelectorCascade,
@@ -14,6 +14,8 @@ import type { ConversationIdentity, HostMessage } from './types';
 
 type Role = HostMessage['role'];
 type Found = HostMessage & { pending: boolean };
+
+const sendButtonSelector = anyOf(S.sendButton);
 
 const turnSelector = anyOf(S.turn);
 const bodySelector = anyOf(S.assistantBody);
@@ -82,19 +84,9 @@ function messagesOfTurn(turn: Element): Found[] {
     const id = turn.id;
     return [{ role, key: id, element: turn, pending: isPendingId(id) || turn.hasAttribute('data-message-streaming') }];
   }
-  // Newest thread layout: the turn (or units inside it) carries the role in its search-unit key.
-  if (turn.hasAttribute('data-turn-key')) {
-    const turnKey = turn.getAttribute('data-turn-key') ?? '';
-    const units = turn.matches(S.threadUnit) ? [turn] : [...turn.querySelectorAll(S.threadUnit)];
-    const out: Found[] = [];
-    for (const unit of units) {
-      const role = roleOf(unit.getAttribute('data-chatgpt-search-unit-key'));
-      if (!role) continue;
-      const key = units.length > 1 ? `${turnKey}:${role}` : turnKey;
-      out.push({ role, key, element: unit, pending: isPendingId(turnKey) });
-    }
-    return out;
-  }
+  // Newest thread layout: one turn per prompt-and-answer pair (2026-09), or a turn per message
+  // whose role is in its search-unit key (earlier builds of the same shell).
+  if (turn.hasAttribute('data-turn-key')) return messagesOfThreadTurn(turn);
   // Classic: section/article[data-turn] holding author-role nodes.
   const turnId = turn.getAttribute('data-turn-id');
   const nodes = [...turn.querySelectorAll(S.authorRole)];
@@ -110,36 +102,73 @@ function messagesOfTurn(turn: Element): Found[] {
   const answer = answers[answers.length - 1];
   if (!answer) return [];
   const id = answer.getAttribute('data-message-id');
-  const pending = isPendingId(id) || (turnId !== null && isPendingId(turnId));
+  // The message id is what settles: on real pages (April 2026) a finished turn keeps its
+  // `request-WEB:…` turn id. The turn id counts only when the message has no id at all.
+  const pending = id ? isPendingId(id) : isPendingId(turnId);
   return [{ role: 'assistant', key: id ?? '', element: answer, pending }];
 }
 
-function turnsCascade(doc: Document): { turns: Element[]; entry: SelectorCascade[number] } | null {
-  for (const entry of S.turn) {
-    const turns = [...doc.querySelectorAll(entry.selector)];
-    // Classic turns also match [data-turn]; keep only outermost matches.
-    if (turns.length > 0) return { turns: turns.filter((t) => !t.parentElement?.closest(turnSelector)), entry };
+function messagesOfThreadTurn(turn: Element): Found[] {
+  const turnKey = turn.getAttribute('data-turn-key') ?? '';
+  const pending = isPendingId(turnKey);
+  const units = turn.matches(S.threadUnit) ? [turn] : [...turn.querySelectorAll(S.threadUnit)];
+  const out: Found[] = [];
+  if (units.length > 0) {
+    for (const unit of units) {
+      const role = roleOf(unit.getAttribute('data-chatgpt-search-unit-key'));
+      if (!role) continue;
+      const key = units.length > 1 ? `${turnKey}:${role}` : turnKey;
+      out.push({ role, key, element: unit, pending });
+    }
+    return out;
   }
-  return null;
+  // The pair: the user bubble, then the answer's markdown (a thinking summary sits outside it).
+  const user = turn.querySelector(S.threadUser);
+  if (user) out.push({ role: 'user', key: `${turnKey}:user`, element: user, pending });
+  const answers = turn.querySelectorAll(S.threadAnswer);
+  const answer = answers[answers.length - 1];
+  if (answer) out.push({ role: 'assistant', key: `${turnKey}:assistant`, element: answer, pending });
+  return out;
+}
+
+/**
+ * The turns of the first cascade entry that matches, in document order (one `querySelectorAll`),
+ * outermost only: classic turns also match `[data-turn]`.
+ */
+function turnsInOrder(doc: Document): Element[] {
+  for (const entry of S.turn) {
+    const turns = doc.querySelectorAll(entry.selector);
+    if (turns.length > 0) return [...turns].filter((t) => !t.parentElement?.closest(turnSelector));
+  }
+  return [];
 }
 
 function listMessages(doc: Document): HostMessage[] {
-  const found = turnsCascade(doc);
-  if (!found) return [];
-  return found.turns
+  return turnsInOrder(doc)
     .flatMap(messagesOfTurn)
     .filter((m) => !m.pending && m.key)
     .map(({ role, key, element }) => ({ role, key, element }));
 }
 
-/** Walks back from the last turn; touches a handful of nodes however long the thread is. */
+/**
+ * The last reply, read from the last turns in document order: one `querySelectorAll` of the turn
+ * selector and a look at the last few turns, whatever the page wraps them in.
+ */
 function lastAssistant(doc: Document): Found | null {
-  let steps = 0;
-  for (const turn of turnsFromEnd(doc, turnSelector)) {
-    const messages = messagesOfTurn(turn);
-    const assistant = messages.filter((m) => m.role === 'assistant').pop();
-    if (assistant) return assistant;
-    if (messages.some((m) => m.role === 'user') || ++steps > 6) return null;
+  for (const entry of turnHint.order(doc, S.turn)) {
+    const turns = doc.querySelectorAll(entry.selector);
+    if (turns.length === 0) continue;
+    turnHint.remember(doc, entry, turns[0]!);
+    // A turn that holds neither role yet (just mounted) is skipped; six is far more than any page needs.
+    for (let i = turns.length - 1, steps = 0; i >= 0 && steps < 6; i--, steps++) {
+      const turn = turns[i]!;
+      if (turn.parentElement?.closest(turnSelector)) continue;
+      const messages = messagesOfTurn(turn);
+      const last = messages.at(-1);
+      if (last?.role === 'assistant') return last;
+      if (last?.role === 'user') return null;
+    }
+    return null;
   }
   return null;
 }
@@ -158,10 +187,22 @@ function isMarkedComplete(message: Element): boolean {
   return !!turn.querySelector(completeSelector);
 }
 
+const turnHint = new CascadeHint();
+const streamingByGeneration = new Map<string, SelectorCascade>();
+
 function streamingSignal(doc: Document): Element | null {
   // One selector at a time: Chromium matches a selector list over a whole page several times slower
   // than its parts one by one (0.8 ms against 0.13 ms on a 300-turn thread), and this runs per reply.
-  return firstMatch(doc, S.streaming)?.element ?? null;
+  // Once the page's turns showed its generation, only that generation's signals (and the legacy
+  // one) are looked for: "nothing streams" otherwise costs a whole-page miss per other selector.
+  const generation = turnHint.generation(doc);
+  if (!generation) return firstMatch(doc, S.streaming)?.element ?? null;
+  let cascade = streamingByGeneration.get(generation);
+  if (!cascade) {
+    cascade = S.streaming.filter((e) => e.generation === generation || e.generation === 'legacy');
+    streamingByGeneration.set(generation, cascade);
+  }
+  return firstMatch(doc, cascade)?.element ?? null;
 }
 
 function isStreaming(doc: Document): boolean {
@@ -184,6 +225,7 @@ export const chatgptAdapter: HostAdapter = {
   conversationFromUrl: chatgptConversationFromUrl,
   detectGeneration,
   findComposer: (doc) => findComposerMatch(doc)?.element ?? null,
+  isSendButton: (button) => button.matches(sendButtonSelector),
   findSendButton: (doc) =>
     firstMatch<HTMLButtonElement>(doc, S.sendButton, (b) => !b.disabled && b.getAttribute('aria-disabled') !== 'true')?.element ?? null,
   listMessages: (doc) => listMessages(doc),

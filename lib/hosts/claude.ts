@@ -1,11 +1,13 @@
 import {
   anyOf,
   buildHealth,
+  CascadeHint,
   firstMatch,
   isRendered,
   normalizeText,
   shortHash,
-  turnsFromEnd,
+  follows,
+  inDocumentOrder,
   type HostAdapter,
   type PanelLayout,
 } from './adapter';
@@ -14,7 +16,8 @@ import type { ConversationIdentity, HostMessage } from './types';
 
 type Found = HostMessage & { pending: boolean };
 
-const turnSelector = anyOf(S.turn);
+const sendButtonSelector = anyOf(S.sendButton);
+
 
 export function claudeConversationFromUrl(input: string | URL): ConversationIdentity {
   const url = typeof input === 'string' ? new URL(input, 'https://claude.ai/') : input;
@@ -37,76 +40,90 @@ function findComposerMatch(doc: Document) {
 }
 
 function assistantBody(message: Element): Element | null {
-  const answers = [...message.querySelectorAll('.standard-markdown')].filter((el) => !el.closest(S.thinking));
-  const answer = answers.at(-1);
-  if (answer) return answer;
-  for (const entry of S.assistantBody.slice(1)) {
+  // The answer is the last markdown block that is not thinking: a "Thought for Ns" block comes
+  // first in the same response, and the virtualized generation puts expanded thinking in a timeline.
+  const blocks = message.querySelectorAll(S.answerMarkdown);
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const block = blocks[i]!;
+    if (!block.closest(S.thinking)) return block;
+  }
+  for (const entry of S.assistantBody) {
     const el = message.matches(entry.selector) ? message : message.querySelector(entry.selector);
     if (el) return el;
   }
   return null;
 }
 
-/**
- * Claude renders no message id. The key is (conversation, row index, hash of the final text): the
- * same reply re-rendered or recycled by the virtualizer gets the same key; a regenerated reply in
- * the same row gets a new one.
- */
-function messageOfTurn(turn: Element, position: number, conversationId: string | null): Found | null {
-  const index = turn.getAttribute('data-index') ?? String(position);
-  const user = turn.matches(S.userMessage) ? turn : turn.querySelector(S.userMessage);
-  if (user) {
-    const text = normalizeText(user.textContent ?? '');
-    return { role: 'user', key: `${conversationId ?? 'new'}:${index}:u:${shortHash(text)}`, element: user, pending: false };
-  }
-  const assistant = turn.matches(S.assistantMessage) ? turn : turn.querySelector(S.assistantMessage);
-  if (!assistant) return null;
-  const streamingNode = assistant.closest('[data-is-streaming]') ?? assistant.querySelector('[data-is-streaming]');
-  const pending = streamingNode?.getAttribute('data-is-streaming') === 'true';
-  const body = assistantBody(assistant);
-  const text = normalizeText(body?.textContent ?? '');
-  return { role: 'assistant', key: `${conversationId ?? 'new'}:${index}:a:${shortHash(text)}`, element: assistant, pending };
-}
+/** The role nodes of the first assistant cascade entry that matches anything (one generation's). */
+const replyHint = new CascadeHint();
 
-function turnsOf(doc: Document) {
-  for (const entry of S.turn) {
-    const turns = [...doc.querySelectorAll(entry.selector)];
-    if (turns.length > 0) return { turns, entry };
+function assistantSelector(doc: Document): string | null {
+  for (const entry of replyHint.order(doc, S.assistantMessage)) {
+    const found = doc.querySelector(entry.selector);
+    if (found) {
+      replyHint.remember(doc, entry, found);
+      return entry.selector;
+    }
   }
   return null;
+}
+
+const userSelector = S.userMessage[0].selector;
+
+/**
+ * Claude renders no message id. The key is (conversation, position, hash of the final text): the
+ * same reply re-rendered or recycled by the virtualizer gets the same key; a regenerated reply in
+ * the same place gets a new one. The position is the virtualized row's `data-index` (the row knows
+ * its place in the whole conversation), else the message's place among the role nodes on the page.
+ */
+function messageOf(element: Element, role: HostMessage['role'], position: number, conversationId: string | null): Found {
+  const index = element.closest(S.row)?.getAttribute('data-index') ?? String(position);
+  if (role === 'user') {
+    const text = normalizeText(element.textContent ?? '');
+    return { role, key: `${conversationId ?? 'new'}:${index}:u:${shortHash(text)}`, element, pending: false };
+  }
+  const streamingNode = element.closest('[data-is-streaming]') ?? element.querySelector('[data-is-streaming]');
+  const pending = streamingNode?.getAttribute('data-is-streaming') === 'true';
+  const text = normalizeText(assistantBody(element)?.textContent ?? '');
+  return { role, key: `${conversationId ?? 'new'}:${index}:a:${shortHash(text)}`, element, pending };
+}
+
+/** User and assistant messages in document order (pending ones included, flagged). */
+function roleNodes(doc: Document, conversationId: string | null): Found[] {
+  const assistant = assistantSelector(doc);
+  const selectors = assistant ? [userSelector, assistant] : [userSelector];
+  return inDocumentOrder(doc, selectors).map((el, position) => messageOf(el, el.matches(userSelector) ? 'user' : 'assistant', position, conversationId));
 }
 
 function listMessages(doc: Document, conversationId: string | null): HostMessage[] {
-  const found = turnsOf(doc);
-  if (!found) return [];
-  const out: HostMessage[] = [];
-  found.turns.forEach((turn, position) => {
-    const message = messageOfTurn(turn, position, conversationId);
-    if (message && !message.pending) out.push({ role: message.role, key: message.key, element: message.element });
-  });
-  return out;
+  return roleNodes(doc, conversationId)
+    .filter((m) => !m.pending)
+    .map(({ role, key, element }) => ({ role, key, element }));
 }
 
+/**
+ * The last reply, if it comes after the last user message: two `querySelectorAll` and one position
+ * compare, whatever wraps the turns. A new row whose streaming node has not mounted yet leaves the
+ * user message last, so nothing is returned until the reply exists.
+ */
 function lastAssistant(doc: Document, conversationId: string | null): Found | null {
-  let steps = 0;
-  for (const turn of turnsFromEnd(doc, turnSelector)) {
-    // Without data-index the position is only known by counting, which a flat list allows cheaply.
-    const position = turn.hasAttribute('data-index') ? 0 : positionOf(doc, turn);
-    const message = messageOfTurn(turn, position, conversationId);
-    if (message?.role === 'assistant') return message;
-    if (message?.role === 'user' || ++steps > 6) return null;
-  }
-  return null;
-}
-
-function positionOf(doc: Document, turn: Element): number {
-  return [...doc.querySelectorAll(turnSelector)].indexOf(turn);
+  const selector = assistantSelector(doc);
+  if (!selector) return null;
+  const replies = doc.querySelectorAll(selector);
+  const reply = replies[replies.length - 1];
+  if (!reply) return null;
+  const users = doc.querySelectorAll(userSelector);
+  const user = users[users.length - 1];
+  if (user && follows(user, reply)) return null;
+  // Position among role nodes: every user and reply node on the page comes before it.
+  const position = users.length + replies.length - 1;
+  return messageOf(reply, 'assistant', position, conversationId);
 }
 
 function isMarkedComplete(message: Element): boolean {
   const streamingNode = message.closest('[data-is-streaming]') ?? message.querySelector('[data-is-streaming]');
   if (streamingNode?.getAttribute('data-is-streaming') === 'false') return true;
-  const row = message.closest('[data-index]') ?? message;
+  const row = message.closest(S.row) ?? message;
   return !!row.querySelector(anyOf(S.complete));
 }
 
@@ -127,6 +144,7 @@ export const claudeAdapter: HostAdapter = {
   conversationFromUrl: claudeConversationFromUrl,
   detectGeneration,
   findComposer: (doc) => findComposerMatch(doc)?.element ?? null,
+  isSendButton: (button) => button.matches(sendButtonSelector),
   findSendButton: (doc) =>
     firstMatch<HTMLButtonElement>(doc, S.sendButton, (b) => !b.disabled && b.getAttribute('aria-disabled') !== 'true')?.element ?? null,
   listMessages,
@@ -143,7 +161,7 @@ export const claudeAdapter: HostAdapter = {
       detectGeneration(doc),
       {
         composer: findComposerMatch(doc)?.entry ?? null,
-        messages: firstMatch(doc, S.turn)?.entry ?? null,
+        messages: firstMatch(doc, S.userMessage)?.entry ?? firstMatch(doc, S.assistantMessage)?.entry ?? null,
         messagesExpected: identity.kind === 'conversation',
         streaming: firstMatch(doc, S.streaming)?.entry ?? firstMatch(doc, S.streamingAnchor)?.entry ?? null,
         sendButton: firstMatch(doc, S.sendButton)?.entry ?? null,

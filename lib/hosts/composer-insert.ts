@@ -83,7 +83,7 @@ function selectContents(el: HTMLElement): void {
   selection.addRange(range);
 }
 
-/** Techniques that update the editor state, most reliable first (HOST-SITES.md). */
+/** Techniques that update the editor state, most reliable first (docs/host-sites.md, "Getting text into the composer"). */
 function insertIntoEditable(el: HTMLElement, text: string, technique: number): void {
   const doc = el.ownerDocument;
   const view = doc.defaultView!;

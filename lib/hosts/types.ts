@@ -14,6 +14,8 @@ export interface HostHealth {
   composer: 'found' | 'missing';
   messages: 'found' | 'none-yet' | 'missing';
   streamingSignal: 'found' | 'missing';
+  /** Set by the content runtime when a reply streamed but could not be read from the page. */
+  reply?: 'missing';
   conversationId: string | null;
   /** Selector that resolved each concern, or null; shown to people who report a broken site. */
   matched: Record<string, string | null>;

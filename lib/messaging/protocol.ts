@@ -56,10 +56,13 @@ export interface ProtocolMap {
   'content.get-state'(): HostState;
   'content.insert'(data: { text: string; send: boolean }): InsertResult;
   'content.new-chat'(): { ok: boolean };
+  /** A structural outline of the page for a person to send when a concern does not resolve (no text). */
+  'content.site-report'(): { report: string };
 
   'panel.get-host-state'(): HostState | null;
   'panel.insert'(data: { text: string; send: boolean }): InsertResult;
   'panel.new-chat'(): { ok: boolean };
+  'panel.site-report'(): { report: string } | null;
   /** The panel learns its tab (to watch its session keys) and the task bound to it. */
   'panel.get-binding'(): { tabId: number | null; binding: TabBinding | null };
   'panel.set-binding'(binding: TabBinding | null): { ok: boolean };

@@ -1,4 +1,5 @@
 import type { Page } from '@playwright/test';
+import { ensureName, panelOf, startWorkflow } from './panel-support';
 import { collectExtensionErrors, hostStateFromPanel, insertFromPanel, overlaps, panelFrame, recordReplyReports } from './support/extension-probes';
 import { generations, type GenerationProfile } from './support/mock-generations';
 import { expect, inventedConversationId, mockState, openChatGPT, openClaude, test, waitForReplyFinished, type OpenOptions } from './support/mock-sites';
@@ -70,6 +71,30 @@ for (const profile of generations) {
       expect(errors).toEqual([]);
     });
 
+    test('a workflow step: the briefing goes in, the site\'s Send sends it, the reply becomes exactly one note; the health line is clean', async ({ context }) => {
+      const page = await context.newPage();
+      const errors = collectExtensionErrors(page);
+      await openSite(page, profile, { urlDelayMs: 100, script: { chunks: 6, intervalMs: 20, firstChunkDelayMs: 40, rowLeadMs: 60, thinking: true } });
+      const panel = panelOf(page);
+      await expect(panel.getByTestId('site-health')).toHaveAttribute('data-host', site);
+      await expect(panel.getByTestId('site-health')).toHaveAttribute('data-composer', 'found');
+      await ensureName(panel, 'Gen Tester');
+      await startWorkflow(panel, 'sop-documentation', `Generation ${generation}`);
+      await panel.getByTestId('insert-briefing').click();
+      await expect.poll(async () => (await mockState(page)).editorText).toContain('Step 1 of');
+      await page.locator(profile.send).click();
+      await waitForReplyFinished(page);
+      await expect(panel.getByTestId('note')).toHaveCount(1);
+      await expect(panel.getByTestId('note').first()).toContainText('Release checklist');
+      await expect(panel.getByTestId('note').first()).not.toContainText('Thought for');
+      await expect(panel.getByTestId('note').first()).not.toContainText('Considering what the person asked for');
+      await page.waitForTimeout(1200); // later mutations (action bar, URL change) add nothing
+      await expect(panel.getByTestId('note')).toHaveCount(1);
+      await expect(panel.getByTestId('site-health')).toHaveAttribute('data-conversation', uuidPattern);
+      await expect(panel.getByTestId('site-health-problem')).toHaveCount(0);
+      expect(errors).toEqual([]);
+    });
+
     test('a new chat: the reply is reported once under the final conversation id; navigation and a missing composer are reported', async ({ context, serviceWorker, mockSites }) => {
       const page = await context.newPage();
       const errors = collectExtensionErrors(page);
@@ -102,6 +127,23 @@ for (const profile of generations) {
       const brokenFrame = await panelFrame(page);
       await expect.poll(async () => (await hostStateFromPanel(brokenFrame))?.health.composer).toBe('missing');
       await expect(brokenFrame.locator('[data-testid="site-health"][data-composer="missing"]')).toBeVisible();
+
+      // The health line says what is missing and copies a report with the page's structure, none of its text.
+      const problem = brokenFrame.getByTestId('site-health-problem');
+      await expect(problem).toContainText('prompt box');
+      await brokenFrame.getByTestId('copy-site-report').click();
+      await expect(brokenFrame.getByTestId('site-report-status')).toContainText('Copied');
+      await context.grantPermissions(['clipboard-read'], { origin: new URL(page.url()).origin });
+      const report = await page.evaluate(() => navigator.clipboard.readText());
+      expect(report).toContain(`site: ${site}`);
+      expect(report).toContain('composer: missing');
+      expect(report).toContain(`generation: ${generation}`);
+      expect(report).toMatch(/turn 2 of the last two/);
+      const pageText = await page.locator('main, [data-app-shell-main-surface]').first().innerText();
+      for (const word of ['Question', 'Answer', 'topic', 'first point', inventedConversationId(site)]) {
+        expect(pageText + inventedConversationId(site)).toContain(word);
+        expect(report).not.toContain(word);
+      }
       expect(errors).toEqual([]);
     });
   });

@@ -31,10 +31,8 @@ for (const profile of generations) {
       await expect(page.locator(profile.stop)).toBeVisible();
       await expect(page.locator(profile.streaming).first()).toBeAttached();
       if (generation === 'classic') await expect(page.locator('section[data-turn="assistant"][data-turn-id^="request-WEB:"]')).toHaveCount(1);
-      if (site === 'claude') {
-        // The row is there before its streaming node.
-        await expect(page.locator('[role="feed"] > div[data-index="1"] [role="article"]')).toBeAttached();
-      }
+      // Claude: the row is there before its streaming node.
+      if (profile.newReplyRow) await expect(page.locator(profile.newReplyRow)).toBeAttached();
       const sending = await mockState(page);
       expect(sending.sentMessages).toEqual(['Plan the release\nwith two lines']);
       expect(sending.editorText).toBe('');
@@ -48,7 +46,11 @@ for (const profile of generations) {
       await expect(page.locator(profile.streaming)).toHaveCount(0);
       await expect(page.locator(profile.actionBar).first()).toBeVisible();
       await expect.poll(() => new URL(page.url()).pathname).toMatch(profile.conversationPath);
-      if (generation === 'classic') await expect(page.locator('section[data-turn-id^="request-WEB:"]')).toHaveCount(0);
+      // Classic: the message gets the server id; the turn keeps its request id (as on real pages of April 2026).
+      if (generation === 'classic') {
+        await expect(page.locator('section[data-turn="assistant"] [data-message-author-role="assistant"][data-message-id^="request-WEB:"]')).toHaveCount(0);
+        await expect(page.locator('section[data-turn="assistant"][data-turn-id^="request-WEB:"]')).toHaveCount(1);
+      }
       if (generation === 'octane') await expect(page.locator('li[id^="pending-"]')).toHaveCount(0);
 
       const body = page.locator(profile.assistantBody).last();
@@ -139,7 +141,7 @@ for (const profile of generations) {
 
 test('Claude: Enter is ignored while a reply streams; the hidden duplicate composer stays empty', async ({ context }) => {
   const page = await context.newPage();
-  await openClaude(page, { script: { chunks: 10, intervalMs: 100, rowLeadMs: 200 } });
+  await openClaude(page, { generation: 'virtualized', script: { chunks: 10, intervalMs: 100, rowLeadMs: 200 } });
   const composer = page.locator('[data-chat-input-container] fieldset:not(.opacity-0) [data-testid="chat-input"]');
   await typeIntoComposer(page, 'virtualized', 'first question');
   // Focus again before each key: the extension's panel loading in the page must not eat the key.
@@ -162,7 +164,7 @@ test('Claude: Enter is ignored while a reply streams; the hidden duplicate compo
 
 test('Claude: a long conversation is virtualized (rows exist only near the viewport)', async ({ context }) => {
   const page = await context.newPage();
-  await openClaude(page, { conversation: true, turns: 150 });
+  await openClaude(page, { generation: 'virtualized', conversation: true, turns: 150 });
   const indexes = async () => page.locator('[role="feed"] > div[data-index]').evaluateAll((rows) => rows.map((row) => Number(row.getAttribute('data-index'))));
   const atBottom = await indexes();
   expect(atBottom.length).toBeGreaterThan(0);
@@ -209,12 +211,22 @@ test('delayed hydration: the server-rendered composer placeholder is replaced by
 
 test('a thinking part renders apart from the answer', async ({ context }) => {
   const page = await context.newPage();
-  await openClaude(page, { script: { thinking: true, rowLeadMs: 50 } });
+  await openClaude(page, { generation: 'virtualized', script: { thinking: true, rowLeadMs: 50 } });
   await typeIntoComposer(page, 'virtualized', 'think first');
   await page.locator('button[aria-label="Send message"]').dispatchEvent('click');
   await waitForReplyFinished(page);
   await expect(page.locator('[data-is-streaming="false"] [data-timeline-text] .standard-markdown')).toHaveText('Considering what the person asked for.');
   await expect(page.locator('[data-is-streaming="false"] .font-claude-response > .standard-markdown h2')).toHaveText('Release checklist');
+
+  // The flat list of 2026: a "Thought for 2s" block (expanded here) comes before the answer in the same response.
+  await openClaude(page, { generation: 'flat', script: { thinking: true, rowLeadMs: 50 } });
+  await typeIntoComposer(page, 'flat', 'think first');
+  await page.locator('button[aria-label="Send message"]').dispatchEvent('click');
+  await waitForReplyFinished(page);
+  const response = page.locator('[data-is-streaming="false"] .font-claude-response');
+  await expect(response.locator('.row-start-1 button')).toHaveText('Thought for 2s');
+  await expect(response.locator('.row-start-1 .standard-markdown')).toHaveText('Considering what the person asked for.');
+  await expect(response.locator('.standard-markdown').last().locator('h2')).toHaveText('Release checklist');
 
   await openChatGPT(page, { script: { thinking: true } });
   await typeIntoComposer(page, 'classic', 'think first');

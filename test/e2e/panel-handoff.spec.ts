@@ -38,6 +38,9 @@ test('Continue in a new chat: the handoff briefing lands in a fresh chat and the
   await expect(again.getByTestId('site-health')).toHaveAttribute('data-conversation', secondChat);
   expect(await taskIdOf(again)).toBe(taskId);
 
+  // The panel records the inserted handoff after the insert returns; with capture at the reply's
+  // finish mark the new chat's note can be there first.
+  await expect.poll(async () => (await readEvents(serviceWorker, taskId)).some((e) => e.type === 'briefing.inserted' && e.data.kind === 'handoff')).toBe(true);
   const events = await readEvents(serviceWorker, taskId);
   const moves = events.filter((e) => e.type === 'task.moved-conversation');
   expect(moves.map((e) => [e.data.reason, e.actor.name])).toEqual([

@@ -5,7 +5,7 @@
 
 export type MockSite = 'chatgpt' | 'claude';
 export type ChatGPTGeneration = 'classic' | 'octane' | 'thread';
-export type ClaudeGeneration = 'virtualized';
+export type ClaudeGeneration = 'flat' | 'virtualized' | 'hub';
 
 /** How the scripted assistant answers. Every field is optional; the defaults are fast. */
 export interface AssistantScript {
@@ -24,7 +24,7 @@ export interface AssistantScript {
   rowLeadMs?: number;
   /** Milliseconds from the last chunk to "finished" (action bar shown, streaming signals gone). Default 40. */
   settleMs?: number;
-  /** Add a "thinking" part before the answer (ChatGPT: an extra author-role node; Claude: `[data-timeline-text]`). */
+  /** Add a "thinking" part before the answer (ChatGPT: an extra author-role node; Claude: expanded thinking markdown before the answer). */
   thinking?: boolean;
 }
 

@@ -50,6 +50,10 @@ table { border-collapse: collapse; } th, td { border: 1px solid #ddd; padding: 4
 .user-message p { margin: 0; }
 [data-chat-input-container] { position: relative; }
 [data-chat-input-container] > fieldset.opacity-0 { inset: 0; }
+.flat-thread, .transcript-list { max-width: 48rem; width: 100%; margin: 0 auto; padding: 8px 16px; }
+.flat-thread .items-end, .transcript-row .items-end { align-items: flex-end; }
+.message-actions { gap: 4px; font-size: 12px; }
+.assistant-message, .transcript-row { padding: 8px 0; }
 .resize-handle { width: 4px; flex: 0 0 4px; }
 .artifact-slot { width: 0; flex: 0 0 0; overflow: hidden; }
 `;

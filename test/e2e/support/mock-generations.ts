@@ -16,11 +16,14 @@ export interface GenerationProfile {
   /** Bodies of finished assistant answers. */
   assistantBody: string;
   userText: string;
+  /** Claude: the new reply's row, there before its streaming node mounts. */
+  newReplyRow?: string;
   newChatPath: string;
   conversationPath: RegExp;
 }
 
 const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+const claudeComposer = '[data-chat-input-container] fieldset:not(.opacity-0) div.tiptap.ProseMirror[contenteditable="true"][role="textbox"][data-testid="chat-input"]';
 
 export const generations: GenerationProfile[] = [
   {
@@ -54,21 +57,36 @@ export const generations: GenerationProfile[] = [
   {
     site: 'chatgpt',
     generation: 'thread',
-    composer: 'form[data-chatgpt-composer] [data-composer-markdown][contenteditable="true"][role="textbox"]',
+    composer: 'form[data-chatgpt-composer][data-composer-placement="thread"] > div.ProseMirror[data-composer-markdown][contenteditable="true"][role="textbox"]',
     composerBox: 'form[data-chatgpt-composer]',
     send: 'form[data-chatgpt-composer] button[aria-label="Send prompt"]',
     stop: 'form[data-chatgpt-composer] button[aria-label="Stop"]',
     streaming: 'form[data-chatgpt-composer] button[aria-label="Stop"]',
-    actionBar: '[data-turn-key]:last-child button[aria-label="Copy"]',
-    assistantBody: '[data-turn-key] [data-chatgpt-search-unit-key$=":assistant"] [data-markdown-text-style="assistant-message"]',
-    userText: '[data-turn-key] [data-chatgpt-search-unit-key$=":user"] [data-user-message-bubble]',
+    actionBar: '[data-turn-key]:last-child [role="group"][aria-label="Response actions"] button[aria-label="Copy"]',
+    assistantBody: '[data-turn-key] h4[data-conversation-role="assistant"] ~ [data-markdown-text-style="assistant-message"]',
+    userText: '[data-turn-key] [data-user-message-bubble]',
     newChatPath: '/',
     conversationPath: new RegExp(`^/c/${uuid}$`),
   },
   {
     site: 'claude',
+    generation: 'flat',
+    composer: claudeComposer,
+    composerBox: '[data-chat-input-container] fieldset:not(.opacity-0)',
+    send: 'button[aria-label="Send message"]',
+    stop: 'button[aria-label="Stop response"]',
+    streaming: '[data-test-render-count] [data-is-streaming="true"]',
+    actionBar: '[data-test-render-count]:last-child > .group > [role="group"][aria-label="Message actions"]',
+    assistantBody: '[data-test-render-count] .contents > [data-is-streaming="false"] > .font-claude-response .row-start-2 .standard-markdown',
+    userText: '[data-test-render-count] .flex-1 > [data-testid="user-message"] > p.whitespace-pre-wrap',
+    newReplyRow: '[data-test-render-count]:nth-child(2) > .group',
+    newChatPath: '/new',
+    conversationPath: new RegExp(`^/chat/${uuid}$`),
+  },
+  {
+    site: 'claude',
     generation: 'virtualized',
-    composer: '[data-chat-input-container] fieldset:not(.opacity-0) div.tiptap.ProseMirror[contenteditable="true"][role="textbox"][data-testid="chat-input"]',
+    composer: claudeComposer,
     composerBox: '[data-chat-input-container] fieldset:not(.opacity-0)',
     send: 'button[aria-label="Send message"]',
     stop: 'button[aria-label="Stop response"]',
@@ -76,6 +94,22 @@ export const generations: GenerationProfile[] = [
     actionBar: '[data-autoscroll-container] [role="feed"] > div[data-index]:last-child [data-message-action-bar] [role="toolbar"]',
     assistantBody: '[role="article"] [data-is-streaming="false"] .font-claude-response > .standard-markdown',
     userText: '[role="article"] [data-testid="user-message"] > p.whitespace-pre-wrap',
+    newReplyRow: '[role="feed"] > div[data-index="1"] [role="article"]',
+    newChatPath: '/new',
+    conversationPath: new RegExp(`^/chat/${uuid}$`),
+  },
+  {
+    site: 'claude',
+    generation: 'hub',
+    composer: claudeComposer,
+    composerBox: '[data-chat-input-container] fieldset:not(.opacity-0)',
+    send: 'button[aria-label="Send message"]',
+    stop: 'button[aria-label="Stop response"]',
+    streaming: '[data-testid="assistant-message"][data-is-streaming="true"]',
+    actionBar: '[data-testid="transcript-row"]:last-child > [role="toolbar"][aria-label="Message actions"]',
+    assistantBody: '[data-testid="transcript-row"] [data-testid="assistant-message"][data-cds="AssistantMessage"][data-is-streaming="false"] > .standard-markdown',
+    userText: '[data-testid="transcript-row"] [data-testid="user-message"] > p.whitespace-pre-wrap',
+    newReplyRow: '[data-testid="transcript-list"] > [data-testid="transcript-row"]:nth-child(2)',
     newChatPath: '/new',
     conversationPath: new RegExp(`^/chat/${uuid}$`),
   },

@@ -24,7 +24,7 @@ export class MockSites {
     const options = this.options[site];
     return {
       site,
-      generation: options.generation ?? (site === 'chatgpt' ? 'classic' : 'virtualized'),
+      generation: options.generation ?? (site === 'chatgpt' ? 'classic' : 'flat'),
       composer: options.composer ?? 'present',
       turns: options.turns ?? 2,
       urlDelayMs: options.urlDelayMs ?? 1000,
@@ -99,7 +99,9 @@ export const composerSelectors = {
   classic: 'form[data-type="unified-composer"] #prompt-textarea.ProseMirror',
   octane: 'form[data-mobile-composer] textarea#mobile-composer-prompt',
   thread: 'form[data-chatgpt-composer] [data-composer-markdown]',
+  flat: '[data-chat-input-container] fieldset:not(.opacity-0) [data-testid="chat-input"]',
   virtualized: '[data-chat-input-container] fieldset:not(.opacity-0) [data-testid="chat-input"]',
+  hub: '[data-chat-input-container] fieldset:not(.opacity-0) [data-testid="chat-input"]',
 } as const;
 
 export type MockGeneration = keyof typeof composerSelectors;

@@ -83,6 +83,7 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     active = watcher;
     const lastAssistant = vi.spyOn(chatgptAdapter, 'lastAssistant');
     const isStreaming = vi.spyOn(chatgptAdapter, 'isStreaming');
+    const streamingSignal = vi.spyOn(chatgptAdapter, 'streamingSignal');
     watcher.start();
     await c.advance(700); // baseline taken on a quiet page
     expect(replies).toEqual([]);
@@ -96,13 +97,14 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     await flush();
     lastAssistant.mockClear();
     isStreaming.mockClear();
+    streamingSignal.mockClear();
     for (let i = 0; i < 400; i++) {
       body.append(doc.createTextNode(`chunk ${i} `));
       await c.advance(20);
     }
     // Dense mutations: the watcher never walked the thread and probed streaming only a few times.
     expect(lastAssistant).not.toHaveBeenCalled();
-    expect(isStreaming.mock.calls.length).toBeLessThanOrEqual(1);
+    expect(isStreaming.mock.calls.length + streamingSignal.mock.calls.length).toBeLessThanOrEqual(1);
     expect(onStreaming).toHaveBeenCalledTimes(1); // the panel learns early that a reply streams
     expect(replies).toEqual([]);
 
@@ -114,9 +116,8 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     copy.setAttribute('data-testid', 'copy-turn-action-button');
     turn.append(copy);
     await flush();
-    await c.advance(100);
-    expect(replies).toEqual([]); // still inside the quiet period
-    await c.advance(200);
+    // The site marked it final (action bar): reported at the first check, no quiet wait.
+    await c.advance(10);
     expect(replies).toHaveLength(1);
     expect(replies[0]).toMatchObject({ key: 'final-306', conversationId: 'conv-1' });
     expect(replies[0]!.html).toContain('chunk 399');
@@ -141,6 +142,7 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     expect(onStreaming).toHaveBeenCalledTimes(2);
     lastAssistant.mockRestore();
     isStreaming.mockRestore();
+    streamingSignal.mockRestore();
   });
 
   it('does not report the replies of a conversation loaded by navigation', async () => {
@@ -201,6 +203,112 @@ describe('ReplyWatcher on Claude', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]!.key).toMatch(/^chat-9:3:a:/);
     expect(replies[0]!.html).toContain('right table');
+  });
+});
+
+describe('ReplyWatcher on the Claude flat list of 2026', () => {
+  it('reports the reply once data-is-streaming flips, without waiting for the page to go quiet', async () => {
+    const doc = mountFixture('claude-flat.html');
+    const c = clock();
+    const { watcher, replies } = watch(claudeAdapter, c, 'chat-7');
+    active = watcher;
+    watcher.start(); // loaded mid-reply
+    await c.advance(700);
+    const streaming = doc.querySelector('[data-is-streaming="true"]')!;
+    streaming.querySelector('.standard-markdown p')!.textContent = 'Soak dried chickpeas overnight, then simmer an hour.';
+    await flush();
+    await c.advance(300);
+    expect(replies).toEqual([]);
+    streaming.setAttribute('data-is-streaming', 'false');
+    doc.querySelector('button[aria-label="Stop response"]')!.remove();
+    await flush();
+    await c.advance(10);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.key).toMatch(/^chat-7:3:a:/);
+    expect(replies[0]!.html).toContain('simmer an hour');
+    expect(replies[0]!.html).not.toContain('Thought for');
+    // Later mutations (the action bar rendering, hover states) report nothing more.
+    streaming.closest('.group')!.append(doc.createElement('div'));
+    await flush();
+    await c.advance(1000);
+    expect(replies).toHaveLength(1);
+  });
+
+  it('a reply sent from the page is reported after its user turn and reply are added', async () => {
+    const doc = mountFixture('claude-flat.html');
+    const streaming = doc.querySelector('[data-is-streaming="true"]')!;
+    streaming.setAttribute('data-is-streaming', 'false');
+    const stop = doc.querySelector('button[aria-label="Stop response"]')!;
+    stop.remove();
+    const c = clock();
+    const { watcher, replies } = watch(claudeAdapter, c, 'chat-7');
+    active = watcher;
+    watcher.start();
+    await c.advance(700);
+    expect(replies).toEqual([]); // the settled page is the baseline
+    watcher.arm();
+    const column = doc.querySelector('[data-test-render-count]')!.parentElement!;
+    const [user, reply] = [column.children[2]!.cloneNode(true) as Element, column.children[3]!.cloneNode(true) as Element];
+    column.append(user);
+    await flush();
+    await c.advance(1200); // the row shows the user turn first; no reply node yet
+    expect(replies).toEqual([]);
+    reply.querySelector('[data-is-streaming]')!.setAttribute('data-is-streaming', 'true');
+    reply.querySelector('.standard-markdown p')!.textContent = 'A new answer';
+    column.append(reply);
+    doc.querySelector('fieldset .relative.flex')!.append(stop);
+    await flush();
+    await c.advance(600);
+    expect(replies).toEqual([]);
+    reply.querySelector('[data-is-streaming]')!.setAttribute('data-is-streaming', 'false');
+    stop.remove();
+    await flush();
+    await c.advance(10);
+    expect(replies.map((r) => r.html)).toEqual([expect.stringContaining('A new answer')]);
+    expect(replies[0]!.key).toMatch(/^chat-7:5:a:/);
+  });
+});
+
+describe('ReplyWatcher when the reply cannot be read', () => {
+  it('says so once, a while after the streaming signal went, and not when a reply was reported', async () => {
+    const doc = mountFixture('claude-flat.html');
+    const c = clock();
+    const onReplyMissing = vi.fn();
+    const replies: FinishedReply[] = [];
+    const watcher = new ReplyWatcher({ doc: document, adapter: claudeAdapter, conversationId: () => 'chat-1', onReply: (r) => replies.push(r), onReplyMissing, now: c.now, setTimer: c.setTimer, clearTimer: c.clearTimer });
+    active = watcher;
+    watcher.start(); // mid-reply
+    await c.advance(700);
+    // A redesign: the reply ends up in markup the adapter does not know.
+    const streaming = doc.querySelector('[data-is-streaming="true"]')!;
+    const unknown = doc.createElement('div');
+    unknown.setAttribute('data-new-reply', '');
+    unknown.textContent = 'An answer in new markup';
+    streaming.replaceWith(unknown);
+    doc.querySelector('button[aria-label="Stop response"]')!.remove();
+    await flush();
+    await c.advance(4000);
+    expect(onReplyMissing).not.toHaveBeenCalled();
+    await c.advance(1500);
+    expect(onReplyMissing).toHaveBeenCalledTimes(1);
+    expect(replies).toEqual([]);
+    await c.advance(10_000);
+    expect(onReplyMissing).toHaveBeenCalledTimes(1);
+  });
+
+  it('is not called when the reply was captured', async () => {
+    const doc = mountFixture('claude-flat.html');
+    const c = clock();
+    const onReplyMissing = vi.fn();
+    const watcher = new ReplyWatcher({ doc: document, adapter: claudeAdapter, conversationId: () => 'chat-1', onReply: () => undefined, onReplyMissing, now: c.now, setTimer: c.setTimer, clearTimer: c.clearTimer });
+    active = watcher;
+    watcher.start();
+    await c.advance(700);
+    doc.querySelector('[data-is-streaming="true"]')!.setAttribute('data-is-streaming', 'false');
+    doc.querySelector('button[aria-label="Stop response"]')!.remove();
+    await flush();
+    await c.advance(8000);
+    expect(onReplyMissing).not.toHaveBeenCalled();
   });
 });
 

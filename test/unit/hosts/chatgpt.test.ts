@@ -180,3 +180,98 @@ describe('ChatGPT thread layout (data-turn-key, markdown composer)', () => {
     expect(A.lastAssistant(d, null)?.key).toBe('bulk-299');
   });
 });
+
+describe('ChatGPT classic as on a real page of April 2026', () => {
+  const doc = () => parseFixture('chatgpt-classic-2026-04.html');
+
+  it('finds the ProseMirror composer, not the fallback textarea beside it', () => {
+    const d = doc();
+    expect(A.detectGeneration(d)).toBe('classic');
+    expect(A.findComposer(d)?.id).toBe('prompt-textarea');
+  });
+
+  it('a finished reply keeps its request-WEB turn id: the message id settles it', () => {
+    const d = doc();
+    expect(A.listMessages(d, null).map((m) => [m.role, m.key])).toEqual([
+      ['user', '5a0e7f1c-1000-4000-8000-000000000001'],
+      ['assistant', '9e1f3a52-3000-4000-8000-000000000002'],
+      ['user', '5a0e7f1c-1000-4000-8000-000000000003'],
+    ]);
+    expect(A.lastAssistant(d, null)?.pending).toBe(true);
+    const turn = d.querySelector('[data-testid="conversation-turn-4"]')!;
+    turn.querySelector('[data-message-id]')!.setAttribute('data-message-id', '9e1f3a52-3000-4000-8000-000000000004');
+    const last = A.lastAssistant(d, null)!;
+    expect(last).toMatchObject({ role: 'assistant', pending: false, key: '9e1f3a52-3000-4000-8000-000000000004' });
+    expect(A.isMarkedComplete(last.element)).toBe(false);
+    // The action bar of the turn arrives last; a user turn's own copy button is not a reply's mark.
+    turn.querySelector('.grow')!.after(d.querySelector('[aria-label="Response actions"]')!.parentElement!.cloneNode(true));
+    expect(A.isMarkedComplete(last.element)).toBe(true);
+  });
+
+  it('answer body is the markdown of the answer', () => {
+    const answer = A.listMessages(doc(), null)[1]!;
+    expect(A.assistantBody(answer.element)?.textContent).toBe('Bring bread, cheese and fruit.');
+  });
+});
+
+describe('ChatGPT thread layout, one turn per prompt and answer (2026-09)', () => {
+  const doc = () => parseFixture('chatgpt-thread-pairs.html');
+
+  it('detects thread and lists the prompt and the answer of each pair in order', () => {
+    const d = doc();
+    expect(A.detectGeneration(d)).toBe('thread');
+    expect(A.findComposer(d)?.hasAttribute('data-composer-markdown')).toBe(true);
+    expect(A.listMessages(d, null).map((m) => [m.role, m.key])).toEqual([
+      ['user', '6b0c1f7e-0000-4000-8000-00000000000a:user'],
+      ['assistant', '6b0c1f7e-0000-4000-8000-00000000000a:assistant'],
+      ['user', '6b0c1f7e-0000-4000-8000-00000000000b:user'],
+      ['assistant', '6b0c1f7e-0000-4000-8000-00000000000b:assistant'],
+    ]);
+  });
+
+  it('the answer is the assistant-message markdown, not the thinking summary', () => {
+    const answer = A.listMessages(doc(), null)[1]!;
+    const body = A.assistantBody(answer.element)!;
+    expect(body.textContent).toContain('Guadalquivir');
+    expect(body.textContent).not.toContain('Thought for');
+  });
+
+  it('the last reply is the answer of the last pair; a pair without its answer yet gives none', () => {
+    const d = doc();
+    expect(A.lastAssistant(d, null)?.key).toBe('6b0c1f7e-0000-4000-8000-00000000000b:assistant');
+    d.querySelector('[data-turn-key$="b"] .assistant-row')!.remove();
+    expect(A.lastAssistant(d, null)).toBeNull();
+    expect(A.isStreaming(d)).toBe(true);
+  });
+});
+
+describe('send button recognised on click without a page query', () => {
+  it('matches the send control of every generation, not other buttons', () => {
+    const d = parseFixture('chatgpt-classic.html');
+    const send = d.createElement('button');
+    send.setAttribute('data-testid', 'send-button');
+    d.querySelector('form')!.append(send);
+    expect(A.isSendButton(send)).toBe(true);
+    expect(A.isSendButton(d.querySelector('[data-testid="stop-button"]')!)).toBe(false);
+    expect(A.isSendButton(d.querySelector('[data-testid="copy-turn-action-button"]')!)).toBe(false);
+    const octane = parseFixture('chatgpt-octane.html').querySelector('button[data-composer-submit]')!;
+    octane.removeAttribute('data-stop-generating');
+    expect(A.isSendButton(octane)).toBe(true);
+  });
+});
+
+describe('per-page generation hint', () => {
+  it('looks only for the signals of the generation the turns showed, and forgets it when the thread is replaced', async () => {
+    const { mountFixture } = await import('./load-fixture');
+    const d = mountFixture('chatgpt-classic-2026-04.html');
+    expect(A.lastAssistant(d, null)?.pending).toBe(true); // remembers "classic"
+    expect(A.isStreaming(d)).toBe(true);
+    d.querySelector('[data-testid="stop-button"]')!.remove();
+    expect(A.isStreaming(d)).toBe(false);
+    // Another layout rendered into the same document: its Stop button is found again.
+    mountFixture('chatgpt-thread-pairs.html');
+    expect(A.isStreaming(d)).toBe(true);
+    expect(A.lastAssistant(d, null)?.key).toBe('6b0c1f7e-0000-4000-8000-00000000000b:assistant');
+    expect(A.isStreaming(d)).toBe(true);
+  });
+});

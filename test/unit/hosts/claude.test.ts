@@ -96,3 +96,107 @@ describe('Claude virtualized list', () => {
     expect(A.layoutCss({ side: 'right', width: 400 })).toContain('html { width: calc(100% - 400px) !important;');
   });
 });
+
+describe('Claude flat list (real pages, February–May 2026)', () => {
+  const flat = () => parseFixture('claude-flat.html');
+
+  it('detects the flat list (not the virtualized feed) and finds the tiptap composer', () => {
+    const d = flat();
+    expect(A.detectGeneration(d)).toBe('flat');
+    expect(A.findComposer(d)?.id).toBe('flat-editor');
+  });
+
+  it('lists user and assistant messages in document order, the streaming reply left out', () => {
+    const messages = A.listMessages(flat(), id);
+    expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(messages[0]!.element.textContent).toBe('How long do lentils need?');
+    expect(messages.map((m) => m.key.split(':').slice(1, 3).join(':'))).toEqual(['0:u', '1:a', '2:u']);
+    expect(A.listMessages(flat(), id).map((m) => m.key)).toEqual(messages.map((m) => m.key));
+  });
+
+  // With the old container climb (lib/hosts/adapter.ts turnsFromEnd) this found the box holding the
+  // first user message only, saw a user turn and returned null: no Claude reply was ever captured.
+  it('finds the last reply while it streams and once it is final, past the render-count wrappers', () => {
+    const d = flat();
+    const streaming = A.lastAssistant(d, id);
+    expect(streaming).toMatchObject({ role: 'assistant', pending: true });
+    expect(streaming!.element.getAttribute('data-is-streaming')).toBe('true');
+    d.querySelector('[data-is-streaming="true"] .standard-markdown p')!.textContent = 'Dried chickpeas need a night of soaking.';
+    d.querySelector('[data-is-streaming="true"]')!.setAttribute('data-is-streaming', 'false');
+    d.querySelector('button[aria-label="Stop response"]')!.remove();
+    expect(A.isStreaming(d)).toBe(false);
+    const final = A.lastAssistant(d, id)!;
+    expect(final).toMatchObject({ role: 'assistant', pending: false });
+    expect(final.key).toMatch(new RegExp(`^${id}:3:a:`));
+    expect(A.isMarkedComplete(final.element)).toBe(true);
+    expect(A.assistantBody(final.element)!.textContent).toBe('Dried chickpeas need a night of soaking.');
+    expect(A.listMessages(d, id).at(-1)!.key).toBe(final.key);
+  });
+
+  it('takes the answer, not the "Thought for Ns" block before it; thinking does not change the key', () => {
+    const d = flat();
+    const answer = A.listMessages(d, id)[1]!;
+    const body = A.assistantBody(answer.element)!;
+    expect(body.textContent).toContain('fifteen minutes');
+    expect(body.textContent).not.toContain('Thought for');
+    expect(body.textContent).not.toContain('cooking times for pulses');
+    const before = answer.key;
+    d.querySelector('.overflow-hidden .standard-markdown p')!.textContent = 'Other thoughts';
+    expect(A.listMessages(d, id)[1]!.key).toBe(before);
+  });
+
+  it('a new turn whose reply has not mounted yet gives no last reply', () => {
+    const d = flat();
+    const column = d.querySelector('[data-test-render-count]')!.parentElement!;
+    column.lastElementChild!.remove();
+    expect(A.lastAssistant(d, id)).toBeNull();
+  });
+
+  it('finds the last reply of a 300-turn page the same way', () => {
+    const d = flat();
+    const column = d.querySelector('[data-test-render-count]')!.parentElement!;
+    const [user, reply] = [column.children[0]!, column.children[1]!];
+    const last = column.lastElementChild!;
+    for (let i = 0; i < 150; i++) (column.insertBefore(user.cloneNode(true), last) as Element).after(reply.cloneNode(true));
+    const found = A.lastAssistant(d, id)!;
+    expect(found.element.getAttribute('data-is-streaming')).toBe('true');
+    expect(found.key).toMatch(new RegExp(`^${id}:303:a:`));
+    expect(A.listMessages(d, id)).toHaveLength(303);
+  });
+
+  it('health names the flat generation and every concern', () => {
+    expect(A.health(flat(), `https://claude.ai/chat/${id}`)).toMatchObject({ generation: 'flat', composer: 'found', messages: 'found', streamingSignal: 'found' });
+  });
+});
+
+describe('Claude hub layout (October 2026)', () => {
+  const hub = () => parseFixture('claude-hub.html');
+
+  it('detects the hub and finds the composer', () => {
+    const d = hub();
+    expect(A.detectGeneration(d)).toBe('hub');
+    expect(A.findComposer(d)?.id).toBe('hub-editor');
+  });
+
+  it('lists the transcript rows in order; the reply is the assistant-message node', () => {
+    const messages = A.listMessages(hub(), id);
+    expect(messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
+    expect(messages[1]!.element.getAttribute('data-cds')).toBe('AssistantMessage');
+    const body = A.assistantBody(messages[1]!.element)!;
+    expect(body.textContent).toContain('35 psi');
+    expect(body.textContent).not.toContain('Thought for');
+  });
+
+  it('follows data-is-streaming on the reply itself', () => {
+    const d = hub();
+    expect(A.isStreaming(d)).toBe(true);
+    expect(A.lastAssistant(d, id)?.pending).toBe(true);
+    d.querySelector('[data-is-streaming="true"]')!.setAttribute('data-is-streaming', 'false');
+    d.querySelector('button[aria-label="Stop response"]')!.remove();
+    const last = A.lastAssistant(d, id)!;
+    expect(last).toMatchObject({ pending: false, role: 'assistant' });
+    expect(last.key).toMatch(new RegExp(`^${id}:3:a:`));
+    expect(A.isMarkedComplete(last.element)).toBe(true);
+    expect(A.health(d, `https://claude.ai/chat/${id}`)).toMatchObject({ generation: 'hub', composer: 'found', messages: 'found' });
+  });
+});

@@ -166,6 +166,8 @@ function classic(root: HTMLElement, send: () => void, stop: () => void): Generat
           'div',
           { class: 'turn-inner' },
           el('div', { 'data-message-author-role': 'user', 'data-message-id': turn.id, dir: 'auto' }, el('div', { class: 'user-bubble' }, el('div', { class: 'whitespace-pre-wrap' }, turn.text))),
+          // A person's own message has a copy button with the same test id (real pages, April 2026).
+          el('div', { class: 'turn-actions flex', role: 'group', 'aria-label': 'Your message actions' }, el('button', { 'data-testid': 'copy-turn-action-button', 'aria-label': 'Copy message', type: 'button' }, 'Copy')),
         ),
       );
       thread.append(s);
@@ -184,7 +186,8 @@ function classic(root: HTMLElement, send: () => void, stop: () => void): Generat
       if (cfg.script.thinking) {
         inner.append(el('div', { 'data-message-author-role': 'assistant', 'data-message-id': randomUuid(), class: 'thought' }, el('button', { type: 'button' }, 'Thought for 2s')));
       }
-      const { node, body } = assistantNode(null);
+      // The message carries the request id until the server's id arrives.
+      const { node, body } = assistantNode(pendingId);
       inner.append(node);
       s.append(inner);
       thread.append(s);
@@ -194,7 +197,7 @@ function classic(root: HTMLElement, send: () => void, stop: () => void): Generat
           scrollRoot.scrollTop = scrollRoot.scrollHeight;
         },
         confirm(id) {
-          s.setAttribute('data-turn-id', id);
+          // Only the message gets the server id: the turn keeps its request-WEB:… id, as on real pages of April 2026.
           node.setAttribute('data-message-id', id);
         },
         finish() {
@@ -321,6 +324,11 @@ function octane(root: HTMLElement, send: () => void, stop: () => void): Generati
 
 // ---------------------------------------------------------------- thread (app shell, ~2026-09)
 
+/**
+ * The layout from about 2026-09-24: no #prompt-textarea, no author-role or message ids; one
+ * `div[data-turn-key]` per prompt-and-answer pair, the user bubble `[data-user-message-bubble]`,
+ * the answer under `h4[data-conversation-role="assistant"]` in `[data-markdown-text-style="assistant-message"]`.
+ */
 function threadShell(root: HTMLElement, send: () => void, stop: () => void): GenerationUi {
   const turns = el('div', { class: 'thread-turns flex flex-col' });
   const scroller = el('div', { class: 'thread-scroller flex-1 overflow-y-auto' }, turns);
@@ -328,8 +336,8 @@ function threadShell(root: HTMLElement, send: () => void, stop: () => void): Gen
   const surface = el('main', { 'data-app-shell-main-surface': '', class: 'flex min-w-0 flex-1 flex-col' }, scroller);
   let composer: Composer | null = null;
   if (cfg.composer !== 'missing') {
-    const mount = el('div', { 'data-composer-markdown': '', contenteditable: 'true', role: 'textbox', 'aria-multiline': 'true', 'aria-label': 'Message ChatGPT' });
-    const form = el('form', { 'data-chatgpt-composer': '', class: 'composer-form' }, el('div', { class: 'composer-surface flex items-end' }, el('div', { class: 'flex-1' }, mount), controls));
+    const mount = el('div', { class: 'ProseMirror flex-1', 'data-composer-markdown': '', contenteditable: 'true', role: 'textbox', 'aria-multiline': 'true', 'aria-label': 'Chat with ChatGPT' });
+    const form = el('form', { 'data-chatgpt-composer': '', 'data-composer-placement': 'thread', class: 'composer-form flex items-end' }, mount, controls);
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       send();
@@ -345,15 +353,22 @@ function threadShell(root: HTMLElement, send: () => void, stop: () => void): Gen
       surface,
     ),
   );
-  const conversationKey = () => conversationIdFromPath(location.pathname, conversationPrefix) ?? 'new';
   const actionBar = () =>
     el(
       'div',
-      { class: 'turn-actions flex', role: 'group' },
+      { class: 'turn-actions flex', role: 'group', 'aria-label': 'Response actions' },
       el('button', { 'aria-label': 'Copy', type: 'button' }, 'Copy'),
       el('button', { 'aria-label': 'Good response', type: 'button' }, '+'),
     );
-  const turn = (n: number) => el('div', { 'data-turn-key': `${conversationKey()}:${n}`, class: 'turn' });
+  const assistantRow = () => {
+    const body = el('div', { 'data-markdown-text-style': 'assistant-message', class: 'markdown' });
+    const row = el('div', { class: 'assistant-row' }, el('h4', { class: 'sr-only', 'data-conversation-role': 'assistant' }, 'ChatGPT said:'));
+    if (cfg.script.thinking) row.append(el('div', { class: 'thinking-summary' }, el('button', { type: 'button', 'aria-expanded': 'false' }, 'Thought for 2s')));
+    row.append(body);
+    return { row, body };
+  };
+  // The pair's turn: opened by the prompt, the answer joins it.
+  const lastTurn = () => (turns.lastElementChild as HTMLElement | null) ?? turns.appendChild(el('div', { 'data-turn-key': randomUuid(), class: 'turn' }));
   const ui: GenerationUi = {
     thread: turns,
     composer,
@@ -368,30 +383,28 @@ function threadShell(root: HTMLElement, send: () => void, stop: () => void): Gen
       controls.querySelector('button[aria-label="Stop"]')?.addEventListener('click', stop);
     },
     setStreaming() {},
-    addUser(t, n) {
-      const node = turn(n);
-      node.append(el('div', { 'data-chatgpt-search-unit-key': `${t.id}:user` }, el('div', { 'data-user-message-bubble': '', class: 'whitespace-pre-wrap' }, t.text)));
+    addUser(t) {
+      const node = el('div', { 'data-turn-key': t.id, class: 'turn' });
+      node.append(el('div', { class: 'user-row' }, el('div', { 'data-user-message-bubble': '', class: 'user-bubble whitespace-pre-wrap' }, t.text)));
       turns.append(node);
       scroller.scrollTop = scroller.scrollHeight;
     },
-    addAssistant(t, n) {
-      const node = turn(n);
-      node.append(el('div', { 'data-chatgpt-search-unit-key': `${t.id}:assistant` }, el('div', { 'data-markdown-text-style': 'assistant-message', class: 'markdown' }, chatgptMarkdown(t.text))), actionBar());
-      turns.append(node);
+    addAssistant(t) {
+      const { row, body } = assistantRow();
+      body.append(chatgptMarkdown(t.text));
+      row.append(actionBar());
+      lastTurn().append(row);
     },
-    beginAssistant(n, pendingId) {
-      const node = turn(n);
-      const body = el('div', { 'data-markdown-text-style': 'assistant-message', class: 'markdown' });
-      const unit = el('div', { 'data-chatgpt-search-unit-key': `${pendingId}:assistant` }, body);
-      node.append(unit);
-      turns.append(node);
+    beginAssistant() {
+      const { row, body } = assistantRow();
+      lastTurn().append(row);
       return {
         update(markdown) {
           body.replaceChildren(chatgptMarkdown(markdown));
           scroller.scrollTop = scroller.scrollHeight;
         },
-        confirm: (id) => unit.setAttribute('data-chatgpt-search-unit-key', `${id}:assistant`),
-        finish: () => node.append(actionBar()),
+        confirm: () => undefined,
+        finish: () => row.append(actionBar()),
       };
     },
   };
