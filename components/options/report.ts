@@ -1,4 +1,5 @@
 import type { Workflow } from '../../lib/workflow/schema';
+import { describeEvent, taskStatusLabel } from '../../lib/workflow/labels';
 import type { AuditEvent, Note, Task } from '../../lib/workflow/records';
 
 /**
@@ -92,33 +93,17 @@ export function dashboardRow(task: Task, workflow: Workflow | undefined): Dashbo
   };
 }
 
-/** Plain words for an audit event type, shared by the timeline and the report. */
-export function describeEvent(event: Pick<AuditEvent, 'type' | 'data'>): string {
-  const labels: Record<string, string> = {
-    'task.started': 'Started the task',
-    'briefing.inserted': 'Inserted the briefing',
-    'message.sent': 'Sent the message',
-    'response.captured': 'Captured a response',
-    'note.added': 'Added a note',
-    'note.edited': 'Edited a note',
-    'note.deleted': 'Deleted a note',
-    'step.completed': 'Completed the step',
-    'gate.requested': 'Requested a gate decision',
-    'gate.approved': 'Approved the gate',
-    'gate.rejected': 'Rejected the gate',
-    'task.moved-conversation': 'Moved the task to another conversation',
-    'task.completed': 'Completed the task',
-    'task.cancelled': 'Cancelled the task',
-  };
-  return labels[event.type] ?? event.type;
-}
+export { describeEvent };
 
-function eventComment(event: Pick<AuditEvent, 'data'>): string | undefined {
-  const comment = event.data?.['comment'] ?? event.data?.['reason'];
+/**
+ * What a person wrote on an event: a reviewer's comment, a cancellation reason. Only those: other
+ * events carry codes in `data.reason` (a conversation move's `url-assigned`) that are not for people.
+ */
+export function eventComment(event: Pick<AuditEvent, 'type' | 'data'>): string | undefined {
+  const key = event.type === 'task.cancelled' ? 'reason' : event.type.startsWith('gate.') ? 'comment' : undefined;
+  const comment = key ? event.data?.[key] : undefined;
   return typeof comment === 'string' && comment.trim() ? comment : undefined;
 }
-
-export { eventComment };
 
 /** Markdown text inside a table cell or a heading: no pipes or line breaks that would break the layout. */
 function inline(text: string): string {
@@ -133,7 +118,7 @@ export function taskReportMarkdown(input: TaskReportInput): string {
     '',
     `- Task id: ${inline(task.id)}`,
     `- Workflow: ${inline(row.workflowName)} (${inline(task.workflowId)}), version ${task.workflowVersion}`,
-    `- Status: ${task.status}`,
+    `- Status: ${taskStatusLabel(task.status)}`,
     `- Current step: ${inline(row.currentStep) || '—'}`,
     `- Waiting gate: ${inline(row.waitingGate) || '—'}`,
     `- Started by ${inline(task.createdBy.name)} at ${task.createdAt}`,

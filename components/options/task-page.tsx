@@ -6,6 +6,7 @@ import { exportTask } from '../../lib/db/backup';
 import { getTaskDetail } from '../../lib/db/tasks-repo';
 import type { AuditEvent, Note, Site, TaskStatus } from '../../lib/workflow/records';
 import type { Step } from '../../lib/workflow/schema';
+import { ACTOR_KIND_LABELS, TASK_STATUS_LABELS } from '../../lib/workflow/labels';
 import { Markdown } from '../markdown';
 import { Alert, Badge, Button, Card } from '../ui';
 import { useWindowList } from '../virtual-list';
@@ -92,7 +93,7 @@ export function TaskPage({ id }: { id: string }) {
           <dt className="font-medium">Status</dt>
           <dd>
             <Badge tone={STATUS_TONES[task.status as TaskStatus]} data-testid="task-status">
-              {task.status}
+              {TASK_STATUS_LABELS[task.status]}
             </Badge>
           </dd>
           <dt className="font-medium">Current step</dt>

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { TASK_STATUS_LABELS } from '../../lib/workflow/labels';
 import { Badge, Button, Card } from '../ui';
 import { panelRepo } from './data';
 import type { TaskDetail } from './data';
@@ -17,11 +18,11 @@ export function CompletionView({ detail, onStartAnother }: { detail: TaskDetail;
       <header className="flex items-center gap-2">
         <h1 className="min-w-0 flex-1 truncate text-sm font-semibold">{task.title}</h1>
         <Badge tone={task.status === 'completed' ? 'success' : 'neutral'} data-testid="task-status">
-          {task.status}
+          {TASK_STATUS_LABELS[task.status]}
         </Badge>
       </header>
       <p className="text-xs text-zinc-700 dark:text-zinc-300">
-        {workflow.name} v{workflow.version} · {task.status} {finishedAt ? `by ${finishedAt.actor.name} on ${new Date(finishedAt.at).toLocaleString()}` : ''}
+        {workflow.name} v{workflow.version} · {TASK_STATUS_LABELS[task.status]} {finishedAt ? `by ${finishedAt.actor.name} on ${new Date(finishedAt.at).toLocaleString()}` : ''}
       </p>
       <Card className="flex flex-col gap-1 p-2">
         <h2 className="text-xs font-semibold">Steps</h2>

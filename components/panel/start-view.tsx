@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { browser } from 'wxt/browser';
 import type { HostState } from '../../lib/messaging/protocol';
+import { TASK_STATUS_LABELS } from '../../lib/workflow/labels';
 import type { Task } from '../../lib/workflow/records';
 import { Alert, Badge, Button, Card, TextField } from '../ui';
 import { panelRepo, useLibrary, useOpenTasks } from './data';
@@ -88,7 +89,7 @@ export function StartView({
                   <div className="flex items-center gap-2">
                     <span className="min-w-0 flex-1 truncate text-xs font-medium">{task.title}</span>
                     <Badge tone={task.status === 'awaiting-approval' ? 'warning' : 'info'}>
-                      {task.status === 'awaiting-approval' ? 'awaiting approval' : 'active'}
+                      {TASK_STATUS_LABELS[task.status]}
                     </Badge>
                   </div>
                   <div className="flex gap-1.5">

@@ -54,7 +54,7 @@ test('Feature Development on Claude: every step, the Plan Review gate rejected o
   await completeCurrent(panel, 'done');
 
   await expect(panel.getByTestId('task-finished')).toBeVisible();
-  await expect(panel.getByTestId('task-status')).toHaveText('completed');
+  await expect(panel.getByTestId('task-status')).toHaveText('Completed');
   await expect(panel.getByTestId('decision')).toHaveCount(2);
   await panel.getByTestId('verify-chain').click();
   await expect(panel.getByTestId('verify-result')).toHaveAttribute('data-ok', 'true');

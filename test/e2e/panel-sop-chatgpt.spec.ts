@@ -55,7 +55,7 @@ test('SOP Documentation on ChatGPT: briefings, captured notes, a rejected and an
   await sendWithPageButton(page);
   await expect(panel.locator('[data-testid="note"][data-step-id="walkthrough"]')).toHaveCount(2);
   await expect(steps.locator('li[data-step-id="walkthrough"]')).toHaveAttribute('data-state', 'awaiting-approval');
-  await expect(panel.getByTestId('task-status')).toHaveText('awaiting approval');
+  await expect(panel.getByTestId('task-status')).toHaveText('Waiting for approval');
 
   // Reject needs a comment; it sends the task back to Draft SOP with the comment in the next briefing.
   await panel.getByTestId('reject-gate').click();
@@ -80,7 +80,7 @@ test('SOP Documentation on ChatGPT: briefings, captured notes, a rejected and an
   await insertSendAndCapture(page, panel, ['Step 4 of 4']);
   await panel.getByTestId('complete-step').click();
   await expect(panel.getByTestId('task-finished')).toBeVisible();
-  await expect(panel.getByTestId('task-status')).toHaveText('completed');
+  await expect(panel.getByTestId('task-status')).toHaveText('Completed');
   await expect(panel.getByTestId('decision')).toHaveCount(2);
   await expect(panel.getByTestId('decision').first()).toContainText('Rejected');
   await expect(panel.getByTestId('decision').first()).toContainText('Dana Reviewer');
