@@ -1,5 +1,5 @@
 import type { Workflow } from '../../lib/workflow/schema';
-import { describeEvent, taskStatusLabel } from '../../lib/workflow/labels';
+import { ACTOR_KIND_LABELS, describeEvent, taskStatusLabel } from '../../lib/workflow/labels';
 import type { AuditEvent, Note, Task } from '../../lib/workflow/records';
 
 /**
@@ -138,9 +138,10 @@ export function taskReportMarkdown(input: TaskReportInput): string {
   }
   lines.push(`- Report generated at ${input.generatedAt}`, '', '## Timeline', '');
   lines.push('| # | When | Who | What | Step | Comment |', '|---|---|---|---|---|---|');
+  const stepTitleOf = (stepId: string | undefined) => (stepId ? (workflow?.steps.find((step) => step.id === stepId)?.title ?? stepId) : '');
   for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
     lines.push(
-      `| ${event.seq} | ${event.at} | ${inline(event.actor.name)} (${event.actor.kind}) | ${inline(describeEvent(event))} | ${inline(event.stepId ?? '')} | ${inline(eventComment(event) ?? '')} |`,
+      `| ${event.seq} | ${event.at} | ${inline(event.actor.name)} (${ACTOR_KIND_LABELS[event.actor.kind]}) | ${inline(describeEvent(event))} | ${inline(stepTitleOf(event.stepId))} | ${inline(eventComment(event) ?? '')} |`,
     );
   }
   lines.push('', '## Notes', '');

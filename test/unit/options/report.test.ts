@@ -102,7 +102,7 @@ describe('taskReportMarkdown', () => {
     const rejected = markdown.indexOf('| 2 |');
     expect(started).toBeGreaterThan(0);
     expect(rejected).toBeGreaterThan(started);
-    expect(markdown).toContain('| Rejected the gate | review | Missing step 3 |');
+    expect(markdown).toContain('| Rejected and sent back | Walkthrough | Missing step 3 |');
   });
   it('records the chain head (the highest event, whatever the order given) so a saved report can expose truncation later', () => {
     expect(markdown).toContain('- Audit chain head: event 2, hash `b`');
