@@ -12,7 +12,7 @@ export function CompletionView({ detail, onStartAnother }: { detail: TaskDetail;
   const titles = Object.fromEntries(workflow.steps.map((s) => [s.id, s.title]));
   const completed = new Set(task.completedStepIds);
   const finishedAt = events.findLast((e) => e.type === 'task.completed' || e.type === 'task.cancelled');
-  const reportUrl = optionsTaskUrl(task.id);
+  const reportUrl = optionsTaskUrl(task.id, 'report');
   return (
     <div className="flex flex-col gap-3 p-3" data-testid="task-finished" data-task-id={task.id} data-task-status={task.status}>
       <header className="flex items-center gap-2">
@@ -63,7 +63,7 @@ export function CompletionView({ detail, onStartAnother }: { detail: TaskDetail;
         className="text-sm text-blue-700 underline focus-visible:outline-2 focus-visible:outline-blue-600 dark:text-blue-300"
         onClick={(e) => {
           e.preventDefault();
-          void openOptionsTask(task.id);
+          void openOptionsTask(task.id, 'report');
         }}
       >
         Open the full report

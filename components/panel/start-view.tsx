@@ -96,7 +96,7 @@ export function StartView({
                     <Button size="sm" disabled={!host} onClick={() => void onBringHere(task)}>
                       Continue here
                     </Button>
-                    <Button size="sm" variant="ghost" onClick={() => void openOptionsTask(task.id)}>
+                    <Button size="sm" variant="ghost" onClick={() => void openOptionsTask(task.id, 'report')}>
                       Open report
                     </Button>
                   </div>
@@ -110,11 +110,12 @@ export function StartView({
   );
 }
 
-export function optionsTaskUrl(taskId: string): string {
-  return `${browser.runtime.getURL('/options.html')}#/tasks/${encodeURIComponent(taskId)}`;
+/** The options page's task page, or its printable report (`#/tasks/<id>/report`). */
+export function optionsTaskUrl(taskId: string, page: 'task' | 'report' = 'task'): string {
+  return `${browser.runtime.getURL('/options.html')}#/tasks/${encodeURIComponent(taskId)}${page === 'report' ? '/report' : ''}`;
 }
 
 /** A link inside a frame of the host page would navigate in the page's context; open a real tab instead. */
-export async function openOptionsTask(taskId: string): Promise<void> {
-  await browser.tabs.create({ url: optionsTaskUrl(taskId) });
+export async function openOptionsTask(taskId: string, page: 'task' | 'report' = 'task'): Promise<void> {
+  await browser.tabs.create({ url: optionsTaskUrl(taskId, page) });
 }

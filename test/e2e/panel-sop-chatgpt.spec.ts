@@ -23,7 +23,7 @@ test('SOP Documentation on ChatGPT: briefings, captured notes, a rejected and an
 
   const steps = panel.getByTestId('step-list');
   await expect(steps.locator('li')).toHaveCount(4);
-  await expect(steps.locator('li[data-step-id="walkthrough"]')).toContainText('approval');
+  await expect(steps.locator('li[data-step-id="walkthrough"]')).toContainText('Approval');
 
   // 1. Capture Process.
   expect(await panel.getByTestId('current-step').getAttribute('data-step-id')).toBe('capture-process');
@@ -85,7 +85,7 @@ test('SOP Documentation on ChatGPT: briefings, captured notes, a rejected and an
   await expect(panel.getByTestId('decision').first()).toContainText('Rejected');
   await expect(panel.getByTestId('decision').first()).toContainText('Dana Reviewer');
   await expect(panel.getByTestId('decision').nth(1)).toContainText('Approved');
-  await expect(panel.getByTestId('open-report')).toHaveAttribute('href', new RegExp(`options\\.html#/tasks/${taskId}$`));
+  await expect(panel.getByTestId('open-report')).toHaveAttribute('href', new RegExp(`options\\.html#/tasks/${taskId}/report$`));
 
   // The audit trail: every event in order, with who did it, and an intact hash chain.
   await panel.getByTestId('verify-chain').click();
