@@ -151,6 +151,9 @@ test('a person makes a 3-step workflow with a gate without typing an id, sees no
   await startWorkflow(panel, 'contract-review', 'Lease 2027');
   await expect(panel.getByTestId('step-list')).toContainText('Sign off');
   await insertSendAndCapture(chat, panel, ['List the **parties** and the term of Lease 2027.']);
+  // The new chat gets its address first (the task follows it); then the step is completed.
+  await expect(chat).toHaveURL(/\/c\/[0-9a-f-]+$/);
+  await expect(panel.getByTestId('site-health')).not.toHaveAttribute('data-conversation', '');
   await panel.getByTestId('complete-step').click();
   await expect.poll(() => currentStepId(panel)).toBe('check-the-clauses');
   await insertSendAndCapture(chat, panel, ['Step 1: Collect the contract']);
