@@ -44,7 +44,9 @@ export function excerpt(markdown: string, max = 240): string {
     .replace(/^(```|~~~)[^\n]*$/gm, '')
     .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/^\s{0,3}(#{1,6}|>|[-*+]|\d+[.)])\s+/gm, '')
+    // A heading leads into what follows it: "Intake: The process…".
+    .replace(/^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/gm, '$1:')
+    .replace(/^\s{0,3}(>|[-*+]|\d+[.)])\s+/gm, '')
     .replace(/(\*\*|__|\*|_|`|~~)/g, '')
     .replace(/\s+/g, ' ')
     .trim();

@@ -57,7 +57,7 @@ export function TaskReportPage({ id }: { id: string }) {
   const headCell = `${cell} bg-zinc-100 text-left font-semibold dark:bg-zinc-800 print:bg-white`;
 
   return (
-    <article data-testid="task-report" data-task-id={task.id} className="convops-report mx-auto max-w-4xl text-sm">
+    <article data-testid="task-report" data-task-id={task.id} className="convops-report mx-auto max-w-4xl text-sm print:max-w-none">
       <div className="mb-4 flex flex-wrap items-center gap-2 print:hidden">
         <a href={hrefFor({ name: 'task', id: task.id })} className="underline">
           Back to the task

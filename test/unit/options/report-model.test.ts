@@ -84,7 +84,7 @@ describe('the printable report model', () => {
       [2, 'Walkthrough', 'Done', 'Sign-off'],
       [3, 'Publish', 'Current', undefined],
     ]);
-    expect(model.steps[0]!.result).toEqual({ excerpt: 'The final draft step one see the form', source: 'Captured reply', by: 'ChatGPT' });
+    expect(model.steps[0]!.result).toEqual({ excerpt: 'The final draft: step one see the form', source: 'Captured reply', by: 'ChatGPT' });
     expect(model.steps[0]!.completedBy).toBe('Ana (person)');
     expect(model.steps[0]!.completedAt).toBe(events[7]!.at);
     expect(model.steps[1]!.completedBy).toBe('Bo (person)');
