@@ -326,7 +326,7 @@ function WorkflowEditor({
                 role="region"
                 aria-label="Briefing for a sample task"
               >
-                <Markdown source={previewShown} />
+                <Markdown source={previewShown} headingLevel={3} />
               </div>
             ) : (
               <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">The preview appears once the workflow has a name and its steps have titles.</p>
