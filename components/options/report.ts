@@ -1,5 +1,5 @@
 import type { Workflow } from '../../lib/workflow/schema';
-import { ACTOR_KIND_LABELS, describeEvent, taskStatusLabel } from '../../lib/workflow/labels';
+import { ACTOR_KIND_LABELS, describeEvent, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, taskStatusLabel } from '../../lib/workflow/labels';
 import type { AuditEvent, Note, Task } from '../../lib/workflow/records';
 
 /**
@@ -85,7 +85,7 @@ export function dashboardRow(task: Task, workflow: Workflow | undefined): Dashbo
     workflowVersion: task.workflowVersion,
     status: task.status,
     currentStep: stepTitle(task.currentStepId),
-    waitingGate: task.pendingGate ? `${gateStep?.gate?.type ?? 'gate'}: ${stepTitle(task.pendingGate.stepId)}` : '',
+    waitingGate: task.pendingGate ? `${gateStep?.gate ? GATE_TYPE_LABELS[gateStep.gate.type] : 'Gate'}: ${stepTitle(task.pendingGate.stepId)}` : '',
     site: conversation?.site ?? '',
     conversationUrl: conversation?.url ?? '',
     startedBy: task.createdBy.name,
@@ -160,7 +160,7 @@ export function taskReportMarkdown(input: TaskReportInput): string {
       const title = workflow?.steps.find((step) => step.id === note.stepId)?.title ?? note.stepId;
       lines.push(`### ${inline(title)}`, '');
     }
-    lines.push(`*${note.source} by ${inline(note.createdBy.name)} at ${note.createdAt}*`, '', note.body.trimEnd(), '', '---', '');
+    lines.push(`*${NOTE_SOURCE_LABELS[note.source]} by ${inline(note.createdBy.name)} at ${note.createdAt}*`, '', note.body.trimEnd(), '', '---', '');
   }
   return lines.join('\n').trimEnd() + '\n';
 }

@@ -30,7 +30,7 @@ test('a workflow made in the editor travels by file to a fresh profile with its 
   await page.goto(`chrome-extension://${extensionId}/options.html#/library`);
   const row = page.locator('[data-testid="workflow-row"][data-workflow-id="release-notes"]');
   await expect(row.getByTestId('step-count')).toHaveText('2');
-  await expect(row.getByTestId('gate-summary')).toHaveText('1 (approval)');
+  await expect(row.getByTestId('gate-summary')).toHaveText('1 (Approval)');
   await row.getByRole('checkbox').check();
   const downloadPromise = page.waitForEvent('download');
   await page.getByTestId('export-selected').click();
@@ -56,7 +56,7 @@ test('a workflow made in the editor travels by file to a fresh profile with its 
       await other.goto(`chrome-extension://${freshId}/options.html#/library`);
       const imported = other.locator('[data-testid="workflow-row"][data-workflow-id="release-notes"]');
       await expect(imported.getByTestId('step-count')).toHaveText('2');
-      await expect(imported.getByTestId('gate-summary')).toHaveText('1 (approval)');
+      await expect(imported.getByTestId('gate-summary')).toHaveText('1 (Approval)');
       await imported.getByTestId('edit-workflow').click();
       const second = other.getByTestId('editor-step').nth(1);
       await expect(second.getByTestId('step-title')).toHaveValue('Review notes');

@@ -147,7 +147,7 @@ test('a YAML workflow file dropped on the page is previewed and imported', async
   await expect(page.getByTestId('import-done')).toContainText('Imported 1 workflow');
   await page.goto(`chrome-extension://${extensionId}/options.html#/library`);
   const row = page.locator('[data-testid="workflow-row"][data-workflow-id="yaml-flow"]');
-  await expect(row.getByTestId('gate-summary')).toHaveText('1 (sign-off)');
+  await expect(row.getByTestId('gate-summary')).toHaveText('1 (Sign-off)');
   await expect(row.getByTestId('workflow-version')).toHaveText('v3');
   expect(pageErrors(page)).toEqual([]);
 });
