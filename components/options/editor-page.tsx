@@ -19,6 +19,7 @@ import {
   emptyDraft,
   issuesByPath,
   moveStep,
+  reindexTouched,
   removeStep,
   renameStep,
   setStepTitle,
@@ -293,6 +294,7 @@ function WorkflowEditor({
                     setDraft={setDraft}
                     errorsAt={errorsAt}
                     idProblem={shown.some((found) => found.path === `steps[${index}].id`)}
+                    reindex={(order) => setTouched((current) => reindexTouched(current, order))}
                     onPreview={() => setPreviewStep(index)}
                   />
                 </li>
@@ -425,6 +427,7 @@ function StepEditor({
   setDraft,
   errorsAt,
   idProblem,
+  reindex,
   onPreview,
 }: {
   step: StepDraft;
@@ -433,12 +436,20 @@ function StepEditor({
   setDraft: SetDraft;
   errorsAt: ErrorsAt;
   idProblem: boolean;
+  /** Tells the editor where each step went, so touched fields follow their step. */
+  reindex: (order: number[]) => void;
   onPreview: () => void;
 }) {
   const at = (field: string) => errorsAt(`steps.${index}${field ? `.${field}` : ''}`);
   const earlier = draft.steps.slice(0, index);
   const label = step.title || `Step ${index + 1}`;
   const patch = (value: Partial<StepDraft>) => setDraft((current) => updateStep(current, index, value));
+  const move = (delta: -1 | 1) => {
+    setDraft((c) => moveStep(c, index, delta));
+    const order = draft.steps.map((_, i) => i);
+    [order[index], order[index + delta]] = [order[index + delta]!, order[index]!];
+    reindex(order);
+  };
   return (
     <Card data-testid="editor-step" aria-label={`Step ${index + 1}: ${label}`} onFocus={onPreview}>
       <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
@@ -447,14 +458,14 @@ function StepEditor({
           {step.title ? `: ${step.title}` : ''}
         </h3>
         <div className="flex gap-1">
-          <Button size="sm" variant="ghost" disabled={index === 0} onClick={() => setDraft((c) => moveStep(c, index, -1))} aria-label={`Move ${label} up`}>
+          <Button size="sm" variant="ghost" disabled={index === 0} onClick={() => move(-1)} aria-label={`Move ${label} up`}>
             ↑ Up
           </Button>
           <Button
             size="sm"
             variant="ghost"
             disabled={index === draft.steps.length - 1}
-            onClick={() => setDraft((c) => moveStep(c, index, 1))}
+            onClick={() => move(1)}
             aria-label={`Move ${label} down`}
           >
             ↓ Down
@@ -463,7 +474,10 @@ function StepEditor({
             size="sm"
             variant="ghost"
             disabled={draft.steps.length === 1}
-            onClick={() => setDraft((c) => removeStep(c, index))}
+            onClick={() => {
+              setDraft((c) => removeStep(c, index));
+              reindex(draft.steps.map((_, i) => i).filter((i) => i !== index));
+            }}
             aria-label={`Remove ${label}`}
             data-testid="remove-step"
           >

@@ -240,3 +240,21 @@ export function issuesByPath(issues: readonly { path: unknown; message: string }
   }
   return map;
 }
+
+/**
+ * Touched paths follow their step when steps move or go: `order[i]` is the old index of the step now
+ * at `i` (a removed step's paths are dropped), so an untouched step never inherits another's errors.
+ */
+export function reindexTouched(touched: ReadonlySet<string>, order: readonly number[]): Set<string> {
+  const next = new Set<string>();
+  for (const key of touched) {
+    const match = /^steps\.(\d+)(\..*)?$/.exec(key);
+    if (!match) {
+      next.add(key);
+      continue;
+    }
+    const at = order.indexOf(Number(match[1]));
+    if (at !== -1) next.add(`steps.${at}${match[2] ?? ''}`);
+  }
+  return next;
+}

@@ -1,7 +1,7 @@
 import Dexie from 'dexie';
 import { LIMITS, type Workflow } from '../workflow/schema';
 import type { Actor, EventDraft } from '../workflow/records';
-import { validateWorkflow } from '../workflow/validate';
+import { describeIssue, validateWorkflow } from '../workflow/validate';
 import { getDb, type ConvOpsDatabase } from './database';
 import { ImportError, RecordNotFoundError, StaleWorkflowError, WorkflowValidationError } from './errors';
 import { appendEvents, workflowChain } from './events-repo';
@@ -332,7 +332,7 @@ async function prepareIncoming(workflows: readonly Workflow[]): Promise<{ workfl
   return Promise.all(
     workflows.map(async (input, index) => {
       const result = validateWorkflow(input, `workflows[${index}]`);
-      if (!result.ok) throw new ImportError(result.issues.map((i) => i.message).join('; '));
+      if (!result.ok) throw new ImportError(result.issues.map(describeIssue).join('; '));
       if (seen.has(result.workflow.id)) {
         throw new ImportError(`The file contains the workflow "${result.workflow.id}" more than once.`);
       }

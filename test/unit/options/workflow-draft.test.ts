@@ -15,6 +15,7 @@ import {
   toWorkflowInput,
   uniqueSlug,
   visibleIssues,
+  reindexTouched,
 } from '../../../components/options/workflow-draft';
 import { workflowSchema, type Workflow } from '../../../lib/workflow/schema';
 
@@ -147,5 +148,15 @@ describe('plain-words editor rules', () => {
     expect(visibleIssues(issues, new Set(['steps.1']), false).map((i) => i.path)).toEqual(['steps[1].gate.ask']);
     expect(visibleIssues(issues, new Set(['steps.10']), false)).toEqual([]);
     expect(visibleIssues(issues, new Set(), true)).toHaveLength(3);
+  });
+});
+
+describe('touched fields follow their step', () => {
+  it('moves with a step and goes with a removed one', () => {
+    const touched = new Set(['name', 'steps.0.title', 'steps.2.gate.ask']);
+    // Step 0 removed: old 1 → 0, old 2 → 1.
+    expect([...reindexTouched(touched, [1, 2])]).toEqual(['name', 'steps.1.gate.ask']);
+    // Steps 1 and 2 swapped.
+    expect([...reindexTouched(touched, [0, 2, 1])]).toEqual(['name', 'steps.0.title', 'steps.1.gate.ask']);
   });
 });
