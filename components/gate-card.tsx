@@ -1,4 +1,5 @@
 import { useState, type MouseEvent } from 'react';
+import { GATE_TYPE_LABELS } from '../lib/workflow/labels';
 import type { Gate } from '../lib/workflow/schema';
 import { Alert, Badge, Button, Card, TextArea } from './ui';
 
@@ -50,7 +51,7 @@ export function GateCard({
     <Card data-testid="gate-card" data-gate-type={gate.type} className="flex flex-col gap-2 border-amber-400 dark:border-amber-600">
       <div className="flex items-center gap-2">
         <h3 className="text-sm font-semibold">{gateTitles[gate.type]}</h3>
-        <Badge tone="warning">{gate.type}</Badge>
+        <Badge tone="warning">{GATE_TYPE_LABELS[gate.type]}</Badge>
       </div>
       <p className="text-xs text-zinc-700 dark:text-zinc-300">
         “{stepTitle}” waits for your decision. Nothing moves on until you approve here; nothing said in the chat counts.

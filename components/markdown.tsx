@@ -32,10 +32,31 @@ const components: Components = {
 
 const remarkPlugins = [remarkGfm];
 
-export function Markdown({ source, className = '' }: { source: string; className?: string }) {
+type HeadingTag = 'h1' | 'h2' | 'h3' | 'h4' | 'h5' | 'h6';
+const HEADINGS: readonly HeadingTag[] = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'];
+
+/**
+ * Components whose headings start at `level` (a `#` heading becomes an `h<level>`), so Markdown shown
+ * inside a page (a briefing preview) does not add a second `h1` to its outline. Built once per level.
+ */
+const shifted = new Map<number, Components>();
+function componentsFrom(level: number): Components {
+  let found = shifted.get(level);
+  if (!found) {
+    found = { ...components };
+    HEADINGS.forEach((tag, index) => {
+      const Tag = HEADINGS[Math.min(index + level - 1, 5)]!;
+      found![tag] = ({ children }) => <Tag>{children}</Tag>;
+    });
+    shifted.set(level, found);
+  }
+  return found;
+}
+
+export function Markdown({ source, className = '', headingLevel = 1 }: { source: string; className?: string; headingLevel?: number }) {
   return (
     <div className={`convops-markdown ${className}`}>
-      <ReactMarkdown remarkPlugins={remarkPlugins} components={components} skipHtml urlTransform={defaultUrlTransform}>
+      <ReactMarkdown remarkPlugins={remarkPlugins} components={headingLevel === 1 ? components : componentsFrom(headingLevel)} skipHtml urlTransform={defaultUrlTransform}>
         {source}
       </ReactMarkdown>
     </div>

@@ -1,10 +1,13 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { StaleWorkflowError } from '../../lib/db/errors';
 import { getWorkflow, getWorkflowHead, listWorkflows, saveWorkflow } from '../../lib/db/workflows-repo';
 import { previewTask, renderBriefing } from '../../lib/workflow/briefing';
 import type { Note } from '../../lib/workflow/records';
+import { GATE_TYPE_LABELS } from '../../lib/workflow/labels';
 import { GATE_TYPES, workflowSchema, type Workflow } from '../../lib/workflow/schema';
-import { validateWorkflow } from '../../lib/workflow/validate';
+import { validateWorkflow, type ValidationIssue } from '../../lib/workflow/validate';
+import { Markdown } from '../markdown';
 import { Alert, Button, Card, TextArea, TextField } from '../ui';
 import { CheckboxField, FieldErrors, PageHeader, SelectField, withoutPath } from './form';
 import { hrefFor, navigate } from './router';
@@ -16,23 +19,19 @@ import {
   emptyDraft,
   issuesByPath,
   moveStep,
+  reindexTouched,
   removeStep,
   renameStep,
   setStepTitle,
-  slugify,
+  setWorkflowName,
   toWorkflowInput,
   updateStep,
+  visibleIssues,
   type StepDraft,
   type WorkflowDraft,
 } from './workflow-draft';
 
-const GATE_LABELS: Record<(typeof GATE_TYPES)[number] | 'none', string> = {
-  none: 'No gate',
-  approval: 'Approval',
-  review: 'Review',
-  'sign-off': 'Sign-off',
-  handoff: 'Handoff',
-};
+const GATE_LABELS: Record<(typeof GATE_TYPES)[number] | 'none', string> = { none: 'No gate', ...GATE_TYPE_LABELS };
 
 type Source = { kind: 'new' } | { kind: 'duplicate'; from: string } | { kind: 'edit'; id: string };
 
@@ -116,6 +115,10 @@ function WorkflowEditor({
   const [draft, setDraft] = useState(initial);
   const [saving, setSaving] = useState(false);
   const [previewStep, setPreviewStep] = useState(0);
+  // Fields the person has left (by issue path) and whether they tried to save: before either, no errors show.
+  const [touched, setTouched] = useState<ReadonlySet<string>>(() => new Set());
+  const [attempted, setAttempted] = useState(false);
+  const issuesRef = useRef<HTMLDivElement>(null);
   const isNew = base === undefined;
   const takenIds = useLiveQuery(async () => (await listWorkflows({ includeDeleted: true })).map((head) => head.id), []);
 
@@ -124,12 +127,18 @@ function WorkflowEditor({
   const issues = useMemo(() => {
     const list = validation.ok ? [] : [...validation.issues];
     if (isNew && draft.id && takenIds?.includes(draft.id)) {
-      list.push({ path: 'id', message: `id: a workflow with the id "${draft.id}" already exists; choose another id.` });
+      const sentence = `Another workflow already uses the id "${draft.id}"; choose another.`;
+      list.push({ path: 'id', message: `id: ${sentence}`, sentence });
     }
     return list;
   }, [validation, isNew, draft.id, takenIds]);
-  const byPath = useMemo(() => issuesByPath(issues), [issues]);
-  const errorsAt = (path: string) => byPath.get(path)?.map(withoutPath);
+  const shown = useMemo(() => visibleIssues(issues, touched, attempted), [issues, touched, attempted]);
+  const byPath = useMemo(() => issuesByPath(shown.map((found) => ({ path: found.path, message: sentenceOf(found) }))), [shown]);
+  const errorsAt = (path: string) => byPath.get(path);
+  const touch = (field: string | null | undefined) => {
+    if (field) setTouched((current) => (current.has(field) ? current : new Set(current).add(field)));
+  };
+  const idProblem = shown.some((found) => /^id$|^steps\[\d+\]\.id$/.test(found.path));
   const unchanged = !isNew && validation.ok && JSON.stringify(validation.workflow) === JSON.stringify(base);
 
   const preview = useMemo(() => {
@@ -163,12 +172,24 @@ function WorkflowEditor({
       return undefined;
     }
   }, [validation, input, previewStep, actor.name]);
+  // While something is wrong the preview keeps showing the last version that rendered, marked as such.
+  const [lastPreview, setLastPreview] = useState<string | undefined>();
+  // Adjusted during render (React's pattern for state derived from a changing value), not in an effect.
+  if (preview !== undefined && preview !== lastPreview) setLastPreview(preview);
+  const previewShown = preview ?? lastPreview;
 
   const save = async () => {
-    if (issues.length > 0 || saving) return;
+    if (saving) return;
+    if (issues.length > 0) {
+      // Trying to save is the moment to see every problem, with where it is.
+      setAttempted(true);
+      requestAnimationFrame(() => issuesRef.current?.focus());
+      return;
+    }
     setSaving(true);
     try {
-      const result = await saveWorkflow(input, actor);
+      // The version this editor opened (none for a new workflow): a save from an out-of-date view is refused.
+      const result = await saveWorkflow(input, actor, { expectedVersion: base ? base.version : null });
       if (result.status === 'unchanged') setStatus({ tone: 'info', text: 'Nothing changed, so no new version was saved.' });
       else {
         setStatus({
@@ -180,14 +201,16 @@ function WorkflowEditor({
         onSaved(result.workflow);
       }
     } catch (error) {
-      setStatus({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
+      setStatus({
+        tone: 'error',
+        text: error instanceof StaleWorkflowError ? error.message : `Could not save: ${error instanceof Error ? error.message : String(error)}`,
+      });
     } finally {
       setSaving(false);
     }
   };
 
-  const setName = (name: string) =>
-    setDraft((current) => ({ ...current, name, ...(isNew && !current.idTouched ? { id: slugify(name) } : {}) }));
+  const setName = (name: string) => setDraft((current) => setWorkflowName(current, name, takenIds ?? [], isNew));
 
   return (
     <form
@@ -196,6 +219,7 @@ function WorkflowEditor({
         event.preventDefault();
         void save();
       }}
+      onBlur={(event) => touch((event.target as HTMLElement).closest('[data-field]')?.getAttribute('data-field'))}
       noValidate
     >
       <PageHeader title={isNew ? 'New workflow' : `Edit “${base?.name}”`}>
@@ -204,14 +228,14 @@ function WorkflowEditor({
         </a>
       </PageHeader>
       {builtin ? (
-        <Alert tone="warning" className="mb-3">
-          This is a built-in workflow. Built-ins are updated with the extension, so edit a copy instead.{' '}
-          <a href={hrefFor({ name: 'new-workflow', from: base?.id })} className="font-medium underline">
-            Duplicate it to edit
+        <Alert tone="info" className="mb-3" data-testid="builtin-note">
+          <strong>Built-in: duplicate it to make your own.</strong> Built-ins come with the extension and are updated with it, so this page
+          only shows it.{' '}
+          <a href={hrefFor({ name: 'new-workflow', from: base?.id })} className="font-medium underline" data-testid="duplicate-builtin">
+            Duplicate “{base?.name}”
           </a>
         </Alert>
-      ) : null}
-      {base ? (
+      ) : base ? (
         <Alert tone="info" className="mb-3" data-testid="version-note">
           Running tasks keep version {base.version}; new tasks use version {base.version + 1} once you save.
         </Alert>
@@ -221,27 +245,33 @@ function WorkflowEditor({
           <Card>
             <h2 className="mb-2 text-base font-semibold">About</h2>
             <div className="grid gap-3 sm:grid-cols-2">
-              <ErrorField errors={errorsAt('name')}>
+              <ErrorField field="name" errors={errorsAt('name')}>
                 <TextField label="Name" value={draft.name} onChange={(e) => setName(e.target.value)} data-testid="workflow-name" />
               </ErrorField>
-              <ErrorField errors={errorsAt('id')}>
+              <ErrorField field="category" errors={errorsAt('category')}>
+                <TextField label="Category" value={draft.category} onChange={(e) => setDraft((c) => ({ ...c, category: e.target.value }))} />
+              </ErrorField>
+              <ErrorField field="description" errors={errorsAt('description')} className="sm:col-span-2">
+                <TextArea label="Description" value={draft.description} onChange={(e) => setDraft((c) => ({ ...c, description: e.target.value }))} />
+              </ErrorField>
+            </div>
+            <StandardsEditor draft={draft} setDraft={setDraft} errorsAt={errorsAt} />
+            <Advanced open={idProblem}>
+              <ErrorField field="id" errors={errorsAt('id')}>
                 <TextField
-                  label="Id"
-                  hint={isNew ? 'Lowercase letters, digits and dashes. Made from the name unless you change it.' : 'The id cannot change once saved.'}
+                  label="Workflow id"
+                  hint={
+                    isNew
+                      ? 'Made from the name; files and tasks refer to the workflow by it. Lowercase letters, digits and dashes.'
+                      : 'The id cannot change once saved.'
+                  }
                   value={draft.id}
                   readOnly={!isNew}
                   onChange={(e) => setDraft((current) => ({ ...current, id: e.target.value, idTouched: true }))}
                   data-testid="workflow-id"
                 />
               </ErrorField>
-              <ErrorField errors={errorsAt('category')}>
-                <TextField label="Category" value={draft.category} onChange={(e) => setDraft((c) => ({ ...c, category: e.target.value }))} />
-              </ErrorField>
-              <ErrorField errors={errorsAt('description')} className="sm:col-span-2">
-                <TextArea label="Description" value={draft.description} onChange={(e) => setDraft((c) => ({ ...c, description: e.target.value }))} />
-              </ErrorField>
-            </div>
-            <StandardsEditor draft={draft} setDraft={setDraft} errorsAt={errorsAt} />
+            </Advanced>
           </Card>
 
           <section aria-labelledby="steps-heading" className="flex flex-col gap-3">
@@ -263,6 +293,8 @@ function WorkflowEditor({
                     draft={draft}
                     setDraft={setDraft}
                     errorsAt={errorsAt}
+                    idProblem={shown.some((found) => found.path === `steps[${index}].id`)}
+                    reindex={(order) => setTouched((current) => reindexTouched(current, order))}
                     onPreview={() => setPreviewStep(index)}
                   />
                 </li>
@@ -281,29 +313,40 @@ function WorkflowEditor({
                 </option>
               ))}
             </SelectField>
-            {preview ? (
-              <pre
-                className="mt-2 max-h-[60vh] overflow-auto rounded bg-zinc-100 p-2 text-xs whitespace-pre-wrap dark:bg-zinc-800"
+            {previewShown !== undefined && preview === undefined ? (
+              <p className="mt-2 text-xs text-amber-800 dark:text-amber-200" data-testid="preview-stale">
+                Showing the last version that worked; it updates once the problems are fixed.
+              </p>
+            ) : null}
+            {previewShown !== undefined ? (
+              // Rendered as the AI reads it: the Markdown of the briefing, never raw HTML (see components/markdown.tsx).
+              <div
+                className="mt-2 max-h-[60vh] overflow-auto rounded border border-zinc-200 p-2 text-sm dark:border-zinc-700"
                 data-testid="briefing-preview"
+                data-stale={String(preview === undefined)}
                 tabIndex={0}
-                aria-label="Rendered briefing for a sample task"
+                role="region"
+                aria-label="Briefing for a sample task"
               >
-                {preview}
-              </pre>
+                <Markdown source={previewShown} headingLevel={3} />
+              </div>
             ) : (
-              <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">The preview appears once the workflow has a name and valid steps.</p>
+              <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">The preview appears once the workflow has a name and its steps have titles.</p>
             )}
-            <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">For a sample task called “Sample task”; this is the text that goes into the chat's prompt box.</p>
+            <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">For a sample task called “Sample task”; this is what goes into the chat's prompt box.</p>
           </Card>
           <Card>
-            {issues.length > 0 ? (
-              <div role="status" data-testid="editor-issues">
+            {attempted && issues.length > 0 ? (
+              <div role="status" data-testid="editor-issues" ref={issuesRef} tabIndex={-1} className="focus:outline-none">
                 <p className="mb-1 text-sm font-medium text-red-800 dark:text-red-300">
                   Fix {issues.length === 1 ? 'this problem' : `these ${issues.length} problems`} to save:
                 </p>
                 <ul className="mb-2 list-disc pl-5 text-xs text-red-800 dark:text-red-300">
-                  {issues.slice(0, 20).map((issue) => (
-                    <li key={`${issue.path}:${issue.message}`}>{issue.message}</li>
+                  {issues.slice(0, 20).map((found) => (
+                    <li key={`${found.path}:${found.message}`} data-path={found.path}>
+                      {found.where ? `${found.where}: ` : ''}
+                      {sentenceOf(found)}
+                    </li>
                   ))}
                 </ul>
               </div>
@@ -313,7 +356,7 @@ function WorkflowEditor({
                 {status.text}
               </Alert>
             ) : null}
-            <Button type="submit" variant="primary" disabled={issues.length > 0 || saving || unchanged || builtin} data-testid="save-workflow">
+            <Button type="submit" variant="primary" disabled={saving || unchanged || builtin} data-testid="save-workflow">
               {saving ? 'Saving…' : isNew ? 'Create workflow' : `Save as version ${(base?.version ?? 0) + 1}`}
             </Button>
           </Card>
@@ -323,9 +366,25 @@ function WorkflowEditor({
   );
 }
 
-function ErrorField({ errors, className = '', children }: { errors?: string[]; className?: string; children: React.ReactNode }) {
+/** The problem in words without its path, for a message shown where the problem is. */
+function sentenceOf(found: ValidationIssue): string {
+  return found.sentence ?? withoutPath(found.message);
+}
+
+/** Ids are made from titles; the few who care can see and change them here. Opens itself when an id has a problem. */
+function Advanced({ open, children }: { open: boolean; children: React.ReactNode }) {
   return (
-    <div className={className}>
+    <details className="mt-3" open={open || undefined}>
+      <summary className="cursor-pointer text-xs font-medium text-zinc-700 dark:text-zinc-300">Advanced</summary>
+      <div className="mt-2">{children}</div>
+    </details>
+  );
+}
+
+/** A field with its messages; `field` is the issue path it answers for, so leaving it marks it touched. */
+function ErrorField({ field, errors, className = '', children }: { field: string; errors?: string[]; className?: string; children: React.ReactNode }) {
+  return (
+    <div className={className} data-field={field}>
       {children}
       <FieldErrors errors={errors} />
     </div>
@@ -344,7 +403,7 @@ function StandardsEditor({ draft, setDraft, errorsAt }: { draft: WorkflowDraft; 
       <ul className="flex flex-col gap-2">
         {draft.standards.map((standard, index) => (
           <li key={index} className="flex items-end gap-2">
-            <ErrorField errors={errorsAt(`standards.${index}`)} className="flex-1">
+            <ErrorField field={`standards.${index}`} errors={errorsAt(`standards.${index}`)} className="flex-1">
               <TextField label={`Standard ${index + 1}`} value={standard} onChange={(e) => set(draft.standards.map((s, i) => (i === index ? e.target.value : s)))} />
             </ErrorField>
             <Button size="sm" variant="ghost" onClick={() => set(draft.standards.filter((_, i) => i !== index))} aria-label={`Remove standard ${index + 1}`}>
@@ -367,6 +426,8 @@ function StepEditor({
   draft,
   setDraft,
   errorsAt,
+  idProblem,
+  reindex,
   onPreview,
 }: {
   step: StepDraft;
@@ -374,12 +435,21 @@ function StepEditor({
   draft: WorkflowDraft;
   setDraft: SetDraft;
   errorsAt: ErrorsAt;
+  idProblem: boolean;
+  /** Tells the editor where each step went, so touched fields follow their step. */
+  reindex: (order: number[]) => void;
   onPreview: () => void;
 }) {
   const at = (field: string) => errorsAt(`steps.${index}${field ? `.${field}` : ''}`);
   const earlier = draft.steps.slice(0, index);
   const label = step.title || `Step ${index + 1}`;
   const patch = (value: Partial<StepDraft>) => setDraft((current) => updateStep(current, index, value));
+  const move = (delta: -1 | 1) => {
+    setDraft((c) => moveStep(c, index, delta));
+    const order = draft.steps.map((_, i) => i);
+    [order[index], order[index + delta]] = [order[index + delta]!, order[index]!];
+    reindex(order);
+  };
   return (
     <Card data-testid="editor-step" aria-label={`Step ${index + 1}: ${label}`} onFocus={onPreview}>
       <div className="mb-2 flex flex-wrap items-center justify-between gap-2">
@@ -388,14 +458,14 @@ function StepEditor({
           {step.title ? `: ${step.title}` : ''}
         </h3>
         <div className="flex gap-1">
-          <Button size="sm" variant="ghost" disabled={index === 0} onClick={() => setDraft((c) => moveStep(c, index, -1))} aria-label={`Move ${label} up`}>
+          <Button size="sm" variant="ghost" disabled={index === 0} onClick={() => move(-1)} aria-label={`Move ${label} up`}>
             ↑ Up
           </Button>
           <Button
             size="sm"
             variant="ghost"
             disabled={index === draft.steps.length - 1}
-            onClick={() => setDraft((c) => moveStep(c, index, 1))}
+            onClick={() => move(1)}
             aria-label={`Move ${label} down`}
           >
             ↓ Down
@@ -404,7 +474,10 @@ function StepEditor({
             size="sm"
             variant="ghost"
             disabled={draft.steps.length === 1}
-            onClick={() => setDraft((c) => removeStep(c, index))}
+            onClick={() => {
+              setDraft((c) => removeStep(c, index));
+              reindex(draft.steps.map((_, i) => i).filter((i) => i !== index));
+            }}
             aria-label={`Remove ${label}`}
             data-testid="remove-step"
           >
@@ -414,13 +487,10 @@ function StepEditor({
       </div>
       <FieldErrors errors={at('')} />
       <div className="grid gap-3 sm:grid-cols-2">
-        <ErrorField errors={at('title')}>
+        <ErrorField field={`steps.${index}.title`} errors={at('title')}>
           <TextField label="Title" value={step.title} onChange={(e) => setDraft((c) => setStepTitle(c, index, e.target.value))} data-testid="step-title" />
         </ErrorField>
-        <ErrorField errors={at('id')}>
-          <TextField label="Step id" value={step.id} onChange={(e) => setDraft((c) => renameStep(c, index, e.target.value))} data-testid="step-id" />
-        </ErrorField>
-        <ErrorField errors={at('instructions')} className="sm:col-span-2">
+        <ErrorField field={`steps.${index}.instructions`} errors={at('instructions')} className="sm:col-span-2">
           <TextArea
             label="Instructions (Markdown)"
             hint="You can use {{task.title}}, {{date}}, {{operator}}, {{step.title}}, {{step.number}}, {{step.count}} and {{workflow.name}}."
@@ -430,7 +500,7 @@ function StepEditor({
             data-testid="step-instructions"
           />
         </ErrorField>
-        <ErrorField errors={at('role')}>
+        <ErrorField field={`steps.${index}.role`} errors={at('role')}>
           <TextField label="Role (optional)" placeholder="e.g. planner, reviewer" value={step.role} onChange={(e) => patch({ role: e.target.value })} />
         </ErrorField>
         <CheckboxField
@@ -440,8 +510,8 @@ function StepEditor({
           className="self-end pb-2"
         />
       </div>
-      <fieldset className="mt-3">
-        <legend className="text-xs font-medium text-zinc-700 dark:text-zinc-300">Reads the notes of</legend>
+      <fieldset className="mt-3" data-field={`steps.${index}.reads`}>
+        <legend className="text-xs font-medium text-zinc-700 dark:text-zinc-300">Reads the result of</legend>
         {earlier.length === 0 ? (
           <p className="text-xs text-zinc-600 dark:text-zinc-400">No earlier steps.</p>
         ) : (
@@ -466,6 +536,7 @@ function StepEditor({
           value={step.gateType}
           onChange={(e) => patch({ gateType: e.target.value as StepDraft['gateType'] })}
           errors={at('gate')}
+          data-field={`steps.${index}.gate.type`}
           data-testid="step-gate"
         >
           {(['none', ...GATE_TYPES] as const).map((type) => (
@@ -481,6 +552,7 @@ function StepEditor({
               value={step.onReject}
               onChange={(e) => patch({ onReject: e.target.value })}
               errors={at('gate.onReject')}
+              data-field={`steps.${index}.gate.onReject`}
               data-testid="step-on-reject"
             >
               <option value="">This step ({step.title || step.id})</option>
@@ -490,7 +562,7 @@ function StepEditor({
                 </option>
               ))}
             </SelectField>
-            <ErrorField errors={at('gate.ask')} className="sm:col-span-2">
+            <ErrorField field={`steps.${index}.gate.ask`} errors={at('gate.ask')} className="sm:col-span-2">
               <TextArea
                 label="What the person must check"
                 rows={2}
@@ -502,6 +574,17 @@ function StepEditor({
           </>
         )}
       </div>
+      <Advanced open={idProblem}>
+        <ErrorField field={`steps.${index}.id`} errors={at('id')}>
+          <TextField
+            label="Step id"
+            hint="Made from the title; the completion line and files refer to the step by it."
+            value={step.id}
+            onChange={(e) => setDraft((c) => renameStep(c, index, e.target.value))}
+            data-testid="step-id"
+          />
+        </ErrorField>
+      </Advanced>
     </Card>
   );
 }

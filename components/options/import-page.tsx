@@ -1,7 +1,7 @@
 import { useRef, useState, type DragEvent } from 'react';
 import { applyImport, planImport, type ImportAction, type ImportPlanItem, type ImportResult } from '../../lib/db/workflows-repo';
 import { MAX_WORKFLOW_FILE_CHARS, parseWorkflowFile } from '../../lib/workflow/file';
-import type { ValidationIssue } from '../../lib/workflow/validate';
+import { describeIssue, type ValidationIssue } from '../../lib/workflow/validate';
 import { Alert, Badge, Button, Card, type BadgeTone } from '../ui';
 import { PageHeader } from './form';
 import { hrefFor } from './router';
@@ -141,7 +141,7 @@ export function ImportPage() {
           <ul className="list-disc pl-5">
             {state.issues.slice(0, 50).map((issue, index) => (
               <li key={index} data-testid="import-issue" data-path={issue.path}>
-                {issue.message}
+                {describeIssue(issue)}
               </li>
             ))}
           </ul>

@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { deleteWorkflow, getWorkflow, listWorkflows } from '../../lib/db/workflows-repo';
 import type { WorkflowHead } from '../../lib/db/records';
 import { serializeWorkflowFile, workflowFileName } from '../../lib/workflow/file';
+import { GATE_TYPE_LABELS } from '../../lib/workflow/labels';
 import type { Workflow } from '../../lib/workflow/schema';
 import { Alert, Badge, Button, TextField } from '../ui';
 import { downloadText } from './download';
@@ -111,7 +112,7 @@ export function LibraryPage() {
             </thead>
             <tbody>
               {rows.map(({ head, workflow }) => {
-                const gates = workflow?.steps.filter((step) => step.gate).map((step) => step.gate!.type) ?? [];
+                const gates = workflow?.steps.filter((step) => step.gate).map((step) => GATE_TYPE_LABELS[step.gate!.type]) ?? [];
                 const builtin = head.origin === 'builtin';
                 return (
                   <tr key={head.id} className="border-b border-zinc-200 align-top dark:border-zinc-700" data-testid="workflow-row" data-workflow-id={head.id}>

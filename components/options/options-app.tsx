@@ -7,12 +7,13 @@ import { LibraryPage } from './library-page';
 import { hrefFor, parseRoute, useHash, type Route } from './router';
 import { SettingsPage } from './settings-page';
 import { TaskPage } from './task-page';
+import { TaskReportPage } from './task-report-page';
 import { TasksPage } from './tasks-page';
 
 const NAV: { label: string; route: Route; section: Route['name'][] }[] = [
   { label: 'Library', route: { name: 'library' }, section: ['library', 'new-workflow', 'edit-workflow'] },
   { label: 'Import', route: { name: 'import' }, section: ['import'] },
-  { label: 'Tasks', route: { name: 'tasks' }, section: ['tasks', 'task'] },
+  { label: 'Tasks', route: { name: 'tasks' }, section: ['tasks', 'task', 'task-report'] },
   { label: 'Backup', route: { name: 'backup' }, section: ['backup'] },
   { label: 'Settings', route: { name: 'settings' }, section: ['settings'] },
 ];
@@ -31,6 +32,8 @@ function Page({ route }: { route: Route }) {
       return <TasksPage />;
     case 'task':
       return <TaskPage id={route.id} />;
+    case 'task-report':
+      return <TaskReportPage id={route.id} />;
     case 'backup':
       return <BackupPage />;
     case 'settings':
@@ -54,10 +57,10 @@ export function OptionsApp() {
   }, [route.name]);
   return (
     <div className="min-h-screen bg-zinc-50 text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100" data-testid="convops-options">
-      <a href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }} className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white focus:p-2 dark:focus:bg-zinc-900">
+      <a href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }} className="sr-only print:hidden focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:rounded focus:bg-white focus:p-2 dark:focus:bg-zinc-900">
         Skip to content
       </a>
-      <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900">
+      <header className="border-b border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900 print:hidden">
         <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-4 px-4 py-2">
           <span className="text-lg font-semibold">ConvOps</span>
           <nav aria-label="Sections">
@@ -80,7 +83,7 @@ export function OptionsApp() {
           </nav>
         </div>
       </header>
-      <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 focus:outline-none">
+      <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 focus:outline-none print:max-w-none print:p-0">
         <Page route={route} />
       </main>
     </div>

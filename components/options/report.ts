@@ -1,4 +1,5 @@
 import type { Workflow } from '../../lib/workflow/schema';
+import { ACTOR_KIND_LABELS, describeEvent, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, taskStatusLabel } from '../../lib/workflow/labels';
 import type { AuditEvent, Note, Task } from '../../lib/workflow/records';
 
 /**
@@ -92,7 +93,7 @@ export function dashboardRow(task: Task, workflow: Workflow | undefined): Dashbo
     workflowVersion: task.workflowVersion,
     status: task.status,
     currentStep: stepTitle(task.currentStepId),
-    waitingGate: task.pendingGate ? `${gateStep?.gate?.type ?? 'gate'}: ${stepTitle(task.pendingGate.stepId)}` : '',
+    waitingGate: task.pendingGate ? `${gateStep?.gate ? GATE_TYPE_LABELS[gateStep.gate.type] : 'Gate'}: ${stepTitle(task.pendingGate.stepId)}` : '',
     site: conversation?.site ?? '',
     conversationUrl: conversation?.url ?? '',
     startedBy: task.createdBy.name,
@@ -100,35 +101,17 @@ export function dashboardRow(task: Task, workflow: Workflow | undefined): Dashbo
   };
 }
 
-/** Plain words for an audit event type, shared by the timeline and the report. */
-export function describeEvent(event: Pick<AuditEvent, 'type' | 'data'>): string {
-  const labels: Record<string, string> = {
-    'task.started': 'Started the task',
-    'briefing.inserted': 'Inserted the briefing',
-    'message.sent': 'Sent the message',
-    'response.captured': 'Captured a response',
-    'note.added': 'Added a note',
-    'note.edited': 'Edited a note',
-    'note.deleted': 'Deleted a note',
-    'step.completed': 'Completed the step',
-    'gate.requested': 'Requested a gate decision',
-    'gate.approved': 'Approved the gate',
-    'gate.rejected': 'Rejected the gate',
-    'task.moved-conversation': 'Moved the task to another conversation',
-    'task.completed': 'Completed the task',
-    'task.cancelled': 'Cancelled the task',
-    'note.hashed': "Recorded a note's hash",
-    'task.imported': 'Merged the task from a file',
-  };
-  return labels[event.type] ?? event.type;
-}
+export { describeEvent };
 
-function eventComment(event: Pick<AuditEvent, 'data'>): string | undefined {
-  const comment = event.data?.['comment'] ?? event.data?.['reason'];
+/**
+ * What a person wrote on an event: a reviewer's comment, a cancellation reason. Only those: other
+ * events carry codes in `data.reason` (a conversation move's `url-assigned`) that are not for people.
+ */
+export function eventComment(event: Pick<AuditEvent, 'type' | 'data'>): string | undefined {
+  const key = event.type === 'task.cancelled' ? 'reason' : event.type.startsWith('gate.') ? 'comment' : undefined;
+  const comment = key ? event.data?.[key] : undefined;
   return typeof comment === 'string' && comment.trim() ? comment : undefined;
 }
-
-export { eventComment };
 
 /**
  * Untrusted text (titles, names, comments, ids) as inert Markdown on one line: HTML's `<`, `>` and `&`
@@ -168,7 +151,7 @@ export function taskReportMarkdown(input: TaskReportInput): string {
     '',
     `- Task id: ${inline(task.id)}`,
     `- Workflow: ${inline(row.workflowName)} (${inline(task.workflowId)}), version ${task.workflowVersion}`,
-    `- Status: ${inline(task.status)}`,
+    `- Status: ${taskStatusLabel(task.status)}`,
     `- Current step: ${inline(row.currentStep) || '—'}`,
     `- Waiting gate: ${inline(row.waitingGate) || '—'}`,
     `- Started by ${inline(task.createdBy.name)} at ${task.createdAt}`,
@@ -188,9 +171,10 @@ export function taskReportMarkdown(input: TaskReportInput): string {
   }
   lines.push(`- Report generated at ${input.generatedAt}`, '', '## Timeline', '');
   lines.push('| # | When | Who | What | Step | Comment |', '|---|---|---|---|---|---|');
+  const stepTitleOf = (stepId: string | undefined) => (stepId ? (workflow?.steps.find((step) => step.id === stepId)?.title ?? stepId) : '');
   for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
     lines.push(
-      `| ${event.seq} | ${inline(event.at)} | ${inline(event.actor.name)} (${inline(event.actor.kind)}) | ${inline(describeEvent(event))} | ${inline(event.stepId ?? '')} | ${inline(eventComment(event) ?? '')} |`,
+      `| ${event.seq} | ${inline(event.at)} | ${inline(event.actor.name)} (${ACTOR_KIND_LABELS[event.actor.kind]}) | ${inline(describeEvent(event))} | ${inline(stepTitleOf(event.stepId))} | ${inline(eventComment(event) ?? '')} |`,
     );
   }
   if (input.signatures && input.signatures.length > 0) {
@@ -214,7 +198,7 @@ export function taskReportMarkdown(input: TaskReportInput): string {
       const title = workflow?.steps.find((step) => step.id === note.stepId)?.title ?? note.stepId;
       lines.push(`### ${inline(title)}`, '');
     }
-    lines.push(`*${inline(note.source)} by ${inline(note.createdBy.name)} at ${inline(note.createdAt)}*`, '', fenced(note.body), '', '---', '');
+    lines.push(`*${NOTE_SOURCE_LABELS[note.source]} by ${inline(note.createdBy.name)} at ${inline(note.createdAt)}*`, '', fenced(note.body), '', '---', '');
   }
   return lines.join('\n').trimEnd() + '\n';
 }

@@ -8,6 +8,8 @@ export type Route =
   | { name: 'import' }
   | { name: 'tasks' }
   | { name: 'task'; id: string }
+  /** The printable report of a task (print it or save it as PDF). */
+  | { name: 'task-report'; id: string }
   | { name: 'backup' }
   | { name: 'settings' }
   | { name: 'not-found'; path: string };
@@ -30,7 +32,8 @@ export function parseRoute(hash: string): Route {
   if (section === 'library' && id && action === 'edit') return { name: 'edit-workflow', id };
   if (section === 'import' && !id) return { name: 'import' };
   if (section === 'tasks' && !id) return { name: 'tasks' };
-  if (section === 'tasks' && id) return { name: 'task', id };
+  if (section === 'tasks' && id && action === 'report') return { name: 'task-report', id };
+  if (section === 'tasks' && id && !action) return { name: 'task', id };
   if (section === 'backup' && !id) return { name: 'backup' };
   if (section === 'settings' && !id) return { name: 'settings' };
   return { name: 'not-found', path };
@@ -50,6 +53,8 @@ export function hrefFor(route: Route): string {
       return '#/tasks';
     case 'task':
       return `#/tasks/${encodeURIComponent(route.id)}`;
+    case 'task-report':
+      return `#/tasks/${encodeURIComponent(route.id)}/report`;
     case 'backup':
       return '#/backup';
     case 'settings':

@@ -6,6 +6,7 @@ import { exportTask } from '../../lib/db/backup';
 import { getTaskDetail } from '../../lib/db/tasks-repo';
 import type { AuditEvent, Note, Site, TaskStatus } from '../../lib/workflow/records';
 import type { Step } from '../../lib/workflow/schema';
+import { ACTOR_KIND_LABELS, NOTE_SOURCE_LABELS, TASK_STATUS_LABELS } from '../../lib/workflow/labels';
 import { Markdown } from '../markdown';
 import { Alert, Badge, Button, Card } from '../ui';
 import { useWindowList } from '../virtual-list';
@@ -14,6 +15,7 @@ import { PageHeader } from './form';
 import { dashboardRow, describeEvent, eventComment, taskReportJson, taskReportMarkdown } from './report';
 import { hrefFor } from './router';
 import { TaskGate } from './task-gate';
+import { foldTimeline, foldSummary } from './timeline';
 import { SITE_LABELS, STATUS_TONES } from './tasks-page';
 
 export function verdictText(verdict: ChainVerdict): string {
@@ -83,6 +85,13 @@ export function TaskPage({ id }: { id: string }) {
   return (
     <div data-testid="task-detail" data-task-id={task.id}>
       <PageHeader title={task.title}>
+        <a
+          href={hrefFor({ name: 'task-report', id: task.id })}
+          className="rounded-md bg-emerald-700 px-2 py-1 text-xs font-medium text-white hover:bg-emerald-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600"
+          data-testid="open-printable-report"
+        >
+          Printable report
+        </a>
         <Button size="sm" onClick={() => void verify()} disabled={verifying} data-testid="verify-chain">
           {verifying ? 'Verifying…' : 'Verify audit chain'}
         </Button>
@@ -150,7 +159,7 @@ export function TaskPage({ id }: { id: string }) {
           <dt className="font-medium">Status</dt>
           <dd>
             <Badge tone={STATUS_TONES[task.status as TaskStatus]} data-testid="task-status">
-              {task.status}
+              {TASK_STATUS_LABELS[task.status]}
             </Badge>
           </dd>
           <dt className="font-medium">Current step</dt>
@@ -199,30 +208,64 @@ export function TaskPage({ id }: { id: string }) {
   );
 }
 
-/** A long task has thousands of events: only those near the viewport are in the DOM. */
+/**
+ * A long task has thousands of events: only those near the viewport are in the DOM. Routine events
+ * fold under their step (components/options/timeline.ts), so decisions are not lost among them.
+ */
 function TimelineList({ events, stepTitle }: { events: AuditEvent[]; stepTitle: (stepId: string | undefined) => string }) {
-  const { attach, listStyle, rows, rowProps } = useWindowList({ count: events.length, estimateSize: 72, getItemKey: (index) => events[index]!.seq });
+  const items = useMemo(() => foldTimeline(events), [events]);
+  const { attach, listStyle, rows, rowProps } = useWindowList({ count: items.length, estimateSize: 72, getItemKey: (index) => items[index]!.key });
   return (
     <ol ref={attach} style={listStyle} data-testid="timeline">
       {rows.map((row) => {
-        const event = events[row.index]!;
-        const comment = eventComment(event);
+        const item = items[row.index]!;
+        if (item.kind === 'event') {
+          return (
+            <li key={row.key} {...rowProps(row)} className="pb-2" data-testid="timeline-event" data-type={item.event.type} data-seq={item.event.seq}>
+              <TimelineEvent event={item.event} stepTitle={stepTitle} />
+            </li>
+          );
+        }
+        const first = item.events[0]!;
+        const last = item.events.at(-1)!;
         return (
-          <li key={row.key} {...rowProps(row)} className="pb-2" data-testid="timeline-event" data-type={event.type} data-seq={event.seq}>
-            <div className="rounded border border-zinc-200 p-2 text-sm dark:border-zinc-700">
-              <div className="flex flex-wrap items-baseline gap-x-2">
-                <span className="font-medium">{describeEvent(event)}</span>
-                {event.stepId ? <span className="text-xs">· {stepTitle(event.stepId)}</span> : null}
-              </div>
-              <div className="text-xs text-zinc-600 dark:text-zinc-400">
-                #{event.seq} · {event.actor.name} ({event.actor.kind}) · <time dateTime={event.at}>{new Date(event.at).toLocaleString()}</time>
-              </div>
-              {comment ? <blockquote className="mt-1 border-l-2 border-zinc-400 pl-2 text-sm whitespace-pre-wrap">{comment}</blockquote> : null}
-            </div>
+          <li key={row.key} {...rowProps(row)} className="pb-2" data-testid="timeline-fold" data-step-id={item.stepId} data-count={item.events.length}>
+            <details className="rounded border border-dashed border-zinc-300 p-2 text-sm dark:border-zinc-600">
+              <summary className="cursor-pointer">
+                <span className="font-medium">{foldSummary(item.events)}</span>
+                {item.stepId ? <span className="text-xs"> · {stepTitle(item.stepId)}</span> : null}
+                <span className="block text-xs text-zinc-600 dark:text-zinc-400">
+                  {item.events.length} routine events, #{first.seq}–#{last.seq} · <time dateTime={first.at}>{new Date(first.at).toLocaleString()}</time>
+                </span>
+              </summary>
+              <ol className="mt-2 flex flex-col gap-1">
+                {item.events.map((event) => (
+                  <li key={event.seq} data-testid="timeline-event" data-type={event.type} data-seq={event.seq}>
+                    <TimelineEvent event={event} stepTitle={stepTitle} />
+                  </li>
+                ))}
+              </ol>
+            </details>
           </li>
         );
       })}
     </ol>
+  );
+}
+
+function TimelineEvent({ event, stepTitle }: { event: AuditEvent; stepTitle: (stepId: string | undefined) => string }) {
+  const comment = eventComment(event);
+  return (
+    <div className="rounded border border-zinc-200 p-2 text-sm dark:border-zinc-700">
+      <div className="flex flex-wrap items-baseline gap-x-2">
+        <span className="font-medium">{describeEvent(event)}</span>
+        {event.stepId ? <span className="text-xs">· {stepTitle(event.stepId)}</span> : null}
+      </div>
+      <div className="text-xs text-zinc-600 dark:text-zinc-400">
+        #{event.seq} · {event.actor.name} ({ACTOR_KIND_LABELS[event.actor.kind]}) · <time dateTime={event.at}>{new Date(event.at).toLocaleString()}</time>
+      </div>
+      {comment ? <blockquote className="mt-1 border-l-2 border-zinc-400 pl-2 text-sm whitespace-pre-wrap">{comment}</blockquote> : null}
+    </div>
   );
 }
 
@@ -249,7 +292,7 @@ function NotesList({ notes, steps }: { notes: Note[]; steps: Step[] }) {
             {heading ? <h3 className={`mb-1 text-sm font-semibold ${row.index > 0 ? 'pt-1' : ''}`}>{heading}</h3> : null}
             <article className="rounded border border-zinc-200 p-2 text-sm dark:border-zinc-700" data-testid="task-note" data-note-id={note.id}>
               <div className="mb-1 text-xs text-zinc-600 dark:text-zinc-400">
-                {note.source} · {note.createdBy.name} · <time dateTime={note.createdAt}>{new Date(note.createdAt).toLocaleString()}</time>
+                {NOTE_SOURCE_LABELS[note.source]} · {note.createdBy.name} · <time dateTime={note.createdAt}>{new Date(note.createdAt).toLocaleString()}</time>
               </div>
               <NoteBody source={note.body} />
             </article>

@@ -10,6 +10,7 @@ import { downloadText, fileStamp } from './download';
 import { PageHeader, SelectField } from './form';
 import { dashboardCsv, dashboardRow, type DashboardRow } from './report';
 import { hrefFor } from './router';
+import { TASK_STATUS_LABELS, taskStatusLabel } from '../../lib/workflow/labels';
 
 export const PAGE_SIZE = 50;
 
@@ -107,7 +108,7 @@ export function TasksPage() {
           <option value="">Any status</option>
           {TASK_STATUSES.map((status) => (
             <option key={status} value={status}>
-              {status}
+              {TASK_STATUS_LABELS[status]}
             </option>
           ))}
         </SelectField>
@@ -166,7 +167,7 @@ export function TasksPage() {
                       {row.workflowName} <span className="text-xs text-zinc-600 dark:text-zinc-400">v{row.workflowVersion}</span>
                     </td>
                     <td className="p-2">
-                      <Badge tone={STATUS_TONES[row.status as TaskStatus] ?? 'neutral'}>{row.status}</Badge>
+                      <Badge tone={STATUS_TONES[row.status as TaskStatus] ?? 'neutral'}>{taskStatusLabel(row.status)}</Badge>
                     </td>
                     <td className="p-2">{row.currentStep || '—'}</td>
                     <td className="p-2">{row.waitingGate || '—'}</td>

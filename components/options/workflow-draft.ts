@@ -166,10 +166,38 @@ export function renameStep(draft: WorkflowDraft, index: number, id: string, touc
   };
 }
 
+/**
+ * Adds a step that reads the result of the step before it: a workflow is usually a chain, and a step 2
+ * that does not see step 1's result surprises everyone. The person can untick it.
+ */
 export function addStep(draft: WorkflowDraft, at = draft.steps.length): WorkflowDraft {
   const steps = [...draft.steps];
-  steps.splice(at, 0, emptyStep(draft.steps.map((step) => step.id)));
+  const previous = draft.steps[at - 1];
+  steps.splice(at, 0, { ...emptyStep(draft.steps.map((step) => step.id)), reads: previous ? [previous.id] : [] });
   return { ...draft, steps };
+}
+
+/**
+ * A new workflow's id follows its name, made unique against every id in the library (deleted ones too,
+ * as their versions stay), so nobody has to invent one; once the person edits the id it stays theirs.
+ */
+export function setWorkflowName(draft: WorkflowDraft, name: string, takenIds: Iterable<string>, isNew: boolean): WorkflowDraft {
+  if (!isNew || draft.idTouched) return { ...draft, name };
+  return { ...draft, name, id: name.trim() ? uniqueSlug(slugify(name) || 'workflow', takenIds) : '' };
+}
+
+/**
+ * The issues a person should see now: none for a field they have not touched yet (a new workflow
+ * opens without a wall of red), all of them once they tried to save. `touched` holds path keys
+ * ("name", "steps.1.title"); a touched key shows the issues at it and below it.
+ */
+export function visibleIssues<T extends { path: unknown }>(issues: readonly T[], touched: ReadonlySet<string>, attempted: boolean): T[] {
+  if (attempted) return [...issues];
+  return issues.filter((found) => {
+    const key = pathKey(found.path);
+    for (const field of touched) if (key === field || key.startsWith(`${field}.`)) return true;
+    return false;
+  });
 }
 
 /** Removes a step and the references to it, which would otherwise point nowhere. */
@@ -211,4 +239,22 @@ export function issuesByPath(issues: readonly { path: unknown; message: string }
     map.set(key, [...(map.get(key) ?? []), issue.message]);
   }
   return map;
+}
+
+/**
+ * Touched paths follow their step when steps move or go: `order[i]` is the old index of the step now
+ * at `i` (a removed step's paths are dropped), so an untouched step never inherits another's errors.
+ */
+export function reindexTouched(touched: ReadonlySet<string>, order: readonly number[]): Set<string> {
+  const next = new Set<string>();
+  for (const key of touched) {
+    const match = /^steps\.(\d+)(\..*)?$/.exec(key);
+    if (!match) {
+      next.add(key);
+      continue;
+    }
+    const at = order.indexOf(Number(match[1]));
+    if (at !== -1) next.add(`steps.${at}${match[2] ?? ''}`);
+  }
+  return next;
 }

@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { TASK_STATUS_LABELS } from '../../lib/workflow/labels';
 import { Badge, Button, Card } from '../ui';
 import { panelRepo } from './data';
 import type { TaskDetail } from './data';
@@ -11,17 +12,17 @@ export function CompletionView({ detail, onStartAnother }: { detail: TaskDetail;
   const titles = Object.fromEntries(workflow.steps.map((s) => [s.id, s.title]));
   const completed = new Set(task.completedStepIds);
   const finishedAt = events.findLast((e) => e.type === 'task.completed' || e.type === 'task.cancelled');
-  const reportUrl = optionsTaskUrl(task.id);
+  const reportUrl = optionsTaskUrl(task.id, 'report');
   return (
     <div className="flex flex-col gap-3 p-3" data-testid="task-finished" data-task-id={task.id} data-task-status={task.status}>
       <header className="flex items-center gap-2">
         <h1 className="min-w-0 flex-1 truncate text-sm font-semibold">{task.title}</h1>
         <Badge tone={task.status === 'completed' ? 'success' : 'neutral'} data-testid="task-status">
-          {task.status}
+          {TASK_STATUS_LABELS[task.status]}
         </Badge>
       </header>
       <p className="text-xs text-zinc-700 dark:text-zinc-300">
-        {workflow.name} v{workflow.version} · {task.status} {finishedAt ? `by ${finishedAt.actor.name} on ${new Date(finishedAt.at).toLocaleString()}` : ''}
+        {workflow.name} v{workflow.version} · {TASK_STATUS_LABELS[task.status]} {finishedAt ? `by ${finishedAt.actor.name} on ${new Date(finishedAt.at).toLocaleString()}` : ''}
       </p>
       <Card className="flex flex-col gap-1 p-2">
         <h2 className="text-xs font-semibold">Steps</h2>
@@ -62,7 +63,7 @@ export function CompletionView({ detail, onStartAnother }: { detail: TaskDetail;
         className="text-sm text-blue-700 underline focus-visible:outline-2 focus-visible:outline-blue-600 dark:text-blue-300"
         onClick={(e) => {
           e.preventDefault();
-          void openOptionsTask(task.id);
+          void openOptionsTask(task.id, 'report');
         }}
       >
         Open the full report

@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { GATE_TYPE_LABELS } from '../../lib/workflow/labels';
 import type { Step } from '../../lib/workflow/schema';
 import { LazyMarkdown } from '../lazy-markdown';
 import { Alert, Badge, Button, Card } from '../ui';
@@ -43,7 +44,7 @@ export function CurrentStep({
           Step {number} of {count}
         </span>
         {step.role ? <Badge tone="info">{step.role}</Badge> : null}
-        {step.gate ? <Badge tone="warning">gate: {step.gate.type}</Badge> : null}
+        {step.gate ? <Badge tone="warning">Gate: {GATE_TYPE_LABELS[step.gate.type]}</Badge> : null}
       </div>
       {/* `elementtiming`: the bench reads when the step was first painted (Element Timing API). */}
       <h2 className="text-sm font-semibold" elementtiming="current-step">

@@ -1,4 +1,5 @@
 import { memo, useState } from 'react';
+import { NOTE_SOURCE_LABELS } from '../../lib/workflow/labels';
 import type { Note } from '../../lib/workflow/records';
 import { LazyMarkdown } from '../lazy-markdown';
 import { Badge, Button, TextArea } from '../ui';
@@ -91,7 +92,7 @@ const NoteItem = memo(function NoteItem({
   return (
     <div className="rounded-md border border-zinc-200 p-2 text-xs dark:border-zinc-700">
       <div className="mb-1 flex flex-wrap items-center gap-1.5 text-zinc-600 dark:text-zinc-400">
-        <Badge tone={note.source === 'captured' ? 'info' : 'neutral'}>{note.source}</Badge>
+        <Badge tone={note.source === 'captured' ? 'info' : 'neutral'}>{NOTE_SOURCE_LABELS[note.source]}</Badge>
         <span className="min-w-0 truncate">{stepTitle}</span>
         <span className="ml-auto">{new Date(note.createdAt).toLocaleString()}</span>
       </div>

@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { browser } from 'wxt/browser';
 import type { HostState } from '../../lib/messaging/protocol';
+import { TASK_STATUS_LABELS } from '../../lib/workflow/labels';
 import type { Task } from '../../lib/workflow/records';
 import { Alert, Badge, Button, Card, TextField } from '../ui';
 import { panelRepo, useLibrary, useOpenTasks } from './data';
@@ -88,14 +89,14 @@ export function StartView({
                   <div className="flex items-center gap-2">
                     <span className="min-w-0 flex-1 truncate text-xs font-medium">{task.title}</span>
                     <Badge tone={task.status === 'awaiting-approval' ? 'warning' : 'info'}>
-                      {task.status === 'awaiting-approval' ? 'awaiting approval' : 'active'}
+                      {TASK_STATUS_LABELS[task.status]}
                     </Badge>
                   </div>
                   <div className="flex gap-1.5">
                     <Button size="sm" disabled={!host} onClick={() => void onBringHere(task)}>
                       Continue here
                     </Button>
-                    <Button size="sm" variant="ghost" onClick={() => void openOptionsTask(task.id)}>
+                    <Button size="sm" variant="ghost" onClick={() => void openOptionsTask(task.id, 'report')}>
                       Open report
                     </Button>
                   </div>
@@ -109,11 +110,12 @@ export function StartView({
   );
 }
 
-export function optionsTaskUrl(taskId: string): string {
-  return `${browser.runtime.getURL('/options.html')}#/tasks/${encodeURIComponent(taskId)}`;
+/** The options page's task page, or its printable report (`#/tasks/<id>/report`). */
+export function optionsTaskUrl(taskId: string, page: 'task' | 'report' = 'task'): string {
+  return `${browser.runtime.getURL('/options.html')}#/tasks/${encodeURIComponent(taskId)}${page === 'report' ? '/report' : ''}`;
 }
 
 /** A link inside a frame of the host page would navigate in the page's context; open a real tab instead. */
-export async function openOptionsTask(taskId: string): Promise<void> {
-  await browser.tabs.create({ url: optionsTaskUrl(taskId) });
+export async function openOptionsTask(taskId: string, page: 'task' | 'report' = 'task'): Promise<void> {
+  await browser.tabs.create({ url: optionsTaskUrl(taskId, page) });
 }

@@ -1,13 +1,8 @@
 import type { StepState } from '../../lib/workflow/engine';
 import type { Step } from '../../lib/workflow/schema';
+import { GATE_TYPE_LABELS, STEP_STATE_LABELS } from '../../lib/workflow/labels';
 import { Badge } from '../ui';
 
-const stateLabels: Record<StepState, string> = {
-  done: 'done',
-  current: 'current',
-  'awaiting-approval': 'awaiting approval',
-  todo: 'to do',
-};
 
 const markers: Record<StepState, string> = {
   done: 'bg-emerald-600 text-white',
@@ -53,10 +48,10 @@ export function StepList({ states }: { states: Array<{ step: Step; index: number
               {state === 'done' ? '✓' : index + 1}
             </span>
             <span className="min-w-0 flex-1 truncate">{step.title}</span>
-            <span className="sr-only">, {stateLabels[state]}</span>
+            <span className="sr-only">, {STEP_STATE_LABELS[state]}</span>
             {step.gate ? (
-              <Badge tone={state === 'awaiting-approval' ? 'warning' : 'neutral'} title={`Gate: ${step.gate.type}`}>
-                {step.gate.type}
+              <Badge tone={state === 'awaiting-approval' ? 'warning' : 'neutral'} title={`Gate: ${GATE_TYPE_LABELS[step.gate.type]}`}>
+                {GATE_TYPE_LABELS[step.gate.type]}
               </Badge>
             ) : null}
           </li>

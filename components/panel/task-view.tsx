@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { sendMessage, type HostState, type TabBinding } from '../../lib/messaging/protocol';
 import { renderBriefing, renderHandoffBriefing } from '../../lib/workflow/briefing';
 import { stepStates, type TaskAction } from '../../lib/workflow/engine';
+import { TASK_STATUS_LABELS } from '../../lib/workflow/labels';
 import type { Actor, Settings } from '../../lib/workflow/records';
 import { Alert, Badge, Button } from '../ui';
 import { CurrentStep, type InsertState } from './current-step';
@@ -158,7 +159,7 @@ export function TaskView({
             {task.title}
           </h1>
           <Badge tone={awaiting ? 'warning' : 'info'} data-testid="task-status">
-            {awaiting ? 'awaiting approval' : task.status}
+            {TASK_STATUS_LABELS[awaiting ? 'awaiting-approval' : task.status]}
           </Badge>
         </div>
         <p className="text-xs text-zinc-600 dark:text-zinc-400">

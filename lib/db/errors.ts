@@ -25,6 +25,27 @@ export class StaleTaskError extends Error {
   }
 }
 
+/**
+ * A workflow save that does not match what the editor started from: a "create" whose id exists, or an
+ * edit of version n when someone saved n+1 meanwhile (another tab, an import). Nothing was written.
+ */
+export class StaleWorkflowError extends Error {
+  readonly code = 'stale-workflow';
+  constructor(
+    readonly workflowId: string,
+    /** `null`: the caller was creating the workflow. */
+    readonly expectedVersion: number | null,
+    readonly actualVersion: number,
+  ) {
+    super(
+      expectedVersion === null
+        ? `A workflow with the id "${workflowId}" already exists. Choose another id under Advanced, or open that workflow to edit it.`
+        : `This workflow was saved as version ${actualVersion} somewhere else (another tab or window) after you opened version ${expectedVersion}. Your changes were not saved: reload the page to see version ${actualVersion}, then make them again.`,
+    );
+    this.name = 'StaleWorkflowError';
+  }
+}
+
 export interface ValidationIssue {
   path: string;
   message: string;

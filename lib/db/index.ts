@@ -4,7 +4,7 @@
  */
 export { ConvOpsDatabase, DEFAULT_DATABASE_NAME, getDb, openDatabase, setDb } from './database';
 export { MIGRATIONS, SCHEMA_VERSION } from './migrations';
-export { BackupError, ImportError, NoteRuleError, RecordNotFoundError, StaleTaskError, WorkflowValidationError } from './errors';
+export { BackupError, ImportError, NoteRuleError, RecordNotFoundError, StaleTaskError, StaleWorkflowError, WorkflowValidationError } from './errors';
 export { canonicalJson, computeEventHash, GENESIS_HASH, sha256Hex, verifyChain, type ChainVerdict } from './hash-chain';
 export {
   appendEvents,

@@ -1,9 +1,9 @@
 import Dexie from 'dexie';
 import { LIMITS, type Workflow } from '../workflow/schema';
 import type { Actor, EventDraft } from '../workflow/records';
-import { validateWorkflow } from '../workflow/validate';
+import { describeIssue, validateWorkflow } from '../workflow/validate';
 import { getDb, type ConvOpsDatabase } from './database';
-import { ImportError, RecordNotFoundError, WorkflowValidationError } from './errors';
+import { ImportError, RecordNotFoundError, StaleWorkflowError, WorkflowValidationError } from './errors';
 import { appendEvents, workflowChain } from './events-repo';
 import { canonicalJson, sha256Hex } from './hash-chain';
 import {
@@ -107,11 +107,22 @@ export interface SaveWorkflowResult {
   status: 'created' | 'updated' | 'unchanged' | 'restored';
 }
 
+export interface SaveWorkflowOptions {
+  /**
+   * What the caller started from, checked inside the transaction as tasks check `rev`: `null` for
+   * "create a new workflow" (refused when the id exists, even deleted), a version for "edit this
+   * version" (refused when the latest version is another). Omitted: no check (tests, scripts).
+   */
+  expectedVersion?: number | null;
+}
+
 /**
  * Saves a workflow from the editor. A new id starts at version 1; an existing one gets the next
- * version, whatever version the input carries; identical content adds nothing.
+ * version, whatever version the input carries; identical content adds nothing. With
+ * `expectedVersion`, a save made from an out-of-date view throws `StaleWorkflowError` and writes
+ * nothing, so two tabs editing version 3 do not stack versions 4 and 5 on each other.
  */
-export async function saveWorkflow(input: unknown, actor: Actor): Promise<SaveWorkflowResult> {
+export async function saveWorkflow(input: unknown, actor: Actor, options: SaveWorkflowOptions = {}): Promise<SaveWorkflowResult> {
   // The editor's draft may carry any version (or none): the repository assigns it.
   const candidate = input && typeof input === 'object' && !Array.isArray(input) ? { version: 1, ...input } : input;
   const workflow = validated(candidate);
@@ -120,6 +131,10 @@ export async function saveWorkflow(input: unknown, actor: Actor): Promise<SaveWo
   return db.transaction('rw', [db.workflows, db.workflowHeads, db.events], async () => {
     const now = nowIso();
     const head = await db.workflowHeads.get(workflow.id);
+    const { expectedVersion } = options;
+    if (expectedVersion !== undefined && (head?.latestVersion ?? null) !== expectedVersion) {
+      throw new StaleWorkflowError(workflow.id, expectedVersion, head?.latestVersion ?? 0);
+    }
     const latest = head && (await db.workflows.get([workflow.id, head.latestVersion]));
     if (head && latest && latest.meta.contentHash === contentHash) {
       if (!head.deleted) return { workflow: fromWorkflowRecord(latest), status: 'unchanged' as const };
@@ -317,7 +332,7 @@ async function prepareIncoming(workflows: readonly Workflow[]): Promise<{ workfl
   return Promise.all(
     workflows.map(async (input, index) => {
       const result = validateWorkflow(input, `workflows[${index}]`);
-      if (!result.ok) throw new ImportError(result.issues.map((i) => i.message).join('; '));
+      if (!result.ok) throw new ImportError(result.issues.map(describeIssue).join('; '));
       if (seen.has(result.workflow.id)) {
         throw new ImportError(`The file contains the workflow "${result.workflow.id}" more than once.`);
       }

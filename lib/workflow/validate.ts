@@ -12,6 +12,13 @@ export interface ValidationIssue {
   path: string;
   /** A plain sentence that starts with the path. */
   message: string;
+  /** The same sentence without the path, for a message shown next to its field. */
+  sentence?: string;
+  /**
+   * The workflow and step the problem is in, by title (`“Release notes”, step 2 “Review”`), so a
+   * person finds it without reading paths. Absent for problems with the file itself.
+   */
+  where?: string;
 }
 
 export type ValidationResult = { ok: true; workflow: Workflow } | { ok: false; issues: ValidationIssue[] };
@@ -26,7 +33,7 @@ export function validateWorkflow(input: unknown, path = ''): ValidationResult {
   }
   // The cross-field rules run on the raw input too, so a file shows all its problems at once.
   issues.push(...crossFieldIssues(input, path));
-  if (issues.length > 0 || !parsed.success) return { ok: false, issues: dedupe(issues) };
+  if (issues.length > 0 || !parsed.success) return { ok: false, issues: dedupe(issues).map((found) => located(found, input, path)) };
   return { ok: true, workflow: parsed.data };
 }
 
@@ -41,7 +48,53 @@ export function formatPath(segments: readonly PathSegment[], prefix = ''): strin
 }
 
 export function issue(path: string, sentence: string): ValidationIssue {
-  return { path, message: path ? `${path}: ${sentence}` : capitalize(sentence) };
+  return { path, message: path ? `${path}: ${sentence}` : capitalize(sentence), sentence: capitalize(sentence) };
+}
+
+/** An issue as a person reads it in a list: the workflow and step by title first, then the place and the problem. */
+export function describeIssue(found: Pick<ValidationIssue, 'message' | 'where'>): string {
+  return found.where ? `${found.where} — ${found.message}` : found.message;
+}
+
+const titleOf = (value: unknown, key: string): string | undefined => {
+  const text = isRecord(value) && typeof value[key] === 'string' ? value[key].trim() : '';
+  return text ? shorten(text, 60) : undefined;
+};
+
+/**
+ * Adds `where` to an issue of the workflow at `prefix`: its name (only in a file, where there can be
+ * several; in the editor the page already says which) and the step's number and title.
+ */
+function located(found: ValidationIssue, input: unknown, prefix: string): ValidationIssue {
+  if (!found.path.startsWith(prefix)) return found;
+  const rest = found.path.slice(prefix.length);
+  const stepMatch = /^\.?steps\[(\d+)\]/.exec(rest);
+  const parts: string[] = [];
+  if (prefix) {
+    const name = titleOf(input, 'name') ?? titleOf(input, 'id');
+    parts.push(name ? `“${name}”` : 'A workflow without a name');
+  }
+  if (stepMatch) {
+    const index = Number(stepMatch[1]);
+    const step = isRecord(input) && Array.isArray(input.steps) ? input.steps[index] : undefined;
+    const title = titleOf(step, 'title');
+    parts.push(`${prefix ? 'step' : 'Step'} ${index + 1}${title ? ` “${title}”` : ''}`);
+  }
+  return parts.length > 0 ? { ...found, where: parts.join(', ') } : found;
+}
+
+/** What an empty required text field needs, in words: the editor shows this right under the field. */
+function emptySentence(segments: readonly PathSegment[]): string {
+  const names = segments.filter((s) => typeof s === 'string');
+  const last = names.at(-1);
+  const inStep = names.includes('steps');
+  if (last === 'title' && inStep) return 'give this step a title.';
+  if (last === 'name' && !inStep) return 'give the workflow a name.';
+  if (last === 'ask') return 'say what the person must check at this gate.';
+  if (last === 'id') return inStep ? 'give this step an id (it is made from the title).' : 'give the workflow an id (it is made from the name).';
+  if (last === 'standards') return 'write the standard or remove it.';
+  if (last === 'role') return 'name the role or leave the field empty.';
+  return 'must not be empty.';
 }
 
 /** The closest candidate when it is near enough to be a typo, or a shortened or lengthened form of it. */
@@ -152,7 +205,7 @@ function describeZodIssue(zodIssue: z.core.$ZodIssue, input: unknown, prefix: st
       return [issue(path, `should be ${expected}, but is ${describeValue(value)}.`)];
     }
     case 'too_small': {
-      if (zodIssue.origin === 'string') return [issue(path, `must not be empty.`)];
+      if (zodIssue.origin === 'string') return [issue(path, emptySentence(segments))];
       if (zodIssue.origin === 'array') {
         if (segments.at(-1) === 'steps') return [issue(path, `a workflow needs at least one step.`)];
         return [issue(path, `needs at least ${String(zodIssue.minimum)} item(s).`)];
@@ -172,6 +225,8 @@ function describeZodIssue(zodIssue: z.core.$ZodIssue, input: unknown, prefix: st
       return [issue(path, `must be at most ${limit}.`)];
     }
     case 'invalid_format': {
+      // An empty id already has its "give it an id" sentence from the length check.
+      if (value === '') return [];
       const shown = typeof value === 'string' ? `"${shorten(value)}"` : 'this value';
       return [issue(path, `${shown} is not a valid id; use lowercase letters, digits and single dashes, like "draft-sop".`)];
     }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, extensionServiceWorker, launchWithExtension, test } from './support/extension';
-import { createWorkflow, fillStep, openOptions, pageErrors, saveDownload, startTaskInPanel } from './options-support';
+import { createWorkflow, fillStep, openOptions, pageErrors, saveDownload, startTaskInPanel, waitForBuiltins } from './options-support';
 import { currentStepId, ensureName, insertSendAndCapture, panelOf, startWorkflow } from './panel-support';
 import { openChatGPT, routeMockSites } from './support/mock-sites';
 
@@ -30,7 +30,7 @@ test('a workflow made in the editor travels by file to a fresh profile with its 
   await page.goto(`chrome-extension://${extensionId}/options.html#/library`);
   const row = page.locator('[data-testid="workflow-row"][data-workflow-id="release-notes"]');
   await expect(row.getByTestId('step-count')).toHaveText('2');
-  await expect(row.getByTestId('gate-summary')).toHaveText('1 (approval)');
+  await expect(row.getByTestId('gate-summary')).toHaveText('1 (Approval)');
   await row.getByRole('checkbox').check();
   const downloadPromise = page.waitForEvent('download');
   await page.getByTestId('export-selected').click();
@@ -56,7 +56,7 @@ test('a workflow made in the editor travels by file to a fresh profile with its 
       await other.goto(`chrome-extension://${freshId}/options.html#/library`);
       const imported = other.locator('[data-testid="workflow-row"][data-workflow-id="release-notes"]');
       await expect(imported.getByTestId('step-count')).toHaveText('2');
-      await expect(imported.getByTestId('gate-summary')).toHaveText('1 (approval)');
+      await expect(imported.getByTestId('gate-summary')).toHaveText('1 (Approval)');
       await imported.getByTestId('edit-workflow').click();
       const second = other.getByTestId('editor-step').nth(1);
       await expect(second.getByTestId('step-title')).toHaveValue('Review notes');
@@ -81,24 +81,140 @@ test('a workflow made in the editor travels by file to a fresh profile with its 
   expect(pageErrors(page)).toEqual([]);
 });
 
-test('editor blocks saving while invalid and explains the problem next to the field', async ({ context, extensionId }) => {
+test('a person makes a 3-step workflow with a gate without typing an id, sees no error before touching a field, and it runs', async ({ context, extensionId }) => {
   const page = await openOptions(context, extensionId, '#/library/new');
   const editor = page.getByTestId('workflow-editor');
-  await editor.getByTestId('workflow-name').fill('Gated');
-  await fillStep(page, 0, { title: 'Only step', instructions: 'Do it' });
-  await editor.getByTestId('step-gate').selectOption('review');
-  // A gate without a question is incomplete: the field says so and Save stays disabled.
-  await expect(editor.getByTestId('save-workflow')).toBeDisabled();
-  await expect(editor.getByTestId('editor-issues')).toContainText('gate.ask');
-  await expect(editor.getByTestId('editor-step').first().getByTestId('field-error').first()).toBeVisible();
-  await editor.getByTestId('step-gate-ask').fill('Is it right?');
-  await expect(editor.getByTestId('save-workflow')).toBeEnabled();
+  const steps = editor.getByTestId('editor-step');
+  // A new workflow opens clean: no red, no list of problems, no ids to invent (they are under Advanced).
+  await expect(editor.getByTestId('field-error')).toHaveCount(0);
+  await expect(editor.getByTestId('editor-issues')).toHaveCount(0);
+  await expect(editor.getByTestId('workflow-id')).toBeHidden();
+  await expect(editor.getByTestId('step-id')).toBeHidden();
+
+  await editor.getByTestId('workflow-name').fill('Contract review');
+  await steps.nth(0).getByTestId('step-title').fill('Collect the contract');
+  await steps.nth(0).getByTestId('step-instructions').fill('List the **parties** and the term of {{task.title}}.');
+  await editor.getByTestId('add-step').click();
+  // The new step reads the previous step's result without anyone ticking it.
+  await expect(steps.nth(1).getByLabel('Collect the contract', { exact: true })).toBeChecked();
+  await steps.nth(1).getByTestId('step-title').fill('Check the clauses');
+  await steps.nth(1).getByTestId('step-instructions').fill('Compare each clause with our policy.');
+  await editor.getByTestId('add-step').click();
+  await expect(steps.nth(2).getByLabel('Check the clauses', { exact: true })).toBeChecked();
+  await steps.nth(2).getByTestId('step-title').fill('Sign off');
+  await steps.nth(2).getByTestId('step-instructions').fill('Present the findings.');
+  await steps.nth(2).getByTestId('step-gate').selectOption('sign-off');
+  // Choosing a gate does not flag the question nobody has reached yet.
+  await expect(editor.getByTestId('field-error')).toHaveCount(0);
+  await steps.nth(2).getByTestId('step-gate-ask').fill('Are the risky clauses flagged?');
+  await steps.nth(2).getByTestId('step-on-reject').selectOption({ label: 'Check the clauses' });
+
+  // The preview is the briefing as the AI reads it: Markdown rendered, with the previous result's place.
+  await page.getByLabel('Preview for step').selectOption({ index: 1 });
+  const preview = page.getByTestId('briefing-preview');
+  await expect(preview).toContainText('The notes kept on “Collect the contract” appear here.');
+  await page.getByLabel('Preview for step').selectOption({ index: 0 });
+  await expect(preview.locator('strong', { hasText: 'parties' })).toBeVisible();
+  await expect(preview).not.toContainText('**parties**');
+
+  // Touch a field and leave it empty: the message is in words, next to it; the preview keeps the last good version.
+  await steps.nth(0).getByTestId('step-title').fill('');
+  await steps.nth(0).getByTestId('step-instructions').focus();
+  await expect(steps.nth(0).getByTestId('field-error')).toHaveText('Give this step a title.');
+  await expect(editor.getByTestId('field-error')).toHaveCount(1);
+  await expect(preview).toHaveAttribute('data-stale', 'true');
+  await expect(page.getByTestId('preview-stale')).toBeVisible();
+  await expect(preview.locator('strong', { hasText: 'parties' })).toBeVisible();
+  // Saving now lists the problem by step title and number, in words, with no code path.
+  await editor.getByTestId('save-workflow').click();
+  await expect(editor.getByTestId('editor-issues')).toContainText('Step 1: Give this step a title.');
+  await expect(editor.getByTestId('editor-issues')).not.toContainText('steps[0]');
+  await expect(page).toHaveURL(/#\/library\/new$/);
+  await steps.nth(0).getByTestId('step-title').fill('Collect the contract');
+  await expect(editor.getByTestId('field-error')).toHaveCount(0);
+  await expect(preview).toHaveAttribute('data-stale', 'false');
+
+  await editor.getByTestId('save-workflow').click();
+  await expect(page).toHaveURL(/#\/library\/contract-review\/edit$/);
+  await expect(page.getByTestId('save-status')).toContainText('Created "Contract review"');
+  // The ids were made from the titles, and the links between steps follow them.
+  await editor.getByText('Advanced').first().click();
+  await expect(editor.getByTestId('workflow-id')).toHaveValue('contract-review');
+  await expect(steps.nth(2).getByTestId('step-on-reject')).toHaveValue('check-the-clauses');
+
+  // It runs: the panel starts it and step 2's briefing carries step 1's result.
+  await routeMockSites(context);
+  const chat = await context.newPage();
+  await openChatGPT(chat);
+  const panel = panelOf(chat);
+  await ensureName(panel, 'Casey');
+  await startWorkflow(panel, 'contract-review', 'Lease 2027');
+  await expect(panel.getByTestId('step-list')).toContainText('Sign off');
+  await insertSendAndCapture(chat, panel, ['List the **parties** and the term of Lease 2027.']);
+  // The new chat gets its address first (the task follows it); then the step is completed.
+  await expect(chat).toHaveURL(/\/c\/[0-9a-f-]+$/);
+  await expect(panel.getByTestId('site-health')).not.toHaveAttribute('data-conversation', '');
+  await panel.getByTestId('complete-step').click();
+  await expect.poll(() => currentStepId(panel)).toBe('check-the-clauses');
+  await insertSendAndCapture(chat, panel, ['Step 1: Collect the contract']);
+  expect(pageErrors(page)).toEqual([]);
+});
+
+test('a second workflow with the same name gets its own id; the ids stay editable under Advanced', async ({ context, extensionId }) => {
+  const page = await openOptions(context, extensionId, '#/library/new');
+  await createWorkflow(page, extensionId, { name: 'Weekly memo', steps: [{ title: 'Write', instructions: 'Write it.' }] });
+  await createWorkflow(page, extensionId, { name: 'Weekly memo', steps: [{ title: 'Write', instructions: 'Write it again.' }] });
+  await expect(page).toHaveURL(/#\/library\/weekly-memo-2\/edit$/);
+
+  await page.goto(`chrome-extension://${extensionId}/options.html#/library/new`);
+  const editor = page.getByTestId('workflow-editor');
+  await editor.getByTestId('workflow-name').fill('Memo');
+  await editor.getByTestId('step-title').fill('Write');
+  await editor.getByText('Advanced').first().click();
+  await editor.getByTestId('workflow-id').fill('weekly-memo');
+  await editor.getByTestId('step-instructions').focus();
+  await expect(editor.getByTestId('field-error')).toHaveText('Another workflow already uses the id "weekly-memo"; choose another.');
+  await editor.getByTestId('workflow-id').fill('Not An Id');
+  await expect(editor.getByTestId('field-error')).toContainText('is not a valid id');
+  await editor.getByTestId('workflow-id').fill('memo');
+  await expect(editor.getByTestId('field-error')).toHaveCount(0);
   // Keyboard: reorder with buttons.
   await editor.getByTestId('add-step').click();
   await fillStep(page, 1, { title: 'Second', instructions: 'Then this' });
   await page.getByRole('button', { name: 'Move Second up' }).focus();
   await page.keyboard.press('Enter');
   await expect(editor.getByTestId('editor-step').first().getByTestId('step-title')).toHaveValue('Second');
+});
+
+test('two tabs editing the same version: the second save is refused in plain words instead of stacking a version', async ({ context, extensionId }) => {
+  const first = await openOptions(context, extensionId, '#/library/new');
+  await createWorkflow(first, extensionId, { name: 'Shared memo', steps: [{ title: 'Write', instructions: 'Write it.' }] });
+  const second = await openOptions(context, extensionId, '#/library/shared-memo/edit');
+  await first.getByLabel('Description').fill('Edited in the first tab.');
+  await first.getByTestId('save-workflow').click();
+  await expect(first.getByTestId('save-status')).toContainText('Saved version 2');
+
+  await second.getByLabel('Description').fill('Edited in the second tab.');
+  await second.getByTestId('save-workflow').click();
+  await expect(second.getByTestId('save-status')).toContainText('saved as version 2 somewhere else');
+  await expect(second.getByTestId('save-status')).toContainText('Your changes were not saved');
+  await second.goto(`chrome-extension://${extensionId}/options.html#/library`);
+  await expect(second.locator('[data-testid="workflow-row"][data-workflow-id="shared-memo"]')).toContainText('v2');
+});
+
+test('a built-in workflow shows one clear banner and a way to make it your own', async ({ context, extensionId }) => {
+  const page = await openOptions(context, extensionId, '#/library');
+  await waitForBuiltins(page, extensionId);
+  await page.goto(`chrome-extension://${extensionId}/options.html#/library/sop-documentation/edit`);
+  const note = page.getByTestId('builtin-note');
+  await expect(note).toContainText('Built-in: duplicate it to make your own.');
+  await expect(page.getByTestId('version-note')).toHaveCount(0);
+  await expect(page.locator('[role="status"], [role="alert"]')).toHaveCount(1);
+  await note.getByTestId('duplicate-builtin').click();
+  await expect(page.getByTestId('workflow-name')).toHaveValue('SOP Documentation (copy)');
+  await expect(page.getByTestId('field-error')).toHaveCount(0);
+  await page.getByTestId('save-workflow').click();
+  await expect(page).toHaveURL(/#\/library\/sop-documentation-copy\/edit$/);
 });
 
 test('editing a workflow while a task runs: the running task keeps its version, a new task gets the new steps', async ({ context, extensionId }) => {

@@ -25,7 +25,8 @@ const badFiles: BadFile[] = [
     name: 'broken reference',
     fileName: 'broken-ref.convops.json',
     content: workflowFile([{ ...good, steps: [step('first'), step('second', { gate: { type: 'approval', ask: 'OK?', onReject: 'frist' } })] }]),
-    expected: ['workflows[0].steps[1].gate.onReject', 'frist', 'first'],
+    // The workflow and the step by title first, then the place.
+    expected: ['“Good one”, step 2 “Step second” — workflows[0].steps[1].gate.onReject', 'frist', 'first'],
   },
   { name: '50 MB file', fileName: 'huge.convops.json', content: { size: 50 * 1024 * 1024 }, expected: ['too large', '50.0 MB'] },
   {
@@ -38,7 +39,7 @@ const badFiles: BadFile[] = [
     name: 'HTML and script in instructions',
     fileName: 'script.convops.json',
     content: workflowFile([{ ...good, steps: [step('first', { instructions: 'Hello <script>alert(1)</script> <img src=x onerror=alert(2)>' })] }]),
-    expected: ['workflows[0].steps[0].instructions', '<script>'],
+    expected: ['“Good one”, step 1 “Step first” — workflows[0].steps[0].instructions', '<script>'],
   },
   { name: 'YAML that is not a workflow file', fileName: 'list.yaml', content: '- just\n- a list\n', expected: ['not a ConvOps workflow file'] },
 ];
@@ -146,7 +147,7 @@ test('a YAML workflow file dropped on the page is previewed and imported', async
   await expect(page.getByTestId('import-done')).toContainText('Imported 1 workflow');
   await page.goto(`chrome-extension://${extensionId}/options.html#/library`);
   const row = page.locator('[data-testid="workflow-row"][data-workflow-id="yaml-flow"]');
-  await expect(row.getByTestId('gate-summary')).toHaveText('1 (sign-off)');
+  await expect(row.getByTestId('gate-summary')).toHaveText('1 (Sign-off)');
   await expect(row.getByTestId('workflow-version')).toHaveText('v3');
   expect(pageErrors(page)).toEqual([]);
 });

@@ -25,7 +25,7 @@ test('Feature Development on Claude: every step, the Plan Review gate rejected o
   const panel = await startFeature(page, replies);
   const taskId = await taskIdOf(panel);
   await expect(panel.getByTestId('step-list').locator('li')).toHaveCount(6);
-  await expect(panel.getByTestId('step-list').locator('li[data-step-id="plan-review"]')).toContainText('review');
+  await expect(panel.getByTestId('step-list').locator('li[data-step-id="plan-review"]').getByText('Review', { exact: true })).toBeVisible();
 
   await insertSendAndCapture(page, panel, ['Feature Development', 'Step 1 of 6', 'Export to CSV']);
   await expect(page).toHaveURL(/\/chat\/[0-9a-f-]+$/);
@@ -54,7 +54,7 @@ test('Feature Development on Claude: every step, the Plan Review gate rejected o
   await completeCurrent(panel, 'done');
 
   await expect(panel.getByTestId('task-finished')).toBeVisible();
-  await expect(panel.getByTestId('task-status')).toHaveText('completed');
+  await expect(panel.getByTestId('task-status')).toHaveText('Completed');
   await expect(panel.getByTestId('decision')).toHaveCount(2);
   await panel.getByTestId('verify-chain').click();
   await expect(panel.getByTestId('verify-result')).toHaveAttribute('data-ok', 'true');

@@ -23,7 +23,7 @@ test('SOP Documentation on ChatGPT: briefings, captured notes, a rejected and an
 
   const steps = panel.getByTestId('step-list');
   await expect(steps.locator('li')).toHaveCount(4);
-  await expect(steps.locator('li[data-step-id="walkthrough"]')).toContainText('approval');
+  await expect(steps.locator('li[data-step-id="walkthrough"]')).toContainText('Approval');
 
   // 1. Capture Process.
   expect(await panel.getByTestId('current-step').getAttribute('data-step-id')).toBe('capture-process');
@@ -55,7 +55,7 @@ test('SOP Documentation on ChatGPT: briefings, captured notes, a rejected and an
   await sendWithPageButton(page);
   await expect(panel.locator('[data-testid="note"][data-step-id="walkthrough"]')).toHaveCount(2);
   await expect(steps.locator('li[data-step-id="walkthrough"]')).toHaveAttribute('data-state', 'awaiting-approval');
-  await expect(panel.getByTestId('task-status')).toHaveText('awaiting approval');
+  await expect(panel.getByTestId('task-status')).toHaveText('Waiting for approval');
 
   // Reject needs a comment; it sends the task back to Draft SOP with the comment in the next briefing.
   await panel.getByTestId('reject-gate').click();
@@ -80,12 +80,12 @@ test('SOP Documentation on ChatGPT: briefings, captured notes, a rejected and an
   await insertSendAndCapture(page, panel, ['Step 4 of 4']);
   await panel.getByTestId('complete-step').click();
   await expect(panel.getByTestId('task-finished')).toBeVisible();
-  await expect(panel.getByTestId('task-status')).toHaveText('completed');
+  await expect(panel.getByTestId('task-status')).toHaveText('Completed');
   await expect(panel.getByTestId('decision')).toHaveCount(2);
   await expect(panel.getByTestId('decision').first()).toContainText('Rejected');
   await expect(panel.getByTestId('decision').first()).toContainText('Dana Reviewer');
   await expect(panel.getByTestId('decision').nth(1)).toContainText('Approved');
-  await expect(panel.getByTestId('open-report')).toHaveAttribute('href', new RegExp(`options\\.html#/tasks/${taskId}$`));
+  await expect(panel.getByTestId('open-report')).toHaveAttribute('href', new RegExp(`options\\.html#/tasks/${taskId}/report$`));
 
   // The audit trail: every event in order, with who did it, and an intact hash chain.
   await panel.getByTestId('verify-chain').click();

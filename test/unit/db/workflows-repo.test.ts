@@ -1,4 +1,4 @@
-import { ImportError, RecordNotFoundError, WorkflowValidationError } from '../../../lib/db/errors';
+import { ImportError, RecordNotFoundError, StaleWorkflowError, WorkflowValidationError } from '../../../lib/db/errors';
 import { listEvents, verifyTaskChain, workflowChain } from '../../../lib/db/events-repo';
 import {
   applyImport,
@@ -28,6 +28,34 @@ async function snapshot() {
 }
 
 describe('saveWorkflow', () => {
+  test('the save guard: a create with an existing id, or an edit of a version that is no longer the latest, writes nothing', async () => {
+    expect(await saveWorkflow(reviewFlow(), alice, { expectedVersion: null })).toMatchObject({ status: 'created', workflow: { version: 1 } });
+    const before = await snapshot();
+    // Another "new workflow" with the same id does not silently become version 2.
+    const create = await saveWorkflow(reviewFlow({ name: 'Someone else' }), bob, { expectedVersion: null }).catch((e: unknown) => e);
+    expect(create).toBeInstanceOf(StaleWorkflowError);
+    expect(create).toMatchObject({ code: 'stale-workflow', expectedVersion: null, actualVersion: 1 });
+    expect((create as Error).message).toMatch(/already exists/);
+    expect(await snapshot()).toEqual(before);
+
+    // Two tabs open version 1: the first save makes version 2, the second is refused instead of stacking version 3.
+    expect(await saveWorkflow(reviewFlow({ name: 'Tab A' }), alice, { expectedVersion: 1 })).toMatchObject({ status: 'updated', workflow: { version: 2 } });
+    const afterA = await snapshot();
+    const tabB = await saveWorkflow(reviewFlow({ name: 'Tab B' }), bob, { expectedVersion: 1 }).catch((e: unknown) => e);
+    expect(tabB).toMatchObject({ code: 'stale-workflow', expectedVersion: 1, actualVersion: 2 });
+    expect((tabB as Error).message).toMatch(/saved as version 2 somewhere else/);
+    expect(await snapshot()).toEqual(afterA);
+    expect((await getWorkflow('review-flow'))?.name).toBe('Tab A');
+
+    // From the version it now sees, tab B saves version 3.
+    expect(await saveWorkflow(reviewFlow({ name: 'Tab B' }), bob, { expectedVersion: 2 })).toMatchObject({ status: 'updated', workflow: { version: 3 } });
+  });
+
+  test('the save guard refuses an edit of a workflow that does not exist', async () => {
+    await expect(saveWorkflow(reviewFlow(), alice, { expectedVersion: 4 })).rejects.toMatchObject({ code: 'stale-workflow', actualVersion: 0 });
+    expect(await getWorkflowHead('review-flow')).toBeUndefined();
+  });
+
   it('creates version 1, adds a version per change and none for identical content', async () => {
     const created = await saveWorkflow({ ...reviewFlow(), version: 7 }, alice);
     expect(created.status).toBe('created');

@@ -79,7 +79,7 @@ describe('toCsv / dashboardCsv', () => {
     const [header, row] = csv.trimEnd().split('\r\n');
     expect(header).toBe('Task id,Title,Workflow,Version,Status,Current step,Waiting gate,Site,Conversation,Started by,Last activity');
     expect(row).toBe(
-      't1,Onboarding | SOP,SOP Documentation,2,awaiting-approval,Walkthrough,approval: Walkthrough,chatgpt,https://chatgpt.com/c/c1,Ana,2026-01-02T10:00:00.000Z',
+      't1,Onboarding | SOP,SOP Documentation,2,awaiting-approval,Walkthrough,Approval: Walkthrough,chatgpt,https://chatgpt.com/c/c1,Ana,2026-01-02T10:00:00.000Z',
     );
   });
   it('falls back to ids when the workflow version is unknown', () => {
@@ -93,7 +93,7 @@ describe('taskReportMarkdown', () => {
   it('has the header facts', () => {
     expect(markdown).toContain('# Task report: Onboarding \\| SOP');
     expect(markdown).toContain('- Workflow: SOP Documentation (sop), version 2');
-    expect(markdown).toContain('- Waiting gate: approval: Walkthrough');
+    expect(markdown).toContain('- Waiting gate: Approval: Walkthrough');
     expect(markdown).toContain('- Conversation (chatgpt): <https://chatgpt.com/c/c1>');
     expect(markdown).toContain('- Audit chain: verified — 2 events, chain intact');
   });
@@ -102,7 +102,7 @@ describe('taskReportMarkdown', () => {
     const rejected = markdown.indexOf('| 2 |');
     expect(started).toBeGreaterThan(0);
     expect(rejected).toBeGreaterThan(started);
-    expect(markdown).toContain('| Rejected the gate | review | Missing step 3 |');
+    expect(markdown).toContain('| Rejected and sent back | Walkthrough | Missing step 3 |');
   });
   it('records the chain head (the highest event, whatever the order given) so a saved report can expose truncation later', () => {
     expect(markdown).toContain('- Audit chain head: event 2, hash `b`');

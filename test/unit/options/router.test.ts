@@ -12,6 +12,8 @@ describe('parseRoute', () => {
     ['#/import', { name: 'import' }],
     ['#/tasks', { name: 'tasks' }],
     ['#/tasks/abc123', { name: 'task', id: 'abc123' }],
+    ['#/tasks/abc123/report', { name: 'task-report', id: 'abc123' }],
+    ['#/tasks/abc123/other', { name: 'not-found', path: '/tasks/abc123/other' }],
     ['#/backup', { name: 'backup' }],
     ['#/settings', { name: 'settings' }],
     ['#/nope', { name: 'not-found', path: '/nope' }],
@@ -24,6 +26,7 @@ describe('parseRoute', () => {
       { name: 'new-workflow', from: 'a b' },
       { name: 'edit-workflow', id: 'x-y' },
       { name: 'task', id: 'T/1' },
+      { name: 'task-report', id: 'T/1' },
       { name: 'settings' },
     ];
     for (const route of routes) expect(parseRoute(hrefFor(route))).toEqual(route);

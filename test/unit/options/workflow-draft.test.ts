@@ -3,15 +3,19 @@ import {
   addStep,
   draftFromWorkflow,
   duplicateDraft,
+  emptyDraft,
   issuesByPath,
   moveStep,
   pathKey,
   removeStep,
   renameStep,
   setStepTitle,
+  setWorkflowName,
   slugify,
   toWorkflowInput,
   uniqueSlug,
+  visibleIssues,
+  reindexTouched,
 } from '../../../components/options/workflow-draft';
 import { workflowSchema, type Workflow } from '../../../lib/workflow/schema';
 
@@ -105,5 +109,54 @@ describe('issue paths', () => {
     ]);
     expect(map.get('name')).toEqual(['a', 'b']);
     expect(map.get('steps.0.id')).toEqual(['c']);
+  });
+});
+
+describe('plain-words editor rules', () => {
+  it('a new step reads the result of the step before it', () => {
+    const first = setStepTitle(emptyDraft(), 0, 'Collect facts');
+    const second = addStep(first);
+    expect(second.steps[1]!.reads).toEqual(['collect-facts']);
+    // Renaming the first step by its title keeps the link.
+    const renamed = setStepTitle(second, 0, 'Gather facts');
+    expect(renamed.steps[1]!.reads).toEqual(['gather-facts']);
+    // Inserted first, a step has nothing before it to read.
+    expect(addStep(first, 0).steps[0]!.reads).toEqual([]);
+  });
+
+  it('a new workflow gets an id from its name, unique in the library, until the person edits the id', () => {
+    const named = setWorkflowName(emptyDraft(), 'Release notes', ['release-notes'], true);
+    expect(named.id).toBe('release-notes-2');
+    expect(setWorkflowName(emptyDraft(), '¿?', [], true).id).toBe('workflow');
+    expect(setWorkflowName(emptyDraft(), '  ', [], true).id).toBe('');
+    const touched = { ...named, id: 'mine', idTouched: true };
+    expect(setWorkflowName(touched, 'Other name', [], true).id).toBe('mine');
+    // A saved workflow keeps its id whatever its name becomes.
+    expect(setWorkflowName(draftFromWorkflow(workflow), 'Renamed', [], false)).toMatchObject({ id: 'sop', name: 'Renamed' });
+  });
+
+  it('shows no issue before a field is touched, the touched field’s issues after, and all once saving was tried', () => {
+    const issues = [
+      { path: 'name', message: 'name: give the workflow a name.' },
+      { path: 'steps[0].title', message: 'steps[0].title: give this step a title.' },
+      { path: 'steps[1].gate.ask', message: 'steps[1].gate.ask: say what the person must check at this gate.' },
+    ];
+    expect(visibleIssues(issues, new Set(), false)).toEqual([]);
+    expect(visibleIssues(issues, new Set(['steps.0.title']), false).map((i) => i.path)).toEqual(['steps[0].title']);
+    // A touched step (its gate) shows the issues inside it, but not those of step 10 or 0.
+    expect(visibleIssues(issues, new Set(['steps.1.gate']), false).map((i) => i.path)).toEqual(['steps[1].gate.ask']);
+    expect(visibleIssues(issues, new Set(['steps.1']), false).map((i) => i.path)).toEqual(['steps[1].gate.ask']);
+    expect(visibleIssues(issues, new Set(['steps.10']), false)).toEqual([]);
+    expect(visibleIssues(issues, new Set(), true)).toHaveLength(3);
+  });
+});
+
+describe('touched fields follow their step', () => {
+  it('moves with a step and goes with a removed one', () => {
+    const touched = new Set(['name', 'steps.0.title', 'steps.2.gate.ask']);
+    // Step 0 removed: old 1 → 0, old 2 → 1.
+    expect([...reindexTouched(touched, [1, 2])]).toEqual(['name', 'steps.1.gate.ask']);
+    // Steps 1 and 2 swapped.
+    expect([...reindexTouched(touched, [0, 2, 1])]).toEqual(['name', 'steps.0.title', 'steps.1.gate.ask']);
   });
 });

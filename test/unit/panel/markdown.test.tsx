@@ -12,6 +12,15 @@ describe('Markdown', () => {
     expect(html).toContain('<del>old</del>');
   });
 
+  it('starts headings at the level asked for, so a preview inside a page adds no second h1', () => {
+    const html = renderToStaticMarkup(<Markdown source={'# Title\n\n## Part\n\n###### Deep'} headingLevel={3} />);
+    expect(html).toContain('<h3>Title</h3>');
+    expect(html).toContain('<h4>Part</h4>');
+    expect(html).toContain('<h6>Deep</h6>');
+    expect(html).not.toContain('<h1');
+    expect(render('# Title')).toContain('<h1>Title</h1>');
+  });
+
   it('drops raw HTML instead of rendering it', () => {
     const html = render('Hello <img src=x onerror="alert(1)"> <script>alert(2)</script>\n\n<div onclick="x()">block</div>');
     expect(html).not.toContain('<img');

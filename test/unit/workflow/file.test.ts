@@ -155,7 +155,7 @@ describe('parseWorkflowFile refuses bad files with clear messages', () => {
     expect(result.ok).toBe(false);
     expect(messages(result)).toEqual([
       'workflows[1].steps[0].gate.onReject: "onyl" is not a step of this workflow; did you mean "only"?',
-      'workflows[2].name: must not be empty.',
+      'workflows[2].name: give the workflow a name.',
     ]);
     expect(messages(parseWorkflowFile(JSON.stringify({ format: 'convops.workflow', formatVersion: 1, workflow: { ...other, version: 0 } })))).toEqual([
       'workflow.version: must be at least 1.',

@@ -1,5 +1,5 @@
 import { LIMITS } from '../../../lib/workflow/schema';
-import { findHtml, formatPath, suggest, unknownVariables, validateWorkflow, type ValidationIssue } from '../../../lib/workflow/validate';
+import { describeIssue, findHtml, formatPath, suggest, unknownVariables, validateWorkflow, type ValidationIssue } from '../../../lib/workflow/validate';
 
 const base = () => ({
   id: 'sop-documentation',
@@ -38,7 +38,7 @@ describe('validateWorkflow', () => {
   test('typo in onReject names the path and suggests the step', () => {
     const wf = base();
     wf.steps[2]!.gate = { type: 'approval', ask: 'OK?', onReject: 'drfat-sop' };
-    expect(issuesOf(wf)).toEqual([
+    expect(issuesOf(wf)).toMatchObject([
       { path: 'steps[2].gate.onReject', message: 'steps[2].gate.onReject: "drfat-sop" is not a step of this workflow; did you mean "draft-sop"?' },
     ]);
   });
@@ -121,14 +121,14 @@ describe('validateWorkflow', () => {
     });
 
     test('empty text, empty steps, small numbers', () => {
-      expect(messages({ ...base(), name: '  ' })).toEqual(['name: must not be empty.']);
+      expect(messages({ ...base(), name: '  ' })).toEqual(['name: give the workflow a name.']);
       expect(messages({ ...base(), steps: [] })).toEqual(['steps: a workflow needs at least one step.']);
       expect(messages({ ...base(), version: 0 })).toEqual(['version: must be at least 1.']);
     });
 
     test('bad slugs', () => {
       const wf = { ...base(), id: 'My Workflow' };
-      expect(issuesOf(wf)).toEqual([
+      expect(issuesOf(wf)).toMatchObject([
         { path: 'id', message: 'id: "My Workflow" is not a valid id; use lowercase letters, digits and single dashes, like "draft-sop".' },
       ]);
     });
@@ -157,6 +157,50 @@ describe('validateWorkflow', () => {
       wf.steps[2]!.gate = { type: 'approval', ask: 'OK?', onReject: 'nope' };
       expect(issuesOf({ ...wf, name: '' }, 'workflows[3]').map((i) => i.path)).toEqual(['workflows[3].name', 'workflows[3].steps[2].gate.onReject']);
     });
+  });
+});
+
+describe('issues in plain words, located by title', () => {
+  test('empty required fields say what to do, and the editor can show the sentence without the path', () => {
+    const wf = base();
+    wf.steps[1]!.title = ' ';
+    wf.steps[2]!.gate = { type: 'approval', ask: '' };
+    const found = issuesOf({ ...wf, name: '' });
+    expect(found.map((i) => i.sentence)).toEqual(['Give the workflow a name.', 'Give this step a title.', 'Say what the person must check at this gate.']);
+    expect(found.map((i) => i.message)).toEqual([
+      'name: give the workflow a name.',
+      'steps[1].title: give this step a title.',
+      'steps[2].gate.ask: say what the person must check at this gate.',
+    ]);
+  });
+
+  test('an empty id is one problem, not two', () => {
+    const wf = base();
+    wf.steps[0]!.id = '';
+    wf.steps[1]!.reads = [];
+    expect(issuesOf(wf).map((i) => i.sentence)).toEqual(['Give this step an id (it is made from the title).']);
+  });
+
+  test('in the editor a problem names its step by number and title', () => {
+    const wf = base();
+    wf.steps[2]!.gate = { type: 'approval', ask: 'OK?', onReject: 'nope' };
+    const [found] = issuesOf({ ...wf, name: '' }).slice(1);
+    expect(found?.where).toBe('Step 3 “Walkthrough”');
+    expect(issuesOf({ ...wf, name: '' })[0]?.where).toBeUndefined();
+  });
+
+  test('in a file a problem names the workflow and the step by title, then the place', () => {
+    const wf = base();
+    wf.steps[2]!.gate = { type: 'approval', ask: 'OK?', onReject: 'nope' };
+    const [found] = issuesOf(wf, 'workflows[1]');
+    expect(found?.where).toBe('“SOP Documentation”, step 3 “Walkthrough”');
+    expect(describeIssue(found!)).toBe(
+      '“SOP Documentation”, step 3 “Walkthrough” — workflows[1].steps[2].gate.onReject: "nope" is not a step of this workflow.',
+    );
+    // No name: the id stands in; a step without a title is named by its number.
+    const untitled = { ...base(), name: '' };
+    untitled.steps[0]!.title = '';
+    expect(issuesOf(untitled, 'workflows[0]').map((i) => i.where)).toEqual(['“sop-documentation”', '“sop-documentation”, step 1']);
   });
 });
 

@@ -1,0 +1,108 @@
+import { stepStates } from '../../lib/workflow/engine';
+import { ACTOR_KIND_LABELS, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, STEP_STATE_LABELS } from '../../lib/workflow/labels';
+import type { AuditEvent, Note, Task } from '../../lib/workflow/records';
+import type { Workflow } from '../../lib/workflow/schema';
+
+/**
+ * What the printable task report shows, computed from the task, its pinned workflow, notes and events.
+ * Pure and free of React, so the rules (which note is a step's result, who completed it, what a
+ * decision row says) are unit-tested; the page renders every string as React text.
+ */
+
+export interface ReportStep {
+  id: string;
+  number: number;
+  title: string;
+  /** "Approval", "Sign-off"… when the step has a gate. */
+  gate?: string;
+  state: string;
+  /** The step's result, shortened to plain text for the table. */
+  result?: { excerpt: string; source: string; by: string };
+  completedBy?: string;
+  completedAt?: string;
+}
+
+export interface ReportDecision {
+  seq: number;
+  stepTitle: string;
+  decision: 'Approved' | 'Rejected';
+  by: string;
+  at: string;
+  comment?: string;
+  /** Who signed the decision, when the event carries a signature (added by signing keys); else absent. */
+  signature?: string;
+}
+
+export interface TaskReportModel {
+  steps: ReportStep[];
+  decisions: ReportDecision[];
+}
+
+/** Markdown to a short plain-text excerpt: what a table cell can hold. */
+export function excerpt(markdown: string, max = 240): string {
+  const plain = markdown
+    .replace(/^(```|~~~)[^\n]*$/gm, '')
+    .replace(/!\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    // A heading leads into what follows it: "Intake: The process…".
+    .replace(/^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$/gm, '$1:')
+    .replace(/^\s{0,3}(>|[-*+]|\d+[.)])\s+/gm, '')
+    .replace(/(\*\*|__|\*|_|`|~~)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (plain.length <= max) return plain;
+  const cut = plain.slice(0, max - 1);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
+}
+
+/** The note that stands for a step's result: one marked as the result, else the step's latest note. */
+export function resultNote(notes: readonly Note[], stepId: string): Note | undefined {
+  const live = notes.filter((note) => note.stepId === stepId && !note.deleted).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  const marked = live.filter((note) => (note as Note & { result?: unknown }).result === true);
+  return marked.at(-1) ?? live.at(-1);
+}
+
+/**
+ * `signatures`: what verify says of each person's event, by `seq` ("signed by Dana (key …ab12)",
+ * "unsigned", "signature invalid"; lib/db/audit.ts). Absent until verify has run.
+ */
+export function buildTaskReport(
+  task: Task,
+  workflow: Workflow,
+  notes: readonly Note[],
+  events: readonly AuditEvent[],
+  signatures?: ReadonlyMap<number, string>,
+): TaskReportModel {
+  const ordered = [...events].sort((a, b) => a.seq - b.seq);
+  const titleOf = (stepId: string | undefined) => (stepId ? (workflow.steps.find((step) => step.id === stepId)?.title ?? stepId) : '—');
+  const steps = stepStates(task, workflow).map(({ step, index, state }): ReportStep => {
+    const completed = ordered.findLast((event) => event.type === 'step.completed' && event.stepId === step.id);
+    const note = resultNote(notes, step.id);
+    return {
+      id: step.id,
+      number: index + 1,
+      title: step.title,
+      ...(step.gate ? { gate: GATE_TYPE_LABELS[step.gate.type] } : {}),
+      state: STEP_STATE_LABELS[state],
+      ...(note ? { result: { excerpt: excerpt(note.body) || '(empty)', source: NOTE_SOURCE_LABELS[note.source], by: note.createdBy.name } } : {}),
+      ...(completed ? { completedBy: `${completed.actor.name} (${ACTOR_KIND_LABELS[completed.actor.kind]})`, completedAt: completed.at } : {}),
+    };
+  });
+  const decisions = ordered
+    .filter((event) => event.type === 'gate.approved' || event.type === 'gate.rejected')
+    .map((event): ReportDecision => {
+      const comment = event.data['comment'];
+      const signature = signatures?.get(event.seq);
+      return {
+        seq: event.seq,
+        stepTitle: titleOf(event.stepId),
+        decision: event.type === 'gate.approved' ? 'Approved' : 'Rejected',
+        by: event.actor.name,
+        at: event.at,
+        ...(typeof comment === 'string' && comment.trim() ? { comment: comment.trim() } : {}),
+        ...(signature ? { signature } : {}),
+      };
+    });
+  return { steps, decisions };
+}

@@ -1,0 +1,85 @@
+import type { StepState } from './engine';
+import type { AuditEvent, Note, TaskStatus } from './records';
+import type { GateType } from './schema';
+
+/**
+ * The words people read for the codes the records keep. One map per code, used by the panel, the
+ * options pages and the reports, so a status reads the same everywhere and no internal code
+ * ("awaiting-approval", "url-assigned") reaches the screen. Type-only imports: the panel can use
+ * this module without pulling Zod in.
+ */
+
+export const TASK_STATUS_LABELS: Record<TaskStatus, string> = {
+  active: 'Active',
+  'awaiting-approval': 'Waiting for approval',
+  completed: 'Completed',
+  cancelled: 'Cancelled',
+};
+
+export const STEP_STATE_LABELS: Record<StepState, string> = {
+  done: 'Done',
+  current: 'Current',
+  'awaiting-approval': 'Waiting for approval',
+  todo: 'To do',
+};
+
+export const GATE_TYPE_LABELS: Record<GateType, string> = {
+  approval: 'Approval',
+  review: 'Review',
+  'sign-off': 'Sign-off',
+  handoff: 'Handoff',
+};
+
+export const NOTE_SOURCE_LABELS: Record<Note['source'], string> = {
+  captured: 'Captured reply',
+  manual: 'Written by hand',
+  handoff: 'Handoff',
+};
+
+export const ACTOR_KIND_LABELS: Record<AuditEvent['actor']['kind'], string> = {
+  human: 'person',
+  ai: 'AI',
+  system: 'ConvOps',
+};
+
+/** A status label, falling back to the code itself for a value a newer version may have written. */
+export function taskStatusLabel(status: string): string {
+  return (TASK_STATUS_LABELS as Record<string, string>)[status] ?? status;
+}
+
+const EVENT_LABELS: Record<string, string> = {
+  'task.started': 'Started the task',
+  'briefing.inserted': 'Inserted the briefing',
+  'message.sent': 'Sent the message',
+  'response.captured': 'Captured a reply',
+  'note.added': 'Added a note',
+  'note.edited': 'Edited a note',
+  'note.deleted': 'Deleted a note',
+  'step.completed': 'Completed the step',
+  'gate.requested': 'Asked for a decision',
+  'gate.approved': 'Approved',
+  'gate.rejected': 'Rejected and sent back',
+  'task.completed': 'Completed the task',
+  'task.cancelled': 'Cancelled the task',
+  'workflow.created': 'Created the workflow',
+  'workflow.updated': 'Saved a new version of the workflow',
+  'workflow.deleted': 'Deleted the workflow',
+  'workflow.imported': 'Imported the workflow',
+  'settings.changed': 'Changed the settings',
+};
+
+/** Why a task's conversation changed, in words: only a handoff or a person's move is a real move. */
+const MOVE_LABELS: Record<string, string> = {
+  'url-assigned': 'The conversation got its address',
+  handoff: 'Continued in a new conversation',
+  manual: 'Moved the task to another conversation',
+};
+
+/** Plain words for an audit event, shared by the timeline, the printable report and the Markdown export. */
+export function describeEvent(event: Pick<AuditEvent, 'type' | 'data'>): string {
+  if (event.type === 'task.moved-conversation') {
+    const reason = event.data?.['reason'];
+    return (typeof reason === 'string' ? MOVE_LABELS[reason] : undefined) ?? MOVE_LABELS['manual']!;
+  }
+  return EVENT_LABELS[event.type] ?? event.type;
+}
