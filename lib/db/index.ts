@@ -55,6 +55,7 @@ export {
   deleteNote,
   editNote,
   listNotes,
+  markResult,
   type CaptureOutcome,
   type CaptureReplyInput,
   type ManualNoteInput,

@@ -153,6 +153,17 @@ export function reopenableStep(task: Task, workflow: Workflow): Step | null {
   return previous && task.completedStepIds.at(-1) === previous.id ? previous : null;
 }
 
+/** Event types that make a step the current one. */
+const ARRIVALS: ReadonlySet<string> = new Set(['task.started', 'step.completed', 'gate.rejected', 'step.reopened']);
+
+/**
+ * When the current step became current: the time of the last transition onto it. A reply that began
+ * before this belongs to an earlier moment, so its completion line does not count.
+ */
+export function currentStepSince(events: ReadonlyArray<Pick<EventDraft, 'type' | 'at'>>): string | null {
+  return events.findLast((e) => ARRIVALS.has(e.type))?.at ?? null;
+}
+
 export function isFinished(task: Pick<Task, 'status'>): boolean {
   return task.status === 'completed' || task.status === 'cancelled';
 }

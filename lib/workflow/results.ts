@@ -21,3 +21,8 @@ export function stepResultNote(notes: readonly Note[], stepId: string): Note | u
 export function isStepResult(notes: readonly Note[], note: Note): boolean {
   return stepResultNote(notes, note.stepId)?.id === note.id;
 }
+
+/** Whether the step has notes written since it became current (`since`): then it has work to lose. */
+export function stepHasWorkSince(notes: readonly Note[], stepId: string, since: string | null): boolean {
+  return notes.some((n) => n.stepId === stepId && !n.deleted && (since === null || n.createdAt >= since));
+}
