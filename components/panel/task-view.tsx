@@ -8,6 +8,7 @@ import { stepHasWorkSince, stepResultNote } from '../../lib/workflow/results';
 import { Markdown } from '../markdown';
 import { Alert, Badge, Button, Card } from '../ui';
 import { CurrentStep, type InsertState } from './current-step';
+import { takeFirstSend } from './first-send';
 import { panelRepo, type TaskDetail } from './data';
 import { describeError, describeInsertFailure } from './errors';
 import { GateCard, type GateDecision } from '../gate-card';
@@ -160,6 +161,15 @@ export function TaskView({
     void Promise.resolve().then(() => insert(text, 'step'));
     // eslint-disable-next-line react-hooks/exhaustive-deps -- reacts to a new advance only
   }, [advance]);
+
+  // "Start and send step 1": once the prompt box is there.
+  const composerFound = host?.health.composer === 'found';
+  useEffect(() => {
+    if (!composerFound || moment.kind !== 'fresh' || !takeFirstSend(task.id)) return;
+    const text = briefing;
+    void Promise.resolve().then(() => insert(text, 'step', true));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the composer is found
+  }, [composerFound, task.id]);
 
   const decide = async ({ decision, comment }: GateDecision) => {
     if (!current) return;

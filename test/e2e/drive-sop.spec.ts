@@ -1,0 +1,141 @@
+import type { FrameLocator, Page } from '@playwright/test';
+import { ensureName, panelOf, readEvents, taskIdOf, type RawEvent } from './panel-support';
+import { countClicks } from './support/click-counter';
+import { composerSelectors, expect, mockState, openChatGPT, openClaude, test, type MockGeneration } from './support/mock-sites';
+
+/**
+ * The AI drives, the person governs: a whole SOP Documentation task where the person only starts it,
+ * answers the interview in the chat, and decides the gate (one rejection with a comment, then an
+ * approval). The scripted assistant follows the protocol (test/e2e/mock-sites/src/assistant-script.ts).
+ */
+
+const fast = { protocol: true, chunks: 4, intervalMs: 10, firstChunkDelayMs: 20, settleMs: 20, rowLeadMs: 30 };
+const sites = [
+  { site: 'chatgpt', name: 'ChatGPT', generation: 'classic', open: openChatGPT },
+  { site: 'claude', name: 'Claude', generation: 'virtualized', open: openClaude },
+] as const;
+
+/**
+ * The gate decision, in one place: today the panel's gate card decides; once decisions move to the
+ * review window (review.html, `confirm-approve` / `confirm-reject`), only this function changes.
+ */
+export async function decideGate(page: Page, panel: FrameLocator, decision: 'approve' | 'reject', comment = ''): Promise<void> {
+  await expect(panel.getByTestId('gate-card')).toBeVisible();
+  if (comment) await panel.getByTestId('gate-comment').fill(comment);
+  await panel.getByTestId(decision === 'approve' ? 'approve-gate' : 'reject-gate').click();
+  await expect(panel.getByTestId('gate-card')).toBeHidden();
+  void page;
+}
+
+/** The person types in the chat and presses Enter (typing, not a click). */
+async function say(page: Page, generation: MockGeneration, text: string): Promise<void> {
+  const before = (await mockState(page)).sentMessages.length;
+  const composer = page.locator(composerSelectors[generation]);
+  await composer.focus();
+  if (text) await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await mockState(page)).sentMessages.length).toBe(before + 1);
+}
+
+/** Waits until drive mode has put step `n`'s briefing into the prompt box, and returns it. */
+async function briefingInComposer(page: Page, panel: FrameLocator, heading: string): Promise<string> {
+  await expect.poll(async () => (await mockState(page)).editorText, { timeout: 15_000 }).toContain(heading);
+  // The panel has checked that the text took (it re-inserts when the box empties under it).
+  await expect(panel.getByTestId('insert-status')).toBeVisible();
+  return (await mockState(page)).editorText;
+}
+
+async function onStep(panel: FrameLocator, stepId: string): Promise<void> {
+  await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', stepId, { timeout: 15_000 });
+}
+
+const by = (events: RawEvent[], type: string, kind?: string) => events.filter((e) => e.type === type && (!kind || e.actor.kind === kind));
+
+for (const { site, name, generation, open } of sites) {
+  test(`${name}: the whole SOP task — the AI completes the steps, the person answers the interview and decides the gate, ≤ 6 clicks`, async ({ context, serviceWorker }) => {
+    test.setTimeout(90_000);
+    const page = await context.newPage();
+    await open(page, { script: fast, urlDelayMs: 200 });
+    const panel = panelOf(page);
+    await expect(panel.getByTestId('site-health')).toHaveAttribute('data-composer', 'found');
+    await ensureName(panel, 'Dana Reviewer');
+
+    const clicks = await countClicks(context);
+    try {
+      // Start: choose the workflow, type a title, one click starts the task and sends step 1.
+      await panel.getByTestId('workflow-picker').selectOption('sop-documentation');
+      await panel.getByTestId('task-title').fill('Month-end close');
+      await panel.getByTestId('start-and-send').click();
+      await onStep(panel, 'capture-process');
+      const taskId = await taskIdOf(panel);
+      await expect(panel.getByTestId('drive-toggle')).toBeChecked();
+
+      // 1. Capture Process: the AI interviews first; the step does not end on its questions.
+      await expect(panel.locator('[data-testid="note"][data-step-id="capture-process"]')).toContainText('two questions', { timeout: 15_000 });
+      await expect(panel.getByTestId('ai-working')).toHaveText(
+        `${name} is working on Capture Process — answer its questions in the chat; it will say when the step is done.`,
+      );
+      await say(page, generation, 'The controller runs it on the first working day; ANSWER-LEDGER: the ledger and the bank portal.');
+
+      // The summary carries the completion line: the AI completes the step and drive mode puts Draft SOP's briefing in.
+      await onStep(panel, 'draft-sop');
+      const draftBriefing = await briefingInComposer(page, panel, 'Step 2 of 4: Draft SOP');
+      // The interview's result, named (it is in this chat), and none of its questions.
+      expect(draftBriefing).toContain('Captured process: Month-end close');
+      expect(draftBriefing).toContain('is this step\'s result');
+      expect(draftBriefing).not.toContain('Who carries this process out');
+      expect(draftBriefing).toContain('ConvOps: step complete (draft-sop)');
+      const captureResult = panel.locator('[data-testid="step-result"][data-step-id="capture-process"]');
+      await expect(captureResult).toContainText('ANSWER-LEDGER');
+      await expect(captureResult).not.toContainText('ConvOps: step complete');
+      await expect(captureResult).toContainText('result');
+      await say(page, generation, '');
+
+      // 2. Draft SOP ends with the line (in bold): on to the Walkthrough.
+      await onStep(panel, 'walkthrough');
+      await briefingInComposer(page, panel, 'Step 3 of 4: Walkthrough');
+      await say(page, generation, '');
+
+      // 3. Walkthrough: the line only requests the gate; the panel shows the result to decide on.
+      await expect(panel.getByTestId('gate-card')).toBeVisible({ timeout: 15_000 });
+      await expect(panel.getByTestId('gate-result')).toContainText('Walkthrough of the SOP for Month-end close');
+      expect((await mockState(page)).editorText.trim()).toBe('');
+      await decideGate(page, panel, 'reject', 'REVIEW-COMMENT: say who to tell when it is done.');
+
+      // Sent back to Draft SOP: its briefing, with the comment, goes in at once.
+      await onStep(panel, 'draft-sop');
+      const redraft = await briefingInComposer(page, panel, 'Step 2 of 4: Draft SOP');
+      expect(redraft).toContain('REVIEW-COMMENT');
+      await say(page, generation, '');
+      await onStep(panel, 'walkthrough');
+      await briefingInComposer(page, panel, 'Step 3 of 4: Walkthrough');
+      await say(page, generation, '');
+      await expect(panel.getByTestId('gate-card')).toBeVisible({ timeout: 15_000 });
+      await decideGate(page, panel, 'approve');
+
+      // 4. Publish: its briefing goes in after the approval; the AI's line completes the task.
+      await onStep(panel, 'publish');
+      await briefingInComposer(page, panel, 'Step 4 of 4: Publish');
+      await say(page, generation, '');
+      await expect(panel.getByTestId('task-finished')).toBeVisible({ timeout: 15_000 });
+      await expect(panel.getByTestId('final-result')).toContainText('Publish: Month-end close');
+      await expect(panel.getByTestId('copy-result')).toBeVisible();
+      await expect(panel.getByTestId('download-result')).toBeVisible();
+
+      expect(clicks.count, clicks.log.join('\n')).toBeLessThanOrEqual(6);
+      test.info().annotations.push({ type: 'clicks', description: String(clicks.count) });
+
+      // The record: the AI completed steps and requested the gate; only the person decided it.
+      const events = await readEvents(serviceWorker, taskId);
+      const ai = { kind: 'ai', name };
+      expect(by(events, 'step.completed', 'ai').map((e) => e.stepId)).toEqual(['capture-process', 'draft-sop', 'draft-sop', 'publish']);
+      expect(by(events, 'step.completed', 'ai').every((e) => e.actor.name === ai.name)).toBe(true);
+      expect(by(events, 'gate.requested', 'ai')).toHaveLength(2);
+      expect(by(events, 'gate.rejected').map((e) => e.actor)).toEqual([{ kind: 'human', name: 'Dana Reviewer' }]);
+      expect(by(events, 'gate.approved').map((e) => e.actor)).toEqual([{ kind: 'human', name: 'Dana Reviewer' }]);
+      expect(by(events, 'task.completed', 'ai')).toHaveLength(1);
+    } finally {
+      clicks.restore();
+    }
+  });
+}
