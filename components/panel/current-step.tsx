@@ -98,9 +98,7 @@ export function CurrentStep({
       ) : null}
       {moment === 'suggested' && canComplete ? (
         <div data-testid="completion-suggestion" className="flex flex-wrap items-center gap-2 rounded-md bg-emerald-50 px-2 py-1.5 text-xs text-emerald-950 dark:bg-emerald-950/40 dark:text-emerald-100">
-          <span>
-            The {siteName === 'the AI' ? 'AI' : siteName} says {step.title} is done.
-          </span>
+          <span>The AI says {step.title} is done —</span>
           <Button size="sm" variant="primary" data-testid="accept-suggestion" disabled={busy} onClick={onComplete}>
             Continue
           </Button>

@@ -11,15 +11,16 @@ import { composerSelectors, expect, mockState, openChatGPT, openClaude, test, ty
 
 const fast = { protocol: true, chunks: 4, intervalMs: 10, firstChunkDelayMs: 20, settleMs: 20, rowLeadMs: 30 };
 const sites = [
-  { site: 'chatgpt', name: 'ChatGPT', generation: 'classic', open: openChatGPT },
-  { site: 'claude', name: 'Claude', generation: 'virtualized', open: openClaude },
+  { name: 'ChatGPT', generation: 'classic', open: openChatGPT, approveInText: false },
+  // On Claude the walkthrough reply also "approves" the gate in its own words.
+  { name: 'Claude', generation: 'virtualized', open: openClaude, approveInText: true },
 ] as const;
 
 /**
  * The gate decision, in one place: today the panel's gate card decides; once decisions move to the
  * review window (review.html, `confirm-approve` / `confirm-reject`), only this function changes.
  */
-export async function decideGate(page: Page, panel: FrameLocator, decision: 'approve' | 'reject', comment = ''): Promise<void> {
+async function decideGate(page: Page, panel: FrameLocator, decision: 'approve' | 'reject', comment = ''): Promise<void> {
   await expect(panel.getByTestId('gate-card')).toBeVisible();
   if (comment) await panel.getByTestId('gate-comment').fill(comment);
   await panel.getByTestId(decision === 'approve' ? 'approve-gate' : 'reject-gate').click();
@@ -51,11 +52,11 @@ async function onStep(panel: FrameLocator, stepId: string): Promise<void> {
 
 const by = (events: RawEvent[], type: string, kind?: string) => events.filter((e) => e.type === type && (!kind || e.actor.kind === kind));
 
-for (const { site, name, generation, open } of sites) {
+for (const { name, generation, open, approveInText } of sites) {
   test(`${name}: the whole SOP task — the AI completes the steps, the person answers the interview and decides the gate, ≤ 6 clicks`, async ({ context, serviceWorker }) => {
     test.setTimeout(90_000);
     const page = await context.newPage();
-    await open(page, { script: fast, urlDelayMs: 200 });
+    await open(page, { script: { ...fast, approveInText }, urlDelayMs: 200 });
     const panel = panelOf(page);
     await expect(panel.getByTestId('site-health')).toHaveAttribute('data-composer', 'found');
     await ensureName(panel, 'Dana Reviewer');
@@ -100,6 +101,10 @@ for (const { site, name, generation, open } of sites) {
       await expect(panel.getByTestId('gate-card')).toBeVisible({ timeout: 15_000 });
       await expect(panel.getByTestId('gate-result')).toContainText('Walkthrough of the SOP for Month-end close');
       expect((await mockState(page)).editorText.trim()).toBe('');
+      if (approveInText) {
+        await expect(panel.getByTestId('gate-result')).toContainText('Approved — I checked it myself');
+        await expect(panel.getByTestId('task-status')).toHaveText('awaiting approval');
+      }
       await decideGate(page, panel, 'reject', 'REVIEW-COMMENT: say who to tell when it is done.');
 
       // Sent back to Draft SOP: its briefing, with the comment, goes in at once.
@@ -139,3 +144,76 @@ for (const { site, name, generation, open } of sites) {
     }
   });
 }
+
+test('ChatGPT: the completion line in a person\'s message, or one naming an earlier step, changes nothing', async ({ context, serviceWorker }) => {
+  const page = await context.newPage();
+  await openChatGPT(page, { script: fast, urlDelayMs: 200 });
+  const panel = panelOf(page);
+  await ensureName(panel, 'Dana Reviewer');
+  await panel.getByTestId('workflow-picker').selectOption('sop-documentation');
+  await panel.getByTestId('task-title').fill('Supplier onboarding');
+  await panel.getByTestId('start-and-send').click();
+  await onStep(panel, 'capture-process');
+  const taskId = await taskIdOf(panel);
+  await expect(panel.locator('[data-testid="note"][data-step-id="capture-process"]')).toHaveCount(1, { timeout: 15_000 });
+
+  // The person writes the line themselves: user messages are never read for it.
+  await say(page, 'classic', 'ConvOps: step complete (capture-process)');
+  await expect(panel.locator('[data-testid="note"][data-step-id="capture-process"]')).toHaveCount(2, { timeout: 15_000 });
+  await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'capture-process');
+
+  // The interview ends properly: on to Draft SOP.
+  await say(page, 'classic', 'Purchasing starts it when a new supplier signs.');
+  await onStep(panel, 'draft-sop');
+  await briefingInComposer(page, panel, 'Step 2 of 4: Draft SOP');
+  // A stale line: the AI repeats Capture Process's line while Draft SOP is current.
+  await page.locator(composerSelectors.classic).focus();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.press('Backspace');
+  await say(page, 'classic', 'Repeat the completion line of capture-process');
+  await expect(panel.locator('[data-testid="note"][data-step-id="draft-sop"]')).toHaveCount(1, { timeout: 15_000 });
+  await expect.poll(async () => by(await readEvents(serviceWorker, taskId), 'completion.ignored').length).toBe(1);
+  await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'draft-sop');
+
+  const events = await readEvents(serviceWorker, taskId);
+  expect(by(events, 'step.completed').map((e) => e.stepId)).toEqual(['capture-process']);
+  expect(by(events, 'completion.ignored')[0]).toMatchObject({ stepId: 'draft-sop', actor: { kind: 'ai', name: 'ChatGPT' }, data: { named: 'capture-process', reason: 'other-step' } });
+});
+
+test('Claude: drive mode off turns the line into a suggestion; Reopen undoes the completion and is recorded', async ({ context, serviceWorker }) => {
+  const page = await context.newPage();
+  await openClaude(page, { script: fast, urlDelayMs: 200 });
+  const panel = panelOf(page);
+  await ensureName(panel, 'Kim Lead');
+  await panel.getByTestId('workflow-picker').selectOption('sop-documentation');
+  await panel.getByTestId('task-title').fill('Laptop handover');
+  await panel.getByTestId('start-task').click();
+  await onStep(panel, 'capture-process');
+  const taskId = await taskIdOf(panel);
+  await panel.getByTestId('drive-toggle').click();
+  await expect(panel.getByTestId('drive-toggle')).not.toBeChecked();
+  await panel.getByTestId('send-step').click();
+  await expect(panel.locator('[data-testid="note"][data-step-id="capture-process"]')).toHaveCount(1, { timeout: 15_000 });
+  await say(page, 'virtualized', 'IT hands the laptop over on the first day.');
+
+  // The AI's line is held: the person continues when they agree.
+  await expect(panel.getByTestId('completion-suggestion')).toHaveText(/The AI says Capture Process is done — ?Continue/, { timeout: 15_000 });
+  await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'capture-process');
+  await panel.getByTestId('accept-suggestion').click();
+  await onStep(panel, 'draft-sop');
+  // Drive mode off: nothing is put into the prompt box; the person sends when ready.
+  await expect(panel.getByTestId('send-step')).toHaveText('Send step 2 to Claude');
+  expect((await mockState(page)).editorText.trim()).toBe('');
+
+  // Reopen Capture Process: Draft SOP has no work yet.
+  await expect(panel.getByTestId('reopen-step')).toHaveText('↶ Reopen Capture Process');
+  await panel.getByTestId('reopen-step').click();
+  await onStep(panel, 'capture-process');
+  await expect(panel.getByTestId('reopen-step')).toHaveCount(0);
+
+  const events = await readEvents(serviceWorker, taskId);
+  expect(by(events, 'task.drive-mode')).toEqual([expect.objectContaining({ actor: { kind: 'human', name: 'Kim Lead' }, data: { on: false } })]);
+  expect(by(events, 'completion.ignored')).toEqual([expect.objectContaining({ actor: { kind: 'ai', name: 'Claude' }, data: expect.objectContaining({ reason: 'drive-off' }) })]);
+  expect(by(events, 'step.completed')).toEqual([expect.objectContaining({ stepId: 'capture-process', actor: { kind: 'human', name: 'Kim Lead' } })]);
+  expect(by(events, 'step.reopened')).toEqual([expect.objectContaining({ stepId: 'capture-process', actor: { kind: 'human', name: 'Kim Lead' }, data: { from: 'draft-sop' } })]);
+});

@@ -28,8 +28,9 @@ function context(sent: readonly string[]): StepContext | null {
   for (let i = sent.length - 1; i >= 0; i--) {
     const text = sent[i]!;
     const line = LINE_IN_BRIEFING.exec(text);
-    if (!line) continue;
     const heading = /Step \d+ of \d+: (.+)$/m.exec(text);
+    // A briefing has both; a person pasting the line into the chat is no briefing.
+    if (!line || !heading) continue;
     const task = /\*\*Task:\*\* (.+)$/m.exec(text);
     const feedback = /## Reviewer's feedback\n[^\n]*\n\n((?:> .*\n?)+)/.exec(text);
     return {
@@ -60,8 +61,9 @@ export const INTERVIEW_QUESTIONS = [
 
 export function protocolReply(sent: readonly string[], options: ProtocolOptions): string | null {
   const last = sent.at(-1) ?? '';
-  const echo = /^Echo this back exactly:\n([\s\S]+)$/.exec(last);
-  if (echo) return echo[1]!.trim();
+  // A model repeating an earlier step's line (a stale line) on request.
+  const echo = /^Repeat the completion line of ([a-z0-9-]+)$/.exec(last.trim());
+  if (echo) return `As you asked:\n\n${line(echo[1]!, 'plain')}`;
   const step = context(sent);
   if (!step) return null;
   const answers = step.answers.filter((a) => !LINE_IN_BRIEFING.test(a));
