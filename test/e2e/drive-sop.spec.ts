@@ -1,7 +1,7 @@
-import type { FrameLocator, Page } from '@playwright/test';
 import { ensureName, panelOf, readEvents, taskIdOf, type RawEvent } from './panel-support';
 import { countClicks } from './support/click-counter';
-import { composerSelectors, expect, mockState, openChatGPT, openClaude, test, type MockGeneration } from './support/mock-sites';
+import { briefingInComposer, decideGate, fastProtocol, onStep, say } from './support/drive';
+import { composerSelectors, expect, mockState, openChatGPT, openClaude, test } from './support/mock-sites';
 
 /**
  * The AI drives, the person governs: a whole SOP Documentation task where the person only starts it,
@@ -9,46 +9,12 @@ import { composerSelectors, expect, mockState, openChatGPT, openClaude, test, ty
  * approval). The scripted assistant follows the protocol (test/e2e/mock-sites/src/assistant-script.ts).
  */
 
-const fast = { protocol: true, chunks: 4, intervalMs: 10, firstChunkDelayMs: 20, settleMs: 20, rowLeadMs: 30 };
+const fast = fastProtocol;
 const sites = [
   { name: 'ChatGPT', generation: 'classic', open: openChatGPT, approveInText: false },
   // On Claude the walkthrough reply also "approves" the gate in its own words.
   { name: 'Claude', generation: 'virtualized', open: openClaude, approveInText: true },
 ] as const;
-
-/**
- * The gate decision, in one place: today the panel's gate card decides; once decisions move to the
- * review window (review.html, `confirm-approve` / `confirm-reject`), only this function changes.
- */
-async function decideGate(page: Page, panel: FrameLocator, decision: 'approve' | 'reject', comment = ''): Promise<void> {
-  await expect(panel.getByTestId('gate-card')).toBeVisible();
-  if (comment) await panel.getByTestId('gate-comment').fill(comment);
-  await panel.getByTestId(decision === 'approve' ? 'approve-gate' : 'reject-gate').click();
-  await expect(panel.getByTestId('gate-card')).toBeHidden();
-  void page;
-}
-
-/** The person types in the chat and presses Enter (typing, not a click). */
-async function say(page: Page, generation: MockGeneration, text: string): Promise<void> {
-  const before = (await mockState(page)).sentMessages.length;
-  const composer = page.locator(composerSelectors[generation]);
-  await composer.focus();
-  if (text) await page.keyboard.type(text);
-  await page.keyboard.press('Enter');
-  await expect.poll(async () => (await mockState(page)).sentMessages.length).toBe(before + 1);
-}
-
-/** Waits until drive mode has put step `n`'s briefing into the prompt box, and returns it. */
-async function briefingInComposer(page: Page, panel: FrameLocator, heading: string): Promise<string> {
-  await expect.poll(async () => (await mockState(page)).editorText, { timeout: 15_000 }).toContain(heading);
-  // The panel has checked that the text took (it re-inserts when the box empties under it).
-  await expect(panel.getByTestId('insert-status')).toBeVisible();
-  return (await mockState(page)).editorText;
-}
-
-async function onStep(panel: FrameLocator, stepId: string): Promise<void> {
-  await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', stepId, { timeout: 15_000 });
-}
 
 const by = (events: RawEvent[], type: string, kind?: string) => events.filter((e) => e.type === type && (!kind || e.actor.kind === kind));
 
