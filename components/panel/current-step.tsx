@@ -71,7 +71,7 @@ export function CurrentStep({
     onComplete();
   };
   return (
-    <Card data-testid="current-step" data-step-id={step.id} data-moment={moment} className="flex flex-col gap-2">
+    <Card data-testid="current-step" data-step-id={step.id} data-moment={moment} data-has-work={String(hasWork)} className="flex flex-col gap-2">
       <div className="flex flex-wrap items-center gap-1.5">
         <span className="text-xs text-zinc-600 dark:text-zinc-400">
           Step {number} of {count}

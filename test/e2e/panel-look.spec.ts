@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import path from 'node:path';
-import { ensureName, insertSendAndCapture, panelOf, startWorkflow } from './panel-support';
+import { ensureName, insertSendAndCapture, panelOf, startWorkflow, completeStep } from './panel-support';
 import { expect, openChatGPT, openClaude, test } from './support/mock-sites';
 
 // Every run saves them under test-results/; `npm run screenshots` refreshes the README's copies.
@@ -39,9 +39,9 @@ for (const scheme of ['light', 'dark'] as const) {
 
       await startWorkflow(panel, 'sop-documentation', 'Month-end close');
       await insertSendAndCapture(page, panel);
-      await panel.getByTestId('complete-step').click();
-      await panel.getByTestId('complete-step').click();
-      await panel.getByTestId('complete-step').click();
+      await completeStep(panel);
+      await completeStep(panel);
+      await completeStep(panel);
       await expect(panel.getByTestId('gate-card')).toBeVisible();
       await panel.getByText('Preview briefing').click();
       await expect(panel.getByTestId('briefing-preview')).toBeVisible();
@@ -56,7 +56,7 @@ for (const scheme of ['light', 'dark'] as const) {
       expect(outline).not.toBe('none');
       await page.keyboard.press('Enter');
       await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'publish');
-      await panel.getByTestId('complete-step').click();
+      await completeStep(panel);
       await expect(panel.getByTestId('task-finished')).toBeVisible();
       expect(await panelViolations(page)).toEqual([]);
       if (site === 'claude') await page.screenshot({ path: path.join(screenshots, `panel-done-${site}-${scheme}.png`) });

@@ -36,6 +36,17 @@ export async function startWorkflow(panel: FrameLocator, workflowId: string, tit
   await expect(panel.getByTestId('step-list')).toBeVisible();
 }
 
+/**
+ * Clicks "Complete step"; when nothing was kept on the step the panel asks first ("Nothing was kept
+ * for … Complete anyway?"), and this confirms.
+ */
+export async function completeStep(panel: FrameLocator): Promise<void> {
+  const card = panel.getByTestId('current-step');
+  const empty = (await card.getAttribute('data-has-work')) === 'false';
+  await panel.getByTestId('complete-step').click();
+  if (empty) await panel.getByTestId('confirm-complete').click();
+}
+
 export async function currentStepId(panel: FrameLocator): Promise<string | null> {
   return panel.getByTestId('current-step').getAttribute('data-step-id');
 }
