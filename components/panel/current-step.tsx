@@ -107,7 +107,7 @@ export function CurrentStep({
 
       <div className="flex flex-wrap gap-2">
         <Button data-testid="insert-briefing" size="sm" variant="ghost" disabled={insertState.kind === 'busy'} onClick={onInsert}>
-          Insert briefing only
+          Insert briefing
         </Button>
         <Button size="sm" variant="ghost" aria-expanded={showBriefing} aria-controls={briefingId} onClick={() => setShowBriefing((x) => !x)}>
           {showBriefing ? '▾ Hide briefing' : '▸ Preview briefing'}

@@ -256,7 +256,7 @@ export function TaskView({
           hasWork={hasWork}
           busy={busy}
           onSend={() => void insert(briefing, 'step', true)}
-          onInsert={() => void insert(briefing, 'step', false)}
+          onInsert={() => void insert(briefing, 'step')}
           onComplete={() => void run({ type: 'complete-step', stepId: current.id })}
         />
       ) : null}

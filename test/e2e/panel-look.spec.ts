@@ -43,6 +43,8 @@ for (const scheme of ['light', 'dark'] as const) {
       await completeStep(panel);
       await completeStep(panel);
       await expect(panel.getByTestId('gate-card')).toBeVisible();
+      // Drive mode has put Walkthrough's briefing into the prompt box (listed under "What was sent").
+      await expect(panel.getByTestId('briefing-history-toggle')).toBeVisible();
       await panel.getByText('Preview briefing').click();
       await expect(panel.getByTestId('briefing-preview')).toBeVisible();
       expect(await panelViolations(page)).toEqual([]);

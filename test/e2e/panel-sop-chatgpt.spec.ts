@@ -20,6 +20,9 @@ test('SOP Documentation on ChatGPT: briefings, captured notes, a rejected and an
   await ensureName(panel, 'Dana Reviewer');
   await startWorkflow(panel, 'sop-documentation', 'Month-end close');
   const taskId = await taskIdOf(panel);
+  // The person runs every step by hand here: drive mode off, so nothing goes into the prompt box unasked.
+  await panel.getByTestId('drive-toggle').click();
+  await expect(panel.getByTestId('drive-toggle')).not.toBeChecked();
 
   const steps = panel.getByTestId('step-list');
   await expect(steps.locator('li')).toHaveCount(4);
@@ -98,6 +101,7 @@ test('SOP Documentation on ChatGPT: briefings, captured notes, a rejected and an
     .map((e) => `${e.type}${e.stepId ? `@${e.stepId}` : ''}`);
   expect(flow).toEqual([
     'task.started@capture-process',
+    'task.drive-mode@capture-process',
     'briefing.inserted@capture-process',
     'response.captured@capture-process',
     'step.completed@capture-process',

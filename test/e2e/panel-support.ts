@@ -38,13 +38,22 @@ export async function startWorkflow(panel: FrameLocator, workflowId: string, tit
 
 /**
  * Clicks "Complete step"; when nothing was kept on the step the panel asks first ("Nothing was kept
- * for … Complete anyway?"), and this confirms.
+ * for … Complete anyway?"), and this confirms. Waits until the click took effect either way.
  */
 export async function completeStep(panel: FrameLocator): Promise<void> {
   const card = panel.getByTestId('current-step');
-  const empty = (await card.getAttribute('data-has-work')) === 'false';
+  const before = `${await card.getAttribute('data-step-id')}:${await panel.locator('[data-task-status]').first().getAttribute('data-task-status')}`;
   await panel.getByTestId('complete-step').click();
-  if (empty) await panel.getByTestId('confirm-complete').click();
+  const confirm = panel.getByTestId('confirm-complete');
+  await expect
+    .poll(async () => {
+      if (await confirm.isVisible()) return 'confirm';
+      const status = await panel.locator('[data-task-status]').first().getAttribute('data-task-status').catch(() => null);
+      const step = (await card.count()) > 0 ? await card.getAttribute('data-step-id') : null;
+      return `${step}:${status}` === before ? 'waiting' : 'moved';
+    })
+    .not.toBe('waiting');
+  if (await confirm.isVisible()) await confirm.click();
 }
 
 export async function currentStepId(panel: FrameLocator): Promise<string | null> {
