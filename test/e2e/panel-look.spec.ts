@@ -38,13 +38,14 @@ for (const scheme of ['light', 'dark'] as const) {
       if (site === 'chatgpt') await page.screenshot({ path: path.join(screenshots, `panel-start-${site}-${scheme}.png`) });
 
       await startWorkflow(panel, 'sop-documentation', 'Month-end close');
+      // Steps are clicked through by hand here; drive mode would put each next briefing in the prompt box.
+      await panel.getByTestId('drive-toggle').click();
+      await expect(panel.getByTestId('drive-toggle')).not.toBeChecked();
       await insertSendAndCapture(page, panel);
       await completeStep(panel);
       await completeStep(panel);
       await completeStep(panel);
       await expect(panel.getByTestId('gate-card')).toBeVisible();
-      // Drive mode has put Walkthrough's briefing into the prompt box (listed under "What was sent").
-      await expect(panel.getByTestId('briefing-history-toggle')).toBeVisible();
       await panel.getByText('Preview briefing').click();
       await expect(panel.getByTestId('briefing-preview')).toBeVisible();
       expect(await panelViolations(page)).toEqual([]);
