@@ -46,7 +46,11 @@ for (const scheme of ['light', 'dark'] as const) {
       await completeStep(panel);
       await completeStep(panel);
       await expect(panel.getByTestId('gate-card')).toBeVisible();
-      await panel.getByText('Preview briefing').click();
+      // The gate card and the step's result push the button to the panel's bottom edge, where the
+      // mock page's fixed composer bar overlaps the frame: bring it to the middle first.
+      const preview = panel.getByText('Preview briefing');
+      await preview.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await preview.click();
       await expect(panel.getByTestId('briefing-preview')).toBeVisible();
       expect(await panelViolations(page)).toEqual([]);
       await page.screenshot({ path: path.join(screenshots, `panel-gate-${site}-${scheme}.png`) });

@@ -43,7 +43,10 @@ export async function startWorkflow(panel: FrameLocator, workflowId: string, tit
 export async function completeStep(panel: FrameLocator): Promise<void> {
   const card = panel.getByTestId('current-step');
   const before = `${await card.getAttribute('data-step-id')}:${await panel.locator('[data-task-status]').first().getAttribute('data-task-status')}`;
-  await panel.getByTestId('complete-step').click();
+  const button = panel.getByTestId('complete-step');
+  // Away from the frame's bottom edge, which the mock pages' fixed composer bar can overlap.
+  await button.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await button.click();
   const confirm = panel.getByTestId('confirm-complete');
   await expect
     .poll(async () => {
@@ -53,7 +56,10 @@ export async function completeStep(panel: FrameLocator): Promise<void> {
       return `${step}:${status}` === before ? 'waiting' : 'moved';
     })
     .not.toBe('waiting');
-  if (await confirm.isVisible()) await confirm.click();
+  if (await confirm.isVisible()) {
+    await confirm.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await confirm.click();
+  }
 }
 
 export async function currentStepId(panel: FrameLocator): Promise<string | null> {
