@@ -111,7 +111,7 @@ for (const [name, { file, budgetKb, optional, onDemand }] of Object.entries(entr
 
 // The browser measurements: Playwright specs under test/bench, one at a time, each writing bench-results/<name>.json.
 mkdirSync(resultsDir, { recursive: true });
-const specNames = ['host-overhead', 'capture-latency', 'panel-ready', 'storage', 'long-session'];
+const specNames = ['host-overhead', 'capture-latency', 'panel-ready', 'storage', 'long-session', 'sop-drive'];
 let playwrightStatus = 0;
 if (!flags.has('--bundles')) {
   const selected = playwrightArgs.filter((a) => !a.startsWith('-'));
@@ -179,6 +179,15 @@ if (!flags.has('--bundles')) {
     line('long session: DOM nodes (page grows 2 turns/step)', `${long.first.nodes} → ${long.last.nodes}`);
     line('long session: JS heap after GC (MB)', `${long.first.heapMb} → ${long.last.heapMb}`);
   } else line('long session: extension listeners', 'no result', 'flat', false);
+
+  // The person's effort on a whole SOP task driven by the AI (one rejection, one approval).
+  const drive = results['sop-drive'];
+  if (drive) {
+    line('SOP task: the person\'s clicks (start → published)', String(drive.clicks), '≤ 6', drive.clicks <= 6);
+    for (const b of drive.briefings) {
+      line(`SOP task: briefing characters, ${b.step} (visit ${b.visit})`, b.chars.toLocaleString('en'), '≤ 3,000', b.chars <= 3000);
+    }
+  } else line('SOP task: the person\'s clicks', 'no result', '≤ 6', false);
 }
 
 console.log('\nConvOps benchmarks\n');

@@ -31,7 +31,10 @@ export async function launchBrowser(args: string[]): Promise<void> {
     viewport: headless ? { width: 1400, height: 900 } : null,
     args: chromiumArgsWithExtension(extensionPath),
   });
-  if (!live) await routeMockSites(context);
+  // The offline demo's scripted assistant follows the ConvOps protocol: it interviews, then ends each
+  // step with the completion line, so a whole workflow runs as it would with a real model.
+  const protocol = { script: { protocol: true } };
+  if (!live) await routeMockSites(context, { chatgpt: protocol, claude: protocol });
   const page = context.pages()[0] ?? (await context.newPage());
   await page.goto(site === 'claude' ? 'https://claude.ai/new' : 'https://chatgpt.com/');
 

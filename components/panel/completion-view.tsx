@@ -1,6 +1,9 @@
 import { useState } from 'react';
 import { TASK_STATUS_LABELS } from '../../lib/workflow/labels';
+import { stepResultNote } from '../../lib/workflow/results';
+import { LazyMarkdown } from '../lazy-markdown';
 import { Badge, Button, Card } from '../ui';
+import { copyText } from './clipboard';
 import { panelRepo } from './data';
 import type { TaskDetail } from './data';
 import { openOptionsTask, optionsTaskUrl } from './start-view';
@@ -24,6 +27,7 @@ export function CompletionView({ detail, onStartAnother }: { detail: TaskDetail;
       <p className="text-xs text-zinc-700 dark:text-zinc-300">
         {workflow.name} v{workflow.version} · {TASK_STATUS_LABELS[task.status]} {finishedAt ? `by ${finishedAt.actor.name} on ${new Date(finishedAt.at).toLocaleString()}` : ''}
       </p>
+      {task.status === 'completed' ? <FinalResult detail={detail} /> : null}
       <Card className="flex flex-col gap-1 p-2">
         <h2 className="text-xs font-semibold">Steps</h2>
         <ol className="flex flex-col gap-0.5 text-xs">
@@ -89,5 +93,46 @@ function VerifyRecord({ taskId }: { taskId: string }) {
         </span>
       ) : null}
     </div>
+  );
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'result';
+}
+
+/** The end of the task is its product: the last step's result, rendered, to copy or download as Markdown. */
+function FinalResult({ detail }: { detail: TaskDetail }) {
+  const { task, workflow, notes } = detail;
+  const [copied, setCopied] = useState<'idle' | 'ok' | 'failed'>('idle');
+  // The last step that kept something (a last step may be a sign-off with no text of its own).
+  const result = [...workflow.steps].reverse().map((s) => stepResultNote(notes, s.id)).find((n) => n !== undefined);
+  if (!result) return null;
+  const title = workflow.steps.find((s) => s.id === result.stepId)?.title ?? result.stepId;
+  const download = () => {
+    const url = URL.createObjectURL(new Blob([`${result.body.trim()}\n`], { type: 'text/markdown' }));
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = `${slug(task.title)}.md`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 1_000);
+  };
+  return (
+    <Card data-testid="final-result" data-step-id={result.stepId} className="flex flex-col gap-2 p-2">
+      <h2 className="text-xs font-semibold">The result ({title})</h2>
+      <div className="max-h-96 overflow-auto text-xs">
+        <LazyMarkdown source={result.body} />
+      </div>
+      <div className="flex flex-wrap items-center gap-2">
+        <Button size="sm" variant="primary" data-testid="copy-result" onClick={async () => setCopied((await copyText(result.body)) ? 'ok' : 'failed')}>
+          Copy
+        </Button>
+        <Button size="sm" data-testid="download-result" onClick={download}>
+          Download .md
+        </Button>
+        <span className="text-xs" aria-live="polite">
+          {copied === 'ok' ? 'Copied.' : copied === 'failed' ? 'Copying was blocked; select the text instead.' : ''}
+        </span>
+      </div>
+    </Card>
   );
 }

@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
 import { GATE_TYPE_LABELS } from '../../lib/workflow/labels';
+import type { Moment } from '../../lib/workflow/moment';
 import type { Step } from '../../lib/workflow/schema';
 import { LazyMarkdown } from '../lazy-markdown';
 import { Alert, Badge, Button, Card } from '../ui';
@@ -11,34 +12,67 @@ export type InsertState =
   | { kind: 'done'; sent: boolean }
   | { kind: 'failed'; message: string; text: string };
 
+export interface SentBriefing {
+  seq: number;
+  at: string;
+  text: string | null;
+  sent: boolean;
+}
+
+/**
+ * The current step with one primary action for the moment it is in: send the briefing, let the AI
+ * work (answer it in the chat), or continue on the AI's word when drive mode is off. Inserting
+ * without sending, completing by hand and the briefing history stay available, quieter.
+ */
 export function CurrentStep({
   step,
   number,
   count,
+  siteName,
+  moment,
   briefing,
+  history,
   rejection,
   insertState,
   canComplete,
+  hasWork,
   busy,
+  onSend,
   onInsert,
   onComplete,
 }: {
   step: Step;
   number: number;
   count: number;
+  /** "ChatGPT" or "Claude"; "the AI" when the page is not known. */
+  siteName: string;
+  moment: Moment['kind'];
   briefing: string;
+  history: SentBriefing[];
   rejection: { comment: string; by: string } | null;
   insertState: InsertState;
   canComplete: boolean;
+  /** Whether anything was kept on this step since it became current (else completing asks first). */
+  hasWork: boolean;
   busy: boolean;
+  onSend: () => void;
   onInsert: () => void;
   onComplete: () => void;
 }) {
   const [showBriefing, setShowBriefing] = useState(false);
+  const [showHistory, setShowHistory] = useState(false);
+  const [confirmEmpty, setConfirmEmpty] = useState(false);
   const [copied, setCopied] = useState<'idle' | 'ok' | 'failed'>('idle');
   const briefingId = useId();
+  const historyId = useId();
+  const completeLabel = step.gate ? 'Done, ask for approval' : number === count ? 'Complete task' : 'Complete step';
+  const complete = () => {
+    if (!hasWork && !confirmEmpty) return setConfirmEmpty(true);
+    setConfirmEmpty(false);
+    onComplete();
+  };
   return (
-    <Card data-testid="current-step" data-step-id={step.id} className="flex flex-col gap-2">
+    <Card data-testid="current-step" data-step-id={step.id} data-moment={moment} data-has-work={String(hasWork)} className="flex flex-col gap-2">
       <div className="flex flex-wrap items-center gap-1.5">
         <span className="text-xs text-zinc-600 dark:text-zinc-400">
           Step {number} of {count}
@@ -55,31 +89,85 @@ export function CurrentStep({
           Sent back by {rejection.by}: “{rejection.comment}”. The next briefing carries this comment.
         </Alert>
       ) : null}
-      <div>
+
+      {moment === 'fresh' ? (
+        <Button data-testid="send-step" variant="primary" className="self-start" disabled={busy || insertState.kind === 'busy' || !canComplete} onClick={onSend}>
+          Send step {number} to {siteName}
+        </Button>
+      ) : null}
+      {moment === 'working' && canComplete ? (
+        <p data-testid="ai-working" role="status" className="rounded-md bg-blue-50 px-2 py-1.5 text-xs text-blue-950 dark:bg-blue-950/40 dark:text-blue-100">
+          {siteName} is working on {step.title} — answer its questions in the chat; it will say when the step is done.
+        </p>
+      ) : null}
+      {moment === 'suggested' && canComplete ? (
+        <div data-testid="completion-suggestion" className="flex flex-wrap items-center gap-2 rounded-md bg-emerald-50 px-2 py-1.5 text-xs text-emerald-950 dark:bg-emerald-950/40 dark:text-emerald-100">
+          <span>The AI says {step.title} is done —</span>
+          <Button size="sm" variant="primary" data-testid="accept-suggestion" disabled={busy} onClick={onComplete}>
+            Continue
+          </Button>
+        </div>
+      ) : null}
+
+      <div className="flex flex-wrap gap-2">
+        <Button data-testid="insert-briefing" size="sm" variant="ghost" disabled={insertState.kind === 'busy'} onClick={onInsert}>
+          Insert briefing
+        </Button>
         <Button size="sm" variant="ghost" aria-expanded={showBriefing} aria-controls={briefingId} onClick={() => setShowBriefing((x) => !x)}>
           {showBriefing ? '▾ Hide briefing' : '▸ Preview briefing'}
         </Button>
-        {showBriefing ? (
-          <div
-            id={briefingId}
-            data-testid="briefing-preview"
-            role="region"
-            aria-label="Briefing preview"
-            // Scrollable, so it must be reachable by keyboard.
-            tabIndex={0}
-            className="mt-1 max-h-64 overflow-auto rounded-md bg-zinc-50 p-2 text-xs dark:bg-zinc-800">
-            <LazyMarkdown source={briefing} />
-          </div>
+        {history.length > 0 ? (
+          <Button size="sm" variant="ghost" data-testid="briefing-history-toggle" aria-expanded={showHistory} aria-controls={historyId} onClick={() => setShowHistory((x) => !x)}>
+            {showHistory ? '▾' : '▸'} What was sent ({history.length})
+          </Button>
         ) : null}
       </div>
-      <div className="flex flex-wrap gap-2">
-        <Button data-testid="insert-briefing" variant={canComplete ? 'secondary' : 'primary'} disabled={insertState.kind === 'busy'} onClick={onInsert}>
-          Insert briefing
+      {showBriefing ? (
+        <div
+          id={briefingId}
+          data-testid="briefing-preview"
+          role="region"
+          aria-label="Briefing preview"
+          // Scrollable, so it must be reachable by keyboard.
+          tabIndex={0}
+          className="max-h-64 overflow-auto rounded-md bg-zinc-50 p-2 text-xs dark:bg-zinc-800">
+          <LazyMarkdown source={briefing} />
+        </div>
+      ) : null}
+      {showHistory ? (
+        <ol id={historyId} data-testid="briefing-history" className="flex flex-col gap-1 text-xs">
+          {history.map((h) => (
+            <li key={h.seq} className="rounded-md border border-zinc-200 p-1.5 dark:border-zinc-700">
+              <div className="text-zinc-600 dark:text-zinc-400">
+                {new Date(h.at).toLocaleString()} · {h.sent ? 'inserted and sent' : 'inserted'}
+                {h.text ? ` · ${h.text.length.toLocaleString()} characters` : ''}
+              </div>
+              {h.text ? (
+                <details>
+                  <summary className="cursor-pointer">Show the text</summary>
+                  <pre className="max-h-48 overflow-auto text-[11px] whitespace-pre-wrap">{h.text}</pre>
+                </details>
+              ) : null}
+            </li>
+          ))}
+        </ol>
+      ) : null}
+
+      {confirmEmpty ? (
+        <div role="group" aria-label="Confirm completing a step with nothing kept" className="flex flex-wrap items-center gap-2 text-xs" data-testid="confirm-empty">
+          <span>Nothing was kept for {step.title}. Complete anyway?</span>
+          <Button size="sm" variant="primary" data-testid="confirm-complete" disabled={busy} onClick={complete}>
+            Complete anyway
+          </Button>
+          <Button size="sm" onClick={() => setConfirmEmpty(false)}>
+            Not yet
+          </Button>
+        </div>
+      ) : (
+        <Button data-testid="complete-step" size="sm" className="self-start" disabled={busy || !canComplete} onClick={complete}>
+          {completeLabel}
         </Button>
-        <Button data-testid="complete-step" variant="primary" disabled={busy || !canComplete} onClick={onComplete}>
-          {step.gate ? 'Done, ask for approval' : number === count ? 'Complete task' : 'Complete step'}
-        </Button>
-      </div>
+      )}
       {/* A fixed-height status line: no jump when the message appears. */}
       <div className="min-h-4 text-xs" aria-live="polite">
         {insertState.kind === 'done' ? (

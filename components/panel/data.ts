@@ -44,5 +44,6 @@ export const panelRepo = {
   addNote: (taskId: string, stepId: string, body: string) => bridge().call<'add-note', Note>('add-note', { taskId, stepId, body }),
   editNote: (noteId: string, body: string) => bridge().call('edit-note', { noteId, body }),
   deleteNote: (noteId: string) => bridge().call('delete-note', { noteId }),
+  markResult: (noteId: string) => bridge().call('mark-result', { noteId }),
   verify: (taskId: string) => bridge().call<'verify', ChainVerdict>('verify', { taskId }),
 };

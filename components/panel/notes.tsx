@@ -1,6 +1,7 @@
 import { memo, useState } from 'react';
 import { NOTE_SOURCE_LABELS } from '../../lib/workflow/labels';
 import type { Note } from '../../lib/workflow/records';
+import { stepResultNote } from '../../lib/workflow/results';
 import { LazyMarkdown } from '../lazy-markdown';
 import { Badge, Button, TextArea } from '../ui';
 import { useWindowList } from '../virtual-list';
@@ -9,6 +10,30 @@ export interface NoteActions {
   onEdit: (noteId: string, body: string) => Promise<void>;
   onDelete: (noteId: string) => Promise<void>;
   onAdd: (body: string) => Promise<void>;
+  /** "Use as result": make this note its step's result. */
+  onUseAsResult?: (noteId: string) => Promise<void>;
+}
+
+/**
+ * Notes grouped by step in workflow order, each group's result first, then the conversation in the
+ * order it happened. Returns which notes open a group and which are results.
+ */
+export function groupNotes(notes: readonly Note[], stepOrder: readonly string[]): { ordered: Note[]; results: Set<string>; firstOfGroup: Set<string> } {
+  const visible = notes.filter((n) => !n.deleted);
+  const steps = [...stepOrder, ...new Set(visible.map((n) => n.stepId).filter((id) => !stepOrder.includes(id)))];
+  const ordered: Note[] = [];
+  const results = new Set<string>();
+  const firstOfGroup = new Set<string>();
+  for (const stepId of steps) {
+    const group = visible.filter((n) => n.stepId === stepId).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    if (group.length === 0) continue;
+    const result = stepResultNote(group, stepId);
+    if (result) results.add(result.id);
+    const sorted = result ? [result, ...group.filter((n) => n.id !== result.id)] : group;
+    firstOfGroup.add(sorted[0]!.id);
+    ordered.push(...sorted);
+  }
+  return { ordered, results, firstOfGroup };
 }
 
 /** Past this many notes the newest is far below: offer a jump to it (and back). */
@@ -17,18 +42,21 @@ const JUMP_FROM = 10;
 /** Every note, oldest first like the chat itself; only those near the viewport are in the DOM. */
 export function NotesSection({
   notes,
+  stepOrder = [],
   stepTitles,
   currentStepTitle,
   actions,
   readOnly = false,
 }: {
   notes: Note[];
+  /** The workflow's step ids in order: notes are grouped by step in this order. */
+  stepOrder?: readonly string[];
   stepTitles: Record<string, string>;
   currentStepTitle: string | null;
   actions: NoteActions;
   readOnly?: boolean;
 }) {
-  const visible = notes.filter((n) => !n.deleted);
+  const { ordered: visible, results, firstOfGroup } = groupNotes(notes, stepOrder);
   const { attach, listStyle, rows, rowProps, scrollToIndex } = useWindowList({ count: visible.length, estimateSize: 140, getItemKey: (index) => visible[index]!.id });
   return (
     <section aria-labelledby="convops-notes-heading" className="flex flex-col gap-2">
@@ -58,7 +86,18 @@ export function NotesSection({
               data-source={note.source}
               className="pb-2"
             >
-              <NoteItem note={note} stepTitle={stepTitles[note.stepId] ?? note.stepId} actions={actions} readOnly={readOnly} />
+              {firstOfGroup.has(note.id) ? (
+                <h3 className="pt-1 pb-1 text-xs font-semibold" data-testid="note-group" data-step-id={note.stepId}>
+                  {stepTitles[note.stepId] ?? note.stepId}
+                </h3>
+              ) : null}
+              <NoteItem
+                note={note}
+                stepTitle={stepTitles[note.stepId] ?? note.stepId}
+                isResult={results.has(note.id)}
+                actions={actions}
+                readOnly={readOnly}
+              />
             </li>
           );
         })}
@@ -76,11 +115,13 @@ export function NotesSection({
 const NoteItem = memo(function NoteItem({
   note,
   stepTitle,
+  isResult,
   actions,
   readOnly,
 }: {
   note: Note;
   stepTitle: string;
+  isResult: boolean;
   actions: NoteActions;
   readOnly: boolean;
 }) {
@@ -90,8 +131,12 @@ const NoteItem = memo(function NoteItem({
   const [confirmDelete, setConfirmDelete] = useState(false);
   const long = note.body.length > 600;
   return (
-    <div className="rounded-md border border-zinc-200 p-2 text-xs dark:border-zinc-700">
+    <div
+      className={`rounded-md border p-2 text-xs ${isResult ? 'border-emerald-500 dark:border-emerald-600' : 'border-zinc-200 dark:border-zinc-700'}`}
+      {...(isResult ? { 'data-testid': 'step-result', 'data-step-id': note.stepId } : {})}
+    >
       <div className="mb-1 flex flex-wrap items-center gap-1.5 text-zinc-600 dark:text-zinc-400">
+        {isResult ? <Badge tone="success">result</Badge> : null}
         <Badge tone={note.source === 'captured' ? 'info' : 'neutral'}>{NOTE_SOURCE_LABELS[note.source]}</Badge>
         <span className="min-w-0 truncate">{stepTitle}</span>
         <span className="ml-auto">{new Date(note.createdAt).toLocaleString()}</span>
@@ -146,8 +191,13 @@ const NoteItem = memo(function NoteItem({
                     setEditing(true);
                   }}
                 >
-                  Edit
+                  {isResult ? 'Edit result' : 'Edit'}
                 </Button>
+                {!isResult && actions.onUseAsResult ? (
+                  <Button size="sm" variant="ghost" data-testid="use-as-result" onClick={() => void actions.onUseAsResult?.(note.id)}>
+                    Use as result
+                  </Button>
+                ) : null}
                 <Button size="sm" variant="ghost" onClick={() => setConfirmDelete(true)}>
                   Delete
                 </Button>

@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent } from 'react';
+import { requestFirstSend } from './first-send';
 import { browser } from 'wxt/browser';
 import type { HostState } from '../../lib/messaging/protocol';
 import { TASK_STATUS_LABELS } from '../../lib/workflow/labels';
@@ -25,7 +26,8 @@ export function StartView({
   const pickerId = useId();
   const selected = library?.find((w) => w.id === workflowId);
 
-  const start = async (event: FormEvent) => {
+  const siteName = host ? (host.site === 'chatgpt' ? 'ChatGPT' : 'Claude') : null;
+  const start = async (event: FormEvent, send = false) => {
     event.preventDefault();
     if (!selected || !title.trim()) return;
     setBusy(true);
@@ -35,6 +37,7 @@ export function StartView({
         ? { site: host.site, conversationId: host.conversationId, url: host.url, boundAt: new Date().toISOString() }
         : undefined;
       const task = await panelRepo.startTask({ workflowId: selected.id, title: title.trim(), ...(conversation ? { conversation } : {}) });
+      if (send) requestFirstSend(task.id);
       await onStarted(task.id);
     } catch (e) {
       setError(describeError(e).message);
@@ -72,9 +75,21 @@ export function StartView({
         ) : null}
         <TextField label="Task title" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} placeholder="e.g. Month-end close checklist" data-testid="task-title" />
         {error ? <Alert tone="error">{error}</Alert> : null}
-        <Button type="submit" variant="primary" data-testid="start-task" disabled={!selected || !title.trim() || busy}>
-          Start in this chat
-        </Button>
+        <div className="flex flex-wrap gap-2">
+          {siteName ? (
+            <Button
+              variant="primary"
+              data-testid="start-and-send"
+              disabled={!selected || !title.trim() || busy}
+              onClick={(e) => void start(e, true)}
+            >
+              Start and send step 1 to {siteName}
+            </Button>
+          ) : null}
+          <Button type="submit" variant={siteName ? 'secondary' : 'primary'} data-testid="start-task" disabled={!selected || !title.trim() || busy}>
+            Start in this chat
+          </Button>
+        </div>
       </form>
 
       {openTasks && openTasks.length > 0 ? (

@@ -1,11 +1,15 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { sendMessage, type HostState, type TabBinding } from '../../lib/messaging/protocol';
 import { renderBriefing, renderHandoffBriefing } from '../../lib/workflow/briefing';
-import { stepStates, type TaskAction } from '../../lib/workflow/engine';
+import { isDriving, reopenableStep, stepStates, type TaskAction } from '../../lib/workflow/engine';
+import { briefingHistory, currentMoment, lastAdvanceSeq } from '../../lib/workflow/moment';
 import { TASK_STATUS_LABELS } from '../../lib/workflow/labels';
 import type { Actor, Settings } from '../../lib/workflow/records';
-import { Alert, Badge, Button } from '../ui';
+import { stepHasWorkSince, stepResultNote } from '../../lib/workflow/results';
+import { LazyMarkdown } from '../lazy-markdown';
+import { Alert, Badge, Button, Card } from '../ui';
 import { CurrentStep, type InsertState } from './current-step';
+import { takeFirstSend } from './first-send';
 import { panelRepo, type TaskDetail } from './data';
 import { describeError, describeInsertFailure } from './errors';
 import { GateCard, type GateDecision } from '../gate-card';
@@ -29,7 +33,7 @@ export function TaskView({
   binding: TabBinding | null;
   setBinding: (binding: TabBinding | null) => Promise<void>;
 }) {
-  const { task, workflow, notes } = detail;
+  const { task, workflow, notes, events } = detail;
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   // The status line belongs to one step in one state: a new step starts clean.
@@ -60,9 +64,9 @@ export function TaskView({
     }
   };
 
-  const insert = async (text: string, kind: 'step' | 'handoff') => {
+  const insert = async (text: string, kind: 'step' | 'handoff', send = settings.autoSend) => {
     setInsertState({ kind: 'busy' });
-    const result = await sendMessage('panel.insert', { text, send: settings.autoSend }).catch((e: unknown) => ({
+    const result = await sendMessage('panel.insert', { text, send }).catch((e: unknown) => ({
       ok: false,
       verified: false,
       sent: false,
@@ -80,6 +84,8 @@ export function TaskView({
         sent: result.sent,
         verified: result.verified,
         chars: text.length,
+        // "What was sent", per step, on the record.
+        text,
         site: host?.site ?? null,
         conversationId: host?.conversationId ?? null,
       })
@@ -124,6 +130,48 @@ export function TaskView({
     }
   };
 
+  const siteName = host ? (host.site === 'chatgpt' ? 'ChatGPT' : 'Claude') : 'the AI';
+  const driving = isDriving(task);
+  const moment = currentMoment(task, events);
+  const since = moment.kind === 'finished' ? null : moment.since;
+  const hasWork = current ? stepHasWorkSince(notes, current.id, since) : false;
+  const reopenable = reopenableStep(task, workflow);
+  const canReopen = reopenable !== null && !hasWork;
+  const history = current ? briefingHistory(events, current.id) : [];
+
+  // Drive mode: when the task moves on to a step while this panel watches — the AI's completion line,
+  // a person's Complete, or a gate decision taken here, in the review window or on the options page —
+  // the new step's briefing goes into the prompt box (and is sent when auto-send is on). Only for an
+  // advance seen during this visit, and only in the chat the task runs in.
+  const seenAdvance = useRef<number | null>(null);
+  const advance = lastAdvanceSeq(events);
+  const hereNow = (() => {
+    const last = task.conversations.at(-1);
+    return !!host && !!last && last.site === host.site && (last.conversationId === null || last.conversationId === host.conversationId);
+  })();
+  useEffect(() => {
+    if (seenAdvance.current === null) {
+      seenAdvance.current = advance;
+      return;
+    }
+    if (advance <= seenAdvance.current) return;
+    seenAdvance.current = advance;
+    if (!driving || moment.kind !== 'fresh' || !hereNow || !current || binding?.pendingHandoff) return;
+    // After this render: the insert updates the status line.
+    const text = briefing;
+    void Promise.resolve().then(() => insert(text, 'step'));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- reacts to a new advance only
+  }, [advance]);
+
+  // "Start and send step 1": once the prompt box is there.
+  const composerFound = host?.health.composer === 'found';
+  useEffect(() => {
+    if (!composerFound || moment.kind !== 'fresh' || !takeFirstSend(task.id)) return;
+    const text = briefing;
+    void Promise.resolve().then(() => insert(text, 'step', true));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the composer is found
+  }, [composerFound, task.id]);
+
   const decide = async ({ decision, comment }: GateDecision) => {
     if (!current) return;
     await run(
@@ -143,6 +191,9 @@ export function TaskView({
     },
     onDelete: async (noteId) => {
       await panelRepo.deleteNote(noteId).catch((e: unknown) => setError(describeError(e).message));
+    },
+    onUseAsResult: async (noteId) => {
+      await panelRepo.markResult(noteId).catch((e: unknown) => setError(describeError(e).message));
     },
   };
 
@@ -165,6 +216,18 @@ export function TaskView({
         <p className="text-xs text-zinc-600 dark:text-zinc-400">
           {workflow.name} · v{workflow.version}
         </p>
+        <label className="mt-1 flex items-center gap-2 text-xs" title="When the AI ends a reply with the step's completion line, the step is done and the next briefing goes into the prompt box. Gates still wait for you.">
+          <input
+            type="checkbox"
+            data-testid="drive-toggle"
+            checked={driving}
+            disabled={busy}
+            onChange={(e) => void run({ type: 'set-drive-mode', on: e.target.checked })}
+          />
+          <span>
+            Drive mode: {driving ? `${siteName} moves the task on when it says a step is done` : 'you move the task on; the AI only suggests'}
+          </span>
+        </label>
       </header>
 
       {error ? (
@@ -176,6 +239,7 @@ export function TaskView({
       <StepList states={states} />
 
       {/* The decision comes first while the task waits for it. */}
+      {awaiting && current?.gate ? <GateResult notes={notes} stepId={current.id} stepTitle={current.title} /> : null}
       {awaiting && current?.gate ? <GateCard gate={current.gate} stepTitle={current.title} rejectTo={rejectTo} busy={busy} onDecide={decide} /> : null}
 
       {current ? (
@@ -183,17 +247,41 @@ export function TaskView({
           step={current}
           number={currentIndex + 1}
           count={workflow.steps.length}
+          siteName={siteName}
+          moment={moment.kind}
           briefing={briefing}
+          history={history}
           rejection={rejection}
           insertState={insertState}
           canComplete={!awaiting}
+          hasWork={hasWork}
           busy={busy}
+          onSend={() => void insert(briefing, 'step', true)}
           onInsert={() => void insert(briefing, 'step')}
           onComplete={() => void run({ type: 'complete-step', stepId: current.id })}
         />
       ) : null}
 
-      <NotesSection notes={notes} stepTitles={stepTitles} currentStepTitle={current?.title ?? null} actions={noteActions} />
+      {canReopen && reopenable ? (
+        <Button
+          size="sm"
+          variant="ghost"
+          className="self-start"
+          data-testid="reopen-step"
+          disabled={busy}
+          onClick={() => void run({ type: 'reopen-step', stepId: reopenable.id })}
+        >
+          ↶ Reopen {reopenable.title}
+        </Button>
+      ) : null}
+
+      <NotesSection
+        notes={notes}
+        stepOrder={workflow.steps.map((s) => s.id)}
+        stepTitles={stepTitles}
+        currentStepTitle={current?.title ?? null}
+        actions={noteActions}
+      />
 
       <section className="flex flex-col gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-700">
         <Button data-testid="handoff" disabled={busy || !host} onClick={() => void handoff()}>
@@ -224,5 +312,22 @@ export function TaskView({
         )}
       </section>
     </div>
+  );
+}
+
+/** What the person approves: the gated step's result, rendered (the review window shows it too). */
+function GateResult({ notes, stepId, stepTitle }: { notes: TaskDetail['notes']; stepId: string; stepTitle: string }) {
+  const result = stepResultNote(notes, stepId);
+  return (
+    <Card data-testid="gate-result" className="flex flex-col gap-1 p-2 text-xs">
+      <h3 className="text-xs font-semibold">Result of “{stepTitle}”</h3>
+      {result ? (
+        <div className="max-h-80 overflow-auto">
+          <LazyMarkdown source={result.body} />
+        </div>
+      ) : (
+        <p>Nothing was kept for this step.</p>
+      )}
+    </Card>
   );
 }

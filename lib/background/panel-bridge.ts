@@ -6,6 +6,7 @@ import {
   deleteNote,
   editNote,
   findTaskForConversation,
+  markResult,
   getSettings,
   getTaskChanges,
   getTaskDetail,
@@ -121,6 +122,8 @@ const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('approve'), stepId, comment: z.string().max(5_000).optional() }),
   z.object({ type: z.literal('reject'), stepId, comment: z.string().min(1).max(5_000) }),
   z.object({ type: z.literal('cancel'), reason: z.string().max(2_000).optional() }),
+  z.object({ type: z.literal('reopen-step'), stepId }),
+  z.object({ type: z.literal('set-drive-mode'), on: z.boolean() }),
   // `url-assigned` is the background's own move; the panel moves a task only on a person's request.
   z.object({ type: z.literal('move-conversation'), reason: z.enum(['handoff', 'manual']), conversation: conversationRefSchema }),
 ]);
@@ -133,6 +136,7 @@ const callSchemas = {
   'add-note': z.object({ taskId, stepId, body: z.string().min(1).max(500_000) }),
   'edit-note': z.object({ noteId: z.string().min(1).max(64), body: z.string().min(1).max(500_000) }),
   'delete-note': z.object({ noteId: z.string().min(1).max(64) }),
+  'mark-result': z.object({ noteId: z.string().min(1).max(64) }),
   verify: z.object({ taskId }),
 } as const;
 
@@ -178,6 +182,10 @@ export async function runPanelCall(name: PanelCallName, raw: unknown): Promise<u
       const { noteId } = callSchemas[name].parse(raw);
       await deleteNote(noteId, await person());
       return null;
+    }
+    case 'mark-result': {
+      const { noteId } = callSchemas[name].parse(raw);
+      return markResult(noteId, await person());
     }
     case 'verify':
       return verifyTaskChain(callSchemas[name].parse(raw).taskId);

@@ -14,6 +14,8 @@ import {
 } from '../db';
 import type { HostSite } from '../hosts/types';
 import { onMessage, type CaptureResult, type HostState, type ReplyFinished, type TabBinding } from '../messaging/protocol';
+import { detectCompletionLine, type CompletionMatch } from '../workflow/completion-line';
+import { currentStepSince, isDriving } from '../workflow/engine';
 import type { Actor, Task } from '../workflow/records';
 import { builtinWorkflows } from '../../workflows';
 import { mirrorUiSettings } from '../settings/ui-mirror';
@@ -24,8 +26,10 @@ import { registerPanelBridge } from './panel-bridge';
  * Plugs the database into the background's host router: captured replies become notes of the bound
  * task's current step, sent messages become events, a task follows its chat when the site assigns the
  * conversation id, and the built-in workflows are installed. The panel writes through the
- * repositories itself; this file handles what arrives from content scripts, which is untrusted: it only
- * ever records what happened on the page, it can never complete a step or decide a gate.
+ * repositories itself; this file handles what arrives from content scripts, which is untrusted: it
+ * records what happened on the page, and reads the AI's completion line from a captured reply. With
+ * that line the AI (named after the site) may complete the current step, which on a gated step only
+ * requests the gate; the engine refuses the AI everything else, so no text can decide a gate.
  */
 
 export const SYSTEM_ACTOR: Actor = { kind: 'system', name: 'ConvOps' };
@@ -101,7 +105,15 @@ export async function followConversationId(
   return null;
 }
 
+/**
+ * When the reply now streaming in each tab began (a send, or the first streaming report). A line in
+ * a reply that began before its step became current answers an earlier moment and does not count.
+ * In memory: after a service-worker restart mid-reply the start is unknown and the line counts.
+ */
+const replyStarts = new Map<number, string>();
+
 export async function handleHostState(state: HostState, tabId: number | undefined): Promise<void> {
+  if (tabId !== undefined && state.streaming && !replyStarts.has(tabId)) replyStarts.set(tabId, new Date().toISOString());
   if (state.conversationId) await followConversationId(state.site, state.url, state.conversationId, tabId);
 }
 
@@ -109,6 +121,7 @@ export async function handleMessageSent(
   data: { site: HostSite; url: string; conversationId: string | null },
   tabId: number | undefined,
 ): Promise<void> {
+  if (tabId !== undefined) replyStarts.set(tabId, new Date().toISOString());
   const task = await followConversationId(data.site, data.url, data.conversationId, tabId);
   if (!task) return;
   const settings = await getSettings();
@@ -121,26 +134,95 @@ export async function handleMessageSent(
   });
 }
 
+export function aiActorOf(site: HostSite): Actor {
+  return { kind: 'ai', name: site === 'chatgpt' ? 'ChatGPT' : 'Claude' };
+}
+
+export type LineVerdict = 'counts' | 'drive-off' | 'other-step' | 'gate-pending' | 'stale' | 'task-finished';
+
+/** Whether a completion line in a reply that began at `startedAt` may move the task (pure; exported for tests). */
+export function judgeLine(task: Task, match: CompletionMatch, since: string | null, startedAt: string | undefined): LineVerdict {
+  if (task.status !== 'active' && task.status !== 'awaiting-approval') return 'task-finished';
+  if (match.stepId !== task.currentStepId) return 'other-step';
+  if (task.pendingGate) return 'gate-pending';
+  if (startedAt !== undefined && since !== null && startedAt < since) return 'stale';
+  return isDriving(task) ? 'counts' : 'drive-off';
+}
+
+async function recordIgnored(task: Task, match: CompletionMatch, reason: Exclude<LineVerdict, 'counts'>, actor: Actor, noteId?: string): Promise<void> {
+  await recordTaskEvent(task.id, {
+    type: 'completion.ignored',
+    actor,
+    at: new Date().toISOString(),
+    ...(task.currentStepId ? { stepId: task.currentStepId } : {}),
+    data: { named: match.stepId, reason, ...(noteId ? { noteId } : {}) },
+  });
+}
+
+/** The AI completes the step it named (a gated one only requests its gate); retried when a person acted at the same moment. */
+async function completeByAi(task: Task, stepId: string, actor: Actor, match: CompletionMatch): Promise<void> {
+  let current: Task | undefined = task;
+  for (let attempt = 0; attempt < 3 && current; attempt++) {
+    if (current.currentStepId !== stepId || current.status !== 'active' || current.pendingGate) {
+      return recordIgnored(current, match, current.status === 'active' ? 'other-step' : current.pendingGate ? 'gate-pending' : 'task-finished', actor);
+    }
+    try {
+      await runAction(current.id, current.rev, { type: 'complete-step', stepId }, actor);
+      return;
+    } catch (error) {
+      if (!(error instanceof StaleTaskError)) throw error;
+      current = await getTask(task.id);
+    }
+  }
+}
+
 /** `markdown` is the reply already converted by the router (outside the page). */
 export async function handleReplyFinished(data: ReplyFinished & { markdown: string }, tabId: number | undefined): Promise<CaptureResult> {
+  const startedAt = tabId === undefined ? undefined : replyStarts.get(tabId);
+  if (tabId !== undefined) replyStarts.delete(tabId);
   const settings = await getSettings();
   if (!settings.autoCapture) return { captured: false, reason: 'capture-off' };
   if (!settings.sites[data.site]) return { captured: false, reason: 'capture-off' };
+  const match = detectCompletionLine(data.markdown);
+  const actor = aiActorOf(data.site);
   const task = await followConversationId(data.site, data.url, data.conversationId, tabId);
-  if (!task) return { captured: false, reason: 'no-task' };
+  if (!task) {
+    // A line at a task that finished in this chat changes nothing, and the record says so.
+    if (match && data.conversationId) {
+      const finished = await findTaskForConversation(data.site, data.conversationId);
+      const last = finished?.conversations.at(-1);
+      if (finished && !isRunning(finished) && last?.site === data.site && last.conversationId === data.conversationId) {
+        await recordIgnored(finished, match, 'task-finished', actor);
+      }
+    }
+    return { captured: false, reason: 'no-task' };
+  }
   const detail = await getTaskDetail(task.id);
   const step = detail?.workflow.steps.find((s) => s.id === task.currentStepId);
-  if (!step) return { captured: false, reason: 'task-not-running' };
-  if (!step.capture) return { captured: false, reason: 'step-does-not-capture' };
-  const outcome = await captureReply({
-    taskId: task.id,
-    site: data.site,
-    conversationId: data.conversationId,
-    messageKey: data.messageKey,
-    markdown: data.markdown,
-    actor: { kind: 'ai', name: data.site === 'chatgpt' ? 'ChatGPT' : 'Claude' },
-  });
-  return outcome.captured ? { captured: true, noteId: outcome.noteId } : { captured: false, reason: outcome.reason };
+  if (!detail || !step) return { captured: false, reason: 'task-not-running' };
+  const verdict = match ? judgeLine(task, match, currentStepSince(detail.events), startedAt) : null;
+  // The reply that says the step is done is its result, kept without the line.
+  const isResult = (verdict === 'counts' || verdict === 'drive-off') && match !== null && match.body !== '';
+  let outcome: CaptureResult = { captured: false, reason: 'step-does-not-capture' };
+  if (step.capture) {
+    const captured = await captureReply({
+      taskId: task.id,
+      site: data.site,
+      conversationId: data.conversationId,
+      messageKey: data.messageKey,
+      markdown: isResult ? match.body : data.markdown,
+      actor,
+      result: isResult,
+    });
+    outcome = captured.captured ? { captured: true, noteId: captured.noteId } : { captured: false, reason: captured.reason };
+    // The same reply reported again (a reload) was judged the first time.
+    if (!captured.captured && captured.reason === 'duplicate') return outcome;
+  }
+  if (match && verdict) {
+    if (verdict === 'counts') await completeByAi(task, match.stepId, actor, match);
+    else await recordIgnored(task, match, verdict, actor, outcome.noteId);
+  }
+  return outcome;
 }
 
 export async function installBuiltinWorkflows(): Promise<void> {

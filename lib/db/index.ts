@@ -56,6 +56,7 @@ export {
   deleteNote,
   editNote,
   listNotes,
+  markResult,
   type CaptureOutcome,
   type CaptureReplyInput,
   type ManualNoteInput,

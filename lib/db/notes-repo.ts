@@ -31,6 +31,8 @@ export interface CaptureReplyInput {
   messageKey: string;
   markdown: string;
   actor: Actor;
+  /** The reply carried the step's completion line: it becomes the step's result (`markdown` is without the line). */
+  result?: boolean;
 }
 
 export type CaptureOutcome =
@@ -70,6 +72,7 @@ export async function captureReply(input: CaptureReplyInput): Promise<CaptureOut
       createdAt: now,
       createdBy: input.actor,
       updatedAt: now,
+      ...(input.result ? { resultAt: now } : {}),
       deleted: false,
     });
     await appendEvents(db, task.id, [
@@ -80,7 +83,13 @@ export async function captureReply(input: CaptureReplyInput): Promise<CaptureOut
         stepId: step.id,
         data: { noteId: note.id, site: input.site, conversationId: input.conversationId, messageKey: input.messageKey },
       },
-      { type: 'note.added', actor: input.actor, at: now, stepId: step.id, data: { noteId: note.id, source: 'captured', length: body.length, hash } },
+      {
+        type: 'note.added',
+        actor: input.actor,
+        at: now,
+        stepId: step.id,
+        data: { noteId: note.id, source: 'captured', length: body.length, hash, ...(input.result ? { result: true } : {}) },
+      },
     ]);
     return { captured: true, noteId: note.id };
   });
@@ -162,6 +171,21 @@ export async function editNote(noteId: string, body: string, actor: Actor): Prom
         data: { noteId, previousLength: note.body.length, previousHash, length: text.length, hash },
       },
     ]);
+    return updated;
+  });
+}
+
+/**
+ * "Use as result": makes a note its step's result (the latest marking wins, see `stepResultNote`).
+ * The body is untouched, so a reply from this chat is still named rather than pasted.
+ */
+export async function markResult(noteId: string, actor: Actor): Promise<Note> {
+  const db = getDb();
+  return db.transaction('rw', [db.notes, db.events], async () => {
+    const note = await liveNote(db, noteId);
+    const now = nowIso();
+    const updated = await writeNote(db, { ...note, resultAt: now });
+    await appendEvents(db, note.taskId, [{ type: 'note.result-marked', actor, at: now, stepId: note.stepId, data: { noteId } }]);
     return updated;
   });
 }

@@ -1,6 +1,7 @@
 import Dexie from 'dexie';
 import { nanoid } from 'nanoid';
-import { applyAction, startTask, type TaskAction } from '../workflow/engine';
+import { applyAction, currentStepSince, startTask, WorkflowRuleError, type TaskAction } from '../workflow/engine';
+import { stepHasWorkSince } from '../workflow/results';
 import { taskSchema, type Actor, type AuditEvent, type ConversationRef, type Note, type Site, type Task, type TaskStatus } from '../workflow/records';
 import type { Workflow } from '../workflow/schema';
 import { getDb, type ConvOpsDatabase } from './database';
@@ -58,18 +59,30 @@ export async function startTaskRecord(input: StartTaskInput): Promise<Task> {
  */
 export async function runAction(taskId: string, expectedRev: number, action: TaskAction, actor: Actor): Promise<Task> {
   const db = getDb();
-  return db.transaction('rw', [db.tasks, db.workflows, db.events], async () => {
+  return db.transaction('rw', [db.tasks, db.workflows, db.events, db.notes], async () => {
     const row = await db.tasks.get(taskId);
     if (!row) throw new RecordNotFoundError('task', taskId);
     if (row.rev !== expectedRev) throw new StaleTaskError(taskId, expectedRev, row.rev);
     const task = fromTaskRow(row);
     const record = await db.workflows.get([task.workflowId, task.workflowVersion]);
     if (!record) throw new RecordNotFoundError('workflow-version', `${task.workflowId}@${task.workflowVersion}`);
-    const result = applyAction(task, fromWorkflowRecord(record), action, actor, nowIso());
+    const workflow = fromWorkflowRecord(record);
+    if (action.type === 'reopen-step') await assertNoWorkYet(db, task, workflow.steps.find((s) => s.id === task.currentStepId)?.title);
+    const result = applyAction(task, workflow, action, actor, nowIso());
     const written = await writeTask(db, { ...result.task, rev: task.rev + 1 });
     await appendEvents(db, taskId, result.events);
     return written;
   });
+}
+
+/** Reopen undoes a completion only while the step it moved to has no notes: nothing is lost or orphaned. */
+async function assertNoWorkYet(db: ConvOpsDatabase, task: Task, title: string | undefined): Promise<void> {
+  if (!task.currentStepId) return;
+  const events = await listEvents(task.id);
+  const notes = (await db.notes.where('[taskId+stepId]').equals([task.id, task.currentStepId]).toArray()).map(fromNoteRow);
+  if (stepHasWorkSince(notes, task.currentStepId, currentStepSince(events))) {
+    throw new WorkflowRuleError('nothing-to-reopen', `"${title ?? task.currentStepId}" already has work in it, so the step before it cannot be reopened.`);
+  }
 }
 
 export async function getTask(taskId: string): Promise<Task | undefined> {

@@ -1,5 +1,7 @@
+import { completionLine } from './completion-line';
 import { stepStates } from './engine';
 import type { Note, Task } from './records';
+import { stepResultNote } from './results';
 import type { Step, TemplateVariable, Workflow } from './schema';
 
 /**
@@ -17,6 +19,11 @@ export interface BriefingInput {
   now: string;
   /** The step to brief; the task's current step when absent. */
   stepId?: string;
+  /**
+   * Paste every forwarded result in full, even those produced in this very chat (a new chat, a
+   * colleague, or the person asked for it). By default results from this chat are named, not pasted.
+   */
+  fullNotes?: boolean;
 }
 
 export type TemplateValues = Partial<Record<TemplateVariable, string>>;
@@ -67,8 +74,70 @@ function liveNotes(notes: Note[], task: Task, stepId: string): Note[] {
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt));
 }
 
+const FENCE = /^\s{0,3}(`{3,}|~{3,})/;
+
+/**
+ * Forwarded text as a Markdown quote with its headings pushed below the briefing's own (`#` → `####`),
+ * so that the AI can tell where quoted material ends and the briefing resumes. Fenced code is left
+ * as written (a `#` there is a comment, not a heading).
+ */
+export function quoteForwarded(body: string): string {
+  let fence: string | null = null;
+  return body
+    .trim()
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => {
+      const marker = FENCE.exec(line)?.[1];
+      if (marker) fence = fence === null ? marker[0]! : fence === marker[0] ? null : fence;
+      else if (fence === null) {
+        const heading = /^\s{0,3}(#{1,6})(\s+.*|$)/.exec(line);
+        if (heading) line = `${'#'.repeat(Math.min(6, heading[1]!.length + 3))}${heading[2]}`;
+      }
+      return line.trim() === '' ? '>' : `> ${line}`;
+    })
+    .join('\n');
+}
+
 function noteBlocks(notes: Note[]): string {
-  return notes.map((n) => n.body.trim()).filter(Boolean).join('\n\n---\n\n');
+  return notes
+    .filter((n) => n.body.trim())
+    .map((n) => quoteForwarded(n.body))
+    .join('\n\n');
+}
+
+/**
+ * Whether the AI saw this note's text in the task's current chat: a reply captured there (since the
+ * task runs there) that nobody edited. Such a result is named in the briefing instead of pasted again.
+ */
+export function seenInThisChat(note: Note, task: Task): boolean {
+  const here = task.conversations.at(-1);
+  if (note.source !== 'captured' || !note.capture || !here) return false;
+  if (note.updatedAt !== note.createdAt) return false;
+  if (note.capture.site !== here.site || note.createdAt < here.boundAt) return false;
+  return note.capture.conversationId === null || note.capture.conversationId === here.conversationId;
+}
+
+function excerpt(body: string): string {
+  const first = body
+    .split('\n')
+    .map((l) => l.replace(/^[#>*\-\s\d.]+/, '').replace(/[*_`]/g, '').trim())
+    .find(Boolean) ?? '';
+  return first.length > 80 ? `${first.slice(0, 77).trimEnd()}…` : first;
+}
+
+/** One read step's section: its result named (same chat) or quoted, with the fallbacks of `stepResultNote`. */
+function readSection(read: Step, number: number, notes: Note[], task: Task, full: boolean): string {
+  const heading = `### Step ${number}: ${read.title}`;
+  const result = stepResultNote(
+    notes.filter((n) => n.taskId === task.id),
+    read.id,
+  );
+  if (!result || !result.body.trim()) return `${heading}\n_No notes were kept for this step._`;
+  if (!full && seenInThisChat(result, task)) {
+    return `${heading}\nYour reply earlier in this chat that begins “${excerpt(result.body)}” is this step's result. Work from it; it is not repeated here.`;
+  }
+  return `${heading}\n${quoteForwarded(result.body)}`;
 }
 
 export function renderBriefing(input: BriefingInput): string {
@@ -102,24 +171,34 @@ export function renderBriefing(input: BriefingInput): string {
 
   const reads = workflow.steps.filter((s) => step.reads.includes(s.id));
   if (reads.length > 0) {
-    const sections = reads.map((read) => {
-      const number = workflow.steps.indexOf(read) + 1;
-      const body = noteBlocks(liveNotes(notes, task, read.id));
-      return `### Step ${number}: ${read.title}\n${body || '_No notes were kept for this step._'}`;
-    });
-    parts.push(`## Notes from earlier steps\n${sections.join('\n\n')}`);
+    const sections = reads.map((read) => readSection(read, workflow.steps.indexOf(read) + 1, notes, task, input.fullNotes === true));
+    parts.push(`## Results of earlier steps\n${sections.join('\n\n')}`);
   }
 
+  const line = completionLine(step.id);
   if (step.gate) {
     parts.push(
       [
         `## ${capitalize(step.gate.type)} gate`,
-        `When the work is done, present the result and stop there. A person will check: ${step.gate.ask.trim()}`,
-        'Wait for their decision. The person decides in the ConvOps panel; nothing said in this chat can approve this step.',
+        `When the work is done, present the result in full and end that reply with this line, alone, as its last line:`,
+        '',
+        line,
+        '',
+        `The line only asks for the decision. A person will check: ${step.gate.ask.trim()}`,
+        'Then stop and wait for their decision. The person decides in the ConvOps panel; nothing said in this chat can approve this step.',
       ].join('\n'),
     );
-  } else if (step.capture) {
-    parts.push('_Your reply is kept as this step\'s note._');
+  } else {
+    parts.push(
+      [
+        '## When this step is done',
+        'Only when the step\'s work is really done (questions asked and answered, nothing left open), end that reply with this line, alone, as its last line:',
+        '',
+        line,
+        '',
+        `Never write the line in any other reply.${step.capture ? ' That reply is kept as this step\'s result.' : ''}`,
+      ].join('\n'),
+    );
   }
 
   return `${parts.join('\n\n')}\n`;
@@ -155,7 +234,8 @@ export function renderHandoffBriefing(input: HandoffInput): string {
   parts.push(`## Notes so far\n${sections.length > 0 ? sections.join('\n\n') : '_No notes yet._'}`);
 
   if (task.currentStepId !== null) {
-    parts.push(`---\n\n${renderBriefing(input).trimEnd()}`);
+    // A new chat has seen nothing: its briefing pastes what it reads.
+    parts.push(`---\n\n${renderBriefing({ ...input, fullNotes: true }).trimEnd()}`);
   } else {
     parts.push(`This task is ${task.status}; there is no step left to work on.`);
   }

@@ -18,6 +18,9 @@ export type TaskAction =
   | { type: 'approve'; stepId: string; comment?: string }
   | { type: 'reject'; stepId: string; comment: string }
   | { type: 'cancel'; reason?: string }
+  /** Undoes the last completion: `stepId` must be the step completed last, right before the current one. */
+  | { type: 'reopen-step'; stepId: string }
+  | { type: 'set-drive-mode'; on: boolean }
   | { type: 'move-conversation'; conversation: ConversationRef; reason: 'handoff' | 'url-assigned' | 'manual' };
 
 export type WorkflowRuleCode =
@@ -26,6 +29,7 @@ export type WorkflowRuleCode =
   | 'gate-pending'
   | 'no-gate-pending'
   | 'not-human'
+  | 'nothing-to-reopen'
   | 'comment-required'
   | 'unknown-step'
   | 'workflow-mismatch';
@@ -81,6 +85,14 @@ export function applyAction(task: Task, workflow: Workflow, action: TaskAction, 
     );
   }
   const ctx: Context = { task, workflow, actor: { ...actor }, now };
+  // The AI drives, the person governs: the AI may complete the current step (which, on a gated
+  // step, only requests the gate) and nothing else — never approve, reject, cancel or reopen.
+  if (actor.kind === 'ai' && action.type !== 'complete-step') {
+    throw new WorkflowRuleError(
+      'not-human',
+      `Only a person can ${AI_REFUSED[action.type]}; the AI "${actor.name}" can only say that the current step is done.`,
+    );
+  }
   switch (action.type) {
     case 'complete-step':
       return completeStep(ctx, action.stepId);
@@ -90,10 +102,23 @@ export function applyAction(task: Task, workflow: Workflow, action: TaskAction, 
       return reject(ctx, action.stepId, action.comment);
     case 'cancel':
       return cancel(ctx, action.reason);
+    case 'reopen-step':
+      return reopenStep(ctx, action.stepId);
+    case 'set-drive-mode':
+      return setDriveMode(ctx, action.on);
     case 'move-conversation':
       return moveConversation(ctx, action.conversation, action.reason);
   }
 }
+
+const AI_REFUSED: Record<Exclude<TaskAction['type'], 'complete-step'>, string> = {
+  approve: 'approve a gate',
+  reject: 'reject a gate',
+  cancel: 'cancel a task',
+  'reopen-step': 'reopen a step',
+  'set-drive-mode': 'switch drive mode',
+  'move-conversation': 'move a task to another chat',
+};
 
 export type StepState = 'done' | 'current' | 'awaiting-approval' | 'todo';
 
@@ -109,6 +134,34 @@ export function stepStates(task: Task, workflow: Workflow): Array<{ step: Step; 
     else state = 'todo';
     return { step, index, state };
   });
+}
+
+/** Drive mode is on unless a person switched it off for this task. */
+export function isDriving(task: Pick<Task, 'driveMode'>): boolean {
+  return task.driveMode !== false;
+}
+
+/**
+ * The step `reopen-step` would reopen now, or null: the step completed last, when it sits right
+ * before the current step and the task is not waiting at a gate. (Whether the current step has work
+ * yet is the repository's check: the engine does not see notes.)
+ */
+export function reopenableStep(task: Task, workflow: Workflow): Step | null {
+  if (task.status !== 'active' || task.pendingGate || task.currentStepId === null) return null;
+  const index = workflow.steps.findIndex((s) => s.id === task.currentStepId);
+  const previous = index > 0 ? workflow.steps[index - 1] : undefined;
+  return previous && task.completedStepIds.at(-1) === previous.id ? previous : null;
+}
+
+/** Event types that make a step the current one. */
+const ARRIVALS: ReadonlySet<string> = new Set(['task.started', 'step.completed', 'gate.rejected', 'step.reopened']);
+
+/**
+ * When the current step became current: the time of the last transition onto it. A reply that began
+ * before this belongs to an earlier moment, so its completion line does not count.
+ */
+export function currentStepSince(events: ReadonlyArray<Pick<EventDraft, 'type' | 'at'>>): string | null {
+  return events.findLast((e) => ARRIVALS.has(e.type))?.at ?? null;
 }
 
 export function isFinished(task: Pick<Task, 'status'>): boolean {
@@ -139,7 +192,7 @@ function assertRunning(task: Task): void {
 
 function assertHuman(actor: Actor, what: string): void {
   if (actor.kind !== 'human') {
-    throw new WorkflowRuleError('not-human', `Only a person can ${what} a gate; ${actor.kind} "${actor.name}" cannot.`);
+    throw new WorkflowRuleError('not-human', `Only a person can ${what}; ${actor.kind} "${actor.name}" cannot.`);
   }
 }
 
@@ -200,7 +253,7 @@ function completeStep(ctx: Context, stepId: string): EngineResult {
 function gatedStep(ctx: Context, stepId: string, what: string): { step: Step; index: number } {
   const { task, workflow } = ctx;
   assertRunning(task);
-  assertHuman(ctx.actor, what);
+  assertHuman(ctx.actor, `${what} a gate`);
   const found = findStep(workflow, stepId);
   if (task.pendingGate?.stepId !== stepId || task.currentStepId !== stepId || !found.step.gate) {
     throw new WorkflowRuleError(
@@ -245,6 +298,31 @@ function cancel(ctx: Context, reason: string | undefined): EngineResult {
   return {
     task: touched(ctx, { status: 'cancelled', currentStepId: null, pendingGate: null }),
     events: [event(ctx, 'task.cancelled', task.currentStepId ?? undefined, trimmed ? { reason: trimmed } : {})],
+  };
+}
+
+function reopenStep(ctx: Context, stepId: string): EngineResult {
+  const { task, workflow } = ctx;
+  assertRunning(task);
+  assertHuman(ctx.actor, 'reopen a step');
+  const { step } = findStep(workflow, stepId);
+  const reopenable = reopenableStep(task, workflow);
+  if (reopenable?.id !== stepId) {
+    throw new WorkflowRuleError('nothing-to-reopen', `"${step.title}" is not the step completed last, so it cannot be reopened now.`);
+  }
+  const from = task.currentStepId;
+  return {
+    task: touched(ctx, { status: 'active', currentStepId: step.id, completedStepIds: task.completedStepIds.slice(0, -1), pendingGate: null }),
+    events: [event(ctx, 'step.reopened', step.id, { from })],
+  };
+}
+
+function setDriveMode(ctx: Context, on: boolean): EngineResult {
+  assertRunning(ctx.task);
+  assertHuman(ctx.actor, 'switch drive mode');
+  return {
+    task: touched(ctx, { driveMode: on }),
+    events: [event(ctx, 'task.drive-mode', ctx.task.currentStepId ?? undefined, { on })],
   };
 }
 

@@ -1,5 +1,5 @@
 import type { StepState } from './engine';
-import type { AuditEvent, Note, TaskStatus } from './records';
+import type { AuditEvent, EventType, Note, TaskStatus } from './records';
 import type { GateType } from './schema';
 
 /**
@@ -47,7 +47,8 @@ export function taskStatusLabel(status: string): string {
   return (TASK_STATUS_LABELS as Record<string, string>)[status] ?? status;
 }
 
-const EVENT_LABELS: Record<string, string> = {
+/** Every event type has words (the type checker says when a new one lacks them); moves are worded by reason below. */
+const EVENT_LABELS: Record<Exclude<EventType, 'task.moved-conversation'>, string> = {
   'task.started': 'Started the task',
   'briefing.inserted': 'Inserted the briefing',
   'message.sent': 'Sent the message',
@@ -55,7 +56,12 @@ const EVENT_LABELS: Record<string, string> = {
   'note.added': 'Added a note',
   'note.edited': 'Edited a note',
   'note.deleted': 'Deleted a note',
+  'note.hashed': "Recorded a note's hash",
+  'note.result-marked': "Marked a note as the step's result",
   'step.completed': 'Completed the step',
+  'step.reopened': 'Reopened the step',
+  'completion.ignored': 'Ignored a completion line',
+  'task.drive-mode': 'Switched drive mode',
   'gate.requested': 'Asked for a decision',
   'gate.approved': 'Approved',
   'gate.rejected': 'Rejected and sent back',
@@ -66,6 +72,7 @@ const EVENT_LABELS: Record<string, string> = {
   'workflow.deleted': 'Deleted the workflow',
   'workflow.imported': 'Imported the workflow',
   'settings.changed': 'Changed the settings',
+  'task.imported': 'Merged the task from a file',
 };
 
 /** Why a task's conversation changed, in words: only a handoff or a person's move is a real move. */
@@ -81,5 +88,5 @@ export function describeEvent(event: Pick<AuditEvent, 'type' | 'data'>): string 
     const reason = event.data?.['reason'];
     return (typeof reason === 'string' ? MOVE_LABELS[reason] : undefined) ?? MOVE_LABELS['manual']!;
   }
-  return EVENT_LABELS[event.type] ?? event.type;
+  return (EVENT_LABELS as Record<string, string>)[event.type] ?? event.type;
 }

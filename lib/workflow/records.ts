@@ -49,6 +49,11 @@ export const taskSchema = z.strictObject({
     .nullable(),
   /** Every conversation the task ran in; the last one is where it runs now. */
   conversations: z.array(conversationRefSchema),
+  /**
+   * Drive mode: a completion line from the AI advances the task and the next briefing goes into the
+   * prompt box. Absent means on (the default); a person switches it per task.
+   */
+  driveMode: z.boolean().optional(),
   /** Optimistic concurrency: every write must name the rev it read. */
   rev: z.number().int().min(0),
   createdAt: isoDateSchema,
@@ -73,6 +78,11 @@ export const noteSchema = z.strictObject({
   createdAt: isoDateSchema,
   createdBy: actorSchema,
   updatedAt: isoDateSchema,
+  /**
+   * Set when the note became its step's result (the reply carrying the completion line, or a
+   * person's "Use as result"); the latest one wins. See `stepResultNote`.
+   */
+  resultAt: isoDateSchema.optional(),
   deleted: z.boolean().default(false),
 });
 export type Note = z.infer<typeof noteSchema>;
@@ -87,7 +97,11 @@ export const EVENT_TYPES = [
   'note.deleted',
   /** A hash recorded for a note kept before events carried note hashes (schema upgrade 3). */
   'note.hashed',
+  'note.result-marked',
   'step.completed',
+  'step.reopened',
+  'completion.ignored',
+  'task.drive-mode',
   'gate.requested',
   'gate.approved',
   'gate.rejected',

@@ -45,7 +45,12 @@ export const REPLAY_RULES: Record<EventType, Rule> = {
       };
     },
   },
+  'step.reopened': { kind: 'action', action: (e) => ({ type: 'reopen-step', stepId: step(e) }) },
+  'task.drive-mode': { kind: 'action', action: (e) => ({ type: 'set-drive-mode', on: e.data['on'] !== false }) },
   'task.completed': { kind: 'effect' },
+  // A completion line the rules did not act on, and which note stands for a step's result: on the record, no state.
+  'completion.ignored': { kind: 'record' },
+  'note.result-marked': { kind: 'record' },
   'briefing.inserted': { kind: 'record' },
   'message.sent': { kind: 'record' },
   'response.captured': { kind: 'record' },

@@ -1,3 +1,4 @@
+import { completeStep } from './panel-support';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,14 +37,14 @@ test('backup, restore into a fresh profile: the same dashboard and verified audi
     ],
   });
   await startTaskInPanel(context, extensionId, 'policy-update', 'Alpha policy', async (panel) => {
-    await panel.getByTestId('complete-step').click();
+    await completeStep(panel);
     await panel.getByTestId('gate-comment').fill('Looks good, ship it');
     await panel.getByTestId('approve-gate').click();
     await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'publish-policy');
   });
   await startTaskInPanel(context, extensionId, 'policy-update', 'Beta policy');
   await startTaskInPanel(context, extensionId, 'policy-update', 'Gamma "quoted", policy', async (panel) => {
-    await panel.getByTestId('complete-step').click();
+    await completeStep(panel);
     await panel.getByTestId('gate-comment').fill('Missing the scope section');
     await panel.getByTestId('reject-gate').click();
     await expect(panel.getByTestId('rejection')).toBeVisible();

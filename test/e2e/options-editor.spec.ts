@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, extensionServiceWorker, launchWithExtension, test } from './support/extension';
 import { createWorkflow, fillStep, openOptions, pageErrors, saveDownload, startTaskInPanel, waitForBuiltins } from './options-support';
-import { currentStepId, ensureName, insertSendAndCapture, panelOf, startWorkflow } from './panel-support';
+import { currentStepId, ensureName, insertSendAndCapture, panelOf, startWorkflow, completeStep } from './panel-support';
 import { openChatGPT, routeMockSites } from './support/mock-sites';
 
 test('a workflow made in the editor travels by file to a fresh profile with its steps and gate', async ({ context, extensionId }) => {
@@ -276,10 +276,10 @@ test('a workflow from the editor runs on the ChatGPT mock: its gate holds the ta
   await expect(panel.getByTestId('step-list')).toContainText('Draft notes');
   await expect(panel.getByTestId('step-list')).toContainText('Review notes');
   await insertSendAndCapture(chat, panel, ['Write the release notes for **Release 4.2**.']);
-  await panel.getByTestId('complete-step').click();
+  await completeStep(panel);
   await expect.poll(() => currentStepId(panel)).toBe('review-notes');
   await insertSendAndCapture(chat, panel, ['Are the notes complete and accurate?']);
-  await panel.getByTestId('complete-step').click();
+  await completeStep(panel);
   await expect(panel.getByTestId('approve-gate')).toBeVisible();
   await panel.getByTestId('gate-comment').fill('Add the migration steps');
   await panel.getByTestId('reject-gate').click();

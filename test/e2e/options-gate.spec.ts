@@ -1,4 +1,4 @@
-import { ensureName, panelOf, readEvents, startWorkflow, taskIdOf } from './panel-support';
+import { ensureName, panelOf, readEvents, startWorkflow, taskIdOf, completeStep } from './panel-support';
 import { expect, openChatGPT, test } from './support/mock-sites';
 
 test('a manager decides a waiting gate from the task page; the panel in the chat follows', async ({ context, extensionId, serviceWorker }) => {
@@ -9,7 +9,7 @@ test('a manager decides a waiting gate from the task page; the panel in the chat
   await startWorkflow(panel, 'sop-documentation', 'Vendor onboarding');
   for (const step of ['capture-process', 'draft-sop', 'walkthrough']) {
     await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', step);
-    await panel.getByTestId('complete-step').click();
+    await completeStep(panel);
   }
   await expect(panel.getByTestId('gate-card')).toBeVisible();
   const taskId = await taskIdOf(panel);
@@ -30,7 +30,7 @@ test('a manager decides a waiting gate from the task page; the panel in the chat
 
   for (const step of ['draft-sop', 'walkthrough']) {
     await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', step);
-    await panel.getByTestId('complete-step').click();
+    await completeStep(panel);
   }
   await expect(options.getByTestId('gate-card')).toBeVisible();
   await options.getByTestId('approve-gate').click();

@@ -1,12 +1,12 @@
 import type { FrameLocator, Page } from '@playwright/test';
-import { ensureName, insertSendAndCapture, panelOf, readEvents, startWorkflow, taskIdOf } from './panel-support';
+import { ensureName, insertSendAndCapture, panelOf, readEvents, startWorkflow, taskIdOf, completeStep } from './panel-support';
 import { expect, openClaude, test } from './support/mock-sites';
 
 const fast = { chunks: 4, intervalMs: 10, firstChunkDelayMs: 20, settleMs: 20, rowLeadMs: 30 };
 
 async function completeCurrent(panel: FrameLocator, stepId: string): Promise<void> {
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', stepId);
-  await panel.getByTestId('complete-step').click();
+  await completeStep(panel);
 }
 
 async function startFeature(page: Page, replies: string[]): Promise<FrameLocator> {

@@ -1,5 +1,5 @@
 import type { FrameLocator, Page } from '@playwright/test';
-import { ensureName, panelFrame, panelOf, readEvents, startWorkflow, taskIdOf } from './panel-support';
+import { ensureName, panelFrame, panelOf, readEvents, startWorkflow, taskIdOf, completeStep } from './panel-support';
 import { expect, openChatGPT, test } from './support/mock-sites';
 
 /** Runs SOP Documentation up to its Walkthrough gate (steps completed without the chat: enough to test the gate). */
@@ -10,7 +10,7 @@ async function toTheGate(page: Page): Promise<{ panel: FrameLocator; taskId: str
   await startWorkflow(panel, 'sop-documentation', 'Gate security');
   for (const step of ['capture-process', 'draft-sop', 'walkthrough']) {
     await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', step);
-    await panel.getByTestId('complete-step').click();
+    await completeStep(panel);
   }
   await expect(panel.getByTestId('approve-gate')).toBeVisible();
   return { panel, taskId: await taskIdOf(panel) };

@@ -1,4 +1,4 @@
-import { ensureName, insertSendAndCapture, panelOf, readEvents, startWorkflow, taskIdOf } from './panel-support';
+import { ensureName, insertSendAndCapture, panelOf, readEvents, startWorkflow, taskIdOf, completeStep } from './panel-support';
 import { expect, openChatGPT, test } from './support/mock-sites';
 
 test('Continue in a new chat: the handoff briefing lands in a fresh chat and the task continues there with its notes', async ({ context, serviceWorker }) => {
@@ -14,7 +14,7 @@ test('Continue in a new chat: the handoff briefing lands in a fresh chat and the
   await insertSendAndCapture(page, panel);
   await expect(page).toHaveURL(/\/c\/[0-9a-f-]+$/);
   const firstChat = new URL(page.url()).pathname.split('/').at(-1)!;
-  await panel.getByTestId('complete-step').click();
+  await completeStep(panel);
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'draft-sop');
 
   await panel.getByTestId('handoff').click();

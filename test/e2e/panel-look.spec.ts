@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import path from 'node:path';
-import { ensureName, insertSendAndCapture, panelOf, startWorkflow } from './panel-support';
+import { ensureName, insertSendAndCapture, panelOf, startWorkflow, completeStep } from './panel-support';
 import { expect, openChatGPT, openClaude, test } from './support/mock-sites';
 
 // Every run saves them under test-results/; `npm run screenshots` refreshes the README's copies.
@@ -38,12 +38,19 @@ for (const scheme of ['light', 'dark'] as const) {
       if (site === 'chatgpt') await page.screenshot({ path: path.join(screenshots, `panel-start-${site}-${scheme}.png`) });
 
       await startWorkflow(panel, 'sop-documentation', 'Month-end close');
+      // Steps are clicked through by hand here; drive mode would put each next briefing in the prompt box.
+      await panel.getByTestId('drive-toggle').click();
+      await expect(panel.getByTestId('drive-toggle')).not.toBeChecked();
       await insertSendAndCapture(page, panel);
-      await panel.getByTestId('complete-step').click();
-      await panel.getByTestId('complete-step').click();
-      await panel.getByTestId('complete-step').click();
+      await completeStep(panel);
+      await completeStep(panel);
+      await completeStep(panel);
       await expect(panel.getByTestId('gate-card')).toBeVisible();
-      await panel.getByText('Preview briefing').click();
+      // The gate card and the step's result push the button to the panel's bottom edge, where the
+      // mock page's fixed composer bar overlaps the frame: bring it to the middle first.
+      const preview = panel.getByText('Preview briefing');
+      await preview.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+      await preview.click();
       await expect(panel.getByTestId('briefing-preview')).toBeVisible();
       expect(await panelViolations(page)).toEqual([]);
       await page.screenshot({ path: path.join(screenshots, `panel-gate-${site}-${scheme}.png`) });
@@ -56,7 +63,7 @@ for (const scheme of ['light', 'dark'] as const) {
       expect(outline).not.toBe('none');
       await page.keyboard.press('Enter');
       await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'publish');
-      await panel.getByTestId('complete-step').click();
+      await completeStep(panel);
       await expect(panel.getByTestId('task-finished')).toBeVisible();
       expect(await panelViolations(page)).toEqual([]);
       if (site === 'claude') await page.screenshot({ path: path.join(screenshots, `panel-done-${site}-${scheme}.png`) });

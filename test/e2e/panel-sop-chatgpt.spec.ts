@@ -1,4 +1,4 @@
-import { ensureName, insertSendAndCapture, panelOf, readEvents, sendWithPageButton, startWorkflow, taskIdOf } from './panel-support';
+import { ensureName, insertSendAndCapture, panelOf, readEvents, sendWithPageButton, startWorkflow, taskIdOf, completeStep } from './panel-support';
 import { expect, openChatGPT, test } from './support/mock-sites';
 
 const replies = [
@@ -20,6 +20,9 @@ test('SOP Documentation on ChatGPT: briefings, captured notes, a rejected and an
   await ensureName(panel, 'Dana Reviewer');
   await startWorkflow(panel, 'sop-documentation', 'Month-end close');
   const taskId = await taskIdOf(panel);
+  // The person runs every step by hand here: drive mode off, so nothing goes into the prompt box unasked.
+  await panel.getByTestId('drive-toggle').click();
+  await expect(panel.getByTestId('drive-toggle')).not.toBeChecked();
 
   const steps = panel.getByTestId('step-list');
   await expect(steps.locator('li')).toHaveCount(4);
@@ -33,18 +36,18 @@ test('SOP Documentation on ChatGPT: briefings, captured notes, a rejected and an
   // The new chat got its id: the task followed the URL and the panel still shows it.
   await expect(page).toHaveURL(/\/c\/[0-9a-f-]+$/);
   await expect(panel.getByTestId('site-health')).not.toHaveAttribute('data-conversation', '');
-  await panel.getByTestId('complete-step').click();
+  await completeStep(panel);
 
   // 2. Draft SOP carries the Capture note.
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'draft-sop');
   await insertSendAndCapture(page, panel, ['Step 2 of 4', 'CAPTURE-REPLY']);
-  await panel.getByTestId('complete-step').click();
+  await completeStep(panel);
 
   // 3. Walkthrough: the gate blocks until a person decides; the AI saying "approved" changes nothing.
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'walkthrough');
   await insertSendAndCapture(page, panel, ['Step 3 of 4', 'DRAFT-REPLY-1', 'nothing said in this chat can approve']);
   await expect(panel.getByTestId('approve-gate')).toHaveCount(0);
-  await panel.getByTestId('complete-step').click();
+  await completeStep(panel);
   await expect(panel.getByTestId('gate-card')).toBeVisible();
   await expect(panel.getByTestId('gate-card')).toContainText('Is the SOP complete and correct');
   await expect(steps.locator('li[data-step-id="walkthrough"]')).toHaveAttribute('data-state', 'awaiting-approval');
@@ -66,19 +69,19 @@ test('SOP Documentation on ChatGPT: briefings, captured notes, a rejected and an
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'draft-sop');
   await expect(panel.getByTestId('rejection')).toContainText('Add the accrual cut-off time.');
   await insertSendAndCapture(page, panel, ["Reviewer's feedback", 'Add the accrual cut-off time.', 'Dana Reviewer']);
-  await panel.getByTestId('complete-step').click();
+  await completeStep(panel);
 
   // Walkthrough again, then approval.
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'walkthrough');
   await insertSendAndCapture(page, panel, ['DRAFT-REPLY-2']);
-  await panel.getByTestId('complete-step').click();
+  await completeStep(panel);
   await panel.getByTestId('gate-comment').fill('Looks right now.');
   await panel.getByTestId('approve-gate').click();
 
   // 4. Publish, then completed.
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'publish');
   await insertSendAndCapture(page, panel, ['Step 4 of 4']);
-  await panel.getByTestId('complete-step').click();
+  await completeStep(panel);
   await expect(panel.getByTestId('task-finished')).toBeVisible();
   await expect(panel.getByTestId('task-status')).toHaveText('Completed');
   await expect(panel.getByTestId('decision')).toHaveCount(2);
@@ -98,6 +101,7 @@ test('SOP Documentation on ChatGPT: briefings, captured notes, a rejected and an
     .map((e) => `${e.type}${e.stepId ? `@${e.stepId}` : ''}`);
   expect(flow).toEqual([
     'task.started@capture-process',
+    'task.drive-mode@capture-process',
     'briefing.inserted@capture-process',
     'response.captured@capture-process',
     'step.completed@capture-process',

@@ -36,6 +36,32 @@ export async function startWorkflow(panel: FrameLocator, workflowId: string, tit
   await expect(panel.getByTestId('step-list')).toBeVisible();
 }
 
+/**
+ * Clicks "Complete step"; when nothing was kept on the step the panel asks first ("Nothing was kept
+ * for … Complete anyway?"), and this confirms. Waits until the click took effect either way.
+ */
+export async function completeStep(panel: FrameLocator): Promise<void> {
+  const card = panel.getByTestId('current-step');
+  const before = `${await card.getAttribute('data-step-id')}:${await panel.locator('[data-task-status]').first().getAttribute('data-task-status')}`;
+  const button = panel.getByTestId('complete-step');
+  // Away from the frame's bottom edge, which the mock pages' fixed composer bar can overlap.
+  await button.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+  await button.click();
+  const confirm = panel.getByTestId('confirm-complete');
+  await expect
+    .poll(async () => {
+      if (await confirm.isVisible()) return 'confirm';
+      const status = await panel.locator('[data-task-status]').first().getAttribute('data-task-status').catch(() => null);
+      const step = (await card.count()) > 0 ? await card.getAttribute('data-step-id') : null;
+      return `${step}:${status}` === before ? 'waiting' : 'moved';
+    })
+    .not.toBe('waiting');
+  if (await confirm.isVisible()) {
+    await confirm.evaluate((el) => el.scrollIntoView({ block: 'center' }));
+    await confirm.click();
+  }
+}
+
 export async function currentStepId(panel: FrameLocator): Promise<string | null> {
   return panel.getByTestId('current-step').getAttribute('data-step-id');
 }

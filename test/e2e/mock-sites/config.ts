@@ -26,6 +26,13 @@ export interface AssistantScript {
   settleMs?: number;
   /** Add a "thinking" part before the answer (ChatGPT: an extra author-role node; Claude: expanded thinking markdown before the answer). */
   thinking?: boolean;
+  /**
+   * Answer ConvOps briefings as an AI following the protocol would (see src/assistant-script.ts);
+   * messages that are no briefing and no answer to one get `replies` as before.
+   */
+  protocol?: boolean;
+  /** With `protocol`: the walkthrough reply also "approves" the gate in its own words. */
+  approveInText?: boolean;
 }
 
 export interface MockPageOptions {

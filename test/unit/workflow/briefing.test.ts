@@ -1,7 +1,7 @@
 import { fillVariables, isoDay, previewTask, renderBriefing, renderHandoffBriefing } from '../../../lib/workflow/briefing';
 import { applyAction, startTask, type TaskAction } from '../../../lib/workflow/engine';
 import type { Note, Task } from '../../../lib/workflow/records';
-import { at, human, makeWorkflow, sop } from './fixtures';
+import { at, chat, human, makeWorkflow, sop } from './fixtures';
 
 const workflow = makeWorkflow({
   ...sop,
@@ -72,26 +72,74 @@ describe('renderBriefing', () => {
     expect(brief(started.task)).toContain('## Standards\n- Write for a newcomer.\n- Ask instead of guessing.');
   });
 
-  test('carries the live notes of the steps it reads, and nothing else', () => {
+  test('carries the result of each step it reads (by default its last captured reply), and nothing else', () => {
     const first = brief(started.task);
-    expect(first).not.toContain('CAPTURED-STEPS');
-    expect(first).not.toContain('## Notes from earlier steps');
+    expect(first).not.toContain('CAPTURED-');
+    expect(first).not.toContain('## Results of earlier steps');
 
     const draft = brief(atDraft);
-    expect(draft).toContain('## Notes from earlier steps\n### Step 1: Capture\nCAPTURED-STEPS');
-    expect(draft.indexOf('CAPTURED-STEPS')).toBeLessThan(draft.indexOf('CAPTURED-EXTRA'));
+    expect(draft).toContain('## Results of earlier steps\n### Step 1: Capture\n> CAPTURED-EXTRA');
+    // Conversation notes that are not the result stay out (the questions of an interview, say).
+    expect(draft).not.toContain('CAPTURED-STEPS');
     expect(draft).not.toContain('DELETED-CAPTURE');
     expect(draft).not.toContain('OTHER-TASK-NOTE');
     expect(draft).not.toContain('DRAFT-V1');
 
     const review = brief(atReview);
     expect(review).toContain('### Step 1: Capture');
-    expect(review).toContain('### Step 2: Draft\nDRAFT-V1');
+    expect(review).toContain('### Step 2: Draft\n> DRAFT-V1');
 
     // Publish reads only the draft.
     const publish = brief({ ...atReview, currentStepId: 'publish', pendingGate: null, status: 'active' });
     expect(publish).toContain('DRAFT-V1');
-    expect(publish).not.toContain('CAPTURED-STEPS');
+    expect(publish).not.toContain('CAPTURED-');
+  });
+
+  test('a note marked as result wins over later replies; a manual note is the fallback when nothing was captured', () => {
+    const marked = [
+      note('capture', 'QUESTION: who starts it?'),
+      note('capture', 'SUMMARY: the captured process', { resultAt: at(50) }),
+      note('capture', 'AFTERTHOUGHT: anything else?'),
+    ];
+    const text = brief(atDraft, { notes: marked });
+    expect(text).toContain('> SUMMARY: the captured process');
+    expect(text).not.toContain('QUESTION');
+    expect(text).not.toContain('AFTERTHOUGHT');
+    // "Use as result" on an older note later: the latest marking wins.
+    const remarked = marked.map((n) => (n.body.startsWith('QUESTION') ? { ...n, resultAt: at(60) } : n));
+    expect(brief(atDraft, { notes: remarked })).toContain('> QUESTION');
+    const manualOnly = [note('capture', 'TYPED-BY-DANA', { source: 'manual', createdBy: human })];
+    expect(brief(atDraft, { notes: manualOnly })).toContain('> TYPED-BY-DANA');
+  });
+
+  test('forwarded results are quoted with their headings below the briefing\'s own (not inside code)', () => {
+    const body = '# SOP: Onboarding\n\n## Steps\n1. Open the account\n\n```sh\n# not a heading\n```\n\n###### Deep';
+    const text = brief(atDraft, { notes: [note('capture', body)] });
+    expect(text).toContain('> #### SOP: Onboarding\n>\n> ##### Steps\n> 1. Open the account\n>\n> ```sh\n> # not a heading\n> ```\n>\n> ###### Deep');
+    // No line of the forwarded text can pass for one of the briefing's headings.
+    const section = text.slice(text.indexOf('### Step 1: Capture') + '### Step 1: Capture'.length, text.indexOf('## When this step is done'));
+    expect(section.split('\n').filter((l) => /^#{1,3} /.test(l))).toEqual([]);
+  });
+
+  test('a result the AI wrote in this very chat is named, not pasted; a new chat, an edit or fullNotes paste it', () => {
+    const here = chat('c1');
+    const task = { ...atDraft, conversations: [here] };
+    const summary = note('capture', '## Captured process\n' + 'Open the ticket, call the customer, log the call. '.repeat(40), {
+      capture: { site: 'claude', conversationId: 'c1', messageKey: 'm1' },
+      resultAt: at(30),
+    });
+    const named = brief(task, { notes: [summary] });
+    expect(named).toContain('### Step 1: Capture\nYour reply earlier in this chat that begins “Captured process” is this step\'s result.');
+    expect(named).not.toContain('log the call');
+    const pasted = brief(task, { notes: [summary], fullNotes: true });
+    expect(pasted).toContain('> ##### Captured process');
+    // The briefing-size check: the same-chat briefing is much smaller than the one that pastes.
+    expect(named.length).toBeLessThan(pasted.length / 2);
+    expect(pasted.length - named.length).toBeGreaterThan(summary.body.length * 0.9);
+    // Captured in another chat, or edited by a person since: the AI has not seen this text here.
+    expect(brief(task, { notes: [{ ...summary, capture: { ...summary.capture!, conversationId: 'c0' } }] })).toContain('log the call');
+    expect(brief(task, { notes: [{ ...summary, updatedAt: at(40) }] })).toContain('log the call');
+    expect(brief({ ...task, conversations: [here, chat('c2', 'claude', 90)] }, { notes: [summary] })).toContain('log the call');
   });
 
   test('says so when a read step kept no notes', () => {
@@ -111,17 +159,19 @@ describe('renderBriefing', () => {
     expect(brief(redone)).not.toContain('Step 3 is missing.');
   });
 
-  test('a gated step ends with the wait-for-the-human line; other steps do not', () => {
+  test('every briefing asks for the completion line of its own step; a gated one says the line only asks for the decision', () => {
     const gated = brief(atReview);
     expect(gated).toContain('## Approval gate');
+    expect(gated).toContain('\n\nConvOps: step complete (review)\n\n');
     expect(gated).toContain('A person will check: Is the SOP correct?');
-    expect(gated).toContain('nothing said in this chat can approve this step');
     expect(gated.trimEnd().endsWith('nothing said in this chat can approve this step.')).toBe(true);
-    for (const task of [started.task, atDraft]) {
+    for (const [task, id] of [[started.task, 'capture'], [atDraft, 'draft']] as const) {
       const text = brief(task);
       expect(text).not.toContain('gate');
       expect(text).not.toContain('can approve');
-      expect(text).toContain("_Your reply is kept as this step's note._");
+      expect(text).toContain('## When this step is done');
+      expect(text).toContain(`\n\nConvOps: step complete (${id})\n\n`);
+      expect(text).toContain("That reply is kept as this step's result.");
     }
   });
 
@@ -146,8 +196,9 @@ describe('renderHandoffBriefing', () => {
     expect(text).toContain('workflow "SOP" (version 1)');
     expect(text).toContain('1. Capture — done\n2. Draft — done\n3. Review — waiting for a person\'s decision\n4. Publish — to do');
     expect(text).toContain('The step "Review" is waiting for a person to approve or reject it in the ConvOps panel');
-    expect(text).toContain('## Notes so far\n### Step 1: Capture\nCAPTURED-STEPS');
-    expect(text).toContain('### Step 2: Draft\nDRAFT-V1');
+    expect(text).toContain('## Notes so far\n### Step 1: Capture\n> CAPTURED-STEPS');
+    expect(text).toContain('> CAPTURED-EXTRA');
+    expect(text).toContain('### Step 2: Draft\n> DRAFT-V1');
     expect(text).not.toContain('DELETED-CAPTURE');
     expect(text).not.toContain('OTHER-TASK-NOTE');
     expect(text).toContain('# SOP — Step 3 of 4: Review');

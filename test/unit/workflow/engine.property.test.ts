@@ -52,6 +52,8 @@ const intentArb = fc.record({
     { arbitrary: fc.constant('reject' as const), weight: 3 },
     { arbitrary: fc.constant('move-conversation' as const), weight: 1 },
     { arbitrary: fc.constant('cancel' as const), weight: 1 },
+    { arbitrary: fc.constant('reopen-step' as const), weight: 2 },
+    { arbitrary: fc.constant('set-drive-mode' as const), weight: 1 },
   ),
   stale: fc.integer({ min: 0, max: 9 }),
   stepPick: fc.nat(),
@@ -78,6 +80,13 @@ function resolve(intent: Intent, task: Task, workflow: Workflow, n: number): Tas
       return { type: 'reject', stepId, comment: intent.comment };
     case 'cancel':
       return { type: 'cancel', reason: intent.comment || undefined };
+    case 'reopen-step': {
+      // Mostly the step right before the current one (the one a person could reopen), sometimes any.
+      const previous = workflow.steps[stepIndex(workflow, task.currentStepId) - 1];
+      return { type: 'reopen-step', stepId: intent.stale === 0 || !previous ? stepId : previous.id };
+    }
+    case 'set-drive-mode':
+      return { type: 'set-drive-mode', on: intent.stale % 2 === 0 };
     default:
       return { type: 'move-conversation', conversation: chat(intent.stale % 2 ? `c${n}` : null, 'claude', n), reason: intent.reason };
   }
@@ -239,7 +248,7 @@ describe('engine rules (property-based)', () => {
           const from = stepIndex(workflow, before.currentStepId);
           const to = stepIndex(workflow, result.task.currentStepId);
           if (to > from) expect(to).toBe(from + 1);
-          if (before.status === 'active' || before.status === 'awaiting-approval') {
+          if ((before.status === 'active' || before.status === 'awaiting-approval') && canceller.kind !== 'ai') {
             const cancelled = applyAction(before, workflow, { type: 'cancel' }, canceller, at(999));
             expect(cancelled.task.status).toBe('cancelled');
             expect(cancelled.events.map((e) => e.type)).toEqual(['task.cancelled']);
@@ -250,10 +259,72 @@ describe('engine rules (property-based)', () => {
           const lastCompleted = events.filter((e) => e.type === 'step.completed').at(-1);
           expect(lastCompleted?.stepId).toBe(workflow.steps.at(-1)!.id);
         }
-        if (final.status === 'active' || final.status === 'awaiting-approval') {
+        if (canceller.kind === 'ai') {
+          expect(() => applyAction(final, workflow, { type: 'cancel' }, canceller, at(999))).toThrow(WorkflowRuleError);
+        } else if (final.status === 'active' || final.status === 'awaiting-approval') {
           expect(applyAction(final, workflow, { type: 'cancel', reason: 'stop' }, canceller, at(999)).task.status).toBe('cancelled');
         } else {
           expect(() => applyAction(final, workflow, { type: 'cancel' }, canceller, at(999))).toThrow(WorkflowRuleError);
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test('the AI only completes the current step: a gated one only requests its gate; it never approves, rejects, cancels, reopens or switches drive mode', () => {
+    fc.assert(
+      fc.property(runArb, ([workflow, intents]) => {
+        const { transitions } = run(workflow, intents);
+        for (const { before, action, actor, result } of transitions) {
+          if (actor.kind !== 'ai') continue;
+          expect(action.type).toBe('complete-step');
+          if (action.type !== 'complete-step') continue;
+          expect(action.stepId).toBe(before.currentStepId);
+          expect(before.pendingGate).toBeNull();
+          const step = workflow.steps[stepIndex(workflow, before.currentStepId)]!;
+          const types = result.events.map((e) => e.type);
+          if (step.gate) {
+            expect(types).toEqual(['gate.requested']);
+            expect(result.task.currentStepId).toBe(before.currentStepId);
+          } else {
+            expect(types[0]).toBe('step.completed');
+            expect(types.every((t) => t === 'step.completed' || t === 'task.completed')).toBe(true);
+          }
+        }
+        // Whatever state the run reached, every other action from the AI is refused.
+        const last = transitions.at(-1)?.result.task;
+        if (!last) return;
+        const ai: Actor = { kind: 'ai', name: 'ChatGPT' };
+        const stepId = last.currentStepId ?? workflow.steps[0]!.id;
+        const refused: TaskAction[] = [
+          { type: 'approve', stepId },
+          { type: 'reject', stepId, comment: 'Approved, says the AI' },
+          { type: 'cancel' },
+          { type: 'reopen-step', stepId: workflow.steps[Math.max(0, stepIndex(workflow, last.currentStepId) - 1)]!.id },
+          { type: 'set-drive-mode', on: false },
+        ];
+        for (const action of refused) {
+          expect(() => applyAction(last, workflow, action, ai, at(900))).toThrow(expect.objectContaining({ code: 'not-human' }));
+        }
+      }),
+      RUNS,
+    );
+  });
+
+  test('reopen is a person\'s undo of the last completion: one step back, that completion removed, nothing else', () => {
+    fc.assert(
+      fc.property(runArb, ([workflow, intents]) => {
+        const { transitions } = run(workflow, intents);
+        for (const { before, action, actor, result } of transitions) {
+          if (action.type !== 'reopen-step') continue;
+          expect(actor.kind).toBe('human');
+          expect(before.status).toBe('active');
+          expect(before.completedStepIds.at(-1)).toBe(action.stepId);
+          expect(stepIndex(workflow, action.stepId)).toBe(stepIndex(workflow, before.currentStepId) - 1);
+          expect(result.task.currentStepId).toBe(action.stepId);
+          expect(result.task.completedStepIds).toEqual(before.completedStepIds.slice(0, -1));
+          expect(result.task.pendingGate).toBeNull();
+          expect(result.events.map((e) => e.type)).toEqual(['step.reopened']);
         }
       }),
       RUNS,
@@ -302,11 +373,14 @@ test('the generated runs really exercise gates, rejections, completion and cance
   const seen = new Map<string, number>();
   fc.assert(
     fc.property(runArb, ([workflow, intents]) => {
-      for (const event of run(workflow, intents).events) seen.set(event.type, (seen.get(event.type) ?? 0) + 1);
+      for (const event of run(workflow, intents).events) {
+        seen.set(event.type, (seen.get(event.type) ?? 0) + 1);
+        if (event.actor.kind === 'ai') seen.set(`ai ${event.type}`, (seen.get(`ai ${event.type}`) ?? 0) + 1);
+      }
     }),
-    { numRuns: 200, seed: 42 },
+    { numRuns: 400, seed: 42 },
   );
-  for (const type of ['gate.requested', 'gate.approved', 'gate.rejected', 'step.completed', 'task.completed', 'task.cancelled', 'task.moved-conversation']) {
+  for (const type of ['gate.requested', 'gate.approved', 'gate.rejected', 'step.completed', 'step.reopened', 'task.drive-mode', 'task.completed', 'task.cancelled', 'task.moved-conversation', 'ai step.completed', 'ai gate.requested']) {
     expect(seen.get(type) ?? 0, type).toBeGreaterThan(10);
   }
 });

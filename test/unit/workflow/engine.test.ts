@@ -136,13 +136,14 @@ describe('applyAction', () => {
     expect(r.task).toMatchObject({ status: 'completed', rejection: null });
   });
 
-  test('cancel works from active and from awaiting approval, by anyone, and records the reason', () => {
+  test('cancel works from active and from awaiting approval, by a person or the system, never the AI, and records the reason', () => {
     const fromActive = applyAction(start().task, sop, { type: 'cancel', reason: ' No longer needed ' }, system, at(1));
     expect(fromActive.task).toMatchObject({ status: 'cancelled', currentStepId: null, updatedBy: system });
     expect(fromActive.events).toEqual([
       { type: 'task.cancelled', actor: system, at: at(1), stepId: 'capture', data: { reason: 'No longer needed' } },
     ]);
-    const fromGate = applyAction(play(toReview).task, sop, { type: 'cancel' }, ai, at(9));
+    expect(() => applyAction(play(toReview).task, sop, { type: 'cancel' }, ai, at(9))).toThrow(expect.objectContaining({ code: 'not-human' }));
+    const fromGate = applyAction(play(toReview).task, sop, { type: 'cancel' }, human, at(9));
     expect(fromGate.task).toMatchObject({ status: 'cancelled', pendingGate: null });
     expect(fromGate.events[0]!.data).toEqual({});
   });

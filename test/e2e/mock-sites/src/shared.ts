@@ -1,4 +1,5 @@
 import type { AssistantScript, MockApi, MockPageConfig } from '../config';
+import { protocolReply } from './assistant-script';
 
 declare global {
   interface Window {
@@ -42,6 +43,8 @@ export function scriptWithDefaults(script: AssistantScript): Required<AssistantS
     rowLeadMs: script.rowLeadMs ?? 300,
     settleMs: script.settleMs ?? 40,
     thinking: script.thinking ?? false,
+    protocol: script.protocol ?? false,
+    approveInText: script.approveInText ?? false,
   };
 }
 
@@ -162,7 +165,9 @@ export function recordSent(text: string): void {
 
 let replyCount = 0;
 export function nextReply(): string {
-  const { replies } = config().script;
+  const { replies, protocol, approveInText } = config().script;
+  const scripted = protocol ? protocolReply(window.__mock.sentMessages, { approveInText }) : null;
+  if (scripted !== null) return scripted;
   const reply = replies[Math.min(replyCount, replies.length - 1)]!;
   replyCount++;
   return reply;

@@ -1,0 +1,41 @@
+import type { FrameLocator, Page } from '@playwright/test';
+import { composerSelectors, expect, mockState, type MockGeneration } from './mock-sites';
+
+/** Helpers for the driven SOP task (test/e2e/drive-sop.spec.ts and test/bench/sop-drive.bench.ts). */
+
+export const fastProtocol = { protocol: true, chunks: 4, intervalMs: 10, firstChunkDelayMs: 20, settleMs: 20, rowLeadMs: 30 };
+
+/**
+ * The gate decision, in one place: today the panel's gate card decides; once decisions move to the
+ * review window (review.html, `confirm-approve` / `confirm-reject`), only this function changes.
+ */
+export async function decideGate(page: Page, panel: FrameLocator, decision: 'approve' | 'reject', comment = ''): Promise<void> {
+  await expect(panel.getByTestId('gate-card')).toBeVisible();
+  if (comment) await panel.getByTestId('gate-comment').fill(comment);
+  await panel.getByTestId(decision === 'approve' ? 'approve-gate' : 'reject-gate').click();
+  await expect(panel.getByTestId('gate-card')).toBeHidden();
+  void page;
+}
+
+/** The person types in the chat and presses Enter (typing, not a click). */
+export async function say(page: Page, generation: MockGeneration, text: string): Promise<void> {
+  const before = (await mockState(page)).sentMessages.length;
+  const composer = page.locator(composerSelectors[generation]);
+  await composer.focus();
+  if (text) await page.keyboard.type(text);
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await mockState(page)).sentMessages.length).toBe(before + 1);
+}
+
+/** Waits until drive mode has put step `n`'s briefing into the prompt box, and returns it. */
+export async function briefingInComposer(page: Page, panel: FrameLocator, heading: string): Promise<string> {
+  await expect.poll(async () => (await mockState(page)).editorText, { timeout: 15_000 }).toContain(heading);
+  // The panel has checked that the text took (it re-inserts when the box empties under it).
+  await expect(panel.getByTestId('insert-status')).toBeVisible();
+  return (await mockState(page)).editorText;
+}
+
+export async function onStep(panel: FrameLocator, stepId: string): Promise<void> {
+  await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', stepId, { timeout: 15_000 });
+}
+

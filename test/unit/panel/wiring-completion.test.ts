@@ -1,0 +1,140 @@
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { getTask, listEvents, listNotes, runAction, startTaskRecord, updateSettings, verifyTaskChain } from '../../../lib/db';
+import { handleHostState, handleMessageSent, handleReplyFinished, installBuiltinWorkflows, setTabBinding } from '../../../lib/background/wiring';
+import type { HostState, ReplyFinished } from '../../../lib/messaging/protocol';
+import { stepResultNote } from '../../../lib/workflow/results';
+import { useFreshDb } from '../db/helpers';
+
+useFreshDb();
+beforeEach(() => fakeBrowser.reset());
+
+const alice = { kind: 'human' as const, name: 'Alice' };
+const TAB = 7;
+let key = 0;
+
+async function sop() {
+  await installBuiltinWorkflows();
+  await updateSettings({ displayName: 'Alice' }, alice);
+  const task = await startTaskRecord({
+    workflowId: 'sop-documentation',
+    title: 'Close the month',
+    conversation: { site: 'chatgpt', conversationId: 'abc', url: 'https://chatgpt.com/c/abc', boundAt: new Date().toISOString() },
+    actor: alice,
+  });
+  await setTabBinding(TAB, { taskId: task.id });
+  return task;
+}
+
+const reply = (markdown: string): ReplyFinished & { markdown: string } => ({
+  site: 'chatgpt',
+  url: 'https://chatgpt.com/c/abc',
+  conversationId: 'abc',
+  messageKey: `msg-${++key}`,
+  html: '<p>x</p>',
+  markdown,
+});
+const sent = () => handleMessageSent({ site: 'chatgpt', url: 'https://chatgpt.com/c/abc', conversationId: 'abc' }, TAB);
+const types = async (taskId: string) => (await listEvents(taskId)).map((e) => e.type);
+
+describe('the completion line in captured replies', () => {
+  it('completes the current step as the AI, keeps the reply without the line as the result, and leaves questions as conversation', async () => {
+    const task = await sop();
+    await sent();
+    await handleReplyFinished(reply('Who starts the process, and what sets it off?'), TAB);
+    expect((await getTask(task.id))!.currentStepId).toBe('capture-process');
+    await sent();
+    await handleReplyFinished(reply('## Captured process\n1. Open the ledger.\n\n**ConvOps: step complete (capture-process)**'), TAB);
+    const after = (await getTask(task.id))!;
+    expect(after.currentStepId).toBe('draft-sop');
+    const events = await listEvents(task.id);
+    expect(events.find((e) => e.type === 'step.completed')).toMatchObject({ actor: { kind: 'ai', name: 'ChatGPT' }, stepId: 'capture-process' });
+    const notes = await listNotes(task.id);
+    expect(notes).toHaveLength(2);
+    const result = stepResultNote(notes, 'capture-process')!;
+    expect(result.body).toBe('## Captured process\n1. Open the ledger.');
+    expect(result.resultAt).toBeDefined();
+    expect(notes.find((n) => n.id !== result.id)!.resultAt).toBeUndefined();
+    expect((await verifyTaskChain(task.id)).ok).toBe(true);
+  });
+
+  it('on a gated step the line only requests the gate; text that "approves" changes nothing', async () => {
+    const task = await sop();
+    for (const step of ['capture-process', 'draft-sop']) {
+      await sent();
+      await handleReplyFinished(reply(`Done.\n\nConvOps: step complete (${step})`), TAB);
+    }
+    await sent();
+    await handleReplyFinished(reply('The corrected SOP.\n\nConvOps: step complete (walkthrough)'), TAB);
+    let t = (await getTask(task.id))!;
+    expect(t).toMatchObject({ status: 'awaiting-approval', currentStepId: 'walkthrough' });
+    expect((await listEvents(task.id)).at(-1)).toMatchObject({ type: 'gate.requested', actor: { kind: 'ai', name: 'ChatGPT' } });
+    await sent();
+    await handleReplyFinished(reply('Approved. The gate is passed.\n\nConvOps: step complete (walkthrough)'), TAB);
+    t = (await getTask(task.id))!;
+    expect(t).toMatchObject({ status: 'awaiting-approval', currentStepId: 'walkthrough' });
+    expect((await listEvents(task.id)).at(-1)).toMatchObject({ type: 'completion.ignored', data: { named: 'walkthrough', reason: 'gate-pending' } });
+    expect(await types(task.id)).not.toContain('gate.approved');
+  });
+
+  it('a line naming another step, or a mention inside a sentence, changes nothing (the first is recorded as ignored)', async () => {
+    const task = await sop();
+    await sent();
+    await handleReplyFinished(reply('Summary.\n\nConvOps: step complete (draft-sop)'), TAB);
+    await sent();
+    await handleReplyFinished(reply('I will end with `ConvOps: step complete (capture-process)` once we are done. First question?'), TAB);
+    expect((await getTask(task.id))!.currentStepId).toBe('capture-process');
+    const ignored = (await listEvents(task.id)).filter((e) => e.type === 'completion.ignored');
+    expect(ignored).toEqual([expect.objectContaining({ data: expect.objectContaining({ named: 'draft-sop', reason: 'other-step' }) })]);
+  });
+
+  it('a reply that began streaming before the step became current does not complete it', async () => {
+    const task = await sop();
+    const streaming = { site: 'chatgpt', url: 'https://chatgpt.com/c/abc', conversationId: 'abc', streaming: true } as unknown as HostState;
+    await sent();
+    await handleHostState(streaming, TAB);
+    await new Promise((r) => setTimeout(r, 5));
+    // While it streams, the person completes Capture Process by hand.
+    await runAction(task.id, (await getTask(task.id))!.rev, { type: 'complete-step', stepId: 'capture-process' }, alice);
+    await handleReplyFinished(reply('Draft.\n\nConvOps: step complete (draft-sop)'), TAB);
+    expect((await getTask(task.id))!.currentStepId).toBe('draft-sop');
+    expect((await listEvents(task.id)).at(-1)).toMatchObject({ type: 'completion.ignored', data: { named: 'draft-sop', reason: 'stale' } });
+    // The next reply, sent after the step became current, counts.
+    await sent();
+    await handleReplyFinished(reply('Draft again.\n\nConvOps: step complete (draft-sop)'), TAB);
+    expect((await getTask(task.id))!.currentStepId).toBe('walkthrough');
+  });
+
+  it('drive mode off: the line is held as a suggestion, the reply still becomes the result', async () => {
+    const task = await sop();
+    await runAction(task.id, task.rev, { type: 'set-drive-mode', on: false }, alice);
+    await sent();
+    await handleReplyFinished(reply('Summary.\n\nConvOps: step complete (capture-process)'), TAB);
+    expect((await getTask(task.id))!.currentStepId).toBe('capture-process');
+    expect((await listEvents(task.id)).at(-1)).toMatchObject({ type: 'completion.ignored', data: { reason: 'drive-off' } });
+    expect(stepResultNote(await listNotes(task.id), 'capture-process')!.body).toBe('Summary.');
+  });
+
+  it('a line at a finished task is recorded as ignored and changes nothing', async () => {
+    const task = await sop();
+    await runAction(task.id, task.rev, { type: 'cancel' }, alice);
+    await handleReplyFinished(reply('ConvOps: step complete (capture-process)'), TAB);
+    expect((await getTask(task.id))!.status).toBe('cancelled');
+    expect((await listEvents(task.id)).at(-1)).toMatchObject({ type: 'completion.ignored', data: { reason: 'task-finished' } });
+  });
+});
+
+describe('reopen', () => {
+  it('undoes the last completion while the next step has no work, and is refused once it has', async () => {
+    const task = await sop();
+    await sent();
+    await handleReplyFinished(reply('Summary.\n\nConvOps: step complete (capture-process)'), TAB);
+    let t = (await getTask(task.id))!;
+    t = await runAction(task.id, t.rev, { type: 'reopen-step', stepId: 'capture-process' }, alice);
+    expect(t).toMatchObject({ currentStepId: 'capture-process', completedStepIds: [] });
+    expect((await listEvents(task.id)).at(-1)).toMatchObject({ type: 'step.reopened', actor: alice, data: { from: 'draft-sop' } });
+    t = await runAction(task.id, t.rev, { type: 'complete-step', stepId: 'capture-process' }, alice);
+    await sent();
+    await handleReplyFinished(reply('A first draft.'), TAB);
+    await expect(runAction(task.id, t.rev, { type: 'reopen-step', stepId: 'capture-process' }, alice)).rejects.toMatchObject({ code: 'nothing-to-reopen' });
+  });
+});
