@@ -7,7 +7,7 @@ import { Alert, Badge, Button } from '../ui';
 import { CurrentStep, type InsertState } from './current-step';
 import { panelRepo, type TaskDetail } from './data';
 import { describeError, describeInsertFailure } from './errors';
-import { GateCard, type GateDecision } from '../gate-card';
+import { GateCard } from '../gate-card';
 import { NotesSection, type NoteActions } from './notes';
 import { StepList } from './step-list';
 
@@ -123,13 +123,10 @@ export function TaskView({
     }
   };
 
-  const decide = async ({ decision, comment }: GateDecision) => {
-    if (!current) return;
-    await run(
-      decision === 'approve'
-        ? { type: 'approve', stepId: current.id, ...(comment ? { comment } : {}) }
-        : { type: 'reject', stepId: current.id, comment },
-    );
+  // The panel never decides a gate (the page can draw over it): it opens the review window.
+  const openReview = async () => {
+    setError(null);
+    await panelRepo.openReview(task.id).catch((e: unknown) => setError(describeError(e).message));
   };
 
   const noteActions: NoteActions = {
@@ -175,7 +172,7 @@ export function TaskView({
       <StepList states={states} />
 
       {/* The decision comes first while the task waits for it. */}
-      {awaiting && current?.gate ? <GateCard gate={current.gate} stepTitle={current.title} rejectTo={rejectTo} busy={busy} onDecide={decide} /> : null}
+      {awaiting && current?.gate ? <GateCard gate={current.gate} stepTitle={current.title} rejectTo={rejectTo} busy={busy} onReview={openReview} /> : null}
 
       {current ? (
         <CurrentStep
