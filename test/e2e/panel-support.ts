@@ -105,3 +105,25 @@ export async function taskIdOf(panel: FrameLocator): Promise<string> {
   expect(id).toBeTruthy();
   return id!;
 }
+
+/**
+ * The panel's Approve / Reject open the review window (a popup window of the extension, a new Page of
+ * the context); returns it once it shows the waiting gate.
+ */
+export async function openReview(page: Page, panel: FrameLocator, button: 'approve-gate' | 'reject-gate' = 'approve-gate'): Promise<Page> {
+  const opened = page.context().waitForEvent('page', { timeout: 15_000 });
+  await panel.getByTestId(button).click();
+  const review = await opened;
+  await review.waitForURL(/\/review\.html$/);
+  await expect(review.getByTestId('review-window')).toHaveAttribute('data-state', 'waiting');
+  return review;
+}
+
+/** Decides the waiting gate as a person does: Approve / Reject in the panel, then confirm in the review window, which closes. */
+export async function decideInReview(page: Page, panel: FrameLocator, decision: 'approve' | 'reject', comment = ''): Promise<void> {
+  const review = await openReview(page, panel, decision === 'approve' ? 'approve-gate' : 'reject-gate');
+  if (comment) await review.getByTestId('gate-comment').fill(comment);
+  const closed = review.waitForEvent('close');
+  await review.getByTestId(decision === 'approve' ? 'confirm-approve' : 'confirm-reject').click();
+  await closed;
+}
