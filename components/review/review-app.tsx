@@ -39,10 +39,9 @@ function DecidedElsewhere({ view, onClose }: { view: ReviewView; onClose: () => 
  */
 export function ReviewApp() {
   useColorScheme();
-  const { state, error, decided, send } = useReviewPort();
+  const { state, error, decided, pending: sending, send } = useReviewPort();
   const [comment, setComment] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
-  const [sending, setSending] = useState(false);
 
   useEffect(() => {
     const onKey = (event: KeyboardEvent) => {
@@ -51,10 +50,6 @@ export function ReviewApp() {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, [send]);
-
-  useEffect(() => {
-    if (error) setSending(false);
-  }, [error]);
 
   const view = state.kind === 'ready' ? state.view : null;
   useEffect(() => {
@@ -77,7 +72,6 @@ export function ReviewApp() {
       return;
     }
     setProblem(null);
-    setSending(true);
     send({ kind: 'decide', decision, comment: comment.trim(), rev: view.rev });
   };
 

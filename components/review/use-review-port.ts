@@ -16,11 +16,14 @@ export function useReviewPort(): {
   state: ReviewState;
   error: string | null;
   decided: boolean;
+  /** A decision was sent and has not been answered yet. */
+  pending: boolean;
   send: (request: ReviewPortRequest) => void;
 } {
   const [state, setState] = useState<ReviewState>({ kind: 'loading' });
   const [error, setError] = useState<string | null>(null);
   const [decided, setDecided] = useState(false);
+  const [pending, setPending] = useState(false);
   const port = useRef<Browser.runtime.Port | null>(null);
 
   useEffect(() => {
@@ -33,7 +36,10 @@ export function useReviewPort(): {
         seen = true;
         setState(reply.value ? { kind: 'ready', view: reply.value } : { kind: 'unbound' });
       } else if (reply.kind === 'decided') setDecided(true);
-      else if (reply.kind === 'error') setError(reply.error.message);
+      else if (reply.kind === 'error') {
+        setPending(false);
+        setError(reply.error.message);
+      }
     });
     connected.onDisconnect.addListener(() => {
       port.current = null;
@@ -47,10 +53,13 @@ export function useReviewPort(): {
 
   const send = useCallback((request: ReviewPortRequest) => {
     setError(null);
-    if (port.current) port.current.postMessage(request);
+    if (port.current) {
+      if (request.kind === 'decide') setPending(true);
+      port.current.postMessage(request);
+    }
     else if (request.kind === 'close') window.close();
     else setError('The extension restarted; close this window and open it again from the panel.');
   }, []);
 
-  return { state, error, decided, send };
+  return { state, error, decided, pending, send };
 }

@@ -29,6 +29,7 @@ export const hostStateSchema = z.object({
   health: hostHealthSchema,
   streaming: z.boolean(),
   theme: z.enum(['light', 'dark']).nullable().default(null),
+  interference: z.number().int().min(0).max(1_000_000).default(0),
 });
 export const messageSentSchema = z.object({ site, url, conversationId });
 export const replyFinishedSchema = z.object({
@@ -87,11 +88,22 @@ export function hostTabOf(sender: Sender, claimed: HostSite): number | null {
   return siteOfUrl(sender.url) === claimed ? sender.tab.id : null;
 }
 
-/** Our panel page, framed inside a chatgpt.com / claude.ai tab. */
+/**
+ * Our panel page, framed inside a chatgpt.com / claude.ai tab. With `use_dynamic_url` the frame's
+ * address carries a per-session id instead of the extension id, so the path is what is compared (the
+ * sender's extension id says it is ours).
+ */
 export function panelTabOf(sender: Sender): number | null {
-  if (!isOwnExtension(sender) || sender.tab?.id === undefined) return null;
-  const panelUrl = browser.runtime.getURL('/panel.html');
-  if (!sender.url || !(sender.url === panelUrl || sender.url.startsWith(`${panelUrl}?`) || sender.url.startsWith(`${panelUrl}#`))) return null;
+  if (!isOwnExtension(sender) || sender.tab?.id === undefined || !sender.url) return null;
+  let panelPath: string;
+  try {
+    const url = new URL(sender.url);
+    if (url.protocol !== new URL(browser.runtime.getURL('/panel.html')).protocol) return null;
+    panelPath = url.pathname;
+  } catch {
+    return null;
+  }
+  if (panelPath !== '/panel.html') return null;
   if (sender.tab.url !== undefined && siteOfUrl(sender.tab.url) === null) return null;
   return sender.tab.id;
 }

@@ -19,6 +19,8 @@ export interface HostState {
   streaming: boolean;
   /** The site's own light/dark choice; null when it does not say. */
   theme: HostTheme | null;
+  /** How often the page changed the panel (its style, its frame) behind the extension's back; 0 when never. */
+  interference?: number;
 }
 
 export interface ReplyFinished {

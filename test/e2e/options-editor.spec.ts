@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, extensionServiceWorker, launchWithExtension, test } from './support/extension';
 import { createWorkflow, fillStep, openOptions, pageErrors, saveDownload, startTaskInPanel } from './options-support';
-import { currentStepId, ensureName, insertSendAndCapture, panelOf, startWorkflow } from './panel-support';
+import { currentStepId, decideInReview, ensureName, insertSendAndCapture, panelOf, startWorkflow } from './panel-support';
 import { openChatGPT, routeMockSites } from './support/mock-sites';
 
 test('a workflow made in the editor travels by file to a fresh profile with its steps and gate', async ({ context, extensionId }) => {
@@ -165,8 +165,7 @@ test('a workflow from the editor runs on the ChatGPT mock: its gate holds the ta
   await insertSendAndCapture(chat, panel, ['Are the notes complete and accurate?']);
   await panel.getByTestId('complete-step').click();
   await expect(panel.getByTestId('approve-gate')).toBeVisible();
-  await panel.getByTestId('gate-comment').fill('Add the migration steps');
-  await panel.getByTestId('reject-gate').click();
+  await decideInReview(panel, 'reject', 'Add the migration steps');
   await expect.poll(() => currentStepId(panel)).toBe('draft-notes');
   await expect(panel.getByTestId('rejection')).toContainText('Add the migration steps');
 });

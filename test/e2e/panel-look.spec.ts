@@ -20,6 +20,13 @@ async function panelViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
+async function reviewViolations(review: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page: review }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
 for (const scheme of ['light', 'dark'] as const) {
   for (const site of ['chatgpt', 'claude'] as const) {
     test(`panel on ${site}, ${scheme}: screenshot and no serious accessibility violations`, async ({ context }) => {
@@ -48,13 +55,21 @@ for (const scheme of ['light', 'dark'] as const) {
       expect(await panelViolations(page)).toEqual([]);
       await page.screenshot({ path: path.join(screenshots, `panel-gate-${site}-${scheme}.png`) });
 
-      // Keyboard: the decision buttons are reachable with Tab and show a visible focus ring.
-      await panel.getByTestId('gate-comment').focus();
+      // Keyboard: the decision buttons are reachable with Tab and show a visible focus ring; Enter opens the review window.
+      await panel.getByTestId('approve-gate').focus();
+      await page.keyboard.press('Shift+Tab');
       await page.keyboard.press('Tab');
       await expect(panel.getByTestId('approve-gate')).toBeFocused();
       const outline = await panel.getByTestId('approve-gate').evaluate((el) => getComputedStyle(el).outlineStyle);
       expect(outline).not.toBe('none');
+      const opened = page.context().waitForEvent('page');
       await page.keyboard.press('Enter');
+      const review = await opened;
+      await review.waitForURL(/\/review\.html$/);
+      expect(await reviewViolations(review)).toEqual([]);
+      const closed = review.waitForEvent('close');
+      await review.getByTestId('confirm-approve').click();
+      await closed;
       await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'publish');
       await panel.getByTestId('complete-step').click();
       await expect(panel.getByTestId('task-finished')).toBeVisible();

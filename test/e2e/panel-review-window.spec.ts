@@ -31,7 +31,7 @@ test('Approve opens the review window with the task, the step, what to check and
   const result = 'Walked through **version 2** with the team.\n\n<img src=x onerror="window.__pwned=1">\n\n[bad](javascript:alert(1))';
   const { panel, taskId } = await toTheGate(page, 'chatgpt', result);
 
-  const review = await openReview(page, panel);
+  const review = await openReview(panel);
   await expect(review.getByTestId('review-task-title')).toHaveText('Review on chatgpt');
   await expect(review.getByTestId('review-step-title')).toHaveText('Walkthrough');
   await expect(review.getByTestId('review-ask')).toContainText('Is the SOP complete and correct');
@@ -53,7 +53,7 @@ test('Approve opens the review window with the task, the step, what to check and
   await expect(panel.getByTestId('approve-gate')).toBeVisible();
 
   // The honest path: Approve, look, confirm. The window closes; one approval, by the named person.
-  await decideInReview(page, panel, 'approve', 'Checked against the handbook.');
+  await decideInReview(panel, 'approve', 'Checked against the handbook.');
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'publish');
   const approvals = (await readEvents(serviceWorker, taskId)).filter((e) => e.type === 'gate.approved');
   expect(approvals.map((e) => [e.actor.kind, e.actor.name, e.data.comment])).toEqual([['human', 'Lee Approver', 'Checked against the handbook.']]);
@@ -63,7 +63,7 @@ test('Reject with a comment from the review window sends the task back, and the 
   const page = await context.newPage();
   const { panel, taskId } = await toTheGate(page, 'claude', 'Walked through v1.');
 
-  const review = await openReview(page, panel, 'reject-gate');
+  const review = await openReview(panel, 'reject-gate');
   // Reject needs a comment, here as everywhere.
   await review.getByTestId('confirm-reject').click();
   await expect(review.getByRole('alert')).toContainText('Say what needs to change');
@@ -85,7 +85,7 @@ test('Reject with a comment from the review window sends the task back, and the 
 test('one review window per gate; it says so when the gate was decided elsewhere meanwhile', async ({ context, serviceWorker, extensionId }) => {
   const page = await context.newPage();
   const { panel, taskId } = await toTheGate(page, 'chatgpt');
-  const review = await openReview(page, panel);
+  const review = await openReview(panel);
 
   // Asking again (a second click, another panel on the same task) focuses the same window.
   const second = await context.newPage();
@@ -124,7 +124,7 @@ test('a capture-and-approve path still runs end to end with the AI reply as the 
   }
   await insertSendAndCapture(page, panel);
   await panel.getByTestId('complete-step').click();
-  const review = await openReview(page, panel);
+  const review = await openReview(panel);
   await expect(review.getByTestId('review-result').locator('strong')).toHaveText('no gaps');
   await expect(review.getByTestId('review-result')).toContainText('Reply of ChatGPT');
 });

@@ -1,10 +1,14 @@
 import type { Frame, FrameLocator, Page, Worker } from '@playwright/test';
+import { panelElement } from './support/closed-panel';
 import { expect } from './support/extension';
+
+export { panelElement };
 
 /** Helpers shared by the panel specs (test/e2e/panel-*.spec.ts): drive the panel iframe on a mock site. */
 
+/** The panel (its iframe sits in a closed shadow root: see support/closed-panel.ts). */
 export function panelOf(page: Page): FrameLocator {
-  return page.frameLocator('iframe[src$="/panel.html"]');
+  return panelElement(page).contentFrame();
 }
 
 /** The panel's frame, to read the extension's database from the extension origin. */
@@ -110,8 +114,8 @@ export async function taskIdOf(panel: FrameLocator): Promise<string> {
  * The panel's Approve / Reject open the review window (a popup window of the extension, a new Page of
  * the context); returns it once it shows the waiting gate.
  */
-export async function openReview(page: Page, panel: FrameLocator, button: 'approve-gate' | 'reject-gate' = 'approve-gate'): Promise<Page> {
-  const opened = page.context().waitForEvent('page', { timeout: 15_000 });
+export async function openReview(panel: FrameLocator, button: 'approve-gate' | 'reject-gate' = 'approve-gate'): Promise<Page> {
+  const opened = panel.owner().page().context().waitForEvent('page', { timeout: 15_000 });
   await panel.getByTestId(button).click();
   const review = await opened;
   await review.waitForURL(/\/review\.html$/);
@@ -120,8 +124,8 @@ export async function openReview(page: Page, panel: FrameLocator, button: 'appro
 }
 
 /** Decides the waiting gate as a person does: Approve / Reject in the panel, then confirm in the review window, which closes. */
-export async function decideInReview(page: Page, panel: FrameLocator, decision: 'approve' | 'reject', comment = ''): Promise<void> {
-  const review = await openReview(page, panel, decision === 'approve' ? 'approve-gate' : 'reject-gate');
+export async function decideInReview(panel: FrameLocator, decision: 'approve' | 'reject', comment = ''): Promise<void> {
+  const review = await openReview(panel, decision === 'approve' ? 'approve-gate' : 'reject-gate');
   if (comment) await review.getByTestId('gate-comment').fill(comment);
   const closed = review.waitForEvent('close');
   await review.getByTestId(decision === 'approve' ? 'confirm-approve' : 'confirm-reject').click();
