@@ -131,3 +131,17 @@ export async function decideInReview(panel: FrameLocator, decision: 'approve' | 
   await review.getByTestId(decision === 'approve' ? 'confirm-approve' : 'confirm-reject').click();
   await closed;
 }
+
+/** Runs SOP Documentation up to its Walkthrough gate (steps completed without the chat: enough to test the gate). */
+export async function runToSopGate(page: Page, open: (page: Page) => Promise<void>, name = 'Lee Approver'): Promise<{ panel: FrameLocator; taskId: string }> {
+  await open(page);
+  const panel = panelOf(page);
+  await ensureName(panel, name);
+  await startWorkflow(panel, 'sop-documentation', 'Gate security');
+  for (const step of ['capture-process', 'draft-sop', 'walkthrough']) {
+    await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', step);
+    await panel.getByTestId('complete-step').click();
+  }
+  await expect(panel.getByTestId('approve-gate')).toBeVisible();
+  return { panel, taskId: await taskIdOf(panel) };
+}

@@ -56,7 +56,7 @@ function attr(node: DomNode, name: string): string | undefined {
   return undefined;
 }
 
-/** The extension's panel iframe: inside the closed shadow root of `#convops-panel-host`. */
+/** The extension's panel iframe: inside `#convops-panel-host` (in its closed shadow root). */
 function findPanel(node: DomNode, inHost = false): DomNode | null {
   if (inHost && node.nodeName === 'IFRAME' && /\/panel\.html(?:[?#]|$)/.test(attr(node, 'src') ?? '')) return node;
   const host = node.nodeName === 'DIV' && attr(node, 'id') === 'convops-panel-host';
@@ -65,7 +65,7 @@ function findPanel(node: DomNode, inHost = false): DomNode | null {
     if (found) return found;
   }
   for (const child of node.children ?? []) {
-    const found = findPanel(child, inHost);
+    const found = findPanel(child, inHost || host);
     if (found) return found;
   }
   return null;
