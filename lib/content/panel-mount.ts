@@ -71,11 +71,7 @@ export class PanelMount {
       this.host = doc.createElement('div');
       this.host.id = HOST_ID;
       const root = this.host.attachShadow({ mode: 'closed' });
-      this.frame = doc.createElement('iframe');
-      this.frame.title = 'ConvOps panel';
-      this.frame.setAttribute('allow', 'clipboard-write');
-      this.frame.addEventListener('load', () => this.onFrameLoad());
-      this.setSrc();
+      this.frame = this.createFrame();
       this.handle = this.button('Collapse the ConvOps panel', () => this.setCollapsed(true));
       root.append(this.frame, this.handle);
       this.toggle = this.button('Open the ConvOps panel', () => this.setCollapsed(false));
@@ -132,20 +128,40 @@ export class PanelMount {
     this.restoreTimer = null;
   }
 
-  private setSrc(): void {
-    if (!this.frame) return;
-    if (this.frame.isConnected) this.expectedLoads++;
-    this.frame.src = this.panelUrl;
+  private createFrame(): HTMLIFrameElement {
+    const frame = this.doc.createElement('iframe');
+    frame.title = 'ConvOps panel';
+    frame.setAttribute('allow', 'clipboard-write');
+    frame.addEventListener('load', () => this.onFrameLoad(frame));
+    frame.src = this.panelUrl;
+    return frame;
   }
 
-  private onFrameLoad(): void {
+  /**
+   * A fresh frame rather than `src` set again: whatever the page started in the old one (a navigation
+   * still in flight, a second one queued) dies with it, and the new one has exactly one load to come.
+   */
+  private replaceFrame(): void {
+    const old = this.frame;
+    if (!old || !this.host) return;
+    const fresh = this.createFrame();
+    this.frame = fresh;
+    this.expectedLoads = this.host.isConnected ? 1 : 0;
+    old.replaceWith(fresh);
+    this.applyStyles();
+    this.observe();
+    this.forgetOwnMutations();
+  }
+
+  private onFrameLoad(frame: HTMLIFrameElement): void {
+    if (frame !== this.frame) return;
     if (this.expectedLoads > 0) {
       this.expectedLoads--;
       return;
     }
     // The frame navigated without us (the page pointed it elsewhere): back to the real panel.
     this.tamper();
-    this.setSrc();
+    this.replaceFrame();
   }
 
   private observe(): void {
@@ -187,7 +203,7 @@ export class PanelMount {
     const restore = () => {
       this.restoreTimer = null;
       if (!this.host) return;
-      if (srcChanged || this.frame?.getAttribute('src') !== this.panelUrl) this.setSrc();
+      if (srcChanged || this.frame?.getAttribute('src') !== this.panelUrl) this.replaceFrame();
       if (this.style && this.style.textContent !== this.adapter.layoutCss(this.layout)) this.style.textContent = this.adapter.layoutCss(this.layout);
       this.applyStyles();
       this.forgetOwnMutations();

@@ -67,29 +67,35 @@ for (const site of ['chatgpt', 'claude'] as const) {
   });
 }
 
-test('the page points the panel frame at a data: page: the real panel comes back', async ({ context }) => {
+test('the page cannot point the panel frame at a data: page; when something does, the real panel comes back', async ({ context }) => {
   const page = await context.newPage();
   await openChatGPT(page, { conversation: true });
   const panel = panelOf(page);
   await ensureName(panel, 'Sam Sender');
   await startWorkflow(panel, 'sop-documentation', 'Fake panel');
+  const fake = 'data:text/html,<h1>ConvOps</h1><button>Approve</button>';
 
-  const how = await page.evaluate(() => {
-    const fake = 'data:text/html,<h1>ConvOps</h1><button>Approve</button>';
-    const reachable = document.querySelector<HTMLIFrameElement>('iframe[src*="panel.html"]');
-    if (reachable) {
-      reachable.src = fake;
-      return 'src attribute';
-    }
-    // The frame element is out of reach (closed shadow root), but a parent may still navigate its child frames.
+  // What a page script can do: the frame is in a closed shadow root, so there is nothing to redirect.
+  const reach = await page.evaluate((fake) => {
+    const frame = document.querySelector<HTMLIFrameElement>('iframe[src*="panel.html"]');
+    if (frame) frame.src = fake;
     for (let i = 0; i < window.frames.length; i++) window.frames[i]!.location.href = fake;
-    return 'frame navigation';
-  });
-  test.info().annotations.push({ type: 'attack', description: how });
+    return { frame: Boolean(frame), frames: window.frames.length };
+  }, fake);
+  expect(reach).toEqual({ frame: false, frames: 0 });
 
+  // Suppose it got the element anyway (the test harness hands it over): changing `src` or navigating
+  // the frame elsewhere is undone by the mount.
+  await panelElement(page).evaluate((el, fake) => ((el as HTMLIFrameElement).src = fake), fake);
   await page.waitForTimeout(500);
   await expect.poll(() => page.frames().filter((f) => f.url().startsWith('data:')).length, { timeout: 10_000 }).toBe(0);
-  await expect(panel.getByTestId('step-list')).toBeVisible();
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'capture-process');
-  expect(page.frames().some((f) => f.url().endsWith('/panel.html'))).toBe(true);
+  await expect(panelElement(page)).toHaveAttribute('src', /\/panel\.html$/);
+
+  await panelElement(page).evaluate((el, fake) => {
+    (el as HTMLIFrameElement).contentWindow!.location.href = fake;
+  }, fake);
+  await page.waitForTimeout(500);
+  await expect.poll(() => page.frames().filter((f) => f.url().startsWith('data:')).length, { timeout: 10_000 }).toBe(0);
+  await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'capture-process');
 });
