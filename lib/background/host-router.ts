@@ -49,6 +49,8 @@ export interface CapturedReply extends ReplyFinished {
 export interface HostRouterHooks {
   /** Persist a finished reply (the notes repository plugs in here). */
   onReplyFinished?: (reply: CapturedReply) => Promise<CaptureResult>;
+  /** A finished reply found when a conversation opens; the hook decides whether it was missed. */
+  onReplyRecovered?: (reply: CapturedReply) => Promise<CaptureResult>;
   onMessageSent?: (event: z.infer<typeof messageSentSchema> & { tabId: number }) => void | Promise<void>;
   onHostState?: (state: HostState, tabId: number) => void;
 }
@@ -108,6 +110,20 @@ export function panelTabOf(sender: Sender): number | null {
   return sender.tab.id;
 }
 
+/** A reply reported by a content script: validated, from its own tab, converted outside the page. */
+function capturedReply(data: unknown, sender: Sender): CapturedReply | null {
+  const parsed = replyFinishedSchema.safeParse(data);
+  const tabId = parsed.success ? hostTabOf(sender, parsed.data.site) : null;
+  if (!parsed.success || tabId === null) return null;
+  let markdown: string;
+  try {
+    markdown = htmlToMarkdown(parsed.data.html);
+  } catch {
+    return null;
+  }
+  return markdown ? { ...parsed.data, markdown, tabId } : null;
+}
+
 const refused = (detail: string): InsertResult => ({ ok: false, verified: false, sent: false, reason: 'composer-missing', detail });
 
 /**
@@ -135,18 +151,17 @@ export function registerHostRouter(hooks: HostRouterHooks = {}): () => void {
     }),
 
     onMessage('host.reply-finished', async ({ data, sender }): Promise<CaptureResult> => {
-      const parsed = replyFinishedSchema.safeParse(data);
-      const tabId = parsed.success ? hostTabOf(sender, parsed.data.site) : null;
-      if (!parsed.success || tabId === null) return { captured: false, reason: 'invalid' };
-      let markdown: string;
-      try {
-        markdown = htmlToMarkdown(parsed.data.html);
-      } catch {
-        return { captured: false, reason: 'invalid' };
-      }
-      if (!markdown) return { captured: false, reason: 'invalid' };
+      const reply = capturedReply(data, sender);
+      if (!reply) return { captured: false, reason: 'invalid' };
       if (!hooks.onReplyFinished) return { captured: false, reason: 'no-task' };
-      return hooks.onReplyFinished({ ...parsed.data, markdown, tabId });
+      return hooks.onReplyFinished(reply);
+    }),
+
+    onMessage('host.reply-recovered', async ({ data, sender }): Promise<CaptureResult> => {
+      const reply = capturedReply(data, sender);
+      if (!reply) return { captured: false, reason: 'invalid' };
+      if (!hooks.onReplyRecovered) return { captured: false, reason: 'no-task' };
+      return hooks.onReplyRecovered(reply);
     }),
 
     onMessage('panel.get-host-state', async ({ sender }) => {

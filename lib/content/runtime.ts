@@ -118,9 +118,30 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     onStreaming: reportState,
     onSettled: safe(() => {
       panel.ensure();
+      recoverMissedReply();
       if (!composerFound && adapter.findComposer(document)) reportState();
     }),
   });
+
+  // A reply that finished just before the tab closed may never have been stored: once the page of a
+  // conversation has settled, its finished last reply is reported once; the background keeps it only
+  // if the task still waits for a reply (and once, by its message key).
+  let recovery = { url: '', tries: 0, done: false };
+  const recoverMissedReply = () => {
+    if (!active) return;
+    if (recovery.url !== location.href) recovery = { url: location.href, tries: 0, done: false };
+    if (recovery.done || recovery.tries++ > 20 || adapter.isStreaming(document)) return;
+    const id = conversationId();
+    if (!id) {
+      recovery.done = true;
+      return;
+    }
+    const last = adapter.lastAssistant(document, id);
+    const body = last && !last.pending ? adapter.assistantBody(last.element) : null;
+    if (!last || !body || !(body.textContent ?? '').trim()) return;
+    recovery.done = true;
+    post(sendMessage('host.reply-recovered', { site: adapter.site, url: location.href, conversationId: id, messageKey: last.key, html: body.innerHTML }));
+  };
 
   const activate = safe((on: boolean) => {
     if (on === active) return;
