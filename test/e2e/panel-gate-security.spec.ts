@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { decideInReview, openReview, panelFrame, panelOf, readEvents, runToSopGate, taskIdOf } from './panel-support';
+import { confirmAndClose, decideInReview, openReview, panelFrame, panelOf, readEvents, runToSopGate, taskIdOf } from './panel-support';
 import { expect, openChatGPT, test } from './support/mock-sites';
 
 const toTheGate = (page: Page) => runToSopGate(page, (p) => openChatGPT(p, { conversation: true }));
@@ -118,9 +118,7 @@ test('two panels on the same task clicking Approve at once open one review windo
   await first.waitForTimeout(300);
   expect(opened).toHaveLength(1);
 
-  const closed = review.waitForEvent('close');
-  await review.getByTestId('confirm-approve').click();
-  await closed;
+  await confirmAndClose(review, 'approve');
   await expect(a.getByTestId('current-step')).toHaveAttribute('data-step-id', 'publish');
   await expect(b.getByTestId('current-step')).toHaveAttribute('data-step-id', 'publish');
   const events = await readEvents(serviceWorker, taskId);

@@ -1,7 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import path from 'node:path';
-import { ensureName, insertSendAndCapture, panelOf, startWorkflow } from './panel-support';
+import { confirmAndClose, ensureName, insertSendAndCapture, panelOf, startWorkflow } from './panel-support';
 import { expect, openChatGPT, openClaude, test } from './support/mock-sites';
 
 // Every run saves them under test-results/; `npm run screenshots` refreshes the README's copies.
@@ -67,9 +67,7 @@ for (const scheme of ['light', 'dark'] as const) {
       const review = await opened;
       await review.waitForURL(/\/review\.html$/);
       expect(await reviewViolations(review)).toEqual([]);
-      const closed = review.waitForEvent('close');
-      await review.getByTestId('confirm-approve').click();
-      await closed;
+      await confirmAndClose(review, 'approve');
       await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'publish');
       await panel.getByTestId('complete-step').click();
       await expect(panel.getByTestId('task-finished')).toBeVisible();

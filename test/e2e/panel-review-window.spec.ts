@@ -1,5 +1,5 @@
 import type { Page } from '@playwright/test';
-import { decideInReview, ensureName, insertSendAndCapture, openReview, panelOf, readEvents, startWorkflow, taskIdOf } from './panel-support';
+import { confirmAndClose, decideInReview, ensureName, insertSendAndCapture, openReview, panelOf, readEvents, startWorkflow, taskIdOf } from './panel-support';
 import { expect, openChatGPT, openClaude, test } from './support/mock-sites';
 
 /** SOP Documentation up to its Walkthrough gate; `result` becomes the Walkthrough step's manual note. */
@@ -69,9 +69,7 @@ test('Reject with a comment from the review window sends the task back, and the 
   await expect(review.getByRole('alert')).toContainText('Say what needs to change');
   await expect(review.getByTestId('review-window')).toHaveAttribute('data-state', 'waiting');
   await review.getByTestId('gate-comment').fill('Add the accrual cut-off time.');
-  const closed = review.waitForEvent('close');
-  await review.getByTestId('confirm-reject').click();
-  await closed;
+  await confirmAndClose(review, 'reject');
 
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'draft-sop');
   await expect(panel.getByTestId('rejection')).toContainText('Add the accrual cut-off time.');

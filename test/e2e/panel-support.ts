@@ -127,9 +127,12 @@ export async function openReview(panel: FrameLocator, button: 'approve-gate' | '
 export async function decideInReview(panel: FrameLocator, decision: 'approve' | 'reject', comment = ''): Promise<void> {
   const review = await openReview(panel, decision === 'approve' ? 'approve-gate' : 'reject-gate');
   if (comment) await review.getByTestId('gate-comment').fill(comment);
-  const closed = review.waitForEvent('close');
-  await review.getByTestId(decision === 'approve' ? 'confirm-approve' : 'confirm-reject').click();
-  await closed;
+  await confirmAndClose(review, decision);
+}
+
+/** Clicks confirm in the review window; the window closes on the decision, possibly before the click call returns. */
+export async function confirmAndClose(review: Page, decision: 'approve' | 'reject'): Promise<void> {
+  await Promise.all([review.waitForEvent('close'), review.getByTestId(decision === 'approve' ? 'confirm-approve' : 'confirm-reject').click().catch(() => undefined)]);
 }
 
 /** Runs SOP Documentation up to its Walkthrough gate (steps completed without the chat: enough to test the gate). */
