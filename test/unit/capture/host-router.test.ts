@@ -108,10 +108,11 @@ describe('host router', () => {
 describe('panel sender with use_dynamic_url', () => {
   it('accepts our panel by its path under the session id, and nothing else', async () => {
     const { panelTabOf } = await import('../../../lib/background/host-router');
+    const sender = (s: object) => s as Parameters<typeof panelTabOf>[0];
     const base = { id: 'test-extension-id', frameId: 3, tab: { id: 7, url: 'https://chatgpt.com/c/x' } };
-    expect(panelTabOf({ ...base, url: 'chrome-extension://0b4e1c9a-6f0e-4d8e-9a4e-2f3c1d5e7a9b/panel.html' })).toBe(7);
-    expect(panelTabOf({ ...base, url: 'chrome-extension://test-extension-id/options.html' })).toBeNull();
-    expect(panelTabOf({ ...base, url: 'https://chatgpt.com/panel.html' })).toBeNull();
-    expect(panelTabOf({ ...base, id: 'other', url: 'chrome-extension://other/panel.html' })).toBeNull();
+    expect(panelTabOf(sender({ ...base, url: 'chrome-extension://0b4e1c9a-6f0e-4d8e-9a4e-2f3c1d5e7a9b/panel.html' }))).toBe(7);
+    expect(panelTabOf(sender({ ...base, url: 'chrome-extension://test-extension-id/options.html' }))).toBeNull();
+    expect(panelTabOf(sender({ ...base, url: 'https://chatgpt.com/panel.html' }))).toBeNull();
+    expect(panelTabOf(sender({ ...base, id: 'other', url: 'chrome-extension://other/panel.html' }))).toBeNull();
   });
 });
