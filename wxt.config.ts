@@ -32,6 +32,10 @@ export default defineConfig({
       {
         resources: ['panel.html'],
         matches: ['https://chatgpt.com/*', 'https://claude.ai/*'],
+        // The page must not be able to frame the panel itself (it would draw it under the cursor): the
+        // frame's address uses a per-session id the page cannot guess (Chromium; Firefox's
+        // moz-extension ids are random per install already).
+        use_dynamic_url: true,
       },
     ],
     browser_specific_settings: {

@@ -16,9 +16,11 @@ const gateTitles: Record<Gate['type'], string> = {
 };
 
 /**
- * The human decision. Only a real click counts: `isTrusted` is false for events a script dispatches,
- * and this frame is an extension page that host-page scripts cannot reach into. There is no runtime
- * message that approves a gate, on purpose.
+ * The human decision. Only a real click counts: `isTrusted` is false for events a script dispatches.
+ *
+ * Two ways to use it. In a page of its own (the options page's task page, the review window) the card
+ * decides (`onDecide`). In the panel, which the host page can cover, restyle or imitate, the buttons
+ * only open the review window (`onReview`): a click on a decoy drawn over the panel must never approve.
  */
 export function GateCard({
   gate,
@@ -26,18 +28,25 @@ export function GateCard({
   rejectTo,
   busy,
   onDecide,
+  onReview,
 }: {
   gate: Gate;
   stepTitle: string;
   rejectTo: string;
   busy: boolean;
-  onDecide: (decision: GateDecision) => Promise<void>;
+  onDecide?: (decision: GateDecision) => Promise<void>;
+  onReview?: (intent: GateDecision['decision']) => Promise<void>;
 }) {
   const [comment, setComment] = useState('');
   const [problem, setProblem] = useState<string | null>(null);
 
   const decide = (decision: GateDecision['decision']) => async (event: MouseEvent<HTMLButtonElement>) => {
     if (!event.isTrusted) return;
+    if (onReview) {
+      await onReview(decision);
+      return;
+    }
+    if (!onDecide) return;
     if (decision === 'reject' && !comment.trim()) {
       setProblem('Say what needs to change: the comment goes into the next briefing.');
       return;
@@ -54,27 +63,32 @@ export function GateCard({
         <Badge tone="warning">{GATE_TYPE_LABELS[gate.type]}</Badge>
       </div>
       <p className="text-xs text-zinc-700 dark:text-zinc-300">
-        “{stepTitle}” waits for your decision. Nothing moves on until you approve here; nothing said in the chat counts.
+        {onReview
+          ? `“${stepTitle}” waits for your decision. Approve or Reject opens a ConvOps review window: you decide there, where this page cannot draw. Nothing said in the chat counts.`
+          : `“${stepTitle}” waits for your decision. Nothing moves on until you approve here; nothing said in the chat counts.`}
       </p>
       <div className="rounded-md bg-amber-50 px-2 py-1.5 text-xs text-amber-950 dark:bg-amber-950/40 dark:text-amber-100">
         <span className="font-medium">Check: </span>
         {gate.ask}
       </div>
-      <TextArea
-        label="Comment (required to reject)"
-        data-testid="gate-comment"
-        value={comment}
-        onChange={(e) => setComment(e.target.value)}
-        maxLength={5000}
-        rows={3}
-      />
+      {onReview ? null : (
+        <TextArea
+          label="Comment (required to reject)"
+          data-testid="gate-comment"
+          value={comment}
+          onChange={(e) => setComment(e.target.value)}
+          maxLength={5000}
+          rows={3}
+        />
+      )}
       {problem ? <Alert tone="error">{problem}</Alert> : null}
       <div className="flex flex-wrap gap-2">
         <Button data-testid="approve-gate" variant="primary" disabled={busy} onClick={decide('approve')}>
-          Approve
+          {onReview ? 'Approve…' : 'Approve'}
         </Button>
         <Button data-testid="reject-gate" variant="danger" disabled={busy} onClick={decide('reject')}>
           Reject → {rejectTo}
+          {onReview ? '…' : ''}
         </Button>
       </div>
     </Card>

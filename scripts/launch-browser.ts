@@ -43,7 +43,8 @@ export async function launchBrowser(args: string[]): Promise<void> {
   console.log('The panel is on the right: name yourself once, pick a workflow, start a task.');
   console.log(`Options page (library, editor, dashboard): open the extension's options from chrome://extensions.`);
   if (headless) {
-    await page.waitForSelector('iframe[src$="/panel.html"], iframe[src*="/panel.html"]', { timeout: 15_000 }).catch(() => undefined);
+    // The panel's iframe is in a closed shadow root; its host element is what the page can see.
+    await page.waitForSelector('#convops-panel-host', { timeout: 15_000 }).catch(() => undefined);
     await page.waitForTimeout(1_500);
     const shot = path.resolve(extensionPath, '..', 'start.png');
     await page.screenshot({ path: shot });

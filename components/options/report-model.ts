@@ -1,3 +1,4 @@
+import { stepResultNote } from '../../lib/workflow/results';
 import { stepStates } from '../../lib/workflow/engine';
 import { ACTOR_KIND_LABELS, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, STEP_STATE_LABELS } from '../../lib/workflow/labels';
 import type { AuditEvent, Note, Task } from '../../lib/workflow/records';
@@ -56,12 +57,6 @@ export function excerpt(markdown: string, max = 240): string {
   return `${(space > max * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }
 
-/** The note that stands for a step's result: one marked as the result, else the step's latest note. */
-export function resultNote(notes: readonly Note[], stepId: string): Note | undefined {
-  const live = notes.filter((note) => note.stepId === stepId && !note.deleted).sort((a, b) => a.createdAt.localeCompare(b.createdAt));
-  const marked = live.filter((note) => (note as Note & { result?: unknown }).result === true);
-  return marked.at(-1) ?? live.at(-1);
-}
 
 /**
  * `signatures`: what verify says of each person's event, by `seq` ("signed by Dana (key …ab12)",
@@ -78,7 +73,7 @@ export function buildTaskReport(
   const titleOf = (stepId: string | undefined) => (stepId ? (workflow.steps.find((step) => step.id === stepId)?.title ?? stepId) : '—');
   const steps = stepStates(task, workflow).map(({ step, index, state }): ReportStep => {
     const completed = ordered.findLast((event) => event.type === 'step.completed' && event.stepId === step.id);
-    const note = resultNote(notes, step.id);
+    const note = stepResultNote(notes, step.id);
     return {
       id: step.id,
       number: index + 1,

@@ -38,6 +38,8 @@ export function useOpenTasks(): Task[] | undefined {
 export const panelRepo = {
   saveDisplayName: (name: string) => bridge().call('save-display-name', { name }),
   startTask: (input: { workflowId: string; title: string; conversation?: ConversationRef }) => bridge().call<'start-task', Task>('start-task', input),
+  /** Opens (or focuses) the review window of the task's waiting gate: the panel never decides itself. */
+  openReview: (taskId: string) => bridge().call<'open-review', { opened: boolean; windowId: number | null }>('open-review', { taskId }),
   act: (taskId: string, rev: number, action: TaskAction) => bridge().call<'act', Task>('act', { taskId, rev, action: action as never }),
   briefingInserted: (taskId: string, stepId: string | undefined, data: Record<string, string | number | boolean | null>) =>
     bridge().call('briefing-inserted', { taskId, ...(stepId ? { stepId } : {}), data }),

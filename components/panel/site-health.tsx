@@ -54,6 +54,7 @@ export function SiteHealth({ host }: { host: HostState | null }) {
   }
   const found = host.health.composer === 'found';
   const concerns = unresolvedConcerns(host.health);
+  const interfered = (host.interference ?? 0) > 0;
   return (
     <>
       <div
@@ -61,6 +62,7 @@ export function SiteHealth({ host }: { host: HostState | null }) {
         data-composer={host.health.composer}
         data-host={host.site}
         data-conversation={host.conversationId ?? ''}
+        data-interference={host.interference ?? 0}
         className="flex min-w-0 items-center gap-1.5 overflow-hidden border-b border-zinc-200 px-3 py-1.5 text-xs text-zinc-700 dark:border-zinc-700 dark:text-zinc-300"
       >
         <span aria-hidden className={`size-2 shrink-0 rounded-full ${found ? 'bg-emerald-600' : 'bg-red-600'}`} />
@@ -75,6 +77,12 @@ export function SiteHealth({ host }: { host: HostState | null }) {
         </span>
       </div>
       {concerns.length > 0 ? <SiteReportLine concerns={concerns} /> : null}
+      {/* The mount repairs what the page changes; repeated repairs mean the page is working against the panel. */}
+      {interfered ? (
+        <div role="status" data-testid="site-interference" className="border-b border-amber-300 bg-amber-50 px-3 py-1 text-xs text-amber-950 dark:border-amber-700 dark:bg-amber-950/50 dark:text-amber-100">
+          The page interfered with the panel: it restyled or redirected it, and ConvOps put it back; decisions are taken in the review window, which the page cannot reach.
+        </div>
+      ) : null}
     </>
   );
 }

@@ -12,7 +12,7 @@ import { CurrentStep, type InsertState } from './current-step';
 import { takeFirstSend } from './first-send';
 import { panelRepo, type TaskDetail } from './data';
 import { describeError, describeInsertFailure } from './errors';
-import { GateCard, type GateDecision } from '../gate-card';
+import { GateCard } from '../gate-card';
 import { NotesSection, type NoteActions } from './notes';
 import { StepList } from './step-list';
 
@@ -172,13 +172,10 @@ export function TaskView({
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the composer is found
   }, [composerFound, task.id]);
 
-  const decide = async ({ decision, comment }: GateDecision) => {
-    if (!current) return;
-    await run(
-      decision === 'approve'
-        ? { type: 'approve', stepId: current.id, ...(comment ? { comment } : {}) }
-        : { type: 'reject', stepId: current.id, comment },
-    );
+  // The panel never decides a gate (the page can draw over it): it opens the review window.
+  const openReview = async () => {
+    setError(null);
+    await panelRepo.openReview(task.id).catch((e: unknown) => setError(describeError(e).message));
   };
 
   const noteActions: NoteActions = {
@@ -240,7 +237,7 @@ export function TaskView({
 
       {/* The decision comes first while the task waits for it. */}
       {awaiting && current?.gate ? <GateResult notes={notes} stepId={current.id} stepTitle={current.title} /> : null}
-      {awaiting && current?.gate ? <GateCard gate={current.gate} stepTitle={current.title} rejectTo={rejectTo} busy={busy} onDecide={decide} /> : null}
+      {awaiting && current?.gate ? <GateCard gate={current.gate} stepTitle={current.title} rejectTo={rejectTo} busy={busy} onReview={openReview} /> : null}
 
       {current ? (
         <CurrentStep

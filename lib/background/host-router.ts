@@ -30,6 +30,7 @@ export const hostStateSchema = z.object({
   health: hostHealthSchema,
   streaming: z.boolean(),
   theme: z.enum(['light', 'dark']).nullable().default(null),
+  interference: z.number().int().min(0).max(1_000_000).default(0),
 });
 export const messageSentSchema = z.object({ site, url, conversationId });
 export const replyFinishedSchema = z.object({
@@ -51,6 +52,8 @@ export interface CapturedReply extends ReplyFinished {
 export interface HostRouterHooks {
   /** Persist a finished reply (the notes repository plugs in here). */
   onReplyFinished?: (reply: CapturedReply) => Promise<CaptureResult>;
+  /** A finished reply found when a conversation opens; the hook decides whether it was missed. */
+  onReplyRecovered?: (reply: CapturedReply) => Promise<CaptureResult>;
   onMessageSent?: (event: z.infer<typeof messageSentSchema> & { tabId: number }) => void | Promise<void>;
   onHostState?: (state: HostState, tabId: number) => void;
 }
@@ -90,13 +93,38 @@ export function hostTabOf(sender: Sender, claimed: HostSite): number | null {
   return siteOfUrl(sender.url) === claimed ? sender.tab.id : null;
 }
 
-/** Our panel page, framed inside a chatgpt.com / claude.ai tab. */
+/**
+ * Our panel page, framed inside a chatgpt.com / claude.ai tab. With `use_dynamic_url` the frame's
+ * address carries a per-session id instead of the extension id, so the path is what is compared (the
+ * sender's extension id says it is ours).
+ */
 export function panelTabOf(sender: Sender): number | null {
-  if (!isOwnExtension(sender) || sender.tab?.id === undefined) return null;
-  const panelUrl = browser.runtime.getURL('/panel.html');
-  if (!sender.url || !(sender.url === panelUrl || sender.url.startsWith(`${panelUrl}?`) || sender.url.startsWith(`${panelUrl}#`))) return null;
+  if (!isOwnExtension(sender) || sender.tab?.id === undefined || !sender.url) return null;
+  let panelPath: string;
+  try {
+    const url = new URL(sender.url);
+    if (url.protocol !== new URL(browser.runtime.getURL('/panel.html')).protocol) return null;
+    panelPath = url.pathname;
+  } catch {
+    return null;
+  }
+  if (panelPath !== '/panel.html') return null;
   if (sender.tab.url !== undefined && siteOfUrl(sender.tab.url) === null) return null;
   return sender.tab.id;
+}
+
+/** A reply reported by a content script: validated, from its own tab, converted outside the page. */
+function capturedReply(data: unknown, sender: Sender): CapturedReply | null {
+  const parsed = replyFinishedSchema.safeParse(data);
+  const tabId = parsed.success ? hostTabOf(sender, parsed.data.site) : null;
+  if (!parsed.success || tabId === null) return null;
+  let markdown: string;
+  try {
+    markdown = htmlToMarkdown(parsed.data.html);
+  } catch {
+    return null;
+  }
+  return markdown ? { ...parsed.data, markdown, tabId } : null;
 }
 
 const refused = (detail: string): InsertResult => ({ ok: false, verified: false, sent: false, reason: 'composer-missing', detail });
@@ -126,18 +154,17 @@ export function registerHostRouter(hooks: HostRouterHooks = {}): () => void {
     }),
 
     onMessage('host.reply-finished', async ({ data, sender }): Promise<CaptureResult> => {
-      const parsed = replyFinishedSchema.safeParse(data);
-      const tabId = parsed.success ? hostTabOf(sender, parsed.data.site) : null;
-      if (!parsed.success || tabId === null) return { captured: false, reason: 'invalid' };
-      let markdown: string;
-      try {
-        markdown = htmlToMarkdown(parsed.data.html);
-      } catch {
-        return { captured: false, reason: 'invalid' };
-      }
-      if (!markdown) return { captured: false, reason: 'invalid' };
+      const reply = capturedReply(data, sender);
+      if (!reply) return { captured: false, reason: 'invalid' };
       if (!hooks.onReplyFinished) return { captured: false, reason: 'no-task' };
-      return hooks.onReplyFinished({ ...parsed.data, markdown, tabId });
+      return hooks.onReplyFinished(reply);
+    }),
+
+    onMessage('host.reply-recovered', async ({ data, sender }): Promise<CaptureResult> => {
+      const reply = capturedReply(data, sender);
+      if (!reply) return { captured: false, reason: 'invalid' };
+      if (!hooks.onReplyRecovered) return { captured: false, reason: 'no-task' };
+      return hooks.onReplyRecovered(reply);
     }),
 
     onMessage('panel.get-host-state', async ({ sender }) => {

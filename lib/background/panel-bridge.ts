@@ -23,6 +23,7 @@ import type { TaskAction } from '../workflow/engine';
 import { conversationRefSchema, siteSchema, type Actor, type AuditEvent, type Settings, type Task } from '../workflow/records';
 import { panelTabOf } from './host-router';
 import { PANEL_PORT, type PanelTaskDetail, type TaskDetailChange } from './panel-port';
+import { openReviewWindow, registerReviewWindows } from './review-window';
 
 /**
  * The panel's access to the database, served by the background over a long-lived port.
@@ -37,7 +38,9 @@ import { PANEL_PORT, type PanelTaskDetail, type TaskDetailChange } from './panel
  * Trust: a port is served only when the browser reports its sender as our `panel.html` framed in a
  * chat tab (host pages cannot open runtime ports, content scripts' ports carry the page URL). The actor
  * of every write is the person named in the settings, never what the message says. Only the actions a
- * person takes in the panel exist here; the panel sends a gate decision only from a trusted click.
+ * person takes in the panel exist here, and a gate decision is not one of them: the host page decides
+ * what is drawn over the panel, so the panel can only open the review window (review-window.ts), where
+ * the decision is taken. `approve` / `reject` arriving here are refused.
  */
 
 export { PANEL_PORT };
@@ -117,10 +120,17 @@ const queries: { [K in PanelQueryName]: (args: PanelQueries[K]['args']) => Promi
   },
 };
 
+/** Thrown for a gate decision that arrives from the framed panel. */
+export class DecisionRefusedError extends Error {
+  readonly code = 'decision-refused';
+  constructor() {
+    super('Decisions are taken in the review window: Approve or Reject opens it.');
+    this.name = 'DecisionRefusedError';
+  }
+}
+
 const actionSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('complete-step'), stepId }),
-  z.object({ type: z.literal('approve'), stepId, comment: z.string().max(5_000).optional() }),
-  z.object({ type: z.literal('reject'), stepId, comment: z.string().min(1).max(5_000) }),
   z.object({ type: z.literal('cancel'), reason: z.string().max(2_000).optional() }),
   z.object({ type: z.literal('reopen-step'), stepId }),
   z.object({ type: z.literal('set-drive-mode'), on: z.boolean() }),
@@ -132,6 +142,7 @@ const callSchemas = {
   'save-display-name': z.object({ name: z.string().trim().min(1).max(120) }),
   'start-task': z.object({ workflowId: z.string().min(1).max(64), title: z.string().trim().min(1).max(200), conversation: conversationRefSchema.optional() }),
   act: z.object({ taskId, rev: z.number().int().min(0), action: actionSchema }),
+  'open-review': z.object({ taskId }),
   'briefing-inserted': z.object({ taskId, stepId: stepId.optional(), data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])) }),
   'add-note': z.object({ taskId, stepId, body: z.string().min(1).max(500_000) }),
   'edit-note': z.object({ noteId: z.string().min(1).max(64), body: z.string().min(1).max(500_000) }),
@@ -162,8 +173,14 @@ export async function runPanelCall(name: PanelCallName, raw: unknown): Promise<u
       return startTaskRecord({ ...args, actor: await person() });
     }
     case 'act': {
+      const type = (raw as { action?: { type?: unknown } } | null)?.action?.type;
+      if (type === 'approve' || type === 'reject') throw new DecisionRefusedError();
       const { taskId, rev, action } = callSchemas[name].parse(raw);
       return runAction(taskId, rev, action as TaskAction, await person());
+    }
+    case 'open-review': {
+      await person();
+      return openReviewWindow(callSchemas[name].parse(raw).taskId);
     }
     case 'briefing-inserted': {
       const { taskId, stepId, data } = callSchemas[name].parse(raw);
@@ -288,7 +305,9 @@ function serve(port: Browser.runtime.Port): void {
   });
 }
 
+/** Serves the panel's port, and the review windows the panel opens (the only place a gate is decided outside the options page). */
 export function registerPanelBridge(): () => void {
+  const stopReview = registerReviewWindows();
   const onConnect = (port: Browser.runtime.Port) => {
     if (port.name !== PANEL_PORT) return;
     if (!port.sender || panelTabOf(port.sender) === null) {
@@ -298,5 +317,8 @@ export function registerPanelBridge(): () => void {
     serve(port);
   };
   browser.runtime.onConnect.addListener(onConnect);
-  return () => browser.runtime.onConnect.removeListener(onConnect);
+  return () => {
+    browser.runtime.onConnect.removeListener(onConnect);
+    stopReview();
+  };
 }

@@ -8,6 +8,7 @@ import {
   getTask,
   getTaskDetail,
   installBuiltins,
+  listEvents,
   recordTaskEvent,
   runAction,
   StaleTaskError,
@@ -21,6 +22,7 @@ import { builtinWorkflows } from '../../workflows';
 import { mirrorUiSettings } from '../settings/ui-mirror';
 import { panelTabOf, registerHostRouter, type HostRouterHooks } from './host-router';
 import { registerPanelBridge } from './panel-bridge';
+import { awaitsReply } from './reply-recovery';
 
 /**
  * Plugs the database into the background's host router: captured replies become notes of the bound
@@ -225,6 +227,14 @@ export async function handleReplyFinished(data: ReplyFinished & { markdown: stri
   return outcome;
 }
 
+/** A finished reply found when the conversation opened: kept only if the task still waits for it (see reply-recovery.ts). */
+export async function handleReplyRecovered(data: ReplyFinished & { markdown: string }, tabId: number | undefined): Promise<CaptureResult> {
+  const task = await resolveTask(data.site, data.conversationId, tabId);
+  if (!task) return { captured: false, reason: 'no-task' };
+  if (!awaitsReply(await listEvents(task.id))) return { captured: false, reason: 'duplicate' };
+  return handleReplyFinished(data, tabId);
+}
+
 export async function installBuiltinWorkflows(): Promise<void> {
   await installBuiltins(builtinWorkflows, SYSTEM_ACTOR);
 }
@@ -255,6 +265,7 @@ function logged<T>(fallback: T) {
 export function wireBackground(register: (hooks: HostRouterHooks) => () => void = registerHostRouter): () => void {
   const stopRouter = register({
     onReplyFinished: (reply) => handleReplyFinished(reply, reply.tabId).catch(logged<CaptureResult>({ captured: false, reason: 'invalid' })),
+    onReplyRecovered: (reply) => handleReplyRecovered(reply, reply.tabId).catch(logged<CaptureResult>({ captured: false, reason: 'invalid' })),
     onMessageSent: (event) => handleMessageSent(event, event.tabId).catch(logged(undefined)),
     onHostState: (state, tabId) => void handleHostState(state, tabId).catch(logged(undefined)),
   });

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { HostAdapter } from '../hosts/adapter';
 import { insertText, readComposer, send } from '../hosts/composer-insert';
 import { siteReport } from '../hosts/site-report';
@@ -26,6 +26,31 @@ function safe<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => vo
 function post<T>(promise: Promise<T>): void {
   // The background may be restarting; the next state report catches up.
   promise.catch(() => undefined);
+}
+
+/**
+ * WXT stops a content script when a newer copy of it announces itself: the new copy dispatches a
+ * `content-script-started` CustomEvent on the document, and every older context that hears it
+ * invalidates itself (panel gone, capture off). Any page script can dispatch that event too, and a
+ * real one is no more `isTrusted` than a forged one. What tells them apart is whether *we* are still
+ * alive: after a real reload or update of the extension this copy's `browser.runtime.id` is gone.
+ * So, while it is there, the event is stopped before WXT's listener on the document sees it (a
+ * capture listener on the window runs first). Call this before anything else in `main`.
+ */
+export function ignoreForgedRestarts(target: Window = window): () => void {
+  // The same name WXT listens for (a static it does not export in its types).
+  const type = (ContentScriptContext as unknown as { SCRIPT_STARTED_MESSAGE_TYPE: string }).SCRIPT_STARTED_MESSAGE_TYPE;
+  const guard = (event: Event) => {
+    let alive = false;
+    try {
+      alive = browser.runtime?.id != null;
+    } catch {
+      alive = false;
+    }
+    if (alive) event.stopImmediatePropagation();
+  };
+  target.addEventListener(type, guard, { capture: true });
+  return () => target.removeEventListener(type, guard, { capture: true });
 }
 
 /**
@@ -64,6 +89,7 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     health: replyMissing ? { ...health(), reply: 'missing' } : health(),
     streaming,
     theme: hostTheme(document),
+    interference,
   });
   // Whether the last report found a composer; while it did not, settled mutations look again, because
   // the composer hydrates late on some pages (and only then: the look is skipped once it is found).
@@ -80,7 +106,13 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     post(sendMessage('host.message-sent', { site: adapter.site, url: location.href, conversationId: conversationId() }));
   });
 
-  const panel = new PanelMount(document, adapter, browser.runtime.getURL('/panel.html'), { side: settings.panelSide, width: settings.panelWidth });
+  // After repeated tampering the health line says so (reported once it starts, then with each state report).
+  let interference = 0;
+  const panel = new PanelMount(document, adapter, browser.runtime.getURL('/panel.html'), { side: settings.panelSide, width: settings.panelWidth }, (count) => {
+    const first = interference === 0;
+    interference = count;
+    if (first) reportState();
+  });
   const watcher = new ReplyWatcher({
     doc: document,
     adapter,
@@ -98,9 +130,30 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     }),
     onSettled: safe(() => {
       panel.ensure();
+      recoverMissedReply();
       if (!composerFound && adapter.findComposer(document)) reportState();
     }),
   });
+
+  // A reply that finished just before the tab closed may never have been stored: once the page of a
+  // conversation has settled, its finished last reply is reported once; the background keeps it only
+  // if the task still waits for a reply (and once, by its message key).
+  let recovery = { url: '', tries: 0, done: false };
+  const recoverMissedReply = () => {
+    if (!active) return;
+    if (recovery.url !== location.href) recovery = { url: location.href, tries: 0, done: false };
+    if (recovery.done || recovery.tries++ > 20 || adapter.isStreaming(document)) return;
+    const id = conversationId();
+    if (!id) {
+      recovery.done = true;
+      return;
+    }
+    const last = adapter.lastAssistant(document, id);
+    const body = last && !last.pending ? adapter.assistantBody(last.element) : null;
+    if (!last || !body || !(body.textContent ?? '').trim()) return;
+    recovery.done = true;
+    post(sendMessage('host.reply-recovered', { site: adapter.site, url: location.href, conversationId: id, messageKey: last.key, html: body.innerHTML }));
+  };
 
   const activate = safe((on: boolean) => {
     if (on === active) return;
@@ -136,16 +189,21 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
   });
 
   // WXT fires this from the Navigation API's `navigate` event, before a pushState commits: read the
-  // URL (and so the state reported to the panel) once it has.
+  // URL (and so the state reported to the panel) once it has. WXT dispatches it itself, so it is never
+  // `isTrusted`; a page that forges it only makes us read `location` again.
   ctx.addEventListener(window, 'wxt:locationchange', () => ctx.setTimeout(() => onUrl(location.href), 0));
-  ctx.addEventListener(window, 'popstate', () => onUrl(location.href));
+  ctx.addEventListener(window, 'popstate', (event: Event) => {
+    if (event.isTrusted) onUrl(location.href);
+  });
 
-  // Sends the person makes themselves (Enter in the composer, a click on Send) arm the watcher.
+  // Sends the person makes themselves (Enter in the composer, a click on Send) arm the watcher and are
+  // recorded as `message.sent` by the named person: only real input counts (`isTrusted` is false for
+  // events a page script dispatches), else the page could write the audit trail.
   ctx.addEventListener(
     document,
     'keydown',
     safe((event: KeyboardEvent) => {
-      if (!active || sendingByUs || event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
+      if (!event.isTrusted || !active || sendingByUs || event.key !== 'Enter' || event.shiftKey || event.isComposing) return;
       const composer = adapter.findComposer(document);
       if (composer && event.target instanceof Node && composer.contains(event.target) && readComposer(composer).trim()) reportSent();
     }),
@@ -155,7 +213,7 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     document,
     'click',
     safe((event: MouseEvent) => {
-      if (!active || sendingByUs || !(event.target instanceof Element)) return;
+      if (!event.isTrusted || !active || sendingByUs || !(event.target instanceof Element)) return;
       const button = event.target.closest('button');
       if (button && adapter.isSendButton(button) && !button.disabled) reportSent();
     }),

@@ -19,6 +19,8 @@ export interface HostState {
   streaming: boolean;
   /** The site's own light/dark choice; null when it does not say. */
   theme: HostTheme | null;
+  /** How often the page changed the panel (its style, its frame) behind the extension's back; 0 when never. */
+  interference?: number;
 }
 
 export interface ReplyFinished {
@@ -52,6 +54,11 @@ export interface ProtocolMap {
   'host.state'(state: HostState): void;
   'host.message-sent'(data: { site: HostSite; url: string; conversationId: string | null }): void;
   'host.reply-finished'(data: ReplyFinished): CaptureResult;
+  /**
+   * The finished last reply of a conversation just opened: kept only if it answers a message the task
+   * sent after its last capture (the tab may have closed before the reply was stored).
+   */
+  'host.reply-recovered'(data: ReplyFinished): CaptureResult;
 
   'content.get-state'(): HostState;
   'content.insert'(data: { text: string; send: boolean }): InsertResult;

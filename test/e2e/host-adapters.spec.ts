@@ -1,6 +1,7 @@
 import type { Page } from '@playwright/test';
 import { ensureName, panelOf, startWorkflow } from './panel-support';
 import { collectExtensionErrors, hostStateFromPanel, insertFromPanel, overlaps, panelFrame, recordReplyReports } from './support/extension-probes';
+import { panelElement } from './support/closed-panel';
 import { generations, type GenerationProfile } from './support/mock-generations';
 import { expect, inventedConversationId, mockState, openChatGPT, openClaude, test, waitForReplyFinished, type OpenOptions } from './support/mock-sites';
 
@@ -26,7 +27,7 @@ for (const profile of generations) {
       await expect(frame.getByTestId('convops-panel')).toBeVisible();
 
       // Beside, not over: the composer box, its send control and every message stay clear of the panel.
-      const panelBox = (await page.locator('iframe[src$="/panel.html"]').boundingBox())!;
+      const panelBox = (await panelElement(page).boundingBox())!;
       expect(panelBox.width).toBeGreaterThan(200);
       const composerBox = (await page.locator(profile.composerBox).boundingBox())!;
       expect(overlaps(panelBox, composerBox), `composer ${JSON.stringify(composerBox)} vs panel ${JSON.stringify(panelBox)}`).toBe(false);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, extensionServiceWorker, launchWithExtension, test } from './support/extension';
+import { decideInReview } from './panel-support';
 import { createWorkflow, databaseCounts, openOptions, pageErrors, saveDownload, startTaskInPanel, waitForBuiltins } from './options-support';
 
 async function dashboardRows(page: Page, extensionId: string): Promise<string[]> {
@@ -38,15 +39,13 @@ test('backup, restore into a fresh profile: the same dashboard and verified audi
   });
   await startTaskInPanel(context, extensionId, 'policy-update', 'Alpha policy', async (panel) => {
     await completeStep(panel);
-    await panel.getByTestId('gate-comment').fill('Looks good, ship it');
-    await panel.getByTestId('approve-gate').click();
+    await decideInReview(panel, 'approve', 'Looks good, ship it');
     await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'publish-policy');
   });
   await startTaskInPanel(context, extensionId, 'policy-update', 'Beta policy');
   await startTaskInPanel(context, extensionId, 'policy-update', 'Gamma "quoted", policy', async (panel) => {
     await completeStep(panel);
-    await panel.getByTestId('gate-comment').fill('Missing the scope section');
-    await panel.getByTestId('reject-gate').click();
+    await decideInReview(panel, 'reject', 'Missing the scope section');
     await expect(panel.getByTestId('rejection')).toBeVisible();
   });
   const titles = ['Alpha policy', 'Beta policy', 'Gamma "quoted", policy'];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, extensionServiceWorker, launchWithExtension, test } from './support/extension';
 import { createWorkflow, fillStep, openOptions, pageErrors, saveDownload, startTaskInPanel, waitForBuiltins } from './options-support';
-import { currentStepId, ensureName, insertSendAndCapture, panelOf, startWorkflow, completeStep } from './panel-support';
+import { completeStep, currentStepId, decideInReview, ensureName, insertSendAndCapture, panelOf, startWorkflow } from './panel-support';
 import { openChatGPT, routeMockSites } from './support/mock-sites';
 
 test('a workflow made in the editor travels by file to a fresh profile with its steps and gate', async ({ context, extensionId }) => {
@@ -154,7 +154,7 @@ test('a person makes a 3-step workflow with a gate without typing an id, sees no
   // The new chat gets its address first (the task follows it); then the step is completed.
   await expect(chat).toHaveURL(/\/c\/[0-9a-f-]+$/);
   await expect(panel.getByTestId('site-health')).not.toHaveAttribute('data-conversation', '');
-  await panel.getByTestId('complete-step').click();
+  await completeStep(panel);
   await expect.poll(() => currentStepId(panel)).toBe('check-the-clauses');
   await insertSendAndCapture(chat, panel, ['Step 1: Collect the contract']);
   expect(pageErrors(page)).toEqual([]);
@@ -281,8 +281,7 @@ test('a workflow from the editor runs on the ChatGPT mock: its gate holds the ta
   await insertSendAndCapture(chat, panel, ['Are the notes complete and accurate?']);
   await completeStep(panel);
   await expect(panel.getByTestId('approve-gate')).toBeVisible();
-  await panel.getByTestId('gate-comment').fill('Add the migration steps');
-  await panel.getByTestId('reject-gate').click();
+  await decideInReview(panel, 'reject', 'Add the migration steps');
   await expect.poll(() => currentStepId(panel)).toBe('draft-notes');
   await expect(panel.getByTestId('rejection')).toContainText('Add the migration steps');
 });

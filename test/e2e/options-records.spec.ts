@@ -5,6 +5,7 @@ import type { Page } from '@playwright/test';
 import { computeEventHash } from '../../lib/db/hash-chain';
 import { expect, extensionServiceWorker, launchWithExtension, test } from './support/extension';
 import { createWorkflow, databaseCounts, openOptions, pageErrors, saveDownload, startTaskInPanel, waitForBuiltins } from './options-support';
+import { completeStep } from './panel-support';
 
 /**
  * Records that prove themselves, along a manager's path: a colleague's task files arrive in another
@@ -55,7 +56,7 @@ test('task files travel to a manager: tampered ones refused, untouched ones sign
     await panel.getByLabel(/New note for/).fill('Scope agreed with legal.');
     await panel.getByRole('button', { name: 'Add note', exact: true }).click();
     await expect(panel.locator('[data-testid="note"][data-source="manual"]')).toBeVisible();
-    await panel.getByTestId('complete-step').click();
+    await completeStep(panel);
     await expect(panel.getByTestId('approve-gate')).toBeVisible();
   });
 
@@ -206,7 +207,7 @@ test('a backup with one task edited past its gate: that task refused with its re
   });
   await startTaskInPanel(context, extensionId, 'policy-update', 'Kept policy');
   await startTaskInPanel(context, extensionId, 'policy-update', 'Edited policy', async (panel) => {
-    await panel.getByTestId('complete-step').click();
+    await completeStep(panel);
     await expect(panel.getByTestId('approve-gate')).toBeVisible();
   });
   await page.goto(`chrome-extension://${extensionId}/options.html#/backup`);

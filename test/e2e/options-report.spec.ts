@@ -1,4 +1,4 @@
-import { ensureName, insertSendAndCapture, panelOf, startWorkflow, taskIdOf } from './panel-support';
+import { completeStep, ensureName, insertSendAndCapture, panelOf, startWorkflow, taskIdOf } from './panel-support';
 import { expect, openChatGPT, test } from './support/mock-sites';
 
 /** The printable report a manager keeps, and the timeline it summarises, along a real task's path. */
@@ -16,7 +16,7 @@ test('a manager prints the task report: steps, results, every decision, the chai
   await expect(panel.getByTestId('site-health')).not.toHaveAttribute('data-conversation', '');
   for (const step of ['capture-process', 'draft-sop', 'walkthrough']) {
     await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', step);
-    await panel.getByTestId('complete-step').click();
+    await completeStep(panel);
   }
   await expect(panel.getByTestId('gate-card')).toBeVisible();
   const taskId = await taskIdOf(panel);
@@ -36,7 +36,7 @@ test('a manager prints the task report: steps, results, every decision, the chai
   await expect(options.getByTestId('task-current-step')).toHaveText('Draft SOP');
   for (const step of ['draft-sop', 'walkthrough']) {
     await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', step);
-    await panel.getByTestId('complete-step').click();
+    await completeStep(panel);
   }
   await expect(options.getByTestId('gate-card')).toBeVisible();
   await options.getByTestId('approve-gate').click();

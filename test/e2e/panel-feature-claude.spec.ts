@@ -1,5 +1,5 @@
 import type { FrameLocator, Page } from '@playwright/test';
-import { ensureName, insertSendAndCapture, panelOf, readEvents, startWorkflow, taskIdOf, completeStep } from './panel-support';
+import { completeStep, decideInReview, ensureName, insertSendAndCapture, panelOf, readEvents, startWorkflow, taskIdOf } from './panel-support';
 import { expect, openClaude, test } from './support/mock-sites';
 
 const fast = { chunks: 4, intervalMs: 10, firstChunkDelayMs: 20, settleMs: 20, rowLeadMs: 30 };
@@ -37,14 +37,13 @@ test('Feature Development on Claude: every step, the Plan Review gate rejected o
   await insertSendAndCapture(page, panel, ['Step 3 of 6', 'PLAN-V1', 'nothing said in this chat can approve']);
   await completeCurrent(panel, 'plan-review');
   await expect(panel.getByTestId('gate-card')).toHaveAttribute('data-gate-type', 'review');
-  await panel.getByTestId('gate-comment').fill('Stream rows, do not buffer the whole export.');
-  await panel.getByTestId('reject-gate').click();
+  await decideInReview(panel, 'reject', 'Stream rows, do not buffer the whole export.');
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'create-plan');
   await insertSendAndCapture(page, panel, ['Stream rows, do not buffer the whole export.', 'Kim Lead']);
   await completeCurrent(panel, 'create-plan');
   await insertSendAndCapture(page, panel, ['PLAN-V2']);
   await completeCurrent(panel, 'plan-review');
-  await panel.getByTestId('approve-gate').click();
+  await decideInReview(panel, 'approve');
 
   await insertSendAndCapture(page, panel, ['Step 4 of 6', 'REVIEW-FINDINGS-2']);
   await completeCurrent(panel, 'fix-plan');
@@ -110,7 +109,7 @@ test('reload in the middle of a gated step: same task, same step, the gate still
   await expect(panelOf(other).getByTestId('gate-card')).toBeVisible();
   expect(await taskIdOf(panelOf(other))).toBe(taskId);
 
-  await again.getByTestId('approve-gate').click();
+  await decideInReview(again, 'approve');
   await expect(again.getByTestId('current-step')).toHaveAttribute('data-step-id', 'fix-plan');
   await expect(panelOf(other).getByTestId('current-step')).toHaveAttribute('data-step-id', 'fix-plan');
 });

@@ -29,5 +29,6 @@ test('settings reach the chat: auto-send sends the briefing, auto-capture off ke
   const claude = await context.newPage();
   await openClaude(claude);
   await claude.waitForTimeout(1_000);
-  await expect(claude.locator('iframe[src$="/panel.html"]')).toHaveCount(0);
+  await expect(claude.locator('#convops-panel-host')).toHaveCount(0);
+  expect(claude.frames().some((f) => f.url().endsWith('/panel.html'))).toBe(false);
 });

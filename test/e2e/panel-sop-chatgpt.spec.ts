@@ -1,4 +1,4 @@
-import { ensureName, insertSendAndCapture, panelOf, readEvents, sendWithPageButton, startWorkflow, taskIdOf, completeStep } from './panel-support';
+import { completeStep, decideInReview, ensureName, insertSendAndCapture, panelOf, readEvents, sendWithPageButton, startWorkflow, taskIdOf } from './panel-support';
 import { expect, openChatGPT, test } from './support/mock-sites';
 
 const replies = [
@@ -61,11 +61,8 @@ test('SOP Documentation on ChatGPT: briefings, captured notes, a rejected and an
   await expect(panel.getByTestId('task-status')).toHaveText('Waiting for approval');
 
   // Reject needs a comment; it sends the task back to Draft SOP with the comment in the next briefing.
-  await panel.getByTestId('reject-gate').click();
-  await expect(panel.getByTestId('gate-card').getByRole('alert')).toContainText('Say what needs to change');
-  await expect(steps.locator('li[data-step-id="walkthrough"]')).toHaveAttribute('data-state', 'awaiting-approval');
-  await panel.getByTestId('gate-comment').fill('Add the accrual cut-off time.');
-  await panel.getByTestId('reject-gate').click();
+  // (decided in the review window; see panel-review-window.spec.ts for the window itself)
+  await decideInReview(panel, 'reject', 'Add the accrual cut-off time.');
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'draft-sop');
   await expect(panel.getByTestId('rejection')).toContainText('Add the accrual cut-off time.');
   await insertSendAndCapture(page, panel, ["Reviewer's feedback", 'Add the accrual cut-off time.', 'Dana Reviewer']);
@@ -75,8 +72,7 @@ test('SOP Documentation on ChatGPT: briefings, captured notes, a rejected and an
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'walkthrough');
   await insertSendAndCapture(page, panel, ['DRAFT-REPLY-2']);
   await completeStep(panel);
-  await panel.getByTestId('gate-comment').fill('Looks right now.');
-  await panel.getByTestId('approve-gate').click();
+  await decideInReview(panel, 'approve', 'Looks right now.');
 
   // 4. Publish, then completed.
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'publish');

@@ -1,10 +1,14 @@
 import type { Frame, FrameLocator, Page, Worker } from '@playwright/test';
+import { panelElement } from './support/closed-panel';
 import { expect } from './support/extension';
+
+export { panelElement };
 
 /** Helpers shared by the panel specs (test/e2e/panel-*.spec.ts): drive the panel iframe on a mock site. */
 
+/** The panel (its iframe sits in a closed shadow root: see support/closed-panel.ts). */
 export function panelOf(page: Page): FrameLocator {
-  return page.frameLocator('iframe[src$="/panel.html"]');
+  return panelElement(page).contentFrame();
 }
 
 /** The panel's frame, to read the extension's database from the extension origin. */
@@ -130,4 +134,43 @@ export async function taskIdOf(panel: FrameLocator): Promise<string> {
   const id = await panel.locator('[data-task-id]').first().getAttribute('data-task-id');
   expect(id).toBeTruthy();
   return id!;
+}
+
+/**
+ * The panel's Approve / Reject open the review window (a popup window of the extension, a new Page of
+ * the context); returns it once it shows the waiting gate.
+ */
+export async function openReview(panel: FrameLocator, button: 'approve-gate' | 'reject-gate' = 'approve-gate'): Promise<Page> {
+  const opened = panel.owner().page().context().waitForEvent('page', { timeout: 15_000 });
+  await panel.getByTestId(button).click();
+  const review = await opened;
+  await review.waitForURL(/\/review\.html$/);
+  await expect(review.getByTestId('review-window')).toHaveAttribute('data-state', 'waiting');
+  return review;
+}
+
+/** Decides the waiting gate as a person does: Approve / Reject in the panel, then confirm in the review window, which closes. */
+export async function decideInReview(panel: FrameLocator, decision: 'approve' | 'reject', comment = ''): Promise<void> {
+  const review = await openReview(panel, decision === 'approve' ? 'approve-gate' : 'reject-gate');
+  if (comment) await review.getByTestId('gate-comment').fill(comment);
+  await confirmAndClose(review, decision);
+}
+
+/** Clicks confirm in the review window; the window closes on the decision, possibly before the click call returns. */
+export async function confirmAndClose(review: Page, decision: 'approve' | 'reject'): Promise<void> {
+  await Promise.all([review.waitForEvent('close'), review.getByTestId(decision === 'approve' ? 'confirm-approve' : 'confirm-reject').click().catch(() => undefined)]);
+}
+
+/** Runs SOP Documentation up to its Walkthrough gate (steps completed without the chat: enough to test the gate). */
+export async function runToSopGate(page: Page, open: (page: Page) => Promise<void>, name = 'Lee Approver'): Promise<{ panel: FrameLocator; taskId: string }> {
+  await open(page);
+  const panel = panelOf(page);
+  await ensureName(panel, name);
+  await startWorkflow(panel, 'sop-documentation', 'Gate security');
+  for (const step of ['capture-process', 'draft-sop', 'walkthrough']) {
+    await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', step);
+    await completeStep(panel);
+  }
+  await expect(panel.getByTestId('approve-gate')).toBeVisible();
+  return { panel, taskId: await taskIdOf(panel) };
 }

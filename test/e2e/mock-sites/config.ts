@@ -50,6 +50,8 @@ export interface MockPageOptions {
    * so a delay here means it starts before any composer exists, as on a slow machine.
    */
   hydrateDelayMs?: number;
+  /** ChatGPT only: keep sent messages and finished replies (localStorage), so a reopened conversation shows them, as the real site does. Default false. */
+  persist?: boolean;
 }
 
 /** Written into each page as `window.__MOCK_CONFIG__`. */

@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { browser } from 'wxt/browser';
+import { installPanelReveal, registerPanelEngine } from './closed-panel';
 
 /** The extension API as seen inside `serviceWorker.evaluate` and extension pages (Chromium names it `chrome`). */
 export type ExtensionGlobal = typeof globalThis & { chrome: typeof browser };
@@ -31,12 +32,14 @@ export function chromiumArgsWithExtension(extensionDir: string): string[] {
 }
 
 export async function launchWithExtension(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  await registerPanelEngine();
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'convops-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: chromiumPath,
     headless: true,
     args: chromiumArgsWithExtension(extensionPath),
   });
+  await installPanelReveal(context);
   return {
     context,
     close: async () => {

@@ -29,6 +29,7 @@ export class MockSites {
       turns: options.turns ?? 2,
       urlDelayMs: options.urlDelayMs ?? 1000,
       hydrateDelayMs: options.hydrateDelayMs ?? 0,
+      persist: options.persist ?? false,
       script: scriptWithDefaults(options.script ?? {}),
     };
   }

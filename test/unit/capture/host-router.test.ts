@@ -42,9 +42,11 @@ describe('host router', () => {
   it('keeps the last host state per tab in memory and storage.session', async () => {
     dispose = registerHostRouter();
     await call('host.state', state, contentSender);
-    expect(await getHostState(7)).toEqual(state);
-    expect((await fakeBrowser.storage.session.get(hostStateKey(7)))[hostStateKey(7)]).toEqual(state);
-    expect(await call('panel.get-host-state', undefined, panelSender)).toEqual(state);
+    // A content script that says nothing about interference reports none.
+    const kept = { ...state, interference: 0 };
+    expect(await getHostState(7)).toEqual(kept);
+    expect((await fakeBrowser.storage.session.get(hostStateKey(7)))[hostStateKey(7)]).toEqual(kept);
+    expect(await call('panel.get-host-state', undefined, panelSender)).toEqual(kept);
   });
 
   it('rejects a state from another origin, a subframe, another extension, or a site it does not match', async () => {
@@ -100,5 +102,17 @@ describe('host router', () => {
     await fakeBrowser.tabs.onRemoved.trigger(7, { windowId: 1, isWindowClosing: false });
     await new Promise((r) => setTimeout(r, 0));
     expect(await getHostState(7)).toBeNull();
+  });
+});
+
+describe('panel sender with use_dynamic_url', () => {
+  it('accepts our panel by its path under the session id, and nothing else', async () => {
+    const { panelTabOf } = await import('../../../lib/background/host-router');
+    const sender = (s: object) => s as Parameters<typeof panelTabOf>[0];
+    const base = { id: 'test-extension-id', frameId: 3, tab: { id: 7, url: 'https://chatgpt.com/c/x' } };
+    expect(panelTabOf(sender({ ...base, url: 'chrome-extension://0b4e1c9a-6f0e-4d8e-9a4e-2f3c1d5e7a9b/panel.html' }))).toBe(7);
+    expect(panelTabOf(sender({ ...base, url: 'chrome-extension://test-extension-id/options.html' }))).toBeNull();
+    expect(panelTabOf(sender({ ...base, url: 'https://chatgpt.com/panel.html' }))).toBeNull();
+    expect(panelTabOf(sender({ ...base, id: 'other', url: 'chrome-extension://other/panel.html' }))).toBeNull();
   });
 });

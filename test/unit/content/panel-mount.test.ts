@@ -14,7 +14,7 @@ describe('PanelMount', () => {
   it('mounts the panel iframe fixed on the chosen side with the site layout style', () => {
     const panel = new PanelMount(document, chatgptAdapter, panelUrl, { side: 'right', width: 400 });
     panel.mount();
-    const frame = document.querySelector<HTMLIFrameElement>('#convops-panel-host iframe')!;
+    const frame = panel.frameElement!;
     expect(frame.src).toBe(panelUrl);
     const host = document.getElementById('convops-panel-host')!;
     expect(host.style.position).toBe('fixed');
@@ -27,13 +27,13 @@ describe('PanelMount', () => {
   it('collapsing removes the layout rules and shows the floating button; expanding restores both', () => {
     const panel = new PanelMount(document, claudeAdapter, panelUrl, { side: 'left', width: 320 });
     panel.mount();
-    document.querySelector<HTMLButtonElement>('#convops-panel-host button')!.click();
+    panel.setCollapsed(true);
     expect(panel.isCollapsed).toBe(true);
     expect(document.getElementById('convops-layout')).toBeNull();
     expect(document.getElementById('convops-panel-host')!.style.display).toBe('none');
     const toggle = document.getElementById('convops-panel-toggle')!;
     expect(toggle.style.display).toBe('block');
-    toggle.click();
+    panel.setCollapsed(false);
     expect(panel.isCollapsed).toBe(false);
     expect(document.getElementById('convops-layout')?.textContent).toContain('margin-left: 320px');
     expect(toggle.style.display).toBe('none');
@@ -43,14 +43,15 @@ describe('PanelMount', () => {
   it('re-mounts idempotently after the site removed its nodes, keeping one of each', () => {
     const panel = new PanelMount(document, chatgptAdapter, panelUrl, { side: 'right', width: 380 });
     panel.mount();
-    const frame = document.querySelector('iframe');
+    const frame = panel.frameElement;
     document.body.replaceChildren();
     document.head.replaceChildren();
     panel.ensure();
     panel.ensure();
     expect(document.querySelectorAll('#convops-panel-host')).toHaveLength(1);
     expect(document.querySelectorAll('#convops-layout')).toHaveLength(1);
-    expect(document.querySelector('iframe')).toBe(frame);
+    expect(panel.frameElement).toBe(frame);
+    expect(frame!.isConnected).toBe(true);
     panel.unmount();
     expect(document.getElementById('convops-panel-host')).toBeNull();
     expect(document.getElementById('convops-layout')).toBeNull();
@@ -63,6 +64,67 @@ describe('PanelMount', () => {
     panel.setLayout({ side: 'right', width: 500 });
     expect(document.getElementById('convops-layout')?.textContent).toContain('calc(100% - 500px)');
     expect(document.getElementById('convops-panel-host')!.style.width).toBe('500px');
+    panel.unmount();
+  });
+});
+
+describe('PanelMount against a hostile page', () => {
+  const flush = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+  it('hides the frame from page scripts: no iframe, no src, nothing inside the host to query', () => {
+    const panel = new PanelMount(document, chatgptAdapter, panelUrl, { side: 'right', width: 380 });
+    panel.mount();
+    expect(document.querySelectorAll('iframe')).toHaveLength(0);
+    const host = document.getElementById('convops-panel-host')!;
+    expect(host.shadowRoot).toBeNull();
+    expect(host.querySelector('iframe')).toBeNull();
+    expect(document.documentElement.outerHTML).not.toContain('panel.html');
+    panel.unmount();
+  });
+
+  it('puts back the host style, the frame src and the layout rules when the page changes them, and reports repeated tampering', async () => {
+    const reports: number[] = [];
+    const panel = new PanelMount(document, chatgptAdapter, panelUrl, { side: 'right', width: 380 }, (n) => reports.push(n));
+    panel.mount();
+    const host = document.getElementById('convops-panel-host')!;
+    host.style.opacity = '0';
+    await flush();
+    expect(host.style.opacity).toBe('1');
+    panel.frameElement!.src = 'data:text/html,<button>Approve</button>';
+    await flush();
+    expect(panel.frameElement!.getAttribute('src')).toBe(panelUrl);
+    document.getElementById('convops-layout')!.textContent = '';
+    await flush();
+    expect(document.getElementById('convops-layout')!.textContent).toBe(chatgptAdapter.layoutCss({ side: 'right', width: 380 }));
+    host.setAttribute('hidden', '');
+    await flush();
+    expect(host.hasAttribute('hidden')).toBe(false);
+    expect(panel.tampered).toBe(4);
+    expect(reports).toEqual([3, 4]);
+    panel.unmount();
+  });
+
+  it('does not count its own changes (layout, collapse, re-mount) as tampering', async () => {
+    const reports: number[] = [];
+    const panel = new PanelMount(document, claudeAdapter, panelUrl, { side: 'left', width: 320 }, (n) => reports.push(n));
+    panel.mount();
+    panel.setLayout({ side: 'right', width: 500 });
+    panel.setCollapsed(true);
+    panel.setCollapsed(false);
+    document.body.replaceChildren();
+    panel.ensure();
+    await flush();
+    expect(panel.tampered).toBe(0);
+    expect(reports).toEqual([]);
+    panel.unmount();
+  });
+
+  it('every inline declaration is !important, so a page stylesheet cannot override it', () => {
+    const panel = new PanelMount(document, chatgptAdapter, panelUrl, { side: 'right', width: 380 });
+    panel.mount();
+    const host = document.getElementById('convops-panel-host')!;
+    expect(host.style.getPropertyPriority('opacity')).toBe('important');
+    expect(host.style.getPropertyPriority('width')).toBe('important');
     panel.unmount();
   });
 });

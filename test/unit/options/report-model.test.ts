@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTaskReport, excerpt, resultNote } from '../../../components/options/report-model';
+import { buildTaskReport, excerpt } from '../../../components/options/report-model';
 import { foldSummary, foldTimeline } from '../../../components/options/timeline';
 import { describeEvent, TASK_STATUS_LABELS } from '../../../lib/workflow/labels';
 import type { AuditEvent, Note, Task } from '../../../lib/workflow/records';
@@ -100,12 +100,6 @@ describe('the printable report model', () => {
     ]);
   });
 
-  it('a note marked as the result wins over later notes; deleted notes never count', () => {
-    const marked = [note('a', 'draft', 'the result', 1, { result: true } as Partial<Note>), note('b', 'draft', 'chatter', 2), note('c', 'draft', 'gone', 3, { deleted: true })];
-    expect(resultNote(marked, 'draft')?.id).toBe('a');
-    expect(resultNote(marked.slice(1), 'draft')?.id).toBe('b');
-    expect(resultNote([], 'draft')).toBeUndefined();
-  });
 
   it('excerpts are short plain text cut at a word', () => {
     expect(excerpt('```js\nconst a = 1;\n```')).toBe('const a = 1;');

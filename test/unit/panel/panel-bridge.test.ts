@@ -63,4 +63,18 @@ describe('panel bridge', () => {
     expect((await runPanelQuery('open-tasks', {})).map((t) => t.id)).toEqual([task.id]);
     await expect(runPanelQuery('task-detail', { taskId: '' })).rejects.toThrow();
   });
+
+  it('refuses gate decisions from the framed panel: they are taken in the review window', async () => {
+    const task = await started();
+    let current = task;
+    for (const stepId of ['capture-process', 'draft-sop', 'walkthrough']) {
+      current = (await runPanelCall('act', { taskId: current.id, rev: current.rev, action: { type: 'complete-step', stepId } })) as Task;
+    }
+    expect(current.status).toBe('awaiting-approval');
+    for (const action of [{ type: 'approve', stepId: 'walkthrough' }, { type: 'reject', stepId: 'walkthrough', comment: 'no' }]) {
+      await expect(runPanelCall('act', { taskId: current.id, rev: current.rev, action } as never)).rejects.toMatchObject({ code: 'decision-refused' });
+    }
+    expect((await getTask(current.id))!.status).toBe('awaiting-approval');
+    expect((await listEvents(current.id)).some((e) => e.type === 'gate.approved' || e.type === 'gate.rejected')).toBe(false);
+  });
 });

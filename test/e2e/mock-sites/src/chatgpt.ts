@@ -419,12 +419,22 @@ const staging = document.createElement('div');
 let turnCount = 0;
 const clientId = randomUuid();
 
+const storeKey = (id: string) => `__mock-conversation:${id}`;
+function storedTurns(id: string): Turn[] {
+  if (!cfg.persist) return [];
+  try {
+    return JSON.parse(localStorage.getItem(storeKey(id)) ?? '[]') as Turn[];
+  } catch {
+    return [];
+  }
+}
+
 function renderConversation(ui: GenerationUi): void {
   ui.thread.replaceChildren();
   turnCount = 0;
   const id = conversationIdFromPath(location.pathname, conversationPrefix);
   if (!id) return;
-  for (const turn of conversationTurns(id, cfg.turns)) {
+  for (const turn of [...conversationTurns(id, cfg.turns), ...storedTurns(id)]) {
     turnCount++;
     if (turn.role === 'user') ui.addUser(turn, turnCount);
     else ui.addAssistant(turn, turnCount);
@@ -439,7 +449,8 @@ function send(): void {
   recordSent(text);
   composer.clear();
   turnCount++;
-  current.addUser({ role: 'user', id: randomUuid(), text }, turnCount);
+  const userTurn: Turn = { role: 'user', id: randomUuid(), text };
+  current.addUser(userTurn, turnCount);
   if (!conversationIdFromPath(location.pathname, conversationPrefix)) {
     // A new chat: the URL first carries the client's request id, then the server's conversation id.
     const webPath = `${conversationPrefix}WEB:${clientId}`;
@@ -454,7 +465,8 @@ function send(): void {
   streaming = true;
   current.setMode('streaming');
   current.setStreaming(true);
-  stopStream = streamReply(nextReply(), cfg.script, {
+  const replyText = nextReply();
+  stopStream = streamReply(replyText, cfg.script, {
     onChunk(soFar, index, total) {
       handle.update(soFar);
       if (index === Math.floor(total / 2)) handle.confirm(messageId);
@@ -466,6 +478,8 @@ function send(): void {
       current.setStreaming(false);
       current.setMode(current.composer?.text().trim() ? 'text' : 'empty');
       handle.finish();
+      const id = conversationIdFromPath(location.pathname, conversationPrefix);
+      if (cfg.persist && id) localStorage.setItem(storeKey(id), JSON.stringify([...storedTurns(id), userTurn, { role: 'assistant', id: messageId, text: replyText }]));
       window.__mock.repliesFinished++;
     },
   });

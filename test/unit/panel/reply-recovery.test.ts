@@ -1,0 +1,59 @@
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { listNotes, runAction, startTaskRecord, updateSettings } from '../../../lib/db';
+import { handleMessageSent, handleReplyFinished, handleReplyRecovered, installBuiltinWorkflows, setTabBinding } from '../../../lib/background/wiring';
+import type { ReplyFinished } from '../../../lib/messaging/protocol';
+import { useFreshDb } from '../db/helpers';
+
+useFreshDb();
+beforeEach(() => fakeBrowser.reset());
+
+const alice = { kind: 'human' as const, name: 'Alice' };
+const TAB = 7;
+const sent = { site: 'chatgpt' as const, url: 'https://chatgpt.com/c/abc', conversationId: 'abc' };
+
+async function sopInChat() {
+  await installBuiltinWorkflows();
+  await updateSettings({ displayName: 'Alice' }, alice);
+  const task = await startTaskRecord({
+    workflowId: 'sop-documentation',
+    title: 'Close the month',
+    conversation: { site: 'chatgpt', conversationId: 'abc', url: sent.url, boundAt: new Date().toISOString() },
+    actor: alice,
+  });
+  await setTabBinding(TAB, { taskId: task.id });
+  return task;
+}
+
+const reply = (key: string): ReplyFinished & { markdown: string } => ({ ...sent, messageKey: key, html: `<p>${key}</p>`, markdown: `Reply ${key}` });
+
+describe('a reply finished but not stored when the tab closed', () => {
+  it('is kept when the conversation opens again, once, if it answers the last message sent', async () => {
+    const task = await sopInChat();
+    await handleMessageSent(sent, TAB);
+    // The tab closed before the reply was reported; the conversation opens again (twice, even).
+    expect(await handleReplyRecovered(reply('m-1'), undefined)).toMatchObject({ captured: true });
+    expect(await handleReplyRecovered(reply('m-1'), undefined)).toMatchObject({ captured: false });
+    const notes = await listNotes(task.id);
+    expect(notes.map((n) => [n.stepId, n.body])).toEqual([['capture-process', 'Reply m-1']]);
+  });
+
+  it('is not kept when nothing was sent after the last capture (an old reply, or one already kept)', async () => {
+    const task = await sopInChat();
+    // A reply that was there before the task started.
+    expect(await handleReplyRecovered(reply('old'), TAB)).toMatchObject({ captured: false });
+    await handleMessageSent(sent, TAB);
+    await handleReplyFinished(reply('m-1'), TAB);
+    // The last reply on the page is another one, but the task asked nothing since its capture.
+    expect(await handleReplyRecovered(reply('m-0'), TAB)).toMatchObject({ captured: false });
+    expect((await listNotes(task.id)).map((n) => n.body)).toEqual(['Reply m-1']);
+  });
+
+  it('is not kept on a later step once the person moved on', async () => {
+    const task = await sopInChat();
+    await handleMessageSent(sent, TAB);
+    const moved = await runAction(task.id, task.rev, { type: 'complete-step', stepId: 'capture-process' }, alice);
+    expect(moved.currentStepId).toBe('draft-sop');
+    expect(await handleReplyRecovered(reply('m-1'), TAB)).toMatchObject({ captured: false });
+    expect(await listNotes(task.id)).toEqual([]);
+  });
+});
