@@ -69,7 +69,7 @@ for (const { name, generation, open, approveInText } of sites) {
       expect((await mockState(page)).editorText.trim()).toBe('');
       if (approveInText) {
         await expect(panel.getByTestId('gate-result')).toContainText('Approved — I checked it myself');
-        await expect(panel.getByTestId('task-status')).toHaveText('awaiting approval');
+        await expect(panel.getByTestId('task-status')).toHaveText('Waiting for approval');
       }
       await decideGate(page, panel, 'reject', 'REVIEW-COMMENT: say who to tell when it is done.');
 

@@ -1,18 +1,18 @@
 import type { FrameLocator, Page } from '@playwright/test';
 import { composerSelectors, expect, mockState, type MockGeneration } from './mock-sites';
+import { decideInReview } from '../panel-support';
 
 /** Helpers for the driven SOP task (test/e2e/drive-sop.spec.ts and test/bench/sop-drive.bench.ts). */
 
 export const fastProtocol = { protocol: true, chunks: 4, intervalMs: 10, firstChunkDelayMs: 20, settleMs: 20, rowLeadMs: 30 };
 
 /**
- * The gate decision, in one place: today the panel's gate card decides; once decisions move to the
- * review window (review.html, `confirm-approve` / `confirm-reject`), only this function changes.
+ * The gate decision, in one place, as a person takes it: Approve… / Reject… in the panel opens the
+ * review window, where the comment is typed and the decision confirmed (two clicks per decision).
  */
 export async function decideGate(page: Page, panel: FrameLocator, decision: 'approve' | 'reject', comment = ''): Promise<void> {
   await expect(panel.getByTestId('gate-card')).toBeVisible();
-  if (comment) await panel.getByTestId('gate-comment').fill(comment);
-  await panel.getByTestId(decision === 'approve' ? 'approve-gate' : 'reject-gate').click();
+  await decideInReview(panel, decision, comment);
   await expect(panel.getByTestId('gate-card')).toBeHidden();
   void page;
 }
