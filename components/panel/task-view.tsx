@@ -3,6 +3,7 @@ import { sendMessage, type HostState, type TabBinding } from '../../lib/messagin
 import { renderBriefing, renderHandoffBriefing } from '../../lib/workflow/briefing';
 import { stepStates, type TaskAction } from '../../lib/workflow/engine';
 import type { Actor, Settings } from '../../lib/workflow/records';
+import { usePanelCommand } from '../hooks/use-panel-command';
 import { Alert, Badge, Button } from '../ui';
 import { CurrentStep, type InsertState } from './current-step';
 import { panelRepo, type TaskDetail } from './data';
@@ -20,6 +21,7 @@ export function TaskView({
   actor,
   binding,
   setBinding,
+  tabId = null,
 }: {
   detail: TaskDetail;
   host: HostState | null;
@@ -27,6 +29,8 @@ export function TaskView({
   actor: Actor;
   binding: TabBinding | null;
   setBinding: (binding: TabBinding | null) => Promise<void>;
+  /** This panel's tab, for toolbar commands (the "send the current step" shortcut). */
+  tabId?: number | null;
 }) {
   const { task, workflow, notes } = detail;
   const [busy, setBusy] = useState(false);
@@ -59,9 +63,9 @@ export function TaskView({
     }
   };
 
-  const insert = async (text: string, kind: 'step' | 'handoff') => {
+  const insert = async (text: string, kind: 'step' | 'handoff', send = settings.autoSend) => {
     setInsertState({ kind: 'busy' });
-    const result = await sendMessage('panel.insert', { text, send: settings.autoSend }).catch((e: unknown) => ({
+    const result = await sendMessage('panel.insert', { text, send }).catch((e: unknown) => ({
       ok: false,
       verified: false,
       sent: false,
@@ -147,6 +151,11 @@ export function TaskView({
 
   const rejectTo = current?.gate ? (stepTitles[current.gate.onReject ?? current.id] ?? current.title) : '';
   const awaiting = task.status === 'awaiting-approval' && task.pendingGate !== null;
+  // The shortcut sends what the Insert button would insert; while a gate waits the prompt box stays empty.
+  usePanelCommand(tabId, (command) => {
+    if (command.name !== 'send-step' || !current || awaiting || insertState.kind === 'busy') return;
+    void insert(briefing, 'step', true);
+  });
   const rejection =
     task.rejection && task.rejection.stepId === task.currentStepId ? { comment: task.rejection.comment, by: task.rejection.by.name } : null;
 

@@ -179,6 +179,11 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
         return { ok: false, verified: false, sent: false, reason: 'text-did-not-take', detail: String(error) };
       }
     }),
+    onMessage('content.toggle-panel', () => {
+      if (!active) return { ok: false };
+      panel.setCollapsed(!panel.isCollapsed);
+      return { ok: true, collapsed: panel.isCollapsed };
+    }),
     onMessage('content.new-chat', () => {
       try {
         const target = new URL(adapter.newChatPath, location.origin).href;
