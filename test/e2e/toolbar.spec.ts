@@ -86,8 +86,8 @@ test('the toolbar button shows and hides the panel on a chat tab; elsewhere it i
   const sizes = await serviceWorker.evaluate(async () => {
     const g = globalThis as unknown as ExtensionGlobal;
     return Promise.all(
-      [16, 32, 48, 128].map(async (size) => {
-        const bitmap = await createImageBitmap(await (await fetch(g.chrome.runtime.getURL(`/icon/${size}.png`))).blob());
+      (['/icon/16.png', '/icon/32.png', '/icon/48.png', '/icon/128.png'] as const).map(async (file) => {
+        const bitmap = await createImageBitmap(await (await fetch(g.chrome.runtime.getURL(file))).blob());
         return [bitmap.width, bitmap.height];
       }),
     );
