@@ -4,7 +4,7 @@ import { count, launchFirefox, mockedPage, mockState, panelFrame, testId, textOf
 /**
  * ConvOps in real Firefox on the ChatGPT mock (real ProseMirror composer): the add-on loads, the panel
  * mounts beside the chat, a briefing goes into the editor, the reply is kept once, and the gate holds
- * until a person decides on the task page.
+ * until a person decides on the task page. On the Claude mock (Tiptap): the panel and the insert.
  */
 
 let session: FirefoxSession;
@@ -54,6 +54,7 @@ test('Firefox: panel beside ChatGPT, briefing into ProseMirror, one captured rep
   await panel.waitForSelector(testId('insert-status'));
   const inserted = await until('the briefing in the editor', () => mockState(page), (s) => s.editorText.includes('Step 1 of 3'));
   expect(inserted.editorText).toContain('Search returns nothing');
+  expect(inserted.editorText.split('\n').length).toBeGreaterThan(5);
 
   // Sent with the page's own button (a trusted click); the reply is kept once.
   await page.locator('button[data-testid="send-button"]').click();
@@ -103,4 +104,24 @@ test('Firefox: panel beside ChatGPT, briefing into ProseMirror, one captured rep
   await options!.locator(`${testId('gate-card')} ${testId('approve-gate')}`).click();
   await until('the next step in the panel', () => panel.$eval(testId('current-step'), (el) => el.getAttribute('data-step-id')), (id) => id === 'fix');
   expect(await count(panel, testId('gate-card'))).toBe(0);
+});
+
+test('Firefox: the panel beside the Claude mock finds the prompt box and a briefing goes into its editor', async () => {
+  const page = await mockedPage(session);
+  await page.goto('https://claude.ai/new');
+  await until('the mock page', () => mockState(page), (s) => s.ready);
+  const { frame: panel } = await panelFrame(page);
+  await panel.waitForSelector(`${testId('site-health')}[data-composer="found"][data-host="claude"]`);
+  await panel.locator(`${testId('name-prompt')} input`).fill('Ines Firefox');
+  await panel.locator(`${testId('name-prompt')} button[type="submit"]`).click();
+  await panel.waitForSelector(`${testId('workflow-picker')} option[value="decision-memo"]`);
+  await panel.select(testId('workflow-picker'), 'decision-memo');
+  await panel.locator(testId('task-title')).fill('Which CI provider');
+  await panel.locator(testId('start-task')).click();
+  await panel.locator(testId('insert-briefing')).click();
+  await panel.waitForSelector(testId('insert-status'));
+  const state = await until('the briefing in the editor', () => mockState(page), (s) => s.editorText.includes('Step 1 of 4'));
+  expect(state.editorText).toContain('Which CI provider');
+  // Its lines are intact (the editor holds paragraphs, not one flattened line).
+  expect(state.editorText.split('\n').length).toBeGreaterThan(5);
 });
