@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { listTasks } from '../../lib/db/tasks-repo';
 import { getWorkflow } from '../../lib/db/workflows-repo';
 import type { Task } from '../../lib/workflow/records';
+import { useColorScheme } from '../../components/hooks/use-color-scheme';
 import { Button } from '../../components/ui';
 
 const SHOWN = 20;
@@ -35,6 +36,7 @@ function openOptions(hash: string): void {
  * the dashboard. It reads the database directly (a first-party extension page, like the options page).
  */
 export function PopupApp() {
+  useColorScheme();
   const waiting = useLiveQuery(waitingTasks, []);
   return (
     <main className="flex w-80 flex-col gap-3 bg-white p-3 text-sm text-zinc-900 dark:bg-zinc-900 dark:text-zinc-100" data-testid="popup">
