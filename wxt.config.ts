@@ -39,7 +39,21 @@ export default defineConfig({
       },
     ],
     browser_specific_settings: {
-      gecko: { id: 'convops@convops.dev', strict_min_version: '128.0' },
+      // AMO requires the data-collection declaration (Firefox 140+ reads it): ConvOps sends nothing anywhere.
+      gecko: { id: 'convops@convops.dev', strict_min_version: '140.0', data_collection_permissions: { required: ['none'] } },
+      // Firefox for Android reads the declaration from 142 on.
+      gecko_android: { strict_min_version: '142.0' },
+    },
+    // Our own icon (public/icon.svg, rendered by `npm run icons`). The popup itself comes from entrypoints/popup.
+    icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },
+    action: {
+      default_title: 'ConvOps',
+      default_icon: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 128: 'icon/128.png' },
+    },
+    // Shown (and changeable) at chrome://extensions/shortcuts and in Firefox's add-on shortcut settings.
+    commands: {
+      'toggle-panel': { suggested_key: { default: 'Alt+Shift+K' }, description: 'Show or hide the ConvOps panel' },
+      'send-step': { suggested_key: { default: 'Alt+Shift+S' }, description: "Insert and send the current step's briefing" },
     },
   },
 });

@@ -41,7 +41,8 @@ export async function launchBrowser(args: string[]): Promise<void> {
   const where = live ? 'the real site' : 'the mock site (offline demo; --live for the real one)';
   console.log(`\nConvOps is running in Chromium on ${site === 'claude' ? 'claude.ai' : 'chatgpt.com'}, ${where}.`);
   console.log('The panel is on the right: name yourself once, pick a workflow, start a task.');
-  console.log(`Options page (library, editor, dashboard): open the extension's options from chrome://extensions.`);
+  console.log('The ConvOps toolbar button (pin it from the puzzle-piece menu) shows or hides the panel; elsewhere it lists');
+  console.log('tasks waiting for your decision and opens the dashboard. Shortcuts: Alt+Shift+K panel, Alt+Shift+S send the step.');
   if (headless) {
     // The panel's iframe is in a closed shadow root; its host element is what the page can see.
     await page.waitForSelector('#convops-panel-host', { timeout: 15_000 }).catch(() => undefined);

@@ -85,7 +85,7 @@ export function PanelApp() {
           }}
         />
       ) : shown ? (
-        <TaskView detail={shown} host={tab.host} settings={settings} actor={actor} binding={tab.binding} setBinding={bind} />
+        <TaskView detail={shown} host={tab.host} settings={settings} actor={actor} binding={tab.binding} setBinding={bind} tabId={tab.tabId} />
       ) : (
         <StartView
           host={tab.host}

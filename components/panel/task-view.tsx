@@ -8,6 +8,7 @@ import type { Actor, Settings } from '../../lib/workflow/records';
 import { stepHasWorkSince, stepResultNote } from '../../lib/workflow/results';
 import { LazyMarkdown } from '../lazy-markdown';
 import { Alert, Badge, Button, Card } from '../ui';
+import { usePanelCommand } from '../hooks/use-panel-command';
 import { CurrentStep, type InsertState } from './current-step';
 import { takeFirstSend } from './first-send';
 import { panelRepo, type TaskDetail } from './data';
@@ -25,6 +26,7 @@ export function TaskView({
   actor,
   binding,
   setBinding,
+  tabId = null,
 }: {
   detail: TaskDetail;
   host: HostState | null;
@@ -32,6 +34,8 @@ export function TaskView({
   actor: Actor;
   binding: TabBinding | null;
   setBinding: (binding: TabBinding | null) => Promise<void>;
+  /** This panel's tab, for toolbar commands (the "send the current step" shortcut). */
+  tabId?: number | null;
 }) {
   const { task, workflow, notes, events } = detail;
   const [busy, setBusy] = useState(false);
@@ -196,6 +200,11 @@ export function TaskView({
 
   const rejectTo = current?.gate ? (stepTitles[current.gate.onReject ?? current.id] ?? current.title) : '';
   const awaiting = task.status === 'awaiting-approval' && task.pendingGate !== null;
+  // The shortcut sends what the Insert button would insert; while a gate waits the prompt box stays empty.
+  usePanelCommand(tabId, (command) => {
+    if (command.name !== 'send-step' || !current || awaiting || insertState.kind === 'busy') return;
+    void insert(briefing, 'step', true);
+  });
   const rejection =
     task.rejection && task.rejection.stepId === task.currentStepId ? { comment: task.rejection.comment, by: task.rejection.by.name } : null;
 

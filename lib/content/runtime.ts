@@ -256,6 +256,11 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
         return { report: `# ConvOps site report\nsite: ${adapter.site}\n(the report failed: ${error instanceof Error ? error.name : 'error'})` };
       }
     }),
+    onMessage('content.toggle-panel', () => {
+      if (!active) return { ok: false };
+      panel.setCollapsed(!panel.isCollapsed);
+      return { ok: true, collapsed: panel.isCollapsed };
+    }),
     onMessage('content.new-chat', () => {
       try {
         const target = new URL(adapter.newChatPath, location.origin).href;

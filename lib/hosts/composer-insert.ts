@@ -83,7 +83,7 @@ function selectContents(el: HTMLElement): void {
   selection.addRange(range);
 }
 
-/** Techniques that update the editor state, most reliable first (docs/host-sites.md, "Getting text into the composer"). */
+/** Techniques that update the editor state, most reliable first (docs/host-sites.md, "Getting text into the composer"); `TECHNIQUES` of them. */
 function insertIntoEditable(el: HTMLElement, text: string, technique: number): void {
   const doc = el.ownerDocument;
   const view = doc.defaultView!;
@@ -102,10 +102,26 @@ function insertIntoEditable(el: HTMLElement, text: string, technique: number): v
     el.dispatchEvent(new view.InputEvent('input', { inputType: 'insertText', data: text, bubbles: true, composed: true }));
     return;
   }
-  const data = new view.DataTransfer();
-  data.setData('text/plain', text);
-  el.dispatchEvent(new view.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  if (technique === 2) {
+    const data = new view.DataTransfer();
+    data.setData('text/plain', text);
+    el.dispatchEvent(new view.ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    return;
+  }
+  // Firefox: execCommand keeps the newlines of one insertText only until ProseMirror re-reads the DOM,
+  // and a synthetic paste's clipboardData reads as empty. One line at a time, with the browser's own
+  // paragraph break between them, is what a person typing would produce.
+  try {
+    for (const [i, line] of text.split('\n').entries()) {
+      if (i > 0) doc.execCommand('insertParagraph');
+      if (line) doc.execCommand('insertText', false, line);
+    }
+  } catch {
+    // No execCommand: nothing more to try.
+  }
 }
+
+const TECHNIQUES = 4;
 
 /**
  * Puts `text` into the site's composer so the editor state receives it, then reads it back. Never
@@ -121,8 +137,12 @@ export async function insertText(doc: Document, adapter: HostAdapter, text: stri
     if (!composer) return { ok: false, verified: false, sent: false, reason: 'composer-missing' };
     if (isTextArea(composer)) setTextAreaValue(composer, text);
     else {
-      for (let technique = 0; technique < 3 && !composerHolds(composer, text); technique++) {
+      for (let technique = 0; technique < TECHNIQUES && !composerHolds(composer, text); technique++) {
         insertIntoEditable(composer, text, technique);
+        // Judge a technique after the editor has read the DOM change: in Firefox, execCommand writes the
+        // raw text and ProseMirror's DOM observer then parses it back with the line breaks flattened,
+        // so a check right away would see the raw text, count it as taken and try nothing else.
+        await sleep(0);
       }
     }
     if (composerHolds(composer, text)) {

@@ -50,6 +50,17 @@ export interface TabBinding {
   pendingHandoff?: boolean;
 }
 
+/**
+ * A toolbar command for one tab's panel (keyboard shortcut "send the current step"). The background
+ * writes it to `browser.storage.session` under `panelCommand:<tabId>`, which the panel already watches
+ * for its tab; `id` is fresh each time, so pressing the shortcut twice is two commands.
+ */
+export interface PanelCommand {
+  name: 'send-step';
+  id: string;
+}
+export const panelCommandKey = (tabId: number) => `panelCommand:${tabId}`;
+
 export interface ProtocolMap {
   'host.state'(state: HostState): void;
   'host.message-sent'(data: { site: HostSite; url: string; conversationId: string | null }): void;
@@ -65,6 +76,8 @@ export interface ProtocolMap {
   'content.new-chat'(): { ok: boolean };
   /** A structural outline of the page for a person to send when a concern does not resolve (no text). */
   'content.site-report'(): { report: string };
+  /** The toolbar button / shortcut: collapse or reopen this tab's panel. */
+  'content.toggle-panel'(): { ok: boolean; collapsed?: boolean };
 
   'panel.get-host-state'(): HostState | null;
   'panel.insert'(data: { text: string; send: boolean }): InsertResult;

@@ -86,6 +86,37 @@ describe('insertText', () => {
     expect(readComposer(doc.querySelector<HTMLElement>('#hidden-duplicate')!).trim()).toBe('');
   });
 
+  it('Firefox + ProseMirror: execCommand flattens multi-line text and a synthetic paste carries no data, so it goes in line by line', async () => {
+    const doc = mountFixture('chatgpt-classic.html');
+    const editor = doc.querySelector<HTMLElement>('#prompt-textarea')!;
+    const lastParagraph = () => editor.querySelector('p:last-of-type') ?? editor.appendChild(doc.createElement('p'));
+    // Like Firefox: execCommand writes into the DOM (replacing a selection), raw newlines and all...
+    (doc as Document & { execCommand: (command: string, ui?: boolean, value?: string) => boolean }).execCommand = (command, _ui, value = '') => {
+      const selection = doc.getSelection();
+      if (selection && !selection.isCollapsed) {
+        editor.replaceChildren();
+        selection.collapse(editor, 0);
+      }
+      if (command === 'insertText') lastParagraph().append(value);
+      else if (command === 'insertParagraph') editor.append(doc.createElement('p'));
+      else return false;
+      return true;
+    };
+    // ...and ProseMirror's DOM observer parses it back a moment later, line breaks flattened to spaces.
+    new MutationObserver(() => {
+      const flat = [...editor.querySelectorAll('p')].map((p) => p.textContent ?? '');
+      if (!flat.some((line) => line.includes('\n'))) return;
+      const p = doc.createElement('p');
+      p.textContent = flat.join(' ').replace(/\s*\n\s*/g, ' ');
+      editor.replaceChildren(p);
+    }).observe(editor, { childList: true, characterData: true, subtree: true });
+    // A synthetic paste's clipboardData reads as empty in Firefox: the editor pastes nothing.
+    editor.addEventListener('paste', (event) => event.preventDefault());
+    const result = await insertText(doc, chatgptAdapter, text, { sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 1))) });
+    expect(result).toMatchObject({ ok: true, verified: true });
+    expect([...editor.querySelectorAll('p')].map((p) => p.textContent)).toEqual(['Step 2 of 5: Draft', '', 'Write the outline.', 'Keep it short.']);
+  });
+
   it('says so when the editor never takes the text (no pretending)', async () => {
     const doc = mountFixture('chatgpt-thread.html');
     const result = await insertText(doc, chatgptAdapter, text, { sleep: noWait });
