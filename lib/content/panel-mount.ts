@@ -131,7 +131,11 @@ export class PanelMount {
   private createFrame(): HTMLIFrameElement {
     const frame = this.doc.createElement('iframe');
     frame.title = 'ConvOps panel';
-    frame.setAttribute('allow', 'clipboard-write');
+    // `*`, not the default 'src': with use_dynamic_url the frame's URL carries a per-session id while the
+    // document inside has the extension's own origin, so 'src' does not match it and every Copy is
+    // refused by the permissions policy. The frame only ever holds our page (the mount replaces it when
+    // the page points it elsewhere), so this grants nothing to the page.
+    frame.setAttribute('allow', 'clipboard-write *');
     frame.addEventListener('load', () => this.onFrameLoad(frame));
     frame.src = this.panelUrl;
     return frame;
