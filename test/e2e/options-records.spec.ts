@@ -161,7 +161,7 @@ test('task files travel to a manager: tampered ones refused, untouched ones sign
     await openTask(other, managerId, 'Alpha policy');
     await other.getByTestId('verify-chain').click();
     await expect(other.locator(`[data-testid="signature-check"][data-seq="${last.seq + 1}"]`)).toHaveAttribute('data-status', 'unsigned');
-    await expect(other.locator(`[data-testid="signature-check"][data-seq="${last.seq + 1}"]`)).toContainText('Approved the gate by Dana Lead: unsigned');
+    await expect(other.locator(`[data-testid="signature-check"][data-seq="${last.seq + 1}"]`)).toContainText('Approved by Dana Lead: unsigned');
 
     // A note changed in the database behind the record's back: verify names it.
     await other.evaluate(

@@ -52,6 +52,8 @@ test('a manager prints the task report: steps, results, every decision, the chai
   await fold.locator('summary').click();
   await expect(fold.locator('[data-testid="timeline-event"][data-type="response.captured"]')).toBeVisible();
   await expect(timeline.locator(':scope > li[data-testid="timeline-event"][data-type="gate.rejected"]')).toContainText('Step 4 misses the tax form.');
+  // The timeline draws only the rows on screen: scroll to its end, where the approval is.
+  await timeline.evaluate((el) => el.scrollIntoView({ block: 'end' }));
   await expect(timeline.locator(':scope > li[data-testid="timeline-event"][data-type="gate.approved"]')).toBeVisible();
   await expect(options.getByTestId('task-detail')).not.toContainText('url-assigned');
   await expect(options.getByTestId('task-detail')).not.toContainText('awaiting-approval');

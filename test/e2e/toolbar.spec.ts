@@ -1,6 +1,6 @@
 import type { Page, Worker } from '@playwright/test';
 import type { Browser } from 'wxt/browser';
-import { ensureName, panelOf, readEvents, startWorkflow, taskIdOf } from './panel-support';
+import { completeStep, ensureName, panelOf, readEvents, startWorkflow, taskIdOf } from './panel-support';
 import type { ExtensionGlobal } from './support/extension';
 import { expect, openChatGPT, openClaude, test } from './support/mock-sites';
 
@@ -110,7 +110,7 @@ test('the badge counts gates waiting; the popup lists them and opens the task pa
   // Bug Fix's first step is gated: completing it makes the task wait.
   await startWorkflow(panel, 'bug-fix', 'Login button does nothing');
   const taskId = await taskIdOf(panel);
-  await panel.getByTestId('complete-step').click();
+  await completeStep(panel);
   await expect(panel.getByTestId('gate-card')).toBeVisible();
   await expect.poll(() => badgeText(serviceWorker)).toBe('1');
 
@@ -169,7 +169,7 @@ test('shortcuts: toggle the panel, and send the current step through the panel (
   expect(inserted[0]!.data).toMatchObject({ sent: true, kind: 'step' });
 
   // At the gate the prompt box stays empty until a person decides, shortcut or not.
-  await panel.getByTestId('complete-step').click();
+  await completeStep(panel);
   await expect(panel.getByTestId('gate-card')).toBeVisible();
   expect(await pressShortcut(serviceWorker, 'send-step', 'https://chatgpt.com/*')).toBe('sent');
   // Proving that nothing happens needs a moment for it to (not) happen.
