@@ -11,7 +11,9 @@ export default defineConfig({
       provider: 'v8',
       include: ['lib/**/*.ts'],
       reporter: ['text-summary', 'text'],
+      // lib/ as a whole (the content script and background code included), and higher where the rules live.
       thresholds: {
+        lines: 80,
         'lib/workflow/**': { lines: 90 },
         'lib/db/**': { lines: 90 },
       },

@@ -1,4 +1,4 @@
-import { GATE_TYPES, type GateType, type Workflow, type WorkflowInput } from '../../lib/workflow/schema';
+import { type GateType, type Workflow, type WorkflowInput } from '../../lib/workflow/schema';
 
 /**
  * The editor's working copy of a workflow: every field a plain string or boolean a form control can
@@ -33,7 +33,6 @@ export interface WorkflowDraft {
   steps: StepDraft[];
 }
 
-export const GATE_CHOICES: readonly (GateType | 'none')[] = ['none', ...GATE_TYPES];
 
 let keyCounter = 0;
 function newKey(): string {

@@ -88,10 +88,6 @@ export class ReplyWatcher {
     };
   }
 
-  get armed(): boolean {
-    return this.armedAt !== null;
-  }
-
   start(): void {
     if (this.observer) return;
     const view = this.o.doc.defaultView;

@@ -221,7 +221,6 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
   );
 
   const removers = [
-    onMessage('content.get-state', () => state()),
     onMessage('content.insert', async ({ data }): Promise<InsertResult> => {
       try {
         if (!active) return { ok: false, verified: false, sent: false, reason: 'site-disabled' };

@@ -13,7 +13,7 @@ export const DEFAULT_UI_SETTINGS: UiSettings = { panelSide: 'right', panelWidth:
 /** Reads the mirror defensively: it lives in storage a page cannot write, but may be old or partial. */
 export function parseUiSettings(value: unknown): UiSettings {
   const v = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
-  const sites = (v.sites && typeof v.sites === 'object' ? v.sites : v.enabled && typeof v.enabled === 'object' ? v.enabled : {}) as Record<string, unknown>;
+  const sites = (v.sites && typeof v.sites === 'object' ? v.sites : {}) as Record<string, unknown>;
   const width = typeof v.panelWidth === 'number' && Number.isFinite(v.panelWidth) ? Math.round(v.panelWidth) : DEFAULT_UI_SETTINGS.panelWidth;
   return {
     panelSide: v.panelSide === 'left' ? 'left' : 'right',

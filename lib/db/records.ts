@@ -3,7 +3,6 @@ import { workflowSchema, type Workflow } from '../workflow/schema';
 import {
   actorSchema,
   isoDateSchema,
-  settingsSchema,
   type Note,
   type Site,
   type Task,
@@ -52,11 +51,6 @@ export const workflowHeadSchema = z.strictObject({
 });
 export type WorkflowHead = z.infer<typeof workflowHeadSchema>;
 
-
-export const settingsRowSchema = z.strictObject({
-  key: z.literal('settings'),
-  value: settingsSchema,
-});
 
 export const metaRowSchema = z.strictObject({ key: z.string().min(1), value: z.unknown() });
 export type MetaRow = z.infer<typeof metaRowSchema>;

@@ -196,7 +196,7 @@ export async function installBuiltins(builtins: readonly Workflow[], actor: Acto
     }),
   );
   const db = getDb();
-  return db.transaction('rw', [db.workflows, db.workflowHeads, db.events, db.meta], async () => {
+  return db.transaction('rw', [db.workflows, db.workflowHeads, db.events], async () => {
     const result: InstallBuiltinsResult = { installed: [], updated: [], skipped: [] };
     const now = nowIso();
     for (const { workflow, contentHash } of prepared) {
@@ -221,10 +221,6 @@ export async function installBuiltins(builtins: readonly Workflow[], actor: Acto
       ]);
       (head ? result.updated : result.installed).push(workflow.id);
     }
-    await db.meta.put({
-      key: 'builtins',
-      value: { installedAt: now, versions: Object.fromEntries(prepared.map((p) => [p.workflow.id, p.workflow.version])) },
-    });
     return result;
   });
 }

@@ -23,10 +23,6 @@ export function adapterFor(location: { hostname: string } | URL): HostAdapter | 
   return site ? adapters[site] : null;
 }
 
-export function adapterForSite(site: HostSite): HostAdapter {
-  return adapters[site];
-}
-
 /**
  * Any site's answer body (the markdown container of a reply), from the adapters' own cascades: the
  * HTML → Markdown converter stops there when it looks around a code block for its language label.

@@ -71,7 +71,6 @@ export interface ProtocolMap {
    */
   'host.reply-recovered'(data: ReplyFinished): CaptureResult;
 
-  'content.get-state'(): HostState;
   'content.insert'(data: { text: string; send: boolean }): InsertResult;
   'content.new-chat'(): { ok: boolean };
   /** A structural outline of the page for a person to send when a concern does not resolve (no text). */
