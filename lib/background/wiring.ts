@@ -1,6 +1,8 @@
 import { liveQuery } from 'dexie';
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
+import { getDb } from '../db/database';
+import { ownSigningKey } from '../db/signing';
 import {
   captureReply,
   findTaskForConversation,
@@ -289,6 +291,9 @@ export function wireBackground(register: (hooks: HostRouterHooks) => () => void 
   browser.runtime.onInstalled.addListener(onInstalled);
   browser.runtime.onStartup.addListener(onInstalled);
   void ensureBuiltins();
+  // The signing key is made now, in its own transaction, rather than on the first signed event, where
+  // it would be made while that event's transaction waits (Firefox's IndexedDB stalls on that).
+  void ownSigningKey(getDb()).catch(logged(undefined));
   // The content script cannot open the database: whoever changes the settings (panel, options page,
   // a restore), the background copies what the page side needs into storage.local.
   const settingsMirror = liveQuery(() => getSettings()).subscribe({

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import puppeteer, { type Browser, type ElementHandle, type Frame, type HTTPRequest, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type Frame, type HTTPRequest, type Page } from 'puppeteer-core';
 import { mockDistDir } from '../e2e/mock-sites/build';
 import type { MockPageOptions, MockSite } from '../e2e/mock-sites/config';
 import { mockPageHtml } from '../e2e/mock-sites/pages';
@@ -89,15 +89,26 @@ export async function until<T>(what: string, read: () => Promise<T>, accept: (va
 }
 
 /**
- * The panel iframe's frame. (Over BiDi puppeteer may still report the frame's first URL, about:blank,
- * so the frame is found through its element rather than by URL.)
+ * The panel iframe's frame. It lives in a closed shadow root, so no selector reaches its element (the
+ * page cannot either); the browser still lists it among the page's frames. Over BiDi puppeteer may
+ * report a frame's first URL (about:blank), so each child frame is asked where it is.
  */
 export async function panelFrame(page: Page): Promise<{ frame: Frame; url: string }> {
-  const handle = (await page.waitForSelector('#convops-panel-host iframe', { timeout: 15_000 })) as ElementHandle<HTMLIFrameElement>;
-  const url = await handle.evaluate((el) => el.src);
-  const frame = await until('the panel frame', async () => handle.contentFrame(), (f) => f !== null);
-  await until('the panel to load', () => frame.evaluate(() => location.href), (href) => href === url);
-  return { frame, url };
+  await page.waitForSelector('#convops-panel-host', { timeout: 15_000 });
+  // Closed: the host element exposes no shadow root to page scripts.
+  if (await page.$eval('#convops-panel-host', (el) => el.shadowRoot !== null)) throw new Error('the panel host has an open shadow root');
+  const found = await until(
+    'the panel frame',
+    async () => {
+      for (const frame of page.mainFrame().childFrames()) {
+        const href = await frame.evaluate(() => location.href).catch(() => '');
+        if (/\/panel\.html$/.test(href)) return { frame, url: href };
+      }
+      return null;
+    },
+    (f) => f !== null,
+  );
+  return found!;
 }
 
 export const testId = (id: string) => `[data-testid="${id}"]`;
