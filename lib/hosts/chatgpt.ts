@@ -1,21 +1,9 @@
-import {
-  anyOf,
-  buildHealth,
-  firstMatch,
-  isPendingId,
-  isRendered,
-  CascadeHint,
-  type HostAdapter,
-  type PanelLayout,
-  type SelectorCascade,
-} from './adapter';
+import { anyOf, cascadeParts, firstMatch, isPendingId, CascadeHint, type HostAdapter, type PanelLayout, type SelectorCascade } from './adapter';
 import { chatgptSelectors as S } from './chatgpt-selectors';
 import type { ConversationIdentity, HostMessage } from './types';
 
 type Role = HostMessage['role'];
 type Found = HostMessage & { pending: boolean };
-
-const sendButtonSelector = anyOf(S.sendButton);
 
 const turnSelector = anyOf(S.turn);
 const bodySelector = anyOf(S.assistantBody);
@@ -55,14 +43,6 @@ export function chatgptConversationFromUrl(input: string | URL): ConversationIde
   }
   if (parts.length === 0) return { site, id: null, kind: 'new' };
   return { site, id: null, kind: 'other' };
-}
-
-function detectGeneration(doc: Document): string | null {
-  return firstMatch(doc, S.generation)?.entry.generation ?? null;
-}
-
-function findComposerMatch(doc: Document) {
-  return firstMatch<HTMLElement>(doc, S.composer, (el) => isRendered(el));
 }
 
 function roleOf(value: string | null | undefined): Role | null {
@@ -220,36 +200,14 @@ function layoutCss({ side, width }: PanelLayout): string {
 }
 
 export const chatgptAdapter: HostAdapter = {
-  site: 'chatgpt',
+  // Which turn selector matches, not every turn: health runs while replies stream into long threads.
+  ...cascadeParts('chatgpt', S, chatgptConversationFromUrl, (doc) => firstMatch(doc, S.turn)?.entry ?? null, ['conversation', 'shared']),
   newChatPath: '/',
-  conversationFromUrl: chatgptConversationFromUrl,
-  detectGeneration,
-  findComposer: (doc) => findComposerMatch(doc)?.element ?? null,
-  isSendButton: (button) => button.matches(sendButtonSelector),
-  findSendButton: (doc) =>
-    firstMatch<HTMLButtonElement>(doc, S.sendButton, (b) => !b.disabled && b.getAttribute('aria-disabled') !== 'true')?.element ?? null,
   listMessages: (doc) => listMessages(doc),
   lastAssistant: (doc) => lastAssistant(doc),
   assistantBody,
   isMarkedComplete,
   isStreaming,
   streamingSignal,
-  health(doc, url) {
-    const identity = chatgptConversationFromUrl(url);
-    // Which turn selector matches, not every turn: health runs while replies stream into long threads.
-    const turns = firstMatch(doc, S.turn);
-    return buildHealth(
-      'chatgpt',
-      detectGeneration(doc),
-      {
-        composer: findComposerMatch(doc)?.entry ?? null,
-        messages: turns?.entry ?? null,
-        messagesExpected: identity.kind === 'conversation' || identity.kind === 'shared',
-        streaming: firstMatch(doc, S.streaming)?.entry ?? firstMatch(doc, S.streamingAnchor)?.entry ?? null,
-        sendButton: firstMatch(doc, S.sendButton)?.entry ?? null,
-      },
-      identity.id,
-    );
-  },
   layoutCss,
 };

@@ -1,4 +1,3 @@
-import { isPendingId } from './adapter';
 import type { HostAdapter } from './adapter';
 
 /**
@@ -48,8 +47,8 @@ export function maskValue(value: string, words: Set<string> = new Set()): string
   if (value === '') return '';
   if (mentionsPersonalWord(value, words)) return `<${value.length} chars>`;
   let v = value.replace(UUID, '<uuid>');
-  if (isPendingId(value) && value.includes('WEB:')) v = v.replace(/WEB:[^\s]*/g, 'WEB:<id>');
-  v = v.replace(/\d{3,}/g, '<n>');
+  // ChatGPT's pending ids (`request-WEB:…`) carry a client id after the marker.
+  v = v.replace(/WEB:[^\s]*/g, 'WEB:<id>').replace(/\d{3,}/g, '<n>');
   // Structural values are short tokens (true, assistant, conversation-turn-3, 1); anything longer
   // or with spaces could be words from the page.
   if (v.length > 40 || /\s/.test(v.trim()) || !/^[\w\-:.<>/=^$*[\]"']*$/.test(v)) return `<${value.length} chars>`;
@@ -96,11 +95,14 @@ function subtree(el: Element, depth: number, budget: { lines: string[]; words: S
 function ancestry(el: Element, lines: string[], words: Set<string>): number {
   const chain: Element[] = [];
   for (let a = el.parentElement; a && a.tagName !== 'HTML'; a = a.parentElement) chain.unshift(a);
-  chain.forEach((a, i) => {
-    const index = a.parentElement ? [...a.parentElement.children].indexOf(a) + 1 : 1;
-    lines.push(line(a, i, words, a.parentElement ? ` [child ${index} of ${a.parentElement.childElementCount}]` : ''));
-  });
+  chain.forEach((a, i) => lines.push(line(a, i, words, place(a))));
   return chain.length;
+}
+
+/** The element's place among its parent's children, as the outline notes it. */
+function place(el: Element): string {
+  const parent = el.parentElement;
+  return parent ? ` [child ${[...parent.children].indexOf(el) + 1} of ${parent.childElementCount}]` : '';
 }
 
 /** Path shape: segments that look like ids become `<id>`; query parameter names only. */
@@ -121,9 +123,7 @@ function section(title: string, anchor: Element | null, lines: string[], words: 
     return;
   }
   const depth = ancestry(anchor, lines, words);
-  const budget = { lines, words };
-  const parent = anchor.parentElement;
-  subtree(anchor, depth, budget, depth + maxDepth, parent ? ` [child ${[...parent.children].indexOf(anchor) + 1} of ${parent.childElementCount}]` : '');
+  subtree(anchor, depth, { lines, words }, depth + maxDepth, place(anchor));
 }
 
 /** Where the composer probably is when the adapter did not find it. */
