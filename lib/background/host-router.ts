@@ -99,6 +99,20 @@ export function panelTabOf(sender: Sender): number | null {
   return sender.tab.id;
 }
 
+/**
+ * A finished reply means nothing streams on that page any more: the content script leaves out the
+ * `host.state` that would only say so (one runtime message less on the host page per reply), and
+ * the state the panel reads is updated here instead. Other changes still come as a full state.
+ */
+async function endStreaming(tabId: number, replyUrl: string, hooks: HostRouterHooks): Promise<void> {
+  const known = lastState.get(tabId) ?? (await getHostState(tabId));
+  if (!known?.streaming || known.url !== replyUrl) return;
+  const state: HostState = { ...known, streaming: false };
+  lastState.set(tabId, state);
+  hooks.onHostState?.(state, tabId);
+  await browser.storage.session.set({ [hostStateKey(tabId)]: state });
+}
+
 const refused = (detail: string): InsertResult => ({ ok: false, verified: false, sent: false, reason: 'composer-missing', detail });
 
 /**
@@ -129,6 +143,7 @@ export function registerHostRouter(hooks: HostRouterHooks = {}): () => void {
       const parsed = replyFinishedSchema.safeParse(data);
       const tabId = parsed.success ? hostTabOf(sender, parsed.data.site) : null;
       if (!parsed.success || tabId === null) return { captured: false, reason: 'invalid' };
+      void endStreaming(tabId, parsed.data.url, hooks).catch(() => undefined);
       let markdown: string;
       try {
         markdown = htmlToMarkdown(parsed.data.html);

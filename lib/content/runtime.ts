@@ -69,10 +69,17 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
   // Whether the last report found a composer; while it did not, settled mutations look again, because
   // the composer hydrates late on some pages (and only then: the look is skipped once it is found).
   let composerFound = false;
-  const reportState = safe((streaming?: boolean) => {
+  // The last state sent: when a reply is captured and nothing but `streaming` changed since, the
+  // background clears `streaming` itself on `host.reply-finished` (one runtime message less per reply).
+  let sentState: HostState | null = null;
+  const reportState = safe((streaming?: boolean, unlessOnlyStreamingEnded = false) => {
     if (!active) return;
     const current = state(streaming);
     composerFound = current.health.composer === 'found';
+    const last = sentState;
+    sentState = current;
+    // Health is cached per URL once resolved, so an unchanged page gives the very same object.
+    if (unlessOnlyStreamingEnded && last?.streaming && last.url === current.url && last.conversationId === current.conversationId && last.theme === current.theme && last.health === current.health) return;
     post(sendMessage('host.state', current));
   });
   const reportSent = safe((alreadyArmed = false) => {
@@ -90,7 +97,7 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
       replyMissing = false;
       post(sendMessage('host.reply-finished', { site: adapter.site, url: location.href, conversationId: reply.conversationId, messageKey: reply.key, html: reply.html }));
       // The watcher reports a reply only once nothing streams.
-      reportState(false);
+      reportState(false, true);
     }),
     onStreaming: () => reportState(true),
     onReplyMissing: safe(() => {

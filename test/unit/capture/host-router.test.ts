@@ -69,6 +69,28 @@ describe('host router', () => {
     expect(onReplyFinished).toHaveBeenCalledWith(expect.objectContaining({ messageKey: 'm-1', tabId: 7, markdown: '## Plan\n\n```py\nx = 1\n```' }));
   });
 
+  it('a finished reply ends "streaming" in the state the panel reads (the content script no longer says so)', async () => {
+    const onHostState = vi.fn();
+    dispose = registerHostRouter({ onHostState });
+    const sender = { ...contentSender, tab: { id: 11, url: chatUrl } };
+    await call('host.state', { ...state, streaming: true }, sender);
+    const reply = { site: 'chatgpt', url: chatUrl, conversationId: health.conversationId, messageKey: 'm-2', html: '<p>Done</p>' };
+    // Refused replies (bad sender, bad payload) change nothing.
+    await call('host.reply-finished', reply, { ...panelSender, tab: { id: 11, url: chatUrl } });
+    await call('host.reply-finished', { ...reply, messageKey: '' }, sender);
+    expect((await getHostState(11))?.streaming).toBe(true);
+    await call('host.reply-finished', reply, sender);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await getHostState(11)).toEqual({ ...state, streaming: false });
+    expect((await fakeBrowser.storage.session.get(hostStateKey(11)))[hostStateKey(11)]).toEqual({ ...state, streaming: false });
+    expect(onHostState).toHaveBeenLastCalledWith({ ...state, streaming: false }, 11);
+    // A reply from another page of the tab than the one last reported leaves the state alone.
+    await call('host.state', { ...state, streaming: true }, sender);
+    await call('host.reply-finished', { ...reply, url: 'https://chatgpt.com/c/other' }, sender);
+    await new Promise((r) => setTimeout(r, 0));
+    expect((await getHostState(11))?.streaming).toBe(true);
+  });
+
   it('answers no-task without a hook and invalid for bad payloads or senders', async () => {
     dispose = registerHostRouter();
     const reply = { site: 'chatgpt', url: chatUrl, conversationId: null, messageKey: 'm-1', html: '<p>Hi</p>' };
