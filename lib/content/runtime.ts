@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import type { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { HostAdapter } from '../hosts/adapter';
 import { insertText, readComposer, send } from '../hosts/composer-insert';
-import { siteReport } from '../hosts/site-report';
+import { pageOutline } from '../hosts/site-report';
 import { hostTheme, THEME_ATTRIBUTES } from '../hosts/theme';
 import type { InsertResult } from '../hosts/types';
 import type { HostState } from '../messaging/protocol';
@@ -201,9 +201,9 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     }),
     onMessage('content.site-report', () => {
       try {
-        return { report: siteReport(document, adapter, location.href, browser.runtime.getManifest().version) };
+        return { outline: pageOutline(document, adapter, location.href) };
       } catch (error) {
-        return { report: `# ConvOps site report\nsite: ${adapter.site}\n(the report failed: ${error instanceof Error ? error.name : 'error'})` };
+        return { site: adapter.site, failed: error instanceof Error ? error.name : 'error' };
       }
     }),
     onMessage('content.new-chat', () => {

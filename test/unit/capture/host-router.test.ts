@@ -116,6 +116,37 @@ describe('host router', () => {
     expect(await call('panel.new-chat', undefined, panelSender)).toEqual({ ok: false });
   });
 
+  it('makes the site report from the content script\'s outline, masking what the page put in it', async () => {
+    dispose = registerHostRouter();
+    (fakeBrowser.runtime as { getManifest: () => unknown }).getManifest = () => ({ version: '0.1.0' });
+    const node = (depth: number, tag: string, attributes: string[], note = '') => [depth, tag, 'markdown px-4', attributes, 2, true, note];
+    const outline = {
+      site: 'chatgpt',
+      url: `${chatUrl}?q=Zanzibarquux`,
+      health,
+      words: ['zanzibarquux', 'true'],
+      sections: [
+        { title: 'composer (as found)', lines: [node(0, 'body', []), node(1, 'form', ['data-type', 'unified-composer', 'data-draft', 'Zanzibarquux plans', 'aria-label', 'Ask anything'], ' [child 2 of 3]')] },
+        { title: 'streaming signal', lines: null },
+      ],
+    };
+    sendMessage.mockResolvedValueOnce({ outline });
+    const { report } = (await call('panel.site-report', undefined, panelSender)) as { report: string };
+    expect(sendMessage).toHaveBeenCalledWith('content.site-report', undefined, { tabId: 7, frameId: 0 });
+    expect(report).toContain('site: chatgpt · extension 0.1.0');
+    expect(report).toContain('page: /c/<id>?q');
+    expect(report).toContain('  <form .markdown data-type="unified-composer" data-draft="<18 chars>" aria-label="Ask anything"> (2 children + text) [child 2 of 3]');
+    expect(report).toContain('## streaming signal\n(not found)');
+    expect(report).not.toContain('Zanzibarquux');
+    // A page that fed its content script something else gets no report at all.
+    sendMessage.mockResolvedValueOnce({ outline: { ...outline, sections: [{ title: 'x', lines: [[0, 'div', '', ['a'], -1, false, '']] }] } });
+    expect(await call('panel.site-report', undefined, panelSender)).toBeNull();
+    sendMessage.mockResolvedValueOnce({ report: 'made up by the page' });
+    expect(await call('panel.site-report', undefined, panelSender)).toBeNull();
+    sendMessage.mockResolvedValueOnce({ site: 'chatgpt', failed: 'TypeError' });
+    expect(await call('panel.site-report', undefined, panelSender)).toEqual({ report: '# ConvOps site report\nsite: chatgpt\n(the report failed: TypeError)' });
+  });
+
   it('forgets a tab when it closes', async () => {
     dispose = registerHostRouter();
     await call('host.state', state, contentSender);
