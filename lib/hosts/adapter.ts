@@ -201,18 +201,30 @@ export function cascadeParts(
   messagesExpected: readonly ConversationIdentity['kind'][],
 ): Pick<HostAdapter, 'site' | 'conversationFromUrl' | 'detectGeneration' | 'findComposer' | 'isSendButton' | 'findSendButton' | 'health'> {
   const sendButtonSelector = anyOf(S.sendButton);
+  // The runtime asks for the current URL's conversation at every reply check and state report: parse
+  // each URL once (a `new URL` per call showed in the host-page profile). Frozen, since it is shared.
+  let lastUrl: string | null = null;
+  let lastIdentity: ConversationIdentity | null = null;
+  const fromUrl = (url: string | URL): ConversationIdentity => {
+    if (typeof url !== 'string') return conversationFromUrl(url);
+    if (url !== lastUrl || !lastIdentity) {
+      lastIdentity = Object.freeze(conversationFromUrl(url));
+      lastUrl = url;
+    }
+    return lastIdentity;
+  };
   const detectGeneration = (doc: Document) => firstMatch(doc, S.generation)?.entry.generation ?? null;
   // Several editors can match (a hidden duplicate, a pre-hydration textarea): the rendered one is the composer.
   const composerMatch = (doc: Document) => firstMatch<HTMLElement>(doc, S.composer, isRendered);
   return {
     site,
-    conversationFromUrl,
+    conversationFromUrl: fromUrl,
     detectGeneration,
     findComposer: (doc) => composerMatch(doc)?.element ?? null,
     isSendButton: (button) => button.matches(sendButtonSelector),
     findSendButton: (doc) => firstMatch<HTMLButtonElement>(doc, S.sendButton, (b) => !b.disabled && b.getAttribute('aria-disabled') !== 'true')?.element ?? null,
     health(doc, url): HostHealth {
-      const identity = conversationFromUrl(url);
+      const identity = fromUrl(url);
       const composer = composerMatch(doc)?.entry ?? null;
       const messages = messagesMatch(doc);
       const streaming = firstMatch(doc, S.streaming)?.entry ?? firstMatch(doc, S.streamingAnchor)?.entry ?? null;
