@@ -157,10 +157,13 @@ export function registerHostRouter(hooks: HostRouterHooks = {}): () => void {
     }),
 
     onMessage('host.reply-finished', async ({ data, sender }): Promise<CaptureResult> => {
+      // Whatever becomes of the reply (too large, say), the page it came from streams no more.
+      const from = messageSentSchema.pick({ site: true, url: true }).safeParse(data);
+      const fromTab = from.success ? hostTabOf(sender, from.data.site) : null;
+      if (from.success && fromTab !== null) void endStreaming(fromTab, from.data.url, hooks).catch(() => undefined);
       const parsed = replyFinishedSchema.safeParse(data);
       const tabId = parsed.success ? hostTabOf(sender, parsed.data.site) : null;
       if (!parsed.success || tabId === null) return { captured: false, reason: 'invalid' };
-      void endStreaming(tabId, parsed.data.url, hooks).catch(() => undefined);
       let markdown: string;
       try {
         markdown = htmlToMarkdown(parsed.data.html);

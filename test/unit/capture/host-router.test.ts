@@ -75,10 +75,16 @@ describe('host router', () => {
     const sender = { ...contentSender, tab: { id: 11, url: chatUrl } };
     await call('host.state', { ...state, streaming: true }, sender);
     const reply = { site: 'chatgpt', url: chatUrl, conversationId: health.conversationId, messageKey: 'm-2', html: '<p>Done</p>' };
-    // Refused replies (bad sender, bad payload) change nothing.
+    // A reply from anything but that tab's content script changes nothing.
     await call('host.reply-finished', reply, { ...panelSender, tab: { id: 11, url: chatUrl } });
-    await call('host.reply-finished', { ...reply, messageKey: '' }, sender);
+    await call('host.reply-finished', { ...reply, site: 'claude' }, sender);
+    await new Promise((r) => setTimeout(r, 0));
     expect((await getHostState(11))?.streaming).toBe(true);
+    // One it cannot take (here: no key) still means nothing streams there any more.
+    expect(await call('host.reply-finished', { ...reply, messageKey: '' }, sender)).toEqual({ captured: false, reason: 'invalid' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect((await getHostState(11))?.streaming).toBe(false);
+    await call('host.state', { ...state, streaming: true }, sender);
     await call('host.reply-finished', reply, sender);
     await new Promise((r) => setTimeout(r, 0));
     expect(await getHostState(11)).toEqual({ ...state, streaming: false });
