@@ -2,6 +2,8 @@ import { browser } from 'wxt/browser';
 import { z } from 'zod';
 import { htmlToMarkdown } from '../capture/html-to-markdown';
 import { siteOfHostname } from '../hosts';
+import { MAX_OUTLINE_LINES, type PageOutline } from '../hosts/site-report';
+import { siteReportText } from '../hosts/site-report-text';
 import type { HostSite, InsertResult } from '../hosts/types';
 import { onMessage, sendMessage, type CaptureResult, type HostState, type ReplyFinished } from '../messaging/protocol';
 
@@ -40,8 +42,23 @@ export const replyFinishedSchema = z.object({
   messageKey: z.string().min(1).max(300),
   html: z.string().max(2_000_000),
 });
-/** The content script builds the report from the page's structure; its size is bounded here too. */
-export const siteReportSchema = z.object({ report: z.string().max(200_000) });
+/**
+ * The content script sends the page's raw structural outline (bounded here: the page can talk to its
+ * content script); the report text is made from it here, masking values (`site-report-text.ts`).
+ */
+const outlineNodeSchema = z.tuple([z.number().int().min(0).max(500), z.string().max(100), z.string().max(4000), z.array(z.string().max(4000)).max(200), z.number().int().min(0), z.boolean(), z.string().max(100)]);
+export const siteReportSchema = z.union([
+  z.object({
+    outline: z.object({
+      site,
+      url,
+      health: hostHealthSchema,
+      words: z.array(z.string().max(1000)).max(100_000),
+      sections: z.array(z.object({ title: z.string().max(200), lines: z.array(z.union([outlineNodeSchema, z.string().max(200)])).max(MAX_OUTLINE_LINES + 100).nullable() })).max(10),
+    }),
+  }),
+  z.object({ site, failed: z.string().regex(/^[\w .-]{1,80}$/) }),
+]);
 export const insertRequestSchema = z.object({ text: z.string().min(1).max(100_000), send: z.boolean() });
 
 export interface CapturedReply extends ReplyFinished {
@@ -127,6 +144,20 @@ function capturedReply(data: unknown, sender: Sender): CapturedReply | null {
   return markdown ? { ...parsed.data, markdown, tabId } : null;
 }
 
+/**
+ * A finished reply means nothing streams on that page any more: the content script leaves out the
+ * `host.state` that would only say so (one runtime message less on the host page per reply), and
+ * the state the panel reads is updated here instead. Other changes still come as a full state.
+ */
+async function endStreaming(tabId: number, replyUrl: string, hooks: HostRouterHooks): Promise<void> {
+  const known = lastState.get(tabId) ?? (await getHostState(tabId));
+  if (!known?.streaming || known.url !== replyUrl) return;
+  const state: HostState = { ...known, streaming: false };
+  lastState.set(tabId, state);
+  hooks.onHostState?.(state, tabId);
+  await browser.storage.session.set({ [hostStateKey(tabId)]: state });
+}
+
 const refused = (detail: string): InsertResult => ({ ok: false, verified: false, sent: false, reason: 'composer-missing', detail });
 
 /**
@@ -154,6 +185,10 @@ export function registerHostRouter(hooks: HostRouterHooks = {}): () => void {
     }),
 
     onMessage('host.reply-finished', async ({ data, sender }): Promise<CaptureResult> => {
+      // Whatever becomes of the reply (too large, say), the page it came from streams no more.
+      const from = messageSentSchema.pick({ site: true, url: true }).safeParse(data);
+      const fromTab = from.success ? hostTabOf(sender, from.data.site) : null;
+      if (from.success && fromTab !== null) void endStreaming(fromTab, from.data.url, hooks).catch(() => undefined);
       const reply = capturedReply(data, sender);
       if (!reply) return { captured: false, reason: 'invalid' };
       if (!hooks.onReplyFinished) return { captured: false, reason: 'no-task' };
@@ -189,7 +224,10 @@ export function registerHostRouter(hooks: HostRouterHooks = {}): () => void {
       if (tabId === null) return null;
       try {
         const parsed = siteReportSchema.safeParse(await sendMessage('content.site-report', undefined, { tabId, frameId: 0 }));
-        return parsed.success ? parsed.data : null;
+        if (!parsed.success) return null;
+        const data = parsed.data;
+        if ('failed' in data) return { report: `# ConvOps site report\nsite: ${data.site}\n(the report failed: ${data.failed})` };
+        return { report: siteReportText(data.outline as PageOutline, browser.runtime.getManifest().version) };
       } catch {
         return null;
       }

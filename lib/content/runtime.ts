@@ -2,10 +2,11 @@ import { browser } from 'wxt/browser';
 import { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { HostAdapter } from '../hosts/adapter';
 import { insertText, readComposer, send } from '../hosts/composer-insert';
-import { siteReport } from '../hosts/site-report';
+import { pageOutline } from '../hosts/site-report';
 import { hostTheme, THEME_ATTRIBUTES } from '../hosts/theme';
 import type { InsertResult } from '../hosts/types';
-import { onMessage, sendMessage, type HostState } from '../messaging/protocol';
+import type { HostState } from '../messaging/protocol';
+import { onMessage, sendMessage } from './messenger';
 import { PanelMount } from './panel-mount';
 import { ReplyWatcher } from './reply-watcher';
 import { DEFAULT_UI_SETTINGS, parseUiSettings, UI_SETTINGS_KEY, type UiSettings } from './settings';
@@ -94,10 +95,17 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
   // Whether the last report found a composer; while it did not, settled mutations look again, because
   // the composer hydrates late on some pages (and only then: the look is skipped once it is found).
   let composerFound = false;
-  const reportState = safe((streaming?: boolean) => {
+  // The last state sent: when a reply is captured and nothing but `streaming` changed since, the
+  // background clears `streaming` itself on `host.reply-finished` (one runtime message less per reply).
+  let sentState: HostState | null = null;
+  const reportState = safe((streaming?: boolean, unlessOnlyStreamingEnded = false) => {
     if (!active) return;
     const current = state(streaming);
     composerFound = current.health.composer === 'found';
+    const last = sentState;
+    sentState = current;
+    // Health is cached per URL once resolved, so an unchanged page gives the very same object.
+    if (unlessOnlyStreamingEnded && last?.streaming && last.url === current.url && last.conversationId === current.conversationId && last.theme === current.theme && last.health === current.health) return;
     post(sendMessage('host.state', current));
   });
   const reportSent = safe((alreadyArmed = false) => {
@@ -121,7 +129,7 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
       replyMissing = false;
       post(sendMessage('host.reply-finished', { site: adapter.site, url: location.href, conversationId: reply.conversationId, messageKey: reply.key, html: reply.html }));
       // The watcher reports a reply only once nothing streams.
-      reportState(false);
+      reportState(false, true);
     }),
     onStreaming: () => reportState(true),
     onReplyMissing: safe(() => {
@@ -250,9 +258,9 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     }),
     onMessage('content.site-report', () => {
       try {
-        return { report: siteReport(document, adapter, location.href, browser.runtime.getManifest().version) };
+        return { outline: pageOutline(document, adapter, location.href) };
       } catch (error) {
-        return { report: `# ConvOps site report\nsite: ${adapter.site}\n(the report failed: ${error instanceof Error ? error.name : 'error'})` };
+        return { site: adapter.site, failed: error instanceof Error ? error.name : 'error' };
       }
     }),
     onMessage('content.toggle-panel', () => {

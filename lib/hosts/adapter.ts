@@ -179,35 +179,73 @@ export function isPendingId(id: string | null | undefined): boolean {
   return id.startsWith('request-') || id.startsWith('pending-') || id.includes('WEB:');
 }
 
-export function buildHealth(
-  site: HostSite,
-  generation: string | null,
-  checks: {
-    composer: SelectorEntry | null;
-    messages: SelectorEntry | null;
-    messagesExpected: boolean;
-    streaming: SelectorEntry | null;
-    sendButton: SelectorEntry | null;
-  },
-  conversationId: string | null,
-): HostHealth {
-  return {
-    site,
-    generation,
-    composer: checks.composer ? 'found' : 'missing',
-    messages: checks.messages ? 'found' : checks.messagesExpected ? 'missing' : 'none-yet',
-    streamingSignal: checks.streaming ? 'found' : 'missing',
-    conversationId,
-    matched: {
-      composer: checks.composer?.selector ?? null,
-      messages: checks.messages?.selector ?? null,
-      streaming: checks.streaming?.selector ?? null,
-      sendButton: checks.sendButton?.selector ?? null,
-    },
-    checkedAt: new Date().toISOString(),
-  };
+/** The cascades every site has; the parts of an adapter built from them alone are shared (see `cascadeParts`). */
+export interface CommonCascades {
+  generation: SelectorCascade;
+  composer: SelectorCascade;
+  sendButton: SelectorCascade;
+  streaming: SelectorCascade;
+  streamingAnchor: SelectorCascade;
 }
 
+/**
+ * The adapter members that read only the common cascades, one implementation for both sites.
+ * `messagesMatch` names the entry that finds messages on the page (the health report shows it);
+ * `messagesExpected` says for which pages "no messages" means a broken selector rather than an empty chat.
+ */
+export function cascadeParts(
+  site: HostSite,
+  S: CommonCascades,
+  conversationFromUrl: (url: string | URL) => ConversationIdentity,
+  messagesMatch: (doc: Document) => SelectorEntry | null,
+  messagesExpected: readonly ConversationIdentity['kind'][],
+): Pick<HostAdapter, 'site' | 'conversationFromUrl' | 'detectGeneration' | 'findComposer' | 'isSendButton' | 'findSendButton' | 'health'> {
+  const sendButtonSelector = anyOf(S.sendButton);
+  // The runtime asks for the current URL's conversation at every reply check and state report: parse
+  // each URL once (a `new URL` per call showed in the host-page profile). Frozen, since it is shared.
+  let lastUrl: string | null = null;
+  let lastIdentity: ConversationIdentity | null = null;
+  const fromUrl = (url: string | URL): ConversationIdentity => {
+    if (typeof url !== 'string') return conversationFromUrl(url);
+    if (url !== lastUrl || !lastIdentity) {
+      lastIdentity = Object.freeze(conversationFromUrl(url));
+      lastUrl = url;
+    }
+    return lastIdentity;
+  };
+  const detectGeneration = (doc: Document) => firstMatch(doc, S.generation)?.entry.generation ?? null;
+  // Several editors can match (a hidden duplicate, a pre-hydration textarea): the rendered one is the composer.
+  const composerMatch = (doc: Document) => firstMatch<HTMLElement>(doc, S.composer, isRendered);
+  return {
+    site,
+    conversationFromUrl: fromUrl,
+    detectGeneration,
+    findComposer: (doc) => composerMatch(doc)?.element ?? null,
+    isSendButton: (button) => button.matches(sendButtonSelector),
+    findSendButton: (doc) => firstMatch<HTMLButtonElement>(doc, S.sendButton, (b) => !b.disabled && b.getAttribute('aria-disabled') !== 'true')?.element ?? null,
+    health(doc, url): HostHealth {
+      const identity = fromUrl(url);
+      const composer = composerMatch(doc)?.entry ?? null;
+      const messages = messagesMatch(doc);
+      const streaming = firstMatch(doc, S.streaming)?.entry ?? firstMatch(doc, S.streamingAnchor)?.entry ?? null;
+      return {
+        site,
+        generation: detectGeneration(doc),
+        composer: composer ? 'found' : 'missing',
+        messages: messages ? 'found' : messagesExpected.includes(identity.kind) ? 'missing' : 'none-yet',
+        streamingSignal: streaming ? 'found' : 'missing',
+        conversationId: identity.id,
+        matched: {
+          composer: composer?.selector ?? null,
+          messages: messages?.selector ?? null,
+          streaming: streaming?.selector ?? null,
+          sendButton: firstMatch(doc, S.sendButton)?.entry.selector ?? null,
+        },
+        checkedAt: new Date().toISOString(),
+      };
+    },
+  };
+}
 
 /** Whether `a` comes after `b` in document order (a descendant of `b` counts as after it). */
 export function follows(a: Node, b: Node): boolean {

@@ -1,21 +1,9 @@
-import {
-  anyOf,
-  buildHealth,
-  firstMatch,
-  isPendingId,
-  isRendered,
-  CascadeHint,
-  type HostAdapter,
-  type PanelLayout,
-  type SelectorCascade,
-} from './adapter';
+import { anyOf, cascadeParts, firstMatch, isPendingId, CascadeHint, type HostAdapter, type PanelLayout, type SelectorCascade, type SelectorEntry } from './adapter';
 import { chatgptSelectors as S } from './chatgpt-selectors';
 import type { ConversationIdentity, HostMessage } from './types';
 
 type Role = HostMessage['role'];
 type Found = HostMessage & { pending: boolean };
-
-const sendButtonSelector = anyOf(S.sendButton);
 
 const turnSelector = anyOf(S.turn);
 const bodySelector = anyOf(S.assistantBody);
@@ -55,14 +43,6 @@ export function chatgptConversationFromUrl(input: string | URL): ConversationIde
   }
   if (parts.length === 0) return { site, id: null, kind: 'new' };
   return { site, id: null, kind: 'other' };
-}
-
-function detectGeneration(doc: Document): string | null {
-  return firstMatch(doc, S.generation)?.entry.generation ?? null;
-}
-
-function findComposerMatch(doc: Document) {
-  return firstMatch<HTMLElement>(doc, S.composer, (el) => isRendered(el));
 }
 
 function roleOf(value: string | null | undefined): Role | null {
@@ -150,18 +130,53 @@ function listMessages(doc: Document): HostMessage[] {
     .map(({ role, key, element }) => ({ role, key, element }));
 }
 
+/** Where the last full look found the last turn: the container of the turns (see `lastTurnsFast`). */
+let turnsParent: { doc: Document; entry: SelectorEntry; element: Element } | null = null;
+
 /**
- * The last reply, read from the last turns in document order: one `querySelectorAll` of the turn
- * selector and a look at the last few turns, whatever the page wraps them in.
+ * The last turns of an entry, latest first, read from the container the previous look found them
+ * in instead of a whole-page query (the cost of a reply watcher's check on a 300-turn thread).
+ * Exact, or null when it cannot be shown: the container's matching children are the last matches
+ * in document order only if nothing after the container matches and no child holds a nested match.
+ * At most `want` turns; null too when the container has fewer (earlier matches may lie elsewhere).
+ */
+function lastTurnsFast(doc: Document, entry: SelectorEntry, want: number): Element[] | null {
+  const container = turnsParent?.doc === doc && turnsParent.entry === entry ? turnsParent.element : null;
+  if (!container?.isConnected) return null;
+  const { selector } = entry;
+  for (let el: Element | null = container; el && el !== doc.documentElement; el = el.parentElement) {
+    for (let next = el.nextElementSibling; next; next = next.nextElementSibling) if (next.matches(selector) || next.querySelector(selector)) return null;
+  }
+  const turns: Element[] = [];
+  for (let child = container.lastElementChild; child && turns.length < want; child = child.previousElementSibling) {
+    if (child.querySelector(selector)) return null;
+    if (child.matches(selector)) turns.push(child);
+  }
+  return turns.length === want ? turns : null;
+}
+
+/**
+ * The last reply, read from the last turns in document order: where they were found before, or one
+ * `querySelectorAll` of the turn selector, and a look at the last few turns, whatever the page wraps them in.
  */
 function lastAssistant(doc: Document): Found | null {
   for (const entry of turnHint.order(doc, S.turn)) {
-    const turns = doc.querySelectorAll(entry.selector);
-    if (turns.length === 0) continue;
-    turnHint.remember(doc, entry, turns[0]!);
     // A turn that holds neither role yet (just mounted) is skipped; six is far more than any page needs.
-    for (let i = turns.length - 1, steps = 0; i >= 0 && steps < 6; i--, steps++) {
-      const turn = turns[i]!;
+    const fast = lastTurnsFast(doc, entry, 6);
+    let latest: Element[];
+    if (fast) {
+      latest = fast;
+      turnHint.remember(doc, entry, fast[0]!);
+    } else {
+      const turns = doc.querySelectorAll(entry.selector);
+      if (turns.length === 0) continue;
+      turnHint.remember(doc, entry, turns[0]!);
+      const last = turns[turns.length - 1]!;
+      if (last.parentElement) turnsParent = { doc, entry, element: last.parentElement };
+      latest = [];
+      for (let i = turns.length - 1; i >= 0 && latest.length < 6; i--) latest.push(turns[i]!);
+    }
+    for (const turn of latest) {
       if (turn.parentElement?.closest(turnSelector)) continue;
       const messages = messagesOfTurn(turn);
       const last = messages.at(-1);
@@ -220,36 +235,14 @@ function layoutCss({ side, width }: PanelLayout): string {
 }
 
 export const chatgptAdapter: HostAdapter = {
-  site: 'chatgpt',
+  // Which turn selector matches, not every turn: health runs while replies stream into long threads.
+  ...cascadeParts('chatgpt', S, chatgptConversationFromUrl, (doc) => firstMatch(doc, S.turn)?.entry ?? null, ['conversation', 'shared']),
   newChatPath: '/',
-  conversationFromUrl: chatgptConversationFromUrl,
-  detectGeneration,
-  findComposer: (doc) => findComposerMatch(doc)?.element ?? null,
-  isSendButton: (button) => button.matches(sendButtonSelector),
-  findSendButton: (doc) =>
-    firstMatch<HTMLButtonElement>(doc, S.sendButton, (b) => !b.disabled && b.getAttribute('aria-disabled') !== 'true')?.element ?? null,
   listMessages: (doc) => listMessages(doc),
   lastAssistant: (doc) => lastAssistant(doc),
   assistantBody,
   isMarkedComplete,
   isStreaming,
   streamingSignal,
-  health(doc, url) {
-    const identity = chatgptConversationFromUrl(url);
-    // Which turn selector matches, not every turn: health runs while replies stream into long threads.
-    const turns = firstMatch(doc, S.turn);
-    return buildHealth(
-      'chatgpt',
-      detectGeneration(doc),
-      {
-        composer: findComposerMatch(doc)?.entry ?? null,
-        messages: turns?.entry ?? null,
-        messagesExpected: identity.kind === 'conversation' || identity.kind === 'shared',
-        streaming: firstMatch(doc, S.streaming)?.entry ?? firstMatch(doc, S.streamingAnchor)?.entry ?? null,
-        sendButton: firstMatch(doc, S.sendButton)?.entry ?? null,
-      },
-      identity.id,
-    );
-  },
   layoutCss,
 };

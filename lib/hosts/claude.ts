@@ -1,22 +1,8 @@
-import {
-  anyOf,
-  buildHealth,
-  CascadeHint,
-  firstMatch,
-  isRendered,
-  normalizeText,
-  shortHash,
-  follows,
-  inDocumentOrder,
-  type HostAdapter,
-  type PanelLayout,
-} from './adapter';
+import { anyOf, cascadeParts, CascadeHint, firstMatch, normalizeText, shortHash, follows, inDocumentOrder, type HostAdapter, type PanelLayout } from './adapter';
 import { claudeSelectors as S } from './claude-selectors';
 import type { ConversationIdentity, HostMessage } from './types';
 
 type Found = HostMessage & { pending: boolean };
-
-const sendButtonSelector = anyOf(S.sendButton);
 
 
 export function claudeConversationFromUrl(input: string | URL): ConversationIdentity {
@@ -28,15 +14,6 @@ export function claudeConversationFromUrl(input: string | URL): ConversationIden
   if (head === 'project' && id) return { site, id: null, kind: 'project' };
   if (head === 'new' || head === undefined) return { site, id: null, kind: 'new' };
   return { site, id: null, kind: 'other' };
-}
-
-function detectGeneration(doc: Document): string | null {
-  return firstMatch(doc, S.generation)?.entry.generation ?? null;
-}
-
-function findComposerMatch(doc: Document) {
-  // Since late 2025 a hidden duplicate fieldset (.opacity-0) holds a second editor: take the visible one.
-  return firstMatch<HTMLElement>(doc, S.composer, (el) => isRendered(el));
 }
 
 function assistantBody(message: Element): Element | null {
@@ -138,15 +115,11 @@ function layoutCss({ side, width }: PanelLayout): string {
   ].join('\n');
 }
 
+// Since late 2025 a hidden duplicate fieldset (.opacity-0) holds a second editor: `cascadeParts`
+// takes the rendered one.
 export const claudeAdapter: HostAdapter = {
-  site: 'claude',
+  ...cascadeParts('claude', S, claudeConversationFromUrl, (doc) => firstMatch(doc, S.userMessage)?.entry ?? firstMatch(doc, S.assistantMessage)?.entry ?? null, ['conversation']),
   newChatPath: '/new',
-  conversationFromUrl: claudeConversationFromUrl,
-  detectGeneration,
-  findComposer: (doc) => findComposerMatch(doc)?.element ?? null,
-  isSendButton: (button) => button.matches(sendButtonSelector),
-  findSendButton: (doc) =>
-    firstMatch<HTMLButtonElement>(doc, S.sendButton, (b) => !b.disabled && b.getAttribute('aria-disabled') !== 'true')?.element ?? null,
   listMessages,
   lastAssistant,
   assistantBody,
@@ -154,20 +127,5 @@ export const claudeAdapter: HostAdapter = {
   // One selector at a time: see chatgpt.ts, a selector list is several times slower on a long page.
   isStreaming: (doc) => firstMatch(doc, S.streaming) !== null,
   streamingSignal: (doc) => firstMatch(doc, S.streaming)?.element ?? null,
-  health(doc, url) {
-    const identity = claudeConversationFromUrl(url);
-    return buildHealth(
-      'claude',
-      detectGeneration(doc),
-      {
-        composer: findComposerMatch(doc)?.entry ?? null,
-        messages: firstMatch(doc, S.userMessage)?.entry ?? firstMatch(doc, S.assistantMessage)?.entry ?? null,
-        messagesExpected: identity.kind === 'conversation',
-        streaming: firstMatch(doc, S.streaming)?.entry ?? firstMatch(doc, S.streamingAnchor)?.entry ?? null,
-        sendButton: firstMatch(doc, S.sendButton)?.entry ?? null,
-      },
-      identity.id,
-    );
-  },
   layoutCss,
 };

@@ -1,4 +1,5 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
+import type { PageOutline } from '../hosts/site-report';
 import type { HostTheme } from '../hosts/theme';
 import type { HostHealth, HostSite, InsertResult } from '../hosts/types';
 
@@ -73,8 +74,11 @@ export interface ProtocolMap {
 
   'content.insert'(data: { text: string; send: boolean }): InsertResult;
   'content.new-chat'(): { ok: boolean };
-  /** A structural outline of the page for a person to send when a concern does not resolve (no text). */
-  'content.site-report'(): { report: string };
+  /**
+   * The raw structural outline of the page (no text content) for the site report; the background
+   * masks it into the report text. `failed` names the error when the outline could not be made.
+   */
+  'content.site-report'(): { outline: PageOutline } | { site: HostSite; failed: string };
   /** The toolbar button / shortcut: collapse or reopen this tab's panel. */
   'content.toggle-panel'(): { ok: boolean; collapsed?: boolean };
 

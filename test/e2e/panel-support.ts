@@ -85,6 +85,8 @@ export async function insertSendAndCapture(page: Page, panel: FrameLocator, expe
   await sendWithPageButton(page);
   await expect.poll(() => page.evaluate(() => (window as unknown as MockWindow).__mock.repliesFinished)).toBeGreaterThan(repliesBefore);
   await expect(panel.getByTestId('note')).toHaveCount(notesBefore + 1);
+  // The background ends "replying" when it takes the reply (the content script no longer sends a state for it).
+  await expect(panel.getByTestId('site-health').getByText('replying…')).toBeHidden();
   return text;
 }
 

@@ -71,6 +71,34 @@ describe('host router', () => {
     expect(onReplyFinished).toHaveBeenCalledWith(expect.objectContaining({ messageKey: 'm-1', tabId: 7, markdown: '## Plan\n\n```py\nx = 1\n```' }));
   });
 
+  it('a finished reply ends "streaming" in the state the panel reads (the content script no longer says so)', async () => {
+    const onHostState = vi.fn();
+    dispose = registerHostRouter({ onHostState });
+    const sender = { ...contentSender, tab: { id: 11, url: chatUrl } };
+    await call('host.state', { ...state, streaming: true }, sender);
+    const reply = { site: 'chatgpt', url: chatUrl, conversationId: health.conversationId, messageKey: 'm-2', html: '<p>Done</p>' };
+    // A reply from anything but that tab's content script changes nothing.
+    await call('host.reply-finished', reply, { ...panelSender, tab: { id: 11, url: chatUrl } });
+    await call('host.reply-finished', { ...reply, site: 'claude' }, sender);
+    await new Promise((r) => setTimeout(r, 0));
+    expect((await getHostState(11))?.streaming).toBe(true);
+    // One it cannot take (here: no key) still means nothing streams there any more.
+    expect(await call('host.reply-finished', { ...reply, messageKey: '' }, sender)).toEqual({ captured: false, reason: 'invalid' });
+    await new Promise((r) => setTimeout(r, 0));
+    expect((await getHostState(11))?.streaming).toBe(false);
+    await call('host.state', { ...state, streaming: true }, sender);
+    await call('host.reply-finished', reply, sender);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await getHostState(11)).toEqual({ ...state, streaming: false });
+    expect((await fakeBrowser.storage.session.get(hostStateKey(11)))[hostStateKey(11)]).toEqual({ ...state, streaming: false });
+    expect(onHostState).toHaveBeenLastCalledWith({ ...state, streaming: false }, 11);
+    // A reply from another page of the tab than the one last reported leaves the state alone.
+    await call('host.state', { ...state, streaming: true }, sender);
+    await call('host.reply-finished', { ...reply, url: 'https://chatgpt.com/c/other' }, sender);
+    await new Promise((r) => setTimeout(r, 0));
+    expect((await getHostState(11))?.streaming).toBe(true);
+  });
+
   it('answers no-task without a hook and invalid for bad payloads or senders', async () => {
     dispose = registerHostRouter();
     const reply = { site: 'chatgpt', url: chatUrl, conversationId: null, messageKey: 'm-1', html: '<p>Hi</p>' };
@@ -94,6 +122,37 @@ describe('host router', () => {
     sendMessage.mockRejectedValue(new Error('No response'));
     expect(await call('panel.insert', { text: 'x', send: true }, panelSender)).toMatchObject({ ok: false, detail: expect.stringContaining('No response') });
     expect(await call('panel.new-chat', undefined, panelSender)).toEqual({ ok: false });
+  });
+
+  it('makes the site report from the content script\'s outline, masking what the page put in it', async () => {
+    dispose = registerHostRouter();
+    (fakeBrowser.runtime as { getManifest: () => unknown }).getManifest = () => ({ version: '0.1.0' });
+    const node = (depth: number, tag: string, attributes: string[], note = '') => [depth, tag, 'markdown px-4', attributes, 2, true, note];
+    const outline = {
+      site: 'chatgpt',
+      url: `${chatUrl}?q=Zanzibarquux`,
+      health,
+      words: ['zanzibarquux', 'true'],
+      sections: [
+        { title: 'composer (as found)', lines: [node(0, 'body', []), node(1, 'form', ['data-type', 'unified-composer', 'data-draft', 'Zanzibarquux plans', 'aria-label', 'Ask anything'], ' [child 2 of 3]')] },
+        { title: 'streaming signal', lines: null },
+      ],
+    };
+    sendMessage.mockResolvedValueOnce({ outline });
+    const { report } = (await call('panel.site-report', undefined, panelSender)) as { report: string };
+    expect(sendMessage).toHaveBeenCalledWith('content.site-report', undefined, { tabId: 7, frameId: 0 });
+    expect(report).toContain('site: chatgpt · extension 0.1.0');
+    expect(report).toContain('page: /c/<id>?q');
+    expect(report).toContain('  <form .markdown data-type="unified-composer" data-draft="<18 chars>" aria-label="Ask anything"> (2 children + text) [child 2 of 3]');
+    expect(report).toContain('## streaming signal\n(not found)');
+    expect(report).not.toContain('Zanzibarquux');
+    // A page that fed its content script something else gets no report at all.
+    sendMessage.mockResolvedValueOnce({ outline: { ...outline, sections: [{ title: 'x', lines: [[0, 'div', '', ['a'], -1, false, '']] }] } });
+    expect(await call('panel.site-report', undefined, panelSender)).toBeNull();
+    sendMessage.mockResolvedValueOnce({ report: 'made up by the page' });
+    expect(await call('panel.site-report', undefined, panelSender)).toBeNull();
+    sendMessage.mockResolvedValueOnce({ site: 'chatgpt', failed: 'TypeError' });
+    expect(await call('panel.site-report', undefined, panelSender)).toEqual({ report: '# ConvOps site report\nsite: chatgpt\n(the report failed: TypeError)' });
   });
 
   it('forgets a tab when it closes', async () => {

@@ -275,3 +275,49 @@ describe('per-page generation hint', () => {
     expect(A.isStreaming(d)).toBe(true);
   });
 });
+
+describe('ChatGPT last reply on a long thread (read from the turns container the last look found)', () => {
+  const turn = (n: number, role: 'user' | 'assistant', id: string) =>
+    `<section data-testid="conversation-turn-${n}" data-turn="${role}" data-turn-id="t-${n}"><div data-message-author-role="${role}" data-message-id="${id}"><div class="markdown"><p>text ${n}</p></div></div></section>`;
+  const page = (count: number) => {
+    const turns = Array.from({ length: count }, (_, i) => turn(i + 1, i % 2 === 0 ? 'user' : 'assistant', `m-${i + 1}`)).join('');
+    const html = `<html><body><main><div id="thread"><div id="turns">${turns}<div class="spacer"></div></div></div><form data-type="unified-composer"><div id="prompt-textarea" contenteditable="true"></div></form></main></body></html>`;
+    return new DOMParser().parseFromString(html, 'text/html');
+  };
+  const add = (parent: Element, n: number, role: 'user' | 'assistant', id: string) => parent.insertAdjacentHTML('beforeend', turn(n, role, id));
+
+  it('sees a reply added to the container, and one the page puts anywhere after it', () => {
+    const d = page(10);
+    expect(A.lastAssistant(d, null)?.key).toBe('m-10');
+    // The next looks start from the container: a new user turn there hides the old reply...
+    const turns = d.getElementById('turns')!;
+    add(turns, 11, 'user', 'm-11');
+    expect(A.lastAssistant(d, null)).toBeNull();
+    add(turns, 12, 'assistant', 'm-12');
+    expect(A.lastAssistant(d, null)?.key).toBe('m-12');
+    // ...and a turn rendered outside it, later in the document, is still the last one.
+    add(d.getElementById('thread')!, 13, 'assistant', 'm-13');
+    expect(A.lastAssistant(d, null)?.key).toBe('m-13');
+    d.querySelector('[data-testid="conversation-turn-13"]')!.remove();
+    add(d.querySelector('form')!, 14, 'assistant', 'm-14');
+    expect(A.lastAssistant(d, null)?.key).toBe('m-14');
+  });
+
+  it('a turn nested in the last turn, a re-rendered thread and a short thread give the same answer as a whole-page look', () => {
+    const d = page(10);
+    expect(A.lastAssistant(d, null)?.key).toBe('m-10');
+    // A match nested in a turn belongs to that turn: the outer turn's reply counts.
+    d.querySelector('[data-testid="conversation-turn-10"]')!.insertAdjacentHTML('beforeend', turn(99, 'user', 'nested'));
+    expect(A.lastAssistant(d, null)?.key).toBe('m-10');
+    // The page replaced the whole thread (navigation): the old container is gone.
+    const fresh = page(4).getElementById('turns')!;
+    d.getElementById('turns')!.replaceWith(d.importNode(fresh, true));
+    expect(A.lastAssistant(d, null)?.key).toBe('m-4');
+    // Fewer than six turns in the container: earlier matches elsewhere still count.
+    const before = d.createElement('div');
+    d.getElementById('thread')!.prepend(before);
+    add(before, 0, 'assistant', 'm-0');
+    for (const t of d.querySelectorAll('#turns > section')) t.querySelector('[data-message-author-role]')!.remove();
+    expect(A.lastAssistant(d, null)?.key).toBe('m-0');
+  });
+});

@@ -54,3 +54,18 @@ describe('adapterFor', () => {
     expect(adapterFor({ hostname: 'chat.openai.com' })).toBeNull();
   });
 });
+
+describe('conversation identity, parsed once per URL', () => {
+  it('answers each URL for itself when the page moves back and forth, and the shared answer cannot be changed', () => {
+    for (const adapter of [chatgptAdapter, claudeAdapter]) {
+      const base = adapter.site === 'chatgpt' ? 'https://chatgpt.com/c/' : 'https://claude.ai/chat/';
+      const a = adapter.conversationFromUrl(`${base}${uuid}`);
+      expect(adapter.conversationFromUrl(`${base}other-id`).id).toBe('other-id');
+      expect(adapter.conversationFromUrl(`${base}${uuid}`)).toEqual(a);
+      const again = adapter.conversationFromUrl(`${base}${uuid}`);
+      expect(() => ((again as { id: string | null }).id = 'changed')).toThrow();
+      expect(adapter.conversationFromUrl(`${base}${uuid}`).id).toBe(uuid);
+      expect(adapter.conversationFromUrl(new URL(`${base}third`)).id).toBe('third');
+    }
+  });
+});
