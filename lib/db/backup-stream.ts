@@ -42,7 +42,7 @@ export async function exportBackupBlob(options: StreamOptions = {}): Promise<{ b
   const db = getDb();
   const tables = [db.workflows, db.workflowHeads, db.tasks, db.notes, db.events, db.settings, db.meta, db.publicKeys];
   // One read transaction: a note and its event written during the backup are both in it or both not.
-  return db.transaction('r', tables, async () => {
+  const written = db.transaction('r', tables, async () => {
     const [workflows, heads, tasks, notes, events, meta, keys] = await Promise.all([
       db.workflows.count(),
       db.workflowHeads.count(),
@@ -119,6 +119,13 @@ export async function exportBackupBlob(options: StreamOptions = {}): Promise<{ b
     blobs.push(new Blob(parts));
     return { blob: new Blob(blobs, { type: 'application/json' }), counts: { tasks, workflows: heads, notes, events } };
   });
+  // Dexie reports the abort as its own error (it maps DOMExceptions in its promises): the caller gets
+  // the plain AbortError, thrown outside Dexie's promise chain.
+  try {
+    return await written;
+  } catch (error) {
+    throw signal?.aborted ? abortError() : error;
+  }
 }
 
 /** A file that is not one JSON object as a backup or task file writes it. */
