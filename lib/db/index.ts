@@ -49,7 +49,7 @@ export {
   type TaskDetail,
   type TaskQuery,
 } from './tasks-repo';
-export { getTaskChanges, type TaskChanges } from './task-changes';
+export { getPanelTaskDetail, getTaskChanges, isFinished, type TaskChanges } from './task-changes';
 export {
   addManualNote,
   captureReply,

@@ -1,6 +1,8 @@
 import type { AuditEvent, Note, Task } from '../workflow/records';
 import { getDb } from './database';
-import { fromNoteRow, fromTaskRow } from './records';
+import { RecordNotFoundError } from './errors';
+import { fromNoteRow, fromTaskRow, fromWorkflowRecord } from './records';
+import type { TaskDetail } from './tasks-repo';
 
 /**
  * What changed in a task since the audit event `afterSeq` (whose hash the caller saw): the task as it
@@ -29,5 +31,36 @@ export async function getTaskChanges(taskId: string, afterSeq: number, afterHash
     const noteIds = [...new Set(events.map((e) => e.data.noteId).filter((id): id is string => typeof id === 'string'))];
     const notes = (await db.notes.bulkGet(noteIds)).filter((n) => n !== undefined && n.taskId === taskId).map((n) => fromNoteRow(n!));
     return { task: fromTaskRow(row), events, notes };
+  });
+}
+
+/** A task the panel shows as its record (completion-view.tsx), with decisions and the event count. */
+export const isFinished = (task: Task): boolean => task.status === 'completed' || task.status === 'cancelled';
+
+/**
+ * The panel's first read of a task: the same fields as `getTaskDetail`, but while the task runs only
+ * the chain's head among the events. The running panel reads no event (its briefing, notes and steps
+ * come from the task and its notes); it needs the head only to follow the chain from there
+ * (`getTaskChanges`). A finished task's record lists its decisions, so it gets every event. All notes
+ * stay: the briefing and the handoff are rendered from them in the panel.
+ */
+export async function getPanelTaskDetail(taskId: string): Promise<TaskDetail | undefined> {
+  const db = getDb();
+  return db.transaction('r', [db.tasks, db.workflows, db.notes, db.events], async () => {
+    const row = await db.tasks.get(taskId);
+    if (!row) return undefined;
+    const record = await db.workflows.get([row.workflowId, row.workflowVersion]);
+    if (!record) throw new RecordNotFoundError('workflow-version', `${row.workflowId}@${row.workflowVersion}`);
+    const task = fromTaskRow(row);
+    const chain = db.events.where('[taskId+seq]').between([taskId, 0], [taskId, Infinity]);
+    const [noteRows, events] = await Promise.all([
+      db.notes.where('taskId').equals(taskId).toArray(),
+      isFinished(task) ? chain.toArray() : chain.last().then((head) => (head ? [head] : [])),
+    ]);
+    const notes = noteRows
+      .filter((n) => !n.deleted)
+      .map(fromNoteRow)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return { task, workflow: fromWorkflowRecord(record), notes, events };
   });
 }
