@@ -28,9 +28,9 @@ export interface StreamOptions {
   signal?: AbortSignal;
 }
 
-const PAGE_ROWS = 5_000;
+const PAGE_ROWS = 2_000;
 /** Strings are moved into a Blob once this many characters wait, so the heap holds at most this much. */
-const FLUSH_CHARS = 4 * 1024 * 1024;
+const FLUSH_CHARS = 2 * 1024 * 1024;
 
 function abortError(): DOMException {
   return new DOMException('The backup was cancelled.', 'AbortError');

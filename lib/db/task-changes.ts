@@ -64,3 +64,23 @@ export async function getPanelTaskDetail(taskId: string): Promise<TaskDetail | u
     return { task, workflow: fromWorkflowRecord(record), notes, events };
   });
 }
+
+/** One page of a task's notes (raw rows, deleted ones dropped) and events, for a page that loads as it goes. */
+export interface TaskDetailPage {
+  notes: Note[];
+  events: AuditEvent[];
+  /** Raw note rows read (the next page's offset), and whether both lists are at their end. */
+  noteRows: number;
+  done: boolean;
+}
+
+export async function getTaskDetailPage(taskId: string, from: { noteRows: number; afterSeq: number }, limit: number): Promise<TaskDetailPage> {
+  const db = getDb();
+  return db.transaction('r', [db.notes, db.events], async () => {
+    const [rows, events] = await Promise.all([
+      db.notes.where('taskId').equals(taskId).offset(from.noteRows).limit(limit).toArray(),
+      db.events.where('[taskId+seq]').between([taskId, from.afterSeq], [taskId, Infinity], false, true).limit(limit).toArray(),
+    ]);
+    return { notes: rows.filter((n) => !n.deleted).map(fromNoteRow), events, noteRows: rows.length, done: rows.length < limit && events.length < limit };
+  });
+}
