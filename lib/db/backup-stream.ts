@@ -73,7 +73,8 @@ export async function exportBackupBlob(options: StreamOptions = {}): Promise<{ b
     };
     const list = (rows: unknown[], first: boolean) => {
       if (rows.length === 0) return;
-      write((first ? '' : ',') + rows.map((row) => JSON.stringify(row)).join(','));
+      // One native call per page (its brackets cut off), not one per row: the same text, less overhead.
+      write((first ? '' : ',') + JSON.stringify(rows).slice(1, -1));
       step(rows.length);
     };
 

@@ -1,5 +1,5 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { getPanelTaskDetail, getTaskChanges, getTaskDetail } from '../../../lib/db';
+import { getPanelTaskDetail, getTaskChanges, getTaskDetail, getTaskDetailPage } from '../../../lib/db';
 import { applyTaskDetailChange, type PanelTaskDetail } from '../../../lib/background/panel-port';
 import { runPanelCall, runPanelQuery } from '../../../lib/background/panel-bridge';
 import { installBuiltinWorkflows } from '../../../lib/background/wiring';
@@ -59,5 +59,27 @@ describe('the panel first read', () => {
   it('no task: undefined', async () => {
     await installBuiltinWorkflows();
     expect(await getPanelTaskDetail('missing')).toBeUndefined();
+  });
+
+  it('the options page, page by page: the pages add up to the full read, deleted notes left out', async () => {
+    const task = await started();
+    const gone = (await runPanelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: 'Gone' })) as Note;
+    await runPanelCall('delete-note', { noteId: gone.id });
+    const notes: Note[] = [];
+    const events = [];
+    let from = { noteRows: 0, afterSeq: 0 };
+    let pages = 0;
+    for (;;) {
+      const page = await getTaskDetailPage(task.id, from, 2);
+      pages += 1;
+      notes.push(...page.notes);
+      events.push(...page.events);
+      from = { noteRows: from.noteRows + page.noteRows, afterSeq: events.at(-1)?.seq ?? 0 };
+      if (page.done) break;
+    }
+    const full = (await getTaskDetail(task.id))!;
+    expect(pages).toBeGreaterThan(3);
+    expect(events).toEqual(full.events);
+    expect(notes.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))).toEqual(full.notes);
   });
 });
