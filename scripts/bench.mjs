@@ -163,13 +163,24 @@ if (!flags.has('--bundles')) {
     line('dashboard query (warm median)', ms(storage.dashboardQuery.medianWarmMs, 1));
     line('dashboard first page visible in options', ms(storage.dashboardVisibleMs));
     const detail = storage.taskDetail1000Notes.medianWarmMs;
-    line('task detail with 1,000 notes, first read (warm median)', ms(detail, 1), '≤ 20 ms', detail <= 20);
+    line('task detail with 1,000 notes/5,000 events, full read (options page, warm median)', ms(detail, 1));
+    if (storage.panelFirstRead1000Notes) {
+      const first = storage.panelFirstRead1000Notes.medianWarmMs;
+      line('task detail with 1,000 notes/5,000 events, panel first read (warm median)', ms(first, 1), '≤ 20 ms', first <= 20);
+    }
     if (storage.taskChange1000Notes) {
       const change = storage.taskChange1000Notes.medianWarmMs;
       line('task detail with 1,000 notes, a change as pushed (warm median)', ms(change, 1), '≤ 20 ms', change <= 20);
     }
     line('verify a 5,000-event chain (warm median)', ms(storage.verifyChain5000.medianWarmMs));
-    line(`full backup export + JSON (${storage.backupExport.jsonMegabytes} MB)`, ms(storage.backupExport.ms));
+    if (storage.backupStream) {
+      const b = storage.backupStream;
+      line(`full backup, streamed (${b.megabytes} MB, ${b.progressCalls} progress steps)`, ms(b.ms), '≤ 3 s', b.ms <= 3000);
+      line(`full backup, JS heap growth at its peak (before ${b.heapBeforeMB} MB)`, `${b.heapGrowthMB} MB`, '≤ 32 MB (flat)', b.heapGrowthMB <= 32);
+      const r = storage.restoreRead;
+      line(`restore: the ${b.megabytes} MB file read from its stream and parsed`, ms(r.ms));
+      line('restore read, JS heap growth at its peak (the parsed rows)', `${r.heapGrowthMB} MB`);
+    }
   } else line('dashboard query at scale', 'no result', '≤ 50 ms', false);
 
   const long = results['long-session'];

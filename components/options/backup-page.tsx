@@ -1,8 +1,9 @@
-import { useState } from 'react';
-import { applyRestore, exportBackup, planBackup, planTaskFile, type RestorePlan, type RestoreReport, type TaskPlanStatus } from '../../lib/db/backup';
+import { useRef, useState } from 'react';
+import { applyRestore, planBackup, planTaskFile, type RestorePlan, type RestoreReport, type TaskPlanStatus } from '../../lib/db/backup';
+import { exportBackupBlob, NotJsonError, readJsonStream, type StreamProgress } from '../../lib/db/backup-stream';
 import { tooDeepAt } from '../../lib/workflow/file';
 import { Alert, Badge, Button, Card, type BadgeTone } from '../ui';
-import { downloadText, fileStamp } from './download';
+import { downloadBlob, fileStamp } from './download';
 import { PageHeader } from './form';
 import { useActor } from './use-actor';
 
@@ -23,20 +24,64 @@ export function restoreSummary(report: RestoreReport): string {
   return parts.join(' ');
 }
 
-async function readJson(file: File): Promise<unknown> {
+const isAbort = (error: unknown) => error instanceof Error && error.name === 'AbortError';
+
+/**
+ * Reads a picked file from its stream (a 180 MB backup is never one string), then checks its depth;
+ * `planBackup` / `planTaskFile` check the rest.
+ */
+async function readJson(file: File, options: { onProgress: (progress: StreamProgress) => void; signal: AbortSignal }): Promise<unknown> {
   if (file.size > MAX_BACKUP_BYTES) throw new Error(`This file is too large (${Math.round(file.size / 1024 / 1024)} MB) to be a ConvOps backup.`);
-  const text = await file.text();
   let data: unknown;
   try {
-    data = JSON.parse(text);
+    data = await readJsonStream(file.stream(), file.size, options);
   } catch (error) {
-    // A browser's parser may give up on extreme nesting with a RangeError rather than a SyntaxError.
-    if (error instanceof RangeError) throw new Error('This file nests too deeply to be a ConvOps backup or task file.');
-    throw new Error('This file is not JSON, so it is not a ConvOps backup or task file.');
+    if (error instanceof NotJsonError || isAbort(error)) throw error;
+    throw new Error('The file could not be read.');
   }
   const deep = tooDeepAt(data);
   if (deep !== undefined) throw new Error(`This file nests too deeply (at ${deep}) to be a ConvOps backup or task file.`);
   return data;
+}
+
+interface Running {
+  label: string;
+  unit: 'rows' | 'bytes';
+  progress: StreamProgress;
+  controller: AbortController;
+}
+
+/** A long backup or file read: how far it is, and a way out. */
+function ProgressCard({ running }: { running: Running }) {
+  const { done, total } = running.progress;
+  const percent = total > 0 ? Math.min(100, Math.round((done / total) * 100)) : 0;
+  const amount = running.unit === 'bytes' ? `${(done / 1e6).toFixed(1)} of ${(total / 1e6).toFixed(1)} MB` : `${done.toLocaleString()} of ${total.toLocaleString()} records`;
+  return (
+    <Card className="mb-4" data-testid="backup-progress-card">
+      <p className="mb-2 text-sm font-medium">{running.label}</p>
+      <div
+        role="progressbar"
+        aria-label={running.label}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={percent}
+        data-testid="backup-progress"
+        data-done={done}
+        data-total={total}
+        className="mb-2 h-2 w-full overflow-hidden rounded bg-zinc-200 dark:bg-zinc-700"
+      >
+        <div className="h-full bg-blue-600 transition-[width]" style={{ width: `${percent}%` }} />
+      </div>
+      <div className="flex items-center gap-2 text-sm">
+        <span className="tabular-nums">
+          {percent}% · {amount}
+        </span>
+        <Button size="sm" className="ml-auto" data-testid="cancel-backup" onClick={() => running.controller.abort()}>
+          Cancel
+        </Button>
+      </div>
+    </Card>
+  );
 }
 
 const PLAN_LABELS: Record<TaskPlanStatus, { text: string; tone: BadgeTone }> = {
@@ -118,18 +163,42 @@ export function BackupPage() {
   const [busy, setBusy] = useState(false);
   const [plan, setPlan] = useState<RestorePlan | undefined>();
 
+  const [running, setRunning] = useState<Running | undefined>();
+  const lastShown = useRef(-1);
+
+  /** Runs a cancellable long step with a progress bar; progress is shown per percent, not per chunk. */
+  const withProgress = async <T,>(label: string, unit: Running['unit'], work: (options: { onProgress: (p: StreamProgress) => void; signal: AbortSignal }) => Promise<T>): Promise<T> => {
+    const controller = new AbortController();
+    lastShown.current = -1;
+    setRunning({ label, unit, progress: { done: 0, total: 0 }, controller });
+    try {
+      return await work({
+        signal: controller.signal,
+        onProgress: (progress) => {
+          const percent = progress.total > 0 ? Math.floor((progress.done / progress.total) * 100) : 0;
+          if (percent === lastShown.current) return;
+          lastShown.current = percent;
+          setRunning({ label, unit, progress, controller });
+        },
+      });
+    } finally {
+      setRunning(undefined);
+    }
+  };
+
   /** Reads and checks a file, then shows what restoring it would do; nothing is written yet. */
   const preview = async (file: File, kind: 'backup' | 'task-file') => {
     setBusy(true);
     setPlan(undefined);
     setMessage({ tone: 'info', text: 'Checking the file…' });
     try {
-      const data = await readJson(file);
+      const data = await withProgress(`Reading ${file.name.slice(0, 120)}`, 'bytes', (options) => readJson(file, options));
       const next = kind === 'backup' ? await planBackup(data) : await planTaskFile(data);
       setPlan(next);
       setMessage(undefined);
     } catch (error) {
-      setMessage({ tone: 'error', text: `Nothing was changed. ${error instanceof Error ? error.message.slice(0, 600) : 'The file could not be read.'}` });
+      if (isAbort(error)) setMessage({ tone: 'info', text: 'Stopped reading the file. Nothing was changed.' });
+      else setMessage({ tone: 'error', text: `Nothing was changed. ${error instanceof Error ? error.message.slice(0, 600) : 'The file could not be read.'}` });
     } finally {
       setBusy(false);
     }
@@ -141,7 +210,8 @@ export function BackupPage() {
     try {
       setMessage({ tone: 'success', text: await work() });
     } catch (error) {
-      setMessage({ tone: 'error', text: `Nothing was changed. ${error instanceof Error ? error.message : String(error)}` });
+      if (isAbort(error)) setMessage({ tone: 'info', text: 'Backup cancelled. Nothing was saved.' });
+      else setMessage({ tone: 'error', text: `Nothing was changed. ${error instanceof Error ? error.message : String(error)}` });
     } finally {
       setBusy(false);
     }
@@ -164,6 +234,7 @@ export function BackupPage() {
           }
         />
       ) : null}
+      {running ? <ProgressCard running={running} /> : null}
       {message ? (
         <Alert tone={message.tone} className="mb-3" data-testid="backup-message">
           {message.text}
@@ -182,9 +253,9 @@ export function BackupPage() {
             data-testid="export-backup"
             onClick={() =>
               void run(async () => {
-                const backup = await exportBackup();
-                downloadText(`convops-backup-${fileStamp()}.json`, JSON.stringify(backup));
-                return `Backup saved: ${backup.tasks.length} tasks, ${backup.workflowHeads.length} workflows.`;
+                const { blob, counts } = await withProgress('Writing the backup', 'rows', (options) => exportBackupBlob(options));
+                downloadBlob(`convops-backup-${fileStamp()}.json`, blob);
+                return `Backup saved: ${counts.tasks} tasks, ${counts.workflows} workflows.`;
               })
             }
           >

@@ -1,9 +1,7 @@
-import { useLiveQuery } from 'dexie-react-hooks';
 import { memo, useMemo, useState } from 'react';
 import { auditTask, type TaskAudit } from '../../lib/db/audit';
 import type { ChainVerdict } from '../../lib/db/hash-chain';
 import { exportTask } from '../../lib/db/backup';
-import { getTaskDetail } from '../../lib/db/tasks-repo';
 import type { AuditEvent, Note, Site, TaskStatus } from '../../lib/workflow/records';
 import type { Step } from '../../lib/workflow/schema';
 import { ACTOR_KIND_LABELS, NOTE_SOURCE_LABELS, TASK_STATUS_LABELS } from '../../lib/workflow/labels';
@@ -16,6 +14,7 @@ import { dashboardRow, describeEvent, eventComment, taskReportJson, taskReportMa
 import { hrefFor } from './router';
 import { TaskGate } from './task-gate';
 import { foldTimeline, foldSummary } from './timeline';
+import { useTaskDetail } from './use-task-detail';
 import { SITE_LABELS, STATUS_TONES } from './tasks-page';
 
 export function verdictText(verdict: ChainVerdict): string {
@@ -45,7 +44,7 @@ export function auditText(audit: TaskAudit): string {
 type Verdict = { ok: boolean; message: string; audit?: TaskAudit };
 
 export function TaskPage({ id }: { id: string }) {
-  const detail = useLiveQuery(async () => (await getTaskDetail(id)) ?? null, [id]);
+  const detail = useTaskDetail(id);
   const [verdict, setVerdict] = useState<Verdict | undefined>();
   const [verifying, setVerifying] = useState(false);
 

@@ -8,8 +8,9 @@ import {
   findTaskForConversation,
   markResult,
   getSettings,
+  getPanelTaskDetail,
   getTaskChanges,
-  getTaskDetail,
+  isFinished,
   getWorkflow,
   listTasks,
   listWorkflows,
@@ -105,7 +106,7 @@ export async function runPanelQuery<K extends PanelQueryName>(name: K, raw: unkn
 const queries: { [K in PanelQueryName]: (args: PanelQueries[K]['args']) => Promise<PanelQueries[K]['result']> } = {
   settings: () => getSettings(),
   library: () => libraryEntries(),
-  'task-detail': async ({ taskId }) => (await getTaskDetail(taskId)) ?? null,
+  'task-detail': async ({ taskId }) => (await getPanelTaskDetail(taskId)) ?? null,
   'conversation-task': async ({ site, conversationId }) => {
     // The task running in this conversation now: one that moved on to another chat does not count.
     const task = await findTaskForConversation(site, conversationId);
@@ -228,14 +229,16 @@ function errorOf(error: unknown): { name: string; code?: string; message: string
 }
 
 /**
- * Follows one task for a panel: the whole detail once, then only what changed, read from the tail of
- * its audit chain (lib/db/task-changes.ts), so a new note costs the panel one note, not the task's
- * thousand. When the tail no longer continues what was sent (a restore replaced the chain), the whole
- * detail again.
+ * Follows one task for a panel: the detail once (lib/db/task-changes.ts `getPanelTaskDetail`), then
+ * only what changed,
+ * read from the tail of its audit chain, so a new note costs the panel one note, not the task's
+ * thousand. When the tail no longer continues what was sent (a restore replaced the chain), or the
+ * task has just finished (its record in the panel lists every decision), the whole detail again.
  */
 function followTaskDetail(taskId: string, id: number, post: (reply: PanelPortReply) => void): Subscription {
   let seen: { seq: number; hash: string } | null = null;
   let sentTask = '';
+  let sentAllEvents = false;
   const remember = (task: Task | undefined, last: AuditEvent | undefined) => {
     if (last) seen = { seq: last.seq, hash: last.hash };
     sentTask = task ? JSON.stringify(task) : '';
@@ -243,9 +246,9 @@ function followTaskDetail(taskId: string, id: number, post: (reply: PanelPortRep
   return liveQuery(async () => {
     if (seen) {
       const change = await getTaskChanges(taskId, seen.seq, seen.hash);
-      if (change) return { kind: 'change' as const, change };
+      if (change && (sentAllEvents || !isFinished(change.task))) return { kind: 'change' as const, change };
     }
-    return { kind: 'full' as const, detail: (await getTaskDetail(taskId)) ?? null };
+    return { kind: 'full' as const, detail: (await getPanelTaskDetail(taskId)) ?? null };
   }).subscribe({
     next: (result) => {
       if (result.kind === 'change') {
@@ -255,6 +258,7 @@ function followTaskDetail(taskId: string, id: number, post: (reply: PanelPortRep
         post({ kind: 'change', id, change });
       } else {
         seen = null;
+        sentAllEvents = result.detail ? isFinished(result.detail.task) : false;
         remember(result.detail?.task, result.detail?.events.at(-1));
         post({ kind: 'data', id, value: result.detail });
       }

@@ -12,6 +12,7 @@ export interface PanelTaskDetail {
   task: Task;
   workflow: Workflow;
   notes: Note[];
+  /** A finished task: every event. A running one: the chain's head first, then the events appended since. */
   events: AuditEvent[];
 }
 

@@ -49,7 +49,7 @@ export {
   type TaskDetail,
   type TaskQuery,
 } from './tasks-repo';
-export { getTaskChanges, type TaskChanges } from './task-changes';
+export { getPanelTaskDetail, getTaskChanges, getTaskDetailPage, isFinished, type TaskChanges, type TaskDetailPage } from './task-changes';
 export {
   addManualNote,
   captureReply,

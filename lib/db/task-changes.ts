@@ -1,6 +1,8 @@
 import type { AuditEvent, Note, Task } from '../workflow/records';
 import { getDb } from './database';
-import { fromNoteRow, fromTaskRow } from './records';
+import { RecordNotFoundError } from './errors';
+import { fromNoteRow, fromTaskRow, fromWorkflowRecord } from './records';
+import type { TaskDetail } from './tasks-repo';
 
 /**
  * What changed in a task since the audit event `afterSeq` (whose hash the caller saw): the task as it
@@ -29,5 +31,55 @@ export async function getTaskChanges(taskId: string, afterSeq: number, afterHash
     const noteIds = [...new Set(events.map((e) => e.data.noteId).filter((id): id is string => typeof id === 'string'))];
     const notes = (await db.notes.bulkGet(noteIds)).filter((n) => n !== undefined && n.taskId === taskId).map((n) => fromNoteRow(n!));
     return { task: fromTaskRow(row), events, notes };
+  });
+}
+
+/** A task the panel shows as its record (completion-view.tsx), with decisions and the event count. */
+export const isFinished = (task: Task): boolean => task.status === 'completed' || task.status === 'cancelled';
+
+/**
+ * The panel's first read of a task: notes and events. Every event is needed while the task runs too:
+ * the panel reads the moment of the step (fresh, the AI working, waiting at a gate), what was sent,
+ * the last advance it reacts to in drive mode and whether a step can be reopened from the chain.
+ * Afterwards only changes are sent (`getTaskChanges`).
+ */
+export async function getPanelTaskDetail(taskId: string): Promise<TaskDetail | undefined> {
+  const db = getDb();
+  return db.transaction('r', [db.tasks, db.workflows, db.notes, db.events], async () => {
+    const row = await db.tasks.get(taskId);
+    if (!row) return undefined;
+    const record = await db.workflows.get([row.workflowId, row.workflowVersion]);
+    if (!record) throw new RecordNotFoundError('workflow-version', `${row.workflowId}@${row.workflowVersion}`);
+    const task = fromTaskRow(row);
+    const chain = db.events.where('[taskId+seq]').between([taskId, 0], [taskId, Infinity]);
+    const [noteRows, events] = await Promise.all([
+      db.notes.where('taskId').equals(taskId).toArray(),
+      chain.toArray(),
+    ]);
+    const notes = noteRows
+      .filter((n) => !n.deleted)
+      .map(fromNoteRow)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+    return { task, workflow: fromWorkflowRecord(record), notes, events };
+  });
+}
+
+/** One page of a task's notes (raw rows, deleted ones dropped) and events, for a page that loads as it goes. */
+export interface TaskDetailPage {
+  notes: Note[];
+  events: AuditEvent[];
+  /** Raw note rows read (the next page's offset), and whether both lists are at their end. */
+  noteRows: number;
+  done: boolean;
+}
+
+export async function getTaskDetailPage(taskId: string, from: { noteRows: number; afterSeq: number }, limit: number): Promise<TaskDetailPage> {
+  const db = getDb();
+  return db.transaction('r', [db.notes, db.events], async () => {
+    const [rows, events] = await Promise.all([
+      db.notes.where('taskId').equals(taskId).offset(from.noteRows).limit(limit).toArray(),
+      db.events.where('[taskId+seq]').between([taskId, from.afterSeq], [taskId, Infinity], false, true).limit(limit).toArray(),
+    ]);
+    return { notes: rows.filter((n) => !n.deleted).map(fromNoteRow), events, noteRows: rows.length, done: rows.length < limit && events.length < limit };
   });
 }

@@ -1,5 +1,6 @@
 import { build } from 'esbuild';
 import path from 'node:path';
+import type { CDPSession } from '@playwright/test';
 import { expect, test } from '../e2e/support/extension';
 import { median, round, writeBenchResult } from './support/results';
 
@@ -7,7 +8,31 @@ const plan = { tasks: 1_000, notes: 100_000, events: 500_000, heavyNotes: 1_000,
 
 interface Harness {
   seed(p: typeof plan): Promise<{ heavyTaskId: string; seconds: number; counts: { tasks: number; notes: number; events: number } }>;
-  measure(heavyTaskId: string, runs: number): Promise<{ dashboard: number[]; detail: number[]; change: number[]; verify: number[]; backup: number[]; backupBytes: number }>;
+  measure(heavyTaskId: string, runs: number): Promise<{ dashboard: number[]; detail: number[]; panelFirst: number[]; change: number[]; verify: number[] }>;
+  backup(): Promise<{ ms: number; bytes: number; progressCalls: number }>;
+  readBack(): Promise<{ ms: number; events: number }>;
+  dropBackup(): void;
+}
+
+/** The JS heap of `page` before and at its highest while `run` runs, sampled over CDP (after a GC first). */
+async function heapDuring<T>(cdp: CDPSession, run: () => Promise<T>): Promise<{ value: T; beforeMB: number; peakMB: number; growthMB: number }> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const before = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+  let peak = before;
+  let running = true;
+  const sampler = (async () => {
+    while (running) {
+      peak = Math.max(peak, (await cdp.send('Runtime.getHeapUsage')).usedSize);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  })();
+  try {
+    const value = await run();
+    return { value, beforeMB: round(before / 1e6), peakMB: round(peak / 1e6), growthMB: round((peak - before) / 1e6) };
+  } finally {
+    running = false;
+    await sampler;
+  }
 }
 
 test('storage at scale: dashboard page, task detail, chain verification, backup', async ({ context, extensionId, serviceWorker }) => {
@@ -40,6 +65,11 @@ test('storage at scale: dashboard page, task detail, chain verification, backup'
   await page.evaluate(bundle.outputFiles[0]!.text);
   const seeded = await page.evaluate((p) => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.seed(p), plan);
   const m = await page.evaluate((id) => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.measure(id, 7), seeded.heavyTaskId);
+  // The backup as the backup page runs it, with the page's heap sampled meanwhile; then the read-back.
+  const cdp = await context.newCDPSession(page);
+  const backup = await heapDuring(cdp, () => page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.backup()));
+  const readBack = await heapDuring(cdp, () => page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.readBack()));
+  await page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.dropBackup());
 
   // What a person sees: the options dashboard rendering its first page of the seeded tasks.
   const options = await context.newPage();
@@ -53,9 +83,18 @@ test('storage at scale: dashboard page, task detail, chain verification, backup'
     seeded: { ...seeded.counts, seedSeconds: round(seeded.seconds) },
     dashboardQuery: stats(m.dashboard),
     taskDetail1000Notes: stats(m.detail),
+    panelFirstRead1000Notes: stats(m.panelFirst),
     taskChange1000Notes: stats(m.change),
     verifyChain5000: stats(m.verify),
-    backupExport: { ms: round(m.backup[0]!), jsonMegabytes: round(m.backupBytes / 1e6) },
+    backupStream: {
+      ms: round(backup.value.ms),
+      megabytes: round(backup.value.bytes / 1e6),
+      progressCalls: backup.value.progressCalls,
+      heapBeforeMB: backup.beforeMB,
+      heapPeakMB: backup.peakMB,
+      heapGrowthMB: backup.growthMB,
+    },
+    restoreRead: { ms: round(readBack.value.ms), heapBeforeMB: readBack.beforeMB, heapPeakMB: readBack.peakMB, heapGrowthMB: readBack.growthMB },
     dashboardVisibleMs,
   });
 });

@@ -8,8 +8,8 @@ import { getDb } from '../../../lib/db/database';
 import { computeEventHash, GENESIS_HASH } from '../../../lib/db/hash-chain';
 import { countTasks, getTaskDetail, listTasks } from '../../../lib/db/tasks-repo';
 import { listEvents, verifyTaskChain } from '../../../lib/db/events-repo';
-import { getTaskChanges } from '../../../lib/db/task-changes';
-import { exportBackup } from '../../../lib/db/backup';
+import { getPanelTaskDetail, getTaskChanges } from '../../../lib/db/task-changes';
+import { exportBackupBlob, readJsonStream } from '../../../lib/db/backup-stream';
 import { toNoteRow, toTaskRow } from '../../../lib/db/records';
 import type { AuditEvent, EventType, Note, Task, TaskStatus } from '../../../lib/workflow/records';
 
@@ -166,18 +166,37 @@ async function measure(heavyTaskId: string, runs: number) {
   const seen = events.at(-2)!;
   const change = await time(() => getTaskChanges(heavyTaskId, seen.seq, seen.hash), runs, (c) => expectThat(c?.events.length === 1, 'one change'));
   const verify = await time(() => verifyTaskChain(heavyTaskId), Math.min(runs, 3), (v) => expectThat(v.ok && v.count >= 5000, `chain verdict ${JSON.stringify(v)}`));
-  let backupBytes = 0;
-  const backup = await time(
-    async () => {
-      const file = await exportBackup();
-      const t0 = performance.now();
-      backupBytes = JSON.stringify(file).length;
-      return { file, stringifyMs: performance.now() - t0 };
-    },
-    1,
-    ({ file }) => expectThat(file.events.length >= 500_000 && file.notes.length >= 100_000, 'backup contents'),
-  );
-  return { dashboard, detail, change, verify, backup, backupBytes };
+  // What the panel reads first for that task (lib/background/panel-bridge.ts): notes, the chain's head.
+  const panelFirst = await time(() => getPanelTaskDetail(heavyTaskId), runs, (d) => expectThat((d?.notes.length ?? 0) >= 1000 && d?.events.length === 1, 'panel first read'));
+  return { dashboard, detail, panelFirst, change, verify };
 }
 
-(globalThis as unknown as { __convopsBench: unknown }).__convopsBench = { seed, measure };
+/** Kept between the two backup steps, so the read-back reads the very file the export wrote. */
+let lastBackup: Blob | undefined;
+
+/** The backup page's export (lib/db/backup-stream.ts), as it runs there; the spec samples the heap meanwhile. */
+async function backup(): Promise<{ ms: number; bytes: number; progressCalls: number }> {
+  let progressCalls = 0;
+  const t0 = performance.now();
+  const { blob, counts } = await exportBackupBlob({ onProgress: () => (progressCalls += 1) });
+  const ms = performance.now() - t0;
+  expectThat(counts.events >= 500_000 && counts.notes >= 100_000, 'backup contents');
+  lastBackup = blob;
+  return { ms, bytes: blob.size, progressCalls };
+}
+
+/** The restore's first step: the file read from its stream and parsed, as the backup page does before the preview. */
+async function readBack(): Promise<{ ms: number; events: number }> {
+  const blob = lastBackup!;
+  const t0 = performance.now();
+  const data = (await readJsonStream(blob.stream(), blob.size)) as { events: unknown[] };
+  const ms = performance.now() - t0;
+  expectThat(data.events.length >= 500_000, 'read back');
+  return { ms, events: data.events.length };
+}
+
+function dropBackup(): void {
+  lastBackup = undefined;
+}
+
+(globalThis as unknown as { __convopsBench: unknown }).__convopsBench = { seed, measure, backup, readBack, dropBackup };

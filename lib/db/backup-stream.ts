@@ -1,0 +1,364 @@
+import { MAX_FILE_DEPTH } from '../workflow/file';
+import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION } from './backup';
+import { getDb } from './database';
+import { SCHEMA_VERSION } from './migrations';
+import { fromNoteRow, fromTaskRow } from './records';
+import type { PublicKeyRow } from './signing';
+
+/**
+ * Backups as streams: the export is written page by page into Blob parts (the browser keeps blob
+ * data outside the JS heap, so memory stays flat however large the database), and the restore reads
+ * `File.stream()` through a framing scanner that hands each top-level array element to the native
+ * `JSON.parse` as soon as it is complete: the 180 MB file is never one string, and never parsed twice.
+ *
+ * Why not a streaming JSON library: @streamparser/json (the maintained one) tokenises in JavaScript
+ * character by character; measured here it read 75 MB in 7 s against 1.7 s for `JSON.parse`, so a
+ * 180 MB restore would take 18 s. The scanner below only finds element boundaries (quotes, escapes,
+ * brackets); every byte of content is still checked by `JSON.parse`, and the result goes through the
+ * same `planBackup` checks as before (lib/db/backup.ts).
+ */
+
+export interface StreamProgress {
+  done: number;
+  total: number;
+}
+
+export interface StreamOptions {
+  onProgress?: (progress: StreamProgress) => void;
+  signal?: AbortSignal;
+}
+
+const PAGE_ROWS = 2_000;
+/** Strings are moved into a Blob once this many characters wait, so the heap holds at most this much. */
+const FLUSH_CHARS = 2 * 1024 * 1024;
+
+function abortError(): DOMException {
+  return new DOMException('The backup was cancelled.', 'AbortError');
+}
+
+/** Writes what `exportBackup` returns as a Blob of JSON text (same keys, same order), page by page. */
+export async function exportBackupBlob(options: StreamOptions = {}): Promise<{ blob: Blob; counts: { tasks: number; workflows: number; notes: number; events: number } }> {
+  const { onProgress, signal } = options;
+  const db = getDb();
+  const tables = [db.workflows, db.workflowHeads, db.tasks, db.notes, db.events, db.settings, db.meta, db.publicKeys];
+  // One read transaction: a note and its event written during the backup are both in it or both not.
+  const written = db.transaction('r', tables, async () => {
+    const [workflows, heads, tasks, notes, events, meta, keys] = await Promise.all([
+      db.workflows.count(),
+      db.workflowHeads.count(),
+      db.tasks.count(),
+      db.notes.count(),
+      db.events.count(),
+      db.meta.count(),
+      db.publicKeys.count(),
+    ]);
+    const total = workflows + heads + tasks + notes + events + meta + keys;
+    let done = 0;
+    const blobs: Blob[] = [];
+    let parts: string[] = [];
+    let waiting = 0;
+    const write = (text: string) => {
+      parts.push(text);
+      waiting += text.length;
+      if (waiting >= FLUSH_CHARS) {
+        blobs.push(new Blob(parts));
+        parts = [];
+        waiting = 0;
+      }
+    };
+    const step = (rows: number) => {
+      if (signal?.aborted) throw abortError();
+      done += rows;
+      onProgress?.({ done, total });
+    };
+    const list = (rows: unknown[], first: boolean) => {
+      if (rows.length === 0) return;
+      // One native call per page (its brackets cut off), not one per row: the same text, less overhead.
+      write((first ? '' : ',') + JSON.stringify(rows).slice(1, -1));
+      step(rows.length);
+    };
+
+    write(
+      `{"format":${JSON.stringify(BACKUP_FORMAT)},"formatVersion":${BACKUP_FORMAT_VERSION},"exportedAt":${JSON.stringify(new Date().toISOString())},"schemaVersion":${SCHEMA_VERSION}`,
+    );
+    if (signal?.aborted) throw abortError();
+    write(',"workflows":[');
+    list(await db.workflows.toArray(), true);
+    write('],"workflowHeads":[');
+    list(await db.workflowHeads.toArray(), true);
+    write('],"tasks":[');
+    list((await db.tasks.toArray()).map(fromTaskRow), true);
+
+    // Keyed pages (not offsets): each page starts after the last key, so the cost stays linear.
+    write('],"notes":[');
+    let lastNote: string | undefined;
+    for (let first = true; ; first = false) {
+      const page = await (lastNote === undefined ? db.notes.orderBy(':id') : db.notes.where(':id').above(lastNote)).limit(PAGE_ROWS).toArray();
+      if (page.length === 0) break;
+      list(page.map(fromNoteRow), first);
+      lastNote = page.at(-1)!.id;
+    }
+    write('],"events":[');
+    let lastEvent: [string, number] | undefined;
+    for (let first = true; ; first = false) {
+      const page = await (lastEvent === undefined ? db.events.orderBy(':id') : db.events.where(':id').above(lastEvent)).limit(PAGE_ROWS).toArray();
+      if (page.length === 0) break;
+      list(page, first);
+      const tail = page.at(-1)!;
+      lastEvent = [tail.taskId, tail.seq];
+    }
+    const settings = (await db.settings.get('settings'))?.value ?? null;
+    write(`],"settings":${JSON.stringify(settings)},"meta":[`);
+    list(await db.meta.toArray(), true);
+    write('],"keys":[');
+    // Public keys only: the private key cannot leave this browser (it is not extractable).
+    list(
+      (await db.publicKeys.toArray()).map((row: PublicKeyRow) => ({ fingerprint: row.fingerprint, publicKey: row.publicKey, name: row.knownAs ?? row.names.at(-1) ?? '' })),
+      true,
+    );
+    write(']}');
+    blobs.push(new Blob(parts));
+    return { blob: new Blob(blobs, { type: 'application/json' }), counts: { tasks, workflows: heads, notes, events } };
+  });
+  // Dexie reports the abort as its own error (it maps DOMExceptions in its promises): the caller gets
+  // the plain AbortError, thrown outside Dexie's promise chain.
+  try {
+    return await written;
+  } catch (error) {
+    throw signal?.aborted ? abortError() : error;
+  }
+}
+
+/** A file that is not one JSON object as a backup or task file writes it. */
+export class NotJsonError extends Error {
+  constructor(message = 'This file is not JSON, so it is not a ConvOps backup or task file.') {
+    super(message);
+    this.name = 'NotJsonError';
+  }
+}
+
+const State = {
+  Start: 0,
+  KeyOrEnd: 1,
+  Key: 2,
+  InKey: 3,
+  Colon: 4,
+  Value: 5,
+  Raw: 6,
+  ArrayFirst: 7,
+  ArrayNext: 8,
+  Element: 9,
+  AfterValue: 10,
+  Done: 11,
+} as const;
+type State = (typeof State)[keyof typeof State];
+
+const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/**
+ * Frames one top-level JSON object: `{"key": [element, …], "key": value, …}`. Each array element and
+ * each other value is parsed by `JSON.parse` as soon as its text is complete; the text before it is
+ * dropped. Resumable across chunks. A property named `__proto__` becomes an own property, as with
+ * `JSON.parse`, never the object's prototype.
+ */
+export class TopLevelFramer {
+  readonly result: Record<string, unknown> = {};
+  private state: State = State.Start;
+  /** Text of the value being captured, from earlier chunks. */
+  private pending: string[] = [];
+  private key = '';
+  private array: unknown[] = [];
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+
+  private set(key: string, value: unknown): void {
+    Object.defineProperty(this.result, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+
+  private parse(text: string): unknown {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      if (error instanceof RangeError) throw new NotJsonError('This file nests too deeply to be a ConvOps backup or task file.');
+      throw new NotJsonError();
+    }
+  }
+
+  private take(chunk: string, start: number, end: number): string {
+    const text = this.pending.length ? this.pending.join('') + chunk.slice(start, end) : chunk.slice(start, end);
+    this.pending = [];
+    return text;
+  }
+
+  /** Scans a value's text from `i`; returns where it ended (at the `,` `]` or `}` after it) or -1. */
+  private scan(chunk: string, i: number, closers: number): number {
+    for (; i < chunk.length; i += 1) {
+      const c = chunk.charCodeAt(i);
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === 0x5c) this.escaped = true;
+        else if (c === 0x22) this.inString = false;
+      } else if (c === 0x22) this.inString = true;
+      else if (c === 0x7b || c === 0x5b) {
+        this.depth += 1;
+        // Stops a hostile nesting before JSON.parse recurses into it; the exact limit is checked later.
+        if (this.depth > MAX_FILE_DEPTH + 2) throw new NotJsonError('This file nests too deeply to be a ConvOps backup or task file.');
+      } else if (c === 0x7d || c === 0x5d) {
+        if (this.depth === 0) {
+          if (c === closers) return i;
+          throw new NotJsonError();
+        }
+        this.depth -= 1;
+      } else if (c === 0x2c && this.depth === 0) return i;
+    }
+    return -1;
+  }
+
+  push(chunk: string): void {
+    let i = 0;
+    let start = 0;
+    while (i < chunk.length) {
+      const c = chunk.charCodeAt(i);
+      switch (this.state) {
+        case State.Start:
+        case State.KeyOrEnd:
+        case State.Key:
+        case State.Colon:
+        case State.Value:
+        case State.ArrayFirst:
+        case State.ArrayNext:
+        case State.AfterValue:
+        case State.Done:
+          if (isSpace(c)) {
+            i += 1;
+            continue;
+          }
+          break;
+        default:
+          break;
+      }
+      switch (this.state) {
+        case State.Start:
+          if (c !== 0x7b) throw new NotJsonError();
+          this.state = State.KeyOrEnd;
+          i += 1;
+          break;
+        case State.KeyOrEnd:
+        case State.Key:
+          if (c === 0x7d && this.state === State.KeyOrEnd) {
+            this.state = State.Done;
+            i += 1;
+            break;
+          }
+          if (c !== 0x22) throw new NotJsonError();
+          this.state = State.InKey;
+          start = i;
+          i += 1;
+          break;
+        case State.InKey: {
+          for (; i < chunk.length; i += 1) {
+            const k = chunk.charCodeAt(i);
+            if (this.escaped) this.escaped = false;
+            else if (k === 0x5c) this.escaped = true;
+            else if (k === 0x22) break;
+          }
+          if (i === chunk.length) break;
+          const key = this.parse(this.take(chunk, start, i + 1));
+          this.key = key as string;
+          this.state = State.Colon;
+          i += 1;
+          break;
+        }
+        case State.Colon:
+          if (c !== 0x3a) throw new NotJsonError();
+          this.state = State.Value;
+          i += 1;
+          break;
+        case State.Value:
+          if (c === 0x5b) {
+            this.array = [];
+            this.set(this.key, this.array);
+            this.state = State.ArrayFirst;
+            i += 1;
+          } else {
+            this.state = State.Raw;
+            start = i;
+          }
+          break;
+        case State.Raw: {
+          const end = this.scan(chunk, i, 0x7d);
+          if (end < 0) {
+            i = chunk.length;
+            break;
+          }
+          this.set(this.key, this.parse(this.take(chunk, start, end)));
+          this.state = chunk.charCodeAt(end) === 0x2c ? State.Key : State.Done;
+          i = end + 1;
+          break;
+        }
+        case State.ArrayFirst:
+        case State.ArrayNext:
+          if (c === 0x5d && this.state === State.ArrayFirst) {
+            this.state = State.AfterValue;
+            i += 1;
+            break;
+          }
+          this.state = State.Element;
+          start = i;
+          break;
+        case State.Element: {
+          const end = this.scan(chunk, i, 0x5d);
+          if (end < 0) {
+            i = chunk.length;
+            break;
+          }
+          this.array.push(this.parse(this.take(chunk, start, end)));
+          this.state = chunk.charCodeAt(end) === 0x2c ? State.ArrayNext : State.AfterValue;
+          i = end + 1;
+          break;
+        }
+        case State.AfterValue:
+          if (c === 0x2c) this.state = State.Key;
+          else if (c === 0x7d) this.state = State.Done;
+          else throw new NotJsonError();
+          i += 1;
+          break;
+        case State.Done:
+          throw new NotJsonError();
+      }
+    }
+    if (this.state === State.InKey || this.state === State.Raw || this.state === State.Element) this.pending.push(chunk.slice(start));
+  }
+
+  end(): Record<string, unknown> {
+    if (this.state !== State.Done) throw new NotJsonError();
+    return this.result;
+  }
+}
+
+/**
+ * Reads a backup or task file from its stream, reporting bytes read; returns the parsed object.
+ * What it returns is then checked exactly as a parsed file was (`planBackup` / `planTaskFile`).
+ */
+export async function readJsonStream(stream: ReadableStream<Uint8Array>, totalBytes: number, options: StreamOptions = {}): Promise<unknown> {
+  const { onProgress, signal } = options;
+  const decoder = new TextDecoder();
+  const framer = new TopLevelFramer();
+  const reader = stream.getReader();
+  let done = 0;
+  try {
+    for (;;) {
+      if (signal?.aborted) throw abortError();
+      const next = await reader.read();
+      if (next.done) break;
+      done += next.value.byteLength;
+      framer.push(decoder.decode(next.value, { stream: true }));
+      onProgress?.({ done, total: totalBytes });
+    }
+    framer.push(decoder.decode());
+    return framer.end();
+  } finally {
+    reader.releaseLock();
+  }
+}

@@ -1,0 +1,84 @@
+import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { getPanelTaskDetail, getTaskChanges, getTaskDetail, getTaskDetailPage } from '../../../lib/db';
+import { applyTaskDetailChange, type PanelTaskDetail } from '../../../lib/background/panel-port';
+import { runPanelCall, runPanelQuery } from '../../../lib/background/panel-bridge';
+import { installBuiltinWorkflows } from '../../../lib/background/wiring';
+import type { Note, Task } from '../../../lib/workflow/records';
+import { useFreshDb } from '../db/helpers';
+
+/**
+ * The panel's first read of a running task carries its notes but, of its events, only the chain's
+ * head: the running panel shows no event, and the head is where following by changes starts.
+ */
+useFreshDb();
+beforeEach(() => fakeBrowser.reset());
+
+const conversation = { site: 'chatgpt' as const, conversationId: 'c-1', url: 'https://chatgpt.com/c/c-1', boundAt: '2026-11-21T10:00:00.000Z' };
+
+async function started(): Promise<Task> {
+  await installBuiltinWorkflows();
+  await runPanelCall('save-display-name', { name: 'Pat' });
+  const task = (await runPanelCall('start-task', { workflowId: 'sop-documentation', title: 'First read', conversation })) as Task;
+  for (let n = 0; n < 5; n += 1) await runPanelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: `Note ${n}` });
+  return task;
+}
+
+describe('the panel first read', () => {
+  it('a running task: the same task, workflow, notes and events as the full read (the panel reads the chain while the task runs)', async () => {
+    const task = await started();
+    const full = (await getTaskDetail(task.id))!;
+    const first = (await getPanelTaskDetail(task.id))!;
+    expect(full.events.length).toBeGreaterThan(5);
+    expect(first).toEqual(full);
+    expect(await runPanelQuery('task-detail', { taskId: task.id })).toEqual(first);
+  });
+
+  it('following from the first read by changes ends where a full read ends, notes and task alike', async () => {
+    const task = await started();
+    let detail = (await getPanelTaskDetail(task.id)) as PanelTaskDetail;
+    const note = (await runPanelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: 'Later' })) as Note;
+    await runPanelCall('edit-note', { noteId: note.id, body: 'Later, edited' });
+    await runPanelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' } });
+    const head = detail.events.at(-1)!;
+    detail = applyTaskDetailChange(detail, (await getTaskChanges(task.id, head.seq, head.hash))!);
+    const full = (await getTaskDetail(task.id))!;
+    expect(detail.task).toEqual(full.task);
+    expect(detail.notes).toEqual(full.notes);
+    expect(detail.events.at(-1)).toEqual(full.events.at(-1));
+  });
+
+  it('a finished task: every event, for the record the panel shows', async () => {
+    const task = await started();
+    await runPanelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'cancel', reason: 'done here' } });
+    const full = (await getTaskDetail(task.id))!;
+    expect(full.task.status).toBe('cancelled');
+    expect(await getPanelTaskDetail(task.id)).toEqual(full);
+  });
+
+  it('no task: undefined', async () => {
+    await installBuiltinWorkflows();
+    expect(await getPanelTaskDetail('missing')).toBeUndefined();
+  });
+
+  it('the options page, page by page: the pages add up to the full read, deleted notes left out', async () => {
+    const task = await started();
+    const gone = (await runPanelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: 'Gone' })) as Note;
+    await runPanelCall('delete-note', { noteId: gone.id });
+    const notes: Note[] = [];
+    const events = [];
+    let from = { noteRows: 0, afterSeq: 0 };
+    let pages = 0;
+    for (;;) {
+      const page = await getTaskDetailPage(task.id, from, 2);
+      pages += 1;
+      notes.push(...page.notes);
+      events.push(...page.events);
+      from = { noteRows: from.noteRows + page.noteRows, afterSeq: events.at(-1)?.seq ?? 0 };
+      if (page.done) break;
+    }
+    const full = (await getTaskDetail(task.id))!;
+    expect(pages).toBeGreaterThan(3);
+    expect(events).toEqual(full.events);
+    expect(notes.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))).toEqual(full.notes);
+  });
+});
