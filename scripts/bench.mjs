@@ -140,17 +140,17 @@ for (const [name, { gzippedBytes, lazyGzippedBytes, budgetKb }] of Object.entrie
 if (!flags.has('--bundles')) {
   const host = results['host-overhead'];
   if (host) {
-    line('host page: extension CPU while streaming (median)', ms(host.extensionMs.median, 2), '≤ 5 ms', host.extensionMs.median <= 5);
+    line('host page: extension CPU while streaming (median)', ms(host.extensionMs.median, 2), '≤ 2 ms', host.extensionMs.median <= 2);
     line('host page: extension CPU, worst run', ms(host.extensionMs.max, 2));
     line('host page: extension CPU, gap-weighted (median)', ms(host.extensionWeightedMs.median, 2));
     line('host page: script time with/without (median, noisy)', host.scriptRatio.median.toFixed(3), '≤ 1.03', host.scriptRatio.median <= 1.03);
-  } else line('host page: extension CPU while streaming', 'no result', '≤ 5 ms', false);
+  } else line('host page: extension CPU while streaming', 'no result', '≤ 2 ms', false);
 
   const capture = results['capture-latency'];
   if (capture) {
-    line(`capture latency (median of ${capture.replies})`, ms(capture.medianMs), '≤ 250 ms', capture.medianMs <= 250);
+    line(`capture latency (median of ${capture.replies})`, ms(capture.medianMs), '≤ 60 ms', capture.medianMs <= 60);
     line('capture latency (p95)', ms(capture.p95Ms));
-  } else line('capture latency (median)', missing(capture).value, '≤ 250 ms', false);
+  } else line('capture latency (median)', missing(capture).value, '≤ 60 ms', false);
 
   const panel = results['panel-ready'];
   line(`panel ready after navigation, step painted (median${panel ? ` of ${panel.navigations}` : ''})`, panel ? ms(panel.medianMs) : 'no result', '≤ 150 ms', panel ? panel.medianMs <= 150 : false);
@@ -159,7 +159,7 @@ if (!flags.has('--bundles')) {
   const storage = results.storage;
   if (storage) {
     const s = storage.seeded;
-    line(`dashboard query, ${s.tasks} tasks/${s.notes} notes/${s.events} events (first)`, ms(storage.dashboardQuery.coldMs, 1), '≤ 50 ms', storage.dashboardQuery.coldMs <= 50);
+    line(`dashboard query, ${s.tasks} tasks/${s.notes} notes/${s.events} events (first)`, ms(storage.dashboardQuery.coldMs, 1), '≤ 30 ms', storage.dashboardQuery.coldMs <= 30);
     line('dashboard query (warm median)', ms(storage.dashboardQuery.medianWarmMs, 1));
     line('dashboard first page visible in options', ms(storage.dashboardVisibleMs));
     const detail = storage.taskDetail1000Notes.medianWarmMs;
@@ -181,7 +181,7 @@ if (!flags.has('--bundles')) {
       line(`restore: the ${b.megabytes} MB file read from its stream and parsed`, ms(r.ms));
       line('restore read, JS heap growth at its peak (the parsed rows)', `${r.heapGrowthMB} MB`);
     }
-  } else line('dashboard query at scale', 'no result', '≤ 50 ms', false);
+  } else line('dashboard query at scale', 'no result', '≤ 30 ms', false);
 
   const long = results['long-session'];
   if (long) {
