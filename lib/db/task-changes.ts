@@ -1,8 +1,7 @@
 import type { AuditEvent, Note, Task } from '../workflow/records';
 import { getDb } from './database';
-import { RecordNotFoundError } from './errors';
-import { fromNoteRow, fromTaskRow, fromWorkflowRecord } from './records';
-import type { TaskDetail } from './tasks-repo';
+import { fromNoteRow, fromTaskRow } from './records';
+import { getTaskDetail, type TaskDetail } from './tasks-repo';
 
 /**
  * What changed in a task since the audit event `afterSeq` (whose hash the caller saw): the task as it
@@ -34,8 +33,8 @@ export async function getTaskChanges(taskId: string, afterSeq: number, afterHash
   });
 }
 
-/** A task the panel shows as its record (completion-view.tsx), with decisions and the event count. */
-export const isFinished = (task: Task): boolean => task.status === 'completed' || task.status === 'cancelled';
+/** A task the panel shows as its record (completion-view.tsx): the engine's one rule. */
+export { isFinished } from '../workflow/engine';
 
 /**
  * The panel's first read of a task: notes and events. Every event is needed while the task runs too:
@@ -43,26 +42,7 @@ export const isFinished = (task: Task): boolean => task.status === 'completed' |
  * the last advance it reacts to in drive mode and whether a step can be reopened from the chain.
  * Afterwards only changes are sent (`getTaskChanges`).
  */
-export async function getPanelTaskDetail(taskId: string): Promise<TaskDetail | undefined> {
-  const db = getDb();
-  return db.transaction('r', [db.tasks, db.workflows, db.notes, db.events], async () => {
-    const row = await db.tasks.get(taskId);
-    if (!row) return undefined;
-    const record = await db.workflows.get([row.workflowId, row.workflowVersion]);
-    if (!record) throw new RecordNotFoundError('workflow-version', `${row.workflowId}@${row.workflowVersion}`);
-    const task = fromTaskRow(row);
-    const chain = db.events.where('[taskId+seq]').between([taskId, 0], [taskId, Infinity]);
-    const [noteRows, events] = await Promise.all([
-      db.notes.where('taskId').equals(taskId).toArray(),
-      chain.toArray(),
-    ]);
-    const notes = noteRows
-      .filter((n) => !n.deleted)
-      .map(fromNoteRow)
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-    return { task, workflow: fromWorkflowRecord(record), notes, events };
-  });
-}
+export const getPanelTaskDetail: (taskId: string) => Promise<TaskDetail | undefined> = getTaskDetail;
 
 /** One page of a task's notes (raw rows, deleted ones dropped) and events, for a page that loads as it goes. */
 export interface TaskDetailPage {
