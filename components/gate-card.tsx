@@ -1,5 +1,5 @@
 import { useState, type MouseEvent } from 'react';
-import { GATE_TYPE_LABELS } from '../lib/workflow/labels';
+import { GATE_TYPE_LABELS, REJECT_NEEDS_COMMENT } from '../lib/workflow/labels';
 import type { Gate } from '../lib/workflow/schema';
 import { Alert, Badge, Button, Card, TextArea } from './ui';
 
@@ -48,7 +48,7 @@ export function GateCard({
     }
     if (!onDecide) return;
     if (decision === 'reject' && !comment.trim()) {
-      setProblem('Say what needs to change: the comment goes into the next briefing.');
+      setProblem(REJECT_NEEDS_COMMENT);
       return;
     }
     setProblem(null);

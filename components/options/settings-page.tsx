@@ -18,7 +18,7 @@ import { downloadText, slugForFile } from './download';
 import { SITES, type Settings } from '../../lib/workflow/records';
 import { Alert, Card, TextField } from '../ui';
 import { CheckboxField, PageHeader, SelectField } from './form';
-import { SITE_LABELS } from './tasks-page';
+import { SITE_LABELS } from '../../lib/workflow/labels';
 import { useActor, useSettings } from './use-actor';
 
 type Status = { tone: 'success' | 'error'; text: string } | undefined;

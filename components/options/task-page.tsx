@@ -15,7 +15,8 @@ import { hrefFor } from './router';
 import { TaskGate } from './task-gate';
 import { foldTimeline, foldSummary } from './timeline';
 import { useTaskDetail } from './use-task-detail';
-import { SITE_LABELS, STATUS_TONES } from './tasks-page';
+import { STATUS_TONES } from './tasks-page';
+import { SITE_LABELS } from '../../lib/workflow/labels';
 
 export function verdictText(verdict: ChainVerdict): string {
   return verdict.ok

@@ -8,7 +8,7 @@ import { chainHead } from './report';
 import { buildTaskReport } from './report-model';
 import { hrefFor } from './router';
 import { verdictText } from './task-page';
-import { SITE_LABELS } from './tasks-page';
+import { SITE_LABELS } from '../../lib/workflow/labels';
 
 /**
  * The task report a manager prints or saves as PDF: what ran, who did each step, every decision and

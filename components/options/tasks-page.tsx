@@ -10,7 +10,7 @@ import { downloadText, fileStamp } from './download';
 import { PageHeader, SelectField } from './form';
 import { dashboardCsv, dashboardRow, type DashboardRow } from './report';
 import { hrefFor } from './router';
-import { TASK_STATUS_LABELS, taskStatusLabel } from '../../lib/workflow/labels';
+import { SITE_LABELS, TASK_STATUS_LABELS, taskStatusLabel } from '../../lib/workflow/labels';
 
 export const PAGE_SIZE = 50;
 
@@ -21,7 +21,6 @@ export const STATUS_TONES: Record<TaskStatus, BadgeTone> = {
   cancelled: 'neutral',
 };
 
-export const SITE_LABELS: Record<Site, string> = { chatgpt: 'ChatGPT', claude: 'Claude' };
 
 /** How the dashboard flags a task whose people's events are not all signed by known keys. */
 const TRUST_FLAGS: Record<Exclude<DecisionTrust, 'trusted'>, { text: string; tone: BadgeTone; title: string }> = {

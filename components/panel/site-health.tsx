@@ -1,8 +1,8 @@
 import { useState } from 'react';
 import { sendMessage, type HostState } from '../../lib/messaging/protocol';
+import { SITE_LABELS } from '../../lib/workflow/labels';
 import { copyText } from './clipboard';
 
-const siteNames = { chatgpt: 'ChatGPT', claude: 'Claude' } as const;
 
 /** What could not be found on the page, in the words the health line uses. */
 export function unresolvedConcerns(health: HostState['health']): string[] {
@@ -66,7 +66,7 @@ export function SiteHealth({ host }: { host: HostState | null }) {
         className="flex min-w-0 items-center gap-1.5 overflow-hidden border-b border-zinc-200 px-3 py-1.5 text-xs text-zinc-700 dark:border-zinc-700 dark:text-zinc-300"
       >
         <span aria-hidden className={`size-2 shrink-0 rounded-full ${found ? 'bg-emerald-600' : 'bg-red-600'}`} />
-        <span className="shrink-0 font-medium">{siteNames[host.site]}</span>
+        <span className="shrink-0 font-medium">{SITE_LABELS[host.site]}</span>
         <span className="shrink-0 whitespace-nowrap">· prompt box {found ? 'found' : 'not found'}</span>
         <span className="min-w-0 truncate whitespace-nowrap text-zinc-600 dark:text-zinc-400" title={host.conversationId ?? 'new chat'}>
           · {host.conversationId ? `chat ${host.conversationId.slice(0, 8)}` : 'new chat'}

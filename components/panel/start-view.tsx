@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { requestFirstSend } from './first-send';
 import { browser } from 'wxt/browser';
 import type { HostState } from '../../lib/messaging/protocol';
-import { TASK_STATUS_LABELS } from '../../lib/workflow/labels';
+import { SITE_LABELS, TASK_STATUS_LABELS } from '../../lib/workflow/labels';
 import type { Task } from '../../lib/workflow/records';
 import { Alert, Badge, Button, Card, TextField } from '../ui';
 import { panelRepo, useLibrary, useOpenTasks } from './data';
@@ -26,7 +26,7 @@ export function StartView({
   const pickerId = useId();
   const selected = library?.find((w) => w.id === workflowId);
 
-  const siteName = host ? (host.site === 'chatgpt' ? 'ChatGPT' : 'Claude') : null;
+  const siteName = host ? SITE_LABELS[host.site] : null;
   const start = async (event: FormEvent, send = false) => {
     event.preventDefault();
     if (!selected || !title.trim()) return;

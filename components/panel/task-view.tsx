@@ -3,7 +3,7 @@ import { sendMessage, type HostState, type TabBinding } from '../../lib/messagin
 import { renderBriefing, renderHandoffBriefing } from '../../lib/workflow/briefing';
 import { isDriving, reopenableStep, stepStates, type TaskAction } from '../../lib/workflow/engine';
 import { briefingHistory, currentMoment, lastAdvanceSeq } from '../../lib/workflow/moment';
-import { TASK_STATUS_LABELS } from '../../lib/workflow/labels';
+import { SITE_LABELS, TASK_STATUS_LABELS } from '../../lib/workflow/labels';
 import type { Actor, Settings } from '../../lib/workflow/records';
 import { stepHasWorkSince, stepResultNote } from '../../lib/workflow/results';
 import { LazyMarkdown } from '../lazy-markdown';
@@ -134,7 +134,7 @@ export function TaskView({
     }
   };
 
-  const siteName = host ? (host.site === 'chatgpt' ? 'ChatGPT' : 'Claude') : 'the AI';
+  const siteName = host ? SITE_LABELS[host.site] : 'the AI';
   const driving = isDriving(task);
   const moment = currentMoment(task, events);
   const since = moment.kind === 'finished' ? null : moment.since;

@@ -1,5 +1,6 @@
 import { useEffect, useState, type MouseEvent } from 'react';
 import type { ReviewView } from '../../lib/background/review-protocol';
+import { REJECT_NEEDS_COMMENT } from '../../lib/workflow/labels';
 import { useColorScheme } from '../hooks/use-color-scheme';
 import { Markdown } from '../markdown';
 import { Alert, Badge, Button, Card, TextArea } from '../ui';
@@ -68,7 +69,7 @@ export function ReviewApp() {
   const confirm = (decision: 'approve' | 'reject') => (event: MouseEvent<HTMLButtonElement>) => {
     if (!event.isTrusted || sending) return;
     if (decision === 'reject' && !comment.trim()) {
-      setProblem('Say what needs to change: the comment goes into the next briefing.');
+      setProblem(REJECT_NEEDS_COMMENT);
       return;
     }
     setProblem(null);

@@ -3,6 +3,7 @@ import { browser } from 'wxt/browser';
 import { z } from 'zod';
 import { getDb } from '../db/database';
 import { ownSigningKey } from '../db/signing';
+import { SITE_LABELS } from '../workflow/labels';
 import {
   captureReply,
   findTaskForConversation,
@@ -139,7 +140,7 @@ export async function handleMessageSent(
 }
 
 export function aiActorOf(site: HostSite): Actor {
-  return { kind: 'ai', name: site === 'chatgpt' ? 'ChatGPT' : 'Claude' };
+  return { kind: 'ai', name: SITE_LABELS[site] };
 }
 
 export type LineVerdict = 'counts' | 'drive-off' | 'other-step' | 'gate-pending' | 'stale' | 'task-finished';

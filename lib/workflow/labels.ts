@@ -1,5 +1,5 @@
 import type { StepState } from './engine';
-import type { AuditEvent, EventType, Note, TaskStatus } from './records';
+import type { AuditEvent, EventType, Note, Site, TaskStatus } from './records';
 import type { GateType } from './schema';
 
 /**
@@ -8,6 +8,12 @@ import type { GateType } from './schema';
  * ("awaiting-approval", "url-assigned") reaches the screen. Type-only imports: the panel can use
  * this module without pulling Zod in.
  */
+
+/** The sites by their own names: the panel, the options pages and the AI actor's name in the record. */
+export const SITE_LABELS: Record<Site, string> = { chatgpt: 'ChatGPT', claude: 'Claude' };
+
+/** Why a rejection without a comment is refused, in the gate card and the review window alike. */
+export const REJECT_NEEDS_COMMENT = 'Say what needs to change: the comment goes into the next briefing.';
 
 export const TASK_STATUS_LABELS: Record<TaskStatus, string> = {
   active: 'Active',
