@@ -19,6 +19,8 @@ import {
   startTaskRecord,
   updateSettings,
   verifyTaskChain,
+  getTask,
+  StaleTaskError,
 } from '../db';
 import type { TaskAction } from '../workflow/engine';
 import { conversationRefSchema, siteSchema, type Actor, type AuditEvent, type Settings, type Task } from '../workflow/records';
@@ -177,7 +179,19 @@ export async function runPanelCall(name: PanelCallName, raw: unknown): Promise<u
       const type = (raw as { action?: { type?: unknown } } | null)?.action?.type;
       if (type === 'approve' || type === 'reject') throw new DecisionRefusedError();
       const { taskId, rev, action } = callSchemas[name].parse(raw);
-      return runAction(taskId, rev, action as TaskAction, await person());
+      const actor = await person();
+      try {
+        return await runAction(taskId, rev, action as TaskAction, actor);
+      } catch (error) {
+        // The background's own moves (a new chat getting its address) bump `rev` between the panel's
+        // read and a person's click on Complete. When the task still stands where the person saw it
+        // (that step current, running, no gate pending), the click is tried once more on the fresh rev;
+        // anything else stays a stale click and fails.
+        if (!(error instanceof StaleTaskError) || action.type !== 'complete-step') throw error;
+        const fresh = await getTask(taskId);
+        if (!fresh || fresh.currentStepId !== action.stepId || fresh.status !== 'active' || fresh.pendingGate) throw error;
+        return runAction(taskId, fresh.rev, action as TaskAction, actor);
+      }
     }
     case 'open-review': {
       await person();
