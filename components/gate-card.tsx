@@ -1,6 +1,6 @@
 import { useState, type MouseEvent } from 'react';
-import { GATE_TYPE_LABELS, REJECT_NEEDS_COMMENT } from '../lib/workflow/labels';
-import type { Gate } from '../lib/workflow/schema';
+import { GATE_TYPE_LABELS, REJECT_NEEDS_COMMENT } from '@/lib/workflow/labels';
+import type { Gate } from '@/lib/workflow/schema';
 import { Alert, Badge, Button, Card, TextArea } from './ui';
 
 export interface GateDecision {

@@ -1,5 +1,5 @@
-import { parseWorkflowFile } from '../lib/workflow/file';
-import type { Workflow } from '../lib/workflow/schema';
+import { parseWorkflowFile } from '@/lib/workflow/file';
+import type { Workflow } from '@/lib/workflow/schema';
 import bugFix from './bug-fix.convops.json?raw';
 import decisionMemo from './decision-memo.convops.json?raw';
 import featureDevelopment from './feature-development.convops.json?raw';

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { HostTheme } from '../../lib/hosts/theme';
+import type { HostTheme } from '@/lib/hosts/theme';
 
 const systemDark = () => window.matchMedia('(prefers-color-scheme: dark)');
 

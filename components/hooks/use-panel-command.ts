@@ -1,6 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { browser } from 'wxt/browser';
-import { panelCommandKey, type PanelCommand } from '../../lib/messaging/protocol';
+import { panelCommandKey, type PanelCommand } from '@/lib/messaging/protocol';
 
 /**
  * Runs `onCommand` for each toolbar command the background writes for this tab (the "send the current

@@ -1,6 +1,6 @@
 import { useCallback, useSyncExternalStore } from 'react';
 import { browser } from 'wxt/browser';
-import { sendMessage, type HostState, type TabBinding } from '../../lib/messaging/protocol';
+import { sendMessage, type HostState, type TabBinding } from '@/lib/messaging/protocol';
 
 export interface TabContext {
   /** Null until the background answered (or when the panel is opened outside a tab). */

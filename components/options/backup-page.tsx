@@ -1,8 +1,8 @@
 import { useRef, useState } from 'react';
-import { applyRestore, planBackup, planTaskFile, type RestorePlan, type RestoreReport, type TaskPlanStatus } from '../../lib/db/backup';
-import { exportBackupBlob, NotJsonError, readJsonStream, type StreamProgress } from '../../lib/db/backup-stream';
-import { tooDeepAt } from '../../lib/workflow/file';
-import { Alert, Badge, Button, Card, type BadgeTone } from '../ui';
+import { applyRestore, planBackup, planTaskFile, type RestorePlan, type RestoreReport, type TaskPlanStatus } from '@/lib/db/backup';
+import { exportBackupBlob, NotJsonError, readJsonStream, type StreamProgress } from '@/lib/db/backup-stream';
+import { tooDeepAt } from '@/lib/workflow/file';
+import { Alert, Badge, Button, Card, type BadgeTone } from '@/components/ui';
 import { downloadBlob, fileStamp } from './download';
 import { PageHeader } from './form';
 import { useActor } from './use-actor';

@@ -1,8 +1,8 @@
 import { useRef, useState, type DragEvent } from 'react';
-import { applyImport, planImport, type ImportAction, type ImportPlanItem, type ImportResult } from '../../lib/db/workflows-repo';
-import { MAX_WORKFLOW_FILE_CHARS, parseWorkflowFile } from '../../lib/workflow/file';
-import { describeIssue, type ValidationIssue } from '../../lib/workflow/validate';
-import { Alert, Badge, Button, Card, type BadgeTone } from '../ui';
+import { applyImport, planImport, type ImportAction, type ImportPlanItem, type ImportResult } from '@/lib/db/workflows-repo';
+import { MAX_WORKFLOW_FILE_CHARS, parseWorkflowFile } from '@/lib/workflow/file';
+import { describeIssue, type ValidationIssue } from '@/lib/workflow/validate';
+import { Alert, Badge, Button, Card, type BadgeTone } from '@/components/ui';
 import { PageHeader } from './form';
 import { hrefFor } from './router';
 import { useActor } from './use-actor';

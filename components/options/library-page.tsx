@@ -1,11 +1,11 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
-import { deleteWorkflow, getWorkflow, listWorkflows } from '../../lib/db/workflows-repo';
-import type { WorkflowHead } from '../../lib/db/records';
-import { serializeWorkflowFile, workflowFileName } from '../../lib/workflow/file';
-import { GATE_TYPE_LABELS } from '../../lib/workflow/labels';
-import type { Workflow } from '../../lib/workflow/schema';
-import { Alert, Badge, Button, TextField } from '../ui';
+import { deleteWorkflow, getWorkflow, listWorkflows } from '@/lib/db/workflows-repo';
+import type { WorkflowHead } from '@/lib/db/records';
+import { serializeWorkflowFile, workflowFileName } from '@/lib/workflow/file';
+import { GATE_TYPE_LABELS } from '@/lib/workflow/labels';
+import type { Workflow } from '@/lib/workflow/schema';
+import { Alert, Badge, Button, TextField } from '@/components/ui';
 import { downloadText } from './download';
 import { PageHeader } from './form';
 import { hrefFor } from './router';

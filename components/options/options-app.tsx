@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { useColorScheme } from '../hooks/use-color-scheme';
+import { useColorScheme } from '@/components/hooks/use-color-scheme';
 import { BackupPage } from './backup-page';
 import { EditorPage } from './editor-page';
 import { ImportPage } from './import-page';

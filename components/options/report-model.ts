@@ -1,8 +1,8 @@
-import { stepResultNote } from '../../lib/workflow/results';
-import { stepStates } from '../../lib/workflow/engine';
-import { ACTOR_KIND_LABELS, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, STEP_STATE_LABELS } from '../../lib/workflow/labels';
-import type { AuditEvent, Note, Task } from '../../lib/workflow/records';
-import type { Workflow } from '../../lib/workflow/schema';
+import { stepResultNote } from '@/lib/workflow/results';
+import { stepStates } from '@/lib/workflow/engine';
+import { ACTOR_KIND_LABELS, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, STEP_STATE_LABELS } from '@/lib/workflow/labels';
+import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
+import type { Workflow } from '@/lib/workflow/schema';
 
 /**
  * What the printable task report shows, computed from the task, its pinned workflow, notes and events.

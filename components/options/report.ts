@@ -1,6 +1,6 @@
-import type { Workflow } from '../../lib/workflow/schema';
-import { ACTOR_KIND_LABELS, describeEvent, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, taskStatusLabel } from '../../lib/workflow/labels';
-import type { AuditEvent, Note, Task } from '../../lib/workflow/records';
+import type { Workflow } from '@/lib/workflow/schema';
+import { ACTOR_KIND_LABELS, describeEvent, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, taskStatusLabel } from '@/lib/workflow/labels';
+import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
 
 /**
  * Pure renderers for what the options page exports: the task report (Markdown, JSON) and the

@@ -1,7 +1,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
-import { getDb } from '../../lib/db/database';
-import { updateSettings } from '../../lib/db/settings-repo';
+import { getDb } from '@/lib/db/database';
+import { updateSettings } from '@/lib/db/settings-repo';
 import {
   addPublicKeyFromFile,
   exportOwnPublicKey,
@@ -12,13 +12,13 @@ import {
   ownSigningKey,
   shortKey,
   type PublicKeyRow,
-} from '../../lib/db/signing';
-import { Badge, Button } from '../ui';
+} from '@/lib/db/signing';
+import { Badge, Button } from '@/components/ui';
 import { downloadText, slugForFile } from './download';
-import { SITES, type Settings } from '../../lib/workflow/records';
-import { Alert, Card, TextField } from '../ui';
+import { SITES, type Settings } from '@/lib/workflow/records';
+import { Alert, Card, TextField } from '@/components/ui';
 import { CheckboxField, PageHeader, SelectField } from './form';
-import { SITE_LABELS } from '../../lib/workflow/labels';
+import { SITE_LABELS } from '@/lib/workflow/labels';
 import { useActor, useSettings } from './use-actor';
 
 type Status = { tone: 'success' | 'error'; text: string } | undefined;

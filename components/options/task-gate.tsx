@@ -1,10 +1,10 @@
 import { useState } from 'react';
-import { runAction } from '../../lib/db/tasks-repo';
-import type { Task } from '../../lib/workflow/records';
-import type { Workflow } from '../../lib/workflow/schema';
-import { GateCard, type GateDecision } from '../gate-card';
-import { describeError } from '../panel/errors';
-import { Alert } from '../ui';
+import { runAction } from '@/lib/db/tasks-repo';
+import type { Task } from '@/lib/workflow/records';
+import type { Workflow } from '@/lib/workflow/schema';
+import { GateCard, type GateDecision } from '@/components/gate-card';
+import { describeError } from '@/components/panel/errors';
+import { Alert } from '@/components/ui';
 import { hrefFor } from './router';
 import { useSettings } from './use-actor';
 

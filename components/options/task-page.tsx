@@ -1,13 +1,13 @@
 import { memo, useMemo, useState } from 'react';
-import { auditTask, type TaskAudit } from '../../lib/db/audit';
-import type { ChainVerdict } from '../../lib/db/hash-chain';
-import { exportTask } from '../../lib/db/backup';
-import type { AuditEvent, Note, Site, TaskStatus } from '../../lib/workflow/records';
-import type { Step } from '../../lib/workflow/schema';
-import { ACTOR_KIND_LABELS, NOTE_SOURCE_LABELS, TASK_STATUS_LABELS } from '../../lib/workflow/labels';
-import { Markdown } from '../markdown';
-import { Alert, Badge, Button, Card } from '../ui';
-import { useWindowList } from '../virtual-list';
+import { auditTask, type TaskAudit } from '@/lib/db/audit';
+import type { ChainVerdict } from '@/lib/db/hash-chain';
+import { exportTask } from '@/lib/db/backup';
+import type { AuditEvent, Note, Site, TaskStatus } from '@/lib/workflow/records';
+import type { Step } from '@/lib/workflow/schema';
+import { ACTOR_KIND_LABELS, NOTE_SOURCE_LABELS, TASK_STATUS_LABELS } from '@/lib/workflow/labels';
+import { Markdown } from '@/components/markdown';
+import { Alert, Badge, Button, Card } from '@/components/ui';
+import { useWindowList } from '@/components/virtual-list';
 import { downloadText, slugForFile } from './download';
 import { PageHeader } from './form';
 import { dashboardRow, describeEvent, eventComment, taskReportJson, taskReportMarkdown } from './report';
@@ -16,7 +16,7 @@ import { TaskGate } from './task-gate';
 import { foldTimeline, foldSummary } from './timeline';
 import { useTaskDetail } from './use-task-detail';
 import { STATUS_TONES } from './tasks-page';
-import { SITE_LABELS } from '../../lib/workflow/labels';
+import { SITE_LABELS } from '@/lib/workflow/labels';
 
 export function verdictText(verdict: ChainVerdict): string {
   return verdict.ok

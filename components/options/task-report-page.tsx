@@ -1,14 +1,14 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useMemo, useState } from 'react';
-import { auditTask } from '../../lib/db/audit';
-import { getTaskDetail } from '../../lib/db/tasks-repo';
-import { TASK_STATUS_LABELS } from '../../lib/workflow/labels';
-import { Alert, Button } from '../ui';
+import { auditTask } from '@/lib/db/audit';
+import { getTaskDetail } from '@/lib/db/tasks-repo';
+import { TASK_STATUS_LABELS } from '@/lib/workflow/labels';
+import { Alert, Button } from '@/components/ui';
 import { chainHead } from './report';
 import { buildTaskReport } from './report-model';
 import { hrefFor } from './router';
 import { verdictText } from './task-page';
-import { SITE_LABELS } from '../../lib/workflow/labels';
+import { SITE_LABELS } from '@/lib/workflow/labels';
 
 /**
  * The task report a manager prints or saves as PDF: what ran, who did each step, every decision and

@@ -1,16 +1,16 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
-import { decisionTrust, type DecisionTrust } from '../../lib/db/audit';
-import { countTasks, listTasks, type TaskQuery } from '../../lib/db/tasks-repo';
-import { getWorkflow, listWorkflows } from '../../lib/db/workflows-repo';
-import { SITES, TASK_STATUSES, type Site, type Task, type TaskStatus } from '../../lib/workflow/records';
-import type { Workflow } from '../../lib/workflow/schema';
-import { Badge, Button, TextField, type BadgeTone } from '../ui';
+import { decisionTrust, type DecisionTrust } from '@/lib/db/audit';
+import { countTasks, listTasks, type TaskQuery } from '@/lib/db/tasks-repo';
+import { getWorkflow, listWorkflows } from '@/lib/db/workflows-repo';
+import { SITES, TASK_STATUSES, type Site, type Task, type TaskStatus } from '@/lib/workflow/records';
+import type { Workflow } from '@/lib/workflow/schema';
+import { Badge, Button, TextField, type BadgeTone } from '@/components/ui';
 import { downloadText, fileStamp } from './download';
 import { PageHeader, SelectField } from './form';
 import { dashboardCsv, dashboardRow, type DashboardRow } from './report';
 import { hrefFor } from './router';
-import { SITE_LABELS, TASK_STATUS_LABELS, taskStatusLabel } from '../../lib/workflow/labels';
+import { SITE_LABELS, TASK_STATUS_LABELS, taskStatusLabel } from '@/lib/workflow/labels';
 
 export const PAGE_SIZE = 50;
 

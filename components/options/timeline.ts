@@ -1,4 +1,4 @@
-import type { AuditEvent } from '../../lib/workflow/records';
+import type { AuditEvent } from '@/lib/workflow/records';
 
 /**
  * The task timeline as a manager reads it: routine events (a briefing inserted, a message sent, a

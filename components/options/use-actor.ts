@@ -1,6 +1,6 @@
 import { useLiveQuery } from 'dexie-react-hooks';
-import { getSettings } from '../../lib/db/settings-repo';
-import type { Actor, Settings } from '../../lib/workflow/records';
+import { getSettings } from '@/lib/db/settings-repo';
+import type { Actor, Settings } from '@/lib/workflow/records';
 
 /** The fallback name when the person has not set one: still a human, still recorded. */
 export const UNNAMED_OPERATOR = 'Options page user';

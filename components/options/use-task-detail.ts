@@ -1,10 +1,10 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
-import { getDb } from '../../lib/db/database';
-import { RecordNotFoundError } from '../../lib/db/errors';
-import { fromTaskRow, fromWorkflowRecord } from '../../lib/db/records';
-import { getTaskDetailPage } from '../../lib/db/task-changes';
-import type { TaskDetail } from '../../lib/db/tasks-repo';
+import { getDb } from '@/lib/db/database';
+import { RecordNotFoundError } from '@/lib/db/errors';
+import { fromTaskRow, fromWorkflowRecord } from '@/lib/db/records';
+import { getTaskDetailPage } from '@/lib/db/task-changes';
+import type { TaskDetail } from '@/lib/db/tasks-repo';
 
 const PAGE = 500;
 const noteOrder = (a: TaskDetail['notes'][number], b: TaskDetail['notes'][number]) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);

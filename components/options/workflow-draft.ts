@@ -1,4 +1,4 @@
-import { type GateType, type Workflow, type WorkflowInput } from '../../lib/workflow/schema';
+import { type GateType, type Workflow, type WorkflowInput } from '@/lib/workflow/schema';
 
 /**
  * The editor's working copy of a workflow: every field a plain string or boolean a form control can

@@ -1,4 +1,4 @@
-import { startTabContext, whenTabContextReady } from '../hooks/use-tab-context';
+import { startTabContext, whenTabContextReady } from '@/components/hooks/use-tab-context';
 import { bridge } from './bridge-client';
 
 /**

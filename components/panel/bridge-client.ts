@@ -7,8 +7,8 @@ import type {
   PanelPortRequest,
   PanelQueries,
   PanelQueryName,
-} from '../../lib/background/panel-bridge';
-import { applyTaskDetailChange, PANEL_PORT, type PanelTaskDetail } from '../../lib/background/panel-port';
+} from '@/lib/background/panel-bridge';
+import { applyTaskDetailChange, PANEL_PORT, type PanelTaskDetail } from '@/lib/background/panel-port';
 
 /** An error thrown in the background, rebuilt with its name and code so the panel can explain it. */
 export class BridgeError extends Error {

@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { TASK_STATUS_LABELS } from '../../lib/workflow/labels';
-import { stepResultNote } from '../../lib/workflow/results';
-import { LazyMarkdown } from '../lazy-markdown';
-import { Badge, Button, Card } from '../ui';
+import { TASK_STATUS_LABELS } from '@/lib/workflow/labels';
+import { stepResultNote } from '@/lib/workflow/results';
+import { LazyMarkdown } from '@/components/lazy-markdown';
+import { Badge, Button, Card } from '@/components/ui';
 import { copyText } from './clipboard';
 import { panelRepo } from './data';
 import type { TaskDetail } from './data';

@@ -1,9 +1,9 @@
 import { useId, useState } from 'react';
-import { GATE_TYPE_LABELS } from '../../lib/workflow/labels';
-import type { Moment } from '../../lib/workflow/moment';
-import type { Step } from '../../lib/workflow/schema';
-import { LazyMarkdown } from '../lazy-markdown';
-import { Alert, Badge, Button, Card } from '../ui';
+import { GATE_TYPE_LABELS } from '@/lib/workflow/labels';
+import type { Moment } from '@/lib/workflow/moment';
+import type { Step } from '@/lib/workflow/schema';
+import { LazyMarkdown } from '@/components/lazy-markdown';
+import { Alert, Badge, Button, Card } from '@/components/ui';
 import { copyText } from './clipboard';
 
 export type InsertState =

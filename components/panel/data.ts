@@ -1,7 +1,7 @@
-import type { LibraryEntry, PanelTaskDetail } from '../../lib/background/panel-bridge';
-import type { ChainVerdict } from '../../lib/db/hash-chain';
-import type { TaskAction } from '../../lib/workflow/engine';
-import type { ConversationRef, Note, Settings, Site, Task } from '../../lib/workflow/records';
+import type { LibraryEntry, PanelTaskDetail } from '@/lib/background/panel-bridge';
+import type { ChainVerdict } from '@/lib/db/hash-chain';
+import type { TaskAction } from '@/lib/workflow/engine';
+import type { ConversationRef, Note, Settings, Site, Task } from '@/lib/workflow/records';
 import { bridge, useBridgeQuery } from './bridge-client';
 
 /**

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Button, TextField } from '../ui';
+import { Button, TextField } from '@/components/ui';
 
 /** Asked once: the name is the actor of every event this person causes. */
 export function NamePrompt({ onSave }: { onSave: (name: string) => Promise<void> }) {

@@ -1,10 +1,10 @@
 import { memo, useState } from 'react';
-import { NOTE_SOURCE_LABELS } from '../../lib/workflow/labels';
-import type { Note } from '../../lib/workflow/records';
-import { stepResultNote } from '../../lib/workflow/results';
-import { LazyMarkdown } from '../lazy-markdown';
-import { Badge, Button, TextArea } from '../ui';
-import { useWindowList } from '../virtual-list';
+import { NOTE_SOURCE_LABELS } from '@/lib/workflow/labels';
+import type { Note } from '@/lib/workflow/records';
+import { stepResultNote } from '@/lib/workflow/results';
+import { LazyMarkdown } from '@/components/lazy-markdown';
+import { Badge, Button, TextArea } from '@/components/ui';
+import { useWindowList } from '@/components/virtual-list';
 
 export interface NoteActions {
   onEdit: (noteId: string, body: string) => Promise<void>;

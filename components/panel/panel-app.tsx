@@ -1,9 +1,9 @@
 import { useState } from 'react';
-import type { HostState, TabBinding } from '../../lib/messaging/protocol';
-import type { Actor, Task } from '../../lib/workflow/records';
-import { useTabContext } from '../hooks/use-tab-context';
-import { useColorScheme } from '../hooks/use-color-scheme';
-import { Alert } from '../ui';
+import type { HostState, TabBinding } from '@/lib/messaging/protocol';
+import type { Actor, Task } from '@/lib/workflow/records';
+import { useTabContext } from '@/components/hooks/use-tab-context';
+import { useColorScheme } from '@/components/hooks/use-color-scheme';
+import { Alert } from '@/components/ui';
 import { CompletionView } from './completion-view';
 import { panelRepo, useConversationTask, useSettings, useTaskDetail, type TaskDetail } from './data';
 import { describeError } from './errors';

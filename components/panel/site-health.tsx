@@ -1,6 +1,6 @@
 import { useState } from 'react';
-import { sendMessage, type HostState } from '../../lib/messaging/protocol';
-import { SITE_LABELS } from '../../lib/workflow/labels';
+import { sendMessage, type HostState } from '@/lib/messaging/protocol';
+import { SITE_LABELS } from '@/lib/workflow/labels';
 import { copyText } from './clipboard';
 
 

@@ -1,10 +1,10 @@
 import { useId, useState, type FormEvent } from 'react';
 import { requestFirstSend } from './first-send';
 import { browser } from 'wxt/browser';
-import type { HostState } from '../../lib/messaging/protocol';
-import { SITE_LABELS, TASK_STATUS_LABELS } from '../../lib/workflow/labels';
-import type { Task } from '../../lib/workflow/records';
-import { Alert, Badge, Button, Card, TextField } from '../ui';
+import type { HostState } from '@/lib/messaging/protocol';
+import { SITE_LABELS, TASK_STATUS_LABELS } from '@/lib/workflow/labels';
+import type { Task } from '@/lib/workflow/records';
+import { Alert, Badge, Button, Card, TextField } from '@/components/ui';
 import { panelRepo, useLibrary, useOpenTasks } from './data';
 import { describeError } from './errors';
 

@@ -1,7 +1,7 @@
-import type { StepState } from '../../lib/workflow/engine';
-import type { Step } from '../../lib/workflow/schema';
-import { GATE_TYPE_LABELS, STEP_STATE_LABELS } from '../../lib/workflow/labels';
-import { Badge } from '../ui';
+import type { StepState } from '@/lib/workflow/engine';
+import type { Step } from '@/lib/workflow/schema';
+import { GATE_TYPE_LABELS, STEP_STATE_LABELS } from '@/lib/workflow/labels';
+import { Badge } from '@/components/ui';
 
 
 const markers: Record<StepState, string> = {

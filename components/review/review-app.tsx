@@ -1,9 +1,9 @@
 import { useEffect, useState, type MouseEvent } from 'react';
-import type { ReviewView } from '../../lib/background/review-protocol';
-import { REJECT_NEEDS_COMMENT } from '../../lib/workflow/labels';
-import { useColorScheme } from '../hooks/use-color-scheme';
-import { Markdown } from '../markdown';
-import { Alert, Badge, Button, Card, TextArea } from '../ui';
+import type { ReviewView } from '@/lib/background/review-protocol';
+import { REJECT_NEEDS_COMMENT } from '@/lib/workflow/labels';
+import { useColorScheme } from '@/components/hooks/use-color-scheme';
+import { Markdown } from '@/components/markdown';
+import { Alert, Badge, Button, Card, TextArea } from '@/components/ui';
 import { useReviewPort } from './use-review-port';
 
 const gateTitles: Record<ReviewView['gate']['type'], string> = {

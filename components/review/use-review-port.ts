@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { browser, type Browser } from 'wxt/browser';
-import { REVIEW_PORT, type ReviewPortReply, type ReviewPortRequest, type ReviewView } from '../../lib/background/review-protocol';
+import { REVIEW_PORT, type ReviewPortReply, type ReviewPortRequest, type ReviewView } from '@/lib/background/review-protocol';
 
 export type ReviewState =
   | { kind: 'loading' }

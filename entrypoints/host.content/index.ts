@@ -1,6 +1,6 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { ignoreForgedRestarts, startContentRuntime } from '../../lib/content/runtime';
-import { adapterFor } from '../../lib/hosts';
+import { ignoreForgedRestarts, startContentRuntime } from '@/lib/content/runtime';
+import { adapterFor } from '@/lib/hosts';
 
 export default defineContentScript({
   matches: ['https://chatgpt.com/*', 'https://claude.ai/*'],

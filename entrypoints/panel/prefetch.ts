@@ -1,4 +1,4 @@
-import { prefetchFirstScreen } from '../../components/panel/boot';
+import { prefetchFirstScreen } from '@/components/panel/boot';
 
 // Imported first by main.tsx, so it runs before React DOM and the panel's components are evaluated:
 // the background answers while they are.

@@ -1,10 +1,10 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { browser } from 'wxt/browser';
-import { listTasks } from '../../lib/db/tasks-repo';
-import { getWorkflow } from '../../lib/db/workflows-repo';
-import type { Task } from '../../lib/workflow/records';
-import { useColorScheme } from '../../components/hooks/use-color-scheme';
-import { Button } from '../../components/ui';
+import { listTasks } from '@/lib/db/tasks-repo';
+import { getWorkflow } from '@/lib/db/workflows-repo';
+import type { Task } from '@/lib/workflow/records';
+import { useColorScheme } from '@/components/hooks/use-color-scheme';
+import { Button } from '@/components/ui';
 
 const SHOWN = 20;
 

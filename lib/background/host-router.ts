@@ -1,11 +1,11 @@
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
-import { htmlToMarkdown } from '../capture/html-to-markdown';
-import { siteOfHostname } from '../hosts';
-import { MAX_OUTLINE_LINES, type PageOutline } from '../hosts/site-report';
-import { siteReportText } from '../hosts/site-report-text';
-import type { HostSite, InsertResult } from '../hosts/types';
-import { onMessage, sendMessage, type CaptureResult, type HostState, type ReplyFinished } from '../messaging/protocol';
+import { htmlToMarkdown } from '@/lib/capture/html-to-markdown';
+import { siteOfHostname } from '@/lib/hosts';
+import { MAX_OUTLINE_LINES, type PageOutline } from '@/lib/hosts/site-report';
+import { siteReportText } from '@/lib/hosts/site-report-text';
+import type { HostSite, InsertResult } from '@/lib/hosts/types';
+import { onMessage, sendMessage, type CaptureResult, type HostState, type ReplyFinished } from '@/lib/messaging/protocol';
 
 type Sender = Parameters<Parameters<typeof browser.runtime.onMessage.addListener>[0]>[1];
 

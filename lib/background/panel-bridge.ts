@@ -21,9 +21,9 @@ import {
   verifyTaskChain,
   getTask,
   StaleTaskError,
-} from '../db';
-import type { TaskAction } from '../workflow/engine';
-import { conversationRefSchema, siteSchema, type Actor, type AuditEvent, type Settings, type Task } from '../workflow/records';
+} from '@/lib/db';
+import type { TaskAction } from '@/lib/workflow/engine';
+import { conversationRefSchema, siteSchema, type Actor, type AuditEvent, type Settings, type Task } from '@/lib/workflow/records';
 import { panelTabOf } from './host-router';
 import { PANEL_PORT, type PanelTaskDetail, type TaskDetailChange } from './panel-port';
 import { openReviewWindow, registerReviewWindows } from './review-window';

@@ -1,5 +1,5 @@
-import type { AuditEvent, Note, Task } from '../workflow/records';
-import type { Workflow } from '../workflow/schema';
+import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
+import type { Workflow } from '@/lib/workflow/schema';
 
 /**
  * What the panel and the background share about their port, kept apart from panel-bridge.ts: the

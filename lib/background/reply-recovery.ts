@@ -1,4 +1,4 @@
-import type { AuditEvent, EventType } from '../workflow/records';
+import type { AuditEvent, EventType } from '@/lib/workflow/records';
 
 /** Events after which a reply no longer belongs where a missed one would go. */
 const MOVES_ON: ReadonlySet<EventType> = new Set<EventType>([

@@ -1,4 +1,4 @@
-import type { Gate } from '../workflow/schema';
+import type { Gate } from '@/lib/workflow/schema';
 
 /**
  * What the review window and the background say to each other over the review port (see

@@ -1,9 +1,9 @@
 import { liveQuery, type Subscription } from 'dexie';
 import { browser, type Browser } from 'wxt/browser';
 import { z } from 'zod';
-import { getSettings, getTask, getTaskDetail, runAction } from '../db';
-import type { Actor, AuditEvent } from '../workflow/records';
-import { stepResultNote } from '../workflow/results';
+import { getSettings, getTask, getTaskDetail, runAction } from '@/lib/db';
+import type { Actor, AuditEvent } from '@/lib/workflow/records';
+import { stepResultNote } from '@/lib/workflow/results';
 import { REVIEW_PORT, type ReviewPortReply, type ReviewPortRequest, type ReviewView } from './review-protocol';
 
 export { REVIEW_PORT };

@@ -1,8 +1,8 @@
 import { liveQuery } from 'dexie';
 import { browser, type Browser } from 'wxt/browser';
-import { countTasks } from '../db';
-import { siteOfHostname } from '../hosts';
-import { panelCommandKey, sendMessage, type PanelCommand } from '../messaging/protocol';
+import { countTasks } from '@/lib/db';
+import { siteOfHostname } from '@/lib/hosts';
+import { panelCommandKey, sendMessage, type PanelCommand } from '@/lib/messaging/protocol';
 
 /**
  * The toolbar button and the keyboard shortcuts.

@@ -1,9 +1,9 @@
 import { liveQuery } from 'dexie';
 import { browser } from 'wxt/browser';
 import { z } from 'zod';
-import { getDb } from '../db/database';
-import { ownSigningKey } from '../db/signing';
-import { SITE_LABELS } from '../workflow/labels';
+import { getDb } from '@/lib/db/database';
+import { ownSigningKey } from '@/lib/db/signing';
+import { SITE_LABELS } from '@/lib/workflow/labels';
 import {
   captureReply,
   findTaskForConversation,
@@ -15,14 +15,14 @@ import {
   recordTaskEvent,
   runAction,
   StaleTaskError,
-} from '../db';
-import type { HostSite } from '../hosts/types';
-import { onMessage, type CaptureResult, type HostState, type ReplyFinished, type TabBinding } from '../messaging/protocol';
-import { detectCompletionLine, type CompletionMatch } from '../workflow/completion-line';
-import { currentStepSince, isDriving } from '../workflow/engine';
-import type { Actor, Task } from '../workflow/records';
-import { builtinWorkflows } from '../../workflows';
-import { mirrorUiSettings } from '../settings/ui-mirror';
+} from '@/lib/db';
+import type { HostSite } from '@/lib/hosts/types';
+import { onMessage, type CaptureResult, type HostState, type ReplyFinished, type TabBinding } from '@/lib/messaging/protocol';
+import { detectCompletionLine, type CompletionMatch } from '@/lib/workflow/completion-line';
+import { currentStepSince, isDriving } from '@/lib/workflow/engine';
+import type { Actor, Task } from '@/lib/workflow/records';
+import { builtinWorkflows } from '@/workflows';
+import { mirrorUiSettings } from '@/lib/settings/ui-mirror';
 import { panelTabOf, registerHostRouter, type HostRouterHooks } from './host-router';
 import { registerPanelBridge } from './panel-bridge';
 import { awaitsReply } from './reply-recovery';

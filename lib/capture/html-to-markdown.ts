@@ -1,7 +1,7 @@
 import { gfm } from '@joplin/turndown-plugin-gfm';
 import { createDocument } from '@mixmark-io/domino';
 import TurndownService from 'turndown';
-import { answerBodySelector } from '../hosts';
+import { answerBodySelector } from '@/lib/hosts';
 
 /**
  * Converts a captured assistant message body to Markdown. Runs in the background service worker,

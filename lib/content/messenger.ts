@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import type { ProtocolMap } from '../messaging/protocol';
+import type { ProtocolMap } from '@/lib/messaging/protocol';
 
 /**
  * The content script's side of `lib/messaging/protocol.ts`, without `@webext-core/messaging`

@@ -1,4 +1,4 @@
-import type { HostAdapter, PanelLayout } from '../hosts/adapter';
+import type { HostAdapter, PanelLayout } from '@/lib/hosts/adapter';
 
 const HOST_ID = 'convops-panel-host';
 const STYLE_ID = 'convops-layout';

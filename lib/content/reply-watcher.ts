@@ -1,4 +1,4 @@
-import type { HostAdapter } from '../hosts/adapter';
+import type { HostAdapter } from '@/lib/hosts/adapter';
 
 export interface FinishedReply {
   key: string;

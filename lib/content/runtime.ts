@@ -1,11 +1,11 @@
 import { browser } from 'wxt/browser';
 import { ContentScriptContext } from 'wxt/utils/content-script-context';
-import type { HostAdapter } from '../hosts/adapter';
-import { insertText, readComposer, send } from '../hosts/composer-insert';
-import { pageOutline } from '../hosts/site-report';
-import { hostTheme, THEME_ATTRIBUTES } from '../hosts/theme';
-import type { InsertResult } from '../hosts/types';
-import type { HostState } from '../messaging/protocol';
+import type { HostAdapter } from '@/lib/hosts/adapter';
+import { insertText, readComposer, send } from '@/lib/hosts/composer-insert';
+import { pageOutline } from '@/lib/hosts/site-report';
+import { hostTheme, THEME_ATTRIBUTES } from '@/lib/hosts/theme';
+import type { InsertResult } from '@/lib/hosts/types';
+import type { HostState } from '@/lib/messaging/protocol';
 import { onMessage, sendMessage } from './messenger';
 import { PanelMount } from './panel-mount';
 import { ReplyWatcher } from './reply-watcher';

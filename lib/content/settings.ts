@@ -1,4 +1,4 @@
-import type { HostSite } from '../hosts/types';
+import type { HostSite } from '@/lib/hosts/types';
 
 /** What the content script needs from the settings, mirrored by the options page into storage.local. */
 export interface UiSettings {

@@ -1,4 +1,4 @@
-import type { AuditEvent, Note } from '../workflow/records';
+import type { AuditEvent, Note } from '@/lib/workflow/records';
 import { getDb, type ConvOpsDatabase } from './database';
 import { importChain, listEvents } from './events-repo';
 import { sha256Hex, verifyChain, type ChainVerdict } from './hash-chain';

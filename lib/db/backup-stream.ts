@@ -1,4 +1,4 @@
-import { MAX_FILE_DEPTH } from '../workflow/file';
+import { MAX_FILE_DEPTH } from '@/lib/workflow/file';
 import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION } from './backup';
 import { getDb } from './database';
 import { SCHEMA_VERSION } from './migrations';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_FILE_DEPTH, tooDeepAt } from '../workflow/file';
+import { MAX_FILE_DEPTH, tooDeepAt } from '@/lib/workflow/file';
 import {
   auditEventSchema,
   isoDateSchema,
@@ -11,9 +11,9 @@ import {
   type Note,
   type Settings,
   type Task,
-} from '../workflow/records';
-import { replayTask, rowMismatch } from '../workflow/replay';
-import type { Workflow } from '../workflow/schema';
+} from '@/lib/workflow/records';
+import { replayTask, rowMismatch } from '@/lib/workflow/replay';
+import type { Workflow } from '@/lib/workflow/schema';
 import { checkNotes } from './audit';
 import { getDb, type ConvOpsDatabase } from './database';
 import { BackupError, RecordNotFoundError } from './errors';

@@ -10,7 +10,7 @@
  * transaction. UI code reads through the repositories or `liveQuery`.
  */
 import Dexie, { type EntityTable, type Table } from 'dexie';
-import type { AuditEvent, Settings } from '../workflow/records';
+import type { AuditEvent, Settings } from '@/lib/workflow/records';
 import { MIGRATIONS } from './migrations';
 import type { MetaRow, NoteRow, TaskRow, WorkflowHead, WorkflowRecord } from './records';
 import type { PublicKeyRow, SigningKeyRow } from './signing';

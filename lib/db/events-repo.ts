@@ -1,5 +1,5 @@
 import Dexie from 'dexie';
-import { auditEventSchema, eventDraftSchema, type AuditEvent, type EventDraft } from '../workflow/records';
+import { auditEventSchema, eventDraftSchema, type AuditEvent, type EventDraft } from '@/lib/workflow/records';
 import { getDb, type ConvOpsDatabase } from './database';
 import { RecordNotFoundError } from './errors';
 import { computeEventHash, GENESIS_HASH, verifyChain, type ChainVerdict } from './hash-chain';

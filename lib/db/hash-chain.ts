@@ -1,4 +1,4 @@
-import type { AuditEvent } from '../workflow/records';
+import type { AuditEvent } from '@/lib/workflow/records';
 
 /**
  * The audit trail's hash chain: each event's hash covers the previous event's hash and the event's

@@ -1,5 +1,5 @@
 import { nanoid } from 'nanoid';
-import { noteSchema, type Actor, type Note, type Site } from '../workflow/records';
+import { noteSchema, type Actor, type Note, type Site } from '@/lib/workflow/records';
 import { getDb, type ConvOpsDatabase } from './database';
 import { RecordNotFoundError, NoteRuleError } from './errors';
 import { appendEvents } from './events-repo';

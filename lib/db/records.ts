@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { workflowSchema, type Workflow } from '../workflow/schema';
+import { workflowSchema, type Workflow } from '@/lib/workflow/schema';
 import {
   actorSchema,
   isoDateSchema,
   type Note,
   type Site,
   type Task,
-} from '../workflow/records';
+} from '@/lib/workflow/records';
 
 /**
  * What the database stores on top of the shared domain records: version metadata for workflows, and

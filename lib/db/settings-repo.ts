@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, settingsSchema, type Actor, type Settings } from '../workflow/records';
+import { DEFAULT_SETTINGS, settingsSchema, type Actor, type Settings } from '@/lib/workflow/records';
 import { getDb } from './database';
 import { appendEvents, SETTINGS_CHAIN } from './events-repo';
 

@@ -1,6 +1,6 @@
 import Dexie from 'dexie';
 import { z } from 'zod';
-import type { AuditEvent } from '../workflow/records';
+import type { AuditEvent } from '@/lib/workflow/records';
 import type { ConvOpsDatabase } from './database';
 
 /**

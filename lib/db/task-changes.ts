@@ -1,4 +1,4 @@
-import type { AuditEvent, Note, Task } from '../workflow/records';
+import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
 import { getDb } from './database';
 import { fromNoteRow, fromTaskRow } from './records';
 import { getTaskDetail, type TaskDetail } from './tasks-repo';
@@ -34,7 +34,7 @@ export async function getTaskChanges(taskId: string, afterSeq: number, afterHash
 }
 
 /** A task the panel shows as its record (completion-view.tsx): the engine's one rule. */
-export { isFinished } from '../workflow/engine';
+export { isFinished } from '@/lib/workflow/engine';
 
 /**
  * The panel's first read of a task: notes and events. Every event is needed while the task runs too:

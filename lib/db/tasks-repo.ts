@@ -1,9 +1,9 @@
 import Dexie from 'dexie';
 import { nanoid } from 'nanoid';
-import { applyAction, currentStepSince, startTask, WorkflowRuleError, type TaskAction } from '../workflow/engine';
-import { stepHasWorkSince } from '../workflow/results';
-import { taskSchema, type Actor, type AuditEvent, type ConversationRef, type Note, type Site, type Task, type TaskStatus } from '../workflow/records';
-import type { Workflow } from '../workflow/schema';
+import { applyAction, currentStepSince, startTask, WorkflowRuleError, type TaskAction } from '@/lib/workflow/engine';
+import { stepHasWorkSince } from '@/lib/workflow/results';
+import { taskSchema, type Actor, type AuditEvent, type ConversationRef, type Note, type Site, type Task, type TaskStatus } from '@/lib/workflow/records';
+import type { Workflow } from '@/lib/workflow/schema';
 import { getDb, type ConvOpsDatabase } from './database';
 import { RecordNotFoundError, StaleTaskError } from './errors';
 import { appendEvents, listEvents } from './events-repo';

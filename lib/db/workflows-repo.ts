@@ -1,7 +1,7 @@
 import Dexie from 'dexie';
-import { LIMITS, type Workflow } from '../workflow/schema';
-import type { Actor, EventDraft } from '../workflow/records';
-import { describeIssue, validateWorkflow } from '../workflow/validate';
+import { LIMITS, type Workflow } from '@/lib/workflow/schema';
+import type { Actor, EventDraft } from '@/lib/workflow/records';
+import { describeIssue, validateWorkflow } from '@/lib/workflow/validate';
 import { getDb, type ConvOpsDatabase } from './database';
 import { ImportError, RecordNotFoundError, StaleWorkflowError, WorkflowValidationError } from './errors';
 import { appendEvents, workflowChain } from './events-repo';

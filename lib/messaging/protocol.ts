@@ -1,7 +1,7 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
-import type { PageOutline } from '../hosts/site-report';
-import type { HostTheme } from '../hosts/theme';
-import type { HostHealth, HostSite, InsertResult } from '../hosts/types';
+import type { PageOutline } from '@/lib/hosts/site-report';
+import type { HostTheme } from '@/lib/hosts/theme';
+import type { HostHealth, HostSite, InsertResult } from '@/lib/hosts/types';
 
 /**
  * Every runtime message the extension sends. Directions:

@@ -1,6 +1,6 @@
 import { browser } from 'wxt/browser';
-import { UI_SETTINGS_KEY, type UiSettings } from '../content/settings';
-import type { Settings } from '../workflow/records';
+import { UI_SETTINGS_KEY, type UiSettings } from '@/lib/content/settings';
+import type { Settings } from '@/lib/workflow/records';
 
 /** The `browser.storage.local` key the content script reads: it cannot open the database. */
 export const UI_MIRROR_KEY = UI_SETTINGS_KEY;

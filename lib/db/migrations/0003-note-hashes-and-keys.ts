@@ -1,5 +1,5 @@
 import Dexie, { type Transaction } from 'dexie';
-import { computeEventHash, GENESIS_HASH, sha256Hex } from '../hash-chain';
+import { computeEventHash, GENESIS_HASH, sha256Hex } from '@/lib/db/hash-chain';
 
 /**
  * Schema v3:

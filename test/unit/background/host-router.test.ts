@@ -5,7 +5,7 @@ type Handler = (message: { data: unknown; sender: Record<string, unknown> }) => 
 const handlers = new Map<string, Handler>();
 const sendMessage = vi.fn();
 
-vi.mock('../../../lib/messaging/protocol', () => ({
+vi.mock('@/lib/messaging/protocol', () => ({
   onMessage: (type: string, fn: Handler) => {
     handlers.set(type, fn);
     return () => handlers.delete(type);
@@ -13,7 +13,7 @@ vi.mock('../../../lib/messaging/protocol', () => ({
   sendMessage: (...args: unknown[]) => sendMessage(...args),
 }));
 
-const { registerHostRouter, getHostState, hostStateKey } = await import('../../../lib/background/host-router');
+const { registerHostRouter, getHostState, hostStateKey } = await import('@/lib/background/host-router');
 
 const chatUrl = 'https://chatgpt.com/c/68f1c2d4-1a2b-4c3d-8e9f-0123456789ab';
 const contentSender = { id: 'test-extension-id', url: chatUrl, frameId: 0, tab: { id: 7, url: chatUrl } };
@@ -168,7 +168,7 @@ describe('host router', () => {
 
 describe('panel sender with use_dynamic_url', () => {
   it('accepts our panel by its path under the session id, and nothing else', async () => {
-    const { panelTabOf } = await import('../../../lib/background/host-router');
+    const { panelTabOf } = await import('@/lib/background/host-router');
     const sender = (s: object) => s as Parameters<typeof panelTabOf>[0];
     const base = { id: 'test-extension-id', frameId: 3, tab: { id: 7, url: 'https://chatgpt.com/c/x' } };
     expect(panelTabOf(sender({ ...base, url: 'chrome-extension://0b4e1c9a-6f0e-4d8e-9a4e-2f3c1d5e7a9b/panel.html' }))).toBe(7);

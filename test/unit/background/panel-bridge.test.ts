@@ -1,8 +1,8 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { getTask, listEvents } from '../../../lib/db';
-import { runPanelCall, runPanelQuery } from '../../../lib/background/panel-bridge';
-import { installBuiltinWorkflows } from '../../../lib/background/wiring';
-import type { Task } from '../../../lib/workflow/records';
+import { getTask, listEvents } from '@/lib/db';
+import { runPanelCall, runPanelQuery } from '@/lib/background/panel-bridge';
+import { installBuiltinWorkflows } from '@/lib/background/wiring';
+import type { Task } from '@/lib/workflow/records';
 import { useFreshDb } from '../db/helpers';
 
 useFreshDb();

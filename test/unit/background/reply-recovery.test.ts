@@ -1,7 +1,7 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { listNotes, runAction, startTaskRecord, updateSettings } from '../../../lib/db';
-import { handleMessageSent, handleReplyFinished, handleReplyRecovered, installBuiltinWorkflows, setTabBinding } from '../../../lib/background/wiring';
-import type { ReplyFinished } from '../../../lib/messaging/protocol';
+import { listNotes, runAction, startTaskRecord, updateSettings } from '@/lib/db';
+import { handleMessageSent, handleReplyFinished, handleReplyRecovered, installBuiltinWorkflows, setTabBinding } from '@/lib/background/wiring';
+import type { ReplyFinished } from '@/lib/messaging/protocol';
 import { useFreshDb } from '../db/helpers';
 
 useFreshDb();

@@ -1,8 +1,8 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { getTask, listEvents, listNotes, runAction, startTaskRecord, updateSettings, verifyTaskChain } from '../../../lib/db';
-import { handleHostState, handleMessageSent, handleReplyFinished, installBuiltinWorkflows, setTabBinding } from '../../../lib/background/wiring';
-import type { HostState, ReplyFinished } from '../../../lib/messaging/protocol';
-import { stepResultNote } from '../../../lib/workflow/results';
+import { getTask, listEvents, listNotes, runAction, startTaskRecord, updateSettings, verifyTaskChain } from '@/lib/db';
+import { handleHostState, handleMessageSent, handleReplyFinished, installBuiltinWorkflows, setTabBinding } from '@/lib/background/wiring';
+import type { HostState, ReplyFinished } from '@/lib/messaging/protocol';
+import { stepResultNote } from '@/lib/workflow/results';
 import { useFreshDb } from '../db/helpers';
 
 useFreshDb();

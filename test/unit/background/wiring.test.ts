@@ -1,5 +1,5 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { listEvents, listNotes, getTask, runAction, startTaskRecord, updateSettings, verifyTaskChain } from '../../../lib/db';
+import { listEvents, listNotes, getTask, runAction, startTaskRecord, updateSettings, verifyTaskChain } from '@/lib/db';
 import {
   followConversationId,
   getTabBinding,
@@ -7,8 +7,8 @@ import {
   handleReplyFinished,
   installBuiltinWorkflows,
   setTabBinding,
-} from '../../../lib/background/wiring';
-import type { ReplyFinished } from '../../../lib/messaging/protocol';
+} from '@/lib/background/wiring';
+import type { ReplyFinished } from '@/lib/messaging/protocol';
 import { useFreshDb } from '../db/helpers';
 
 useFreshDb();

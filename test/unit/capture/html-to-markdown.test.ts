@@ -1,6 +1,6 @@
 // Runs in plain Node on purpose: like the MV3 service worker, there is no DOMParser or document.
 import { describe, expect, it } from 'vitest';
-import { htmlToMarkdown } from '../../../lib/capture/html-to-markdown';
+import { htmlToMarkdown } from '@/lib/capture/html-to-markdown';
 import { fixtureHtml } from '../hosts/load-fixture';
 
 /** The body of one message from a fixture, sliced as text (no DOM here, as in the service worker). */

@@ -1,6 +1,6 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ProtocolMap } from '../../../lib/messaging/protocol';
+import type { ProtocolMap } from '@/lib/messaging/protocol';
 
 // One runtime shared by "both sides", delivering like Chromium: a listener answers through
 // `sendResponse` after returning true, or declines by returning anything else.
@@ -31,7 +31,7 @@ vi.mock('wxt/browser', () => ({ browser: fakeBrowser }));
 // The library (background and panel side) talks to the global `chrome`.
 (globalThis as unknown as { chrome: unknown }).chrome = fakeBrowser;
 
-const content = await import('../../../lib/content/messenger');
+const content = await import('@/lib/content/messenger');
 const library = defineExtensionMessaging<ProtocolMap>();
 
 const removers: (() => void)[] = [];

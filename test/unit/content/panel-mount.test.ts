@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
-import { PanelMount } from '../../../lib/content/panel-mount';
-import { parseUiSettings } from '../../../lib/content/settings';
-import { chatgptAdapter, claudeAdapter } from '../../../lib/hosts';
+import { PanelMount } from '@/lib/content/panel-mount';
+import { parseUiSettings } from '@/lib/content/settings';
+import { chatgptAdapter, claudeAdapter } from '@/lib/hosts';
 
 const panelUrl = 'chrome-extension://abc/panel.html';
 afterEach(() => {

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { chatgptAdapter, claudeAdapter, type HostAdapter } from '../../../lib/hosts';
-import { ReplyWatcher, type FinishedReply } from '../../../lib/content/reply-watcher';
+import { chatgptAdapter, claudeAdapter, type HostAdapter } from '@/lib/hosts';
+import { ReplyWatcher, type FinishedReply } from '@/lib/content/reply-watcher';
 import { mountFixture } from '../hosts/load-fixture';
 
 /** A manual clock: the watcher's timers run only when the test advances time. */

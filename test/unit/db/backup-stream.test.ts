@@ -1,12 +1,12 @@
-import { exportBackup, planBackup, restoreBackup } from '../../../lib/db/backup';
-import { exportBackupBlob, NotJsonError, readJsonStream, type StreamProgress } from '../../../lib/db/backup-stream';
-import { openDatabase, setDb } from '../../../lib/db/database';
-import { BackupError } from '../../../lib/db/errors';
-import { verifyAllChains } from '../../../lib/db/events-repo';
-import { addManualNote, captureReply } from '../../../lib/db/notes-repo';
-import { updateSettings } from '../../../lib/db/settings-repo';
-import { getTaskDetail, runAction, startTaskRecord } from '../../../lib/db/tasks-repo';
-import { saveWorkflow } from '../../../lib/db/workflows-repo';
+import { exportBackup, planBackup, restoreBackup } from '@/lib/db/backup';
+import { exportBackupBlob, NotJsonError, readJsonStream, type StreamProgress } from '@/lib/db/backup-stream';
+import { openDatabase, setDb } from '@/lib/db/database';
+import { BackupError } from '@/lib/db/errors';
+import { verifyAllChains } from '@/lib/db/events-repo';
+import { addManualNote, captureReply } from '@/lib/db/notes-repo';
+import { updateSettings } from '@/lib/db/settings-repo';
+import { getTaskDetail, runAction, startTaskRecord } from '@/lib/db/tasks-repo';
+import { saveWorkflow } from '@/lib/db/workflows-repo';
 import { ai, alice, chat, reviewFlow, useFreshDb } from './helpers';
 
 const ctx = useFreshDb();

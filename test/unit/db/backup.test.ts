@@ -1,12 +1,12 @@
 import Dexie from 'dexie';
-import { exportBackup, exportTask, importTask, restoreBackup, type BackupFile } from '../../../lib/db/backup';
-import { openDatabase, setDb, type ConvOpsDatabase } from '../../../lib/db/database';
-import { BackupError, RecordNotFoundError } from '../../../lib/db/errors';
-import { listEvents, recordTaskEvent, verifyAllChains } from '../../../lib/db/events-repo';
-import { addManualNote, captureReply, deleteNote } from '../../../lib/db/notes-repo';
-import { updateSettings } from '../../../lib/db/settings-repo';
-import { getTask, getTaskDetail, runAction, startTaskRecord } from '../../../lib/db/tasks-repo';
-import { deleteWorkflow, installBuiltins, saveWorkflow } from '../../../lib/db/workflows-repo';
+import { exportBackup, exportTask, importTask, restoreBackup, type BackupFile } from '@/lib/db/backup';
+import { openDatabase, setDb, type ConvOpsDatabase } from '@/lib/db/database';
+import { BackupError, RecordNotFoundError } from '@/lib/db/errors';
+import { listEvents, recordTaskEvent, verifyAllChains } from '@/lib/db/events-repo';
+import { addManualNote, captureReply, deleteNote } from '@/lib/db/notes-repo';
+import { updateSettings } from '@/lib/db/settings-repo';
+import { getTask, getTaskDetail, runAction, startTaskRecord } from '@/lib/db/tasks-repo';
+import { deleteWorkflow, installBuiltins, saveWorkflow } from '@/lib/db/workflows-repo';
 import { ai, alice, bob, chat, reviewFlow, simpleFlow, system, useFreshDb } from './helpers';
 
 const ctx = useFreshDb();

@@ -1,5 +1,5 @@
-import { canonicalJson, computeEventHash, GENESIS_HASH, sha256Hex, verifyChain } from '../../../lib/db/hash-chain';
-import type { AuditEvent } from '../../../lib/workflow/records';
+import { canonicalJson, computeEventHash, GENESIS_HASH, sha256Hex, verifyChain } from '@/lib/db/hash-chain';
+import type { AuditEvent } from '@/lib/workflow/records';
 
 async function chain(taskId: string, count: number): Promise<AuditEvent[]> {
   const events: AuditEvent[] = [];

@@ -1,8 +1,8 @@
 import Dexie from 'dexie';
 import { afterEach, beforeEach } from 'vitest';
-import { openDatabase, setDb, type ConvOpsDatabase } from '../../../lib/db/database';
-import type { Actor, ConversationRef } from '../../../lib/workflow/records';
-import type { Workflow, WorkflowInput } from '../../../lib/workflow/schema';
+import { openDatabase, setDb, type ConvOpsDatabase } from '@/lib/db/database';
+import type { Actor, ConversationRef } from '@/lib/workflow/records';
+import type { Workflow, WorkflowInput } from '@/lib/workflow/schema';
 
 let counter = 0;
 

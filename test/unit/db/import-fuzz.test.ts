@@ -1,10 +1,10 @@
 import fc from 'fast-check';
-import { applyRestore, exportBackup, exportTask, planBackup, planTaskFile, type RestorePlan } from '../../../lib/db/backup';
-import { BackupError } from '../../../lib/db/errors';
-import { addManualNote, captureReply } from '../../../lib/db/notes-repo';
-import { runAction, startTaskRecord } from '../../../lib/db/tasks-repo';
-import { saveWorkflow } from '../../../lib/db/workflows-repo';
-import type { ConvOpsDatabase } from '../../../lib/db/database';
+import { applyRestore, exportBackup, exportTask, planBackup, planTaskFile, type RestorePlan } from '@/lib/db/backup';
+import { BackupError } from '@/lib/db/errors';
+import { addManualNote, captureReply } from '@/lib/db/notes-repo';
+import { runAction, startTaskRecord } from '@/lib/db/tasks-repo';
+import { saveWorkflow } from '@/lib/db/workflows-repo';
+import type { ConvOpsDatabase } from '@/lib/db/database';
 import { mutate, mutationArb } from '../workflow/mutate';
 import { ai, alice, chat, reviewFlow, useFreshDb } from './helpers';
 

@@ -1,15 +1,15 @@
 import Dexie from 'dexie';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { auditTask } from '../../../lib/db/audit';
+import { auditTask } from '@/lib/db/audit';
 import { fileURLToPath } from 'node:url';
-import { openDatabase, setDb } from '../../../lib/db/database';
-import { verifyAllChains } from '../../../lib/db/events-repo';
-import { migration0001, SCHEMA_VERSION } from '../../../lib/db/migrations';
-import { captureReply, listNotes } from '../../../lib/db/notes-repo';
-import { findTaskForConversation, listTasks, runAction } from '../../../lib/db/tasks-repo';
-import { getSettings } from '../../../lib/db/settings-repo';
-import { getWorkflow, listWorkflows } from '../../../lib/db/workflows-repo';
+import { openDatabase, setDb } from '@/lib/db/database';
+import { verifyAllChains } from '@/lib/db/events-repo';
+import { migration0001, SCHEMA_VERSION } from '@/lib/db/migrations';
+import { captureReply, listNotes } from '@/lib/db/notes-repo';
+import { findTaskForConversation, listTasks, runAction } from '@/lib/db/tasks-repo';
+import { getSettings } from '@/lib/db/settings-repo';
+import { getWorkflow, listWorkflows } from '@/lib/db/workflows-repo';
 import { ai, bob } from './helpers';
 
 interface Fixture {

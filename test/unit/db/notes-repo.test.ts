@@ -1,9 +1,9 @@
-import { NoteRuleError, RecordNotFoundError } from '../../../lib/db/errors';
-import { listEvents, verifyTaskChain } from '../../../lib/db/events-repo';
-import { addManualNote, captureReply, deleteNote, editNote, listNotes } from '../../../lib/db/notes-repo';
-import { sha256Hex } from '../../../lib/db/hash-chain';
-import { getTask, runAction, startTaskRecord } from '../../../lib/db/tasks-repo';
-import { saveWorkflow } from '../../../lib/db/workflows-repo';
+import { NoteRuleError, RecordNotFoundError } from '@/lib/db/errors';
+import { listEvents, verifyTaskChain } from '@/lib/db/events-repo';
+import { addManualNote, captureReply, deleteNote, editNote, listNotes } from '@/lib/db/notes-repo';
+import { sha256Hex } from '@/lib/db/hash-chain';
+import { getTask, runAction, startTaskRecord } from '@/lib/db/tasks-repo';
+import { saveWorkflow } from '@/lib/db/workflows-repo';
 import { ai, alice, bob, reviewFlow, useFreshDb } from './helpers';
 
 const ctx = useFreshDb();

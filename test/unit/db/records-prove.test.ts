@@ -1,15 +1,15 @@
 import Dexie from 'dexie';
 import { createHash } from 'node:crypto';
-import { auditTask, decisionTrust } from '../../../lib/db/audit';
-import { exportBackup, exportTask, importTask, planTaskFile, restoreBackup, type BackupFile, type TaskFile } from '../../../lib/db/backup';
-import { openDatabase, setDb, type ConvOpsDatabase } from '../../../lib/db/database';
-import { importChain, listEvents } from '../../../lib/db/events-repo';
-import { computeEventHash } from '../../../lib/db/hash-chain';
-import { addManualNote, captureReply, editNote } from '../../../lib/db/notes-repo';
-import { listPublicKeys, markKeyKnown, ownSigningKey, shortKey } from '../../../lib/db/signing';
-import { getTask, runAction, startTaskRecord } from '../../../lib/db/tasks-repo';
-import { saveWorkflow, workflowContentHash } from '../../../lib/db/workflows-repo';
-import type { AuditEvent } from '../../../lib/workflow/records';
+import { auditTask, decisionTrust } from '@/lib/db/audit';
+import { exportBackup, exportTask, importTask, planTaskFile, restoreBackup, type BackupFile, type TaskFile } from '@/lib/db/backup';
+import { openDatabase, setDb, type ConvOpsDatabase } from '@/lib/db/database';
+import { importChain, listEvents } from '@/lib/db/events-repo';
+import { computeEventHash } from '@/lib/db/hash-chain';
+import { addManualNote, captureReply, editNote } from '@/lib/db/notes-repo';
+import { listPublicKeys, markKeyKnown, ownSigningKey, shortKey } from '@/lib/db/signing';
+import { getTask, runAction, startTaskRecord } from '@/lib/db/tasks-repo';
+import { saveWorkflow, workflowContentHash } from '@/lib/db/workflows-repo';
+import type { AuditEvent } from '@/lib/workflow/records';
 import { ai, alice, bob, chat, reviewFlow, useFreshDb } from './helpers';
 
 const ctx = useFreshDb();

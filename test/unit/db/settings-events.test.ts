@@ -1,4 +1,4 @@
-import { RecordNotFoundError } from '../../../lib/db/errors';
+import { RecordNotFoundError } from '@/lib/db/errors';
 import {
   appendEvents,
   isTaskChain,
@@ -7,11 +7,11 @@ import {
   SETTINGS_CHAIN,
   verifyAllChains,
   workflowChain,
-} from '../../../lib/db/events-repo';
-import { getSettings, updateSettings } from '../../../lib/db/settings-repo';
-import { startTaskRecord } from '../../../lib/db/tasks-repo';
-import { saveWorkflow } from '../../../lib/db/workflows-repo';
-import { DEFAULT_SETTINGS } from '../../../lib/workflow/records';
+} from '@/lib/db/events-repo';
+import { getSettings, updateSettings } from '@/lib/db/settings-repo';
+import { startTaskRecord } from '@/lib/db/tasks-repo';
+import { saveWorkflow } from '@/lib/db/workflows-repo';
+import { DEFAULT_SETTINGS } from '@/lib/workflow/records';
 import { alice, bob, reviewFlow, useFreshDb } from './helpers';
 
 const ctx = useFreshDb();

@@ -1,5 +1,5 @@
 import Dexie from 'dexie';
-import { openDatabase, type ConvOpsDatabase } from '../../../lib/db/database';
+import { openDatabase, type ConvOpsDatabase } from '@/lib/db/database';
 import {
   addPublicKeyFromFile,
   exportOwnPublicKey,
@@ -10,7 +10,7 @@ import {
   ownSigningKey,
   signHash,
   verifyHashSignature,
-} from '../../../lib/db/signing';
+} from '@/lib/db/signing';
 import { useFreshDb } from './helpers';
 
 const ctx = useFreshDb();

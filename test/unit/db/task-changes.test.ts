@@ -1,10 +1,10 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { getTaskChanges, getTaskDetail } from '../../../lib/db';
-import { applyTaskDetailChange, type PanelTaskDetail } from '../../../lib/background/panel-port';
-import { runPanelCall } from '../../../lib/background/panel-bridge';
-import { installBuiltinWorkflows } from '../../../lib/background/wiring';
-import { captureReply } from '../../../lib/db/notes-repo';
-import type { Note, Task } from '../../../lib/workflow/records';
+import { getTaskChanges, getTaskDetail } from '@/lib/db';
+import { applyTaskDetailChange, type PanelTaskDetail } from '@/lib/background/panel-port';
+import { runPanelCall } from '@/lib/background/panel-bridge';
+import { installBuiltinWorkflows } from '@/lib/background/wiring';
+import { captureReply } from '@/lib/db/notes-repo';
+import type { Note, Task } from '@/lib/workflow/records';
 import { useFreshDb } from '../db/helpers';
 
 /**

@@ -1,6 +1,6 @@
-import { StaleTaskError, RecordNotFoundError } from '../../../lib/db/errors';
-import { listEvents, verifyTaskChain } from '../../../lib/db/events-repo';
-import { captureReply } from '../../../lib/db/notes-repo';
+import { StaleTaskError, RecordNotFoundError } from '@/lib/db/errors';
+import { listEvents, verifyTaskChain } from '@/lib/db/events-repo';
+import { captureReply } from '@/lib/db/notes-repo';
 import {
   countTasks,
   findTaskForConversation,
@@ -9,9 +9,9 @@ import {
   listTasks,
   runAction,
   startTaskRecord,
-} from '../../../lib/db/tasks-repo';
-import { deleteWorkflow, saveWorkflow } from '../../../lib/db/workflows-repo';
-import { WorkflowRuleError } from '../../../lib/workflow/engine';
+} from '@/lib/db/tasks-repo';
+import { deleteWorkflow, saveWorkflow } from '@/lib/db/workflows-repo';
+import { WorkflowRuleError } from '@/lib/workflow/engine';
 import { ai, alice, bob, chat, reviewFlow, simpleFlow, useFreshDb } from './helpers';
 
 const ctx = useFreshDb();

@@ -1,5 +1,5 @@
-import { ImportError, RecordNotFoundError, StaleWorkflowError, WorkflowValidationError } from '../../../lib/db/errors';
-import { listEvents, verifyTaskChain, workflowChain } from '../../../lib/db/events-repo';
+import { ImportError, RecordNotFoundError, StaleWorkflowError, WorkflowValidationError } from '@/lib/db/errors';
+import { listEvents, verifyTaskChain, workflowChain } from '@/lib/db/events-repo';
 import {
   applyImport,
   deleteWorkflow,
@@ -12,9 +12,9 @@ import {
   planImport,
   saveWorkflow,
   type ImportPlanItem,
-} from '../../../lib/db/workflows-repo';
-import type { Workflow } from '../../../lib/workflow/schema';
-import { builtinWorkflows } from '../../../workflows';
+} from '@/lib/db/workflows-repo';
+import type { Workflow } from '@/lib/workflow/schema';
+import { builtinWorkflows } from '@/workflows';
 import { alice, bob, reviewFlow, simpleFlow, system, useFreshDb } from './helpers';
 
 const ctx = useFreshDb();

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { chatgptAdapter as A } from '../../../lib/hosts';
+import { chatgptAdapter as A } from '@/lib/hosts';
 import { parseFixture } from './load-fixture';
 
 const url = 'https://chatgpt.com/c/68f1c2d4-1a2b-4c3d-8e9f-0123456789ab';

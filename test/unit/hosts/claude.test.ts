@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { claudeAdapter as A } from '../../../lib/hosts';
+import { claudeAdapter as A } from '@/lib/hosts';
 import { parseFixture } from './load-fixture';
 
 const id = '5d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';

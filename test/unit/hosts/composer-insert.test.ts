@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { chatgptAdapter, claudeAdapter } from '../../../lib/hosts';
-import { composerHolds, insertText, normalizeForCompare, readComposer, send } from '../../../lib/hosts/composer-insert';
+import { chatgptAdapter, claudeAdapter } from '@/lib/hosts';
+import { composerHolds, insertText, normalizeForCompare, readComposer, send } from '@/lib/hosts/composer-insert';
 import { mountFixture } from './load-fixture';
 
 const noWait = () => Promise.resolve();

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { firstMatch, selectorParts } from '../../../lib/hosts/adapter';
+import { firstMatch, selectorParts } from '@/lib/hosts/adapter';
 
 describe('selectorParts', () => {
   it('splits a selector list at top-level commas only', () => {

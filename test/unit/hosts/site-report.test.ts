@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { chatgptAdapter, claudeAdapter, type HostAdapter } from '../../../lib/hosts';
-import { maskValue, pathShape, siteReport } from '../../../lib/hosts/site-report-text';
+import { chatgptAdapter, claudeAdapter, type HostAdapter } from '@/lib/hosts';
+import { maskValue, pathShape, siteReport } from '@/lib/hosts/site-report-text';
 import { parseFixture } from './load-fixture';
 
 const secrets = ['Zanzibarquux', 'hunter2pass', 'Marzipanopoly', 'Quokkafeather', 'secretquery', 'Blorptitle', '4e1d9c0a-7777-4abc-8def-0123456789ab'];

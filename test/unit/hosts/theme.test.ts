@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { hostTheme } from '../../../lib/hosts/theme';
+import { hostTheme } from '@/lib/hosts/theme';
 
 function docWithRoot(attributes: Record<string, string>): Document {
   const doc = document.implementation.createHTMLDocument('t');

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { adapterFor, chatgptAdapter, claudeAdapter } from '../../../lib/hosts';
+import { adapterFor, chatgptAdapter, claudeAdapter } from '@/lib/hosts';
 
 const chat = (path: string) => chatgptAdapter.conversationFromUrl(`https://chatgpt.com${path}`);
 const claude = (path: string) => claudeAdapter.conversationFromUrl(`https://claude.ai${path}`);

@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { readWorkflowFile } from '../../../components/options/import-page';
-import { restoreSummary } from '../../../components/options/backup-page';
-import { mirrorUiSettings, UI_MIRROR_KEY } from '../../../lib/settings/ui-mirror';
-import { parseUiSettings } from '../../../lib/content/settings';
-import { DEFAULT_SETTINGS } from '../../../lib/workflow/records';
+import { readWorkflowFile } from '@/components/options/import-page';
+import { restoreSummary } from '@/components/options/backup-page';
+import { mirrorUiSettings, UI_MIRROR_KEY } from '@/lib/settings/ui-mirror';
+import { parseUiSettings } from '@/lib/content/settings';
+import { DEFAULT_SETTINGS } from '@/lib/workflow/records';
 
 describe('readWorkflowFile', () => {
   it('refuses a file over the limit from its size, without reading it', async () => {

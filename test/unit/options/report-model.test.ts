@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { buildTaskReport, excerpt } from '../../../components/options/report-model';
-import { foldSummary, foldTimeline } from '../../../components/options/timeline';
-import { describeEvent, TASK_STATUS_LABELS } from '../../../lib/workflow/labels';
-import type { AuditEvent, Note, Task } from '../../../lib/workflow/records';
-import type { Workflow } from '../../../lib/workflow/schema';
+import { buildTaskReport, excerpt } from '@/components/options/report-model';
+import { foldSummary, foldTimeline } from '@/components/options/timeline';
+import { describeEvent, TASK_STATUS_LABELS } from '@/lib/workflow/labels';
+import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
+import type { Workflow } from '@/lib/workflow/schema';
 
 const ana = { kind: 'human' as const, name: 'Ana' };
 const gpt = { kind: 'ai' as const, name: 'ChatGPT' };

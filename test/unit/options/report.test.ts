@@ -6,9 +6,9 @@ import {
   taskReportJson,
   taskReportMarkdown,
   toCsv,
-} from '../../../components/options/report';
-import type { Workflow } from '../../../lib/workflow/schema';
-import type { AuditEvent, Note, Task } from '../../../lib/workflow/records';
+} from '@/components/options/report';
+import type { Workflow } from '@/lib/workflow/schema';
+import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
 
 const human = { kind: 'human' as const, name: 'Ana' };
 const workflow: Workflow = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hrefFor, parseRoute, type Route } from '../../../components/options/router';
+import { hrefFor, parseRoute, type Route } from '@/components/options/router';
 
 describe('parseRoute', () => {
   it.each<[string, Route]>([

@@ -16,8 +16,8 @@ import {
   uniqueSlug,
   visibleIssues,
   reindexTouched,
-} from '../../../components/options/workflow-draft';
-import { workflowSchema, type Workflow } from '../../../lib/workflow/schema';
+} from '@/components/options/workflow-draft';
+import { workflowSchema, type Workflow } from '@/lib/workflow/schema';
 
 const workflow: Workflow = workflowSchema.parse({
   id: 'sop',

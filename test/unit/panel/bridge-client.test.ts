@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import type { PanelPortReply, PanelPortRequest, PanelTaskDetail } from '../../../lib/background/panel-bridge';
+import type { PanelPortReply, PanelPortRequest, PanelTaskDetail } from '@/lib/background/panel-bridge';
 
 /**
  * The panel's side of the port, against a fake port that records what the panel asks and lets the
@@ -33,7 +33,7 @@ async function freshClient() {
     ports.push(port);
     return port;
   }) as never);
-  return (await import('../../../components/panel/bridge-client')).bridge();
+  return (await import('@/components/panel/bridge-client')).bridge();
 }
 
 const subscriptions = (port: FakePort) => port.sent.filter((m) => m.kind === 'subscribe');

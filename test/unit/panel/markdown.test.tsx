@@ -1,5 +1,5 @@
 import { renderToStaticMarkup } from 'react-dom/server';
-import { Markdown } from '../../../components/markdown';
+import { Markdown } from '@/components/markdown';
 
 const render = (source: string) => renderToStaticMarkup(<Markdown source={source} />);
 

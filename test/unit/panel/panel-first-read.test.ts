@@ -1,9 +1,9 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { getPanelTaskDetail, getTaskChanges, getTaskDetail, getTaskDetailPage } from '../../../lib/db';
-import { applyTaskDetailChange, type PanelTaskDetail } from '../../../lib/background/panel-port';
-import { runPanelCall, runPanelQuery } from '../../../lib/background/panel-bridge';
-import { installBuiltinWorkflows } from '../../../lib/background/wiring';
-import type { Note, Task } from '../../../lib/workflow/records';
+import { getPanelTaskDetail, getTaskChanges, getTaskDetail, getTaskDetailPage } from '@/lib/db';
+import { applyTaskDetailChange, type PanelTaskDetail } from '@/lib/background/panel-port';
+import { runPanelCall, runPanelQuery } from '@/lib/background/panel-bridge';
+import { installBuiltinWorkflows } from '@/lib/background/wiring';
+import type { Note, Task } from '@/lib/workflow/records';
 import { useFreshDb } from '../db/helpers';
 
 /**

@@ -1,6 +1,6 @@
-import { fillVariables, isoDay, previewTask, renderBriefing, renderHandoffBriefing } from '../../../lib/workflow/briefing';
-import { applyAction, startTask, type TaskAction } from '../../../lib/workflow/engine';
-import type { Note, Task } from '../../../lib/workflow/records';
+import { fillVariables, isoDay, previewTask, renderBriefing, renderHandoffBriefing } from '@/lib/workflow/briefing';
+import { applyAction, startTask, type TaskAction } from '@/lib/workflow/engine';
+import type { Note, Task } from '@/lib/workflow/records';
 import { at, chat, human, makeWorkflow, sop } from './fixtures';
 
 const workflow = makeWorkflow({

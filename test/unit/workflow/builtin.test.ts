@@ -1,9 +1,9 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { builtinWorkflows, loadBuiltinWorkflows } from '../../../workflows';
-import { parseWorkflowFile, serializeWorkflowFile } from '../../../lib/workflow/file';
-import { validateWorkflow } from '../../../lib/workflow/validate';
-import { renderBriefing, previewTask } from '../../../lib/workflow/briefing';
+import { builtinWorkflows, loadBuiltinWorkflows } from '@/workflows';
+import { parseWorkflowFile, serializeWorkflowFile } from '@/lib/workflow/file';
+import { validateWorkflow } from '@/lib/workflow/validate';
+import { renderBriefing, previewTask } from '@/lib/workflow/briefing';
 
 const dir = join(__dirname, '../../../workflows');
 const files = readdirSync(dir).filter((f) => f.endsWith('.convops.json'));

@@ -1,4 +1,4 @@
-import { completionLine, detectCompletionLine } from '../../../lib/workflow/completion-line';
+import { completionLine, detectCompletionLine } from '@/lib/workflow/completion-line';
 
 const summary = '## Captured process\n\n1. Open the ticket.\n2. Call the customer.';
 

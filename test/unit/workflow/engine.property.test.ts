@@ -1,9 +1,9 @@
 import fc from 'fast-check';
-import { renderBriefing } from '../../../lib/workflow/briefing';
-import { applyAction, startTask, WorkflowRuleError, type EngineResult, type TaskAction } from '../../../lib/workflow/engine';
-import { eventDraftSchema, taskSchema, type Actor, type EventDraft, type Task } from '../../../lib/workflow/records';
-import { workflowSchema, type Workflow } from '../../../lib/workflow/schema';
-import { validateWorkflow } from '../../../lib/workflow/validate';
+import { renderBriefing } from '@/lib/workflow/briefing';
+import { applyAction, startTask, WorkflowRuleError, type EngineResult, type TaskAction } from '@/lib/workflow/engine';
+import { eventDraftSchema, taskSchema, type Actor, type EventDraft, type Task } from '@/lib/workflow/records';
+import { workflowSchema, type Workflow } from '@/lib/workflow/schema';
+import { validateWorkflow } from '@/lib/workflow/validate';
 import { at, chat } from './fixtures';
 
 /** Random valid workflows: 1–8 steps, random gates, onReject on the step itself or an earlier one, random reads. */

@@ -1,5 +1,5 @@
-import { applyAction, isFinished, startTask, stepStates, WorkflowRuleError, type EngineResult, type TaskAction } from '../../../lib/workflow/engine';
-import type { Actor, Task } from '../../../lib/workflow/records';
+import { applyAction, isFinished, startTask, stepStates, WorkflowRuleError, type EngineResult, type TaskAction } from '@/lib/workflow/engine';
+import type { Actor, Task } from '@/lib/workflow/records';
 import { ai, at, chat, human, makeWorkflow, sop, system } from './fixtures';
 
 const start = (conversation = chat('abc')) => startTask(sop, { id: 't1', title: 'Onboarding', conversation, actor: human, now: at(0) });

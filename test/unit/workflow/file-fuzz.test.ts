@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { stringify as toYaml } from 'yaml';
-import { parseWorkflowFile, serializeWorkflowFile } from '../../../lib/workflow/file';
+import { parseWorkflowFile, serializeWorkflowFile } from '@/lib/workflow/file';
 import { sop } from './fixtures';
 import { damageText, mutate, mutationArb, textDamageArb } from './mutate';
 

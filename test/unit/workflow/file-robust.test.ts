@@ -1,4 +1,4 @@
-import { describeUntrusted, parseWorkflowFile, tooDeepAt, MAX_FILE_DEPTH } from '../../../lib/workflow/file';
+import { describeUntrusted, parseWorkflowFile, tooDeepAt, MAX_FILE_DEPTH } from '@/lib/workflow/file';
 
 /** A JSON text nesting `depth` lists inside the given key of an otherwise plausible workflow file. */
 function deepFile(key: 'format' | 'formatVersion' | 'workflows', depth: number): string {

@@ -5,8 +5,8 @@ import {
   serializeWorkflowFile,
   workflowFileName,
   type WorkflowFileResult,
-} from '../../../lib/workflow/file';
-import { LIMITS, type Workflow } from '../../../lib/workflow/schema';
+} from '@/lib/workflow/file';
+import { LIMITS, type Workflow } from '@/lib/workflow/schema';
 import { makeWorkflow, sop } from './fixtures';
 
 const other = makeWorkflow({

@@ -1,5 +1,5 @@
-import { workflowSchema, type Workflow, type WorkflowInput } from '../../../lib/workflow/schema';
-import type { Actor, ConversationRef } from '../../../lib/workflow/records';
+import { workflowSchema, type Workflow, type WorkflowInput } from '@/lib/workflow/schema';
+import type { Actor, ConversationRef } from '@/lib/workflow/records';
 
 export const human: Actor = { kind: 'human', name: 'Dana' };
 export const ai: Actor = { kind: 'ai', name: 'Claude' };

@@ -1,6 +1,6 @@
-import { applyAction, startTask } from '../../../lib/workflow/engine';
-import { currentMoment, lastAdvanceSeq } from '../../../lib/workflow/moment';
-import type { AuditEvent, EventDraft, Task } from '../../../lib/workflow/records';
+import { applyAction, startTask } from '@/lib/workflow/engine';
+import { currentMoment, lastAdvanceSeq } from '@/lib/workflow/moment';
+import type { AuditEvent, EventDraft, Task } from '@/lib/workflow/records';
 import { ai, at, human, sop } from './fixtures';
 
 function chain(drafts: EventDraft[]): AuditEvent[] {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
-import { applyAction, startTask, type TaskAction } from '../../../lib/workflow/engine';
-import type { AuditEvent, EventDraft, Task } from '../../../lib/workflow/records';
-import { replayTask, rowMismatch } from '../../../lib/workflow/replay';
+import { applyAction, startTask, type TaskAction } from '@/lib/workflow/engine';
+import type { AuditEvent, EventDraft, Task } from '@/lib/workflow/records';
+import { replayTask, rowMismatch } from '@/lib/workflow/replay';
 import { ai, at, chat, human, sop } from './fixtures';
 
 /** Engine drafts as stored events (the chain's hashes do not matter to replay). */

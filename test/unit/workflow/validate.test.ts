@@ -1,5 +1,5 @@
-import { LIMITS } from '../../../lib/workflow/schema';
-import { describeIssue, findHtml, formatPath, suggest, unknownVariables, validateWorkflow, type ValidationIssue } from '../../../lib/workflow/validate';
+import { LIMITS } from '@/lib/workflow/schema';
+import { describeIssue, findHtml, formatPath, suggest, unknownVariables, validateWorkflow, type ValidationIssue } from '@/lib/workflow/validate';
 
 const base = () => ({
   id: 'sop-documentation',
