@@ -36,11 +36,17 @@ export default tseslint.config(
   },
   {
     // The content script runs on the host page: no React, no database.
+    // Schemas and records are Zod: their types are fine (`import type` is erased), their values are not.
     files: ['entrypoints/host.content/**', 'lib/hosts/**', 'lib/content/**'],
     rules: {
-      'no-restricted-imports': [
+      '@typescript-eslint/no-restricted-imports': [
         'error',
-        { patterns: ['react', 'react-dom', 'react/*', 'dexie', 'dexie-react-hooks', '**/lib/db/**', 'zod'] },
+        {
+          patterns: [
+            { group: ['react', 'react-dom', 'react/*', 'dexie', 'dexie-react-hooks', '**/lib/db', '**/lib/db/**', 'zod', 'zod/*'], message: 'The content script runs on the host page: no React, no database, no Zod.' },
+            { group: ['**/lib/messaging/schemas', '**/lib/workflow/records', '**/lib/workflow/schema'], allowTypeImports: true, message: 'Zod schemas: import their types only (`import type`).' },
+          ],
+        },
       ],
     },
   },
@@ -61,7 +67,7 @@ export default tseslint.config(
           patterns: [
             { group: ['**/lib/db', '**/lib/db/**'], allowTypeImports: true, message: 'The panel has no database: use components/panel/data.ts.' },
             {
-              group: ['**/lib/background/panel-bridge', '**/lib/workflow/records', '**/lib/workflow/schema', '**/lib/workflow/validate', '**/lib/workflow/file'],
+              group: ['**/lib/background/panel-bridge', '**/lib/messaging/schemas', '**/lib/workflow/records', '**/lib/workflow/schema', '**/lib/workflow/validate', '**/lib/workflow/file'],
               allowTypeImports: true,
               message: 'This module pulls Dexie or Zod into the panel bundle: import its types only (`import type`), or move the value to a light module.',
             },

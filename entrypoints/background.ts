@@ -1,8 +1,20 @@
 import { defineBackground } from 'wxt/utils/define-background';
-import { registerToolbar } from '@/lib/background/toolbar';
-import { wireBackground } from '@/lib/background/wiring';
+import { setupBuiltins } from '@/lib/background/builtins';
+import { setupPageEvents } from '@/lib/background/page-events';
+import { setupPanelBridge } from '@/lib/background/panel-bridge';
+import { setupSettingsMirror, setupSigningKey } from '@/lib/background/records-setup';
+import { setupReviewWindows } from '@/lib/background/review-window';
+import { setupTabState } from '@/lib/background/tab-state';
+import { setupToolbar } from '@/lib/background/toolbar';
 
+// One setup per concern (docs/architecture.md, "The background"); nothing here can approve a gate.
 export default defineBackground(() => {
-  wireBackground();
-  registerToolbar();
+  setupSigningKey();
+  setupTabState();
+  setupPageEvents();
+  setupPanelBridge();
+  setupReviewWindows();
+  setupBuiltins();
+  setupSettingsMirror();
+  setupToolbar();
 });

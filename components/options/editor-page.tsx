@@ -1,3 +1,4 @@
+// Long on purpose: the workflow editor is one form (the workflow's fields, then each step's), whose draft, validation and save guard are shared by every field; the step card is its own component below.
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { StaleWorkflowError } from '@/lib/db/errors';

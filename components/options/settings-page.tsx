@@ -19,6 +19,8 @@ import { SITES, type Settings } from '@/lib/workflow/records';
 import { Alert, Card, TextField } from '@/components/ui';
 import { CheckboxField, PageHeader, SelectField } from './form';
 import { SITE_LABELS } from '@/lib/workflow/labels';
+import { PANEL_WIDTH } from '@/lib/settings/panel-width';
+import { recordedPerson } from '@/lib/workflow/actors';
 import { useActor, useSettings } from './use-actor';
 
 type Status = { tone: 'success' | 'error'; text: string } | undefined;
@@ -45,7 +47,7 @@ function SettingsForm({ settings: stored, status, setStatus }: { settings: Setti
     setPending((current) => ({ base: stored, patch: current?.base === stored ? { ...current.patch, ...patch } : patch }));
     try {
       // The actor is who they are now; a name change is recorded under the new name.
-      await updateSettings(patch, patch.displayName?.trim() ? { kind: 'human', name: patch.displayName.trim() } : actor);
+      await updateSettings(patch, patch.displayName?.trim() ? recordedPerson(patch.displayName) : actor);
       setStatus({ tone: 'success', text: 'Saved.' });
     } catch (error) {
       setPending(undefined);
@@ -54,7 +56,7 @@ function SettingsForm({ settings: stored, status, setStatus }: { settings: Setti
   };
 
   const widthNumber = Number(width);
-  const widthValid = Number.isInteger(widthNumber) && widthNumber >= 280 && widthNumber <= 720;
+  const widthValid = Number.isInteger(widthNumber) && widthNumber >= PANEL_WIDTH.min && widthNumber <= PANEL_WIDTH.max;
 
   return (
     <div data-testid="settings-page">
@@ -117,10 +119,10 @@ function SettingsForm({ settings: stored, status, setStatus }: { settings: Setti
             </SelectField>
             <div>
               <TextField
-                label="Width in pixels (280–720)"
+                label={`Width in pixels (${PANEL_WIDTH.min}–${PANEL_WIDTH.max})`}
                 type="number"
-                min={280}
-                max={720}
+                min={PANEL_WIDTH.min}
+                max={PANEL_WIDTH.max}
                 step={10}
                 value={width}
                 aria-invalid={!widthValid || undefined}
@@ -128,7 +130,7 @@ function SettingsForm({ settings: stored, status, setStatus }: { settings: Setti
                 onBlur={() => widthValid && widthNumber !== stored.panelWidth && void save({ panelWidth: widthNumber })}
                 data-testid="setting-panel-width"
               />
-              {widthValid ? null : <p className="text-xs text-red-700 dark:text-red-300">Enter a whole number from 280 to 720.</p>}
+              {widthValid ? null : <p className="text-xs text-red-700 dark:text-red-300">Enter a whole number from {PANEL_WIDTH.min} to {PANEL_WIDTH.max}.</p>}
             </div>
           </div>
         </Card>

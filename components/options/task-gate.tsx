@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { runAction } from '@/lib/db/tasks-repo';
+import { taskPerson } from '@/lib/workflow/actors';
 import type { Task } from '@/lib/workflow/records';
 import type { Workflow } from '@/lib/workflow/schema';
 import { GateCard, type GateDecision } from '@/components/gate-card';
@@ -37,7 +38,7 @@ export function TaskGate({ task, workflow }: { task: Task; workflow: Workflow })
         task.id,
         task.rev,
         decision === 'approve' ? { type: 'approve', stepId: step.id, ...(comment ? { comment } : {}) } : { type: 'reject', stepId: step.id, comment },
-        { kind: 'human', name },
+        taskPerson(name),
       );
     } catch (caught) {
       setError(describeError(caught).message);

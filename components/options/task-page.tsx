@@ -1,3 +1,4 @@
+// Long on purpose: one page, read top to bottom as a manager reads a task (status, gate, steps, notes, the trail); its parts are the components below, kept together because they share the page's data hook.
 import { memo, useMemo, useState } from 'react';
 import { auditTask, type TaskAudit } from '@/lib/db/audit';
 import type { ChainVerdict } from '@/lib/db/hash-chain';

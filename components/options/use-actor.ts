@@ -1,16 +1,17 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { getSettings } from '@/lib/db/settings-repo';
+import { recordedPerson } from '@/lib/workflow/actors';
 import type { Actor, Settings } from '@/lib/workflow/records';
-
-/** The fallback name when the person has not set one: still a human, still recorded. */
-export const UNNAMED_OPERATOR = 'Options page user';
 
 export function useSettings(): Settings | undefined {
   return useLiveQuery(() => getSettings(), []);
 }
 
-/** The person acting on this page, as the audit trail records them. */
+/**
+ * The person behind a configuration change on this page (workflows, settings, imports, restores),
+ * as the actor policy records them (lib/workflow/actors.ts): their name, or an unnamed person.
+ * Decisions on a task need the name itself (task-gate.tsx asks for it).
+ */
 export function useActor(): Actor {
-  const settings = useSettings();
-  return { kind: 'human', name: settings?.displayName.trim() || UNNAMED_OPERATOR };
+  return recordedPerson(useSettings()?.displayName ?? '');
 }

@@ -1,5 +1,5 @@
-import { startTabContext, whenTabContextReady } from '@/components/hooks/use-tab-context';
 import { bridge } from './bridge-client';
+import { whenTabKnown } from './data';
 
 /**
  * Asks the background for what the first screen shows before React has rendered anything: settings,
@@ -10,8 +10,7 @@ import { bridge } from './bridge-client';
 export function prefetchFirstScreen(): void {
   const client = bridge();
   client.prefetch('settings', {});
-  startTabContext();
-  void whenTabContextReady().then(({ binding, host }) => {
+  void whenTabKnown().then(({ binding, host }) => {
     if (binding) client.prefetch('task-detail', { taskId: binding.taskId });
     if (!host?.conversationId) {
       if (!binding) prefetchStartScreen();

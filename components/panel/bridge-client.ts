@@ -1,14 +1,17 @@
 import { useEffect, useState } from 'react';
 import { browser, type Browser } from 'wxt/browser';
-import type {
-  PanelCallArgs,
-  PanelCallName,
-  PanelPortReply,
-  PanelPortRequest,
-  PanelQueries,
-  PanelQueryName,
-} from '@/lib/background/panel-bridge';
-import { applyTaskDetailChange, PANEL_PORT, type PanelTaskDetail } from '@/lib/background/panel-port';
+import type { PanelCallResult, PanelQueryResult } from '@/lib/background/panel-bridge';
+import {
+  applyTaskDetailChange,
+  PANEL_PORT,
+  type PanelCallName,
+  type PanelCommand,
+  type PanelPortReply,
+  type PanelPortRequest,
+  type PanelQueryName,
+  type PanelTaskDetail,
+} from '@/lib/background/panel-port';
+import type { PanelCallArgs, PanelQueryArgs } from '@/lib/messaging/schemas';
 
 /** An error thrown in the background, rebuilt with its name and code so the panel can explain it. */
 export class BridgeError extends Error {
@@ -31,9 +34,24 @@ interface LiveQuery {
   query: PanelQueryName;
   args: unknown;
   /** The latest answer; `hasValue` tells an answer of `undefined` from none yet. */
-  value: unknown;
+  value: AnyQueryResult | undefined;
   hasValue: boolean;
-  listeners: Set<(value: unknown) => void>;
+  /** The latest task detail, for a `task-detail` query: its changes arrive as changes. */
+  detail: PanelTaskDetail | null;
+  listeners: Set<QueryListener>;
+}
+
+type AnyQueryResult = PanelQueryResult<PanelQueryName>;
+/**
+ * A listener of one query. Declared as a method: a listener for one query's answer is accepted
+ * where any answer may arrive — the port's ids tie each answer to the query that asked for it.
+ */
+interface QueryListener {
+  deliver(value: AnyQueryResult): void;
+}
+interface PendingCall {
+  resolve(value: PanelCallResult<PanelCallName>): void;
+  reject(error: Error): void;
 }
 
 /**
@@ -47,13 +65,15 @@ class BridgeClient {
   /** Live queries by port id, and their ids by `query + arguments`. */
   private readonly live = new Map<number, LiveQuery>();
   private readonly liveIds = new Map<string, number>();
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, PendingCall>();
+  private readonly commandListeners = new Set<(command: PanelCommand) => void>();
 
   private connect(): Browser.runtime.Port {
     if (this.port) return this.port;
     const port = browser.runtime.connect({ name: PANEL_PORT });
     this.port = port;
-    port.onMessage.addListener((message: unknown) => this.receive(message as PanelPortReply));
+    // What our own background posts, typed by the channel's contract (panel-port.ts).
+    port.onMessage.addListener((reply: PanelPortReply) => this.receive(reply));
     port.onDisconnect.addListener(() => {
       this.port = null;
       for (const { reject } of this.pending.values()) reject(new BridgeError('DisconnectedError', 'The extension restarted; try again.'));
@@ -69,13 +89,15 @@ class BridgeClient {
   }
 
   private receive(reply: PanelPortReply): void {
-    if (reply.kind === 'data') this.deliver(reply.id, reply.value);
+    if (reply.kind === 'command') {
+      for (const listener of this.commandListeners) listener(reply.command);
+    } else if (reply.kind === 'data') this.deliver(reply.id, reply.value);
+    else if (reply.kind === 'detail') this.deliverDetail(reply.id, reply.detail);
     else if (reply.kind === 'change') {
       // Only a followed task changes this way, and its whole detail always came first on this port.
-      const detail = this.live.get(reply.id)?.value as PanelTaskDetail | null | undefined;
-      if (detail) this.deliver(reply.id, applyTaskDetailChange(detail, reply.change));
-    }
-    else if (reply.kind === 'result') {
+      const q = this.live.get(reply.id);
+      if (q?.detail) this.deliverDetail(reply.id, applyTaskDetailChange(q.detail, reply.change));
+    } else if (reply.kind === 'result') {
       this.pending.get(reply.id)?.resolve(reply.value);
       this.pending.delete(reply.id);
     } else if (reply.kind === 'error') {
@@ -92,36 +114,46 @@ class BridgeClient {
     }
   }
 
-  private deliver(id: number, value: unknown): void {
+  private deliver(id: number, value: AnyQueryResult): void {
     const q = this.live.get(id);
     if (!q) return;
     q.value = value;
     q.hasValue = true;
-    for (const listener of q.listeners) listener(value);
+    for (const listener of q.listeners) listener.deliver(value);
+  }
+
+  private deliverDetail(id: number, detail: PanelTaskDetail | null): void {
+    const q = this.live.get(id);
+    if (q) q.detail = detail;
+    this.deliver(id, detail);
   }
 
   /** The latest answer to a live query someone holds open, if it has arrived. */
-  cached<K extends PanelQueryName>(query: K, args: PanelQueries[K]['args']): { value: PanelQueries[K]['result'] } | null {
+  cached<K extends PanelQueryName>(query: K, args: PanelQueryArgs<K>): { value: PanelQueryResult<K> } | null {
     const id = this.liveIds.get(liveKey(query, args));
     const q = id === undefined ? undefined : this.live.get(id);
-    return q?.hasValue ? { value: q.value as PanelQueries[K]['result'] } : null;
+    if (!q?.hasValue || q.value === undefined) return null;
+    let held: { value: PanelQueryResult<K> } | null = null;
+    const read: QueryListener = { deliver: (value: PanelQueryResult<K>) => void (held = { value }) };
+    read.deliver(q.value);
+    return held;
   }
 
   /** Follows a live query; `onData` gets the latest answer at once if there is one, then every new one. */
-  subscribe<K extends PanelQueryName>(query: K, args: PanelQueries[K]['args'], onData: (value: PanelQueries[K]['result']) => void): () => void {
+  subscribe<K extends PanelQueryName>(query: K, args: PanelQueryArgs<K>, onData: (value: PanelQueryResult<K>) => void): () => void {
     const key = liveKey(query, args);
     let id = this.liveIds.get(key);
     let q = id === undefined ? undefined : this.live.get(id);
     if (id === undefined || !q) {
       id = this.nextId++;
-      q = { query, args, value: undefined, hasValue: false, listeners: new Set() };
+      q = { query, args, value: undefined, hasValue: false, detail: null, listeners: new Set() };
       this.live.set(id, q);
       this.liveIds.set(key, id);
       this.connect().postMessage({ kind: 'subscribe', id, query, args } satisfies PanelPortRequest);
     }
-    const listener = onData as (value: unknown) => void;
+    const listener: QueryListener = { deliver: onData };
     q.listeners.add(listener);
-    if (q.hasValue) listener(q.value);
+    if (q.hasValue && q.value !== undefined) listener.deliver(q.value);
     const liveId = id;
     const entry = q;
     return () => {
@@ -137,17 +169,24 @@ class BridgeClient {
    * Asks now for an answer a component will want in a moment, and holds the query open for `holdMs`
    * so that the component's own subscription finds it (and the port does not ask twice).
    */
-  prefetch<K extends PanelQueryName>(query: K, args: PanelQueries[K]['args'], holdMs = 10_000): void {
+  prefetch<K extends PanelQueryName>(query: K, args: PanelQueryArgs<K>, holdMs = 10_000): void {
     const release = this.subscribe(query, args, () => {});
     setTimeout(release, holdMs);
   }
 
-  call<K extends PanelCallName, R = unknown>(op: K, args: PanelCallArgs<K>): Promise<R> {
+  call<K extends PanelCallName>(op: K, args: PanelCallArgs<K>): Promise<PanelCallResult<K>> {
     const id = this.nextId++;
-    return new Promise<R>((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+    return new Promise<PanelCallResult<K>>((resolve, reject) => {
+      this.pending.set(id, { resolve: (value: PanelCallResult<K>) => resolve(value), reject });
       this.connect().postMessage({ kind: 'call', id, op, args } satisfies PanelPortRequest);
     });
+  }
+
+  /** Runs `listener` for every toolbar command the background hands this tab's panel. */
+  onCommand(listener: (command: PanelCommand) => void): () => void {
+    this.connect();
+    this.commandListeners.add(listener);
+    return () => void this.commandListeners.delete(listener);
   }
 }
 
@@ -164,18 +203,18 @@ export function bridge(): BridgeClient {
  * `args === null` means "nothing to ask" and yields null. An answer already held (prefetched, or
  * followed by another component) is returned on the first render.
  */
-export function useBridgeQuery<K extends PanelQueryName>(query: K, args: PanelQueries[K]['args'] | null): PanelQueries[K]['result'] | null | undefined {
-  const key = args === null ? null : JSON.stringify(args);
-  type Result = PanelQueries[K]['result'];
+export function useBridgeQuery<K extends PanelQueryName>(query: K, args: PanelQueryArgs<K> | null): PanelQueryResult<K> | null | undefined {
+  // The arguments as a key: a new object with the same arguments each render asks nothing new.
+  const key = args === null ? null : liveKey(query, args);
+  type Result = PanelQueryResult<K>;
   const [state, setState] = useState<{ key: string | null; value: Result | undefined }>(() => ({ key, value: args === null ? undefined : bridge().cached(query, args)?.value }));
   useEffect(() => {
-    if (key === null) return;
-    return bridge().subscribe(query, JSON.parse(key) as PanelQueries[K]['args'], (value) =>
-      setState((prev) => (prev.key === key && prev.value === value ? prev : { key, value })),
-    );
+    if (key === null || args === null) return;
+    return bridge().subscribe(query, args, (value) => setState((prev) => (prev.key === key && prev.value === value ? prev : { key, value })));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `args`
   }, [query, key]);
-  if (key === null) return null;
+  if (key === null || args === null) return null;
   if (state.key === key) return state.value;
   // The arguments changed since the last answer: what is already held for the new ones, else loading.
-  return bridge().cached(query, JSON.parse(key) as PanelQueries[K]['args'])?.value;
+  return bridge().cached(query, args)?.value;
 }

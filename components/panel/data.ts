@@ -1,12 +1,14 @@
-import type { LibraryEntry, PanelTaskDetail } from '@/lib/background/panel-bridge';
-import type { ChainVerdict } from '@/lib/db/hash-chain';
-import type { TaskAction } from '@/lib/workflow/engine';
-import type { ConversationRef, Note, Settings, Site, Task } from '@/lib/workflow/records';
+import { useCallback, useEffect, useRef } from 'react';
+import type { LibraryEntry } from '@/lib/background/panel-bridge';
+import type { PanelCommand, PanelTab, PanelTaskDetail } from '@/lib/background/panel-port';
+import type { PanelAction, TabBinding } from '@/lib/messaging/schemas';
+import type { ConversationRef, Settings, Site, Task } from '@/lib/workflow/records';
 import { bridge, useBridgeQuery } from './bridge-client';
 
 /**
- * Everything the panel reads (live) and writes. The queries run in the background (see
- * lib/background/panel-bridge.ts for why the panel frame does not open the database itself); writes go
+ * Everything the panel reads (live) and writes, all over its one port to the background (see
+ * lib/background/panel-bridge.ts for why the panel frame does not open the database itself): the
+ * records, its own tab (the page's state and the bound task), and the toolbar's commands. Writes go
  * through the repositories there, with the person named in the settings as actor.
  */
 
@@ -25,7 +27,7 @@ export function useTaskDetail(taskId: string | null | undefined): TaskDetail | n
   return useBridgeQuery('task-detail', taskId ? { taskId } : null);
 }
 
-/** The task running in this conversation now (a task that moved on to another chat does not count). */
+/** The task of this conversation (engine rule `taskOfConversation`): running here now, else the one that finished here last. */
 export function useConversationTask(site: Site | undefined, conversationId: string | null | undefined): Task | null | undefined {
   return useBridgeQuery('conversation-task', site && conversationId ? { site, conversationId } : null);
 }
@@ -35,17 +37,65 @@ export function useOpenTasks(): Task[] | undefined {
   return useBridgeQuery('open-tasks', {}) ?? undefined;
 }
 
+export interface TabContext extends Omit<PanelTab, 'tabId'> {
+  /** Null until the background answered. */
+  tabId: number | null;
+  ready: boolean;
+  setBinding: (binding: TabBinding | null) => Promise<void>;
+}
+
+/** The panel's tab: what its page reports (site, composer health, conversation, streaming) and the task bound to it, pushed as it changes. */
+export function useTabContext(): TabContext {
+  const tab = useBridgeQuery('tab', {});
+  const setBinding = useCallback(async (binding: TabBinding | null) => void (await panelRepo.setBinding(binding)), []);
+  return { tabId: tab?.tabId ?? null, host: tab?.host ?? null, binding: tab?.binding ?? null, ready: !!tab, setBinding };
+}
+
+/** The tab's first answer (the panel's entry asks before React renders, to prefetch what the first screen shows). */
+export function whenTabKnown(): Promise<PanelTab> {
+  return new Promise((resolve) => {
+    let stop: (() => void) | null = null;
+    let done = false;
+    stop = bridge().subscribe('tab', {}, (tab) => {
+      if (done) return;
+      done = true;
+      resolve(tab);
+      // Held a moment longer, so that the hook mounting next finds the answer rather than asking again.
+      setTimeout(() => stop?.(), 10_000);
+    });
+  });
+}
+
+/**
+ * Runs `onCommand` for each toolbar command the background hands this tab's panel (the "send the
+ * current step" shortcut). Only commands given while the panel is open count. The latest handler is
+ * used, so it sees the current step and briefing.
+ */
+export function usePanelCommand(onCommand: (command: PanelCommand) => void): void {
+  const handler = useRef(onCommand);
+  useEffect(() => {
+    handler.current = onCommand;
+  });
+  useEffect(() => bridge().onCommand((command) => handler.current(command)), []);
+}
+
 export const panelRepo = {
   saveDisplayName: (name: string) => bridge().call('save-display-name', { name }),
-  startTask: (input: { workflowId: string; title: string; conversation?: ConversationRef }) => bridge().call<'start-task', Task>('start-task', input),
+  startTask: (input: { workflowId: string; title: string; conversation?: ConversationRef }) => bridge().call('start-task', input),
   /** Opens (or focuses) the review window of the task's waiting gate: the panel never decides itself. */
-  openReview: (taskId: string) => bridge().call<'open-review', { opened: boolean; windowId: number | null }>('open-review', { taskId }),
-  act: (taskId: string, rev: number, action: TaskAction) => bridge().call<'act', Task>('act', { taskId, rev, action: action as never }),
+  openReview: (taskId: string) => bridge().call('open-review', { taskId }),
+  act: (taskId: string, rev: number, action: PanelAction) => bridge().call('act', { taskId, rev, action }),
+  /** Moves the task to a new chat of this site and opens it; the handoff briefing is inserted there. */
+  handoff: (taskId: string, rev: number) => bridge().call('handoff', { taskId, rev }),
   briefingInserted: (taskId: string, stepId: string | undefined, data: Record<string, string | number | boolean | null>) =>
     bridge().call('briefing-inserted', { taskId, ...(stepId ? { stepId } : {}), data }),
-  addNote: (taskId: string, stepId: string, body: string) => bridge().call<'add-note', Note>('add-note', { taskId, stepId, body }),
+  addNote: (taskId: string, stepId: string, body: string) => bridge().call('add-note', { taskId, stepId, body }),
   editNote: (noteId: string, body: string) => bridge().call('edit-note', { noteId, body }),
   deleteNote: (noteId: string) => bridge().call('delete-note', { noteId }),
   markResult: (noteId: string) => bridge().call('mark-result', { noteId }),
-  verify: (taskId: string) => bridge().call<'verify', ChainVerdict>('verify', { taskId }),
+  verify: (taskId: string) => bridge().call('verify', { taskId }),
+  /** Puts text into this tab's prompt box (and sends it with the site's own Send). */
+  insert: (text: string, send: boolean) => bridge().call('insert', { text, send }),
+  setBinding: (binding: TabBinding | null) => bridge().call('set-binding', { binding }),
+  siteReport: () => bridge().call('site-report', {}),
 };

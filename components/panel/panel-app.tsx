@@ -1,11 +1,12 @@
 import { useState } from 'react';
-import type { HostState, TabBinding } from '@/lib/messaging/protocol';
-import type { Actor, Task } from '@/lib/workflow/records';
-import { useTabContext } from '@/components/hooks/use-tab-context';
+import type { HostState, TabBinding } from '@/lib/messaging/schemas';
+import { taskPerson } from '@/lib/workflow/actors';
+import { boundTaskFits, isFinished } from '@/lib/workflow/engine';
+import type { Task } from '@/lib/workflow/records';
 import { useColorScheme } from '@/components/hooks/use-color-scheme';
 import { Alert } from '@/components/ui';
 import { CompletionView } from './completion-view';
-import { panelRepo, useConversationTask, useSettings, useTaskDetail, type TaskDetail } from './data';
+import { panelRepo, useConversationTask, useSettings, useTabContext, useTaskDetail, type TaskDetail } from './data';
 import { describeError } from './errors';
 import { NamePrompt } from './name-prompt';
 import { SiteHealth } from './site-health';
@@ -15,9 +16,7 @@ import { TaskView } from './task-view';
 /** The tab's task is the one bound to it (it follows the tab before the site names the chat), else the one running in this conversation. */
 function bindingApplies(detail: TaskDetail | null | undefined, host: HostState | null): boolean {
   if (!detail) return false;
-  const last = detail.task.conversations.at(-1);
-  if (!host || !last) return true;
-  return last.site === host.site && (last.conversationId === null || last.conversationId === host.conversationId);
+  return !host || detail.task.conversations.length === 0 || boundTaskFits(detail.task, host.site, host.conversationId);
 }
 
 export function PanelApp() {
@@ -40,7 +39,6 @@ export function PanelApp() {
   const [opened, setOpened] = useState(false);
   const loading = settings === undefined || !tab.ready || (!opened && resolving);
   if (!loading && !opened) setOpened(true);
-  const actor: Actor = { kind: 'human', name: settings?.displayName || 'Unknown' };
 
   const bind = (binding: TabBinding | null) => tab.setBinding(binding);
 
@@ -76,7 +74,7 @@ export function PanelApp() {
         <p className="p-3 text-xs text-zinc-600 dark:text-zinc-400">Loading…</p>
       ) : !settings.displayName ? (
         <NamePrompt onSave={async (name) => void (await panelRepo.saveDisplayName(name))} />
-      ) : shown && (shown.task.status === 'completed' || shown.task.status === 'cancelled') ? (
+      ) : shown && isFinished(shown.task) ? (
         <CompletionView
           detail={shown}
           onStartAnother={() => {
@@ -85,7 +83,7 @@ export function PanelApp() {
           }}
         />
       ) : shown ? (
-        <TaskView detail={shown} host={tab.host} settings={settings} actor={actor} binding={tab.binding} setBinding={bind} tabId={tab.tabId} />
+        <TaskView detail={shown} host={tab.host} settings={settings} actor={taskPerson(settings.displayName)} binding={tab.binding} setBinding={bind} />
       ) : (
         <StartView
           host={tab.host}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { sendMessage, type HostState } from '@/lib/messaging/protocol';
+import type { HostState } from '@/lib/messaging/schemas';
+import { panelRepo } from './data';
 import { SITE_LABELS } from '@/lib/workflow/labels';
 import { copyText } from './clipboard';
 
@@ -21,7 +22,7 @@ export function unresolvedConcerns(health: HostState['health']): string[] {
 function SiteReportLine({ concerns }: { concerns: string[] }) {
   const [status, setStatus] = useState<'idle' | 'copied' | 'failed'>('idle');
   const copy = async () => {
-    const result = await sendMessage('panel.site-report', undefined).catch(() => null);
+    const result = await panelRepo.siteReport().catch(() => null);
     setStatus(result && (await copyText(result.report)) ? 'copied' : 'failed');
   };
   return (

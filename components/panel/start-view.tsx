@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { requestFirstSend } from './first-send';
 import { browser } from 'wxt/browser';
-import type { HostState } from '@/lib/messaging/protocol';
+import type { HostState } from '@/lib/messaging/schemas';
 import { SITE_LABELS, TASK_STATUS_LABELS } from '@/lib/workflow/labels';
 import type { Task } from '@/lib/workflow/records';
 import { Alert, Badge, Button, Card, TextField } from '@/components/ui';

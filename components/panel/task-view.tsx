@@ -1,23 +1,21 @@
+// Long on purpose: the panel's task screen: the current moment's one action, insert and handoff, notes and the step list share the task's state and its pending insert, so they stay in one component.
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { sendMessage, type HostState, type TabBinding } from '@/lib/messaging/protocol';
+import type { HostState, PanelAction, TabBinding } from '@/lib/messaging/schemas';
 import { renderBriefing, renderHandoffBriefing } from '@/lib/workflow/briefing';
-import { isDriving, reopenableStep, stepStates, type TaskAction } from '@/lib/workflow/engine';
+import { isDriving, reopenableStep, stepStates } from '@/lib/workflow/engine';
 import { briefingHistory, currentMoment, lastAdvanceSeq } from '@/lib/workflow/moment';
 import { SITE_LABELS, TASK_STATUS_LABELS } from '@/lib/workflow/labels';
 import type { Actor, Settings } from '@/lib/workflow/records';
 import { stepHasWorkSince, stepResultNote } from '@/lib/workflow/results';
 import { LazyMarkdown } from '@/components/lazy-markdown';
 import { Alert, Badge, Button, Card } from '@/components/ui';
-import { usePanelCommand } from '@/components/hooks/use-panel-command';
 import { CurrentStep, type InsertState } from './current-step';
 import { takeFirstSend } from './first-send';
-import { panelRepo, type TaskDetail } from './data';
+import { panelRepo, usePanelCommand, type TaskDetail } from './data';
 import { describeError, describeInsertFailure } from './errors';
 import { GateCard } from '@/components/gate-card';
 import { NotesSection, type NoteActions } from './notes';
 import { StepList } from './step-list';
-
-const newChatUrls = { chatgpt: 'https://chatgpt.com/', claude: 'https://claude.ai/new' } as const;
 
 export function TaskView({
   detail,
@@ -26,7 +24,6 @@ export function TaskView({
   actor,
   binding,
   setBinding,
-  tabId = null,
 }: {
   detail: TaskDetail;
   host: HostState | null;
@@ -34,8 +31,6 @@ export function TaskView({
   actor: Actor;
   binding: TabBinding | null;
   setBinding: (binding: TabBinding | null) => Promise<void>;
-  /** This panel's tab, for toolbar commands (the "send the current step" shortcut). */
-  tabId?: number | null;
 }) {
   const { task, workflow, notes, events } = detail;
   const [busy, setBusy] = useState(false);
@@ -56,7 +51,7 @@ export function TaskView({
     [current, workflow, task, notes, actor.name],
   );
 
-  const run = async (action: TaskAction) => {
+  const run = async (action: PanelAction) => {
     setBusy(true);
     setError(null);
     try {
@@ -70,7 +65,7 @@ export function TaskView({
 
   const insert = async (text: string, kind: 'step' | 'handoff', send = settings.autoSend) => {
     setInsertState({ kind: 'busy' });
-    const result = await sendMessage('panel.insert', { text, send }).catch((e: unknown) => ({
+    const result = await panelRepo.insert(text, send).catch((e: unknown) => ({
       ok: false,
       verified: false,
       sent: false,
@@ -115,18 +110,8 @@ export function TaskView({
     setBusy(true);
     setError(null);
     try {
-      await panelRepo.act(
-        task.id,
-        task.rev,
-        {
-          type: 'move-conversation',
-          reason: 'handoff',
-          conversation: { site: host.site, conversationId: null, url: newChatUrls[host.site], boundAt: new Date().toISOString() },
-        },
-      );
-      await setBinding({ taskId: task.id, pendingHandoff: true });
-      const opened = await sendMessage('panel.new-chat', undefined);
-      if (!opened.ok) setError('The new chat could not be opened; open one yourself, the briefing will be inserted there.');
+      const { opened } = await panelRepo.handoff(task.id, task.rev);
+      if (!opened) setError('The new chat could not be opened; open one yourself, the briefing will be inserted there.');
     } catch (e) {
       setError(describeError(e).message);
     } finally {
@@ -201,7 +186,7 @@ export function TaskView({
   const rejectTo = current?.gate ? (stepTitles[current.gate.onReject ?? current.id] ?? current.title) : '';
   const awaiting = task.status === 'awaiting-approval' && task.pendingGate !== null;
   // The shortcut sends what the Insert button would insert; while a gate waits the prompt box stays empty.
-  usePanelCommand(tabId, (command) => {
+  usePanelCommand((command) => {
     if (command.name !== 'send-step' || !current || awaiting || insertState.kind === 'busy') return;
     void insert(briefing, 'step', true);
   });

@@ -30,8 +30,8 @@ export function useReviewPort(): {
     const connected = browser.runtime.connect({ name: REVIEW_PORT });
     port.current = connected;
     let seen = false;
-    connected.onMessage.addListener((message: unknown) => {
-      const reply = message as ReviewPortReply;
+    // What our own background posts on this port, typed by its contract (review-protocol.ts).
+    connected.onMessage.addListener((reply: ReviewPortReply) => {
       if (reply.kind === 'view') {
         seen = true;
         setState(reply.value ? { kind: 'ready', view: reply.value } : { kind: 'unbound' });

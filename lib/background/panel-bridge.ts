@@ -1,6 +1,7 @@
+// Long on purpose: the panel's whole contract with the background in one place (queries, calls and the port that serves them), so that each handler's inferred result type is next to its schema and its trust check.
 import { liveQuery, type Subscription } from 'dexie';
 import { browser, type Browser } from 'wxt/browser';
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
   addManualNote,
   deleteNote,
@@ -10,7 +11,6 @@ import {
   getSettings,
   getPanelTaskDetail,
   getTaskChanges,
-  isFinished,
   getWorkflow,
   listTasks,
   listWorkflows,
@@ -22,32 +22,49 @@ import {
   getTask,
   StaleTaskError,
 } from '@/lib/db';
-import type { TaskAction } from '@/lib/workflow/engine';
-import { conversationRefSchema, siteSchema, type Actor, type AuditEvent, type Settings, type Task } from '@/lib/workflow/records';
+import { newChatUrl } from '@/lib/hosts';
+import { siteReportText } from '@/lib/hosts/site-report-text';
+import type { InsertResult } from '@/lib/hosts/types';
+import { sendMessage } from '@/lib/messaging/protocol';
+import {
+  isPanelCall,
+  isPanelQuery,
+  panelCallSchemas,
+  panelPortRequestSchema,
+  panelQuerySchemas,
+  siteReportReplySchema,
+  type PanelCallName,
+  type PanelQueryName,
+} from '@/lib/messaging/schemas';
+import { wireErrorOf } from '@/lib/messaging/wire-error';
+import { recordedPerson, taskPerson } from '@/lib/workflow/actors';
+import { isFinished } from '@/lib/workflow/engine';
+import type { AuditEvent, Task } from '@/lib/workflow/records';
 import { panelTabOf } from './host-router';
-import { PANEL_PORT, type PanelTaskDetail, type TaskDetailChange } from './panel-port';
-import { openReviewWindow, registerReviewWindows } from './review-window';
+import { PANEL_PORT, type PanelPortReply, type PanelTab, type PanelTaskDetail } from './panel-port';
+import { openReviewWindow } from './review-window';
+import { readTab, watchTab, writeBinding } from './tab-state';
 
 /**
- * The panel's access to the database, served by the background over a long-lived port.
+ * The panel's access to the background, served over its port (the channel's contract is in
+ * panel-port.ts; the shapes the panel may send are in lib/messaging/schemas.ts).
  *
  * Why not Dexie in the panel: the panel is an extension frame inside chatgpt.com / claude.ai, a
  * third-party context; when the browser blocks third-party storage (Chromium's default here, Brave,
  * incognito, "block third-party cookies"), IndexedDB in that frame refuses to open ("The user denied
  * permission to access the database"). The background and the options page are first-party and keep
  * using Dexie directly; the panel subscribes to live queries that run here, and its writes go through
- * the same repositories.
+ * the same repositories. Its tab (the page's state, the bound task, toolbar commands) comes the same
+ * way, so the panel has one channel.
  *
  * Trust: a port is served only when the browser reports its sender as our `panel.html` framed in a
- * chat tab (host pages cannot open runtime ports, content scripts' ports carry the page URL). The actor
- * of every write is the person named in the settings, never what the message says. Only the actions a
- * person takes in the panel exist here, and a gate decision is not one of them: the host page decides
- * what is drawn over the panel, so the panel can only open the review window (review-window.ts), where
- * the decision is taken. `approve` / `reject` arriving here are refused.
+ * chat tab (host pages cannot open runtime ports, content scripts' ports carry the page URL), and the
+ * tab is the sender's, never what a message says. The actor of every write follows the actor policy
+ * (lib/workflow/actors.ts): the person named in the settings. Only the actions a person takes in the
+ * panel exist here, and a gate decision is not one of them: the host page decides what is drawn over
+ * the panel, so the panel can only open the review window (review-window.ts), where the decision is
+ * taken. `approve` / `reject` arriving here are refused.
  */
-
-export { PANEL_PORT };
-export type { PanelTaskDetail, TaskDetailChange };
 
 export interface LibraryEntry {
   id: string;
@@ -59,25 +76,10 @@ export interface LibraryEntry {
   origin: string;
 }
 
-const taskId = z.string().min(1).max(64);
-const stepId = z.string().min(1).max(64);
-
-const querySchemas = {
-  settings: z.object({}),
-  library: z.object({}),
-  'task-detail': z.object({ taskId }),
-  'conversation-task': z.object({ site: siteSchema, conversationId: z.string().min(1).max(200) }),
-  'open-tasks': z.object({}),
-} as const;
-
-export interface PanelQueries {
-  settings: { args: Record<string, never>; result: Settings };
-  library: { args: Record<string, never>; result: LibraryEntry[] };
-  'task-detail': { args: { taskId: string }; result: PanelTaskDetail | null };
-  'conversation-task': { args: { site: Task['conversations'][number]['site']; conversationId: string }; result: Task | null };
-  'open-tasks': { args: Record<string, never>; result: Task[] };
+/** What every handler knows of its caller: the chat tab its panel is framed in. */
+export interface PanelContext {
+  tabId: number;
 }
-export type PanelQueryName = keyof PanelQueries;
 
 async function libraryEntries(): Promise<LibraryEntry[]> {
   const heads = await listWorkflows();
@@ -99,29 +101,33 @@ async function libraryEntries(): Promise<LibraryEntry[]> {
   return entries.filter((e): e is LibraryEntry => e !== null);
 }
 
-/** Runs one panel query once (the port runs it as a live query). Exported for tests. */
-export async function runPanelQuery<K extends PanelQueryName>(name: K, raw: unknown): Promise<PanelQueries[K]['result']> {
-  const args = querySchemas[name].parse(raw ?? {});
-  return (queries[name] as (args: unknown) => Promise<PanelQueries[K]['result']>)(args);
-}
+type QueryArgs = { [K in PanelQueryName]: z.output<(typeof panelQuerySchemas)[K]> };
+// The schemas seen per name, so that parsing a generic name's arguments gives that name's type.
+const queryArgsOf: { [K in PanelQueryName]: z.ZodType<QueryArgs[K]> } = panelQuerySchemas;
 
-const queries: { [K in PanelQueryName]: (args: PanelQueries[K]['args']) => Promise<PanelQueries[K]['result']> } = {
+const queryHandlers = {
   settings: () => getSettings(),
   library: () => libraryEntries(),
-  'task-detail': async ({ taskId }) => (await getPanelTaskDetail(taskId)) ?? null,
-  'conversation-task': async ({ site, conversationId }) => {
-    // The task running in this conversation now: one that moved on to another chat does not count.
-    const task = await findTaskForConversation(site, conversationId);
-    const last = task?.conversations.at(-1);
-    return task && last?.site === site && last.conversationId === conversationId ? task : null;
-  },
+  tab: async (_args, { tabId }): Promise<PanelTab> => ({ tabId, ...(await readTab(tabId)) }),
+  'task-detail': async ({ taskId }): Promise<PanelTaskDetail | null> => (await getPanelTaskDetail(taskId)) ?? null,
+  'conversation-task': ({ site, conversationId }) => findTaskForConversation(site, conversationId),
   'open-tasks': async () => {
     const tasks = await listTasks({ statuses: ['awaiting-approval', 'active'], limit: 50 });
     return tasks.sort(
       (a, b) => Number(b.status === 'awaiting-approval') - Number(a.status === 'awaiting-approval') || b.updatedAt.localeCompare(a.updatedAt),
     );
   },
-};
+} satisfies { [K in PanelQueryName]: (args: QueryArgs[K], ctx: PanelContext) => Promise<unknown> };
+
+/** What each live query answers: inferred from its handler, so the panel's types follow the background's code. */
+export type PanelQueryResult<K extends PanelQueryName> = Awaited<ReturnType<(typeof queryHandlers)[K]>>;
+const queries: { [K in PanelQueryName]: (args: QueryArgs[K], ctx: PanelContext) => Promise<PanelQueryResult<K>> } = queryHandlers;
+
+/** Runs one panel query once, its arguments checked (the port runs it as a live query). */
+export async function runPanelQuery<K extends PanelQueryName>(name: K, raw: unknown, ctx: PanelContext): Promise<PanelQueryResult<K>> {
+  const args = queryArgsOf[name].parse(raw ?? {});
+  return queries[name](args, ctx);
+}
 
 /** Thrown for a gate decision that arrives from the framed panel. */
 export class DecisionRefusedError extends Error {
@@ -132,114 +138,101 @@ export class DecisionRefusedError extends Error {
   }
 }
 
-const actionSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('complete-step'), stepId }),
-  z.object({ type: z.literal('cancel'), reason: z.string().max(2_000).optional() }),
-  z.object({ type: z.literal('reopen-step'), stepId }),
-  z.object({ type: z.literal('set-drive-mode'), on: z.boolean() }),
-  // `url-assigned` is the background's own move; the panel moves a task only on a person's request.
-  z.object({ type: z.literal('move-conversation'), reason: z.enum(['handoff', 'manual']), conversation: conversationRefSchema }),
-]);
-
-const callSchemas = {
-  'save-display-name': z.object({ name: z.string().trim().min(1).max(120) }),
-  'start-task': z.object({ workflowId: z.string().min(1).max(64), title: z.string().trim().min(1).max(200), conversation: conversationRefSchema.optional() }),
-  act: z.object({ taskId, rev: z.number().int().min(0), action: actionSchema }),
-  'open-review': z.object({ taskId }),
-  'briefing-inserted': z.object({ taskId, stepId: stepId.optional(), data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])) }),
-  'add-note': z.object({ taskId, stepId, body: z.string().min(1).max(500_000) }),
-  'edit-note': z.object({ noteId: z.string().min(1).max(64), body: z.string().min(1).max(500_000) }),
-  'delete-note': z.object({ noteId: z.string().min(1).max(64) }),
-  'mark-result': z.object({ noteId: z.string().min(1).max(64) }),
-  verify: z.object({ taskId }),
-} as const;
-
-export type PanelCallName = keyof typeof callSchemas;
-export type PanelCallArgs<K extends PanelCallName> = z.input<(typeof callSchemas)[K]>;
-
-async function person(): Promise<Actor> {
-  const { displayName } = await getSettings();
-  if (!displayName) throw Object.assign(new Error('Enter your name in the panel first.'), { name: 'NoActorError' });
-  return { kind: 'human', name: displayName };
+async function person() {
+  return taskPerson((await getSettings()).displayName);
 }
 
-/** Runs one panel write, validated, with the person from the settings as actor. Exported for tests. */
-export async function runPanelCall(name: PanelCallName, raw: unknown): Promise<unknown> {
-  switch (name) {
-    case 'save-display-name': {
-      const { name: displayName } = callSchemas[name].parse(raw);
-      await updateSettings({ displayName }, { kind: 'human', name: displayName });
-      return null;
+const refused = (detail: string): InsertResult => ({ ok: false, verified: false, sent: false, reason: 'composer-missing', detail });
+
+type CallArgs = { [K in PanelCallName]: z.output<(typeof panelCallSchemas)[K]> };
+const callArgsOf: { [K in PanelCallName]: z.ZodType<CallArgs[K]> } = panelCallSchemas;
+
+const callHandlers = {
+  'save-display-name': async ({ name }) => {
+    await updateSettings({ displayName: name }, recordedPerson(name));
+    return null;
+  },
+  'start-task': async (args) => startTaskRecord({ ...args, actor: await person() }),
+  act: async ({ taskId, rev, action }): Promise<Task> => {
+    const actor = await person();
+    try {
+      return await runAction(taskId, rev, action, actor);
+    } catch (error) {
+      // The background's own moves (a new chat getting its address) bump `rev` between the panel's
+      // read and a person's click on Complete. When the task still stands where the person saw it
+      // (that step current, running, no gate pending), the click is tried once more on the fresh rev;
+      // anything else stays a stale click and fails.
+      if (!(error instanceof StaleTaskError) || action.type !== 'complete-step') throw error;
+      const fresh = await getTask(taskId);
+      if (!fresh || fresh.currentStepId !== action.stepId || fresh.status !== 'active' || fresh.pendingGate) throw error;
+      return runAction(taskId, fresh.rev, action, actor);
     }
-    case 'start-task': {
-      const args = callSchemas[name].parse(raw);
-      return startTaskRecord({ ...args, actor: await person() });
+  },
+  handoff: async ({ taskId, rev }, { tabId }) => {
+    const { host } = await readTab(tabId);
+    if (!host) throw new Error('The chat page has not reported yet; reload it and try again.');
+    const task = await runAction(
+      taskId,
+      rev,
+      { type: 'move-conversation', reason: 'handoff', conversation: { site: host.site, conversationId: null, url: newChatUrl(host.site, host.url), boundAt: new Date().toISOString() } },
+      await person(),
+    );
+    await writeBinding(tabId, { taskId, pendingHandoff: true });
+    const opened = await sendMessage('content.new-chat', undefined, { tabId, frameId: 0 }).catch(() => ({ ok: false }));
+    return { task, opened: opened.ok };
+  },
+  'open-review': async ({ taskId }) => {
+    await person();
+    return openReviewWindow(taskId);
+  },
+  'briefing-inserted': async ({ taskId, stepId, data }) => {
+    await recordTaskEvent(taskId, { type: 'briefing.inserted', actor: await person(), at: new Date().toISOString(), ...(stepId ? { stepId } : {}), data });
+    return null;
+  },
+  'add-note': async ({ taskId, stepId, body }) => addManualNote({ taskId, stepId, body, actor: await person() }),
+  'edit-note': async ({ noteId, body }) => editNote(noteId, body, await person()),
+  'delete-note': async ({ noteId }) => {
+    await deleteNote(noteId, await person());
+    return null;
+  },
+  'mark-result': async ({ noteId }) => markResult(noteId, await person()),
+  verify: ({ taskId }) => verifyTaskChain(taskId),
+  insert: async (request, { tabId }): Promise<InsertResult> => {
+    try {
+      return await sendMessage('content.insert', request, { tabId, frameId: 0 });
+    } catch (error) {
+      return refused(`the page is not ready (${error instanceof Error ? error.message : 'no content script'})`);
     }
-    case 'act': {
-      const type = (raw as { action?: { type?: unknown } } | null)?.action?.type;
-      if (type === 'approve' || type === 'reject') throw new DecisionRefusedError();
-      const { taskId, rev, action } = callSchemas[name].parse(raw);
-      const actor = await person();
-      try {
-        return await runAction(taskId, rev, action as TaskAction, actor);
-      } catch (error) {
-        // The background's own moves (a new chat getting its address) bump `rev` between the panel's
-        // read and a person's click on Complete. When the task still stands where the person saw it
-        // (that step current, running, no gate pending), the click is tried once more on the fresh rev;
-        // anything else stays a stale click and fails.
-        if (!(error instanceof StaleTaskError) || action.type !== 'complete-step') throw error;
-        const fresh = await getTask(taskId);
-        if (!fresh || fresh.currentStepId !== action.stepId || fresh.status !== 'active' || fresh.pendingGate) throw error;
-        return runAction(taskId, fresh.rev, action as TaskAction, actor);
-      }
-    }
-    case 'open-review': {
-      await person();
-      return openReviewWindow(callSchemas[name].parse(raw).taskId);
-    }
-    case 'briefing-inserted': {
-      const { taskId, stepId, data } = callSchemas[name].parse(raw);
-      await recordTaskEvent(taskId, { type: 'briefing.inserted', actor: await person(), at: new Date().toISOString(), ...(stepId ? { stepId } : {}), data });
-      return null;
-    }
-    case 'add-note': {
-      const { taskId, stepId, body } = callSchemas[name].parse(raw);
-      return addManualNote({ taskId, stepId, body, actor: await person() });
-    }
-    case 'edit-note': {
-      const { noteId, body } = callSchemas[name].parse(raw);
-      return editNote(noteId, body, await person());
-    }
-    case 'delete-note': {
-      const { noteId } = callSchemas[name].parse(raw);
-      await deleteNote(noteId, await person());
-      return null;
-    }
-    case 'mark-result': {
-      const { noteId } = callSchemas[name].parse(raw);
-      return markResult(noteId, await person());
-    }
-    case 'verify':
-      return verifyTaskChain(callSchemas[name].parse(raw).taskId);
-  }
+  },
+  'set-binding': async ({ binding }, { tabId }) => {
+    await writeBinding(tabId, binding);
+    return null;
+  },
+  'site-report': async (_args, { tabId }): Promise<{ report: string } | null> => {
+    const parsed = siteReportReplySchema.safeParse(await sendMessage('content.site-report', undefined, { tabId, frameId: 0 }).catch(() => null));
+    if (!parsed.success) return null;
+    const data = parsed.data;
+    if ('failed' in data) return { report: `# ConvOps site report\nsite: ${data.site}\n(the report failed: ${data.failed})` };
+    return { report: siteReportText(data.outline, browser.runtime.getManifest().version) };
+  },
+} satisfies { [K in PanelCallName]: (args: CallArgs[K], ctx: PanelContext) => Promise<unknown> };
+
+/** What each call answers: inferred from its handler. */
+export type PanelCallResult<K extends PanelCallName> = Awaited<ReturnType<(typeof callHandlers)[K]>>;
+const calls: { [K in PanelCallName]: (args: CallArgs[K], ctx: PanelContext) => Promise<PanelCallResult<K>> } = callHandlers;
+
+/** Runs one panel write or command, validated, for the panel of `ctx.tabId`. Exported for tests. */
+export async function runPanelCall<K extends PanelCallName>(name: K, raw: unknown, ctx: PanelContext): Promise<PanelCallResult<K>> {
+  if (name === 'act' && isDecision(raw)) throw new DecisionRefusedError();
+  const args = callArgsOf[name].parse(raw);
+  return calls[name](args, ctx);
 }
 
-/** Messages on the port. Replies carry the request id. */
-export type PanelPortRequest =
-  | { kind: 'subscribe'; id: number; query: PanelQueryName; args: unknown }
-  | { kind: 'unsubscribe'; id: number }
-  | { kind: 'call'; id: number; op: PanelCallName; args: unknown };
-
-export type PanelPortReply =
-  | { kind: 'data'; id: number; value: unknown }
-  /** A followed task's change since the last `data` or `change` of this subscription (task-detail only). */
-  | { kind: 'change'; id: number; change: TaskDetailChange }
-  | { kind: 'result'; id: number; value: unknown }
-  | { kind: 'error'; id: number; error: { name: string; code?: string; message: string } };
-
-function errorOf(error: unknown): { name: string; code?: string; message: string } {
-  const e = error as { name?: string; code?: unknown; message?: string };
-  return { name: e?.name ?? 'Error', ...(typeof e?.code === 'string' ? { code: e.code } : {}), message: e?.message ?? String(error) };
+/** An approve or reject sent as a panel action (refused with its own error, not as a malformed call). */
+function isDecision(raw: unknown): boolean {
+  const action: unknown = raw && typeof raw === 'object' && 'action' in raw ? raw.action : null;
+  const type: unknown = action && typeof action === 'object' && 'type' in action ? action.type : null;
+  return type === 'approve' || type === 'reject';
 }
 
 /**
@@ -274,15 +267,16 @@ function followTaskDetail(taskId: string, id: number, post: (reply: PanelPortRep
         seen = null;
         sentAllEvents = result.detail ? isFinished(result.detail.task) : false;
         remember(result.detail?.task, result.detail?.events.at(-1));
-        post({ kind: 'data', id, value: result.detail });
+        post({ kind: 'detail', id, detail: result.detail });
       }
     },
-    error: (error) => post({ kind: 'error', id, error: errorOf(error) }),
+    error: (error) => post({ kind: 'error', id, error: wireErrorOf(error) }),
   });
 }
 
-function serve(port: Browser.runtime.Port): void {
+function serve(port: Browser.runtime.Port, ctx: PanelContext): void {
   const subscriptions = new Map<number, Subscription>();
+  const tabFollowers = new Set<number>();
   const post = (reply: PanelPortReply) => {
     try {
       port.postMessage(reply);
@@ -290,53 +284,65 @@ function serve(port: Browser.runtime.Port): void {
       // The panel went away; its disconnect handler cleans up.
     }
   };
+  // The tab's changes and the toolbar's commands, pushed as they happen (no polling, no storage events).
+  const stopWatching = watchTab(ctx.tabId, {
+    onChange: (record) => {
+      for (const id of tabFollowers) post({ kind: 'data', id, value: { tabId: ctx.tabId, ...record } });
+    },
+    onCommand: (command) => post({ kind: 'command', command }),
+  });
+  const fail = (id: number) => (error: unknown) => post({ kind: 'error', id, error: wireErrorOf(error) });
+
+  function follow<K extends PanelQueryName>(id: number, query: K, raw: unknown): Subscription | null {
+    const parsed = queryArgsOf[query].safeParse(raw ?? {});
+    if (!parsed.success) {
+      post({ kind: 'error', id, error: { name: 'ValidationError', message: 'invalid query' } });
+      return null;
+    }
+    const args = parsed.data;
+    if (query === 'task-detail' && 'taskId' in args) return followTaskDetail(args.taskId, id, post);
+    if (query === 'tab') {
+      tabFollowers.add(id);
+      void queries.tab({}, ctx).then((value) => post({ kind: 'data', id, value }), fail(id));
+      return { unsubscribe: () => void tabFollowers.delete(id), closed: false };
+    }
+    return liveQuery(() => queries[query](args, ctx)).subscribe({ next: (value) => post({ kind: 'data', id, value }), error: fail(id) });
+  }
+
   port.onMessage.addListener((message: unknown) => {
-    const request = message as PanelPortRequest;
-    if (!request || typeof request !== 'object' || typeof request.id !== 'number') return;
+    const parsed = panelPortRequestSchema.safeParse(message);
+    if (!parsed.success) return;
+    const request = parsed.data;
     if (request.kind === 'unsubscribe') {
       subscriptions.get(request.id)?.unsubscribe();
       subscriptions.delete(request.id);
-    } else if (request.kind === 'subscribe' && Object.hasOwn(querySchemas, request.query)) {
-      const parsed = querySchemas[request.query].safeParse(request.args ?? {});
-      if (!parsed.success) return post({ kind: 'error', id: request.id, error: { name: 'ValidationError', message: 'invalid query' } });
-      const run = queries[request.query] as (args: unknown) => Promise<unknown>;
+    } else if (request.kind === 'subscribe' && isPanelQuery(request.query)) {
       subscriptions.get(request.id)?.unsubscribe();
-      subscriptions.set(
-        request.id,
-        request.query === 'task-detail'
-          ? followTaskDetail((parsed.data as PanelQueries['task-detail']['args']).taskId, request.id, post)
-          : liveQuery(() => run(parsed.data)).subscribe({
-              next: (value) => post({ kind: 'data', id: request.id, value }),
-              error: (error) => post({ kind: 'error', id: request.id, error: errorOf(error) }),
-            }),
-      );
-    } else if (request.kind === 'call' && Object.hasOwn(callSchemas, request.op)) {
-      runPanelCall(request.op, request.args).then(
-        (value) => post({ kind: 'result', id: request.id, value: value ?? null }),
-        (error: unknown) => post({ kind: 'error', id: request.id, error: errorOf(error) }),
-      );
+      const subscription = follow(request.id, request.query, request.args);
+      if (subscription) subscriptions.set(request.id, subscription);
+      else subscriptions.delete(request.id);
+    } else if (request.kind === 'call' && isPanelCall(request.op)) {
+      runPanelCall(request.op, request.args, ctx).then((value) => post({ kind: 'result', id: request.id, value }), fail(request.id));
     }
   });
   port.onDisconnect.addListener(() => {
+    stopWatching();
     for (const subscription of subscriptions.values()) subscription.unsubscribe();
     subscriptions.clear();
   });
 }
 
-/** Serves the panel's port, and the review windows the panel opens (the only place a gate is decided outside the options page). */
-export function registerPanelBridge(): () => void {
-  const stopReview = registerReviewWindows();
+/** Serves the panel's port: only to our panel page framed in a chat tab. */
+export function setupPanelBridge(): () => void {
   const onConnect = (port: Browser.runtime.Port) => {
     if (port.name !== PANEL_PORT) return;
-    if (!port.sender || panelTabOf(port.sender) === null) {
+    const tabId = port.sender ? panelTabOf(port.sender) : null;
+    if (tabId === null) {
       port.disconnect();
       return;
     }
-    serve(port);
+    serve(port, { tabId });
   };
   browser.runtime.onConnect.addListener(onConnect);
-  return () => {
-    browser.runtime.onConnect.removeListener(onConnect);
-    stopReview();
-  };
+  return () => browser.runtime.onConnect.removeListener(onConnect);
 }

@@ -1,12 +1,46 @@
+import type { HostState, PanelCallName, PanelPortRequest, PanelQueryName, TabBinding } from '@/lib/messaging/schemas';
 import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
 import type { Workflow } from '@/lib/workflow/schema';
+import type { WireError } from '@/lib/messaging/wire-error';
+import type { PanelCallResult, PanelQueryResult } from './panel-bridge';
 
 /**
- * What the panel and the background share about their port, kept apart from panel-bridge.ts: the
- * panel needs these values, and importing them from there would pull Dexie, Zod and the
- * repositories into the panel bundle (the panel takes only types from panel-bridge.ts).
+ * The panel's one channel to the background: a long-lived runtime port, on which the panel holds
+ * live queries (the background pushes every new answer) and makes calls (each answered once). What
+ * the panel sends is parsed on arrival with lib/messaging/schemas.ts; what it gets back is typed by the
+ * background's handlers (`PanelQueryResult`, `PanelCallResult`), so the two ends cannot drift.
+ * Kept apart from panel-bridge.ts: the panel needs these values, and importing them from there would
+ * pull Dexie, Zod and the repositories into the panel bundle (the panel takes only types from there).
  */
 export const PANEL_PORT = 'convops-panel-data';
+
+export type { PanelCallName, PanelPortRequest, PanelQueryName };
+
+/** The panel's own tab, as the `tab` query answers it: the page's state and the task bound to the tab. */
+export interface PanelTab {
+  tabId: number;
+  host: HostState | null;
+  binding: TabBinding | null;
+}
+
+/** A toolbar command for one tab's panel (the "send the current step" shortcut); `id` is fresh each time. */
+export interface PanelCommand {
+  name: 'send-step';
+  id: string;
+}
+
+export type { WireError };
+
+/** What the background says on the port. Replies carry the request's id. */
+export type PanelPortReply =
+  | { kind: 'data'; id: number; value: PanelQueryResult<PanelQueryName> }
+  /** A followed task's whole detail (task-detail only): first, and again when its chain was replaced. */
+  | { kind: 'detail'; id: number; detail: PanelTaskDetail | null }
+  /** A followed task's change since the last `detail` or `change` of this subscription. */
+  | { kind: 'change'; id: number; change: TaskDetailChange }
+  | { kind: 'result'; id: number; value: PanelCallResult<PanelCallName> }
+  | { kind: 'error'; id: number; error: WireError }
+  | { kind: 'command'; command: PanelCommand };
 
 export interface PanelTaskDetail {
   task: Task;

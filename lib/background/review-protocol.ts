@@ -1,4 +1,7 @@
+import type { WireError } from '@/lib/messaging/wire-error';
 import type { Gate } from '@/lib/workflow/schema';
+
+export type { ReviewPortRequest } from '@/lib/messaging/schemas';
 
 /**
  * What the review window and the background say to each other over the review port (see
@@ -25,12 +28,8 @@ export interface ReviewView {
   decided: { type: 'gate.approved' | 'gate.rejected' | 'other'; by: string | null; comment: string | null } | null;
 }
 
-export type ReviewPortRequest =
-  | { kind: 'decide'; decision: 'approve' | 'reject'; comment: string; rev: number }
-  | { kind: 'close' };
-
 export type ReviewPortReply =
   | { kind: 'view'; value: ReviewView | null }
   | { kind: 'decided' }
-  | { kind: 'error'; error: { name: string; code?: string; message: string } };
+  | { kind: 'error'; error: WireError };
 

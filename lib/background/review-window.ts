@@ -1,10 +1,14 @@
 import { liveQuery, type Subscription } from 'dexie';
 import { browser, type Browser } from 'wxt/browser';
+import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
 import { getSettings, getTask, getTaskDetail, runAction } from '@/lib/db';
-import type { Actor, AuditEvent } from '@/lib/workflow/records';
+import { reviewPortRequestSchema, type ReviewPortRequest } from '@/lib/messaging/schemas';
+import { wireErrorOf } from '@/lib/messaging/wire-error';
+import { taskPerson } from '@/lib/workflow/actors';
+import type { AuditEvent } from '@/lib/workflow/records';
 import { stepResultNote } from '@/lib/workflow/results';
-import { REVIEW_PORT, type ReviewPortReply, type ReviewPortRequest, type ReviewView } from './review-protocol';
+import { REVIEW_PORT, type ReviewPortReply, type ReviewView } from './review-protocol';
 
 export { REVIEW_PORT };
 
@@ -26,17 +30,13 @@ export { REVIEW_PORT };
  */
 
 const REVIEW_PATH = '/review.html';
-const sessionKey = 'reviewWindows';
 
-interface GateRef {
-  taskId: string;
-  stepId: string;
-}
+const gateRefSchema = z.object({ taskId: z.string(), stepId: z.string() });
+type GateRef = z.infer<typeof gateRefSchema>;
+/** windowId → gate, as pairs. */
+const windowsItem = storage.defineItem<unknown>('session:convops.review-windows', { fallback: [] });
+const storedWindowsSchema = z.array(z.tuple([z.number().int(), gateRefSchema]));
 
-const requestSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('decide'), decision: z.enum(['approve', 'reject']), comment: z.string().max(5_000), rev: z.number().int().min(0) }),
-  z.object({ kind: z.literal('close') }),
-]);
 
 /** windowId → gate. Kept in storage.session too: the service worker may restart while a window is open. */
 const windows = new Map<number, GateRef>();
@@ -45,19 +45,18 @@ let restored: Promise<void> | null = null;
 const creating = new Set<Promise<unknown>>();
 
 function restore(): Promise<void> {
-  restored ??= browser.storage.session
-    .get(sessionKey)
+  restored ??= windowsItem
+    .getValue()
     .then((stored) => {
-      const entries = (stored[sessionKey] ?? []) as [number, GateRef][];
-      if (!Array.isArray(entries)) return;
-      for (const [id, ref] of entries) if (typeof id === 'number' && ref && typeof ref.taskId === 'string') windows.set(id, ref);
+      const parsed = storedWindowsSchema.safeParse(stored);
+      if (parsed.success) for (const [id, ref] of parsed.data) windows.set(id, ref);
     })
     .catch(() => undefined);
   return restored;
 }
 
 async function persist(): Promise<void> {
-  await browser.storage.session.set({ [sessionKey]: [...windows.entries()] }).catch(() => undefined);
+  await windowsItem.setValue([...windows.entries()]).catch(() => undefined);
 }
 
 function windowOfGate(ref: GateRef): number | null {
@@ -140,12 +139,6 @@ export async function reviewViewOf(ref: GateRef): Promise<ReviewView | null> {
   };
 }
 
-async function person(): Promise<Actor> {
-  const { displayName } = await getSettings();
-  if (!displayName) throw Object.assign(new Error('Enter your name in the panel first: the audit trail records who decided.'), { name: 'NoActorError' });
-  return { kind: 'human', name: displayName };
-}
-
 /** Records the decision taken in the review window of `ref`. Exported for tests. */
 export async function decideFromReview(ref: GateRef, request: Extract<ReviewPortRequest, { kind: 'decide' }>): Promise<void> {
   const comment = request.comment.trim();
@@ -153,7 +146,7 @@ export async function decideFromReview(ref: GateRef, request: Extract<ReviewPort
     ref.taskId,
     request.rev,
     request.decision === 'approve' ? { type: 'approve', stepId: ref.stepId, ...(comment ? { comment } : {}) } : { type: 'reject', stepId: ref.stepId, comment },
-    await person(),
+    taskPerson((await getSettings()).displayName),
   );
 }
 
@@ -175,11 +168,6 @@ export function reviewWindowOf(sender: Sender | undefined): number | null {
   return windows.has(sender.tab.windowId) ? sender.tab.windowId : null;
 }
 
-function errorOf(error: unknown): { name: string; code?: string; message: string } {
-  const e = error as { name?: string; code?: unknown; message?: string };
-  return { name: e?.name ?? 'Error', ...(typeof e?.code === 'string' ? { code: e.code } : {}), message: e?.message ?? String(error) };
-}
-
 function serve(port: Browser.runtime.Port, windowId: number, ref: GateRef): void {
   const post = (reply: ReviewPortReply) => {
     try {
@@ -190,11 +178,11 @@ function serve(port: Browser.runtime.Port, windowId: number, ref: GateRef): void
   };
   const subscription: Subscription = liveQuery(() => reviewViewOf(ref)).subscribe({
     next: (value) => post({ kind: 'view', value }),
-    error: (error) => post({ kind: 'error', error: errorOf(error) }),
+    error: (error) => post({ kind: 'error', error: wireErrorOf(error) }),
   });
   let deciding = false;
   port.onMessage.addListener((message: unknown) => {
-    const parsed = requestSchema.safeParse(message);
+    const parsed = reviewPortRequestSchema.safeParse(message);
     if (!parsed.success) return;
     const request = parsed.data;
     if (request.kind === 'close') {
@@ -211,14 +199,15 @@ function serve(port: Browser.runtime.Port, windowId: number, ref: GateRef): void
       },
       (error: unknown) => {
         deciding = false;
-        post({ kind: 'error', error: errorOf(error) });
+        post({ kind: 'error', error: wireErrorOf(error) });
       },
     );
   });
   port.onDisconnect.addListener(() => subscription.unsubscribe());
 }
 
-export function registerReviewWindows(): () => void {
+/** Serves the review windows' ports: only to our review page, top frame of a window opened for one gate. */
+export function setupReviewWindows(): () => void {
   const onConnect = (port: Browser.runtime.Port) => {
     if (port.name !== REVIEW_PORT) return;
     void (async () => {

@@ -2,7 +2,8 @@ import { liveQuery } from 'dexie';
 import { browser, type Browser } from 'wxt/browser';
 import { countTasks } from '@/lib/db';
 import { siteOfHostname } from '@/lib/hosts';
-import { panelCommandKey, sendMessage, type PanelCommand } from '@/lib/messaging/protocol';
+import { sendMessage } from '@/lib/messaging/protocol';
+import { commandPanel } from './tab-state';
 
 /**
  * The toolbar button and the keyboard shortcuts.
@@ -15,8 +16,8 @@ import { panelCommandKey, sendMessage, type PanelCommand } from '@/lib/messaging
  * - The badge counts the tasks waiting at a gate, from a live query, so it follows every decision made
  *   anywhere (panel, review window, options page, a restore).
  * - `send-step` asks the tab's panel to insert the current briefing and send it (through the panel's own
- *   insert path, which records `briefing.inserted`); the panel watches `panelCommand:<tabId>` in
- *   storage.session. The background cannot render the briefing itself without duplicating the panel.
+ *   insert path, which records `briefing.inserted`), handed to it over its port (tab-state.ts). The
+ *   background cannot render the briefing itself without duplicating the panel.
  */
 
 export const COMMANDS = { togglePanel: 'toggle-panel', sendStep: 'send-step' } as const;
@@ -60,9 +61,7 @@ async function togglePanel(tab: Tab): Promise<ToolbarOutcome> {
 
 async function sendStep(tab: Tab): Promise<ToolbarOutcome> {
   if (tab.id === undefined || !chatSiteOf(tab.url)) return 'not-a-chat';
-  const command: PanelCommand = { name: 'send-step', id: crypto.randomUUID() };
-  await browser.storage.session.set({ [panelCommandKey(tab.id)]: command });
-  return 'sent';
+  return commandPanel(tab.id, { name: 'send-step', id: crypto.randomUUID() }) ? 'sent' : 'ignored';
 }
 
 async function activeTab(): Promise<Tab | undefined> {
@@ -98,7 +97,7 @@ async function showBadge(waiting: number): Promise<void> {
 }
 
 /** Registers the toolbar button, the shortcuts and the badge; returns what stops them. */
-export function registerToolbar(): () => void {
+export function setupToolbar(): () => void {
   const log = (error: unknown) => console.error('ConvOps toolbar:', error);
   const onClicked = (tab: Tab) => void handleActionClick(tab).catch(log);
   const onCommand = (command: string, tab?: Tab) => void handleCommand(command, tab).catch(log);

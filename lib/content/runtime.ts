@@ -5,7 +5,7 @@ import { insertText, readComposer, send } from '@/lib/hosts/composer-insert';
 import { pageOutline } from '@/lib/hosts/site-report';
 import { hostTheme, THEME_ATTRIBUTES } from '@/lib/hosts/theme';
 import type { InsertResult } from '@/lib/hosts/types';
-import type { HostState } from '@/lib/messaging/protocol';
+import type { HostStateReport as HostState } from '@/lib/messaging/schemas';
 import { onMessage, sendMessage } from './messenger';
 import { PanelMount } from './panel-mount';
 import { ReplyWatcher } from './reply-watcher';

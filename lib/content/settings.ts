@@ -1,4 +1,5 @@
 import type { HostSite } from '@/lib/hosts/types';
+import { PANEL_WIDTH } from '@/lib/settings/panel-width';
 
 /** What the content script needs from the settings, mirrored by the options page into storage.local. */
 export interface UiSettings {
@@ -8,7 +9,7 @@ export interface UiSettings {
 }
 
 export const UI_SETTINGS_KEY = 'convops.ui';
-export const DEFAULT_UI_SETTINGS: UiSettings = { panelSide: 'right', panelWidth: 380, sites: { chatgpt: true, claude: true } };
+export const DEFAULT_UI_SETTINGS: UiSettings = { panelSide: 'right', panelWidth: PANEL_WIDTH.default, sites: { chatgpt: true, claude: true } };
 
 /** Reads the mirror defensively: it lives in storage a page cannot write, but may be old or partial. */
 export function parseUiSettings(value: unknown): UiSettings {
@@ -17,7 +18,7 @@ export function parseUiSettings(value: unknown): UiSettings {
   const width = typeof v.panelWidth === 'number' && Number.isFinite(v.panelWidth) ? Math.round(v.panelWidth) : DEFAULT_UI_SETTINGS.panelWidth;
   return {
     panelSide: v.panelSide === 'left' ? 'left' : 'right',
-    panelWidth: Math.min(720, Math.max(280, width)),
+    panelWidth: Math.min(PANEL_WIDTH.max, Math.max(PANEL_WIDTH.min, width)),
     sites: { chatgpt: sites.chatgpt !== false, claude: sites.claude !== false },
   };
 }

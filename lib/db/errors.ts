@@ -46,10 +46,9 @@ export class StaleWorkflowError extends Error {
   }
 }
 
-export interface ValidationIssue {
-  path: string;
-  message: string;
-}
+import type { ValidationIssue } from '@/lib/workflow/validate';
+
+export type { ValidationIssue };
 
 export class WorkflowValidationError extends Error {
   readonly code = 'invalid-workflow';
@@ -59,26 +58,22 @@ export class WorkflowValidationError extends Error {
   }
 }
 
-export class ImportError extends Error {
+/** An error whose sentence is all there is to say: its class names what went wrong. */
+abstract class SentenceError extends Error {
+  abstract readonly code: string;
+}
+
+export class ImportError extends SentenceError {
   readonly code = 'import-failed';
-  constructor(message: string) {
-    super(message);
-    this.name = 'ImportError';
-  }
+  override readonly name = 'ImportError';
 }
 
-export class NoteRuleError extends Error {
+export class NoteRuleError extends SentenceError {
   readonly code = 'note-rule';
-  constructor(message: string) {
-    super(message);
-    this.name = 'NoteRuleError';
-  }
+  override readonly name = 'NoteRuleError';
 }
 
-export class BackupError extends Error {
+export class BackupError extends SentenceError {
   readonly code = 'invalid-backup';
-  constructor(message: string) {
-    super(message);
-    this.name = 'BackupError';
-  }
+  override readonly name = 'BackupError';
 }

@@ -1,4 +1,5 @@
 import Dexie from 'dexie';
+import { isArrival } from '@/lib/workflow/engine';
 import { auditEventSchema, eventDraftSchema, type AuditEvent, type EventDraft } from '@/lib/workflow/records';
 import { getDb, type ConvOpsDatabase } from './database';
 import { RecordNotFoundError } from './errors';
@@ -88,6 +89,15 @@ export async function listEvents(taskId: string): Promise<AuditEvent[]> {
   const db = getDb();
   const [lower, upper] = chainRange(taskId);
   return db.events.where('[taskId+seq]').between(lower, upper, true, true).toArray();
+}
+
+/**
+ * When the task's current step became current (engine `currentStepSince`), read from the tail of
+ * its chain backwards: a captured reply needs this one time, not the task's every event.
+ */
+export async function currentStepSinceOf(taskId: string): Promise<string | null> {
+  const last = await getDb().events.where('[taskId+seq]').between([taskId, Dexie.minKey], [taskId, Dexie.maxKey]).reverse().filter(isArrival).first();
+  return last?.at ?? null;
 }
 
 export async function verifyTaskChain(taskId: string): Promise<ChainVerdict> {

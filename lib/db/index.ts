@@ -10,6 +10,7 @@ export {
   appendEvents,
   isTaskChain,
   listEvents,
+  currentStepSinceOf,
   recordTaskEvent,
   SETTINGS_CHAIN,
   verifyAllChains,
@@ -49,7 +50,7 @@ export {
   type TaskDetail,
   type TaskQuery,
 } from './tasks-repo';
-export { getPanelTaskDetail, getTaskChanges, getTaskDetailPage, isFinished, type TaskChanges, type TaskDetailPage } from './task-changes';
+export { getPanelTaskDetail, getTaskChanges, getTaskDetailPage, type TaskChanges, type TaskDetailPage } from './task-changes';
 export {
   addManualNote,
   captureReply,

@@ -1,5 +1,6 @@
 import { nanoid } from 'nanoid';
 import { noteSchema, type Actor, type Note, type Site } from '@/lib/workflow/records';
+import { isRunning } from '@/lib/workflow/engine';
 import { getDb, type ConvOpsDatabase } from './database';
 import { RecordNotFoundError, NoteRuleError } from './errors';
 import { appendEvents } from './events-repo';
@@ -50,7 +51,7 @@ export async function captureReply(input: CaptureReplyInput): Promise<CaptureOut
   return db.transaction('rw', [db.tasks, db.workflows, db.notes, db.events], async (): Promise<CaptureOutcome> => {
     const task = await db.tasks.get(input.taskId);
     if (!task) return { captured: false, reason: 'no-task' };
-    if ((task.status !== 'active' && task.status !== 'awaiting-approval') || !task.currentStepId) {
+    if (!isRunning(task) || !task.currentStepId) {
       return { captured: false, reason: 'task-not-running' };
     }
     const workflow = await db.workflows.get([task.workflowId, task.workflowVersion]);

@@ -33,9 +33,6 @@ export async function getTaskChanges(taskId: string, afterSeq: number, afterHash
   });
 }
 
-/** A task the panel shows as its record (completion-view.tsx): the engine's one rule. */
-export { isFinished } from '@/lib/workflow/engine';
-
 /**
  * The panel's first read of a task: notes and events. Every event is needed while the task runs too:
  * the panel reads the moment of the step (fresh, the AI working, waiting at a gate), what was sent,

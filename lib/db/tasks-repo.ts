@@ -1,6 +1,7 @@
 import Dexie from 'dexie';
 import { nanoid } from 'nanoid';
-import { applyAction, currentStepSince, startTask, WorkflowRuleError, type TaskAction } from '@/lib/workflow/engine';
+import { applyAction, currentStepSince, startTask, taskOfConversation, WorkflowRuleError } from '@/lib/workflow/engine';
+import type { TaskAction } from '@/lib/workflow/records';
 import { stepHasWorkSince } from '@/lib/workflow/results';
 import { taskSchema, type Actor, type AuditEvent, type ConversationRef, type Note, type Site, type Task, type TaskStatus } from '@/lib/workflow/records';
 import type { Workflow } from '@/lib/workflow/schema';
@@ -90,24 +91,10 @@ export async function getTask(taskId: string): Promise<Task | undefined> {
   return row && fromTaskRow(row);
 }
 
-/**
- * The task bound to a conversation: the one running there now if any, else the one that ran there
- * most recently (it may have moved to another chat, or finished). One indexed query.
- */
-export async function findTaskForConversation(site: Site, conversationId: string): Promise<Task | undefined> {
+/** The task of a conversation (engine rule `taskOfConversation`): running there now, else finished there last. One indexed query. */
+export async function findTaskForConversation(site: Site, conversationId: string): Promise<Task | null> {
   const rows = await getDb().tasks.where('conversationKeys').equals(conversationKey(site, conversationId)).toArray();
-  const isHere = (row: TaskRow): boolean => {
-    const last = row.conversations.at(-1);
-    return last?.site === site && last.conversationId === conversationId;
-  };
-  const running = (row: TaskRow): boolean => row.status === 'active' || row.status === 'awaiting-approval';
-  rows.sort(
-    (a, b) =>
-      Number(running(b) && isHere(b)) - Number(running(a) && isHere(a)) ||
-      Number(isHere(b)) - Number(isHere(a)) ||
-      b.updatedAt.localeCompare(a.updatedAt),
-  );
-  const best = rows[0];
+  const best = taskOfConversation(rows, site, conversationId);
   return best && fromTaskRow(best);
 }
 

@@ -1,3 +1,4 @@
+// Long on purpose: the one writer of workflows: save with its version guard, import, delete and restore, each in its transaction with its audit events; splitting it would split those transactions' rules.
 import Dexie from 'dexie';
 import { LIMITS, type Workflow } from '@/lib/workflow/schema';
 import type { Actor, EventDraft } from '@/lib/workflow/records';

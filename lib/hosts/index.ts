@@ -18,6 +18,11 @@ export function siteOfHostname(hostname: string): HostSite | null {
   return null;
 }
 
+/** Where a new chat of `site` opens, on the origin of the page the tab shows. */
+export function newChatUrl(site: HostSite, pageUrl: string): string {
+  return new URL(adapters[site].newChatPath, pageUrl).href;
+}
+
 export function adapterFor(location: { hostname: string } | URL): HostAdapter | null {
   const site = siteOfHostname(location.hostname);
   return site ? adapters[site] : null;

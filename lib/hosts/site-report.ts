@@ -1,5 +1,4 @@
 import type { HostAdapter } from './adapter';
-import type { HostHealth, HostSite } from './types';
 
 /**
  * "Copy a site report", the content script's half: the raw structural outline of the page around
@@ -12,23 +11,8 @@ import type { HostHealth, HostSite } from './types';
 const MAX_CHILDREN = 8;
 export const MAX_OUTLINE_LINES = 400;
 
-/** One element: depth, tag, `class`, the attributes a report may show (name, value, name, value…), child count, holds text, note. */
-export type OutlineNode = [depth: number, tag: string, classes: string, attributes: string[], children: number, text: boolean, note: string];
-
-export interface OutlineSection {
-  title: string;
-  /** Null when nothing was found to outline. A string is a line of its own ("… N earlier children not shown"). */
-  lines: (OutlineNode | string)[] | null;
-}
-
-export interface PageOutline {
-  site: HostSite;
-  url: string;
-  health: HostHealth;
-  /** Words of what the person wrote (messages, composer, chat titles): the report masks any value mentioning one. */
-  words: string[];
-  sections: OutlineSection[];
-}
+export type { OutlineNode, OutlineSection, PageOutline } from '@/lib/messaging/schemas';
+import type { OutlineNode, OutlineSection, PageOutline } from '@/lib/messaging/schemas';
 
 const wordsOf = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u);
 

@@ -1,26 +1,13 @@
 /**
  * What the content script needs from a host site, one adapter per site. Adapters are data (selector
  * cascades) plus pure functions over a `Document`, so they can be tested against fixture pages.
- * This file has no imports on purpose: it is shared by the content script, the background and the panel.
+ * Types only (the site and the health report are inferred from their schemas, imported as types, so
+ * the content script carries no Zod); shared by the content script, the background and the panel.
  */
 
-export type HostSite = 'chatgpt' | 'claude';
-
-/** Which concerns resolved on the current page, and through which selector (for the health report). */
-export interface HostHealth {
-  site: HostSite;
-  /** The DOM generation detected, e.g. "classic", "octane", "thread", "virtualized". */
-  generation: string | null;
-  composer: 'found' | 'missing';
-  messages: 'found' | 'none-yet' | 'missing';
-  streamingSignal: 'found' | 'missing';
-  /** Set by the content runtime when a reply streamed but could not be read from the page. */
-  reply?: 'missing';
-  conversationId: string | null;
-  /** Selector that resolved each concern, or null; shown to people who report a broken site. */
-  matched: Record<string, string | null>;
-  checkedAt: string;
-}
+export type { Site as HostSite } from '@/lib/workflow/records';
+export type { HostHealth } from '@/lib/messaging/schemas';
+import type { Site as HostSite } from '@/lib/workflow/records';
 
 /** Conversation identity from a URL. `id` is null for new, temporary or incognito chats. */
 export interface ConversationIdentity {

@@ -1,5 +1,6 @@
+// Long on purpose: the task state machine and the rules that read a task (is it running, which task a chat belongs to); the property tests check them together, so they live together.
 import type { Step, Workflow } from './schema';
-import type { Actor, ConversationRef, EventDraft, Task } from './records';
+import type { Actor, ConversationRef, EventDraft, Task, TaskAction } from './records';
 
 /**
  * The task state machine. Pure: no I/O, no clock, no id generator — time, ids and actors come in as
@@ -11,17 +12,6 @@ export interface EngineResult {
   task: Task;
   events: EventDraft[];
 }
-
-export type TaskAction =
-  /** `stepId` must be the current step: it guards against a stale panel completing the wrong step. */
-  | { type: 'complete-step'; stepId: string }
-  | { type: 'approve'; stepId: string; comment?: string }
-  | { type: 'reject'; stepId: string; comment: string }
-  | { type: 'cancel'; reason?: string }
-  /** Undoes the last completion: `stepId` must be the step completed last, right before the current one. */
-  | { type: 'reopen-step'; stepId: string }
-  | { type: 'set-drive-mode'; on: boolean }
-  | { type: 'move-conversation'; conversation: ConversationRef; reason: 'handoff' | 'url-assigned' | 'manual' };
 
 export type WorkflowRuleCode =
   | 'task-finished'
@@ -156,16 +146,58 @@ export function reopenableStep(task: Task, workflow: Workflow): Step | null {
 /** Event types that make a step the current one. */
 const ARRIVALS: ReadonlySet<string> = new Set(['task.started', 'step.completed', 'gate.rejected', 'step.reopened']);
 
+/** An event that made a step the current one (`currentStepSince` reads the last of them). */
+export function isArrival(event: Pick<EventDraft, 'type'>): boolean {
+  return ARRIVALS.has(event.type);
+}
+
 /**
  * When the current step became current: the time of the last transition onto it. A reply that began
  * before this belongs to an earlier moment, so its completion line does not count.
  */
 export function currentStepSince(events: ReadonlyArray<Pick<EventDraft, 'type' | 'at'>>): string | null {
-  return events.findLast((e) => ARRIVALS.has(e.type))?.at ?? null;
+  return events.findLast(isArrival)?.at ?? null;
 }
 
 export function isFinished(task: Pick<Task, 'status'>): boolean {
   return task.status === 'completed' || task.status === 'cancelled';
+}
+
+/** Active or waiting at a gate: a task that can still move (and capture replies). */
+export function isRunning(task: Pick<Task, 'status'>): boolean {
+  return !isFinished(task);
+}
+
+type Conversations = Pick<Task, 'conversations'>;
+
+/** The task's current chat is this one: its last conversation (a task that moved on to another chat is no longer here). */
+export function isInConversation(task: Conversations, site: ConversationRef['site'], conversationId: string): boolean {
+  const last = task.conversations.at(-1);
+  return last?.site === site && last.conversationId === conversationId;
+}
+
+/**
+ * A tab's bound task still belongs to the page the tab shows: its current chat is this one, or is a
+ * new chat of this site that has no id yet (the task follows its tab until the site names the chat).
+ */
+export function boundTaskFits(task: Conversations, site: ConversationRef['site'], conversationId: string | null): boolean {
+  const last = task.conversations.at(-1);
+  return last?.site === site && (last.conversationId === null || last.conversationId === conversationId);
+}
+
+/**
+ * "The task of this conversation", from the tasks that ever ran in it: the one running there now,
+ * else the one that finished there last (its record is what the panel then shows). A task that moved
+ * on to another chat is never the task of this one. Capturing a reply further needs `isRunning`.
+ */
+export function taskOfConversation<T extends Pick<Task, 'conversations' | 'status' | 'updatedAt'>>(
+  candidates: readonly T[],
+  site: ConversationRef['site'],
+  conversationId: string,
+): T | null {
+  const here = candidates.filter((t) => isInConversation(t, site, conversationId));
+  here.sort((a, b) => Number(isRunning(b)) - Number(isRunning(a)) || b.updatedAt.localeCompare(a.updatedAt));
+  return here[0] ?? null;
 }
 
 interface Context {
@@ -185,7 +217,7 @@ function findStep(workflow: Workflow, stepId: string): { step: Step; index: numb
 }
 
 function assertRunning(task: Task): void {
-  if (isFinished(task)) {
+  if (!isRunning(task)) {
     throw new WorkflowRuleError('task-finished', `The task "${task.title}" is already ${task.status}.`);
   }
 }

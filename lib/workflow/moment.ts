@@ -1,4 +1,4 @@
-import { currentStepSince } from './engine';
+import { currentStepSince, isFinished } from './engine';
 import type { AuditEvent, Task } from './records';
 
 /**
@@ -20,7 +20,7 @@ export type Moment =
 type EventLike = Pick<AuditEvent, 'type' | 'at' | 'stepId' | 'data'>;
 
 export function currentMoment(task: Task, events: readonly EventLike[]): Moment {
-  if (task.status === 'completed' || task.status === 'cancelled' || task.currentStepId === null) return { kind: 'finished' };
+  if (isFinished(task) || task.currentStepId === null) return { kind: 'finished' };
   const since = currentStepSince(events);
   if (task.pendingGate) return { kind: 'gate', since };
   const here = events.filter((e) => e.stepId === task.currentStepId && (since === null || e.at >= since));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PANEL_WIDTH } from '@/lib/settings/panel-width';
 import { slugSchema } from './schema';
 
 /** Records the engine and the database keep: tasks, notes, audit events, actors, settings. */
@@ -23,6 +24,39 @@ export const conversationRefSchema = z.strictObject({
   boundAt: isoDateSchema,
 });
 export type ConversationRef = z.infer<typeof conversationRefSchema>;
+
+/**
+ * What can be done to a task: the engine's input (`applyAction`). Who may do which (the AI only
+ * `complete-step`) is the engine's rule; where an action may come from is each door's schema
+ * (lib/messaging/schemas.ts picks the panel's from these members).
+ */
+export const completeStepActionSchema = z.strictObject({
+  type: z.literal('complete-step'),
+  /** Must be the current step: it guards against a stale panel completing the wrong step. */
+  stepId: slugSchema,
+});
+export const approveActionSchema = z.strictObject({ type: z.literal('approve'), stepId: slugSchema, comment: z.string().max(5_000).optional() });
+export const rejectActionSchema = z.strictObject({ type: z.literal('reject'), stepId: slugSchema, comment: z.string().max(5_000) });
+export const cancelActionSchema = z.strictObject({ type: z.literal('cancel'), reason: z.string().max(2_000).optional() });
+/** Undoes the last completion: `stepId` must be the step completed last, right before the current one. */
+export const reopenStepActionSchema = z.strictObject({ type: z.literal('reopen-step'), stepId: slugSchema });
+export const setDriveModeActionSchema = z.strictObject({ type: z.literal('set-drive-mode'), on: z.boolean() });
+export const MOVE_REASONS = ['handoff', 'url-assigned', 'manual'] as const;
+export const moveConversationActionSchema = z.strictObject({
+  type: z.literal('move-conversation'),
+  conversation: conversationRefSchema,
+  reason: z.enum(MOVE_REASONS),
+});
+export const taskActionSchema = z.discriminatedUnion('type', [
+  completeStepActionSchema,
+  approveActionSchema,
+  rejectActionSchema,
+  cancelActionSchema,
+  reopenStepActionSchema,
+  setDriveModeActionSchema,
+  moveConversationActionSchema,
+]);
+export type TaskAction = z.infer<typeof taskActionSchema>;
 
 export const TASK_STATUSES = ['active', 'awaiting-approval', 'completed', 'cancelled'] as const;
 export const taskStatusSchema = z.enum(TASK_STATUSES);
@@ -150,7 +184,7 @@ export const settingsSchema = z.strictObject({
   autoSend: z.boolean().default(false),
   autoCapture: z.boolean().default(true),
   panelSide: z.enum(['right', 'left']).default('right'),
-  panelWidth: z.number().int().min(280).max(720).default(380),
+  panelWidth: z.number().int().min(PANEL_WIDTH.min).max(PANEL_WIDTH.max).default(PANEL_WIDTH.default),
   sites: z.strictObject({ chatgpt: z.boolean().default(true), claude: z.boolean().default(true) }).default({ chatgpt: true, claude: true }),
 });
 export type Settings = z.infer<typeof settingsSchema>;

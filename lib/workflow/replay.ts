@@ -1,4 +1,5 @@
-import { applyAction, startTask, WorkflowRuleError, type TaskAction } from './engine';
+import { applyAction, startTask, WorkflowRuleError } from './engine';
+import type { TaskAction } from './records';
 import { conversationRefSchema, type AuditEvent, type EventType, type Task } from './records';
 import type { Workflow } from './schema';
 

@@ -1,3 +1,4 @@
+// Long on purpose: every rule a workflow file must pass, with its sentence; kept in one file so that a reader (or a reviewer of an imported file's refusal) sees all of them together.
 import type { z } from 'zod';
 import { gateSchema, LIMITS, stepSchema, TEMPLATE_VARIABLES, workflowSchema, type Workflow } from './schema';
 

@@ -1,5 +1,6 @@
 import Dexie, { type Transaction } from 'dexie';
 import { computeEventHash, GENESIS_HASH, sha256Hex } from '@/lib/db/hash-chain';
+import { migration0002 } from './0002-capture-keys-and-heads';
 
 /**
  * Schema v3:
@@ -9,8 +10,8 @@ import { computeEventHash, GENESIS_HASH, sha256Hex } from '@/lib/db/hash-chain';
  *   the upgrade appends one `note.hashed` event per live note whose latest event has no hash, recording
  *   the body as it is now.
  *
- * Self-contained on purpose, like 0002; it uses the chain's hash function only, which is part of the
- * record format and never changes.
+ * Self-contained on purpose, like 0002: it uses only 0002's stores (a migration, frozen like this
+ * one) and the chain's hash function, which is part of the record format and never changes.
  */
 
 interface V2Note {
@@ -37,15 +38,9 @@ const BODY_EVENTS = new Set(['note.added', 'note.edited', 'note.hashed']);
 
 export const migration0003 = {
   version: 3,
+  // Version 2's stores, plus the signing keys: this browser's own, and the ones it was told to trust.
   stores: {
-    workflows: '[id+version], id, name, category, meta.createdAt',
-    workflowHeads: 'id, name, category, updatedAt',
-    tasks:
-      'id, status, workflowId, updatedAt, createdBy.name, *conversationKeys, [status+updatedAt], [workflowId+updatedAt], [createdBy.name+updatedAt], [site+updatedAt]',
-    notes: 'id, [taskId+stepId], taskId, &captureKey',
-    events: '[taskId+seq], type, at',
-    settings: 'key',
-    meta: 'key',
+    ...migration0002.stores,
     signingKeys: 'id',
     publicKeys: 'fingerprint',
   },

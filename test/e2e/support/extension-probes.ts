@@ -1,12 +1,12 @@
 import type { Frame, Page, Worker } from '@playwright/test';
 import type { InsertResult } from '../../../lib/hosts/types';
-import type { HostState, ReplyFinished } from '../../../lib/messaging/protocol';
+import type { HostState, ReplyFinished } from '../../../lib/messaging/schemas';
 import { expect, type ExtensionGlobal } from './extension';
 
 /**
  * Ways for end-to-end tests to see what the extension does on a host page, through its real
- * channels: the panel iframe and runtime messages in the @webext-core/messaging wire format
- * (`{ id, type, data, timestamp }`, answered with `{ res }` or `{ err }`).
+ * channels: the panel iframe and its port, and runtime messages in the @webext-core/messaging wire
+ * format (`{ id, type, data, timestamp }`, answered with `{ res }` or `{ err }`).
  */
 
 /** The panel iframe's frame, once the content script has mounted it. */
@@ -17,26 +17,36 @@ export async function panelFrame(page: Page, timeout = 15_000): Promise<Frame> {
   return frame!;
 }
 
-/** Sends a runtime message from inside the panel frame, as the panel itself would. */
-export async function sendFromPanel<T>(frame: Frame, type: string, data?: unknown): Promise<T> {
+/**
+ * Asks the background over a panel port opened inside the panel frame, as the panel itself does: one
+ * call (`op`) or the first answer of one live query (`query`).
+ */
+export async function askFromPanel<T>(frame: Frame, request: { kind: 'call'; op: string; args: unknown } | { kind: 'subscribe'; query: string; args: unknown }): Promise<T> {
   const reply = await frame.evaluate(
-    async ({ type, data }) =>
-      (globalThis as ExtensionGlobal).chrome.runtime.sendMessage({ id: Math.floor(Math.random() * 1e6), type, data, timestamp: Date.now() }) as Promise<{
-        res?: unknown;
-        err?: { message?: string };
-      }>,
-    { type, data },
+    (request) =>
+      new Promise<{ kind: string; value?: unknown; error?: { message?: string } }>((resolve) => {
+        const port = (globalThis as ExtensionGlobal).chrome.runtime.connect({ name: 'convops-panel-data' });
+        const id = Math.floor(Math.random() * 1e6);
+        port.onMessage.addListener((message: { id?: number; kind: string; value?: unknown; error?: { message?: string } }) => {
+          if (message.id !== id) return;
+          port.disconnect();
+          resolve(message);
+        });
+        port.onDisconnect.addListener(() => resolve({ kind: 'error', error: { message: 'port refused' } }));
+        port.postMessage({ ...request, id });
+      }),
+    request,
   );
-  if (!reply || reply.err) throw new Error(`${type} failed: ${reply?.err?.message ?? 'no response'}`);
-  return reply.res as T;
+  if (reply.kind === 'error') throw new Error(`${JSON.stringify(request)} failed: ${reply.error?.message ?? 'no answer'}`);
+  return reply.value as T;
 }
 
 export function insertFromPanel(frame: Frame, text: string, send = false): Promise<InsertResult> {
-  return sendFromPanel<InsertResult>(frame, 'panel.insert', { text, send });
+  return askFromPanel<InsertResult>(frame, { kind: 'call', op: 'insert', args: { text, send } });
 }
 
-export function hostStateFromPanel(frame: Frame): Promise<HostState | null> {
-  return sendFromPanel<HostState | null>(frame, 'panel.get-host-state');
+export async function hostStateFromPanel(frame: Frame): Promise<HostState | null> {
+  return (await askFromPanel<{ host: HostState | null }>(frame, { kind: 'subscribe', query: 'tab', args: {} })).host;
 }
 
 /**

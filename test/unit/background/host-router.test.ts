@@ -13,7 +13,8 @@ vi.mock('@/lib/messaging/protocol', () => ({
   sendMessage: (...args: unknown[]) => sendMessage(...args),
 }));
 
-const { registerHostRouter, getHostState, hostStateKey } = await import('@/lib/background/host-router');
+const { registerHostRouter, getHostState } = await import('@/lib/background/host-router');
+const { forgetTabStateForTests } = await import('@/lib/background/tab-state');
 
 const chatUrl = 'https://chatgpt.com/c/68f1c2d4-1a2b-4c3d-8e9f-0123456789ab';
 const contentSender = { id: 'test-extension-id', url: chatUrl, frameId: 0, tab: { id: 7, url: chatUrl } };
@@ -35,18 +36,19 @@ let dispose: () => void = () => undefined;
 beforeEach(() => {
   dispose();
   fakeBrowser.reset();
+  forgetTabStateForTests();
   sendMessage.mockReset();
 });
 
 describe('host router', () => {
-  it('keeps the last host state per tab in memory and storage.session', async () => {
+  it('keeps the last host state per tab, and finds it again after a service-worker restart', async () => {
     dispose = registerHostRouter();
     await call('host.state', state, contentSender);
     // A content script that says nothing about interference reports none.
     const kept = { ...state, interference: 0 };
     expect(await getHostState(7)).toEqual(kept);
-    expect((await fakeBrowser.storage.session.get(hostStateKey(7)))[hostStateKey(7)]).toEqual(kept);
-    expect(await call('panel.get-host-state', undefined, panelSender)).toEqual(kept);
+    forgetTabStateForTests();
+    expect(await getHostState(7)).toEqual(kept);
   });
 
   it('rejects a state from another origin, a subframe, another extension, or a site it does not match', async () => {
@@ -92,7 +94,8 @@ describe('host router', () => {
     // (The router fills in the fields a content script may leave out, e.g. `interference: 0`.)
     const ended = { ...state, interference: 0, streaming: false };
     expect(await getHostState(11)).toEqual(ended);
-    expect((await fakeBrowser.storage.session.get(hostStateKey(11)))[hostStateKey(11)]).toEqual(ended);
+    forgetTabStateForTests();
+    expect(await getHostState(11)).toEqual(ended);
     expect(onHostState).toHaveBeenLastCalledWith(ended, 11);
     // A reply from another page of the tab than the one last reported leaves the state alone.
     await call('host.state', { ...state, streaming: true }, sender);
@@ -109,61 +112,6 @@ describe('host router', () => {
     expect(await call('host.reply-finished', reply, panelSender)).toEqual({ captured: false, reason: 'invalid' });
   });
 
-  it('relays panel.insert to the content script of the panel’s own tab, top frame', async () => {
-    dispose = registerHostRouter();
-    sendMessage.mockResolvedValue({ ok: true, verified: true, sent: false });
-    expect(await call('panel.insert', { text: 'Brief', send: false }, panelSender)).toEqual({ ok: true, verified: true, sent: false });
-    expect(sendMessage).toHaveBeenCalledWith('content.insert', { text: 'Brief', send: false }, { tabId: 7, frameId: 0 });
-  });
-
-  it('refuses panel messages from anything but the panel page, and reports an absent content script', async () => {
-    dispose = registerHostRouter();
-    expect(await call('panel.insert', { text: 'x', send: false }, contentSender)).toMatchObject({ ok: false, reason: 'composer-missing' });
-    expect(await call('panel.insert', { text: 'x', send: false }, { ...panelSender, url: 'chrome-extension://test-extension-id/options.html' })).toMatchObject({ ok: false });
-    expect(sendMessage).not.toHaveBeenCalled();
-    sendMessage.mockRejectedValue(new Error('No response'));
-    expect(await call('panel.insert', { text: 'x', send: true }, panelSender)).toMatchObject({ ok: false, detail: expect.stringContaining('No response') });
-    expect(await call('panel.new-chat', undefined, panelSender)).toEqual({ ok: false });
-  });
-
-  it('makes the site report from the content script\'s outline, masking what the page put in it', async () => {
-    dispose = registerHostRouter();
-    (fakeBrowser.runtime as { getManifest: () => unknown }).getManifest = () => ({ version: '0.1.0' });
-    const node = (depth: number, tag: string, attributes: string[], note = '') => [depth, tag, 'markdown px-4', attributes, 2, true, note];
-    const outline = {
-      site: 'chatgpt',
-      url: `${chatUrl}?q=Zanzibarquux`,
-      health,
-      words: ['zanzibarquux', 'true'],
-      sections: [
-        { title: 'composer (as found)', lines: [node(0, 'body', []), node(1, 'form', ['data-type', 'unified-composer', 'data-draft', 'Zanzibarquux plans', 'aria-label', 'Ask anything'], ' [child 2 of 3]')] },
-        { title: 'streaming signal', lines: null },
-      ],
-    };
-    sendMessage.mockResolvedValueOnce({ outline });
-    const { report } = (await call('panel.site-report', undefined, panelSender)) as { report: string };
-    expect(sendMessage).toHaveBeenCalledWith('content.site-report', undefined, { tabId: 7, frameId: 0 });
-    expect(report).toContain('site: chatgpt · extension 0.1.0');
-    expect(report).toContain('page: /c/<id>?q');
-    expect(report).toContain('  <form .markdown data-type="unified-composer" data-draft="<18 chars>" aria-label="Ask anything"> (2 children + text) [child 2 of 3]');
-    expect(report).toContain('## streaming signal\n(not found)');
-    expect(report).not.toContain('Zanzibarquux');
-    // A page that fed its content script something else gets no report at all.
-    sendMessage.mockResolvedValueOnce({ outline: { ...outline, sections: [{ title: 'x', lines: [[0, 'div', '', ['a'], -1, false, '']] }] } });
-    expect(await call('panel.site-report', undefined, panelSender)).toBeNull();
-    sendMessage.mockResolvedValueOnce({ report: 'made up by the page' });
-    expect(await call('panel.site-report', undefined, panelSender)).toBeNull();
-    sendMessage.mockResolvedValueOnce({ site: 'chatgpt', failed: 'TypeError' });
-    expect(await call('panel.site-report', undefined, panelSender)).toEqual({ report: '# ConvOps site report\nsite: chatgpt\n(the report failed: TypeError)' });
-  });
-
-  it('forgets a tab when it closes', async () => {
-    dispose = registerHostRouter();
-    await call('host.state', state, contentSender);
-    await fakeBrowser.tabs.onRemoved.trigger(7, { windowId: 1, isWindowClosing: false });
-    await new Promise((r) => setTimeout(r, 0));
-    expect(await getHostState(7)).toBeNull();
-  });
 });
 
 describe('panel sender with use_dynamic_url', () => {

@@ -1,7 +1,7 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { panelCall, panelQuery } from './panel-calls';
 import { getTask, listEvents } from '@/lib/db';
-import { runPanelCall, runPanelQuery } from '@/lib/background/panel-bridge';
-import { installBuiltinWorkflows } from '@/lib/background/wiring';
+import { installBuiltinWorkflows } from '@/lib/background/builtins';
 import type { Task } from '@/lib/workflow/records';
 import { useFreshDb } from '../db/helpers';
 
@@ -12,20 +12,20 @@ const conversation = { site: 'chatgpt' as const, conversationId: 'c-1', url: 'ht
 
 async function started(): Promise<Task> {
   await installBuiltinWorkflows();
-  await runPanelCall('save-display-name', { name: 'Pat' });
-  return (await runPanelCall('start-task', { workflowId: 'sop-documentation', title: 'Bridge', conversation })) as Task;
+  await panelCall('save-display-name', { name: 'Pat' });
+  return (await panelCall('start-task', { workflowId: 'sop-documentation', title: 'Bridge', conversation })) as Task;
 }
 
 describe('panel bridge', () => {
   it('refuses writes before the person has a name', async () => {
     await installBuiltinWorkflows();
-    await expect(runPanelCall('start-task', { workflowId: 'sop-documentation', title: 'x' })).rejects.toThrow(/name/);
+    await expect(panelCall('start-task', { workflowId: 'sop-documentation', title: 'x' })).rejects.toThrow(/name/);
   });
 
   it('every write is done as the person named in the settings, whatever the message says', async () => {
     const task = await started();
-    await runPanelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' }, actor: { kind: 'system', name: 'Evil' } } as never);
-    await runPanelCall('briefing-inserted', { taskId: task.id, stepId: 'draft-sop', data: { kind: 'step', sent: false } });
+    await panelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' }, actor: { kind: 'system', name: 'Evil' } } as never);
+    await panelCall('briefing-inserted', { taskId: task.id, stepId: 'draft-sop', data: { kind: 'step', sent: false } });
     const events = await listEvents(task.id);
     expect(events.map((e) => [e.type, e.actor])).toEqual([
       ['task.started', { kind: 'human', name: 'Pat' }],
@@ -36,8 +36,8 @@ describe('panel bridge', () => {
 
   it('a stale rev fails cleanly and changes nothing', async () => {
     const task = await started();
-    await runPanelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' } });
-    await expect(runPanelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' } })).rejects.toMatchObject({
+    await panelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' } });
+    await expect(panelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' } })).rejects.toMatchObject({
       name: 'StaleTaskError',
     });
     expect((await getTask(task.id))!.currentStepId).toBe('draft-sop');
@@ -46,33 +46,33 @@ describe('panel bridge', () => {
   it('only the actions a person takes in the panel exist: no url-assigned moves, no other event types, no unknown shapes', async () => {
     const task = await started();
     await expect(
-      runPanelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'move-conversation', reason: 'url-assigned', conversation } as never }),
+      panelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'move-conversation', reason: 'url-assigned', conversation } as never }),
     ).rejects.toThrow();
-    await expect(runPanelCall('briefing-inserted', { taskId: task.id, data: { nested: { x: 1 } } as never })).rejects.toThrow();
-    await expect(runPanelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'reject', stepId: 'walkthrough', comment: '' } })).rejects.toThrow();
+    await expect(panelCall('briefing-inserted', { taskId: task.id, data: { nested: { x: 1 } } as never })).rejects.toThrow();
+    await expect(panelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'reject', stepId: 'walkthrough', comment: '' } })).rejects.toThrow();
     expect(await listEvents(task.id)).toHaveLength(1);
   });
 
   it('answers the panel queries: library with gates, the task in this conversation, detail, open tasks', async () => {
     const task = await started();
-    const library = await runPanelQuery('library', {});
+    const library = await panelQuery('library', {});
     expect(library.find((w) => w.id === 'sop-documentation')).toMatchObject({ stepCount: 4, gates: ['Walkthrough'], origin: 'builtin' });
-    expect((await runPanelQuery('conversation-task', { site: 'chatgpt', conversationId: 'c-1' }))?.id).toBe(task.id);
-    expect(await runPanelQuery('conversation-task', { site: 'claude', conversationId: 'c-1' })).toBeNull();
-    expect((await runPanelQuery('task-detail', { taskId: task.id }))?.workflow.id).toBe('sop-documentation');
-    expect((await runPanelQuery('open-tasks', {})).map((t) => t.id)).toEqual([task.id]);
-    await expect(runPanelQuery('task-detail', { taskId: '' })).rejects.toThrow();
+    expect((await panelQuery('conversation-task', { site: 'chatgpt', conversationId: 'c-1' }))?.id).toBe(task.id);
+    expect(await panelQuery('conversation-task', { site: 'claude', conversationId: 'c-1' })).toBeNull();
+    expect((await panelQuery('task-detail', { taskId: task.id }))?.workflow.id).toBe('sop-documentation');
+    expect((await panelQuery('open-tasks', {})).map((t) => t.id)).toEqual([task.id]);
+    await expect(panelQuery('task-detail', { taskId: '' })).rejects.toThrow();
   });
 
   it('refuses gate decisions from the framed panel: they are taken in the review window', async () => {
     const task = await started();
     let current = task;
     for (const stepId of ['capture-process', 'draft-sop', 'walkthrough']) {
-      current = (await runPanelCall('act', { taskId: current.id, rev: current.rev, action: { type: 'complete-step', stepId } })) as Task;
+      current = (await panelCall('act', { taskId: current.id, rev: current.rev, action: { type: 'complete-step', stepId } })) as Task;
     }
     expect(current.status).toBe('awaiting-approval');
     for (const action of [{ type: 'approve', stepId: 'walkthrough' }, { type: 'reject', stepId: 'walkthrough', comment: 'no' }]) {
-      await expect(runPanelCall('act', { taskId: current.id, rev: current.rev, action } as never)).rejects.toMatchObject({ code: 'decision-refused' });
+      await expect(panelCall('act', { taskId: current.id, rev: current.rev, action } as never)).rejects.toMatchObject({ code: 'decision-refused' });
     }
     expect((await getTask(current.id))!.status).toBe('awaiting-approval');
     expect((await listEvents(current.id)).some((e) => e.type === 'gate.approved' || e.type === 'gate.rejected')).toBe(false);

@@ -1,11 +1,17 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { listNotes, runAction, startTaskRecord, updateSettings } from '@/lib/db';
-import { handleMessageSent, handleReplyFinished, handleReplyRecovered, installBuiltinWorkflows, setTabBinding } from '@/lib/background/wiring';
-import type { ReplyFinished } from '@/lib/messaging/protocol';
+import { handleMessageSent } from '@/lib/background/sent-messages';
+import { handleReplyFinished, handleReplyRecovered } from '@/lib/background/reply-capture';
+import { installBuiltinWorkflows } from '@/lib/background/builtins';
+import { forgetTabStateForTests, writeBinding } from '@/lib/background/tab-state';
+import type { ReplyFinished } from '@/lib/messaging/schemas';
 import { useFreshDb } from '../db/helpers';
 
 useFreshDb();
-beforeEach(() => fakeBrowser.reset());
+beforeEach(() => {
+  fakeBrowser.reset();
+  forgetTabStateForTests();
+});
 
 const alice = { kind: 'human' as const, name: 'Alice' };
 const TAB = 7;
@@ -20,7 +26,7 @@ async function sopInChat() {
     conversation: { site: 'chatgpt', conversationId: 'abc', url: sent.url, boundAt: new Date().toISOString() },
     actor: alice,
   });
-  await setTabBinding(TAB, { taskId: task.id });
+  await writeBinding(TAB, { taskId: task.id });
   return task;
 }
 

@@ -1,8 +1,8 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { panelCall } from '../background/panel-calls';
 import { getTaskChanges, getTaskDetail } from '@/lib/db';
 import { applyTaskDetailChange, type PanelTaskDetail } from '@/lib/background/panel-port';
-import { runPanelCall } from '@/lib/background/panel-bridge';
-import { installBuiltinWorkflows } from '@/lib/background/wiring';
+import { installBuiltinWorkflows } from '@/lib/background/builtins';
 import { captureReply } from '@/lib/db/notes-repo';
 import type { Note, Task } from '@/lib/workflow/records';
 import { useFreshDb } from '../db/helpers';
@@ -18,8 +18,8 @@ const conversation = { site: 'chatgpt' as const, conversationId: 'c-1', url: 'ht
 
 async function started(): Promise<Task> {
   await installBuiltinWorkflows();
-  await runPanelCall('save-display-name', { name: 'Pat' });
-  return (await runPanelCall('start-task', { workflowId: 'sop-documentation', title: 'Follow me', conversation })) as Task;
+  await panelCall('save-display-name', { name: 'Pat' });
+  return (await panelCall('start-task', { workflowId: 'sop-documentation', title: 'Follow me', conversation })) as Task;
 }
 
 /** What a panel holds after following: the first full read, then every change applied in turn. */
@@ -48,14 +48,14 @@ describe('following a task by changes', () => {
     const task = await started();
     const panel = await follow(task.id);
 
-    const first = (await runPanelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: 'First' })) as Note;
+    const first = (await panelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: 'First' })) as Note;
     await panel.catchUp();
     await captureReply({ taskId: task.id, site: 'chatgpt', conversationId: 'c-1', messageKey: 'm-1', markdown: '## Reply', actor: { kind: 'system', name: 'capture' } });
-    const second = (await runPanelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: 'Second' })) as Note;
+    const second = (await panelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: 'Second' })) as Note;
     await panel.catchUp();
-    await runPanelCall('edit-note', { noteId: first.id, body: 'First, edited' });
-    await runPanelCall('delete-note', { noteId: second.id });
-    await runPanelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' } });
+    await panelCall('edit-note', { noteId: first.id, body: 'First, edited' });
+    await panelCall('delete-note', { noteId: second.id });
+    await panelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' } });
     await panel.catchUp();
     await panel.catchUp(); // nothing new: stays the same
 
@@ -67,9 +67,9 @@ describe('following a task by changes', () => {
 
   it('sends only what changed: one note added to a task with many costs one note and its events', async () => {
     const task = await started();
-    for (let i = 0; i < 30; i++) await runPanelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: `Note ${i}` });
+    for (let i = 0; i < 30; i++) await panelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: `Note ${i}` });
     const panel = await follow(task.id);
-    await runPanelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: 'One more' });
+    await panelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: 'One more' });
     await panel.catchUp();
     // One note plus its `note.added` event, not the 31 notes and 32 events of the task.
     expect(panel.changesSent).toBe(2);
@@ -88,11 +88,11 @@ describe('following a task by changes', () => {
 
   it('ignores notes of another task that an event might name', async () => {
     const task = await started();
-    const other = (await runPanelCall('start-task', { workflowId: 'sop-documentation', title: 'Other' })) as Task;
-    const foreign = (await runPanelCall('add-note', { taskId: other.id, stepId: 'capture-process', body: 'Not yours' })) as Note;
+    const other = (await panelCall('start-task', { workflowId: 'sop-documentation', title: 'Other' })) as Task;
+    const foreign = (await panelCall('add-note', { taskId: other.id, stepId: 'capture-process', body: 'Not yours' })) as Note;
     const detail = (await getTaskDetail(task.id))!;
     const last = detail.events.at(-1)!;
-    await runPanelCall('briefing-inserted', { taskId: task.id, stepId: 'capture-process', data: { noteId: foreign.id } });
+    await panelCall('briefing-inserted', { taskId: task.id, stepId: 'capture-process', data: { noteId: foreign.id } });
     const change = (await getTaskChanges(task.id, last.seq, last.hash))!;
     expect(change.events).toHaveLength(1);
     expect(change.notes).toEqual([]);

@@ -158,17 +158,17 @@ describe('pinned versions (engine rule 5)', () => {
 });
 
 describe('findTaskForConversation', () => {
-  it('finds the task by site and conversation id, preferring the one running there now', async () => {
+  it('finds the task of a conversation: the one running there now; one that moved on is no longer its task', async () => {
     await saveWorkflow(reviewFlow(), alice);
     const a = await startTaskRecord({ workflowId: 'review-flow', title: 'A', conversation: chat('c1'), actor: alice });
     expect((await findTaskForConversation('chatgpt', 'c1'))?.id).toBe(a.id);
-    expect(await findTaskForConversation('claude', 'c1')).toBeUndefined();
-    expect(await findTaskForConversation('chatgpt', 'c2')).toBeUndefined();
+    expect(await findTaskForConversation('claude', 'c1')).toBeNull();
+    expect(await findTaskForConversation('chatgpt', 'c2')).toBeNull();
 
     // A moves to a new chat; B starts in the old one: the old chat now belongs to B.
     await runAction(a.id, 0, { type: 'move-conversation', conversation: chat('c2'), reason: 'handoff' }, alice);
     expect((await findTaskForConversation('chatgpt', 'c2'))?.id).toBe(a.id);
-    expect((await findTaskForConversation('chatgpt', 'c1'))?.id).toBe(a.id);
+    expect(await findTaskForConversation('chatgpt', 'c1')).toBeNull();
     const b = await startTaskRecord({ workflowId: 'review-flow', title: 'B', conversation: chat('c1'), actor: bob });
     expect((await findTaskForConversation('chatgpt', 'c1'))?.id).toBe(b.id);
   });

@@ -1,5 +1,5 @@
 import { browser } from 'wxt/browser';
-import type { PanelPortReply, PanelPortRequest, PanelTaskDetail } from '@/lib/background/panel-bridge';
+import type { PanelPortReply, PanelPortRequest, PanelTaskDetail } from '@/lib/background/panel-port';
 
 /**
  * The panel's side of the port, against a fake port that records what the panel asks and lets the
@@ -57,7 +57,7 @@ describe('panel bridge client', () => {
     client.subscribe('settings', {}, (v) => first.push(v));
     expect(subscriptions(ports[0]!)).toHaveLength(1);
     const id = subscriptions(ports[0]!)[0]!.id;
-    ports[0]!.reply({ kind: 'data', id, value: { displayName: 'Pat' } });
+    ports[0]!.reply({ kind: 'data', id, value: { displayName: 'Pat' } as never });
     expect(first).toEqual([{ displayName: 'Pat' }]);
     expect(client.cached('settings', {})).toEqual({ value: { displayName: 'Pat' } });
 
@@ -85,7 +85,7 @@ describe('panel bridge client', () => {
     const seen: PanelTaskDetail[] = [];
     client.subscribe('task-detail', { taskId: 't1' }, (v) => v && seen.push(v));
     const id = subscriptions(ports[0]!)[0]!.id;
-    ports[0]!.reply({ kind: 'data', id, value: detail(['a', 'b']) });
+    ports[0]!.reply({ kind: 'detail', id, detail: detail(['a', 'b']) });
     const b = { ...detail(['a', 'b']).notes[1]!, body: 'b, edited' };
     const c = { id: 'c', createdAt: '2026-01-09T00:00:00.000Z', deleted: false, body: 'c' } as PanelTaskDetail['notes'][number];
     const a = { ...detail(['a']).notes[0]!, deleted: true };

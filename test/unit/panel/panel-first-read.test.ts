@@ -1,8 +1,8 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
+import { panelCall, panelQuery } from '../background/panel-calls';
 import { getPanelTaskDetail, getTaskChanges, getTaskDetail, getTaskDetailPage } from '@/lib/db';
 import { applyTaskDetailChange, type PanelTaskDetail } from '@/lib/background/panel-port';
-import { runPanelCall, runPanelQuery } from '@/lib/background/panel-bridge';
-import { installBuiltinWorkflows } from '@/lib/background/wiring';
+import { installBuiltinWorkflows } from '@/lib/background/builtins';
 import type { Note, Task } from '@/lib/workflow/records';
 import { useFreshDb } from '../db/helpers';
 
@@ -17,9 +17,9 @@ const conversation = { site: 'chatgpt' as const, conversationId: 'c-1', url: 'ht
 
 async function started(): Promise<Task> {
   await installBuiltinWorkflows();
-  await runPanelCall('save-display-name', { name: 'Pat' });
-  const task = (await runPanelCall('start-task', { workflowId: 'sop-documentation', title: 'First read', conversation })) as Task;
-  for (let n = 0; n < 5; n += 1) await runPanelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: `Note ${n}` });
+  await panelCall('save-display-name', { name: 'Pat' });
+  const task = (await panelCall('start-task', { workflowId: 'sop-documentation', title: 'First read', conversation })) as Task;
+  for (let n = 0; n < 5; n += 1) await panelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: `Note ${n}` });
   return task;
 }
 
@@ -30,15 +30,15 @@ describe('the panel first read', () => {
     const first = (await getPanelTaskDetail(task.id))!;
     expect(full.events.length).toBeGreaterThan(5);
     expect(first).toEqual(full);
-    expect(await runPanelQuery('task-detail', { taskId: task.id })).toEqual(first);
+    expect(await panelQuery('task-detail', { taskId: task.id })).toEqual(first);
   });
 
   it('following from the first read by changes ends where a full read ends, notes and task alike', async () => {
     const task = await started();
     let detail = (await getPanelTaskDetail(task.id)) as PanelTaskDetail;
-    const note = (await runPanelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: 'Later' })) as Note;
-    await runPanelCall('edit-note', { noteId: note.id, body: 'Later, edited' });
-    await runPanelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' } });
+    const note = (await panelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: 'Later' })) as Note;
+    await panelCall('edit-note', { noteId: note.id, body: 'Later, edited' });
+    await panelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' } });
     const head = detail.events.at(-1)!;
     detail = applyTaskDetailChange(detail, (await getTaskChanges(task.id, head.seq, head.hash))!);
     const full = (await getTaskDetail(task.id))!;
@@ -49,7 +49,7 @@ describe('the panel first read', () => {
 
   it('a finished task: every event, for the record the panel shows', async () => {
     const task = await started();
-    await runPanelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'cancel', reason: 'done here' } });
+    await panelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'cancel', reason: 'done here' } });
     const full = (await getTaskDetail(task.id))!;
     expect(full.task.status).toBe('cancelled');
     expect(await getPanelTaskDetail(task.id)).toEqual(full);
@@ -62,8 +62,8 @@ describe('the panel first read', () => {
 
   it('the options page, page by page: the pages add up to the full read, deleted notes left out', async () => {
     const task = await started();
-    const gone = (await runPanelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: 'Gone' })) as Note;
-    await runPanelCall('delete-note', { noteId: gone.id });
+    const gone = (await panelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: 'Gone' })) as Note;
+    await panelCall('delete-note', { noteId: gone.id });
     const notes: Note[] = [];
     const events = [];
     let from = { noteRows: 0, afterSeq: 0 };

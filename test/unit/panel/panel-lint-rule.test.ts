@@ -22,13 +22,16 @@ describe('lint: no database in the panel', () => {
     ["import { z } from 'zod';", 'full Zod'],
     ["import { PANEL_PORT } from '../../lib/background/panel-bridge';", 'a value from panel-bridge (which imports Dexie)'],
     ["import { taskSchema } from '../../lib/workflow/records';", 'a schema (which imports Zod)'],
+    ["import { getSettings } from '@/lib/db';", 'lib/db by its alias'],
+    ["import { panelCallSchemas } from '@/lib/messaging/schemas';", 'the message schemas (Zod)'],
   ])('refuses %s (%s)', async (source) => {
     expect(await restrictedImports(source)).toHaveLength(1);
   }, 30_000);
 
   it('allows the types of those modules and the light modules the panel is built on', async () => {
     const source = [
-      "import type { PanelQueries } from '../../lib/background/panel-bridge';",
+      "import type { PanelQueryResult } from '../../lib/background/panel-bridge';",
+      "import type { HostState } from '@/lib/messaging/schemas';",
       "import type { ChainVerdict } from '../../lib/db/hash-chain';",
       "import type { Task } from '../../lib/workflow/records';",
       "import { PANEL_PORT } from '../../lib/background/panel-port';",
@@ -39,5 +42,20 @@ describe('lint: no database in the panel', () => {
 
   it('leaves the options page, which is first-party and owns the database, alone', async () => {
     expect(await restrictedImports("import { getSettings } from '../../lib/db';", 'components/options/probe.ts')).toEqual([]);
+  }, 30_000);
+});
+
+describe('lint: no React, database or Zod in the content script', () => {
+  it.each([
+    ["import { useState } from 'react';"],
+    ["import { getDb } from '@/lib/db';"],
+    ["import { z } from 'zod';"],
+    ["import { hostStateSchema } from '@/lib/messaging/schemas';"],
+  ])('refuses %s', async (source) => {
+    expect(await restrictedImports(source, 'lib/content/probe.ts')).toHaveLength(1);
+  }, 30_000);
+
+  it('allows the schemas\' types', async () => {
+    expect(await restrictedImports("import type { HostState } from '@/lib/messaging/schemas';", 'lib/hosts/probe.ts')).toEqual([]);
   }, 30_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unresolvedConcerns } from '@/components/panel/site-health';
-import type { HostState } from '@/lib/messaging/protocol';
+import type { HostState } from '@/lib/messaging/schemas';
 
 const health = (over: Partial<HostState['health']>): HostState['health'] => ({
   site: 'claude',

@@ -1,5 +1,6 @@
 import { fillVariables, isoDay, previewTask, renderBriefing, renderHandoffBriefing } from '@/lib/workflow/briefing';
-import { applyAction, startTask, type TaskAction } from '@/lib/workflow/engine';
+import { applyAction, startTask } from '@/lib/workflow/engine';
+import type { TaskAction } from '@/lib/workflow/records';
 import type { Note, Task } from '@/lib/workflow/records';
 import { at, chat, human, makeWorkflow, sop } from './fixtures';
 

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { renderBriefing } from '@/lib/workflow/briefing';
-import { applyAction, startTask, WorkflowRuleError, type EngineResult, type TaskAction } from '@/lib/workflow/engine';
+import { applyAction, startTask, WorkflowRuleError, type EngineResult } from '@/lib/workflow/engine';
+import type { TaskAction } from '@/lib/workflow/records';
 import { eventDraftSchema, taskSchema, type Actor, type EventDraft, type Task } from '@/lib/workflow/records';
 import { workflowSchema, type Workflow } from '@/lib/workflow/schema';
 import { validateWorkflow } from '@/lib/workflow/validate';

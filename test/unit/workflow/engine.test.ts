@@ -1,4 +1,16 @@
-import { applyAction, isFinished, startTask, stepStates, WorkflowRuleError, type EngineResult, type TaskAction } from '@/lib/workflow/engine';
+import {
+  applyAction,
+  boundTaskFits,
+  isFinished,
+  isInConversation,
+  isRunning,
+  startTask,
+  stepStates,
+  taskOfConversation,
+  WorkflowRuleError,
+  type EngineResult,
+} from '@/lib/workflow/engine';
+import type { TaskAction } from '@/lib/workflow/records';
 import type { Actor, Task } from '@/lib/workflow/records';
 import { ai, at, chat, human, makeWorkflow, sop, system } from './fixtures';
 
@@ -255,5 +267,37 @@ describe('stepStates', () => {
       [2, 'review'],
       [3, 'publish'],
     ]);
+  });
+});
+
+describe('the task of a conversation (one rule for the background, the repository and the panel)', () => {
+  const moved = play([{ type: 'move-conversation', reason: 'handoff', conversation: chat(null, 'claude', 2) }]).task;
+  const finished = play([{ type: 'cancel', reason: 'done' }]).task;
+  const running = { ...start().task, id: 't2', updatedAt: at(0) };
+
+  it('is running while active or waiting at a gate', () => {
+    expect(isRunning(start().task)).toBe(true);
+    expect(isRunning(play(toReview).task)).toBe(true);
+    expect(isRunning(finished)).toBe(false);
+  });
+
+  it('is in a conversation only while that is its last chat', () => {
+    expect(isInConversation(start().task, 'claude', 'abc')).toBe(true);
+    expect(isInConversation(start().task, 'chatgpt', 'abc')).toBe(false);
+    expect(isInConversation(moved, 'claude', 'abc')).toBe(false);
+  });
+
+  it('a bound task fits the page of its chat, or any page of its site while its new chat has no id', () => {
+    expect(boundTaskFits(moved, 'claude', null)).toBe(true);
+    expect(boundTaskFits(moved, 'claude', 'new-id')).toBe(true);
+    expect(boundTaskFits(moved, 'chatgpt', null)).toBe(false);
+    expect(boundTaskFits(start().task, 'claude', 'other')).toBe(false);
+  });
+
+  it('prefers the task running here, else the one that finished here last; never one that moved on', () => {
+    expect(taskOfConversation([finished, running], 'claude', 'abc')?.id).toBe('t2');
+    expect(taskOfConversation([finished], 'claude', 'abc')?.id).toBe('t1');
+    expect(taskOfConversation([moved], 'claude', 'abc')).toBeNull();
+    expect(taskOfConversation([], 'claude', 'abc')).toBeNull();
   });
 });

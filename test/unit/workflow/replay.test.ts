@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { applyAction, startTask, type TaskAction } from '@/lib/workflow/engine';
+import { applyAction, startTask } from '@/lib/workflow/engine';
+import type { TaskAction } from '@/lib/workflow/records';
 import type { AuditEvent, EventDraft, Task } from '@/lib/workflow/records';
 import { replayTask, rowMismatch } from '@/lib/workflow/replay';
 import { ai, at, chat, human, sop } from './fixtures';

@@ -1,12 +1,18 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { getTask, listEvents, listNotes, runAction, startTaskRecord, updateSettings, verifyTaskChain } from '@/lib/db';
-import { handleHostState, handleMessageSent, handleReplyFinished, installBuiltinWorkflows, setTabBinding } from '@/lib/background/wiring';
-import type { HostState, ReplyFinished } from '@/lib/messaging/protocol';
+import { handleHostState, handleMessageSent } from '@/lib/background/sent-messages';
+import { handleReplyFinished } from '@/lib/background/reply-capture';
+import { installBuiltinWorkflows } from '@/lib/background/builtins';
+import { forgetTabStateForTests, writeBinding } from '@/lib/background/tab-state';
+import type { HostState, ReplyFinished } from '@/lib/messaging/schemas';
 import { stepResultNote } from '@/lib/workflow/results';
 import { useFreshDb } from '../db/helpers';
 
 useFreshDb();
-beforeEach(() => fakeBrowser.reset());
+beforeEach(() => {
+  fakeBrowser.reset();
+  forgetTabStateForTests();
+});
 
 const alice = { kind: 'human' as const, name: 'Alice' };
 const TAB = 7;
@@ -21,7 +27,7 @@ async function sop() {
     conversation: { site: 'chatgpt', conversationId: 'abc', url: 'https://chatgpt.com/c/abc', boundAt: new Date().toISOString() },
     actor: alice,
   });
-  await setTabBinding(TAB, { taskId: task.id });
+  await writeBinding(TAB, { taskId: task.id });
   return task;
 }
 

@@ -1,18 +1,19 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { listEvents, listNotes, getTask, runAction, startTaskRecord, updateSettings, verifyTaskChain } from '@/lib/db';
-import {
-  followConversationId,
-  getTabBinding,
-  handleMessageSent,
-  handleReplyFinished,
-  installBuiltinWorkflows,
-  setTabBinding,
-} from '@/lib/background/wiring';
-import type { ReplyFinished } from '@/lib/messaging/protocol';
+import { getDb, listEvents, listNotes, getTask, runAction, startTaskRecord, updateSettings, verifyTaskChain } from '@/lib/db';
+import { followConversationId } from '@/lib/background/page-task';
+import { forgetTabStateForTests, readTab, writeBinding } from '@/lib/background/tab-state';
+import { handleMessageSent } from '@/lib/background/sent-messages';
+import { handleReplyFinished } from '@/lib/background/reply-capture';
+import { installBuiltinWorkflows } from '@/lib/background/builtins';
+import type { ReplyFinished } from '@/lib/messaging/schemas';
+import { UNNAMED_PERSON } from '@/lib/workflow/actors';
 import { useFreshDb } from '../db/helpers';
 
 useFreshDb();
-beforeEach(() => fakeBrowser.reset());
+beforeEach(() => {
+  fakeBrowser.reset();
+  forgetTabStateForTests();
+});
 
 const alice = { kind: 'human' as const, name: 'Alice' };
 const TAB = 7;
@@ -26,7 +27,7 @@ async function sopInNewChat() {
     conversation: { site: 'chatgpt', conversationId: null, url: 'https://chatgpt.com/', boundAt: new Date().toISOString() },
     actor: alice,
   });
-  await setTabBinding(TAB, { taskId: task.id });
+  await writeBinding(TAB, { taskId: task.id });
   return task;
 }
 
@@ -40,10 +41,15 @@ const reply = (overrides: Partial<ReplyFinished> = {}): ReplyFinished & { markdo
   ...overrides,
 });
 
-describe('background wiring', () => {
-  it('installs the built-in workflows idempotently', async () => {
+describe('a page reports to the background', () => {
+  it('installs the built-in workflows idempotently: a second install writes nothing', async () => {
     await installBuiltinWorkflows();
+    const db = getDb();
+    const after = async () => ({ workflows: await db.workflows.count(), heads: await db.workflowHeads.count(), events: await db.events.count() });
+    const once = await after();
+    expect(once.workflows).toBeGreaterThanOrEqual(6);
     await installBuiltinWorkflows();
+    expect(await after()).toEqual(once);
     const task = await startTaskRecord({ workflowId: 'feature-development', title: 'x', actor: alice });
     expect(task.currentStepId).toBe('analysis');
   });
@@ -77,10 +83,13 @@ describe('background wiring', () => {
     expect(await handleReplyFinished(reply(), TAB)).toEqual({ captured: false, reason: 'capture-off' });
   });
 
-  it('records message.sent with the person as actor', async () => {
+  it('records message.sent with the person as actor (an unnamed person when no name is set: it already happened)', async () => {
     const task = await sopInNewChat();
     await handleMessageSent({ site: 'chatgpt', url: 'https://chatgpt.com/c/abc', conversationId: 'abc' }, TAB);
     expect((await listEvents(task.id)).at(-1)).toMatchObject({ type: 'message.sent', actor: alice, stepId: 'capture-process' });
+    await updateSettings({ displayName: '' }, alice);
+    await handleMessageSent({ site: 'chatgpt', url: 'https://chatgpt.com/c/abc', conversationId: 'abc' }, TAB);
+    expect((await listEvents(task.id)).at(-1)).toMatchObject({ type: 'message.sent', actor: { kind: 'human', name: UNNAMED_PERSON } });
   });
 
   it('a task that moved on to another chat no longer captures from the old one, and a pending handoff is not re-bound to it', async () => {
@@ -88,11 +97,11 @@ describe('background wiring', () => {
     await followConversationId('chatgpt', 'https://chatgpt.com/c/abc', 'abc', TAB);
     const t = (await getTask(task.id))!;
     await runAction(task.id, t.rev, { type: 'move-conversation', reason: 'handoff', conversation: { site: 'chatgpt', conversationId: null, url: 'https://chatgpt.com/', boundAt: new Date().toISOString() } }, alice);
-    await setTabBinding(TAB, { taskId: task.id, pendingHandoff: true });
+    await writeBinding(TAB, { taskId: task.id, pendingHandoff: true });
     expect(await handleReplyFinished(reply({ messageKey: 'late' }), TAB)).toEqual({ captured: false, reason: 'no-task' });
     expect((await getTask(task.id))!.conversations.at(-1)!.conversationId).toBeNull();
-    expect(await getTabBinding(TAB)).toEqual({ taskId: task.id, pendingHandoff: true });
-    await setTabBinding(TAB, { taskId: task.id });
+    expect(await readTab(TAB).then((t) => t.binding)).toEqual({ taskId: task.id, pendingHandoff: true });
+    await writeBinding(TAB, { taskId: task.id });
     await followConversationId('chatgpt', 'https://chatgpt.com/c/new', 'new', TAB);
     expect((await getTask(task.id))!.conversations.map((c) => c.conversationId)).toEqual(['abc', 'new']);
   });
