@@ -3,6 +3,11 @@ import { GATE_TYPE_LABELS, REJECT_NEEDS_COMMENT } from '@/lib/workflow/labels';
 import type { Gate } from '@/lib/workflow/schema';
 import { Alert, Badge, Button, Card, TextArea } from './ui';
 
+/** The comment of a gate decision (required to reject; it goes into the next briefing). The review window uses it too. */
+export function DecisionComment({ label, value, onChange, rows, autoFocus }: { label: string; value: string; onChange: (value: string) => void; rows: number; autoFocus?: boolean }) {
+  return <TextArea label={label} data-testid="gate-comment" value={value} onChange={(e) => onChange(e.target.value)} maxLength={5000} rows={rows} autoFocus={autoFocus} />;
+}
+
 export interface GateDecision {
   decision: 'approve' | 'reject';
   comment: string;
@@ -71,16 +76,7 @@ export function GateCard({
         <span className="font-medium">Check: </span>
         {gate.ask}
       </div>
-      {onReview ? null : (
-        <TextArea
-          label="Comment (required to reject)"
-          data-testid="gate-comment"
-          value={comment}
-          onChange={(e) => setComment(e.target.value)}
-          maxLength={5000}
-          rows={3}
-        />
-      )}
+      {onReview ? null : <DecisionComment label="Comment (required to reject)" value={comment} onChange={setComment} rows={3} />}
       {problem ? <Alert tone="error">{problem}</Alert> : null}
       <div className="flex flex-wrap gap-2">
         <Button data-testid="approve-gate" variant="primary" disabled={busy} onClick={decide('approve')}>

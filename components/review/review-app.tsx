@@ -1,9 +1,10 @@
 import { useEffect, useState, type MouseEvent } from 'react';
 import type { ReviewView } from '@/lib/background/review-protocol';
 import { REJECT_NEEDS_COMMENT } from '@/lib/workflow/labels';
+import { DecisionComment } from '@/components/gate-card';
 import { useColorScheme } from '@/components/hooks/use-color-scheme';
 import { Markdown } from '@/components/markdown';
-import { Alert, Badge, Button, Card, TextArea } from '@/components/ui';
+import { Alert, Badge, Button, Card } from '@/components/ui';
 import { useReviewPort } from './use-review-port';
 
 const gateTitles: Record<ReviewView['gate']['type'], string> = {
@@ -121,15 +122,7 @@ export function ReviewApp() {
         <DecidedElsewhere view={view} onClose={() => send({ kind: 'close' })} />
       ) : (
         <>
-          <TextArea
-            label="Comment (required to reject; goes into the next briefing)"
-            data-testid="gate-comment"
-            value={comment}
-            onChange={(e) => setComment(e.target.value)}
-            maxLength={5000}
-            rows={4}
-            autoFocus
-          />
+          <DecisionComment label="Comment (required to reject; goes into the next briefing)" value={comment} onChange={setComment} rows={4} autoFocus />
           {problem ? <Alert tone="error">{problem}</Alert> : null}
           {error ? (
             <Alert tone="error" data-testid="review-error">

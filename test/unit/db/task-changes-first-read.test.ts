@@ -4,11 +4,12 @@ import { getPanelTaskDetail, getTaskChanges, getTaskDetail, getTaskDetailPage } 
 import { applyTaskDetailChange, type PanelTaskDetail } from '@/lib/background/panel-port';
 import { installBuiltinWorkflows } from '@/lib/background/builtins';
 import type { Note, Task } from '@/lib/workflow/records';
-import { useFreshDb } from '../db/helpers';
+import { useFreshDb } from './helpers';
 
 /**
- * The panel's first read of a running task carries its notes but, of its events, only the chain's
- * head: the running panel shows no event, and the head is where following by changes starts.
+ * The panel's first read of a task (lib/db/task-changes.ts) and the changes that follow it: the
+ * first read is the whole detail (drive mode reads the chain while the task runs); afterwards only
+ * the tail of the chain is read, and applying it gives what a full read would.
  */
 useFreshDb();
 beforeEach(() => fakeBrowser.reset());
