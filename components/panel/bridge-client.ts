@@ -13,6 +13,9 @@ import {
 } from '@/lib/background/panel-port';
 import type { PanelCallArgs, PanelQueryArgs } from '@/lib/messaging/schemas';
 
+const FIRST_RETRY_MS = 200;
+const LAST_RETRY_MS = 10_000;
+
 /** An error thrown in the background, rebuilt with its name and code so the panel can explain it. */
 export class BridgeError extends Error {
   constructor(
@@ -61,6 +64,7 @@ interface PendingCall {
  */
 class BridgeClient {
   private port: Browser.runtime.Port | null = null;
+  private retryMs = FIRST_RETRY_MS;
   private nextId = 1;
   /** Live queries by port id, and their ids by `query + arguments`. */
   private readonly live = new Map<number, LiveQuery>();
@@ -73,12 +77,18 @@ class BridgeClient {
     const port = browser.runtime.connect({ name: PANEL_PORT });
     this.port = port;
     // What our own background posts, typed by the channel's contract (panel-port.ts).
-    port.onMessage.addListener((reply: PanelPortReply) => this.receive(reply));
+    port.onMessage.addListener((reply: PanelPortReply) => {
+      this.retryMs = FIRST_RETRY_MS;
+      this.receive(reply);
+    });
     port.onDisconnect.addListener(() => {
       this.port = null;
       for (const { reject } of this.pending.values()) reject(new BridgeError('DisconnectedError', 'The extension restarted; try again.'));
       this.pending.clear();
-      if (this.live.size > 0) setTimeout(() => this.resubscribe(), 200);
+      // A restarted worker answers at once; a port refused again and again (this page is not a
+      // panel in a chat tab) is asked less and less often, not 5 times a second forever.
+      if (this.live.size > 0) setTimeout(() => this.resubscribe(), this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, LAST_RETRY_MS);
     });
     return port;
   }

@@ -127,4 +127,25 @@ describe('panel bridge client', () => {
       vi.useRealTimers();
     }
   });
+
+  it('a port refused again and again is asked less and less often; an answer resets the pace', async () => {
+    vi.useFakeTimers();
+    try {
+      const client = await freshClient();
+      client.subscribe('settings', {}, () => {});
+      const connectsAfter = (ms: number) => {
+        ports.at(-1)!.drop();
+        vi.advanceTimersByTime(ms);
+        return ports.length;
+      };
+      expect(connectsAfter(200)).toBe(2);
+      expect(connectsAfter(200)).toBe(2);
+      expect(connectsAfter(200)).toBe(3);
+      const id = subscriptions(ports.at(-1)!)[0]!.id;
+      ports.at(-1)!.reply({ kind: 'data', id, value: null as never });
+      expect(connectsAfter(200)).toBe(4);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });
