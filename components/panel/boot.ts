@@ -8,9 +8,12 @@ import { whenTabKnown } from './data';
  * instead of one per render (DESIGN.md budget: ready ≤ 150 ms after navigation).
  */
 export function prefetchFirstScreen(): void {
+  // Marks for the bench's breakdown of "panel ready" (test/bench/capture-and-panel.bench.ts).
+  performance.mark('convops:boot');
   const client = bridge();
   client.prefetch('settings', {});
   void whenTabKnown().then(({ binding, host }) => {
+    performance.mark('convops:tab');
     if (binding) client.prefetch('task-detail', { taskId: binding.taskId });
     if (!host?.conversationId) {
       if (!binding) prefetchStartScreen();

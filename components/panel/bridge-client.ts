@@ -133,6 +133,7 @@ class BridgeClient {
   }
 
   private deliverDetail(id: number, detail: PanelTaskDetail | null): void {
+    if (performance.getEntriesByName('convops:detail').length === 0) performance.mark('convops:detail');
     const q = this.live.get(id);
     if (q) q.detail = detail;
     this.deliver(id, detail);

@@ -65,19 +65,35 @@ test('panel ready: navigation to a conversation with a task → current step sho
   const url = page.url();
   const painted: number[] = [];
   const seen: number[] = [];
+  const phases: Record<string, number>[] = [];
   for (let i = 0; i < NAVIGATIONS; i++) {
     await page.goto('about:blank');
     const t0 = Date.now();
     await page.goto(url, { waitUntil: 'commit' });
     await panelOf(page).getByTestId('current-step').waitFor({ state: 'visible', timeout: 30_000 });
     seen.push(Date.now() - t0);
-    painted.push((await paintedAt(page.frames().find((f) => f.url().endsWith('/panel.html'))!)) - t0);
+    const frame = page.frames().find((f) => f.url().endsWith('/panel.html'))!;
+    painted.push((await paintedAt(frame)) - t0);
+    // Where the time goes: the frame's own navigation start, its script running, the tab's answer, the task's detail.
+    const marks = await frame.evaluate(() => {
+      const at = (name: string) => performance.getEntriesByName(name)[0]?.startTime ?? NaN;
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+      return { origin: performance.timeOrigin, responseEnd: nav?.responseEnd ?? NaN, boot: at('convops:boot'), tab: at('convops:tab'), detail: at('convops:detail') };
+    });
+    phases.push({
+      frameCreated: marks.origin - t0,
+      frameLoaded: marks.origin + marks.responseEnd - t0,
+      scriptRan: marks.origin + marks.boot - t0,
+      tabAnswered: marks.origin + marks.tab - t0,
+      detailAnswered: marks.origin + marks.detail - t0,
+    });
   }
   writeBenchResult('panel-ready', {
     navigations: painted.length,
     medianMs: median(painted),
     maxMs: Math.max(...painted),
     runsMs: painted.map(Math.round),
+    phasesMedianMs: Object.fromEntries(Object.keys(phases[0] ?? {}).map((key) => [key, Math.round(median(phases.map((p) => p[key]!)))])),
     seenByPlaywrightMedianMs: median(seen),
     seenByPlaywrightRunsMs: seen,
     conversationTurns: 20,
