@@ -1,5 +1,5 @@
+import type { PanelTab } from '@/lib/background/panel-port';
 import { bridge } from './bridge-client';
-import { whenTabKnown } from './data';
 
 /**
  * Asks the background for what the first screen shows before React has rendered anything: settings,
@@ -36,4 +36,19 @@ export function prefetchFirstScreen(): void {
 function prefetchStartScreen(): void {
   bridge().prefetch('library', {});
   bridge().prefetch('open-tasks', {});
+}
+
+/** The tab's first answer (the panel's entry asks before React renders, to prefetch what the first screen shows). */
+export function whenTabKnown(): Promise<PanelTab> {
+  return new Promise((resolve) => {
+    let stop: (() => void) | null = null;
+    let done = false;
+    stop = bridge().subscribe('tab', {}, (tab) => {
+      if (done) return;
+      done = true;
+      resolve(tab);
+      // Held a moment longer, so that the hook mounting next finds the answer rather than asking again.
+      setTimeout(() => stop?.(), 10_000);
+    });
+  });
 }

@@ -1,4 +1,3 @@
-import { useEffect, useState } from 'react';
 import { browser, type Browser } from 'wxt/browser';
 import type { PanelCallResult, PanelQueryResult } from '@/lib/background/panel-bridge';
 import {
@@ -201,31 +200,10 @@ class BridgeClient {
   }
 }
 
-const liveKey = (query: PanelQueryName, args: unknown) => `${query} ${JSON.stringify(args)}`;
+export const liveKey = (query: PanelQueryName, args: unknown) => `${query} ${JSON.stringify(args)}`;
 
 let client: BridgeClient | null = null;
 export function bridge(): BridgeClient {
   client ??= new BridgeClient();
   return client;
-}
-
-/**
- * A live query answered by the background: `undefined` while loading, then every new result.
- * `args === null` means "nothing to ask" and yields null. An answer already held (prefetched, or
- * followed by another component) is returned on the first render.
- */
-export function useBridgeQuery<K extends PanelQueryName>(query: K, args: PanelQueryArgs<K> | null): PanelQueryResult<K> | null | undefined {
-  // The arguments as a key: a new object with the same arguments each render asks nothing new.
-  const key = args === null ? null : liveKey(query, args);
-  type Result = PanelQueryResult<K>;
-  const [state, setState] = useState<{ key: string | null; value: Result | undefined }>(() => ({ key, value: args === null ? undefined : bridge().cached(query, args)?.value }));
-  useEffect(() => {
-    if (key === null || args === null) return;
-    return bridge().subscribe(query, args, (value) => setState((prev) => (prev.key === key && prev.value === value ? prev : { key, value })));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `args`
-  }, [query, key]);
-  if (key === null || args === null) return null;
-  if (state.key === key) return state.value;
-  // The arguments changed since the last answer: what is already held for the new ones, else loading.
-  return bridge().cached(query, args)?.value;
 }

@@ -1,9 +1,11 @@
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LibraryEntry } from '@/lib/background/panel-bridge';
-import type { PanelCommand, PanelTab, PanelTaskDetail } from '@/lib/background/panel-port';
+import type { PanelCommand, PanelQueryName, PanelTab, PanelTaskDetail } from '@/lib/background/panel-port';
 import type { PanelAction, TabBinding } from '@/lib/messaging/schemas';
 import type { ConversationRef, Settings, Site, Task } from '@/lib/workflow/records';
-import { bridge, useBridgeQuery } from './bridge-client';
+import type { PanelQueryResult } from '@/lib/background/panel-bridge';
+import type { PanelQueryArgs } from '@/lib/messaging/schemas';
+import { bridge, liveKey } from './bridge-client';
 
 /**
  * Everything the panel reads (live) and writes, all over its one port to the background (see
@@ -51,21 +53,6 @@ export function useTabContext(): TabContext {
   return { tabId: tab?.tabId ?? null, host: tab?.host ?? null, binding: tab?.binding ?? null, ready: !!tab, setBinding };
 }
 
-/** The tab's first answer (the panel's entry asks before React renders, to prefetch what the first screen shows). */
-export function whenTabKnown(): Promise<PanelTab> {
-  return new Promise((resolve) => {
-    let stop: (() => void) | null = null;
-    let done = false;
-    stop = bridge().subscribe('tab', {}, (tab) => {
-      if (done) return;
-      done = true;
-      resolve(tab);
-      // Held a moment longer, so that the hook mounting next finds the answer rather than asking again.
-      setTimeout(() => stop?.(), 10_000);
-    });
-  });
-}
-
 /**
  * Runs `onCommand` for each toolbar command the background hands this tab's panel (the "send the
  * current step" shortcut). Only commands given while the panel is open count. The latest handler is
@@ -77,6 +64,27 @@ export function usePanelCommand(onCommand: (command: PanelCommand) => void): voi
     handler.current = onCommand;
   });
   useEffect(() => bridge().onCommand((command) => handler.current(command)), []);
+}
+
+/**
+ * A live query answered by the background: `undefined` while loading, then every new result.
+ * `args === null` means "nothing to ask" and yields null. An answer already held (prefetched, or
+ * followed by another component) is returned on the first render.
+ */
+export function useBridgeQuery<K extends PanelQueryName>(query: K, args: PanelQueryArgs<K> | null): PanelQueryResult<K> | null | undefined {
+  // The arguments as a key: a new object with the same arguments each render asks nothing new.
+  const key = args === null ? null : liveKey(query, args);
+  type Result = PanelQueryResult<K>;
+  const [state, setState] = useState<{ key: string | null; value: Result | undefined }>(() => ({ key, value: args === null ? undefined : bridge().cached(query, args)?.value }));
+  useEffect(() => {
+    if (key === null || args === null) return;
+    return bridge().subscribe(query, args, (value) => setState((prev) => (prev.key === key && prev.value === value ? prev : { key, value })));
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for `args`
+  }, [query, key]);
+  if (key === null || args === null) return null;
+  if (state.key === key) return state.value;
+  // The arguments changed since the last answer: what is already held for the new ones, else loading.
+  return bridge().cached(query, args)?.value;
 }
 
 export const panelRepo = {

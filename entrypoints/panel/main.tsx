@@ -1,11 +1,7 @@
-import './prefetch';
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { PanelApp } from '@/components/panel/panel-app';
-import '@/components/styles.css';
+import { prefetchFirstScreen } from '@/components/panel/boot';
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <PanelApp />
-  </StrictMode>,
-);
+// The entry is small and has no React: it asks the background for the first screen at once, and
+// the answers come in while React and the panel (imported below) are still loading and compiling.
+prefetchFirstScreen();
+
+void import('./mount').then(({ mountPanel }) => mountPanel(document.getElementById('root')!));

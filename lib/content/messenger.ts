@@ -26,16 +26,17 @@ let nextId = Math.floor(Math.random() * 1e4);
 
 /** Sends to the background; rejects when nobody answers or the handler threw. */
 export async function sendMessage<T extends Type>(type: T, data: DataOf<T>): Promise<ReturnOf<T>> {
-  const reply = (await browser.runtime.sendMessage({ id: nextId++, type, data, timestamp: Date.now() })) as { res?: ReturnOf<T>; err?: { message?: string } } | undefined;
+  // What the background's messaging library answers for this type (its handlers are typed by ProtocolMap).
+  const reply: { res: ReturnOf<T>; err?: { message?: string } } | undefined = await browser.runtime.sendMessage({ id: nextId++, type, data, timestamp: Date.now() });
   if (!reply) throw new Error('No response');
   if (reply.err != null) throw new Error(reply.err.message);
-  return reply.res as ReturnOf<T>;
+  return reply.res;
 }
 
 const handlers = new Map<string, Handler>();
 
-const rootListener = (message: unknown, sender: Sender, sendResponse: (response: unknown) => void): boolean => {
-  const m = message as Wire | null;
+// Every field of a message is checked before it is used (`Wire` says each may be anything).
+const rootListener = (m: Wire | null, sender: Sender, sendResponse: (response: unknown) => void): boolean => {
   if (!m || typeof m !== 'object' || typeof m.type !== 'string' || typeof m.timestamp !== 'number') return false;
   const handler = handlers.get(m.type);
   if (!handler) return false;
@@ -54,6 +55,8 @@ const rootListener = (message: unknown, sender: Sender, sendResponse: (response:
 export function onMessage<T extends Type>(type: T, handler: (message: { data: DataOf<T>; sender: Sender }) => ReturnOf<T> | Promise<ReturnOf<T>>): () => void {
   if (handlers.has(type)) throw new Error(`[convops] one listener per message type: ${type}`);
   if (handlers.size === 0) browser.runtime.onMessage.addListener(rootListener);
+  // The one cast at this seam: a handler typed for its message is stored with the others. What reaches
+  // it comes from our own background, whose sender is typed by the same ProtocolMap.
   handlers.set(type, handler as Handler);
   return () => {
     handlers.delete(type);

@@ -11,14 +11,17 @@ export interface UiSettings {
 export const UI_SETTINGS_KEY = 'convops.ui';
 export const DEFAULT_UI_SETTINGS: UiSettings = { panelSide: 'right', panelWidth: PANEL_WIDTH.default, sites: { chatgpt: true, claude: true } };
 
+/** One field of a value that may not be an object at all. */
+const field = (value: unknown, key: string): unknown => (value !== null && typeof value === 'object' && Object.hasOwn(value, key) ? Reflect.get(value, key) : undefined);
+
 /** Reads the mirror defensively: it lives in storage a page cannot write, but may be old or partial. */
 export function parseUiSettings(value: unknown): UiSettings {
-  const v = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
-  const sites = (v.sites && typeof v.sites === 'object' ? v.sites : {}) as Record<string, unknown>;
-  const width = typeof v.panelWidth === 'number' && Number.isFinite(v.panelWidth) ? Math.round(v.panelWidth) : DEFAULT_UI_SETTINGS.panelWidth;
+  const sites = field(value, 'sites');
+  const panelWidth = field(value, 'panelWidth');
+  const width = typeof panelWidth === 'number' && Number.isFinite(panelWidth) ? Math.round(panelWidth) : DEFAULT_UI_SETTINGS.panelWidth;
   return {
-    panelSide: v.panelSide === 'left' ? 'left' : 'right',
+    panelSide: field(value, 'panelSide') === 'left' ? 'left' : 'right',
     panelWidth: Math.min(PANEL_WIDTH.max, Math.max(PANEL_WIDTH.min, width)),
-    sites: { chatgpt: sites.chatgpt !== false, claude: sites.claude !== false },
+    sites: { chatgpt: field(sites, 'chatgpt') !== false, claude: field(sites, 'claude') !== false },
   };
 }

@@ -24,9 +24,9 @@ async function panelGraph(): Promise<Metafile> {
   return result.metafile;
 }
 
-/** Modules reached from the entry by static imports only (what loads before the panel can draw). */
-function staticClosure(meta: Metafile): Set<string> {
-  const entry = Object.keys(meta.inputs).find((p) => p.endsWith('entrypoints/panel/main.tsx'))!;
+/** Modules reached from `from` (the entry, or the chunk it imports) by static imports only. */
+function staticClosure(meta: Metafile, from = 'entrypoints/panel/main.tsx'): Set<string> {
+  const entry = Object.keys(meta.inputs).find((p) => p.endsWith(from))!;
   const seen = new Set<string>();
   const queue = [entry];
   while (queue.length > 0) {
@@ -57,13 +57,19 @@ describe('the panel bundle', () => {
     expect(matching(Object.keys(meta.inputs), /node_modules\/zod\/(v4\/classic|v3)\//)).toEqual([]);
   });
 
-  it('loads the Markdown renderer only when a note is shown, not with the entry', () => {
+  it('the entry asks for the first screen before React is loaded: it carries the port client, not React', () => {
+    const entry = staticClosure(meta);
+    expect(matching(entry, /components\/panel\/bridge-client\.ts$/).length).toBe(1);
+    expect(matching(entry, /node_modules\/(react|react-dom)\//)).toEqual([]);
+    expect(matching(staticClosure(meta, 'entrypoints/panel/mount.tsx'), /components\/panel\/panel-app\.tsx$/).length).toBe(1);
+  });
+
+  it('loads the Markdown renderer only when a note is shown, not with the panel', () => {
     const all = Object.keys(meta.inputs);
-    const eager = staticClosure(meta);
+    const eager = staticClosure(meta, 'entrypoints/panel/mount.tsx');
     // It is still part of the panel (a note needs it)...
     expect(matching(all, /node_modules\/react-markdown\//).length).toBeGreaterThan(0);
     // ...but not on the path that runs before the first paint.
     expect(matching(eager, /node_modules\/(react-markdown|remark-gfm|micromark|mdast-util-|unified)/)).toEqual([]);
-    expect(matching(eager, /components\/panel\/panel-app\.tsx$/).length).toBe(1);
   });
 });
