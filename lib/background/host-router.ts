@@ -147,12 +147,13 @@ function capturedReply(data: unknown, sender: Sender): CapturedReply | null {
 /**
  * A finished reply means nothing streams on that page any more: the content script leaves out the
  * `host.state` that would only say so (one runtime message less on the host page per reply), and
- * the state the panel reads is updated here instead. Other changes still come as a full state.
+ * the state the panel reads is updated here instead (and a sent message means a reply starts:
+ * `streaming` true, the same way). Other changes still come as a full state.
  */
-async function endStreaming(tabId: number, replyUrl: string, hooks: HostRouterHooks): Promise<void> {
+async function endStreaming(tabId: number, replyUrl: string, hooks: HostRouterHooks, streaming = false): Promise<void> {
   const known = lastState.get(tabId) ?? (await getHostState(tabId));
-  if (!known?.streaming || known.url !== replyUrl) return;
-  const state: HostState = { ...known, streaming: false };
+  if (!known || known.streaming === streaming || known.url !== replyUrl) return;
+  const state: HostState = { ...known, streaming };
   lastState.set(tabId, state);
   hooks.onHostState?.(state, tabId);
   await browser.storage.session.set({ [hostStateKey(tabId)]: state });
@@ -181,6 +182,8 @@ export function registerHostRouter(hooks: HostRouterHooks = {}): () => void {
       const parsed = messageSentSchema.safeParse(data);
       const tabId = parsed.success ? hostTabOf(sender, parsed.data.site) : null;
       if (!parsed.success || tabId === null) return;
+      // And the reply starts: the content script leaves out the state that would only say so (as above).
+      void endStreaming(tabId, parsed.data.url, hooks, true).catch(() => undefined);
       await hooks.onMessageSent?.({ ...parsed.data, tabId });
     }),
 
