@@ -1,5 +1,7 @@
 import { useRef, useState } from 'react';
-import { applyRestore, planBackup, planTaskFile, type RestorePlan, type RestoreReport, type TaskPlanStatus } from '@/lib/db/backup';
+import { applyRestore, planTaskFile, type RestorePlan, type RestoreReport, type TaskPlanStatus } from '@/lib/db/backup';
+import { applyBackupFile, isStreamedPlan, planBackupFile, type StreamedBackupPlan } from '@/lib/db/backup-restore';
+import { BackupError } from '@/lib/db/errors';
 import { exportBackupBlob, NotJsonError, readJsonStream, type StreamProgress } from '@/lib/db/backup-stream';
 import { tooDeepAt } from '@/lib/workflow/file';
 import { Alert, Badge, Button, Card, type BadgeTone } from '@/components/ui';
@@ -30,8 +32,12 @@ const isAbort = (error: unknown) => error instanceof Error && error.name === 'Ab
  * Reads a picked file from its stream (a 180 MB backup is never one string), then checks its depth;
  * `planBackup` / `planTaskFile` check the rest.
  */
-async function readJson(file: File, options: { onProgress: (progress: StreamProgress) => void; signal: AbortSignal }): Promise<unknown> {
+function checkSize(file: File): void {
   if (file.size > MAX_BACKUP_BYTES) throw new Error(`This file is too large (${Math.round(file.size / 1024 / 1024)} MB) to be a ConvOps backup.`);
+}
+
+async function readJson(file: File, options: { onProgress: (progress: StreamProgress) => void; signal: AbortSignal }): Promise<unknown> {
+  checkSize(file);
   let data: unknown;
   try {
     data = await readJsonStream(file.stream(), file.size, options);
@@ -92,7 +98,23 @@ const PLAN_LABELS: Record<TaskPlanStatus, { text: string; tone: BadgeTone }> = {
   refused: { text: 'refused', tone: 'danger' },
 };
 
-function RestorePreview({ plan, busy, onApply, onCancel }: { plan: RestorePlan; busy: boolean; onApply: () => void; onCancel: () => void }) {
+type Preview = RestorePlan | StreamedBackupPlan;
+
+/**
+ * A backup is checked from its stream in bounded memory (lib/db/backup-restore.ts: notes and events
+ * are not kept, the file is read again to write them); the checks are `planBackup`'s.
+ */
+async function planBackupStream(file: File, options: { onProgress: (progress: StreamProgress) => void; signal: AbortSignal }): Promise<Preview> {
+  checkSize(file);
+  try {
+    return await planBackupFile(file, options);
+  } catch (error) {
+    if (error instanceof NotJsonError || error instanceof BackupError || isAbort(error)) throw error;
+    throw new Error('The file could not be read.');
+  }
+}
+
+function RestorePreview({ plan, busy, onApply, onCancel }: { plan: Preview; busy: boolean; onApply: () => void; onCancel: () => void }) {
   const taking = plan.items.filter((item) => item.status === 'new' || item.status === 'update').length;
   const refused = plan.items.filter((item) => item.status === 'refused');
   return (
@@ -161,7 +183,7 @@ export function BackupPage() {
   const actor = useActor();
   const [message, setMessage] = useState<{ tone: 'success' | 'error' | 'info'; text: string } | undefined>();
   const [busy, setBusy] = useState(false);
-  const [plan, setPlan] = useState<RestorePlan | undefined>();
+  const [plan, setPlan] = useState<Preview | undefined>();
 
   const [running, setRunning] = useState<Running | undefined>();
   const lastShown = useRef(-1);
@@ -192,8 +214,11 @@ export function BackupPage() {
     setPlan(undefined);
     setMessage({ tone: 'info', text: 'Checking the file…' });
     try {
-      const data = await withProgress(`Reading ${file.name.slice(0, 120)}`, 'bytes', (options) => readJson(file, options));
-      const next = kind === 'backup' ? await planBackup(data) : await planTaskFile(data);
+      const label = `Reading ${file.name.slice(0, 120)}`;
+      const next =
+        kind === 'backup'
+          ? await withProgress(label, 'bytes', (options) => planBackupStream(file, options))
+          : await planTaskFile(await withProgress(label, 'bytes', (options) => readJson(file, options)));
       setPlan(next);
       setMessage(undefined);
     } catch (error) {
@@ -204,14 +229,15 @@ export function BackupPage() {
     }
   };
 
-  const run = async (work: () => Promise<string>) => {
+  /** `stopped`: what a cancel left; `failed`: what an error left, before its message. */
+  const run = async (work: () => Promise<string>, said: { stopped: string; failed: string } = { stopped: 'Backup cancelled. Nothing was saved.', failed: 'Nothing was changed.' }) => {
     setBusy(true);
     setMessage({ tone: 'info', text: 'Working…' });
     try {
       setMessage({ tone: 'success', text: await work() });
     } catch (error) {
-      if (isAbort(error)) setMessage({ tone: 'info', text: 'Backup cancelled. Nothing was saved.' });
-      else setMessage({ tone: 'error', text: `Nothing was changed. ${error instanceof Error ? error.message : String(error)}` });
+      if (isAbort(error)) setMessage({ tone: 'info', text: said.stopped });
+      else setMessage({ tone: 'error', text: `${said.failed} ${error instanceof Error ? error.message : String(error)}` });
     } finally {
       setBusy(false);
     }
@@ -226,11 +252,22 @@ export function BackupPage() {
           busy={busy}
           onCancel={() => setPlan(undefined)}
           onApply={() =>
-            void run(async () => {
-              const report = await applyRestore(plan, actor);
-              setPlan(undefined);
-              return restoreSummary(report);
-            })
+            void run(
+              async () => {
+                const report = isStreamedPlan(plan)
+                  ? await withProgress('Restoring the backup', 'bytes', (options) => applyBackupFile(plan, actor, options))
+                  : await applyRestore(plan, actor);
+                setPlan(undefined);
+                return restoreSummary(report);
+              },
+              // A streamed restore writes in batches: what it wrote stays, and the same file completes it.
+              isStreamedPlan(plan)
+                ? {
+                    stopped: 'Restore stopped. What it wrote so far stays; restoring the same file again completes it without writing anything twice.',
+                    failed: 'The restore stopped. What it wrote so far stays; restoring the same file again completes it.',
+                  }
+                : undefined,
+            )
           }
         />
       ) : null}

@@ -84,12 +84,13 @@ function capturedReply(data: unknown, sender: Sender): CapturedReply | null {
 /**
  * A finished reply means nothing streams on that page any more: the content script leaves out the
  * `host.state` that would only say so (one runtime message less on the host page per reply), and
- * the state the panel reads is updated here instead. Other changes still come as a full state.
+ * the state the panel reads is updated here instead (and a sent message means a reply starts:
+ * `streaming` true, the same way). Other changes still come as a full state.
  */
-async function endStreaming(tabId: number, replyUrl: string, hooks: HostRouterHooks): Promise<void> {
+async function setStreaming(tabId: number, replyUrl: string, hooks: HostRouterHooks, streaming = false): Promise<void> {
   const known = await getHostState(tabId);
-  if (!known?.streaming || known.url !== replyUrl) return;
-  const state: HostState = { ...known, streaming: false };
+  if (!known || known.streaming === streaming || known.url !== replyUrl) return;
+  const state: HostState = { ...known, streaming };
   hooks.onHostState?.(state, tabId);
   await writeHostState(tabId, state);
 }
@@ -113,6 +114,8 @@ export function registerHostRouter(hooks: HostRouterHooks = {}): () => void {
       const parsed = messageSentSchema.safeParse(data);
       const tabId = parsed.success ? hostTabOf(sender, parsed.data.site) : null;
       if (!parsed.success || tabId === null) return;
+      // And the reply starts: the content script leaves out the state that would only say so (as above).
+      void setStreaming(tabId, parsed.data.url, hooks, true).catch(() => undefined);
       await hooks.onMessageSent?.({ ...parsed.data, tabId });
     }),
 
@@ -120,7 +123,7 @@ export function registerHostRouter(hooks: HostRouterHooks = {}): () => void {
       // Whatever becomes of the reply (too large, say), the page it came from streams no more.
       const from = messageSentSchema.pick({ site: true, url: true }).safeParse(data);
       const fromTab = from.success ? hostTabOf(sender, from.data.site) : null;
-      if (from.success && fromTab !== null) void endStreaming(fromTab, from.data.url, hooks).catch(() => undefined);
+      if (from.success && fromTab !== null) void setStreaming(fromTab, from.data.url, hooks).catch(() => undefined);
       const reply = capturedReply(data, sender);
       if (!reply) return { captured: false, reason: 'invalid' };
       if (!hooks.onReplyFinished) return { captured: false, reason: 'no-task' };

@@ -1,7 +1,7 @@
 import { gfm } from '@joplin/turndown-plugin-gfm';
 import { createDocument } from '@mixmark-io/domino';
 import TurndownService from 'turndown';
-import { answerBodySelector } from '@/lib/hosts';
+import { answerBodySelector } from '@/lib/hosts/answer-body';
 
 /**
  * Converts a captured assistant message body to Markdown. Runs in the background service worker,

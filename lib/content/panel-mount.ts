@@ -27,117 +27,122 @@ const RESTORES_PER_SECOND = 20;
  * React on the host page may also drop foreign nodes on navigation; `ensure()` puts them back.
  */
 export class PanelMount {
-  private host: HTMLDivElement | null = null;
-  private frame: HTMLIFrameElement | null = null;
-  private handle: HTMLButtonElement | null = null;
-  private toggle: HTMLButtonElement | null = null;
-  private style: HTMLStyleElement | null = null;
-  private layout: PanelLayout;
-  private collapsed = false;
-  private observer: MutationObserver | null = null;
+  // Private names (`#`), not TypeScript's `private`: the minifier shortens them, and the content
+  // script has a size budget (DESIGN.md). Nothing outside the class can reach them at all.
+  #host: HTMLDivElement | null = null;
+  #frame: HTMLIFrameElement | null = null;
+  #handle: HTMLButtonElement | null = null;
+  #toggle: HTMLButtonElement | null = null;
+  #style: HTMLStyleElement | null = null;
+  #layout: PanelLayout;
+  #collapsed = false;
+  #observer: MutationObserver | null = null;
   /** Loads of the frame we started ourselves (src set, frame re-attached) and still expect. */
-  private expectedLoads = 0;
-  private tamperCount = 0;
-  private recentRestores: number[] = [];
-  private restoreTimer: ReturnType<typeof setTimeout> | null = null;
+  #expectedLoads = 0;
+  #tamperCount = 0;
+  #recentRestores: number[] = [];
+  #restoreTimer: ReturnType<typeof setTimeout> | null = null;
 
-  constructor(
-    private readonly doc: Document,
-    private readonly adapter: HostAdapter,
-    private readonly panelUrl: string,
-    layout: PanelLayout,
-    private readonly onTamper: (count: number) => void = () => undefined,
-  ) {
-    this.layout = layout;
+  readonly #doc: Document;
+  readonly #adapter: HostAdapter;
+  readonly #panelUrl: string;
+  readonly #onTamper: (count: number) => void;
+
+  constructor(doc: Document, adapter: HostAdapter, panelUrl: string, layout: PanelLayout, onTamper: (count: number) => void = () => undefined) {
+    this.#doc = doc;
+    this.#adapter = adapter;
+    this.#panelUrl = panelUrl;
+    this.#layout = layout;
+    this.#onTamper = onTamper;
   }
 
   get isCollapsed(): boolean {
-    return this.collapsed;
+    return this.#collapsed;
   }
 
   /** How often the page changed the panel behind our back on this page. */
   get tampered(): number {
-    return this.tamperCount;
+    return this.#tamperCount;
   }
 
   /** The iframe, for the content script and its tests only: the page cannot reach it through the closed root. */
   get frameElement(): HTMLIFrameElement | null {
-    return this.frame;
+    return this.#frame;
   }
 
   mount(): void {
-    const doc = this.doc;
-    if (!this.host) {
-      this.host = doc.createElement('div');
-      this.host.id = HOST_ID;
-      const root = this.host.attachShadow({ mode: 'closed' });
-      this.frame = this.createFrame();
-      this.handle = this.button('Collapse the ConvOps panel', () => this.setCollapsed(true));
-      root.append(this.frame, this.handle);
-      this.toggle = this.button('Open the ConvOps panel', () => this.setCollapsed(false));
-      this.toggle.id = TOGGLE_ID;
-      this.toggle.textContent = 'ConvOps';
-      this.observer = new (doc.defaultView ?? window).MutationObserver((records) => this.onMutations(records));
+    const doc = this.#doc;
+    if (!this.#host) {
+      this.#host = doc.createElement('div');
+      this.#host.id = HOST_ID;
+      const root = this.#host.attachShadow({ mode: 'closed' });
+      this.#frame = this.#createFrame();
+      this.#handle = this.#button('Collapse the ConvOps panel', () => this.setCollapsed(true));
+      root.append(this.#frame, this.#handle);
+      this.#toggle = this.#button('Open the ConvOps panel', () => this.setCollapsed(false));
+      this.#toggle.id = TOGGLE_ID;
+      this.#toggle.textContent = 'ConvOps';
+      this.#observer = new (doc.defaultView ?? window).MutationObserver((records) => this.#onMutations(records));
     }
-    this.applyStyles();
+    this.#applyStyles();
     this.ensure();
-    this.observe();
+    this.#observe();
   }
 
   /** Puts back whatever the page removed; cheap enough to call after every settled mutation burst. */
   ensure(): void {
-    if (!this.host || !this.toggle) return;
-    const root = this.doc.body ?? this.doc.documentElement;
-    if (!this.host.isConnected) {
+    if (!this.#host || !this.#toggle) return;
+    const root = this.#doc.body ?? this.#doc.documentElement;
+    if (!this.#host.isConnected) {
       // Re-attaching an iframe loads its src again: that load is ours.
-      this.expectedLoads++;
-      root.append(this.host);
+      this.#expectedLoads++;
+      root.append(this.#host);
     }
-    if (!this.toggle.isConnected) root.append(this.toggle);
-    const wantStyle = !this.collapsed;
-    if (wantStyle && !this.style?.isConnected) {
-      this.style ??= this.doc.createElement('style');
-      this.style.id = STYLE_ID;
-      this.style.textContent = this.adapter.layoutCss(this.layout);
-      (this.doc.head ?? this.doc.documentElement).append(this.style);
-      this.observe();
-    } else if (!wantStyle) this.style?.remove();
-    this.forgetOwnMutations();
+    if (!this.#toggle.isConnected) root.append(this.#toggle);
+    const wantStyle = !this.#collapsed;
+    if (wantStyle && !this.#style?.isConnected) {
+      this.#style ??= this.#doc.createElement('style');
+      this.#style.id = STYLE_ID;
+      this.#style.textContent = this.#adapter.layoutCss(this.#layout);
+      (this.#doc.head ?? this.#doc.documentElement).append(this.#style);
+      this.#observe();
+    } else if (!wantStyle) this.#style?.remove();
+    this.#forgetOwnMutations();
   }
 
   setLayout(layout: PanelLayout): void {
-    this.layout = layout;
-    if (this.style) this.style.textContent = this.adapter.layoutCss(layout);
-    this.applyStyles();
+    this.#layout = layout;
+    if (this.#style) this.#style.textContent = this.#adapter.layoutCss(layout);
+    this.#applyStyles();
   }
 
   setCollapsed(collapsed: boolean): void {
-    this.collapsed = collapsed;
-    this.applyStyles();
+    this.#collapsed = collapsed;
+    this.#applyStyles();
     this.ensure();
   }
 
   unmount(): void {
-    this.observer?.disconnect();
-    if (this.restoreTimer !== null) clearTimeout(this.restoreTimer);
-    this.host?.remove();
-    this.toggle?.remove();
-    this.style?.remove();
-    this.host = this.frame = this.handle = this.toggle = this.style = null;
-    this.observer = null;
-    this.restoreTimer = null;
+    this.#observer?.disconnect();
+    if (this.#restoreTimer !== null) clearTimeout(this.#restoreTimer);
+    this.#host?.remove();
+    this.#toggle?.remove();
+    this.#style?.remove();
+    this.#host = this.#frame = this.#handle = this.#toggle = this.#style = null;
+    this.#observer = null;
+    this.#restoreTimer = null;
   }
 
-  private createFrame(): HTMLIFrameElement {
-    const frame = this.doc.createElement('iframe');
+  #createFrame(): HTMLIFrameElement {
+    const frame = this.#doc.createElement('iframe');
     frame.title = 'ConvOps panel';
     // `*`, not the default 'src': with use_dynamic_url the frame's URL carries a per-session id while the
     // document inside has the extension's own origin, so 'src' does not match it and every Copy is
     // refused by the permissions policy. The frame only ever holds our page (the mount replaces it when
     // the page points it elsewhere), so this grants nothing to the page.
     frame.setAttribute('allow', 'clipboard-write *');
-    frame.addEventListener('load', () => this.onFrameLoad(frame));
-    frame.src = this.panelUrl;
+    frame.addEventListener('load', () => this.#onFrameLoad(frame));
+    frame.src = this.#panelUrl;
     return frame;
   }
 
@@ -145,79 +150,79 @@ export class PanelMount {
    * A fresh frame rather than `src` set again: whatever the page started in the old one (a navigation
    * still in flight, a second one queued) dies with it, and the new one has exactly one load to come.
    */
-  private replaceFrame(): void {
-    const old = this.frame;
-    if (!old || !this.host) return;
-    const fresh = this.createFrame();
-    this.frame = fresh;
-    this.expectedLoads = this.host.isConnected ? 1 : 0;
+  #replaceFrame(): void {
+    const old = this.#frame;
+    if (!old || !this.#host) return;
+    const fresh = this.#createFrame();
+    this.#frame = fresh;
+    this.#expectedLoads = this.#host.isConnected ? 1 : 0;
     old.replaceWith(fresh);
-    this.applyStyles();
-    this.observe();
-    this.forgetOwnMutations();
+    this.#applyStyles();
+    this.#observe();
+    this.#forgetOwnMutations();
   }
 
-  private onFrameLoad(frame: HTMLIFrameElement): void {
-    if (frame !== this.frame) return;
-    if (this.expectedLoads > 0) {
-      this.expectedLoads--;
+  #onFrameLoad(frame: HTMLIFrameElement): void {
+    if (frame !== this.#frame) return;
+    if (this.#expectedLoads > 0) {
+      this.#expectedLoads--;
       return;
     }
     // The frame navigated without us (the page pointed it elsewhere): back to the real panel.
-    this.tamper();
-    this.replaceFrame();
+    this.#tamper();
+    this.#replaceFrame();
   }
 
-  private observe(): void {
-    const observer = this.observer;
-    if (!observer || !this.host || !this.frame || !this.toggle) return;
+  #observe(): void {
+    const observer = this.#observer;
+    if (!observer || !this.#host || !this.#frame || !this.#toggle) return;
     observer.disconnect();
-    observer.observe(this.host, { attributes: true });
-    observer.observe(this.frame, { attributes: true });
-    observer.observe(this.toggle, { attributes: true, childList: true, characterData: true, subtree: true });
-    if (this.handle) observer.observe(this.handle, { attributes: true });
-    if (this.style) observer.observe(this.style, { attributes: true, childList: true, characterData: true, subtree: true });
+    observer.observe(this.#host, { attributes: true });
+    observer.observe(this.#frame, { attributes: true });
+    observer.observe(this.#toggle, { attributes: true, childList: true, characterData: true, subtree: true });
+    if (this.#handle) observer.observe(this.#handle, { attributes: true });
+    if (this.#style) observer.observe(this.#style, { attributes: true, childList: true, characterData: true, subtree: true });
   }
 
   /** Our own writes are mutations too: drop them before the observer callback sees them. */
-  private forgetOwnMutations(): void {
-    this.observer?.takeRecords();
+  #forgetOwnMutations(): void {
+    this.#observer?.takeRecords();
   }
 
-  private onMutations(records: MutationRecord[]): void {
-    if (records.length === 0 || !this.host) return;
-    const srcChanged = records.some((r) => r.target === this.frame && r.attributeName === 'src');
-    this.tamper();
-    this.restoreSoon(srcChanged);
+  #onMutations(records: MutationRecord[]): void {
+    if (records.length === 0 || !this.#host) return;
+    const srcChanged = records.some((r) => r.target === this.#frame && r.attributeName === 'src');
+    this.#tamper();
+    this.#restoreSoon(srcChanged);
   }
 
-  private tamper(): void {
-    this.tamperCount++;
-    if (this.tamperCount >= TAMPER_REPORT_AFTER) this.onTamper(this.tamperCount);
+  #tamper(): void {
+    this.#tamperCount++;
+    if (this.#tamperCount >= TAMPER_REPORT_AFTER) this.#onTamper(this.#tamperCount);
   }
 
   /**
    * Restores at once, unless the page keeps fighting (it may change the panel from its own observer,
    * which would turn two observers into a loop that freezes the tab): then once a moment.
    */
-  private restoreSoon(srcChanged: boolean): void {
+  #restoreSoon(srcChanged: boolean): void {
     const now = Date.now();
-    this.recentRestores = this.recentRestores.filter((t) => now - t < 1000);
-    this.recentRestores.push(now);
+    this.#recentRestores = this.#recentRestores.filter((t) => now - t < 1000);
+    this.#recentRestores.push(now);
     const restore = () => {
-      this.restoreTimer = null;
-      if (!this.host) return;
-      if (srcChanged || this.frame?.getAttribute('src') !== this.panelUrl) this.replaceFrame();
-      if (this.style && this.style.textContent !== this.adapter.layoutCss(this.layout)) this.style.textContent = this.adapter.layoutCss(this.layout);
-      this.applyStyles();
-      this.forgetOwnMutations();
+      this.#restoreTimer = null;
+      if (!this.#host) return;
+      if (srcChanged || this.#frame?.getAttribute('src') !== this.#panelUrl) this.#replaceFrame();
+      if (this.#style && this.#style.textContent !== this.#adapter.layoutCss(this.#layout)) this.#style.textContent = this.#adapter.layoutCss(this.#layout);
+      this.#applyStyles();
+      this.#forgetOwnMutations();
     };
-    if (this.recentRestores.length <= RESTORES_PER_SECOND) restore();
-    else this.restoreTimer ??= setTimeout(restore, 250);
+    if (this.#recentRestores.length <= RESTORES_PER_SECOND) restore();
+    else this.#restoreTimer ??= setTimeout(restore, 250);
   }
 
-  private button(label: string, onClick: () => void): HTMLButtonElement {
-    const b = this.doc.createElement('button');
+  #button(label: string, onClick: () => void): HTMLButtonElement {
+    const b = this.#doc.createElement('button');
     b.type = 'button';
     b.setAttribute('aria-label', label);
     b.title = label;
@@ -229,7 +234,7 @@ export class PanelMount {
   }
 
   /** Inline declarations, each `!important`: beats any page stylesheet, even its own `!important`. */
-  private static css(declarations: string): string {
+  static #css(declarations: string): string {
     return declarations
       .split(';')
       .map((d) => d.trim())
@@ -238,36 +243,36 @@ export class PanelMount {
       .join('');
   }
 
-  private applyStyles(): void {
-    const { side, width } = this.layout;
+  #applyStyles(): void {
+    const { side, width } = this.#layout;
     const edge = side === 'right' ? 'right' : 'left';
     const visible = 'opacity:1;visibility:visible;filter:none;transform:none;clip-path:none;mask:none;mix-blend-mode:normal;pointer-events:auto';
     const set = (el: HTMLElement | null, declarations: string) => {
       if (!el) return;
-      const css = PanelMount.css(declarations);
+      const css = PanelMount.#css(declarations);
       if (el.getAttribute('style') !== css) el.setAttribute('style', css);
       for (const name of [...el.getAttributeNames()]) {
-        if (!PanelMount.ownAttributes.has(name)) el.removeAttribute(name);
+        if (!PanelMount.#ownAttributes.has(name)) el.removeAttribute(name);
       }
     };
     set(
-      this.host,
-      `all:initial;position:fixed;top:0;bottom:0;${edge}:0;width:${width}px;z-index:2147483646;display:${this.collapsed ? 'none' : 'block'};box-shadow:0 0 0 1px rgba(0,0,0,.12);background:#fff;${visible}`,
+      this.#host,
+      `all:initial;position:fixed;top:0;bottom:0;${edge}:0;width:${width}px;z-index:2147483646;display:${this.#collapsed ? 'none' : 'block'};box-shadow:0 0 0 1px rgba(0,0,0,.12);background:#fff;${visible}`,
     );
-    set(this.frame, `border:0;width:100%;height:100%;display:block;background:transparent;color-scheme:normal;${visible}`);
-    if (this.handle) this.handle.textContent = side === 'right' ? '›' : '‹';
+    set(this.#frame, `border:0;width:100%;height:100%;display:block;background:transparent;color-scheme:normal;${visible}`);
+    if (this.#handle) this.#handle.textContent = side === 'right' ? '›' : '‹';
     set(
-      this.handle,
+      this.#handle,
       `all:initial;position:absolute;top:50%;${side === 'right' ? 'left' : 'right'}:-18px;width:18px;height:48px;margin-top:-24px;cursor:pointer;background:#f4f4f5;border:1px solid #d4d4d8;border-radius:6px;font:14px/46px system-ui,sans-serif;text-align:center;color:#3f3f46;${visible}`,
     );
     set(
-      this.toggle,
-      `all:initial;position:fixed;bottom:96px;${edge}:12px;z-index:2147483646;display:${this.collapsed ? 'block' : 'none'};cursor:pointer;padding:8px 12px;border-radius:999px;background:#18181b;color:#fff;font:600 12px/16px system-ui,sans-serif;box-shadow:0 2px 8px rgba(0,0,0,.25);${visible}`,
+      this.#toggle,
+      `all:initial;position:fixed;bottom:96px;${edge}:12px;z-index:2147483646;display:${this.#collapsed ? 'block' : 'none'};cursor:pointer;padding:8px 12px;border-radius:999px;background:#18181b;color:#fff;font:600 12px/16px system-ui,sans-serif;box-shadow:0 2px 8px rgba(0,0,0,.25);${visible}`,
     );
-    if (this.toggle && this.toggle.textContent !== 'ConvOps') this.toggle.textContent = 'ConvOps';
-    this.forgetOwnMutations();
+    if (this.#toggle && this.#toggle.textContent !== 'ConvOps') this.#toggle.textContent = 'ConvOps';
+    this.#forgetOwnMutations();
   }
 
   /** The attributes the mount itself sets; anything else the page adds (hidden, inert, class…) is removed. */
-  private static readonly ownAttributes = new Set(['id', 'style', 'src', 'title', 'allow', 'type', 'aria-label']);
+  static readonly #ownAttributes = new Set(['id', 'style', 'src', 'title', 'allow', 'type', 'aria-label']);
 }

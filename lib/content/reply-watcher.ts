@@ -56,25 +56,26 @@ export interface ReplyWatcherOptions {
  * is never mistaken for a new reply.
  */
 export class ReplyWatcher {
-  private readonly o: Required<Omit<ReplyWatcherOptions, 'onStreaming' | 'onSettled' | 'onReplyMissing'>> & Pick<ReplyWatcherOptions, 'onStreaming' | 'onSettled' | 'onReplyMissing'>;
-  private observer: MutationObserver | null = null;
-  private timer: unknown = null;
-  private lastMutationAt = 0;
-  private lastProbeAt = -Infinity;
-  private armedAt: number | null = null;
-  private streamingSeen = false;
-  private baselineKey: string | null = null;
-  private needBaseline = true;
-  private readonly reported = new Set<string>();
+  // Private names (`#`): the minifier shortens them (the content script has a size budget, DESIGN.md).
+  readonly #o: Required<Omit<ReplyWatcherOptions, 'onStreaming' | 'onSettled' | 'onReplyMissing'>> & Pick<ReplyWatcherOptions, 'onStreaming' | 'onSettled' | 'onReplyMissing'>;
+  #observer: MutationObserver | null = null;
+  #timer: unknown = null;
+  #lastMutationAt = 0;
+  #lastProbeAt = -Infinity;
+  #armedAt: number | null = null;
+  #streamingSeen = false;
+  #baselineKey: string | null = null;
+  #needBaseline = true;
+  readonly #reported = new Set<string>();
   /** The streaming signal watched instead of the whole body while a reply streams (see observeSignal). */
-  private signal: Element | null = null;
+  #signal: Element | null = null;
   /** The streaming signal went away and the reply is not reported yet: checks come quickly. */
-  private ending = false;
-  private timerDue = 0;
-  private missingTimer: unknown = null;
+  #ending = false;
+  #timerDue = 0;
+  #missingTimer: unknown = null;
 
   constructor(options: ReplyWatcherOptions) {
-    this.o = {
+    this.#o = {
       quietMs: 600,
       checkMs: 150,
       endCheckMs: 10,
@@ -89,19 +90,19 @@ export class ReplyWatcher {
   }
 
   start(): void {
-    if (this.observer) return;
-    const view = this.o.doc.defaultView;
+    if (this.#observer) return;
+    const view = this.#o.doc.defaultView;
     if (!view) return;
-    this.observer = new view.MutationObserver(() => (this.signal ? this.onSignalMutation() : this.onMutation()));
-    this.observeBody();
-    this.lastMutationAt = this.o.now();
-    const signal = this.streamingNow();
+    this.#observer = new view.MutationObserver(() => (this.#signal ? this.#onSignalMutation() : this.#onMutation()));
+    this.#observeBody();
+    this.#lastMutationAt = this.#o.now();
+    const signal = this.#streamingNow();
     if (signal) {
       // Loaded mid-reply: whatever the last assistant turn becomes is the new reply.
-      this.needBaseline = false;
-      this.baselineKey = null;
-      this.startWaiting();
-      this.noteStreaming(signal);
+      this.#needBaseline = false;
+      this.#baselineKey = null;
+      this.#startWaiting();
+      this.#noteStreaming(signal);
     } else this.rebaseline();
   }
 
@@ -109,11 +110,11 @@ export class ReplyWatcher {
    * The body, not the thread: the sites replace the thread container on navigation and the stop
    * control lives outside it. Attribute changes matter only for the signals listed here.
    */
-  private observeBody(): void {
-    if (!this.observer) return;
-    this.observer.disconnect();
-    this.signal = null;
-    this.observer.observe(this.o.doc.body, {
+  #observeBody(): void {
+    if (!this.#observer) return;
+    this.#observer.disconnect();
+    this.#signal = null;
+    this.#observer.observe(this.#o.doc.body, {
       subtree: true,
       childList: true,
       characterData: true,
@@ -128,52 +129,52 @@ export class ReplyWatcher {
    * whatever makes the signal go away (removed, replaced, attribute flipped) is seen, the chunks are
    * not. Once it has gone the body is watched again and the quiet period starts.
    */
-  private observeSignal(signal: Element | null): void {
+  #observeSignal(signal: Element | null): void {
     // Adapters without a signal element (or a signal that is the whole body) keep the body watch.
-    if (!signal || !this.observer || signal === this.o.doc.body) return;
-    if (signal === this.signal) return;
-    this.observer.disconnect();
-    this.signal = signal;
-    this.observer.observe(signal, { attributes: true });
-    for (let el = signal.parentElement; el; el = el.parentElement) this.observer.observe(el, { childList: true, attributes: true });
+    if (!signal || !this.#observer || signal === this.#o.doc.body) return;
+    if (signal === this.#signal) return;
+    this.#observer.disconnect();
+    this.#signal = signal;
+    this.#observer.observe(signal, { attributes: true });
+    for (let el = signal.parentElement; el; el = el.parentElement) this.#observer.observe(el, { childList: true, attributes: true });
   }
 
-  private onSignalMutation(): void {
+  #onSignalMutation(): void {
     // The signal left the page: streaming is most likely over, and the check after the quiet period
     // looks for a signal anyway. Still attached: an attribute changed, so look again now.
-    const still = this.signal?.isConnected ? this.streamingNow() : null;
+    const still = this.#signal?.isConnected ? this.#streamingNow() : null;
     if (still) {
-      this.signal = null;
-      this.observeSignal(still);
+      this.#signal = null;
+      this.#observeSignal(still);
       return;
     }
-    this.observeBody();
-    this.ending = true;
-    this.watchForMissing();
-    this.onMutation();
+    this.#observeBody();
+    this.#ending = true;
+    this.#watchForMissing();
+    this.#onMutation();
     // The reply is most likely final now: look right away instead of after the usual check delay.
-    this.schedule(0);
+    this.#schedule(0);
   }
 
   /** After the signal went: if nothing is reported by then, say the reply could not be read. */
-  private watchForMissing(): void {
-    if (this.missingTimer !== null) this.o.clearTimer(this.missingTimer);
-    const armedAt = this.armedAt;
-    this.missingTimer = this.o.setTimer(() => {
-      this.missingTimer = null;
+  #watchForMissing(): void {
+    if (this.#missingTimer !== null) this.#o.clearTimer(this.#missingTimer);
+    const armedAt = this.#armedAt;
+    this.#missingTimer = this.#o.setTimer(() => {
+      this.#missingTimer = null;
       // Still waiting for the same reply, and nothing on the page is streaming again.
-      if (this.armedAt !== null && this.armedAt === armedAt && !this.o.adapter.isStreaming(this.o.doc)) this.o.onReplyMissing?.();
-    }, this.o.missingAfterMs);
+      if (this.#armedAt !== null && this.#armedAt === armedAt && !this.#o.adapter.isStreaming(this.#o.doc)) this.#o.onReplyMissing?.();
+    }, this.#o.missingAfterMs);
   }
 
   stop(): void {
-    if (this.missingTimer !== null) this.o.clearTimer(this.missingTimer);
-    this.missingTimer = null;
-    this.observer?.disconnect();
-    this.observer = null;
-    this.signal = null;
-    if (this.timer !== null) this.o.clearTimer(this.timer);
-    this.timer = null;
+    if (this.#missingTimer !== null) this.#o.clearTimer(this.#missingTimer);
+    this.#missingTimer = null;
+    this.#observer?.disconnect();
+    this.#observer = null;
+    this.#signal = null;
+    if (this.#timer !== null) this.#o.clearTimer(this.#timer);
+    this.#timer = null;
   }
 
   /**
@@ -181,120 +182,120 @@ export class ReplyWatcher {
    * new one is to be reported.
    */
   arm(): void {
-    const last = this.o.adapter.lastAssistant(this.o.doc, this.o.conversationId());
-    if (last && !last.pending) this.baselineKey = last.key;
-    this.needBaseline = false;
-    this.startWaiting();
+    const last = this.#o.adapter.lastAssistant(this.#o.doc, this.#o.conversationId());
+    if (last && !last.pending) this.#baselineKey = last.key;
+    this.#needBaseline = false;
+    this.#startWaiting();
   }
 
   /** Wait for a new reply without moving the baseline (a streaming signal was seen). */
-  private startWaiting(): void {
-    if (this.armedAt === null) this.streamingSeen = false;
-    this.armedAt = this.o.now();
-    this.ending = false;
-    this.schedule(this.o.checkMs);
+  #startWaiting(): void {
+    if (this.#armedAt === null) this.#streamingSeen = false;
+    this.#armedAt = this.#o.now();
+    this.#ending = false;
+    this.#schedule(this.#o.checkMs);
   }
 
   /** The page moved to another conversation: whatever is on screen now is not a new reply. */
   rebaseline(): void {
-    if (this.signal) this.observeBody();
-    this.needBaseline = true;
-    this.armedAt = null;
-    this.ending = false;
-    this.schedule(this.o.quietMs);
+    if (this.#signal) this.#observeBody();
+    this.#needBaseline = true;
+    this.#armedAt = null;
+    this.#ending = false;
+    this.#schedule(this.#o.quietMs);
   }
 
-  private onMutation(): void {
-    const now = this.o.now();
-    this.lastMutationAt = now;
+  #onMutation(): void {
+    const now = this.#o.now();
+    this.#lastMutationAt = now;
     // Until this reply's streaming signal has been seen, probe for it now and then (a few
     // querySelector calls); afterwards mutations cost only the timestamp above.
-    if (!this.streamingSeen && now - this.lastProbeAt >= this.o.probeMs) {
-      this.lastProbeAt = now;
-      const signal = this.streamingNow();
+    if (!this.#streamingSeen && now - this.#lastProbeAt >= this.#o.probeMs) {
+      this.#lastProbeAt = now;
+      const signal = this.#streamingNow();
       if (signal) {
-        if (this.armedAt === null) this.startWaiting();
-        this.noteStreaming(signal);
+        if (this.#armedAt === null) this.#startWaiting();
+        this.#noteStreaming(signal);
       }
     }
-    this.schedule(this.ending ? this.o.endCheckMs : this.o.checkMs);
+    this.#schedule(this.#ending ? this.#o.endCheckMs : this.#o.checkMs);
   }
 
   /** The element that says "streaming" (one cascade walk; the body when the adapter cannot name one). */
-  private streamingNow(): Element | null {
-    const { adapter, doc } = this.o;
+  #streamingNow(): Element | null {
+    const { adapter, doc } = this.#o;
     if (adapter.streamingSignal) return adapter.streamingSignal(doc);
     return adapter.isStreaming(doc) ? doc.body : null;
   }
 
-  private noteStreaming(signal: Element): void {
-    this.observeSignal(signal);
-    if (this.streamingSeen) return;
-    this.streamingSeen = true;
-    this.o.onStreaming?.();
+  #noteStreaming(signal: Element): void {
+    this.#observeSignal(signal);
+    if (this.#streamingSeen) return;
+    this.#streamingSeen = true;
+    this.#o.onStreaming?.();
   }
 
   /** One timer at a time; a sooner request replaces a later one. */
-  private schedule(ms: number): void {
-    if (!this.observer) return;
-    const due = this.o.now() + Math.max(0, ms);
-    if (this.timer !== null) {
-      if (this.timerDue <= due) return;
-      this.o.clearTimer(this.timer);
+  #schedule(ms: number): void {
+    if (!this.#observer) return;
+    const due = this.#o.now() + Math.max(0, ms);
+    if (this.#timer !== null) {
+      if (this.#timerDue <= due) return;
+      this.#o.clearTimer(this.#timer);
     }
-    this.timerDue = due;
-    this.timer = this.o.setTimer(() => {
-      this.timer = null;
+    this.#timerDue = due;
+    this.#timer = this.#o.setTimer(() => {
+      this.#timer = null;
       this.check();
     }, Math.max(0, ms));
   }
 
   /** Exposed for tests; the watcher calls it from its own timer. */
   check(): void {
-    const { adapter, doc } = this.o;
-    const now = this.o.now();
-    const quietFor = now - this.lastMutationAt;
-    this.o.onSettled?.();
-    if (this.needBaseline) {
-      if (quietFor < this.o.quietMs) return this.schedule(this.o.quietMs - quietFor);
-      const signal = this.streamingNow();
+    const { adapter, doc } = this.#o;
+    const now = this.#o.now();
+    const quietFor = now - this.#lastMutationAt;
+    this.#o.onSettled?.();
+    if (this.#needBaseline) {
+      if (quietFor < this.#o.quietMs) return this.#schedule(this.#o.quietMs - quietFor);
+      const signal = this.#streamingNow();
       if (signal) {
         // A reply started before the page settled: the baseline stays what it was.
-        this.needBaseline = false;
-        this.startWaiting();
-        this.noteStreaming(signal);
+        this.#needBaseline = false;
+        this.#startWaiting();
+        this.#noteStreaming(signal);
         return;
       }
-      const last = adapter.lastAssistant(doc, this.o.conversationId());
-      this.baselineKey = last && !last.pending ? last.key : null;
-      this.needBaseline = false;
-      if (this.armedAt === null) return;
+      const last = adapter.lastAssistant(doc, this.#o.conversationId());
+      this.#baselineKey = last && !last.pending ? last.key : null;
+      this.#needBaseline = false;
+      if (this.#armedAt === null) return;
     }
-    if (this.armedAt === null) return;
-    if (now - this.armedAt > this.o.armTimeoutMs) {
-      this.armedAt = null;
-      this.streamingSeen = false;
+    if (this.#armedAt === null) return;
+    if (now - this.#armedAt > this.#o.armTimeoutMs) {
+      this.#armedAt = null;
+      this.#streamingSeen = false;
       return;
     }
-    const signal = this.streamingNow();
+    const signal = this.#streamingNow();
     if (signal) {
-      this.ending = false;
-      this.noteStreaming(signal);
+      this.#ending = false;
+      this.#noteStreaming(signal);
       // The stop control going away is a mutation; that wakes the next check.
       return;
     }
-    const last = adapter.lastAssistant(doc, this.o.conversationId());
+    const last = adapter.lastAssistant(doc, this.#o.conversationId());
     // Not there yet (or the old one): the next mutation schedules the next check.
-    if (!last || last.pending || last.key === this.baselineKey || this.reported.has(last.key)) return;
+    if (!last || last.pending || last.key === this.#baselineKey || this.#reported.has(last.key)) return;
     // The site's own "finished" mark needs no quiet wait; without one, the page must go quiet.
-    if (!adapter.isMarkedComplete(last.element) && quietFor < this.o.quietMs) return this.schedule(this.o.quietMs - quietFor);
+    if (!adapter.isMarkedComplete(last.element) && quietFor < this.#o.quietMs) return this.#schedule(this.#o.quietMs - quietFor);
     const body = adapter.assistantBody(last.element);
     if (!body || !(body.textContent ?? '').trim()) return;
-    this.reported.add(last.key);
-    this.baselineKey = last.key;
-    this.armedAt = null;
-    this.streamingSeen = false;
-    this.ending = false;
-    this.o.onReply({ key: last.key, html: body.innerHTML, conversationId: this.o.conversationId() });
+    this.#reported.add(last.key);
+    this.#baselineKey = last.key;
+    this.#armedAt = null;
+    this.#streamingSeen = false;
+    this.#ending = false;
+    this.#o.onReply({ key: last.key, html: body.innerHTML, conversationId: this.#o.conversationId() });
   }
 }

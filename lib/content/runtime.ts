@@ -95,23 +95,39 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
   // Whether the last report found a composer; while it did not, settled mutations look again, because
   // the composer hydrates late on some pages (and only then: the look is skipped once it is found).
   let composerFound = false;
-  // The last state sent: when a reply is captured and nothing but `streaming` changed since, the
-  // background clears `streaming` itself on `host.reply-finished` (one runtime message less per reply).
+  // The state the background holds for this page: the last one sent, with `streaming` as the background
+  // sets it itself (true on `host.message-sent`, false on `host.reply-finished`, for the URL it knows).
+  // A report that would only repeat it is left out: one runtime message less when a reply starts, one
+  // when it ends (each costs the host page's main thread more than anything else per reply).
   let sentState: HostState | null = null;
-  const reportState = safe((streaming?: boolean, unlessOnlyStreamingEnded = false) => {
+  const believe = (streaming: boolean, at: string) => {
+    if (sentState && sentState.url === at) sentState = { ...sentState, streaming };
+  };
+  const reportState = safe((streaming?: boolean, unlessKnown = false) => {
     if (!active) return;
     const current = state(streaming);
     composerFound = current.health.composer === 'found';
     const last = sentState;
     sentState = current;
     // Health is cached per URL once resolved, so an unchanged page gives the very same object.
-    if (unlessOnlyStreamingEnded && last?.streaming && last.url === current.url && last.conversationId === current.conversationId && last.theme === current.theme && last.health === current.health) return;
+    if (
+      unlessKnown &&
+      last?.streaming === current.streaming &&
+      last.url === current.url &&
+      last.conversationId === current.conversationId &&
+      last.theme === current.theme &&
+      last.health === current.health &&
+      last.interference === current.interference
+    ) {
+      return;
+    }
     post(sendMessage('host.state', current));
   });
   const reportSent = safe((alreadyArmed = false) => {
     if (!alreadyArmed) watcher.arm();
     replyMissing = false;
     post(sendMessage('host.message-sent', { site: adapter.site, url: location.href, conversationId: conversationId() }));
+    believe(true, location.href);
   });
 
   // After repeated tampering the health line says so (reported once it starts, then with each state report).
@@ -128,10 +144,12 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     onReply: safe((reply) => {
       replyMissing = false;
       post(sendMessage('host.reply-finished', { site: adapter.site, url: location.href, conversationId: reply.conversationId, messageKey: reply.key, html: reply.html }));
+      believe(false, location.href);
       // The watcher reports a reply only once nothing streams.
       reportState(false, true);
     }),
-    onStreaming: () => reportState(true),
+    // After our own `host.message-sent` the background already shows the reply as started.
+    onStreaming: () => reportState(true, true),
     onReplyMissing: safe(() => {
       replyMissing = true;
       reportState();

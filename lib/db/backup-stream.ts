@@ -36,95 +36,142 @@ function abortError(): DOMException {
   return new DOMException('The backup was cancelled.', 'AbortError');
 }
 
-/** Writes what `exportBackup` returns as a Blob of JSON text (same keys, same order), page by page. */
+/** Text written in order; moved into a Blob every `FLUSH_CHARS`, so the heap holds at most that much of it. */
+class BlobWriter {
+  private readonly blobs: Blob[] = [];
+  private parts: string[] = [];
+  private waiting = 0;
+
+  write(text: string): void {
+    this.parts.push(text);
+    this.waiting += text.length;
+    if (this.waiting >= FLUSH_CHARS) this.flush();
+  }
+
+  private flush(): void {
+    if (this.parts.length > 0) this.blobs.push(new Blob(this.parts));
+    this.parts = [];
+    this.waiting = 0;
+  }
+
+  blob(): Blob {
+    this.flush();
+    return new Blob(this.blobs);
+  }
+}
+
+function requestResult<T>(request: IDBRequest<T>): Promise<T> {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new DOMException('The database could not be read.', 'UnknownError'));
+  });
+}
+
+/** The primary key of a row read from `store` (plain or compound key paths, as the schema declares them). */
+function keyOf(store: IDBObjectStore, row: unknown): IDBValidKey {
+  const value = row as Record<string, IDBValidKey>;
+  const path = store.keyPath;
+  return Array.isArray(path) ? path.map((part) => value[part]!) : value[path as string]!;
+}
+
+/**
+ * Every row of `store` in primary-key order, `PAGE_ROWS` at a time, each page to `onPage`. Keyed
+ * pages (each starts after the last key, so the cost stays linear), and the next page is asked for
+ * before this one is handed on: the database reads it while this thread turns the last one into text.
+ */
+async function readPages(store: IDBObjectStore, onPage: (rows: unknown[]) => void): Promise<void> {
+  const ask = (after?: IDBValidKey) => {
+    const pending = requestResult(store.getAll(after === undefined ? null : IDBKeyRange.lowerBound(after, true), PAGE_ROWS));
+    // A page asked for and never awaited (the export stopped) must not surface as an unhandled rejection.
+    pending.catch(() => undefined);
+    return pending;
+  };
+  let next: Promise<unknown[]> | undefined = ask();
+  while (next) {
+    const rows: unknown[] = await next;
+    next = rows.length === PAGE_ROWS ? ask(keyOf(store, rows.at(-1))) : undefined;
+    if (rows.length > 0) onPage(rows);
+  }
+}
+
+/**
+ * Writes what `exportBackup` returns as a Blob of JSON text (same keys, same order, byte for byte),
+ * page by page. It reads IndexedDB directly (`getAll` on primary-key ranges, tables side by side in
+ * one read transaction) rather than through Dexie: at 600,000 rows the time is the reading, and this
+ * keeps the database busy while the text of the previous page is made.
+ */
 export async function exportBackupBlob(options: StreamOptions = {}): Promise<{ blob: Blob; counts: { tasks: number; workflows: number; notes: number; events: number } }> {
   const { onProgress, signal } = options;
   const db = getDb();
-  const tables = [db.workflows, db.workflowHeads, db.tasks, db.notes, db.events, db.settings, db.meta, db.publicKeys];
+  if (signal?.aborted) throw abortError();
+  if (!db.isOpen()) await db.open();
+  const names = ['workflows', 'workflowHeads', 'tasks', 'notes', 'events', 'settings', 'meta', 'publicKeys'] as const;
   // One read transaction: a note and its event written during the backup are both in it or both not.
-  const written = db.transaction('r', tables, async () => {
-    const [workflows, heads, tasks, notes, events, meta, keys] = await Promise.all([
-      db.workflows.count(),
-      db.workflowHeads.count(),
-      db.tasks.count(),
-      db.notes.count(),
-      db.events.count(),
-      db.meta.count(),
-      db.publicKeys.count(),
-    ]);
-    const total = workflows + heads + tasks + notes + events + meta + keys;
+  const tx = db.backendDB().transaction([...names], 'readonly');
+  const store = (name: (typeof names)[number]) => tx.objectStore(name);
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
+    try {
+      tx.abort();
+    } catch {
+      // Already finished: nothing left to stop.
+    }
+  };
+  try {
+    const [workflows, heads, tasks, notes, events, meta, keys] = await Promise.all(
+      (['workflows', 'workflowHeads', 'tasks', 'notes', 'events', 'meta', 'publicKeys'] as const).map((name) => requestResult(store(name).count())),
+    );
+    const total = workflows! + heads! + tasks! + notes! + events! + meta! + keys!;
     let done = 0;
-    const blobs: Blob[] = [];
-    let parts: string[] = [];
-    let waiting = 0;
-    const write = (text: string) => {
-      parts.push(text);
-      waiting += text.length;
-      if (waiting >= FLUSH_CHARS) {
-        blobs.push(new Blob(parts));
-        parts = [];
-        waiting = 0;
-      }
-    };
     const step = (rows: number) => {
       if (signal?.aborted) throw abortError();
       done += rows;
       onProgress?.({ done, total });
     };
-    const list = (rows: unknown[], first: boolean) => {
-      if (rows.length === 0) return;
-      // One native call per page (its brackets cut off), not one per row: the same text, less overhead.
-      write((first ? '' : ',') + JSON.stringify(rows).slice(1, -1));
-      step(rows.length);
+    /** One table's rows as the text of a JSON array's elements, one native call per page (its brackets cut off). */
+    const section = async (name: (typeof names)[number], map?: (row: never) => unknown): Promise<Blob> => {
+      const out = new BlobWriter();
+      let first = true;
+      await readPages(store(name), (rows) => {
+        const text = JSON.stringify(map ? rows.map((row) => map(row as never)) : rows);
+        out.write((first ? '' : ',') + text.slice(1, -1));
+        first = false;
+        step(rows.length);
+      });
+      return out.blob();
     };
-
-    write(
-      `{"format":${JSON.stringify(BACKUP_FORMAT)},"formatVersion":${BACKUP_FORMAT_VERSION},"exportedAt":${JSON.stringify(new Date().toISOString())},"schemaVersion":${SCHEMA_VERSION}`,
+    const header = `{"format":${JSON.stringify(BACKUP_FORMAT)},"formatVersion":${BACKUP_FORMAT_VERSION},"exportedAt":${JSON.stringify(new Date().toISOString())},"schemaVersion":${SCHEMA_VERSION}`;
+    const [workflowText, headText, taskText, noteText, eventText, metaText, keyText, settingsRow] = await Promise.all([
+      section('workflows'),
+      section('workflowHeads'),
+      section('tasks', fromTaskRow),
+      section('notes', fromNoteRow),
+      section('events'),
+      section('meta'),
+      // Public keys only: the private key cannot leave this browser (it is not extractable).
+      section('publicKeys', (row: PublicKeyRow) => ({ fingerprint: row.fingerprint, publicKey: row.publicKey, name: row.knownAs ?? row.names.at(-1) ?? '' })),
+      requestResult(store('settings').get('settings')) as Promise<{ value: unknown } | undefined>,
+    ]);
+    const settings = settingsRow?.value ?? null;
+    const blob = new Blob(
+      [
+        header,
+        ',"workflows":[', workflowText,
+        '],"workflowHeads":[', headText,
+        '],"tasks":[', taskText,
+        '],"notes":[', noteText,
+        '],"events":[', eventText,
+        `],"settings":${JSON.stringify(settings)},"meta":[`, metaText,
+        '],"keys":[', keyText,
+        ']}',
+      ],
+      { type: 'application/json' },
     );
-    if (signal?.aborted) throw abortError();
-    write(',"workflows":[');
-    list(await db.workflows.toArray(), true);
-    write('],"workflowHeads":[');
-    list(await db.workflowHeads.toArray(), true);
-    write('],"tasks":[');
-    list((await db.tasks.toArray()).map(fromTaskRow), true);
-
-    // Keyed pages (not offsets): each page starts after the last key, so the cost stays linear.
-    write('],"notes":[');
-    let lastNote: string | undefined;
-    for (let first = true; ; first = false) {
-      const page = await (lastNote === undefined ? db.notes.orderBy(':id') : db.notes.where(':id').above(lastNote)).limit(PAGE_ROWS).toArray();
-      if (page.length === 0) break;
-      list(page.map(fromNoteRow), first);
-      lastNote = page.at(-1)!.id;
-    }
-    write('],"events":[');
-    let lastEvent: [string, number] | undefined;
-    for (let first = true; ; first = false) {
-      const page = await (lastEvent === undefined ? db.events.orderBy(':id') : db.events.where(':id').above(lastEvent)).limit(PAGE_ROWS).toArray();
-      if (page.length === 0) break;
-      list(page, first);
-      const tail = page.at(-1)!;
-      lastEvent = [tail.taskId, tail.seq];
-    }
-    const settings = (await db.settings.get('settings'))?.value ?? null;
-    write(`],"settings":${JSON.stringify(settings)},"meta":[`);
-    list(await db.meta.toArray(), true);
-    write('],"keys":[');
-    // Public keys only: the private key cannot leave this browser (it is not extractable).
-    list(
-      (await db.publicKeys.toArray()).map((row: PublicKeyRow) => ({ fingerprint: row.fingerprint, publicKey: row.publicKey, name: row.knownAs ?? row.names.at(-1) ?? '' })),
-      true,
-    );
-    write(']}');
-    blobs.push(new Blob(parts));
-    return { blob: new Blob(blobs, { type: 'application/json' }), counts: { tasks, workflows: heads, notes, events } };
-  });
-  // Dexie reports the abort as its own error (it maps DOMExceptions in its promises): the caller gets
-  // the plain AbortError, thrown outside Dexie's promise chain.
-  try {
-    return await written;
+    return { blob, counts: { tasks: tasks!, workflows: heads!, notes: notes!, events: events! } };
   } catch (error) {
+    stop();
     throw signal?.aborted ? abortError() : error;
   }
 }
@@ -163,6 +210,11 @@ const isSpace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0
  */
 export class TopLevelFramer {
   readonly result: Record<string, unknown> = {};
+  /**
+   * Takes each parsed array element (`element` true) or other top-level value as it completes; when it
+   * returns true the value is not kept in `result` (its array stays empty), so memory stays flat.
+   */
+  sink?: (key: string, value: unknown, element: boolean) => boolean;
   private state: State = State.Start;
   /** Text of the value being captured, from earlier chunks. */
   private pending: string[] = [];
@@ -292,7 +344,8 @@ export class TopLevelFramer {
             i = chunk.length;
             break;
           }
-          this.set(this.key, this.parse(this.take(chunk, start, end)));
+          const value = this.parse(this.take(chunk, start, end));
+          if (!this.sink?.(this.key, value, false)) this.set(this.key, value);
           this.state = chunk.charCodeAt(end) === 0x2c ? State.Key : State.Done;
           i = end + 1;
           break;
@@ -313,7 +366,8 @@ export class TopLevelFramer {
             i = chunk.length;
             break;
           }
-          this.array.push(this.parse(this.take(chunk, start, end)));
+          const element = this.parse(this.take(chunk, start, end));
+          if (!this.sink?.(this.key, element, true)) this.array.push(element);
           this.state = chunk.charCodeAt(end) === 0x2c ? State.ArrayNext : State.AfterValue;
           i = end + 1;
           break;
@@ -337,14 +391,23 @@ export class TopLevelFramer {
   }
 }
 
+/** For a reader that takes the file's values as they come (lib/db/backup-restore.ts) instead of a whole object. */
+export interface FramedReadOptions extends StreamOptions {
+  /** See `TopLevelFramer.sink`. */
+  sink?: TopLevelFramer['sink'];
+  /** Awaited after each chunk, before the next is read: where the sink's async work happens. */
+  afterChunk?: () => Promise<void>;
+}
+
 /**
  * Reads a backup or task file from its stream, reporting bytes read; returns the parsed object.
  * What it returns is then checked exactly as a parsed file was (`planBackup` / `planTaskFile`).
  */
-export async function readJsonStream(stream: ReadableStream<Uint8Array>, totalBytes: number, options: StreamOptions = {}): Promise<unknown> {
-  const { onProgress, signal } = options;
+export async function readJsonStream(stream: ReadableStream<Uint8Array>, totalBytes: number, options: FramedReadOptions = {}): Promise<unknown> {
+  const { onProgress, signal, sink, afterChunk } = options;
   const decoder = new TextDecoder();
   const framer = new TopLevelFramer();
+  framer.sink = sink;
   const reader = stream.getReader();
   let done = 0;
   try {
@@ -354,6 +417,7 @@ export async function readJsonStream(stream: ReadableStream<Uint8Array>, totalBy
       if (next.done) break;
       done += next.value.byteLength;
       framer.push(decoder.decode(next.value, { stream: true }));
+      await afterChunk?.();
       onProgress?.({ done, total: totalBytes });
     }
     framer.push(decoder.decode());

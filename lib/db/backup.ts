@@ -14,11 +14,11 @@ import {
 } from '@/lib/workflow/records';
 import { replayTask, rowMismatch } from '@/lib/workflow/replay';
 import type { Workflow } from '@/lib/workflow/schema';
-import { checkNotes } from './audit';
+import { NOTE_BODY_EVENTS } from './audit';
 import { getDb, type ConvOpsDatabase } from './database';
 import { BackupError, RecordNotFoundError } from './errors';
 import { appendEvents, importChain, isTaskChain } from './events-repo';
-import { verifyChain } from './hash-chain';
+import { sha256Hex, verifyChain } from './hash-chain';
 import { SCHEMA_VERSION } from './migrations';
 import { fingerprintOf, ownSigningKey, publicKeyEntrySchema, publicKeysFor, type PublicKeyEntry, type PublicKeyRow } from './signing';
 import { workflowContentHash } from './workflows-repo';
@@ -159,10 +159,11 @@ export interface RestoreReport {
 
 type Mergeable = Pick<BackupFile, 'workflows' | 'workflowHeads' | 'tasks' | 'notes' | 'events' | 'settings' | 'meta' | 'keys'>;
 
-function describeZodError(error: z.ZodError): string {
+/** Up to five of a schema's complaints, each with where it is (`prefix`: the place of the value checked). */
+export function describeZodError(error: z.ZodError, prefix: readonly PropertyKey[] = []): string {
   return error.issues
     .slice(0, 5)
-    .map((issue) => `${issue.path.map((part) => String(part).slice(0, 40)).join('.') || 'file'}: ${issue.message.slice(0, 200)}`)
+    .map((issue) => `${[...prefix, ...issue.path].map((part) => String(part).slice(0, 40)).join('.') || 'file'}: ${issue.message.slice(0, 200)}`)
     .join('; ');
 }
 
@@ -206,7 +207,7 @@ export async function importTask(input: unknown, actor: Actor = IMPORTER): Promi
 }
 
 /** Who merged a file, when the caller does not say (the system acting on a person's request). */
-const IMPORTER: Actor = { kind: 'system', name: 'ConvOps' };
+export const IMPORTER: Actor = { kind: 'system', name: 'ConvOps' };
 
 function groupChains(events: readonly AuditEvent[]): Map<string, AuditEvent[]> {
   const chains = new Map<string, AuditEvent[]>();
@@ -219,10 +220,10 @@ function groupChains(events: readonly AuditEvent[]): Map<string, AuditEvent[]> {
   return chains;
 }
 
-const versionKey = (id: string, version: number) => `${id}@${version}`;
+export const versionKey = (id: string, version: number) => `${id}@${version}`;
 
 /** Compares a file's chain with the local one: what merging it would do. */
-function compareChains(local: readonly AuditEvent[], chain: readonly AuditEvent[]): 'new' | 'same' | 'update' | 'diverged' {
+export function compareChains(local: readonly AuditEvent[], chain: readonly AuditEvent[]): 'new' | 'same' | 'update' | 'diverged' {
   if (local.length === 0) return 'new';
   const overlap = Math.min(local.length, chain.length);
   for (let i = 0; i < overlap; i += 1) {
@@ -231,14 +232,51 @@ function compareChains(local: readonly AuditEvent[], chain: readonly AuditEvent[
   return chain.length > local.length ? 'update' : 'same';
 }
 
-async function plan(file: Mergeable, source: RestorePlan['source'], exportedAt: string): Promise<RestorePlan> {
-  const db = getDb();
-  const chains = groupChains(file.events);
+/** What the note check needs of a note: its place and the SHA-256 of its body (not the body itself). */
+export interface NoteDigest {
+  id: string;
+  stepId: string;
+  deleted: boolean;
+  bodyHash: string;
+}
 
-  // Pinned workflow versions: each must match its own content hash, and the one here, if any.
+export async function digestNote(note: Pick<Note, 'id' | 'stepId' | 'deleted' | 'body'>): Promise<NoteDigest> {
+  return { id: note.id, stepId: note.stepId, deleted: Boolean(note.deleted), bodyHash: note.deleted ? '' : await sha256Hex(note.body) };
+}
+
+/**
+ * The first problem of a task's notes against its chain, as `checkNotes` (lib/db/audit.ts) words it,
+ * from digests: the streamed restore keeps 100 bytes of a note, not its text, until the chain is read.
+ * Notes recorded before note hashes existed (`no-hash`) cannot be checked, and are taken as they are.
+ */
+export function notesProblem(chain: readonly AuditEvent[], notes: readonly NoteDigest[]): string | undefined {
+  const latest = new Map<string, AuditEvent>();
+  for (const event of chain) {
+    const noteId = event.data['noteId'];
+    if (typeof noteId === 'string' && NOTE_BODY_EVENTS.has(event.type)) latest.set(noteId, event);
+  }
+  for (const note of notes) {
+    if (note.deleted) continue;
+    const event = latest.get(note.id);
+    if (!event) return `Note ${note.id} (step ${note.stepId}) is not on the audit trail: no event added it`;
+    const recorded = event.data['hash'];
+    if (typeof recorded !== 'string') continue;
+    if (note.bodyHash !== recorded) return `Note ${note.id} (step ${note.stepId}) was changed after it was recorded: its text does not match event ${event.seq}`;
+  }
+  return undefined;
+}
+
+/** The file's workflow versions that can be used: each matches its own content hash, and the one here, if any. */
+export interface CheckedWorkflows {
+  workflows: Map<string, Workflow>;
+  /** Version key → the sentence saying why it is not taken. */
+  refusedVersions: Map<string, string>;
+}
+
+export async function checkWorkflows(db: ConvOpsDatabase, records: readonly WorkflowRecord[]): Promise<CheckedWorkflows> {
   const workflows = new Map<string, Workflow>();
   const refusedVersions = new Map<string, string>();
-  for (const record of file.workflows) {
+  for (const record of records) {
     const key = versionKey(record.id, record.version);
     const workflow = fromWorkflowRecord(record);
     if ((await workflowContentHash(workflow)) !== record.meta.contentHash) {
@@ -252,66 +290,93 @@ async function plan(file: Mergeable, source: RestorePlan['source'], exportedAt: 
     }
     workflows.set(key, workflow);
   }
+  return { workflows, refusedVersions };
+}
 
-  const items: TaskPlanItem[] = [];
-  const seen = new Set<string>();
-  const copies = new Map<string, number>();
-  for (const task of file.tasks) copies.set(task.id, (copies.get(task.id) ?? 0) + 1);
-  for (const task of file.tasks) {
-    const title = task.title.slice(0, 120);
-    const refuse = (why: string) => items.push({ id: task.id, title, status: 'refused', reason: `Task "${title}" was not imported: ${why}.` });
-    if (seen.has(task.id)) continue;
-    seen.add(task.id);
-    if ((copies.get(task.id) ?? 0) > 1) {
-      // Two rows for one task: neither can be believed over the other.
-      refuse('the file holds two records of it');
-      continue;
-    }
-    const chain = chains.get(task.id) ?? [];
-    const verdict = await verifyChain(chain);
-    if (!verdict.ok) {
-      refuse(`its audit trail does not verify (${verdict.reason})`);
-      continue;
-    }
-    const key = versionKey(task.workflowId, task.workflowVersion);
-    const fromFile = refusedVersions.get(key);
-    if (fromFile) {
-      refuse(fromFile);
-      continue;
-    }
-    let workflow = workflows.get(key);
-    if (!workflow) {
-      const local = await db.workflows.get([task.workflowId, task.workflowVersion]);
-      if (local) workflow = fromWorkflowRecord(local);
-    }
-    if (!workflow) {
-      refuse(`its workflow "${task.workflowId}" version ${task.workflowVersion} is neither in the file nor here`);
-      continue;
-    }
-    const replayed = replayTask(workflow, chain);
-    if (!replayed.ok) {
-      refuse(`its events do not replay: ${replayed.reason}`);
-      continue;
-    }
-    const mismatch = rowMismatch(task, replayed.task, workflow);
-    if (mismatch) {
-      refuse(mismatch);
-      continue;
-    }
-    // Notes recorded before note hashes existed (`no-hash`) cannot be checked, and are taken as they are.
-    const notes = file.notes.filter((note) => note.taskId === task.id);
-    const noteProblem = (await checkNotes(chain, notes)).find((check) => check.problem !== 'no-hash');
-    if (noteProblem) {
-      refuse(noteProblem.text.replace(/\.$/, ''));
-      continue;
-    }
-    const status = compareChains(await db.events.where('[taskId+seq]').between([task.id, 0], [task.id, Infinity]).toArray(), chain);
-    items.push({
+/** The local chain's last event, as a plan remembers it (a hash chain is the same up to its head). */
+export type ChainHead = { seq: number; hash: string } | null;
+
+/**
+ * What restoring one task of a file would do: refused (with the sentence why), or new / update /
+ * same / diverged against the local chain. One judgement for the in-memory and the streamed restore.
+ */
+export async function judgeTask(
+  db: ConvOpsDatabase,
+  checked: CheckedWorkflows,
+  task: Task,
+  chain: readonly AuditEvent[],
+  notes: readonly NoteDigest[],
+  duplicated: boolean,
+): Promise<{ item: TaskPlanItem; localHead: ChainHead }> {
+  const title = task.title.slice(0, 120);
+  const refuse = (why: string) => ({ item: { id: task.id, title, status: 'refused' as const, reason: `Task "${title}" was not imported: ${why}.` }, localHead: null });
+  // Two rows for one task: neither can be believed over the other.
+  if (duplicated) return refuse('the file holds two records of it');
+  const verdict = await verifyChain(chain);
+  if (!verdict.ok) return refuse(`its audit trail does not verify (${verdict.reason})`);
+  const key = versionKey(task.workflowId, task.workflowVersion);
+  const fromFile = checked.refusedVersions.get(key);
+  if (fromFile) return refuse(fromFile);
+  let workflow = checked.workflows.get(key);
+  if (!workflow) {
+    const local = await db.workflows.get([task.workflowId, task.workflowVersion]);
+    if (local) workflow = fromWorkflowRecord(local);
+  }
+  if (!workflow) return refuse(`its workflow "${task.workflowId}" version ${task.workflowVersion} is neither in the file nor here`);
+  const replayed = replayTask(workflow, chain);
+  if (!replayed.ok) return refuse(`its events do not replay: ${replayed.reason}`);
+  const mismatch = rowMismatch(task, replayed.task, workflow);
+  if (mismatch) return refuse(mismatch);
+  const noteProblem = notesProblem(chain, notes);
+  if (noteProblem) return refuse(noteProblem);
+  const local = await db.events.where('[taskId+seq]').between([task.id, 0], [task.id, Infinity]).toArray();
+  const status = compareChains(local, chain);
+  const last = local.at(-1);
+  return {
+    item: {
       id: task.id,
       title,
       status,
       ...(status === 'diverged' ? { reason: `Task "${title}" went another way here than in the file; your own history is kept.` } : {}),
-    });
+    },
+    localHead: last ? { seq: last.seq, hash: last.hash } : null,
+  };
+}
+
+/** Task ids that occur more than once in the file's task list. */
+export function duplicatedIds(tasks: readonly Task[]): Set<string> {
+  const seen = new Set<string>();
+  const twice = new Set<string>();
+  for (const task of tasks) (seen.has(task.id) ? twice : seen).add(task.id);
+  return twice;
+}
+
+export function listRefusedVersions(refusedVersions: ReadonlyMap<string, string>): RestorePlan['refusedWorkflowVersions'] {
+  return [...refusedVersions].map(([key, reason]) => {
+    const at = key.lastIndexOf('@');
+    return { id: key.slice(0, at), version: Number(key.slice(at + 1)), reason };
+  });
+}
+
+async function plan(file: Mergeable, source: RestorePlan['source'], exportedAt: string): Promise<RestorePlan> {
+  const db = getDb();
+  const chains = groupChains(file.events);
+  const checked = await checkWorkflows(db, file.workflows);
+  const twice = duplicatedIds(file.tasks);
+  const notesByTask = new Map<string, NoteDigest[]>();
+  for (const note of file.notes) {
+    const digest = await digestNote(note);
+    const list = notesByTask.get(note.taskId);
+    if (list) list.push(digest);
+    else notesByTask.set(note.taskId, [digest]);
+  }
+
+  const items: TaskPlanItem[] = [];
+  const seen = new Set<string>();
+  for (const task of file.tasks) {
+    if (seen.has(task.id)) continue;
+    seen.add(task.id);
+    items.push((await judgeTask(db, checked, task, chains.get(task.id) ?? [], notesByTask.get(task.id) ?? [], twice.has(task.id))).item);
   }
 
   const quarantinedChains: string[] = [];
@@ -324,21 +389,11 @@ async function plan(file: Mergeable, source: RestorePlan['source'], exportedAt: 
     if (!(await verifyChain(chain)).ok) quarantinedChains.push(chainId);
   }
 
-  return {
-    source,
-    exportedAt,
-    items,
-    refusedWorkflowVersions: [...refusedVersions].map(([key, reason]) => {
-      const at = key.lastIndexOf('@');
-      return { id: key.slice(0, at), version: Number(key.slice(at + 1)), reason };
-    }),
-    quarantinedChains,
-    file,
-  };
+  return { source, exportedAt, items, refusedWorkflowVersions: listRefusedVersions(checked.refusedVersions), quarantinedChains, file };
 }
 
 /** Keys whose fingerprint matches their bytes; a key that lies about itself is dropped. */
-async function honestKeys(entries: readonly PublicKeyEntry[]): Promise<PublicKeyEntry[]> {
+export async function honestKeys(entries: readonly PublicKeyEntry[]): Promise<PublicKeyEntry[]> {
   const out: PublicKeyEntry[] = [];
   for (const entry of entries) if ((await fingerprintOf(entry.publicKey).catch(() => '')) === entry.fingerprint) out.push(entry);
   return out;
@@ -466,7 +521,7 @@ export async function applyRestore(restorePlan: RestorePlan, actor: Actor = IMPO
   });
 }
 
-async function mergeWorkflows(
+export async function mergeWorkflows(
   db: ConvOpsDatabase,
   records: readonly WorkflowRecord[],
   heads: readonly WorkflowHead[],

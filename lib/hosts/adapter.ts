@@ -84,22 +84,22 @@ export function firstMatch<E extends Element = Element>(
  */
 export class CascadeHint {
   /** The entry, and an element it matched: the hint holds while that element is on the page. */
-  private readonly last = new WeakMap<Document, { entry: SelectorEntry; element: Element }>();
-  private valid(doc: Document): SelectorEntry | null {
-    const hint = this.last.get(doc);
+  readonly #last = new WeakMap<Document, { entry: SelectorEntry; element: Element }>();
+  #valid(doc: Document): SelectorEntry | null {
+    const hint = this.#last.get(doc);
     // A re-rendered thread (navigation, another layout) drops the element, and with it the hint.
     return hint?.element.isConnected ? hint.entry : null;
   }
   /** The cascade with the remembered entry first. */
   order(doc: Document, cascade: SelectorCascade): SelectorCascade {
-    const hinted = this.valid(doc);
+    const hinted = this.#valid(doc);
     return hinted ? [hinted, ...cascade.filter((e) => e !== hinted)] : cascade;
   }
   remember(doc: Document, entry: SelectorEntry, element: Element): void {
-    this.last.set(doc, { entry, element });
+    this.#last.set(doc, { entry, element });
   }
   generation(doc: Document): string | null {
-    return this.valid(doc)?.generation ?? null;
+    return this.#valid(doc)?.generation ?? null;
   }
 }
 

@@ -1,8 +1,6 @@
 import type { HostAdapter } from './adapter';
 import { chatgptAdapter } from './chatgpt';
-import { chatgptSelectors } from './chatgpt-selectors';
 import { claudeAdapter } from './claude';
-import { claudeSelectors } from './claude-selectors';
 import type { HostSite } from './types';
 
 export type { HostAdapter, PanelLayout, SelectorCascade, SelectorEntry } from './adapter';
@@ -27,9 +25,3 @@ export function adapterFor(location: { hostname: string } | URL): HostAdapter | 
   const site = siteOfHostname(location.hostname);
   return site ? adapters[site] : null;
 }
-
-/**
- * Any site's answer body (the markdown container of a reply), from the adapters' own cascades: the
- * HTML → Markdown converter stops there when it looks around a code block for its language label.
- */
-export const answerBodySelector = [...chatgptSelectors.assistantBody.map((e) => e.selector), claudeSelectors.answerMarkdown, ...claudeSelectors.assistantBody.map((e) => e.selector)].join(', ');

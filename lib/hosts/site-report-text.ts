@@ -1,5 +1,5 @@
 import type { HostAdapter } from './adapter';
-import { MAX_OUTLINE_LINES, pageOutline, type OutlineNode, type PageOutline } from './site-report';
+import { MAX_OUTLINE_LINES, pageOutline, type OutlineNode, type PageOutline, type SectionCode } from './site-report';
 
 /**
  * "Copy a site report": what a person can send us when a concern (composer, messages, streaming,
@@ -74,6 +74,16 @@ export function pathShape(url: string | URL): string {
 }
 
 /** The report as plain text, from the outline the content script sent. */
+/** The heading of each outline section the content script sends (by code, see `SectionCode`). */
+const SECTION_TITLES: Record<SectionCode, string> & Record<string, string | undefined> = {
+  composer: 'composer (as found)',
+  'composer-guess': 'composer (not found; first editable element on the page)',
+  'messages-guess': 'messages (none recognised; the end of the main column)',
+  turn1: 'turn 1 of the last two',
+  turn2: 'turn 2 of the last two',
+  signal: 'streaming signal',
+};
+
 export function siteReportText(outline: PageOutline, extensionVersion = ''): string {
   const { health } = outline;
   const words = new Set(outline.words.filter((w) => w.length >= 3 && !STRUCTURAL.has(w)));
@@ -89,7 +99,7 @@ export function siteReportText(outline: PageOutline, extensionVersion = ''): str
     'Structure only: no text, no labels a person wrote, ids masked.',
   ];
   for (const { title, lines: outlined } of outline.sections) {
-    lines.push('', `## ${title}`);
+    lines.push('', `## ${SECTION_TITLES[title] ?? title}`);
     if (!outlined) lines.push('(not found)');
     else for (const l of outlined) lines.push(typeof l === 'string' ? l : line(l, words));
   }

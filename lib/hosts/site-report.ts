@@ -14,6 +14,12 @@ export const MAX_OUTLINE_LINES = 400;
 export type { OutlineNode, OutlineSection, PageOutline } from '@/lib/messaging/schemas';
 import type { OutlineNode, OutlineSection, PageOutline } from '@/lib/messaging/schemas';
 
+/**
+ * What a section outlines, as a code: the background words it (`SECTION_TITLES` in site-report-text.ts),
+ * so the sentences do not weigh on the content script. `turn1`/`turn2` are the last two turns.
+ */
+export type SectionCode = 'composer' | 'composer-guess' | 'messages-guess' | 'turn1' | 'turn2' | 'signal';
+
 const wordsOf = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u);
 
 /** Words (3+ letters, lowercased) of what the person wrote: their messages, the composer, chat titles. */
@@ -64,7 +70,7 @@ function place(el: Element): string {
 }
 
 /** The chain from <body> down to the anchor, with each ancestor's place, then the anchor's subtree. */
-function section(title: string, anchor: Element | null, budget: Budget, maxDepth: number): OutlineSection {
+function section(title: SectionCode, anchor: Element | null, budget: Budget, maxDepth: number): OutlineSection {
   // A blank line and the title, then "(not found)" or the lines.
   budget.used += anchor ? 2 : 3;
   if (!anchor) return { title, lines: null };
@@ -81,11 +87,11 @@ export function pageOutline(doc: Document, adapter: HostAdapter, url: string): P
   const sections: OutlineSection[] = [];
   const budget: Budget = { used: 7 };
   const composer = adapter.findComposer(doc);
-  if (composer) sections.push(section('composer (as found)', composer.closest('form, fieldset') ?? composer.parentElement ?? composer, budget, 8));
+  if (composer) sections.push(section('composer', composer.closest('form, fieldset') ?? composer.parentElement ?? composer, budget, 8));
   else {
     // Where the composer probably is when the adapter did not find it.
     const editor = doc.querySelector('[contenteditable="true"], textarea');
-    sections.push(section('composer (not found; first editable element on the page)', editor?.closest('form, fieldset') ?? editor, budget, 8));
+    sections.push(section('composer-guess', editor?.closest('form, fieldset') ?? editor, budget, 8));
   }
 
   const messages = adapter.listMessages(doc, null);
@@ -94,17 +100,17 @@ export function pageOutline(doc: Document, adapter: HostAdapter, url: string): P
   if (last && !turns.includes(last.element)) turns.push(last.element);
   if (turns.length === 0) {
     // No message recognised: the outline of the main column's last children is where turns would be.
-    sections.push(section('messages (none recognised; the end of the main column)', doc.querySelector('main') ?? doc.body, budget, 9));
+    sections.push(section('messages-guess', doc.querySelector('main') ?? doc.body, budget, 9));
   } else {
     for (const [i, el] of turns.slice(-2).entries()) {
       // From the message's turn wrapper (the box below the first ancestor that holds several turns),
       // at most six levels up: the wrappers are what a fix needs to see.
       let top: Element = el;
       for (let up = 0; up < 6 && top.parentElement && top.parentElement !== doc.body && top.parentElement.childElementCount < 3; up++) top = top.parentElement;
-      sections.push(section(`turn ${i + 1} of the last two`, top, budget, 12));
+      sections.push(section(i === 0 ? 'turn1' : 'turn2', top, budget, 12));
     }
   }
   const signal = adapter.streamingSignal?.(doc) ?? null;
-  if (signal) sections.push(section('streaming signal', signal, budget, 2));
+  if (signal) sections.push(section('signal', signal, budget, 2));
   return { site: adapter.site, url, health: adapter.health(doc, url), words: [...personalWords(doc, adapter)], sections };
 }

@@ -28,6 +28,8 @@ async function growBackup(text: string, taskTitle: string): Promise<{ text: stri
     file.notes.push(note);
     file.events.push(last);
   }
+  // In the order ConvOps writes (each chain's events together), so the restore streams it in bounded memory.
+  file.events.sort((a, b) => (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : a.seq - b.seq));
   return { text: JSON.stringify(file), taskId: task.id };
 }
 
@@ -53,6 +55,8 @@ test('a large backup restores through the preview, and a backup shows progress a
     const item = other.locator(`[data-testid="restore-item"][data-task-id="${grown.taskId}"]`);
     await expect(item).toHaveAttribute('data-status', 'new', { timeout: 60_000 });
     await other.getByTestId('apply-restore').click();
+    // The restore reads the file a second time to write it, with its own progress.
+    await expect(other.getByRole('progressbar', { name: 'Restoring the backup' })).toBeVisible();
     await expect(other.getByTestId('backup-message')).toContainText(/Added \d+ workflow versions?, 1 task, 15,?0\d\d notes/, { timeout: 90_000 });
 
     // A backup of what is now here: progress shows, and Cancel stops it with nothing downloaded.

@@ -104,6 +104,21 @@ describe('host router', () => {
     expect((await getHostState(11))?.streaming).toBe(true);
   });
 
+  it('a message sent starts "streaming" in the state the panel reads (the content script no longer says so)', async () => {
+    dispose = registerHostRouter({ onMessageSent: vi.fn() });
+    const sender = { ...contentSender, tab: { id: 12, url: chatUrl } };
+    await call('host.state', { ...state, streaming: false }, sender);
+    const sent = { site: 'chatgpt', url: chatUrl, conversationId: health.conversationId };
+    // From anything but that tab's content script, or from another page of the tab: nothing changes.
+    await call('host.message-sent', sent, { ...panelSender, tab: { id: 12, url: chatUrl } });
+    await call('host.message-sent', { ...sent, url: 'https://chatgpt.com/c/other' }, sender);
+    await new Promise((r) => setTimeout(r, 0));
+    expect((await getHostState(12))?.streaming).toBe(false);
+    await call('host.message-sent', sent, sender);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await getHostState(12)).toEqual({ ...state, interference: 0, streaming: true });
+  });
+
   it('answers no-task without a hook and invalid for bad payloads or senders', async () => {
     dispose = registerHostRouter();
     const reply = { site: 'chatgpt', url: chatUrl, conversationId: null, messageKey: 'm-1', html: '<p>Hi</p>' };
