@@ -1,35 +1,17 @@
-import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { getDb, listEvents, listNotes, getTask, runAction, startTaskRecord, updateSettings, verifyTaskChain } from '@/lib/db';
 import { followConversationId } from '@/lib/background/page-task';
-import { forgetTabStateForTests, readTab, writeBinding } from '@/lib/background/tab-state';
+import { readTab, writeBinding } from '@/lib/background/tab-state';
 import { handleMessageSent } from '@/lib/background/sent-messages';
 import { handleReplyFinished } from '@/lib/background/reply-capture';
 import { installBuiltinWorkflows } from '@/lib/background/builtins';
 import type { ReplyFinished } from '@/lib/messaging/schemas';
 import { UNNAMED_PERSON } from '@/lib/workflow/actors';
-import { useFreshDb } from '../db/helpers';
+import { alice, sopInTab, TAB, useFreshBackground } from './tab-task';
 
-useFreshDb();
-beforeEach(() => {
-  fakeBrowser.reset();
-  forgetTabStateForTests();
-});
+useFreshBackground();
 
-const alice = { kind: 'human' as const, name: 'Alice' };
-const TAB = 7;
 
-async function sopInNewChat() {
-  await installBuiltinWorkflows();
-  await updateSettings({ displayName: 'Alice' }, alice);
-  const task = await startTaskRecord({
-    workflowId: 'sop-documentation',
-    title: 'Close the month',
-    conversation: { site: 'chatgpt', conversationId: null, url: 'https://chatgpt.com/', boundAt: new Date().toISOString() },
-    actor: alice,
-  });
-  await writeBinding(TAB, { taskId: task.id });
-  return task;
-}
+const sopInNewChat = () => sopInTab(null);
 
 const reply = (overrides: Partial<ReplyFinished> = {}): ReplyFinished & { markdown: string } => ({
   site: 'chatgpt',

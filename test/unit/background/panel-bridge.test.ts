@@ -1,5 +1,5 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { panelCall, panelQuery } from './panel-calls';
+import { panelCall, panelQuery, PANEL_CHAT, startedFromPanel } from './panel-calls';
 import { getTask, listEvents } from '@/lib/db';
 import { installBuiltinWorkflows } from '@/lib/background/builtins';
 import type { Task } from '@/lib/workflow/records';
@@ -8,13 +8,8 @@ import { useFreshDb } from '../db/helpers';
 useFreshDb();
 beforeEach(() => fakeBrowser.reset());
 
-const conversation = { site: 'chatgpt' as const, conversationId: 'c-1', url: 'https://chatgpt.com/c/c-1', boundAt: '2026-11-21T10:00:00.000Z' };
-
-async function started(): Promise<Task> {
-  await installBuiltinWorkflows();
-  await panelCall('save-display-name', { name: 'Pat' });
-  return (await panelCall('start-task', { workflowId: 'sop-documentation', title: 'Bridge', conversation })) as Task;
-}
+const conversation = PANEL_CHAT;
+const started = (): Promise<Task> => startedFromPanel('Bridge');
 
 describe('panel bridge', () => {
   it('refuses writes before the person has a name', async () => {

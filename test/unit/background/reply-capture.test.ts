@@ -1,35 +1,15 @@
-import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { getTask, listEvents, listNotes, runAction, startTaskRecord, updateSettings, verifyTaskChain } from '@/lib/db';
+import { getTask, listEvents, listNotes, runAction, verifyTaskChain } from '@/lib/db';
 import { handleHostState, handleMessageSent } from '@/lib/background/sent-messages';
 import { handleReplyFinished } from '@/lib/background/reply-capture';
-import { installBuiltinWorkflows } from '@/lib/background/builtins';
-import { forgetTabStateForTests, writeBinding } from '@/lib/background/tab-state';
 import type { HostState, ReplyFinished } from '@/lib/messaging/schemas';
 import { stepResultNote } from '@/lib/workflow/results';
-import { useFreshDb } from '../db/helpers';
+import { alice, sopInTab, TAB, useFreshBackground } from './tab-task';
 
-useFreshDb();
-beforeEach(() => {
-  fakeBrowser.reset();
-  forgetTabStateForTests();
-});
+useFreshBackground();
 
-const alice = { kind: 'human' as const, name: 'Alice' };
-const TAB = 7;
 let key = 0;
 
-async function sop() {
-  await installBuiltinWorkflows();
-  await updateSettings({ displayName: 'Alice' }, alice);
-  const task = await startTaskRecord({
-    workflowId: 'sop-documentation',
-    title: 'Close the month',
-    conversation: { site: 'chatgpt', conversationId: 'abc', url: 'https://chatgpt.com/c/abc', boundAt: new Date().toISOString() },
-    actor: alice,
-  });
-  await writeBinding(TAB, { taskId: task.id });
-  return task;
-}
+const sop = () => sopInTab('abc');
 
 const reply = (markdown: string): ReplyFinished & { markdown: string } => ({
   site: 'chatgpt',

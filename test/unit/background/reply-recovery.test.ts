@@ -1,34 +1,14 @@
-import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { listNotes, runAction, startTaskRecord, updateSettings } from '@/lib/db';
+import { listNotes, runAction } from '@/lib/db';
 import { handleMessageSent } from '@/lib/background/sent-messages';
 import { handleReplyFinished, handleReplyRecovered } from '@/lib/background/reply-capture';
-import { installBuiltinWorkflows } from '@/lib/background/builtins';
-import { forgetTabStateForTests, writeBinding } from '@/lib/background/tab-state';
 import type { ReplyFinished } from '@/lib/messaging/schemas';
-import { useFreshDb } from '../db/helpers';
+import { alice, sopInTab, TAB, useFreshBackground } from './tab-task';
 
-useFreshDb();
-beforeEach(() => {
-  fakeBrowser.reset();
-  forgetTabStateForTests();
-});
+useFreshBackground();
 
-const alice = { kind: 'human' as const, name: 'Alice' };
-const TAB = 7;
 const sent = { site: 'chatgpt' as const, url: 'https://chatgpt.com/c/abc', conversationId: 'abc' };
 
-async function sopInChat() {
-  await installBuiltinWorkflows();
-  await updateSettings({ displayName: 'Alice' }, alice);
-  const task = await startTaskRecord({
-    workflowId: 'sop-documentation',
-    title: 'Close the month',
-    conversation: { site: 'chatgpt', conversationId: 'abc', url: sent.url, boundAt: new Date().toISOString() },
-    actor: alice,
-  });
-  await writeBinding(TAB, { taskId: task.id });
-  return task;
-}
+const sopInChat = () => sopInTab('abc');
 
 const reply = (key: string): ReplyFinished & { markdown: string } => ({ ...sent, messageKey: key, html: `<p>${key}</p>`, markdown: `Reply ${key}` });
 

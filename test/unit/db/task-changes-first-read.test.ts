@@ -1,5 +1,5 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import { panelCall, panelQuery } from '../background/panel-calls';
+import { panelCall, panelQuery, startedFromPanel } from '../background/panel-calls';
 import { getPanelTaskDetail, getTaskChanges, getTaskDetail, getTaskDetailPage } from '@/lib/db';
 import { applyTaskDetailChange, type PanelTaskDetail } from '@/lib/background/panel-port';
 import { installBuiltinWorkflows } from '@/lib/background/builtins';
@@ -14,12 +14,8 @@ import { useFreshDb } from './helpers';
 useFreshDb();
 beforeEach(() => fakeBrowser.reset());
 
-const conversation = { site: 'chatgpt' as const, conversationId: 'c-1', url: 'https://chatgpt.com/c/c-1', boundAt: '2026-11-21T10:00:00.000Z' };
-
 async function started(): Promise<Task> {
-  await installBuiltinWorkflows();
-  await panelCall('save-display-name', { name: 'Pat' });
-  const task = (await panelCall('start-task', { workflowId: 'sop-documentation', title: 'First read', conversation })) as Task;
+  const task = await startedFromPanel('First read');
   for (let n = 0; n < 5; n += 1) await panelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: `Note ${n}` });
   return task;
 }
