@@ -202,7 +202,15 @@ export async function planBackupFile(blob: Blob, options: StreamOptions = {}): P
 async function planStreamed(blob: Blob, options: StreamOptions): Promise<StreamedBackupPlan> {
   const db = getDb();
   const reader = new BackupReader(true);
-  const notes = new Map<string, NoteDigest[]>();
+  // Per task, each live note as one string: its body's SHA-256 (64 hex digits), id, NUL, step. A note
+  // waits here until its chain is read (the events come after every note), so it is kept small; deleted
+  // notes are not checked, so not kept.
+  const notes = new Map<string, string[]>();
+  const unpack = (packed: string): NoteDigest => {
+    // The last NUL: a step id is a slug, while a note id may hold any character.
+    const cut = packed.lastIndexOf('\u0000');
+    return { bodyHash: packed.slice(0, 64), id: packed.slice(64, cut), stepId: packed.slice(cut + 1), deleted: false };
+  };
   const judged = new Map<string, TaskPlanItem>();
   const heads = new Map<string, { local: ChainHead; file: ChainHead }>();
   const signers = new Map<string, Set<string>>();
@@ -223,7 +231,7 @@ async function planStreamed(blob: Blob, options: StreamOptions): Promise<Streame
   };
   const judge = async (task: Task, chain: readonly AuditEvent[]) => {
     const { checked, twice } = await prepare();
-    const { item, localHead } = await judgeTask(db, checked, task, chain, notes.get(task.id) ?? [], twice.has(task.id));
+    const { item, localHead } = await judgeTask(db, checked, task, chain, (notes.get(task.id) ?? []).map(unpack), twice.has(task.id));
     judged.set(task.id, item);
     const last = chain.at(-1);
     heads.set(task.id, { local: localHead, file: last ? { seq: last.seq, hash: last.hash } : null });
@@ -253,10 +261,12 @@ async function planStreamed(blob: Blob, options: StreamOptions): Promise<Streame
     async (rows) => {
       for (const row of rows) {
         if (row.kind === 'note') {
-          const digest = await digestNote(row.value);
+          if (row.value.deleted) continue;
+          const { bodyHash, id, stepId } = await digestNote(row.value);
+          const packed = `${bodyHash}${id}\u0000${stepId}`;
           const list = notes.get(row.value.taskId);
-          if (list) list.push(digest);
-          else notes.set(row.value.taskId, [digest]);
+          if (list) list.push(packed);
+          else notes.set(row.value.taskId, [packed]);
           continue;
         }
         const event = row.value;
