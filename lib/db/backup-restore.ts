@@ -41,7 +41,8 @@ import { publicKeyEntrySchema, ownSigningKey, type PublicKeyEntry } from './sign
  *
  * This needs the file in the order ConvOps writes it: its keys in that order, and each chain's events
  * together in sequence order (a chain is judged when the next one starts). A file in any other order
- * (hand-edited) is checked and restored the old way, parsed whole: same verdicts, more memory.
+ * (hand-edited) is checked and restored the old way, parsed whole: same verdicts, more memory. So is
+ * a file the streamed check refuses, so that the refusal reads exactly as the whole-file check words it.
  */
 
 /** The keys of a backup in the order `exportBackupBlob` writes them. */
@@ -108,18 +109,21 @@ class BackupReader {
 
   constructor(private readonly keepSmall: boolean) {}
 
-  readonly sink = (key: string, value: unknown, element: boolean): boolean => {
+  /** Keys in ConvOps' order, each once (a second one would replace the first's value). */
+  readonly onKey = (key: string): void => {
     const at = ORDER.indexOf(key as BackupKey);
     if (at < 0) {
       // Reported by the file check at the end ("unrecognized key"); its value is not kept.
       if (!this.unknownKeys.includes(key)) this.unknownKeys.push(key);
-      return true;
+      return;
     }
-    if (!this.seen.has(key)) {
-      if (at < this.current) throw new NotInOrder();
-      this.current = at;
-      this.seen.add(key);
-    } else if (at !== this.current) throw new NotInOrder();
+    if (this.seen.has(key) || at < this.current) throw new NotInOrder();
+    this.current = at;
+    this.seen.add(key);
+  };
+
+  readonly sink = (key: string, value: unknown, element: boolean): boolean => {
+    if (!ORDER.includes(key as BackupKey)) return true;
     if (!element) {
       // A scalar (or a value where an array belongs): checked with the rest of the file's shape.
       this.scalars[key] = value;
@@ -141,7 +145,8 @@ class BackupReader {
     }
     const schema = ELEMENTS[key as BackupKey];
     if (!schema) {
-      this.scalars[key] = value;
+      // An array where a single value belongs (format, settings…): the file check refuses it.
+      this.scalars[key] = [];
       return true;
     }
     const parsed = schema.safeParse(value);
@@ -165,7 +170,10 @@ class BackupReader {
       if (key in this.scalars) shape[key] = this.scalars[key];
       else if (this.seen.has(key) || Object.hasOwn(result, key)) shape[key] = [];
     }
-    for (const key of [...this.unknownKeys, ...Object.keys(result).filter((key) => !ORDER.includes(key as BackupKey))]) shape[key] = null;
+    // An own property even for "__proto__" (an assignment would set the prototype, and the strict check would not see it).
+    for (const key of [...this.unknownKeys, ...Object.keys(result).filter((key) => !ORDER.includes(key as BackupKey))]) {
+      Object.defineProperty(shape, key, { value: null, enumerable: true, writable: true, configurable: true });
+    }
     const parsed = backupFileSchema.safeParse(shape);
     if (!parsed.success) throw new BackupError(`This is not a valid ConvOps backup: ${describeZodError(parsed.error)}`);
     this.kept.settings = (parsed.data as BackupFile).settings;
@@ -174,7 +182,7 @@ class BackupReader {
 
 /** Reads `blob` once through `reader`, handing each chunk's queued rows to `drain`. */
 async function pass(blob: Blob, reader: BackupReader, drain: (rows: Row[]) => Promise<void>, options: StreamOptions): Promise<void> {
-  const result = (await readJsonStream(blob.stream(), blob.size, { ...options, sink: reader.sink, afterChunk: () => drain(reader.take()) })) as Record<string, unknown>;
+  const result = (await readJsonStream(blob.stream(), blob.size, { ...options, sink: reader.sink, onKey: reader.onKey, afterChunk: () => drain(reader.take()) })) as Record<string, unknown>;
   await drain(reader.take());
   reader.checkShape(result);
 }
@@ -194,7 +202,9 @@ export async function planBackupFile(blob: Blob, options: StreamOptions = {}): P
   try {
     return await planStreamed(blob, options);
   } catch (error) {
-    if (!(error instanceof NotInOrder)) throw error;
+    // Out of order, or not a valid backup: the whole-file check says it exactly as it always has
+    // (its first five complaints over the whole file; `JSON.parse`'s reading of a key given twice).
+    if (!(error instanceof NotInOrder) && !(error instanceof BackupError)) throw error;
     return planBackup(await readJsonStream(blob.stream(), blob.size, options));
   }
 }
@@ -202,7 +212,15 @@ export async function planBackupFile(blob: Blob, options: StreamOptions = {}): P
 async function planStreamed(blob: Blob, options: StreamOptions): Promise<StreamedBackupPlan> {
   const db = getDb();
   const reader = new BackupReader(true);
-  const notes = new Map<string, NoteDigest[]>();
+  // Per task, each live note as one string: its body's SHA-256 (64 hex digits), id, NUL, step. A note
+  // waits here until its chain is read (the events come after every note), so it is kept small; deleted
+  // notes are not checked, so not kept.
+  const notes = new Map<string, string[]>();
+  const unpack = (packed: string): NoteDigest => {
+    // The last NUL: a step id is a slug, while a note id may hold any character.
+    const cut = packed.lastIndexOf('\u0000');
+    return { bodyHash: packed.slice(0, 64), id: packed.slice(64, cut), stepId: packed.slice(cut + 1), deleted: false };
+  };
   const judged = new Map<string, TaskPlanItem>();
   const heads = new Map<string, { local: ChainHead; file: ChainHead }>();
   const signers = new Map<string, Set<string>>();
@@ -223,7 +241,7 @@ async function planStreamed(blob: Blob, options: StreamOptions): Promise<Streame
   };
   const judge = async (task: Task, chain: readonly AuditEvent[]) => {
     const { checked, twice } = await prepare();
-    const { item, localHead } = await judgeTask(db, checked, task, chain, notes.get(task.id) ?? [], twice.has(task.id));
+    const { item, localHead } = await judgeTask(db, checked, task, chain, (notes.get(task.id) ?? []).map(unpack), twice.has(task.id));
     judged.set(task.id, item);
     const last = chain.at(-1);
     heads.set(task.id, { local: localHead, file: last ? { seq: last.seq, hash: last.hash } : null });
@@ -253,10 +271,12 @@ async function planStreamed(blob: Blob, options: StreamOptions): Promise<Streame
     async (rows) => {
       for (const row of rows) {
         if (row.kind === 'note') {
-          const digest = await digestNote(row.value);
+          if (row.value.deleted) continue;
+          const { bodyHash, id, stepId } = await digestNote(row.value);
+          const packed = `${bodyHash}${id}\u0000${stepId}`;
           const list = notes.get(row.value.taskId);
-          if (list) list.push(digest);
-          else notes.set(row.value.taskId, [digest]);
+          if (list) list.push(packed);
+          else notes.set(row.value.taskId, [packed]);
           continue;
         }
         const event = row.value;

@@ -215,6 +215,8 @@ export class TopLevelFramer {
    * returns true the value is not kept in `result` (its array stays empty), so memory stays flat.
    */
   sink?: (key: string, value: unknown, element: boolean) => boolean;
+  /** Told each top-level key as it is read (a key may come twice: `JSON.parse` keeps the last value). */
+  onKey?: (key: string) => void;
   private state: State = State.Start;
   /** Text of the value being captured, from earlier chunks. */
   private pending: string[] = [];
@@ -318,6 +320,7 @@ export class TopLevelFramer {
           if (i === chunk.length) break;
           const key = this.parse(this.take(chunk, start, i + 1));
           this.key = key as string;
+          this.onKey?.(this.key);
           this.state = State.Colon;
           i += 1;
           break;
@@ -393,8 +396,9 @@ export class TopLevelFramer {
 
 /** For a reader that takes the file's values as they come (lib/db/backup-restore.ts) instead of a whole object. */
 export interface FramedReadOptions extends StreamOptions {
-  /** See `TopLevelFramer.sink`. */
+  /** See `TopLevelFramer.sink` and `onKey`. */
   sink?: TopLevelFramer['sink'];
+  onKey?: TopLevelFramer['onKey'];
   /** Awaited after each chunk, before the next is read: where the sink's async work happens. */
   afterChunk?: () => Promise<void>;
 }
@@ -404,10 +408,11 @@ export interface FramedReadOptions extends StreamOptions {
  * What it returns is then checked exactly as a parsed file was (`planBackup` / `planTaskFile`).
  */
 export async function readJsonStream(stream: ReadableStream<Uint8Array>, totalBytes: number, options: FramedReadOptions = {}): Promise<unknown> {
-  const { onProgress, signal, sink, afterChunk } = options;
+  const { onProgress, signal, sink, onKey, afterChunk } = options;
   const decoder = new TextDecoder();
   const framer = new TopLevelFramer();
   framer.sink = sink;
+  framer.onKey = onKey;
   const reader = stream.getReader();
   let done = 0;
   try {

@@ -17,7 +17,7 @@ interface Harness {
 }
 
 /** The JS heap of `page` before and at its highest while `run` runs, sampled over CDP (after a GC first). */
-async function heapDuring<T>(cdp: CDPSession, run: () => Promise<T>): Promise<{ value: T; beforeMB: number; peakMB: number; growthMB: number }> {
+async function heapDuring<T>(cdp: CDPSession, run: () => Promise<T>): Promise<{ value: T; beforeMB: number; peakMB: number; growthMB: number; keptMB: number }> {
   await cdp.send('HeapProfiler.collectGarbage');
   const before = (await cdp.send('Runtime.getHeapUsage')).usedSize;
   let peak = before;
@@ -30,7 +30,12 @@ async function heapDuring<T>(cdp: CDPSession, run: () => Promise<T>): Promise<{ 
   })();
   try {
     const value = await run();
-    return { value, beforeMB: round(before / 1e6), peakMB: round(peak / 1e6), growthMB: round((peak - before) / 1e6) };
+    running = false;
+    await sampler;
+    // What it still holds once the garbage is collected (the peak counts garbage not yet collected).
+    await cdp.send('HeapProfiler.collectGarbage');
+    const kept = (await cdp.send('Runtime.getHeapUsage')).usedSize - before;
+    return { value, beforeMB: round(before / 1e6), peakMB: round(peak / 1e6), growthMB: round((peak - before) / 1e6), keptMB: round(kept / 1e6) };
   } finally {
     running = false;
     await sampler;
@@ -98,9 +103,10 @@ test('storage at scale: dashboard page, task detail, chain verification, backup'
       heapBeforeMB: backup.beforeMB,
       heapPeakMB: backup.peakMB,
       heapGrowthMB: backup.growthMB,
+      heapKeptMB: backup.keptMB,
     },
-    restorePreview: { ms: round(preview.value.ms), tasks: preview.value.tasks, refused: preview.value.refused, heapBeforeMB: preview.beforeMB, heapPeakMB: preview.peakMB, heapGrowthMB: preview.growthMB },
-    restoreApply: { ms: round(apply.value.ms), ...apply.value.added, skippedNotes: apply.value.skippedNotes, heapBeforeMB: apply.beforeMB, heapPeakMB: apply.peakMB, heapGrowthMB: apply.growthMB },
+    restorePreview: { ms: round(preview.value.ms), tasks: preview.value.tasks, refused: preview.value.refused, heapBeforeMB: preview.beforeMB, heapPeakMB: preview.peakMB, heapGrowthMB: preview.growthMB, heapKeptMB: preview.keptMB },
+    restoreApply: { ms: round(apply.value.ms), ...apply.value.added, skippedNotes: apply.value.skippedNotes, heapBeforeMB: apply.beforeMB, heapPeakMB: apply.peakMB, heapGrowthMB: apply.growthMB, heapKeptMB: apply.keptMB },
     restoreRead: { ms: round(readBack.value.ms), heapBeforeMB: readBack.beforeMB, heapPeakMB: readBack.peakMB, heapGrowthMB: readBack.growthMB },
     dashboardVisibleMs,
   });
