@@ -1,3 +1,4 @@
+// Long on purpose: backup, preview and restore are one flow on one page (a file chosen, previewed, applied, with progress and cancel), sharing the page's state.
 import { useRef, useState } from 'react';
 import { applyRestore, planTaskFile, type RestorePlan, type RestoreReport, type TaskPlanStatus } from '@/lib/db/backup';
 import { applyBackupFile, isStreamedPlan, planBackupFile, type StreamedBackupPlan } from '@/lib/db/backup-restore';

@@ -1,3 +1,4 @@
+// Long on purpose: one state machine (watching, streaming, settling, reported) over the page's mutations; its timers and observers must be started and stopped together, so they are in one class.
 import type { HostAdapter } from '@/lib/hosts/adapter';
 
 export interface FinishedReply {

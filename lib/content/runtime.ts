@@ -1,3 +1,4 @@
+// Long on purpose: the content script's one runtime: it wires the adapter, the reply watcher, the panel mount and the messages together, and everything it starts must stop together when the extension is reloaded.
 import { browser } from 'wxt/browser';
 import { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { HostAdapter } from '@/lib/hosts/adapter';

@@ -1,3 +1,4 @@
+// Long on purpose: the two-pass restore (preview over the file's stream, then the write pass) shares its per-row state between the passes; the rules it applies are backup.ts's.
 import type { z } from 'zod';
 import { MAX_FILE_DEPTH, tooDeepAt } from '@/lib/workflow/file';
 import { auditEventSchema, noteSchema, taskSchema, type Actor, type AuditEvent, type Note, type Settings, type Task } from '@/lib/workflow/records';
@@ -21,13 +22,15 @@ import {
   type RestorePlan,
   type RestoreReport,
   type TaskPlanItem,
+  mergeSettingsAndKeys,
+  writeRestoredTask,
 } from './backup';
 import { readJsonStream, type StreamOptions } from './backup-stream';
 import { getDb, type ConvOpsDatabase } from './database';
 import { BackupError } from './errors';
-import { appendEvents, importChain, isTaskChain } from './events-repo';
+import { isTaskChain } from './events-repo';
 import { verifyChain } from './hash-chain';
-import { metaRowSchema, toNoteRow, toTaskRow, workflowHeadSchema, workflowRecordSchema, type MetaRow, type WorkflowHead, type WorkflowRecord } from './records';
+import { metaRowSchema, toNoteRow, workflowHeadSchema, workflowRecordSchema, type MetaRow, type WorkflowHead, type WorkflowRecord } from './records';
 import { publicKeyEntrySchema, ownSigningKey, type PublicKeyEntry } from './signing';
 
 /**
@@ -451,45 +454,11 @@ export async function applyBackupFile(plan: StreamedBackupPlan, actor: Actor = I
   await db.transaction('rw', [db.workflows, db.workflowHeads, db.tasks, db.notes, db.events, db.settings, db.meta, db.publicKeys], async () => {
     for (const task of kept.tasks) {
       const item = accepted.get(task.id);
-      if (!item) continue;
-      const local = await db.tasks.get(task.id);
-      if (!local) {
-        await db.tasks.add(toTaskRow(task));
-        report.added.tasks += 1;
-      } else if (item.status === 'update') {
-        await db.tasks.put(toTaskRow(task));
-        report.updatedTasks += 1;
-      } else {
-        report.skipped.tasks += 1;
-      }
-      if (item.status === 'new' || item.status === 'update') {
-        await appendEvents(db, importChain(task.id), [
-          {
-            type: 'task.imported',
-            actor,
-            at: new Date().toISOString(),
-            data: { source: plan.source, exportedAt: plan.exportedAt, fileHead: heads.get(task.id)?.file ?? null, title: task.title },
-          },
-        ]);
-      }
+      if (item) await writeRestoredTask(db, task, item.status, report, actor, { source: plan.source, exportedAt: plan.exportedAt, fileHead: heads.get(task.id)?.file ?? null });
     }
   });
 
-  await db.transaction('rw', [db.settings, db.meta, db.publicKeys], async () => {
-    if (kept.settings && !(await db.settings.get('settings'))) {
-      await db.settings.put({ key: 'settings', value: kept.settings });
-      report.added.settings = true;
-    }
-    // The preview did not keep meta rows: they are few, so the restore takes them from the first pass's copy.
-    for (const row of kept.meta) if (!(await db.meta.get(row.key))) await db.meta.add(row);
-    const now = new Date().toISOString();
-    for (const entry of keys) {
-      const names = signers.get(entry.fingerprint);
-      if (!names) continue;
-      const local = await db.publicKeys.get(entry.fingerprint);
-      const merged = [...new Set([...(local?.names ?? []), ...names])].slice(-20);
-      await db.publicKeys.put(local ? { ...local, names: merged } : { fingerprint: entry.fingerprint, publicKey: entry.publicKey, names: merged, known: false, own: false, addedAt: now });
-    }
-  });
+  // The preview did not keep meta rows: they are few, so the restore takes them from the first pass's copy.
+  await db.transaction('rw', [db.settings, db.meta, db.publicKeys], () => mergeSettingsAndKeys(db, kept.settings, kept.meta, keys, signers, report));
   return report;
 }

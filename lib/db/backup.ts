@@ -1,3 +1,4 @@
+// Long on purpose: the backup file's format and every rule a restore or task import applies (replay, chains, notes, keys) are here once, so that the in-memory and the streamed restores judge a file the same way.
 import { z } from 'zod';
 import { MAX_FILE_DEPTH, tooDeepAt } from '@/lib/workflow/file';
 import {
@@ -155,6 +156,61 @@ export interface RestoreReport {
   refused: { id: string; title: string; reason: string }[];
   /** Chains outside tasks that do not verify, so were not merged. */
   quarantinedChains: string[];
+}
+
+/**
+ * Writes one accepted task of a restore or task import (added, replaced by its later state, or left
+ * as it is) and, when it was taken, records the import in the task's import chain with the file's
+ * chain head. Both restores (whole file, streamed) write tasks through here.
+ */
+export async function writeRestoredTask(
+  db: ConvOpsDatabase,
+  task: Task,
+  status: TaskPlanStatus,
+  report: RestoreReport,
+  actor: Actor,
+  imported: { source: RestorePlan['source']; exportedAt: string; fileHead: { seq: number; hash: string } | null },
+): Promise<void> {
+  const local = await db.tasks.get(task.id);
+  if (!local) {
+    await db.tasks.add(toTaskRow(task));
+    report.added.tasks += 1;
+  } else if (status === 'update') {
+    await db.tasks.put(toTaskRow(task));
+    report.updatedTasks += 1;
+  } else {
+    report.skipped.tasks += 1;
+  }
+  if (status !== 'new' && status !== 'update') return;
+  await appendEvents(db, importChain(task.id), [{ type: 'task.imported', actor, at: new Date().toISOString(), data: { ...imported, title: task.title } }]);
+}
+
+/**
+ * The last part of a restore: the file's settings only where this browser has none, its meta rows
+ * not already here, and the public keys of the people who signed the events taken (names merged,
+ * never trusted by the restore itself). Call inside a transaction over settings, meta and publicKeys.
+ */
+export async function mergeSettingsAndKeys(
+  db: ConvOpsDatabase,
+  settings: Settings | undefined | null,
+  meta: readonly MetaRow[],
+  keys: readonly PublicKeyEntry[],
+  signers: ReadonlyMap<string, ReadonlySet<string>>,
+  report: RestoreReport,
+): Promise<void> {
+  if (settings && !(await db.settings.get('settings'))) {
+    await db.settings.put({ key: 'settings', value: settings });
+    report.added.settings = true;
+  }
+  for (const row of meta) if (!(await db.meta.get(row.key))) await db.meta.add(row);
+  const now = new Date().toISOString();
+  for (const entry of keys) {
+    const names = signers.get(entry.fingerprint);
+    if (!names) continue;
+    const local = await db.publicKeys.get(entry.fingerprint);
+    const merged = [...new Set([...(local?.names ?? []), ...names])].slice(-20);
+    await db.publicKeys.put(local ? { ...local, names: merged } : { fingerprint: entry.fingerprint, publicKey: entry.publicKey, names: merged, known: false, own: false, addedAt: now });
+  }
 }
 
 type Mergeable = Pick<BackupFile, 'workflows' | 'workflowHeads' | 'tasks' | 'notes' | 'events' | 'settings' | 'meta' | 'keys'>;
@@ -463,29 +519,8 @@ export async function applyRestore(restorePlan: RestorePlan, actor: Actor = IMPO
 
     for (const task of file.tasks as Task[]) {
       const item = accepted.get(task.id);
-      if (!item) continue;
-      const local = await db.tasks.get(task.id);
-      if (!local) {
-        await db.tasks.add(toTaskRow(task));
-        report.added.tasks += 1;
-      } else if (item.status === 'update') {
-        await db.tasks.put(toTaskRow(task));
-        report.updatedTasks += 1;
-      } else {
-        report.skipped.tasks += 1;
-      }
-      if (item.status === 'new' || item.status === 'update') {
-        const chain = chains.get(task.id) ?? [];
-        const head = chain.at(-1);
-        await appendEvents(db, importChain(task.id), [
-          {
-            type: 'task.imported',
-            actor,
-            at: new Date().toISOString(),
-            data: { source: restorePlan.source, exportedAt: restorePlan.exportedAt, fileHead: head ? { seq: head.seq, hash: head.hash } : null, title: task.title },
-          },
-        ]);
-      }
+      const head = chains.get(task.id)?.at(-1);
+      if (item) await writeRestoredTask(db, task, item.status, report, actor, { source: restorePlan.source, exportedAt: restorePlan.exportedAt, fileHead: head ? { seq: head.seq, hash: head.hash } : null });
     }
 
     for (const note of file.notes as Note[]) {
@@ -503,20 +538,7 @@ export async function applyRestore(restorePlan: RestorePlan, actor: Actor = IMPO
       report.added.notes += 1;
     }
 
-    if (file.settings && !(await db.settings.get('settings'))) {
-      await db.settings.put({ key: 'settings', value: file.settings as Settings });
-      report.added.settings = true;
-    }
-    for (const row of file.meta as MetaRow[]) if (!(await db.meta.get(row.key))) await db.meta.add(row);
-
-    const now = new Date().toISOString();
-    for (const entry of keys) {
-      const names = signers.get(entry.fingerprint);
-      if (!names) continue;
-      const local = await db.publicKeys.get(entry.fingerprint);
-      const merged = [...new Set([...(local?.names ?? []), ...names])].slice(-20);
-      await db.publicKeys.put(local ? { ...local, names: merged } : { fingerprint: entry.fingerprint, publicKey: entry.publicKey, names: merged, known: false, own: false, addedAt: now });
-    }
+    await mergeSettingsAndKeys(db, file.settings as Settings | undefined, file.meta as MetaRow[], keys, signers, report);
     return report;
   });
 }
