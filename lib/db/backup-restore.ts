@@ -184,7 +184,10 @@ class BackupReader {
 }
 
 /** Reads `blob` once through `reader`, handing each chunk's queued rows to `drain`. */
-async function pass(blob: Blob, reader: BackupReader, drain: (rows: Row[]) => Promise<void>, options: StreamOptions): Promise<void> {
+async function pass(blob: Blob, reader: BackupReader, on: { note: (note: Note) => Promise<void>; event: (event: AuditEvent) => Promise<void> }, options: StreamOptions): Promise<void> {
+  const drain = async (rows: Row[]) => {
+    for (const row of rows) await (row.kind === 'note' ? on.note(row.value) : on.event(row.value));
+  };
   const result = (await readJsonStream(blob.stream(), blob.size, { ...options, sink: reader.sink, onKey: reader.onKey, afterChunk: () => drain(reader.take()) })) as Record<string, unknown>;
   await drain(reader.take());
   reader.checkShape(result);
@@ -271,25 +274,23 @@ async function planStreamed(blob: Blob, options: StreamOptions): Promise<Streame
   await pass(
     blob,
     reader,
-    async (rows) => {
-      for (const row of rows) {
-        if (row.kind === 'note') {
-          if (row.value.deleted) continue;
-          const { bodyHash, id, stepId } = await digestNote(row.value);
-          const packed = `${bodyHash}${id}\u0000${stepId}`;
-          const list = notes.get(row.value.taskId);
-          if (list) list.push(packed);
-          else notes.set(row.value.taskId, [packed]);
-          continue;
-        }
-        const event = row.value;
+    {
+      note: async (note) => {
+        if (note.deleted) return;
+        const { bodyHash, id, stepId } = await digestNote(note);
+        const packed = `${bodyHash}${id}\u0000${stepId}`;
+        const list = notes.get(note.taskId);
+        if (list) list.push(packed);
+        else notes.set(note.taskId, [packed]);
+      },
+      event: async (event) => {
         if (open?.id !== event.taskId) {
           await close();
           if (finished.has(event.taskId)) throw new NotInOrder();
           open = { id: event.taskId, events: [] };
         } else if (event.seq <= open.events.at(-1)!.seq) throw new NotInOrder();
         open.events.push(event);
-      }
+      },
     },
     options,
   );
@@ -414,36 +415,34 @@ export async function applyBackupFile(plan: StreamedBackupPlan, actor: Actor = I
   await pass(
     blob,
     reader,
-    async (rows) => {
-      for (const row of rows) {
-        if (row.kind === 'note') {
-          // A refused or diverged task keeps its local record whole: notes without their events would not add up.
-          if (!accepted.has(row.value.taskId)) report.skipped.notes += 1;
-          else notes.push(row.value);
-          if (notes.length >= WRITE_BATCH) {
-            await writeNotes(db, notes, report);
-            notes = [];
-          }
-          continue;
+    {
+      note: async (note) => {
+        // A refused or diverged task keeps its local record whole: notes without their events would not add up.
+        if (!accepted.has(note.taskId)) report.skipped.notes += 1;
+        else notes.push(note);
+        if (notes.length >= WRITE_BATCH) {
+          await writeNotes(db, notes, report);
+          notes = [];
         }
+      },
+      event: async (event) => {
         await writeNotes(db, notes, report);
         notes = [];
-        const event = row.value;
         if (open?.id !== event.taskId) await startChain(event.taskId);
         const chain = open!;
         if (event.seq <= chain.count) throw new BackupError('The file changed while it was restored; restore it again.');
         chain.count = event.seq;
-        if (!chain.take || chain.diverged) continue;
+        if (!chain.take || chain.diverged) return;
         if (chain.local && event.seq <= chain.local.length) {
           // The file's chain and the local one must agree wherever both have an event (both verify, so seq is the place).
           const here = chain.local[event.seq - 1]!;
           if (here.seq !== event.seq || here.hash !== event.hash) chain.diverged = true;
-          continue;
+          return;
         }
-        if (event.seq <= chain.localLength) continue;
+        if (event.seq <= chain.localLength) return;
         events.push(event);
         if (events.length >= WRITE_BATCH) await flushEvents();
-      }
+      },
     },
     options,
   );
