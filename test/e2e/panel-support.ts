@@ -57,9 +57,12 @@ export async function completeStep(panel: FrameLocator): Promise<void> {
       if (await confirm.isVisible()) return 'confirm';
       const status = await panel.locator('[data-task-status]').first().getAttribute('data-task-status').catch(() => null);
       const step = (await card.count()) > 0 ? await card.getAttribute('data-step-id') : null;
-      return `${step}:${status}` === before ? 'waiting' : 'moved';
+      if (`${step}:${status}` !== before) return 'moved';
+      // Still where it was: say why, when the panel says it (a failure then names its cause).
+      const error = panel.getByTestId('panel-error');
+      return (await error.count()) > 0 ? `waiting: ${await error.first().textContent()}` : 'waiting';
     })
-    .not.toBe('waiting');
+    .toMatch(/^(confirm|moved)$/);
   if (await confirm.isVisible()) {
     await confirm.evaluate((el) => el.scrollIntoView({ block: 'center' }));
     await confirm.click();
