@@ -4,7 +4,7 @@ import { siteOfHostname } from '@/lib/hosts';
 import type { HostSite } from '@/lib/hosts/types';
 import { onMessage, type CaptureResult } from '@/lib/messaging/protocol';
 import { hostStateSchema, messageSentSchema, replyFinishedSchema, type HostState, type MessageSent, type ReplyFinished } from '@/lib/messaging/schemas';
-import { readTab, writeHostState } from './tab-state';
+import { patchHostState, readTab, writeHostState } from './tab-state';
 
 type Sender = Parameters<Parameters<typeof browser.runtime.onMessage.addListener>[0]>[1];
 
@@ -88,11 +88,8 @@ function capturedReply(data: unknown, sender: Sender): CapturedReply | null {
  * `streaming` true, the same way). Other changes still come as a full state.
  */
 async function setStreaming(tabId: number, replyUrl: string, hooks: HostRouterHooks, streaming = false): Promise<void> {
-  const known = await getHostState(tabId);
-  if (!known || known.streaming === streaming || known.url !== replyUrl) return;
-  const state: HostState = { ...known, streaming };
-  hooks.onHostState?.(state, tabId);
-  await writeHostState(tabId, state);
+  const state = await patchHostState(tabId, (known) => (known && known.streaming !== streaming && known.url === replyUrl ? { ...known, streaming } : null));
+  if (state) hooks.onHostState?.(state, tabId);
 }
 
 /**

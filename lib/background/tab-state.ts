@@ -56,17 +56,37 @@ export async function readTab(tabId: number): Promise<TabRecord> {
   return tabs.get(tabId) ?? EMPTY;
 }
 
+/** Applies a change at once (no await between reading the record and writing it), tells the tab's watchers, and stores it. */
+function commit(tabId: number, patch: Partial<TabRecord>): { record: TabRecord; stored: Promise<void> } {
+  const record = { ...(tabs.get(tabId) ?? EMPTY), ...patch };
+  if (record.host === null && record.binding === null) tabs.delete(tabId);
+  else tabs.set(tabId, record);
+  for (const watcher of watchers.get(tabId) ?? []) watcher.onChange(record);
+  return { record, stored: persist() };
+}
+
 async function update(tabId: number, patch: Partial<TabRecord>): Promise<TabRecord> {
   await load();
-  const next = { ...(tabs.get(tabId) ?? EMPTY), ...patch };
-  if (next.host === null && next.binding === null) tabs.delete(tabId);
-  else tabs.set(tabId, next);
-  for (const watcher of watchers.get(tabId) ?? []) watcher.onChange(next);
-  await persist();
-  return next;
+  const { record, stored } = commit(tabId, patch);
+  await stored;
+  return record;
 }
 
 export const writeHostState = (tabId: number, host: HostState) => update(tabId, { host });
+
+/**
+ * Changes the tab's page state from what it is at that moment: `change` gets the current state and
+ * returns the new one, or null to leave it. Read and write happen together, so a state the content
+ * script reports meanwhile is never overwritten with an older copy, and changes asked for in one
+ * order are applied in that order.
+ */
+export async function patchHostState(tabId: number, change: (host: HostState | null) => HostState | null): Promise<HostState | null> {
+  await load();
+  const next = change(tabs.get(tabId)?.host ?? null);
+  if (!next) return null;
+  await commit(tabId, { host: next }).stored;
+  return next;
+}
 
 /** Binds a task to the tab's panel (null unbinds). */
 export const writeBinding = (tabId: number, binding: TabBinding | null) => update(tabId, { binding });

@@ -119,6 +119,23 @@ describe('host router', () => {
     expect(await getHostState(12)).toEqual({ ...state, interference: 0, streaming: true });
   });
 
+  it('a sent message marks the page replying without overwriting a state the page reports at the same moment', async () => {
+    dispose = registerHostRouter();
+    const sender = { ...contentSender, tab: { id: 12, url: chatUrl } };
+    await call('host.state', state, sender);
+    // The send, and at once a newer state (the page moved on): the newer one is not lost to the mark.
+    const moved = { ...state, url: `${chatUrl}?moved`, streaming: true };
+    await Promise.all([call('host.message-sent', { site: 'chatgpt', url: chatUrl, conversationId: health.conversationId }, sender), call('host.state', moved, sender)]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect(await getHostState(12)).toEqual({ ...moved, interference: 0 });
+    // A send and its reply's end, asked for in that order, leave the page not replying.
+    await call('host.state', state, sender);
+    const reply = { site: 'chatgpt', url: chatUrl, conversationId: health.conversationId, messageKey: 'm-3', html: '<p>Done</p>' };
+    await Promise.all([call('host.message-sent', { site: 'chatgpt', url: chatUrl, conversationId: health.conversationId }, sender), call('host.reply-finished', reply, sender)]);
+    await new Promise((r) => setTimeout(r, 0));
+    expect((await getHostState(12))?.streaming).toBe(false);
+  });
+
   it('answers no-task without a hook and invalid for bad payloads or senders', async () => {
     dispose = registerHostRouter();
     const reply = { site: 'chatgpt', url: chatUrl, conversationId: null, messageKey: 'm-1', html: '<p>Hi</p>' };
