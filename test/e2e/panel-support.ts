@@ -55,7 +55,9 @@ export async function completeStep(panel: FrameLocator): Promise<void> {
   await expect
     .poll(async () => {
       if (await confirm.isVisible()) return 'confirm';
-      const status = await panel.locator('[data-task-status]').first().getAttribute('data-task-status').catch(() => null);
+      // Bounded: while the panel swaps views no element may carry the status, and an unbounded read
+      // would wait out the whole poll instead of reporting what the panel shows.
+      const status = await panel.locator('[data-task-status]').first().getAttribute('data-task-status', { timeout: 1_000 }).catch(() => null);
       const step = (await card.count()) > 0 ? await card.getAttribute('data-step-id') : null;
       if (`${step}:${status}` !== before) return 'moved';
       // Still where it was: say why, when the panel says it (a failure then names its cause).
