@@ -1,9 +1,6 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
-import { getDb } from '@/lib/db/database';
-import { RecordNotFoundError } from '@/lib/db/errors';
-import { fromTaskRow, fromWorkflowRecord } from '@/lib/db/records';
-import { getTaskDetailPage } from '@/lib/db/task-changes';
+import { getTaskDetailHead, getTaskDetailPage } from '@/lib/db/task-changes';
 import type { TaskDetail } from '@/lib/db/tasks-repo';
 
 const PAGE = 500;
@@ -17,18 +14,7 @@ const noteOrder = (a: TaskDetail['notes'][number], b: TaskDetail['notes'][number
  * Same value as `getTaskDetail`: `undefined` while loading, `null` for no such task.
  */
 export function useTaskDetail(id: string): TaskDetail | null | undefined {
-  const head = useLiveQuery(async () => {
-    const db = getDb();
-    return db.transaction('r', [db.tasks, db.workflows, db.notes, db.events], async () => {
-      const row = await db.tasks.get(id);
-      if (!row) return null;
-      const record = await db.workflows.get([row.workflowId, row.workflowVersion]);
-      if (!record) throw new RecordNotFoundError('workflow-version', `${row.workflowId}@${row.workflowVersion}`);
-      const last = await db.events.where('[taskId+seq]').between([id, 0], [id, Infinity]).last();
-      const noteCount = await db.notes.where('taskId').equals(id).count();
-      return { task: fromTaskRow(row), workflow: fromWorkflowRecord(record), version: `${last?.seq ?? 0}:${last?.hash ?? ''}:${noteCount}:${row.rev}:${row.updatedAt}` };
-    });
-  }, [id]);
+  const head = useLiveQuery(() => getTaskDetailHead(id), [id]);
   const [detail, setDetail] = useState<TaskDetail | null | undefined>(undefined);
 
   useEffect(() => {

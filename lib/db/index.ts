@@ -50,7 +50,7 @@ export {
   type TaskDetail,
   type TaskQuery,
 } from './tasks-repo';
-export { getPanelTaskDetail, getTaskChanges, getTaskDetailPage, type TaskChanges, type TaskDetailPage } from './task-changes';
+export { getPanelTaskDetail, getTaskChanges, getTaskDetailHead, getTaskDetailPage, type TaskChanges, type TaskDetailPage } from './task-changes';
 export {
   addManualNote,
   captureReply,

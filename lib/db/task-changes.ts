@@ -1,7 +1,8 @@
 import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
 import { getDb } from './database';
 import { fromNoteRow, fromTaskRow } from './records';
-import { getTaskDetail, type TaskDetail } from './tasks-repo';
+import { getTaskDetail, pinnedWorkflow, type TaskDetail } from './tasks-repo';
+import type { Workflow } from '@/lib/workflow/schema';
 
 /**
  * What changed in a task since the audit event `afterSeq` (whose hash the caller saw): the task as it
@@ -40,6 +41,23 @@ export async function getTaskChanges(taskId: string, afterSeq: number, afterHash
  * Afterwards only changes are sent (`getTaskChanges`).
  */
 export const getPanelTaskDetail: (taskId: string) => Promise<TaskDetail | undefined> = getTaskDetail;
+
+/**
+ * A task, its pinned workflow, and a version string of everything a page of its notes and events
+ * depends on (the chain's head, the note count, the task's rev): what a page that loads its lists in
+ * pages watches, so that a change costs one small read to notice. `null` for no such task.
+ */
+export async function getTaskDetailHead(taskId: string): Promise<{ task: Task; workflow: Workflow; version: string } | null> {
+  const db = getDb();
+  return db.transaction('r', [db.tasks, db.workflows, db.notes, db.events], async () => {
+    const row = await db.tasks.get(taskId);
+    if (!row) return null;
+    const workflow = await pinnedWorkflow(db, row);
+    const last = await db.events.where('[taskId+seq]').between([taskId, 0], [taskId, Infinity]).last();
+    const noteCount = await db.notes.where('taskId').equals(taskId).count();
+    return { task: fromTaskRow(row), workflow, version: `${last?.seq ?? 0}:${last?.hash ?? ''}:${noteCount}:${row.rev}:${row.updatedAt}` };
+  });
+}
 
 /** One page of a task's notes (raw rows, deleted ones dropped) and events, for a page that loads as it goes. */
 export interface TaskDetailPage {

@@ -58,6 +58,13 @@ export async function startTaskRecord(input: StartTaskInput): Promise<Task> {
  * task in between (another tab approved first), fails with `StaleTaskError` and writes nothing; a
  * `WorkflowRuleError` from the engine also propagates with nothing written.
  */
+/** The workflow version a task is pinned to (read inside the caller's transaction); a task without it is an error. */
+export async function pinnedWorkflow(db: ConvOpsDatabase, task: Pick<Task, 'workflowId' | 'workflowVersion'>): Promise<Workflow> {
+  const record = await db.workflows.get([task.workflowId, task.workflowVersion]);
+  if (!record) throw new RecordNotFoundError('workflow-version', `${task.workflowId}@${task.workflowVersion}`);
+  return fromWorkflowRecord(record);
+}
+
 export async function runAction(taskId: string, expectedRev: number, action: TaskAction, actor: Actor): Promise<Task> {
   const db = getDb();
   return db.transaction('rw', [db.tasks, db.workflows, db.events, db.notes], async () => {
@@ -65,9 +72,7 @@ export async function runAction(taskId: string, expectedRev: number, action: Tas
     if (!row) throw new RecordNotFoundError('task', taskId);
     if (row.rev !== expectedRev) throw new StaleTaskError(taskId, expectedRev, row.rev);
     const task = fromTaskRow(row);
-    const record = await db.workflows.get([task.workflowId, task.workflowVersion]);
-    if (!record) throw new RecordNotFoundError('workflow-version', `${task.workflowId}@${task.workflowVersion}`);
-    const workflow = fromWorkflowRecord(record);
+    const workflow = await pinnedWorkflow(db, task);
     if (action.type === 'reopen-step') await assertNoWorkYet(db, task, workflow.steps.find((s) => s.id === task.currentStepId)?.title);
     const result = applyAction(task, workflow, action, actor, nowIso());
     const written = await writeTask(db, { ...result.task, rev: task.rev + 1 });
@@ -180,12 +185,11 @@ export async function getTaskDetail(taskId: string): Promise<TaskDetail | undefi
   return db.transaction('r', [db.tasks, db.workflows, db.notes, db.events], async () => {
     const row = await db.tasks.get(taskId);
     if (!row) return undefined;
-    const record = await db.workflows.get([row.workflowId, row.workflowVersion]);
-    if (!record) throw new RecordNotFoundError('workflow-version', `${row.workflowId}@${row.workflowVersion}`);
+    const workflow = await pinnedWorkflow(db, row);
     const notes = (await db.notes.where('taskId').equals(taskId).toArray())
       .filter((n) => !n.deleted)
       .map(fromNoteRow)
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-    return { task: fromTaskRow(row), workflow: fromWorkflowRecord(record), notes, events: await listEvents(taskId) };
+    return { task: fromTaskRow(row), workflow, notes, events: await listEvents(taskId) };
   });
 }
