@@ -7,7 +7,7 @@ import { sendMessage } from '@/lib/messaging/protocol';
 import type { HostState } from '@/lib/messaging/schemas';
 import { recordedPerson, SYSTEM_ACTOR } from '@/lib/workflow/actors';
 import { renderBriefing, renderHandoffBriefing } from '@/lib/workflow/briefing';
-import { isRunning } from '@/lib/workflow/engine';
+import { isDriving, isRunning } from '@/lib/workflow/engine';
 import { awaitingBriefing } from '@/lib/workflow/moment';
 import type { Actor, Task } from '@/lib/workflow/records';
 import { resolveTask } from './page-task';
@@ -198,7 +198,8 @@ async function onTab(tabId: number, record: TabRecord): Promise<void> {
       const task = await getTask(binding.taskId);
       if (!task || !isRunning(task)) return;
       const settings = await getSettings();
-      await deliver(task, tabId, host, { kind: 'handoff', send: settings.autoSend, actor: recordedPerson(settings.displayName) });
+      // Sent by itself only where drive mode would send the step's briefing too.
+      await deliver(task, tabId, host, { kind: 'handoff', send: settings.autoSend && isDriving(task), actor: recordedPerson(settings.displayName) });
     });
     return;
   }
