@@ -107,6 +107,10 @@ test('ChatGPT: the service worker stopped right after an AI completion delivers 
 
   await say(page, 'classic', 'The controller runs it on the first working day.');
   await expect.poll(async () => (await readEvents(serviceWorker, taskId)).some((e) => e.type === 'step.completed'), { timeout: 15_000 }).toBe(true);
+  // A mark in this life of the worker: a new life does not have it.
+  await serviceWorker.evaluate(() => void ((globalThis as { __convopsLife?: number }).__convopsLife = 1));
+  const versions: Array<{ versionId: string; runningStatus: string; scriptURL: string }> = [];
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions: v }) => versions.push(...v));
   await cdp.send('ServiceWorker.stopAllWorkers');
 
   // The next thing the page or the panel says wakes it; whatever the earlier life did, one briefing.
@@ -114,7 +118,10 @@ test('ChatGPT: the service worker stopped right after an AI completion delivers 
   await onStep(panelOf(page), 'walkthrough');
   await page.waitForTimeout(1_000);
   expect(await sentWith(page, 'Step 2 of 4: Draft SOP')).toBe(1);
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker'));
+  // It really stopped and started again: the worker now answering is a new life (the test proves nothing otherwise).
+  expect(versions.map((v) => v.runningStatus)).toContain('stopped');
+  const worker = context.serviceWorkers().at(-1) ?? (await context.waitForEvent('serviceworker'));
+  expect(await worker.evaluate(() => (globalThis as { __convopsLife?: number }).__convopsLife ?? 'new')).toBe('new');
   const events = await readEvents(worker, taskId);
   expect(draftBriefings(events)).toHaveLength(1);
   expect(draftBriefings(events)[0]!.actor.kind).toBe('system');
