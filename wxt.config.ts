@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 import { visualizer } from 'rollup-plugin-visualizer';
 import { defineConfig } from 'wxt';
@@ -11,6 +12,11 @@ export default defineConfig({
   vite: () => ({
     // No `Function("")` probe in the shipped Zod (DANGEROUS_EVAL in web-ext lint): see the plugin.
     plugins: [tailwindcss(), zodWithoutEvalProbe()],
+    // The content script's lifetime is ours, not WXT's (smaller, and a page cannot stop it by forging
+    // WXT's restart event): see lib/content/lifetime.ts.
+    resolve: {
+      alias: [{ find: /^wxt\/utils\/content-script-context$/, replacement: fileURLToPath(new URL('./lib/content/lifetime.ts', import.meta.url)) }],
+    },
   }),
   hooks: {
     // `npm run bundle-report`: one treemap per build group (WXT builds background, content script and
