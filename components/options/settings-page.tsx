@@ -11,15 +11,15 @@ import {
   markKeyKnown,
   ownSigningKey,
   shortKey,
-  type PublicKeyRow,
 } from '@/lib/db/signing';
+import type { PublicKeyRow } from '@/lib/db/records';
 import { Badge, Button } from '@/components/ui';
 import { downloadText, slugForFile } from './download';
 import { SITES, type Settings } from '@/lib/workflow/records';
 import { Alert, Card, TextField } from '@/components/ui';
 import { CheckboxField, PageHeader, SelectField } from './form';
 import { SITE_LABELS } from '@/lib/workflow/labels';
-import { PANEL_WIDTH } from '@/lib/settings/panel-width';
+import { PANEL_WIDTH } from '@/lib/workflow/panel-width';
 import { recordedPerson } from '@/lib/workflow/actors';
 import { useActor, useSettings } from './use-actor';
 

@@ -4,7 +4,7 @@ import { taskPerson } from '@/lib/workflow/actors';
 import type { Task } from '@/lib/workflow/records';
 import type { Workflow } from '@/lib/workflow/schema';
 import { GateCard, type GateDecision } from '@/components/gate-card';
-import { describeError } from '@/components/panel/errors';
+import { describeError } from '@/components/errors';
 import { Alert } from '@/components/ui';
 import { hrefFor } from './router';
 import { useSettings } from './use-actor';

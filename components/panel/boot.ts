@@ -1,4 +1,4 @@
-import type { PanelTab } from '@/lib/background/panel-port';
+import type { PanelTab } from '@/lib/messaging/panel-port';
 import { bridge } from './bridge-client';
 
 /**

@@ -1,16 +1,7 @@
 import { browser, type Browser } from 'wxt/browser';
 import type { PanelCallResult, PanelQueryResult } from '@/lib/background/panel-bridge';
-import {
-  applyTaskDetailChange,
-  PANEL_PORT,
-  type PanelCallName,
-  type PanelCommand,
-  type PanelPortReply,
-  type PanelPortRequest,
-  type PanelQueryName,
-  type PanelTaskDetail,
-} from '@/lib/background/panel-port';
-import type { PanelCallArgs, PanelQueryArgs } from '@/lib/messaging/schemas';
+import { applyTaskDetailChange, PANEL_PORT, type PanelCommand, type PanelPortReply, type PanelTaskDetail } from '@/lib/messaging/panel-port';
+import type { PanelCallArgs, PanelCallName, PanelPortRequest, PanelQueryArgs, PanelQueryName } from '@/lib/messaging/schemas';
 
 const FIRST_RETRY_MS = 200;
 const LAST_RETRY_MS = 10_000;
@@ -55,6 +46,8 @@ interface PendingCall {
   resolve(value: PanelCallResult<PanelCallName>): void;
   reject(error: Error): void;
 }
+/** The port's replies, their values typed by the background's handlers. */
+type PanelReply = PanelPortReply<AnyQueryResult, PanelCallResult<PanelCallName>>;
 
 /**
  * One port to the background per panel. The service worker may stop and restart at any time: on
@@ -75,8 +68,8 @@ class BridgeClient {
     if (this.port) return this.port;
     const port = browser.runtime.connect({ name: PANEL_PORT });
     this.port = port;
-    // What our own background posts, typed by the channel's contract (panel-port.ts).
-    port.onMessage.addListener((reply: PanelPortReply) => {
+    // What our own background posts, typed by the channel's contract (lib/messaging/panel-port.ts).
+    port.onMessage.addListener((reply: PanelReply) => {
       this.retryMs = FIRST_RETRY_MS;
       this.receive(reply);
     });
@@ -97,7 +90,7 @@ class BridgeClient {
     for (const [id, q] of this.live) port.postMessage({ kind: 'subscribe', id, query: q.query, args: q.args } satisfies PanelPortRequest);
   }
 
-  private receive(reply: PanelPortReply): void {
+  private receive(reply: PanelReply): void {
     if (reply.kind === 'command') {
       for (const listener of this.commandListeners) listener(reply.command);
     } else if (reply.kind === 'data') this.deliver(reply.id, reply.value);

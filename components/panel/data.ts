@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LibraryEntry } from '@/lib/background/panel-bridge';
-import type { PanelCommand, PanelQueryName, PanelTab, PanelTaskDetail } from '@/lib/background/panel-port';
-import type { PanelAction, PillWord, TabBinding } from '@/lib/messaging/schemas';
+import type { PanelCommand, PanelTab, PanelTaskDetail } from '@/lib/messaging/panel-port';
+import type { PanelAction, PanelQueryName, PillWord, TabBinding } from '@/lib/messaging/schemas';
 import type { ConversationRef, Settings, Site, Task } from '@/lib/workflow/records';
 import type { PanelQueryResult } from '@/lib/background/panel-bridge';
 import type { PanelQueryArgs } from '@/lib/messaging/schemas';

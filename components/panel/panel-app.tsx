@@ -8,7 +8,7 @@ import { Alert, Button } from '@/components/ui';
 import { SITE_LABELS } from '@/lib/workflow/labels';
 import { CompletionView } from './completion-view';
 import { panelRepo, useConversationTask, useSettings, useTabContext, useTaskDetail, type TaskDetail } from './data';
-import { describeError } from './errors';
+import { describeError } from '@/components/errors';
 import { NamePrompt } from './name-prompt';
 import { SiteHealth } from './site-health';
 import { StartView } from './start-view';

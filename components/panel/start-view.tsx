@@ -5,7 +5,7 @@ import { SITE_LABELS, TASK_STATUS_LABELS } from '@/lib/workflow/labels';
 import type { Task } from '@/lib/workflow/records';
 import { Alert, Badge, Button, Card, TextField } from '@/components/ui';
 import { panelRepo, useLibrary, useOpenTasks } from './data';
-import { describeError } from './errors';
+import { describeError } from '@/components/errors';
 
 export function StartView({
   host,

@@ -12,7 +12,7 @@ import { LazyMarkdown } from '@/components/lazy-markdown';
 import { Alert, Badge, Button, Card } from '@/components/ui';
 import { CurrentStep, pillWord, type InsertState } from './current-step';
 import { panelRepo, usePanelCommand, type TaskDetail } from './data';
-import { describeError, describeInsertFailure } from './errors';
+import { describeError, describeInsertFailure } from '@/components/errors';
 import { GateCard } from '@/components/gate-card';
 import { NotesSection, type NoteActions } from './notes';
 import { StepList } from './step-list';

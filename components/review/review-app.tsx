@@ -1,5 +1,5 @@
 import { useEffect, useState, type MouseEvent } from 'react';
-import type { ReviewView } from '@/lib/background/review-protocol';
+import type { ReviewView } from '@/lib/messaging/review-protocol';
 import { REJECT_NEEDS_COMMENT } from '@/lib/workflow/labels';
 import { DecisionComment } from '@/components/gate-card';
 import { useColorScheme } from '@/components/hooks/use-color-scheme';

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { browser, type Browser } from 'wxt/browser';
-import { REVIEW_PORT, type ReviewPortReply, type ReviewPortRequest, type ReviewView } from '@/lib/background/review-protocol';
+import { REVIEW_PORT, type ReviewPortReply, type ReviewView } from '@/lib/messaging/review-protocol';
+import type { ReviewPortRequest } from '@/lib/messaging/schemas';
 
 export type ReviewState =
   | { kind: 'loading' }

@@ -23,8 +23,7 @@ import {
 } from '@/lib/db';
 import { newChatUrl } from '@/lib/hosts';
 import { siteReportText } from '@/lib/hosts/site-report-text';
-import type { InsertResult } from '@/lib/hosts/types';
-import { sendMessage } from '@/lib/messaging/protocol';
+import { sendMessage, type InsertResult } from '@/lib/messaging/protocol';
 import {
   isPanelCall,
   isPanelQuery,
@@ -35,12 +34,12 @@ import {
   type PanelCallName,
   type PanelQueryName,
 } from '@/lib/messaging/schemas';
+import { PANEL_PORT, type PanelPortReply, type PanelTab, type PanelTaskDetail } from '@/lib/messaging/panel-port';
 import { wireErrorOf } from '@/lib/messaging/wire-error';
 import { recordedPerson, taskPerson } from '@/lib/workflow/actors';
 import { isFinished } from '@/lib/workflow/engine';
 import type { AuditEvent, Task } from '@/lib/workflow/records';
 import { panelTabOf } from './host-router';
-import { PANEL_PORT, type PanelPortReply, type PanelTab, type PanelTaskDetail } from './panel-port';
 import { deliverToTab, noteTabUse, requestFirstSend } from './conductor';
 import { expectSend } from './reply-starts';
 import { continueOn } from './site-switch';

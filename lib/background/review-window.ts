@@ -8,7 +8,7 @@ import { wireErrorOf } from '@/lib/messaging/wire-error';
 import { taskPerson } from '@/lib/workflow/actors';
 import type { AuditEvent } from '@/lib/workflow/records';
 import { stepResultNote } from '@/lib/workflow/results';
-import { REVIEW_PORT, type ReviewPortReply, type ReviewView } from './review-protocol';
+import { REVIEW_PORT, type ReviewPortReply, type ReviewView } from '@/lib/messaging/review-protocol';
 
 export { REVIEW_PORT };
 

@@ -2,7 +2,7 @@ import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
 import { z } from 'zod';
 import { hostStateSchema, tabBindingSchema, type HostState, type TabBinding } from '@/lib/messaging/schemas';
-import type { PanelCommand } from './panel-port';
+import type { PanelCommand } from '@/lib/messaging/panel-port';
 
 /**
  * What the background knows about each chat tab: the page state its content script last reported,

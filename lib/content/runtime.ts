@@ -4,13 +4,13 @@ import type { HostAdapter } from '@/lib/hosts/adapter';
 import { insertText, readComposer, send } from '@/lib/hosts/composer-insert';
 import { pageOutline } from '@/lib/hosts/site-report';
 import { hostTheme, THEME_ATTRIBUTES } from '@/lib/hosts/theme';
-import type { InsertResult } from '@/lib/hosts/types';
+import type { InsertResult } from '@/lib/messaging/protocol';
 import type { HostStateReport as HostState } from '@/lib/messaging/schemas';
 import type { ContentScriptContext } from './lifetime';
 import { onMessage, sendMessage } from './messenger';
 import { PanelMount } from './panel-mount';
 import { ReplyWatcher } from './reply-watcher';
-import { DEFAULT_UI_SETTINGS, parseUiSettings, UI_SETTINGS_KEY, type UiSettings } from './settings';
+import { DEFAULT_UI_SETTINGS, parseUiSettings, UI_SETTINGS_KEY, type UiSettings } from '@/lib/messaging/ui-settings';
 
 const MAX_INSERT = 100_000;
 

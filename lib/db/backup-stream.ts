@@ -3,8 +3,7 @@ import { MAX_FILE_DEPTH } from '@/lib/workflow/file';
 import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION } from './backup';
 import { getDb } from './database';
 import { SCHEMA_VERSION } from './migrations';
-import { fromNoteRow, fromTaskRow } from './records';
-import type { PublicKeyRow } from './signing';
+import { fromNoteRow, fromTaskRow, type PublicKeyRow } from './records';
 
 /**
  * Backups as streams: the export is written page by page into Blob parts (the browser keeps blob

@@ -21,7 +21,8 @@ import { BackupError, RecordNotFoundError } from './errors';
 import { appendEvents, importChain, isTaskChain } from './events-repo';
 import { sha256Hex, verifyChain } from './hash-chain';
 import { SCHEMA_VERSION } from './migrations';
-import { fingerprintOf, ownSigningKey, publicKeyEntrySchema, publicKeysFor, type PublicKeyEntry, type PublicKeyRow } from './signing';
+import type { PublicKeyRow } from './records';
+import { fingerprintOf, ownSigningKey, publicKeyEntrySchema, publicKeysFor, type PublicKeyEntry } from './signing';
 import { workflowContentHash } from './workflows-repo';
 import {
   fromNoteRow,

@@ -12,8 +12,7 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { AuditEvent, Settings } from '@/lib/workflow/records';
 import { MIGRATIONS } from './migrations';
-import type { MetaRow, NoteRow, TaskRow, WorkflowHead, WorkflowRecord } from './records';
-import type { PublicKeyRow, SigningKeyRow } from './signing';
+import type { MetaRow, NoteRow, PublicKeyRow, SigningKeyRow, TaskRow, WorkflowHead, WorkflowRecord } from './records';
 
 export const DEFAULT_DATABASE_NAME = 'convops';
 

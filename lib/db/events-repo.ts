@@ -4,7 +4,8 @@ import { auditEventSchema, eventDraftSchema, type AuditEvent, type EventDraft } 
 import { getDb, type ConvOpsDatabase } from './database';
 import { RecordNotFoundError } from './errors';
 import { computeEventHash, GENESIS_HASH, verifyChain, type ChainVerdict } from './hash-chain';
-import { ownSigningKey, signHash, type SigningKeyRow } from './signing';
+import type { SigningKeyRow } from './records';
+import { ownSigningKey, signHash } from './signing';
 
 /**
  * The audit trail. Events are appended only through `appendEvents`, which every repository calls

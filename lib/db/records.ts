@@ -68,6 +68,33 @@ export type TaskRow = Task & {
 /** A note row: the note plus the unique key that keeps one reply once. */
 export type NoteRow = Note & { captureKey?: string };
 
+/** The id of this browser's own key pair, the one row of `signingKeys` (signing.ts makes it). */
+export const OWN_KEY_ID = 'self';
+
+/** The own key pair (one row, id `self`). */
+export interface SigningKeyRow {
+  id: typeof OWN_KEY_ID;
+  privateKey: CryptoKey;
+  publicKey: string;
+  fingerprint: string;
+  createdAt: string;
+}
+
+/** Every public key this browser has seen: its own, and those that came in with colleagues' files. */
+export interface PublicKeyRow {
+  fingerprint: string;
+  publicKey: string;
+  /** Names events signed with it claimed. */
+  names: string[];
+  /** Marked as known by the person here (their own key always is). */
+  known: boolean;
+  /** The name the person confirmed for it. */
+  knownAs?: string;
+  own: boolean;
+  addedAt: string;
+  confirmedAt?: string;
+}
+
 export function conversationKey(site: Site, conversationId: string): string {
   return `${site}:${conversationId}`;
 }

@@ -2,6 +2,7 @@ import Dexie from 'dexie';
 import { z } from 'zod';
 import type { AuditEvent } from '@/lib/workflow/records';
 import type { ConvOpsDatabase } from './database';
+import { OWN_KEY_ID, type PublicKeyRow, type SigningKeyRow } from './records';
 
 /**
  * Signed decisions. Each browser profile (one person) has an ECDSA P-256 key pair made with WebCrypto
@@ -17,7 +18,6 @@ import type { ConvOpsDatabase } from './database';
 
 const ALGORITHM = { name: 'ECDSA', namedCurve: 'P-256' } as const;
 const SIGN = { name: 'ECDSA', hash: 'SHA-256' } as const;
-export const OWN_KEY_ID = 'self';
 
 /** A public key as files carry it. */
 export const publicKeyEntrySchema = z.strictObject({
@@ -28,30 +28,6 @@ export const publicKeyEntrySchema = z.strictObject({
   name: z.string().trim().max(120).default(''),
 });
 export type PublicKeyEntry = z.infer<typeof publicKeyEntrySchema>;
-
-/** The own key pair (one row, id `self`). */
-export interface SigningKeyRow {
-  id: typeof OWN_KEY_ID;
-  privateKey: CryptoKey;
-  publicKey: string;
-  fingerprint: string;
-  createdAt: string;
-}
-
-/** Every public key this browser has seen: its own, and those that came in with colleagues' files. */
-export interface PublicKeyRow {
-  fingerprint: string;
-  publicKey: string;
-  /** Names events signed with it claimed. */
-  names: string[];
-  /** Marked as known by the person here (their own key always is). */
-  known: boolean;
-  /** The name the person confirmed for it. */
-  knownAs?: string;
-  own: boolean;
-  addedAt: string;
-  confirmedAt?: string;
-}
 
 export function toBase64(bytes: ArrayBuffer | Uint8Array): string {
   const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);

@@ -1,5 +1,5 @@
 import type { HostAdapter } from './adapter';
-import type { InsertResult } from './types';
+import type { InsertResult } from '@/lib/messaging/protocol';
 
 export interface InsertOptions {
   /** Attempts when the site clears the composer right after insertion (Claude does, after attachments). */

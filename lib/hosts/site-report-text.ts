@@ -1,5 +1,6 @@
 import type { HostAdapter } from './adapter';
-import { MAX_OUTLINE_LINES, pageOutline, type OutlineNode, type PageOutline, type SectionCode } from './site-report';
+import { MAX_OUTLINE_LINES } from '@/lib/messaging/outline-limit';
+import { pageOutline, type OutlineNode, type PageOutline, type SectionCode } from './site-report';
 
 /**
  * "Copy a site report": what a person can send us when a concern (composer, messages, streaming,

@@ -1,3 +1,4 @@
+import { MAX_OUTLINE_LINES } from '@/lib/messaging/outline-limit';
 import type { HostAdapter } from './adapter';
 
 /**
@@ -9,7 +10,6 @@ import type { HostAdapter } from './adapter';
  */
 
 const MAX_CHILDREN = 8;
-export const MAX_OUTLINE_LINES = 400;
 
 export type { OutlineNode, OutlineSection, PageOutline } from '@/lib/messaging/schemas';
 import type { OutlineNode, OutlineSection, PageOutline } from '@/lib/messaging/schemas';

@@ -22,13 +22,3 @@ export interface HostMessage {
   key: string;
   element: Element;
 }
-
-export interface InsertResult {
-  ok: boolean;
-  /** The composer's editor state holds the text (read back after inserting). */
-  verified: boolean;
-  sent: boolean;
-  /** Why it failed, in words a person understands. */
-  reason?: 'composer-missing' | 'text-did-not-take' | 'reply-streaming' | 'send-button-missing' | 'site-disabled';
-  detail?: string;
-}

@@ -1,5 +1,4 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
-import type { HostSite, InsertResult } from '@/lib/hosts/types';
 import type { HostStateReport, InsertRequest, MessageSent, PillWord, ReplyFinished, SiteReportReply } from './schemas';
 
 /**
@@ -8,13 +7,24 @@ import type { HostStateReport, InsertRequest, MessageSent, PillWord, ReplyFinish
  *   ./schemas.ts; the page is untrusted).
  * - `content.*`: background → content script of one tab (asked for on behalf of that tab's panel).
  * The panel does not use runtime messages: it speaks to the background over its port
- * (lib/background/panel-port.ts). The content script imports only this file's types and its messenger.
+ * (./panel-port.ts). The content script imports only this file's types and its messenger.
  */
 
 export interface CaptureResult {
   captured: boolean;
   reason?: 'no-task' | 'capture-off' | 'duplicate' | 'step-does-not-capture' | 'task-not-running' | 'invalid';
   noteId?: string;
+}
+
+/** What `content.insert` answers: whether the briefing is in the composer (and sent). */
+export interface InsertResult {
+  ok: boolean;
+  /** The composer's editor state holds the text (read back after inserting). */
+  verified: boolean;
+  sent: boolean;
+  /** Why it failed, in words a person understands. */
+  reason?: 'composer-missing' | 'text-did-not-take' | 'reply-streaming' | 'send-button-missing' | 'site-disabled';
+  detail?: string;
 }
 
 export interface ProtocolMap {
@@ -42,6 +52,5 @@ export interface ProtocolMap {
   'content.toggle-panel'(): { ok: boolean; collapsed?: boolean };
 }
 
-export type { HostSite };
 export const messenger = defineExtensionMessaging<ProtocolMap>();
 export const { sendMessage, onMessage } = messenger;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MAX_OUTLINE_LINES } from '@/lib/hosts/site-report';
+import { MAX_OUTLINE_LINES } from './outline-limit';
 import {
   cancelActionSchema,
   completeStepActionSchema,

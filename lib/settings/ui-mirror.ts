@@ -1,5 +1,5 @@
 import { storage } from 'wxt/utils/storage';
-import { UI_SETTINGS_KEY, type UiSettings } from '@/lib/content/settings';
+import { UI_SETTINGS_KEY, type UiSettings } from '@/lib/messaging/ui-settings';
 import type { Settings } from '@/lib/workflow/records';
 
 /** The `browser.storage.local` key the content script reads: it cannot open the database. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PANEL_WIDTH } from '@/lib/settings/panel-width';
+import { PANEL_WIDTH } from './panel-width';
 import { slugSchema } from './schema';
 
 /** Records the engine and the database keep: tasks, notes, audit events, actors, settings. */

@@ -1,5 +1,5 @@
 import type { Frame, Page, Worker } from '@playwright/test';
-import type { InsertResult } from '../../../lib/hosts/types';
+import type { InsertResult } from '../../../lib/messaging/protocol';
 import type { HostState, ReplyFinished } from '../../../lib/messaging/schemas';
 import { expect, type ExtensionGlobal } from './extension';
 

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
-import type { PanelPortReply } from '@/lib/background/panel-port';
+import type { PanelPortReply } from '@/lib/messaging/panel-port';
 
 /**
  * The panel's tab over its port: the page's state and the bound task pushed as they change, the

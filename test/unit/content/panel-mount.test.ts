@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import { PanelMount } from '@/lib/content/panel-mount';
-import { parseUiSettings } from '@/lib/content/settings';
+import { parseUiSettings } from '@/lib/messaging/ui-settings';
 import { chatgptAdapter, claudeAdapter } from '@/lib/hosts';
 
 const panelUrl = 'chrome-extension://abc/panel.html';

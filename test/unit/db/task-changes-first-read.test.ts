@@ -1,7 +1,7 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { panelCall, panelQuery, startedFromPanel } from '../background/panel-calls';
 import { getPanelTaskDetail, getTaskChanges, getTaskDetail, getTaskDetailPage } from '@/lib/db';
-import { applyTaskDetailChange, type PanelTaskDetail } from '@/lib/background/panel-port';
+import { applyTaskDetailChange, type PanelTaskDetail } from '@/lib/messaging/panel-port';
 import { installBuiltinWorkflows } from '@/lib/background/builtins';
 import type { Note, Task } from '@/lib/workflow/records';
 import { useFreshDb } from './helpers';

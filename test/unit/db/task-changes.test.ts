@@ -1,7 +1,7 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { panelCall } from '../background/panel-calls';
 import { getTaskChanges, getTaskDetail, recordTaskEvent } from '@/lib/db';
-import { applyTaskDetailChange, type PanelTaskDetail } from '@/lib/background/panel-port';
+import { applyTaskDetailChange, type PanelTaskDetail } from '@/lib/messaging/panel-port';
 import { installBuiltinWorkflows } from '@/lib/background/builtins';
 import { captureReply } from '@/lib/db/notes-repo';
 import type { Note, Task } from '@/lib/workflow/records';

@@ -3,7 +3,7 @@ import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { readWorkflowFile } from '@/components/options/import-page';
 import { restoreSummary } from '@/components/options/backup-page';
 import { mirrorUiSettings, UI_MIRROR_KEY } from '@/lib/settings/ui-mirror';
-import { parseUiSettings } from '@/lib/content/settings';
+import { parseUiSettings } from '@/lib/messaging/ui-settings';
 import { DEFAULT_SETTINGS } from '@/lib/workflow/records';
 
 describe('readWorkflowFile', () => {

@@ -1,5 +1,6 @@
 import { browser } from 'wxt/browser';
-import type { PanelPortReply, PanelPortRequest, PanelTaskDetail } from '@/lib/background/panel-port';
+import type { PanelPortReply, PanelTaskDetail } from '@/lib/messaging/panel-port';
+import type { PanelPortRequest } from '@/lib/messaging/schemas';
 
 /**
  * The panel's side of the port, against a fake port that records what the panel asks and lets the

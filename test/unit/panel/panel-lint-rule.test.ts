@@ -34,7 +34,7 @@ describe('lint: no database in the panel', () => {
       "import type { HostState } from '@/lib/messaging/schemas';",
       "import type { ChainVerdict } from '../../lib/db/hash-chain';",
       "import type { Task } from '../../lib/workflow/records';",
-      "import { PANEL_PORT } from '../../lib/background/panel-port';",
+      "import { PANEL_PORT } from '../../lib/messaging/panel-port';",
       "import { stepStates } from '../../lib/workflow/engine';",
     ].join('\n');
     expect(await restrictedImports(source)).toEqual([]);

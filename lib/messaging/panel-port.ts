@@ -1,20 +1,18 @@
-import type { HostState, PanelCallName, PanelPortRequest, PanelQueryName, TabBinding } from '@/lib/messaging/schemas';
 import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
 import type { Workflow } from '@/lib/workflow/schema';
-import type { WireError } from '@/lib/messaging/wire-error';
-import type { PanelCallResult, PanelQueryResult } from './panel-bridge';
+import type { HostState, TabBinding } from './schemas';
+import type { WireError } from './wire-error';
 
 /**
- * The panel's one channel to the background: a long-lived runtime port, on which the panel holds
- * live queries (the background pushes every new answer) and makes calls (each answered once). What
- * the panel sends is parsed on arrival with lib/messaging/schemas.ts; what it gets back is typed by the
- * background's handlers (`PanelQueryResult`, `PanelCallResult`), so the two ends cannot drift.
- * Kept apart from panel-bridge.ts: the panel needs these values, and importing them from there would
- * pull Dexie, Zod and the repositories into the panel bundle (the panel takes only types from there).
+ * The panel's one channel to the background, the contract both ends import: a long-lived runtime
+ * port, on which the panel holds live queries (the background pushes every new answer) and makes
+ * calls (each answered once). What the panel sends is parsed on arrival with ./schemas.ts
+ * (`PanelPortRequest`); what it gets back is typed by the background's handlers (`PanelQueryResult`,
+ * `PanelCallResult` in lib/background/panel-bridge.ts, which serves the port), so the two ends cannot
+ * drift. Light on purpose (types and two small values): the panel bundles it, and it imports no
+ * background code.
  */
 export const PANEL_PORT = 'convops-panel-data';
-
-export type { PanelCallName, PanelPortRequest, PanelQueryName };
 
 /** The panel's own tab, as the `tab` query answers it: the page's state and the task bound to the tab. */
 export interface PanelTab {
@@ -29,16 +27,19 @@ export interface PanelCommand {
   id: string;
 }
 
-export type { WireError };
-
-/** What the background says on the port. Replies carry the request's id. */
-export type PanelPortReply =
-  | { kind: 'data'; id: number; value: PanelQueryResult<PanelQueryName> }
+/**
+ * What the background says on the port. Replies carry the request's id. A query's and a call's value
+ * are typed by the handler that answers them: the panel names those types
+ * (`PanelPortReply<PanelQueryResult<PanelQueryName>, PanelCallResult<PanelCallName>>`, type imports,
+ * erased), so this contract needs no import from the background.
+ */
+export type PanelPortReply<QueryValue = unknown, CallValue = unknown> =
+  | { kind: 'data'; id: number; value: QueryValue }
   /** A followed task's whole detail (task-detail only): first, and again when its chain was replaced. */
   | { kind: 'detail'; id: number; detail: PanelTaskDetail | null }
   /** A followed task's change since the last `detail` or `change` of this subscription. */
   | { kind: 'change'; id: number; change: TaskDetailChange }
-  | { kind: 'result'; id: number; value: PanelCallResult<PanelCallName> }
+  | { kind: 'result'; id: number; value: CallValue }
   | { kind: 'error'; id: number; error: WireError }
   | { kind: 'command'; command: PanelCommand };
 

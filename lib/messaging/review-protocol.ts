@@ -1,11 +1,11 @@
-import type { WireError } from '@/lib/messaging/wire-error';
 import type { Gate } from '@/lib/workflow/schema';
-
-export type { ReviewPortRequest } from '@/lib/messaging/schemas';
+import type { WireError } from './wire-error';
 
 /**
- * What the review window and the background say to each other over the review port (see
- * review-window.ts). Types only, so the review page does not bundle the background.
+ * What the review window and the background say to each other over the review port, the contract
+ * both ends import (the background serves it in lib/background/review-window.ts; what the window
+ * sends is `ReviewPortRequest` in ./schemas.ts). Types and the port's name only, so the review page
+ * bundles no background code.
  */
 
 export const REVIEW_PORT = 'convops-review';

@@ -1,11 +1,15 @@
-import type { HostSite } from '@/lib/hosts/types';
-import { PANEL_WIDTH } from '@/lib/settings/panel-width';
+import { PANEL_WIDTH } from '@/lib/workflow/panel-width';
+import type { Site } from '@/lib/workflow/records';
 
-/** What the content script needs from the settings, mirrored by the options page into storage.local. */
+/**
+ * What the content script needs from the settings, a stored item's contract: the background mirrors
+ * it into storage.local (lib/settings/ui-mirror.ts), the content script reads it with
+ * `parseUiSettings` (it cannot open the database). Light on purpose: the content script bundles it.
+ */
 export interface UiSettings {
   panelSide: 'left' | 'right';
   panelWidth: number;
-  sites: Record<HostSite, boolean>;
+  sites: Record<Site, boolean>;
 }
 
 export const UI_SETTINGS_KEY = 'convops.ui';

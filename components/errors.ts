@@ -1,4 +1,4 @@
-/** Turns what a repository or the engine threw into a sentence for the panel. */
+/** Turns what a repository or the engine threw into a sentence for the panel or the options page (both show it). */
 export function describeError(error: unknown): { stale: boolean; message: string } {
   const err = error as { name?: string; code?: string; message?: string } | null;
   if (err?.name === 'StaleTaskError' || err?.code === 'stale-task') {
