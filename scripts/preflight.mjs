@@ -65,15 +65,14 @@ export function checkNode(/** @type {string} */ version) {
  */
 
 /**
- * What `npm test` needs: Node 22.12+, Chromium and Firefox. `ready` carries the browsers' paths for
+ * What `npm test` needs: Node 22.12+, Chromium and Firefox (one suite run alone asks for its own browser). `ready` carries the browsers' paths for
  * the suites (CHROMIUM_PATH, FIREFOX_PATH); `install` is one apt command for everything missing (root
  * on Debian); `missing` is one sentence with the exact command.
  */
-export function checkTestTools(/** @type {PreflightEnv} */ environment, /** @type {string} */ nodeVersion) {
+export function checkTestTools(/** @type {PreflightEnv} */ environment, /** @type {string} */ nodeVersion, /** @type {BrowserNeed[]} */ needs = [CHROMIUM, FIREFOX]) {
   const nodeProblem = checkNode(nodeVersion);
   if (nodeProblem) return /** @type {TestToolsCheck} */ ({ kind: 'missing', message: nodeProblem });
   const { env, isRoot, isDebian } = environment;
-  const needs = [CHROMIUM, FIREFOX];
   const badOverride = needs.find((need) => env[need.envVar] && !environment.isExecutable(/** @type {string} */ (env[need.envVar])));
   if (badOverride) {
     return { kind: 'missing', message: `ConvOps: ${badOverride.envVar} is ${env[badOverride.envVar]}, which is not an executable file: point it at ${badOverride.name}, or unset it.` };
@@ -136,8 +135,8 @@ export function ensureChromium(environment = currentEnv(), run = runInstall) {
  * installing Debian's packages when this process may; otherwise prints one line saying what to do and
  * returns null. Never throws.
  */
-export function ensureTestTools(environment = currentEnv(), run = runInstall, nodeVersion = process.version) {
-  const check = checkTestTools(environment, nodeVersion);
+export function ensureTestTools(environment = currentEnv(), run = runInstall, nodeVersion = process.version, needs = [CHROMIUM, FIREFOX]) {
+  const check = checkTestTools(environment, nodeVersion, needs);
   if (check.kind === 'ready') return check.env;
   if (check.kind === 'missing') {
     console.error(check.message);
@@ -145,8 +144,9 @@ export function ensureTestTools(environment = currentEnv(), run = runInstall, no
   }
   console.log(`ConvOps: ${check.packages.join(' and ')} missing; installing Debian's packages: ${check.command.at(-1)}`);
   const status = run(check.command);
-  const after = status === 0 ? checkTestTools(environment, nodeVersion) : null;
+  const after = status === 0 ? checkTestTools(environment, nodeVersion, needs) : null;
   if (after?.kind === 'ready') return after.env;
-  console.error(`ConvOps: installing ${check.packages.join(' and ')} failed (exit ${status}); run \`${check.command.at(-1)}\` yourself and look at its output, then \`npm test\` again.`);
+  const what = status === 0 ? `installed ${check.packages.join(' and ')}, but the browser is still not there` : `installing ${check.packages.join(' and ')} failed (exit ${status})`;
+  console.error(`ConvOps: ${what}; run \`${check.command.at(-1)}\` yourself and look at its output, then \`npm test\` again.`);
   return null;
 }

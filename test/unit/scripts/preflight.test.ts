@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { checkChromium, checkNode, checkTestTools, DEBIAN_INSTALL, ensureChromium, ensureTestTools, type PreflightEnv } from '../../../scripts/preflight.mjs';
+import { checkChromium, CHROMIUM, checkNode, checkTestTools, DEBIAN_INSTALL, ensureChromium, ensureTestTools, type PreflightEnv } from '../../../scripts/preflight.mjs';
 
 /** A machine where exactly the files in `present` are executables. */
 function machine(present: string[], overrides: Partial<PreflightEnv> = {}): PreflightEnv {
@@ -110,6 +110,10 @@ describe('npm test preflight: Node, Chromium and Firefox', () => {
     expect(check).toEqual({ kind: 'missing', message: 'ConvOps needs Chromium and Firefox for `npm test`: run `sudo apt-get update && sudo apt-get install -y chromium firefox-esr`, then `npm test` again.' });
   });
 
+  it('one suite run alone asks only for its own browser', () => {
+    expect(checkTestTools(machine(['/usr/bin/chromium']), 'v22.12.0', [CHROMIUM])).toEqual({ kind: 'ready', env: { CHROMIUM_PATH: '/usr/bin/chromium' } });
+  });
+
   it('no Firefox, not Debian: says to install it and set FIREFOX_PATH', () => {
     const check = checkTestTools(machine(['/usr/bin/chromium'], { isDebian: false, isRoot: true }), 'v22.12.0');
     expect(check).toEqual({ kind: 'missing', message: 'ConvOps needs Firefox for `npm test`: install it, then run `FIREFOX_PATH=/path/to/firefox-esr npm test`.' });
@@ -134,6 +138,6 @@ describe('npm test preflight: Node, Chromium and Firefox', () => {
     expect(ensureTestTools(machine(['/usr/bin/chromium'], { isRoot: true }), () => 0, 'v22.12.0')).toBeNull();
     expect(error).toHaveBeenCalledTimes(2);
     expect(String(error.mock.calls[0]?.[0])).toContain('exit 100');
-    expect(String(error.mock.calls[1]?.[0])).toContain('run `apt-get update && apt-get install -y firefox-esr` yourself');
+    expect(String(error.mock.calls[1]?.[0])).toBe('ConvOps: installed firefox-esr, but the browser is still not there; run `apt-get update && apt-get install -y firefox-esr` yourself and look at its output, then `npm test` again.');
   });
 });
