@@ -6,6 +6,7 @@ import { setupSettingsMirror, setupSigningKey } from '@/lib/background/records-s
 import { setupReviewWindows } from '@/lib/background/review-window';
 import { setupTabState } from '@/lib/background/tab-state';
 import { setupToolbar } from '@/lib/background/toolbar';
+import { setupConductor } from '@/lib/background/conductor';
 
 // One setup per concern (docs/architecture.md, "The background"); nothing here can approve a gate.
 export default defineBackground(() => {
@@ -13,6 +14,7 @@ export default defineBackground(() => {
   setupTabState();
   setupPageEvents();
   setupPanelBridge();
+  setupConductor();
   setupReviewWindows();
   setupBuiltins();
   setupSettingsMirror();

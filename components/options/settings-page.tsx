@@ -92,7 +92,7 @@ function SettingsForm({ settings: stored, status, setStatus }: { settings: Setti
           <h2 className="mb-2 text-base font-semibold">Conversations</h2>
           <div className="flex flex-col gap-2">
             <CheckboxField
-              label="Send the briefing automatically after inserting it (otherwise you press send)"
+              label="In drive mode, send each next step's briefing by itself (otherwise it waits in the prompt box for you to press Send)"
               checked={settings.autoSend}
               onChange={(e) => void save({ autoSend: e.target.checked })}
               data-testid="setting-auto-send"

@@ -49,15 +49,19 @@ export function foldTimeline(events: readonly AuditEvent[]): TimelineItem[] {
 
 const PHRASES: Record<string, [one: string, many: (n: number) => string]> = {
   'briefing.inserted': ['briefing inserted', (n) => `${n} briefings inserted`],
+  'briefing.by-convops': ['briefing put in by ConvOps', (n) => `${n} briefings put in by ConvOps`],
   'message.sent': ['message sent', (n) => `${n} messages sent`],
   'response.captured': ['reply captured', (n) => `${n} replies captured`],
   'task.moved-conversation': ['the conversation got its address', () => 'the conversation got its address'],
 };
 
 /** "briefing inserted, message sent, 3 replies captured": what a fold holds, in the order it first happened. */
-export function foldSummary(events: readonly Pick<AuditEvent, 'type'>[]): string {
+export function foldSummary(events: ReadonlyArray<Pick<AuditEvent, 'type'> & { actor?: Pick<AuditEvent['actor'], 'kind'> }>): string {
   const counts = new Map<string, number>();
-  for (const event of events) counts.set(event.type, (counts.get(event.type) ?? 0) + 1);
+  for (const event of events) {
+    const key = event.type === 'briefing.inserted' && event.actor?.kind === 'system' ? 'briefing.by-convops' : event.type;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
   const parts = [...counts].map(([type, n]) => {
     const phrase = PHRASES[type];
     return phrase ? (n === 1 ? phrase[0] : phrase[1](n)) : `${n} × ${type}`;

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { GATE_TYPE_LABELS } from '@/lib/workflow/labels';
 import type { Moment } from '@/lib/workflow/moment';
+import type { PillWord } from '@/lib/messaging/schemas';
 import type { Step } from '@/lib/workflow/schema';
 import { LazyMarkdown } from '@/components/lazy-markdown';
 import { Alert, Badge, Button, Card } from '@/components/ui';
@@ -17,6 +18,48 @@ export interface SentBriefing {
   at: string;
   text: string | null;
   sent: boolean;
+  by: string;
+}
+
+type HeadlineMoment = 'fresh' | 'inserted' | 'answering' | 'your-turn' | 'suggested' | 'gate' | 'finished';
+
+function headlineMoment(moment: Moment['kind'], streaming: boolean): HeadlineMoment {
+  if (moment === 'working') return streaming ? 'answering' : 'your-turn';
+  return moment;
+}
+
+/** The headline in one word, for the pill on the page while the panel is collapsed. */
+export function pillWord(moment: Moment['kind'], streaming: boolean): PillWord {
+  const words: Record<HeadlineMoment, PillWord> = {
+    fresh: 'Send',
+    inserted: 'Send',
+    answering: 'Answering',
+    'your-turn': 'Your turn',
+    suggested: 'Continue?',
+    gate: 'Decide',
+    finished: 'Done',
+  };
+  return words[headlineMoment(moment, streaming)];
+}
+
+/** The headline's words: never says the AI works while the next move is the person's. */
+export function headline(moment: Moment['kind'], streaming: boolean, { number, title, siteName }: { number: number; title: string; siteName: string }): string {
+  switch (headlineMoment(moment, streaming)) {
+    case 'fresh':
+      return `Step ${number}, ${title}, is ready: send its briefing to ${siteName}.`;
+    case 'inserted':
+      return `Step ${number}’s briefing is in the prompt box — press Send.`;
+    case 'answering':
+      return `${siteName} is answering…`;
+    case 'your-turn':
+      return `Your turn: answer ${siteName} in the chat. It will say when ${title} is done.`;
+    case 'suggested':
+      return `The AI says ${title} is done — continue when you agree.`;
+    case 'gate':
+      return 'Waiting for your decision.';
+    case 'finished':
+      return 'Done.';
+  }
 }
 
 /**
@@ -30,6 +73,7 @@ export function CurrentStep({
   count,
   siteName,
   moment,
+  streaming,
   briefing,
   history,
   rejection,
@@ -38,6 +82,7 @@ export function CurrentStep({
   hasWork,
   busy,
   onSend,
+  onPressSend,
   onInsert,
   onComplete,
 }: {
@@ -47,6 +92,8 @@ export function CurrentStep({
   /** "ChatGPT" or "Claude"; "the AI" when the page is not known. */
   siteName: string;
   moment: Moment['kind'];
+  /** Whether the AI's reply streams in the chat right now (the page says so). */
+  streaming: boolean;
   briefing: string;
   history: SentBriefing[];
   rejection: { comment: string; by: string } | null;
@@ -56,6 +103,7 @@ export function CurrentStep({
   hasWork: boolean;
   busy: boolean;
   onSend: () => void;
+  onPressSend: () => void;
   onInsert: () => void;
   onComplete: () => void;
 }) {
@@ -90,35 +138,44 @@ export function CurrentStep({
         </Alert>
       ) : null}
 
-      {moment === 'fresh' ? (
-        <Button data-testid="send-step" variant="primary" className="self-start" disabled={busy || insertState.kind === 'busy' || !canComplete} onClick={onSend}>
-          Send step {number} to {siteName}
-        </Button>
-      ) : null}
-      {moment === 'working' && canComplete ? (
-        <p data-testid="ai-working" role="status" className="rounded-md bg-blue-50 px-2 py-1.5 text-xs text-blue-950 dark:bg-blue-950/40 dark:text-blue-100">
-          {siteName} is working on {step.title} — answer its questions in the chat; it will say when the step is done.
-        </p>
-      ) : null}
-      {moment === 'suggested' && canComplete ? (
-        <div data-testid="completion-suggestion" className="flex flex-wrap items-center gap-2 rounded-md bg-emerald-50 px-2 py-1.5 text-xs text-emerald-950 dark:bg-emerald-950/40 dark:text-emerald-100">
-          <span>The AI says {step.title} is done —</span>
-          <Button size="sm" variant="primary" data-testid="accept-suggestion" disabled={busy} onClick={onComplete}>
-            Continue
-          </Button>
+      {/* One headline per moment: what is true now, and the person's next action. */}
+      {canComplete ? (
+        <div
+          data-testid="headline"
+          data-moment={headlineMoment(moment, streaming)}
+          role="status"
+          className="flex flex-col gap-1.5 rounded-md bg-blue-50 px-2 py-1.5 text-xs text-blue-950 dark:bg-blue-950/40 dark:text-blue-100">
+          <span>{headline(moment, streaming, { number, title: step.title, siteName })}</span>
+          {moment === 'fresh' ? (
+            <Button data-testid="send-step" variant="primary" className="self-start" disabled={busy || insertState.kind === 'busy'} onClick={onSend}>
+              Send step {number} to {siteName}
+            </Button>
+          ) : null}
+          {moment === 'inserted' ? (
+            <Button data-testid="press-send" variant="primary" className="self-start" disabled={busy || insertState.kind === 'busy'} onClick={onPressSend}>
+              Send
+            </Button>
+          ) : null}
+          {moment === 'suggested' ? (
+            <Button size="sm" variant="primary" className="self-start" data-testid="accept-suggestion" disabled={busy} onClick={onComplete}>
+              Continue
+            </Button>
+          ) : null}
         </div>
       ) : null}
 
       <div className="flex flex-wrap gap-2">
-        <Button data-testid="insert-briefing" size="sm" variant="ghost" disabled={insertState.kind === 'busy'} onClick={onInsert}>
-          Insert briefing
-        </Button>
+        {canComplete ? (
+          <Button data-testid="insert-briefing" size="sm" variant="ghost" disabled={insertState.kind === 'busy'} onClick={onInsert}>
+            {moment === 'fresh' ? 'Insert without sending' : 'Insert the briefing again'}
+          </Button>
+        ) : null}
         <Button size="sm" variant="ghost" aria-expanded={showBriefing} aria-controls={briefingId} onClick={() => setShowBriefing((x) => !x)}>
           {showBriefing ? '▾ Hide briefing' : '▸ Preview briefing'}
         </Button>
         {history.length > 0 ? (
           <Button size="sm" variant="ghost" data-testid="briefing-history-toggle" aria-expanded={showHistory} aria-controls={historyId} onClick={() => setShowHistory((x) => !x)}>
-            {showHistory ? '▾' : '▸'} What was sent ({history.length})
+            {showHistory ? '▾' : '▸'} Briefings on this step ({history.length})
           </Button>
         ) : null}
       </div>
@@ -139,7 +196,7 @@ export function CurrentStep({
           {history.map((h) => (
             <li key={h.seq} className="rounded-md border border-zinc-200 p-1.5 dark:border-zinc-700">
               <div className="text-zinc-600 dark:text-zinc-400">
-                {new Date(h.at).toLocaleString()} · {h.sent ? 'inserted and sent' : 'inserted'}
+                {new Date(h.at).toLocaleString()} · {h.sent ? 'sent' : 'put in the prompt box, not sent'} · by {h.by}
                 {h.text ? ` · ${h.text.length.toLocaleString()} characters` : ''}
               </div>
               {h.text ? (
@@ -168,14 +225,6 @@ export function CurrentStep({
           {completeLabel}
         </Button>
       )}
-      {/* A fixed-height status line: no jump when the message appears. */}
-      <div className="min-h-4 text-xs" aria-live="polite">
-        {insertState.kind === 'done' ? (
-          <span className="text-emerald-800 dark:text-emerald-300" data-testid="insert-status">
-            {insertState.sent ? 'Briefing inserted and sent.' : 'Briefing inserted: review it in the prompt box, then send.'}
-          </span>
-        ) : null}
-      </div>
       {insertState.kind === 'failed' ? (
         <Alert tone="error" data-testid="insert-failed" className="flex flex-col gap-1.5">
           <span>{insertState.message}</span>

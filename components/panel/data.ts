@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LibraryEntry } from '@/lib/background/panel-bridge';
 import type { PanelCommand, PanelQueryName, PanelTab, PanelTaskDetail } from '@/lib/background/panel-port';
-import type { PanelAction, TabBinding } from '@/lib/messaging/schemas';
+import type { PanelAction, PillWord, TabBinding } from '@/lib/messaging/schemas';
 import type { ConversationRef, Settings, Site, Task } from '@/lib/workflow/records';
 import type { PanelQueryResult } from '@/lib/background/panel-bridge';
 import type { PanelQueryArgs } from '@/lib/messaging/schemas';
@@ -89,14 +89,17 @@ export function useBridgeQuery<K extends PanelQueryName>(query: K, args: PanelQu
 
 export const panelRepo = {
   saveDisplayName: (name: string) => bridge().call('save-display-name', { name }),
-  startTask: (input: { workflowId: string; title: string; conversation?: ConversationRef }) => bridge().call('start-task', input),
+  /** `send`: "Start and send step 1" (the background sends step 1 once this tab's prompt box is there). */
+  startTask: (input: { workflowId: string; title: string; conversation?: ConversationRef; send?: boolean }) => bridge().call('start-task', input),
   /** Opens (or focuses) the review window of the task's waiting gate: the panel never decides itself. */
   openReview: (taskId: string) => bridge().call('open-review', { taskId }),
   act: (taskId: string, rev: number, action: PanelAction) => bridge().call('act', { taskId, rev, action }),
   /** Moves the task to a new chat of this site and opens it; the handoff briefing is inserted there. */
   handoff: (taskId: string, rev: number) => bridge().call('handoff', { taskId, rev }),
-  briefingInserted: (taskId: string, stepId: string | undefined, data: Record<string, string | number | boolean | null>) =>
-    bridge().call('briefing-inserted', { taskId, ...(stepId ? { stepId } : {}), data }),
+  /** The person's Insert / Send: the background puts the current step's briefing into this tab and records it. */
+  deliver: (taskId: string, send: boolean) => bridge().call('deliver', { taskId, send }),
+  /** Presses the site's Send for the briefing already in the prompt box. */
+  pressSend: (taskId: string) => bridge().call('press-send', { taskId }),
   addNote: (taskId: string, stepId: string, body: string) => bridge().call('add-note', { taskId, stepId, body }),
   editNote: (noteId: string, body: string) => bridge().call('edit-note', { noteId, body }),
   deleteNote: (noteId: string) => bridge().call('delete-note', { noteId }),
@@ -106,4 +109,6 @@ export const panelRepo = {
   insert: (text: string, send: boolean) => bridge().call('insert', { text, send }),
   setBinding: (binding: TabBinding | null) => bridge().call('set-binding', { binding }),
   siteReport: () => bridge().call('site-report', {}),
+  /** The headline in one word for this tab's pill. */
+  attention: (word: PillWord | null) => bridge().call('attention', { word }),
 };

@@ -16,9 +16,15 @@ export interface NoteActions {
 
 /**
  * Notes grouped by step in workflow order, each group's result first, then the conversation in the
- * order it happened. Returns which notes open a group and which are results.
+ * order it happened. Returns which notes open a group and which are results. On the step still open
+ * (`openStepId`), a reply is its result only once it completed the step or a person marked it: the
+ * AI's opening questions are not a result.
  */
-export function groupNotes(notes: readonly Note[], stepOrder: readonly string[]): { ordered: Note[]; results: Set<string>; firstOfGroup: Set<string> } {
+export function groupNotes(
+  notes: readonly Note[],
+  stepOrder: readonly string[],
+  openStepId: string | null = null,
+): { ordered: Note[]; results: Set<string>; firstOfGroup: Set<string> } {
   const visible = notes.filter((n) => !n.deleted);
   const steps = [...stepOrder, ...new Set(visible.map((n) => n.stepId).filter((id) => !stepOrder.includes(id)))];
   const ordered: Note[] = [];
@@ -27,7 +33,7 @@ export function groupNotes(notes: readonly Note[], stepOrder: readonly string[])
   for (const stepId of steps) {
     const group = visible.filter((n) => n.stepId === stepId).sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
     if (group.length === 0) continue;
-    const result = stepResultNote(group, stepId);
+    const result = stepId === openStepId ? stepResultNote(group.filter((n) => n.resultAt !== undefined), stepId) : stepResultNote(group, stepId);
     if (result) results.add(result.id);
     const sorted = result ? [result, ...group.filter((n) => n.id !== result.id)] : group;
     firstOfGroup.add(sorted[0]!.id);
@@ -45,6 +51,7 @@ export function NotesSection({
   stepOrder = [],
   stepTitles,
   currentStepTitle,
+  openStepId = null,
   actions,
   readOnly = false,
 }: {
@@ -53,10 +60,12 @@ export function NotesSection({
   stepOrder?: readonly string[];
   stepTitles: Record<string, string>;
   currentStepTitle: string | null;
+  /** The step still open (its result is only what completed it or a person marked). */
+  openStepId?: string | null;
   actions: NoteActions;
   readOnly?: boolean;
 }) {
-  const { ordered: visible, results, firstOfGroup } = groupNotes(notes, stepOrder);
+  const { ordered: visible, results, firstOfGroup } = groupNotes(notes, stepOrder, openStepId);
   const { attach, listStyle, rows, rowProps, scrollToIndex } = useWindowList({ count: visible.length, estimateSize: 140, getItemKey: (index) => visible[index]!.id });
   return (
     <section aria-labelledby="convops-notes-heading" className="flex flex-col gap-2">

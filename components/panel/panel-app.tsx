@@ -83,7 +83,7 @@ export function PanelApp() {
           }}
         />
       ) : shown ? (
-        <TaskView detail={shown} host={tab.host} settings={settings} actor={taskPerson(settings.displayName)} binding={tab.binding} setBinding={bind} />
+        <TaskView detail={shown} host={tab.host} actor={taskPerson(settings.displayName)} />
       ) : (
         <StartView
           host={tab.host}

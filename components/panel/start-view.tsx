@@ -1,5 +1,4 @@
 import { useId, useState, type FormEvent } from 'react';
-import { requestFirstSend } from './first-send';
 import { browser } from 'wxt/browser';
 import type { HostState } from '@/lib/messaging/schemas';
 import { SITE_LABELS, TASK_STATUS_LABELS } from '@/lib/workflow/labels';
@@ -36,8 +35,7 @@ export function StartView({
       const conversation = host
         ? { site: host.site, conversationId: host.conversationId, url: host.url, boundAt: new Date().toISOString() }
         : undefined;
-      const task = await panelRepo.startTask({ workflowId: selected.id, title: title.trim(), ...(conversation ? { conversation } : {}) });
-      if (send) requestFirstSend(task.id);
+      const task = await panelRepo.startTask({ workflowId: selected.id, title: title.trim(), ...(conversation ? { conversation } : {}), send });
       await onStarted(task.id);
     } catch (e) {
       setError(describeError(e).message);

@@ -1,16 +1,15 @@
 // Long on purpose: the panel's task screen: the current moment's one action, insert and handoff, notes and the step list share the task's state and its pending insert, so they stay in one component.
-import { useEffect, useMemo, useRef, useState } from 'react';
-import type { HostState, PanelAction, TabBinding } from '@/lib/messaging/schemas';
-import { renderBriefing, renderHandoffBriefing } from '@/lib/workflow/briefing';
+import { useEffect, useMemo, useState } from 'react';
+import type { HostState, PanelAction } from '@/lib/messaging/schemas';
+import { renderBriefing } from '@/lib/workflow/briefing';
 import { isDriving, reopenableStep, stepStates } from '@/lib/workflow/engine';
-import { briefingHistory, currentMoment, lastAdvanceSeq } from '@/lib/workflow/moment';
+import { briefingHistory, currentMoment } from '@/lib/workflow/moment';
 import { SITE_LABELS, TASK_STATUS_LABELS } from '@/lib/workflow/labels';
-import type { Actor, Settings } from '@/lib/workflow/records';
+import type { Actor } from '@/lib/workflow/records';
 import { stepHasWorkSince, stepResultNote } from '@/lib/workflow/results';
 import { LazyMarkdown } from '@/components/lazy-markdown';
 import { Alert, Badge, Button, Card } from '@/components/ui';
-import { CurrentStep, type InsertState } from './current-step';
-import { takeFirstSend } from './first-send';
+import { CurrentStep, pillWord, type InsertState } from './current-step';
 import { panelRepo, usePanelCommand, type TaskDetail } from './data';
 import { describeError, describeInsertFailure } from './errors';
 import { GateCard } from '@/components/gate-card';
@@ -20,17 +19,11 @@ import { StepList } from './step-list';
 export function TaskView({
   detail,
   host,
-  settings,
   actor,
-  binding,
-  setBinding,
 }: {
   detail: TaskDetail;
   host: HostState | null;
-  settings: Settings;
   actor: Actor;
-  binding: TabBinding | null;
-  setBinding: (binding: TabBinding | null) => Promise<void>;
 }) {
   const { task, workflow, notes, events } = detail;
   const [busy, setBusy] = useState(false);
@@ -63,47 +56,34 @@ export function TaskView({
     }
   };
 
-  const insert = async (text: string, kind: 'step' | 'handoff', send = settings.autoSend) => {
+  // The person's Insert or Send: the background renders the step's briefing, puts it into this tab's
+  // prompt box and records it as the person's act (drive mode's own inserts are the conductor's).
+  const deliver = async (send: boolean) => {
     setInsertState({ kind: 'busy' });
-    const result = await panelRepo.insert(text, send).catch((e: unknown) => ({
+    const result = await panelRepo.deliver(task.id, send).catch((e: unknown) => ({
       ok: false,
       verified: false,
       sent: false,
       reason: undefined,
       detail: e instanceof Error ? e.message : String(e),
     }));
-    if (!result.ok) {
-      setInsertState({ kind: 'failed', message: describeInsertFailure(result.reason, result.detail), text });
-      return;
-    }
-    setInsertState({ kind: 'done', sent: result.sent });
-    await panelRepo
-      .briefingInserted(task.id, task.currentStepId ?? undefined, {
-        kind,
-        sent: result.sent,
-        verified: result.verified,
-        chars: text.length,
-        // "What was sent", per step, on the record.
-        text,
-        site: host?.site ?? null,
-        conversationId: host?.conversationId ?? null,
-      })
-      .catch((e: unknown) => setError(describeError(e).message));
+    setInsertState(result.ok ? { kind: 'done', sent: result.sent } : { kind: 'failed', message: describeInsertFailure(result.reason, result.detail), text: briefing });
   };
 
-  // The handoff survives the navigation to the new chat: whichever panel sees the fresh composer first inserts it.
-  const handoffStarted = useRef(false);
-  const composerReady = host?.health.composer === 'found' && host.conversationId === null && !host.streaming;
-  useEffect(() => {
-    if (!binding?.pendingHandoff || binding.taskId !== task.id || !composerReady || handoffStarted.current) return;
-    handoffStarted.current = true;
-    void (async () => {
-      await setBinding({ taskId: task.id });
-      const text = renderHandoffBriefing({ workflow, task, notes: notes.filter((n) => !n.deleted), operator: actor.name, now: new Date().toISOString() });
-      await insert(text, 'handoff');
-    })();
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- runs once per pending handoff
-  }, [binding, composerReady, task.id]);
+  // Send for the briefing already in the prompt box: the site's own Send, pressed for the person.
+  const pressSend = async () => {
+    setInsertState({ kind: 'busy' });
+    const result = await panelRepo.pressSend(task.id).catch((e: unknown) => ({
+      ok: false,
+      verified: false,
+      sent: false,
+      reason: undefined,
+      detail: e instanceof Error ? e.message : String(e),
+    }));
+    // An emptied prompt box: the briefing goes in again and is sent.
+    if (!result.ok && result.detail === 'the prompt box is empty') return deliver(true);
+    setInsertState(result.ok && result.sent ? { kind: 'done', sent: true } : { kind: 'failed', message: describeInsertFailure(result.reason, result.detail), text: briefing });
+  };
 
   const handoff = async () => {
     if (!host) return;
@@ -128,38 +108,12 @@ export function TaskView({
   const canReopen = reopenable !== null && !hasWork;
   const history = current ? briefingHistory(events, current.id) : [];
 
-  // Drive mode: when the task moves on to a step while this panel watches — the AI's completion line,
-  // a person's Complete, or a gate decision taken here, in the review window or on the options page —
-  // the new step's briefing goes into the prompt box (and is sent when auto-send is on). Only for an
-  // advance seen during this visit, and only in the chat the task runs in.
-  const seenAdvance = useRef<number | null>(null);
-  const advance = lastAdvanceSeq(events);
-  const hereNow = (() => {
-    const last = task.conversations.at(-1);
-    return !!host && !!last && last.site === host.site && (last.conversationId === null || last.conversationId === host.conversationId);
-  })();
+  // The pill on the page says the same in one word, for when this panel is collapsed.
+  const streaming = host?.streaming ?? false;
+  const word = pillWord(moment.kind, streaming);
   useEffect(() => {
-    if (seenAdvance.current === null) {
-      seenAdvance.current = advance;
-      return;
-    }
-    if (advance <= seenAdvance.current) return;
-    seenAdvance.current = advance;
-    if (!driving || moment.kind !== 'fresh' || !hereNow || !current || binding?.pendingHandoff) return;
-    // After this render: the insert updates the status line.
-    const text = briefing;
-    void Promise.resolve().then(() => insert(text, 'step'));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- reacts to a new advance only
-  }, [advance]);
-
-  // "Start and send step 1": once the prompt box is there.
-  const composerFound = host?.health.composer === 'found';
-  useEffect(() => {
-    if (!composerFound || moment.kind !== 'fresh' || !takeFirstSend(task.id)) return;
-    const text = briefing;
-    void Promise.resolve().then(() => insert(text, 'step', true));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- once, when the composer is found
-  }, [composerFound, task.id]);
+    void panelRepo.attention(word).catch(() => undefined);
+  }, [word]);
 
   // The panel never decides a gate (the page can draw over it): it opens the review window.
   const openReview = async () => {
@@ -188,7 +142,7 @@ export function TaskView({
   // The shortcut sends what the Insert button would insert; while a gate waits the prompt box stays empty.
   usePanelCommand((command) => {
     if (command.name !== 'send-step' || !current || awaiting || insertState.kind === 'busy') return;
-    void insert(briefing, 'step', true);
+    void deliver(true);
   });
   const rejection =
     task.rejection && task.rejection.stepId === task.currentStepId ? { comment: task.rejection.comment, by: task.rejection.by.name } : null;
@@ -240,6 +194,7 @@ export function TaskView({
           count={workflow.steps.length}
           siteName={siteName}
           moment={moment.kind}
+          streaming={host?.streaming ?? false}
           briefing={briefing}
           history={history}
           rejection={rejection}
@@ -247,8 +202,9 @@ export function TaskView({
           canComplete={!awaiting}
           hasWork={hasWork}
           busy={busy}
-          onSend={() => void insert(briefing, 'step', true)}
-          onInsert={() => void insert(briefing, 'step')}
+          onSend={() => void deliver(true)}
+          onPressSend={() => void pressSend()}
+          onInsert={() => void deliver(false)}
           onComplete={() => void run({ type: 'complete-step', stepId: current.id })}
         />
       ) : null}
@@ -271,6 +227,7 @@ export function TaskView({
         stepOrder={workflow.steps.map((s) => s.id)}
         stepTitles={stepTitles}
         currentStepTitle={current?.title ?? null}
+        openStepId={awaiting ? null : (current?.id ?? null)}
         actions={noteActions}
       />
 

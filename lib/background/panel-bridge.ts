@@ -14,7 +14,6 @@ import {
   getWorkflow,
   listTasks,
   listWorkflows,
-  recordTaskEvent,
   runAction,
   startTaskRecord,
   updateSettings,
@@ -42,6 +41,8 @@ import { isFinished } from '@/lib/workflow/engine';
 import type { AuditEvent, Task } from '@/lib/workflow/records';
 import { panelTabOf } from './host-router';
 import { PANEL_PORT, type PanelPortReply, type PanelTab, type PanelTaskDetail } from './panel-port';
+import { deliverToTab, noteTabUse, requestFirstSend } from './conductor';
+import { expectSend } from './reply-starts';
 import { openReviewWindow } from './review-window';
 import { readTab, watchTab, writeBinding } from './tab-state';
 
@@ -152,9 +153,16 @@ const callHandlers = {
     await updateSettings({ displayName: name }, recordedPerson(name));
     return null;
   },
-  'start-task': async (args) => startTaskRecord({ ...args, actor: await person() }),
-  act: async ({ taskId, rev, action }): Promise<Task> => {
+  'start-task': async ({ send, ...args }, { tabId }) => {
     const actor = await person();
+    const task = await startTaskRecord({ ...args, actor });
+    await writeBinding(tabId, { taskId: task.id });
+    if (send) await requestFirstSend(task.id, tabId, actor);
+    return task;
+  },
+  act: async ({ taskId, rev, action }, { tabId }): Promise<Task> => {
+    const actor = await person();
+    await noteTabUse(taskId, tabId);
     try {
       return await runAction(taskId, rev, action, actor);
     } catch (error) {
@@ -185,9 +193,16 @@ const callHandlers = {
     await person();
     return openReviewWindow(taskId);
   },
-  'briefing-inserted': async ({ taskId, stepId, data }) => {
-    await recordTaskEvent(taskId, { type: 'briefing.inserted', actor: await person(), at: new Date().toISOString(), ...(stepId ? { stepId } : {}), data });
-    return null;
+  deliver: async ({ taskId, send }, { tabId }) => deliverToTab(taskId, tabId, { kind: 'step', send, actor: await person() }),
+  'press-send': async ({ taskId }, { tabId }): Promise<InsertResult> => {
+    const actor = await person();
+    await noteTabUse(taskId, tabId);
+    expectSend(tabId, actor);
+    try {
+      return await sendMessage('content.send', undefined, { tabId, frameId: 0 });
+    } catch (error) {
+      return refused(`the page is not ready (${error instanceof Error ? error.message : 'no content script'})`);
+    }
   },
   'add-note': async ({ taskId, stepId, body }) => addManualNote({ taskId, stepId, body, actor: await person() }),
   'edit-note': async ({ noteId, body }) => editNote(noteId, body, await person()),
@@ -214,6 +229,10 @@ const callHandlers = {
     const data = parsed.data;
     if ('failed' in data) return { report: `# ConvOps site report\nsite: ${data.site}\n(the report failed: ${data.failed})` };
     return { report: siteReportText(data.outline, browser.runtime.getManifest().version) };
+  },
+  attention: async ({ word }, { tabId }) => {
+    await sendMessage('content.attention', word, { tabId, frameId: 0 }).catch(() => undefined);
+    return null;
   },
 } satisfies { [K in PanelCallName]: (args: CallArgs[K], ctx: PanelContext) => Promise<unknown> };
 

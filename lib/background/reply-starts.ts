@@ -1,3 +1,5 @@
+import type { Actor } from '@/lib/workflow/records';
+
 /**
  * When the reply now streaming in each tab began (a send, or the first streaming report). A line in
  * a reply that began before its step became current answers an earlier moment and does not count.
@@ -20,4 +22,21 @@ export function takeReplyStart(tabId: number): string | undefined {
   const start = replyStarts.get(tabId);
   replyStarts.delete(tabId);
   return start;
+}
+
+/**
+ * Sends the extension asked a tab's content script for (a briefing sent on insert, the panel's Send):
+ * the `message.sent` the page reports next is recorded under who asked — ConvOps itself when the
+ * conductor auto-sent, the person when they pressed Send in the panel — not as the person's typing.
+ */
+const expectedSends = new Map<number, { actor: Actor; until: number }>();
+
+export function expectSend(tabId: number, actor: Actor): void {
+  expectedSends.set(tabId, { actor, until: Date.now() + 15_000 });
+}
+
+export function takeExpectedSend(tabId: number): Actor | null {
+  const expected = expectedSends.get(tabId);
+  expectedSends.delete(tabId);
+  return expected && expected.until >= Date.now() ? expected.actor : null;
 }

@@ -2,7 +2,8 @@ import { getSettings, recordTaskEvent } from '@/lib/db';
 import type { HostState, MessageSent } from '@/lib/messaging/schemas';
 import { recordedPerson } from '@/lib/workflow/actors';
 import { followConversationId } from './page-task';
-import { markReplyStart, markStreaming } from './reply-starts';
+import { noteTabUse } from './conductor';
+import { markReplyStart, markStreaming, takeExpectedSend } from './reply-starts';
 
 /**
  * What the page says happened, recorded: a message sent with the site's own Send becomes the task's
@@ -12,11 +13,13 @@ import { markReplyStart, markStreaming } from './reply-starts';
 
 export async function handleMessageSent(data: MessageSent, tabId: number | undefined): Promise<void> {
   if (tabId !== undefined) markReplyStart(tabId);
+  const askedBy = tabId === undefined ? null : takeExpectedSend(tabId);
   const task = await followConversationId(data.site, data.url, data.conversationId, tabId);
   if (!task) return;
+  if (tabId !== undefined) await noteTabUse(task.id, tabId);
   await recordTaskEvent(task.id, {
     type: 'message.sent',
-    actor: recordedPerson((await getSettings()).displayName),
+    actor: askedBy ?? recordedPerson((await getSettings()).displayName),
     at: new Date().toISOString(),
     ...(task.currentStepId ? { stepId: task.currentStepId } : {}),
     data: { site: data.site, conversationId: data.conversationId },

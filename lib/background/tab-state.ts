@@ -48,6 +48,8 @@ interface TabWatcher {
   onCommand: (command: PanelCommand) => void;
 }
 const watchers = new Map<number, Set<TabWatcher>>();
+// Who follows every tab (the conductor: a tab of a task becoming ready may be owed a briefing).
+const everyTab = new Set<(tabId: number, record: TabRecord) => void>();
 
 const EMPTY: TabRecord = { host: null, binding: null };
 
@@ -62,6 +64,7 @@ function commit(tabId: number, patch: Partial<TabRecord>): { record: TabRecord; 
   if (record.host === null && record.binding === null) tabs.delete(tabId);
   else tabs.set(tabId, record);
   for (const watcher of watchers.get(tabId) ?? []) watcher.onChange(record);
+  for (const listener of everyTab) listener(tabId, record);
   return { record, stored: persist() };
 }
 
@@ -100,6 +103,18 @@ export function watchTab(tabId: number, watcher: TabWatcher): () => void {
     set.delete(watcher);
     if (set.size === 0) watchers.delete(tabId);
   };
+}
+
+/** Follows every tab's record as it changes. */
+export function watchEveryTab(listener: (tabId: number, record: TabRecord) => void): () => void {
+  everyTab.add(listener);
+  return () => void everyTab.delete(listener);
+}
+
+/** Every tab the background knows, with its record. */
+export async function listTabs(): Promise<Array<[number, TabRecord]>> {
+  await load();
+  return [...tabs.entries()];
 }
 
 /** Hands a command (the "send the current step" shortcut) to the tab's open panel; false when none listens. */

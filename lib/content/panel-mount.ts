@@ -81,7 +81,7 @@ export class PanelMount {
       root.append(this.#frame, this.#handle);
       this.#toggle = this.#button('Open the ConvOps panel', () => this.setCollapsed(false));
       this.#toggle.id = TOGGLE_ID;
-      this.#toggle.textContent = 'ConvOps';
+      this.#toggle.textContent = this.#pillText();
       this.#observer = new (doc.defaultView ?? window).MutationObserver((records) => this.#onMutations(records));
     }
     this.#applyStyles();
@@ -114,6 +114,18 @@ export class PanelMount {
     this.#layout = layout;
     if (this.#style) this.#style.textContent = this.#adapter.layoutCss(layout);
     this.#applyStyles();
+  }
+
+  /** The panel's headline in one word ("Send", "Decide"…), shown on the pill with a dot; null for none. */
+  setAttention(word: string | null): void {
+    this.#attention = word;
+    this.#applyStyles();
+  }
+
+  #attention: string | null = null;
+
+  #pillText(): string {
+    return this.#attention ? `● ConvOps · ${this.#attention}` : 'ConvOps';
   }
 
   setCollapsed(collapsed: boolean): void {
@@ -269,7 +281,8 @@ export class PanelMount {
       this.#toggle,
       `all:initial;position:fixed;bottom:96px;${edge}:12px;z-index:2147483646;display:${this.#collapsed ? 'block' : 'none'};cursor:pointer;padding:8px 12px;border-radius:999px;background:#18181b;color:#fff;font:600 12px/16px system-ui,sans-serif;box-shadow:0 2px 8px rgba(0,0,0,.25);${visible}`,
     );
-    if (this.#toggle && this.#toggle.textContent !== 'ConvOps') this.#toggle.textContent = 'ConvOps';
+    const text = this.#pillText();
+    if (this.#toggle && this.#toggle.textContent !== text) this.#toggle.textContent = text;
     this.#forgetOwnMutations();
   }
 

@@ -247,6 +247,21 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     { capture: true },
   );
 
+  // The site's own Send, pressed for the person (or for ConvOps in drive mode with auto-send).
+  const pressSend = async (inserted: InsertResult): Promise<InsertResult> => {
+    sendingByUs = true;
+    try {
+      // Armed before the click: on fast pages the reply's turn exists by the time send() returns,
+      // and arming afterwards would take that reply as the baseline and never report it.
+      watcher.arm();
+      const sent = await send(document, adapter);
+      if (sent.sent) reportSent(true);
+      return { ...inserted, sent: sent.sent, ...(sent.reason ? { reason: sent.reason } : {}), ...(sent.detail && !sent.sent ? { detail: sent.detail } : {}) };
+    } finally {
+      sendingByUs = false;
+    }
+  };
+
   const removers = [
     onMessage('content.insert', async ({ data }): Promise<InsertResult> => {
       try {
@@ -260,17 +275,18 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
           reportState();
         }
         if (!inserted.ok || data.send !== true) return inserted;
-        sendingByUs = true;
-        try {
-          // Armed before the click: on fast pages the reply's turn exists by the time send() returns,
-          // and arming afterwards would take that reply as the baseline and never report it.
-          watcher.arm();
-          const sent = await send(document, adapter);
-          if (sent.sent) reportSent(true);
-          return { ...inserted, sent: sent.sent, ...(sent.reason ? { reason: sent.reason } : {}), ...(sent.detail && !sent.sent ? { detail: sent.detail } : {}) };
-        } finally {
-          sendingByUs = false;
-        }
+        return await pressSend(inserted);
+      } catch (error) {
+        return { ok: false, verified: false, sent: false, reason: 'text-did-not-take', detail: String(error) };
+      }
+    }),
+    onMessage('content.send', async (): Promise<InsertResult> => {
+      try {
+        if (!active) return { ok: false, verified: false, sent: false, reason: 'site-disabled' };
+        const composer = adapter.findComposer(document);
+        if (!composer) return { ok: false, verified: false, sent: false, reason: 'composer-missing' };
+        if (!readComposer(composer).trim()) return { ok: false, verified: false, sent: false, reason: 'text-did-not-take', detail: 'the prompt box is empty' };
+        return await pressSend({ ok: true, verified: true, sent: false });
       } catch (error) {
         return { ok: false, verified: false, sent: false, reason: 'text-did-not-take', detail: String(error) };
       }
@@ -281,6 +297,9 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
       } catch (error) {
         return { site: adapter.site, failed: error instanceof Error ? error.name : 'error' };
       }
+    }),
+    onMessage('content.attention', ({ data }) => {
+      panel.setAttention(typeof data === 'string' ? data.slice(0, 24) : null);
     }),
     onMessage('content.toggle-panel', () => {
       if (!active) return { ok: false };

@@ -100,6 +100,21 @@ export async function currentStepSinceOf(taskId: string): Promise<string | null>
   return last?.at ?? null;
 }
 
+/**
+ * The events since the task's current step became current, its arrival first, read from the tail of
+ * the chain backwards: what the conductor and the panel's moment need, not the task's every event.
+ */
+export async function currentStepEventsOf(taskId: string): Promise<AuditEvent[]> {
+  const tail: AuditEvent[] = [];
+  await getDb()
+    .events.where('[taskId+seq]')
+    .between([taskId, Dexie.minKey], [taskId, Dexie.maxKey])
+    .reverse()
+    .until((event) => isArrival(event), true)
+    .each((event) => void tail.push(event));
+  return tail.reverse();
+}
+
 export async function verifyTaskChain(taskId: string): Promise<ChainVerdict> {
   return verifyChain(await listEvents(taskId));
 }

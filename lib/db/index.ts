@@ -11,6 +11,7 @@ export {
   isTaskChain,
   listEvents,
   currentStepSinceOf,
+  currentStepEventsOf,
   recordTaskEvent,
   SETTINGS_CHAIN,
   verifyAllChains,

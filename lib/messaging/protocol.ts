@@ -1,6 +1,6 @@
 import { defineExtensionMessaging } from '@webext-core/messaging';
 import type { HostSite, InsertResult } from '@/lib/hosts/types';
-import type { HostStateReport, InsertRequest, MessageSent, ReplyFinished, SiteReportReply } from './schemas';
+import type { HostStateReport, InsertRequest, MessageSent, PillWord, ReplyFinished, SiteReportReply } from './schemas';
 
 /**
  * The runtime messages between the content script and the background. Directions:
@@ -28,12 +28,16 @@ export interface ProtocolMap {
   'host.reply-recovered'(data: ReplyFinished): CaptureResult;
 
   'content.insert'(data: InsertRequest): InsertResult;
+  /** Presses the site's Send for what is in the prompt box (refused when it is empty). */
+  'content.send'(): InsertResult;
   'content.new-chat'(): { ok: boolean };
   /**
    * The raw structural outline of the page (no text content) for the site report; the background
    * masks it into the report text. `failed` names the error when the outline could not be made.
    */
   'content.site-report'(): SiteReportReply;
+  /** The panel's headline in one word (checked by the background), shown on the pill while the panel is collapsed. */
+  'content.attention'(word: PillWord | null): void;
   /** The toolbar button / shortcut: collapse or reopen this tab's panel. */
   'content.toggle-panel'(): { ok: boolean; collapsed?: boolean };
 }

@@ -149,15 +149,28 @@ export const panelQuerySchemas = {
 export type PanelQueryName = keyof typeof panelQuerySchemas;
 export type PanelQueryArgs<K extends PanelQueryName> = z.input<(typeof panelQuerySchemas)[K]>;
 
+/** What the pill on the page says while the panel is collapsed: the panel's headline in one word. */
+export const pillWordSchema = z.enum(['Send', 'Answering', 'Your turn', 'Continue?', 'Decide', 'Done']);
+export type PillWord = z.infer<typeof pillWordSchema>;
+
 /** The arguments of each write or command the panel may ask for. */
 export const panelCallSchemas = {
   'save-display-name': z.object({ name: z.string().trim().min(1).max(120) }),
-  'start-task': z.object({ workflowId: z.string().min(1).max(64), title: z.string().trim().min(1).max(200), conversation: conversationRefSchema.optional() }),
+  /** `send`: "Start and send step 1" — the background puts step 1 into this tab's prompt box and sends it. */
+  'start-task': z.object({
+    workflowId: z.string().min(1).max(64),
+    title: z.string().trim().min(1).max(200),
+    conversation: conversationRefSchema.optional(),
+    send: z.boolean().optional(),
+  }),
   act: z.object({ taskId, rev: z.number().int().min(0), action: panelActionSchema }),
   /** Moves the task to a new chat of this tab's site and opens it; the handoff briefing follows. */
   handoff: z.object({ taskId, rev: z.number().int().min(0) }),
   'open-review': z.object({ taskId }),
-  'briefing-inserted': z.object({ taskId, stepId: stepId.optional(), data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])) }),
+  /** The person's Insert (or Send): the background renders the current step's briefing, puts it into this tab's prompt box and records it as their act. */
+  deliver: z.object({ taskId, send: z.boolean() }),
+  /** The person's Send for a briefing already in the prompt box: presses the site's Send. */
+  'press-send': z.object({ taskId }),
   'add-note': z.object({ taskId, stepId, body: z.string().min(1).max(500_000) }),
   'edit-note': z.object({ noteId, body: z.string().min(1).max(500_000) }),
   'delete-note': z.object({ noteId }),
@@ -167,6 +180,8 @@ export const panelCallSchemas = {
   insert: insertRequestSchema,
   'set-binding': z.object({ binding: tabBindingSchema.nullable() }),
   'site-report': z.object({}),
+  /** The panel's headline in one word, for its tab's pill (null: none). */
+  attention: z.object({ word: pillWordSchema.nullable() }),
 };
 export type PanelCallName = keyof typeof panelCallSchemas;
 export type PanelCallArgs<K extends PanelCallName> = z.input<(typeof panelCallSchemas)[K]>;

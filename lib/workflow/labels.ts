@@ -89,7 +89,12 @@ const MOVE_LABELS: Record<string, string> = {
 };
 
 /** Plain words for an audit event, shared by the timeline, the printable report and the Markdown export. */
-export function describeEvent(event: Pick<AuditEvent, 'type' | 'data'>): string {
+export function describeEvent(event: Pick<AuditEvent, 'type' | 'data'> & { actor?: Pick<AuditEvent['actor'], 'kind'> }): string {
+  // Drive mode's own insert is ConvOps's act, not the person's: worded apart.
+  if (event.type === 'briefing.inserted' && event.actor?.kind === 'system') {
+    return event.data?.['sent'] === true ? 'ConvOps put the next briefing in and sent it (drive mode)' : 'ConvOps put the next briefing in the prompt box (drive mode)';
+  }
+  if (event.type === 'briefing.inserted' && event.data?.['sent'] === true) return 'Inserted and sent the briefing';
   if (event.type === 'task.moved-conversation') {
     const reason = event.data?.['reason'];
     return (typeof reason === 'string' ? MOVE_LABELS[reason] : undefined) ?? MOVE_LABELS['manual']!;

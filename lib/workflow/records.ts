@@ -181,7 +181,12 @@ export type AuditEvent = z.infer<typeof auditEventSchema>;
 export const settingsSchema = z.strictObject({
   /** The person's display name: the actor of every event they cause. Asked once in the panel. */
   displayName: z.string().trim().max(120).default(''),
-  autoSend: z.boolean().default(false),
+  /**
+   * Drive mode sends each next step's briefing by itself (the step's briefing is the workflow's text;
+   * the person sees it go in and can turn drive mode off). On by default: off, every step waits for
+   * the person's Send (the SOP task with one rejection takes 13 actions instead of 8).
+   */
+  autoSend: z.boolean().default(true),
   autoCapture: z.boolean().default(true),
   panelSide: z.enum(['right', 'left']).default('right'),
   panelWidth: z.number().int().min(PANEL_WIDTH.min).max(PANEL_WIDTH.max).default(PANEL_WIDTH.default),

@@ -1,6 +1,7 @@
 import { ensureName, panelOf, readEvents, taskIdOf, type RawEvent } from './panel-support';
 import { countClicks } from './support/click-counter';
-import { briefingInComposer, decideGate, fastProtocol, onStep, say } from './support/drive';
+import { briefingInComposer, briefingSent, decideGate, fastProtocol, onStep, say } from './support/drive';
+import { openOptions } from './options-support';
 import { composerSelectors, expect, mockState, openChatGPT, openClaude, test } from './support/mock-sites';
 
 /**
@@ -19,7 +20,7 @@ const sites = [
 const by = (events: RawEvent[], type: string, kind?: string) => events.filter((e) => e.type === type && (!kind || e.actor.kind === kind));
 
 for (const { name, generation, open, approveInText } of sites) {
-  test(`${name}: the whole SOP task — the AI completes the steps, the person answers the interview and decides the gate, ≤ 6 clicks`, async ({ context, serviceWorker }) => {
+  test(`${name}: the whole SOP task with default settings — the AI completes the steps and ConvOps sends each next briefing; the person answers the interview and decides the gate, ≤ 8 actions`, async ({ context, serviceWorker }) => {
     test.setTimeout(90_000);
     const page = await context.newPage();
     await open(page, { script: { ...fast, approveInText }, urlDelayMs: 200 });
@@ -27,7 +28,7 @@ for (const { name, generation, open, approveInText } of sites) {
     await expect(panel.getByTestId('site-health')).toHaveAttribute('data-composer', 'found');
     await ensureName(panel, 'Dana Reviewer');
 
-    const clicks = await countClicks(context);
+    const actions = await countClicks(context);
     try {
       // Start: choose the workflow, type a title, one click starts the task and sends step 1.
       await panel.getByTestId('workflow-picker').selectOption('sop-documentation');
@@ -37,35 +38,32 @@ for (const { name, generation, open, approveInText } of sites) {
       const taskId = await taskIdOf(panel);
       await expect(panel.getByTestId('drive-toggle')).toBeChecked();
 
-      // 1. Capture Process: the AI interviews first; the step does not end on its questions.
+      // 1. Capture Process: the AI interviews first; the step does not end on its questions, and they are no result.
       await expect(panel.locator('[data-testid="note"][data-step-id="capture-process"]')).toContainText('two questions', { timeout: 15_000 });
-      await expect(panel.getByTestId('ai-working')).toHaveText(
-        `${name} is working on Capture Process — answer its questions in the chat; it will say when the step is done.`,
-      );
+      await expect(panel.getByTestId('headline')).toHaveAttribute('data-moment', 'your-turn');
+      await expect(panel.getByTestId('headline')).toContainText(`Your turn: answer ${name} in the chat. It will say when Capture Process is done.`);
+      await expect(panel.locator('[data-testid="step-result"][data-step-id="capture-process"]')).toHaveCount(0);
       await say(page, generation, 'The controller runs it on the first working day; ANSWER-LEDGER: the ledger and the bank portal.');
 
-      // The summary carries the completion line: the AI completes the step and drive mode puts Draft SOP's briefing in.
+      // The summary carries the completion line: the AI completes the step and ConvOps sends Draft SOP's briefing.
       await onStep(panel, 'draft-sop');
-      const draftBriefing = await briefingInComposer(page, panel, 'Step 2 of 4: Draft SOP');
+      const draftBriefing = await briefingSent(page, 'Step 2 of 4: Draft SOP');
       // The interview's result, named (it is in this chat), and none of its questions.
       expect(draftBriefing).toContain('Captured process: Month-end close');
       expect(draftBriefing).toContain('is this step\'s result');
       expect(draftBriefing).not.toContain('Who carries this process out');
-      expect(draftBriefing).toContain('ConvOps: step complete (draft-sop)');
       const captureResult = panel.locator('[data-testid="step-result"][data-step-id="capture-process"]');
       await expect(captureResult).toContainText('ANSWER-LEDGER');
       await expect(captureResult).not.toContainText('ConvOps: step complete');
-      await expect(captureResult).toContainText('result');
-      await say(page, generation, '');
 
-      // 2. Draft SOP ends with the line (in bold): on to the Walkthrough.
+      // 2. Draft SOP ends with the line: on to the Walkthrough, sent by itself too.
       await onStep(panel, 'walkthrough');
-      await briefingInComposer(page, panel, 'Step 3 of 4: Walkthrough');
-      await say(page, generation, '');
+      await briefingSent(page, 'Step 3 of 4: Walkthrough');
 
-      // 3. Walkthrough: the line only requests the gate; the panel shows the result to decide on.
+      // 3. Walkthrough: the line only requests the gate; the panel shows the result to decide on, and offers no Insert.
       await expect(panel.getByTestId('gate-card')).toBeVisible({ timeout: 15_000 });
       await expect(panel.getByTestId('gate-result')).toContainText('Walkthrough of the SOP for Month-end close');
+      await expect(panel.getByTestId('insert-briefing')).toHaveCount(0);
       expect((await mockState(page)).editorText.trim()).toBe('');
       if (approveInText) {
         await expect(panel.getByTestId('gate-result')).toContainText('Approved — I checked it myself');
@@ -73,30 +71,27 @@ for (const { name, generation, open, approveInText } of sites) {
       }
       await decideGate(page, panel, 'reject', 'REVIEW-COMMENT: say who to tell when it is done.');
 
-      // Sent back to Draft SOP: its briefing, with the comment, goes in at once.
+      // Sent back to Draft SOP: its briefing, with the comment, goes in and out at once.
       await onStep(panel, 'draft-sop');
-      const redraft = await briefingInComposer(page, panel, 'Step 2 of 4: Draft SOP');
+      const redraft = await briefingSent(page, 'Step 2 of 4: Draft SOP', 2);
       expect(redraft).toContain('REVIEW-COMMENT');
-      await say(page, generation, '');
       await onStep(panel, 'walkthrough');
-      await briefingInComposer(page, panel, 'Step 3 of 4: Walkthrough');
-      await say(page, generation, '');
+      await briefingSent(page, 'Step 3 of 4: Walkthrough', 2);
       await expect(panel.getByTestId('gate-card')).toBeVisible({ timeout: 15_000 });
       await decideGate(page, panel, 'approve');
 
-      // 4. Publish: its briefing goes in after the approval; the AI's line completes the task.
-      await onStep(panel, 'publish');
-      await briefingInComposer(page, panel, 'Step 4 of 4: Publish');
-      await say(page, generation, '');
+      // 4. Publish: its briefing goes after the approval; the AI's line completes the task.
+      await briefingSent(page, 'Step 4 of 4: Publish');
       await expect(panel.getByTestId('task-finished')).toBeVisible({ timeout: 15_000 });
       await expect(panel.getByTestId('final-result')).toContainText('Publish: Month-end close');
       await expect(panel.getByTestId('copy-result')).toBeVisible();
       await expect(panel.getByTestId('download-result')).toBeVisible();
 
-      expect(clicks.count, clicks.log.join('\n')).toBeLessThanOrEqual(6);
-      test.info().annotations.push({ type: 'clicks', description: String(clicks.count) });
+      // Choosing the workflow (2), Start and send (1), the answer's Enter (1), Reject… + confirm (2), Approve… + confirm (2).
+      expect(actions.count, actions.log.join('\n')).toBeLessThanOrEqual(8);
+      test.info().annotations.push({ type: 'actions', description: `${actions.count} (typed ${actions.typed} characters)` });
 
-      // The record: the AI completed steps and requested the gate; only the person decided it.
+      // The record: the AI completed steps and requested the gate; only the person decided it; ConvOps sent the briefings it put in.
       const events = await readEvents(serviceWorker, taskId);
       const ai = { kind: 'ai', name };
       expect(by(events, 'step.completed', 'ai').map((e) => e.stepId)).toEqual(['capture-process', 'draft-sop', 'draft-sop', 'publish']);
@@ -105,13 +100,65 @@ for (const { name, generation, open, approveInText } of sites) {
       expect(by(events, 'gate.rejected').map((e) => e.actor)).toEqual([{ kind: 'human', name: 'Dana Reviewer' }]);
       expect(by(events, 'gate.approved').map((e) => e.actor)).toEqual([{ kind: 'human', name: 'Dana Reviewer' }]);
       expect(by(events, 'task.completed', 'ai')).toHaveLength(1);
+      expect(by(events, 'briefing.inserted').map((e) => [e.stepId, e.actor.kind])).toEqual([
+        ['capture-process', 'human'],
+        ['draft-sop', 'system'],
+        ['walkthrough', 'system'],
+        ['draft-sop', 'system'],
+        ['walkthrough', 'system'],
+        ['publish', 'system'],
+      ]);
     } finally {
-      clicks.restore();
+      actions.restore();
     }
+  });
+
+  test(`${name}: with auto-send off, after each AI completion the headline names the waiting Send, and the collapsed panel's pill says so`, async ({ context, extensionId, serviceWorker }) => {
+    test.setTimeout(90_000);
+    const options = await openOptions(context, extensionId, '#/settings');
+    await options.getByTestId('setting-auto-send').uncheck();
+    await expect(options.getByTestId('setting-auto-send')).not.toBeChecked();
+    await options.close();
+    const page = await context.newPage();
+    await open(page, { script: { ...fast, approveInText }, urlDelayMs: 200 });
+    const panel = panelOf(page);
+    await ensureName(panel, 'Dana Reviewer');
+    await panel.getByTestId('workflow-picker').selectOption('sop-documentation');
+    await panel.getByTestId('task-title').fill('Month-end close');
+    await panel.getByTestId('start-and-send').click();
+    await expect(panel.locator('[data-testid="note"][data-step-id="capture-process"]')).toContainText('two questions', { timeout: 15_000 });
+    await say(page, generation, 'The controller runs it.');
+
+    // Draft SOP's briefing waits in the prompt box: the headline says so, never that the AI works.
+    await onStep(panel, 'draft-sop');
+    await briefingInComposer(page, panel, 'Step 2 of 4: Draft SOP');
+    await expect(panel.getByTestId('headline')).toHaveText(/Step 2’s briefing is in the prompt box — press Send\.\s*Send/);
+    // Collapsed with the toolbar button, the pill says a Send waits.
+    await serviceWorker.evaluate(async (pattern) => {
+      const g = globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<Array<{ id?: number }>> } }; convopsToolbar: { handleActionClick(tab: object): Promise<string> } };
+      const [tab] = await g.chrome.tabs.query({ url: pattern });
+      return g.convopsToolbar.handleActionClick(tab!);
+    }, name === 'ChatGPT' ? 'https://chatgpt.com/*' : 'https://claude.ai/*');
+    await expect(page.locator('#convops-panel-toggle')).toBeVisible();
+    await expect.poll(() => page.evaluate(() => document.getElementById('convops-panel-toggle')?.textContent ?? '')).toBe('● ConvOps · Send');
+    // The pill opens the panel again; its Send presses the site's Send; the AI answers and the next briefing waits again.
+    await page.locator('#convops-panel-toggle').click();
+    await panel.getByTestId('press-send').click();
+    await onStep(panel, 'walkthrough');
+    await briefingInComposer(page, panel, 'Step 3 of 4: Walkthrough');
+    await panel.getByTestId('press-send').click();
+    await expect(panel.getByTestId('gate-card')).toBeVisible({ timeout: 15_000 });
+    await expect(panel.getByTestId('insert-briefing')).toHaveCount(0);
+    await expect.poll(() => page.evaluate(() => document.getElementById('convops-panel-toggle')?.textContent ?? '')).toBe('● ConvOps · Decide');
   });
 }
 
-test('ChatGPT: the completion line in a person\'s message, or one naming an earlier step, changes nothing', async ({ context, serviceWorker }) => {
+test('ChatGPT: the completion line in a person\'s message, or one naming an earlier step, changes nothing', async ({ context, serviceWorker, extensionId }) => {
+  // Briefings wait in the prompt box (auto-send off), so that the test says what the AI answers.
+  const options = await openOptions(context, extensionId, '#/settings');
+  await options.getByTestId('setting-auto-send').uncheck();
+  await expect(options.getByTestId('setting-auto-send')).not.toBeChecked();
+  await options.close();
   const page = await context.newPage();
   await openChatGPT(page, { script: fast, urlDelayMs: 200 });
   const panel = panelOf(page);
@@ -163,7 +210,8 @@ test('Claude: drive mode off turns the line into a suggestion; Reopen undoes the
   await say(page, 'virtualized', 'IT hands the laptop over on the first day.');
 
   // The AI's line is held: the person continues when they agree.
-  await expect(panel.getByTestId('completion-suggestion')).toHaveText(/The AI says Capture Process is done — ?Continue/, { timeout: 15_000 });
+  await expect(panel.getByTestId('headline')).toHaveAttribute('data-moment', 'suggested', { timeout: 15_000 });
+  await expect(panel.getByTestId('headline')).toHaveText(/The AI says Capture Process is done — continue when you agree\.\s*Continue/);
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'capture-process');
   await panel.getByTestId('accept-suggestion').click();
   await onStep(panel, 'draft-sop');

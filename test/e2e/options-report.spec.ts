@@ -9,7 +9,7 @@ test('a manager prints the task report: steps, results, every decision, the chai
   await openChatGPT(chat, { script: { replies: ['## Intake\n\nThe process has three parts; keep `<b>not bold</b>` as it is.', 'Here is the draft.'] } });
   const panel = panelOf(chat);
   await ensureName(panel, 'Robin Lee');
-  await startWorkflow(panel, 'sop-documentation', 'Vendor onboarding');
+  await startWorkflow(panel, 'sop-documentation', 'Vendor onboarding', { drive: false });
   await insertSendAndCapture(chat, panel);
   // The new chat gets its address first (the task follows it); then the step is completed.
   await expect(chat).toHaveURL(/\/c\/[0-9a-f-]+$/);

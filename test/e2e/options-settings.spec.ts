@@ -10,7 +10,9 @@ test('settings are saved and the panel part is mirrored to storage.local for the
   await page.getByTestId('setting-panel-width').fill('500');
   await page.getByTestId('setting-panel-width').blur();
   await page.getByTestId('setting-site-claude').uncheck();
-  await page.getByTestId('setting-auto-send').check();
+  // Drive mode sends by itself unless the person says otherwise.
+  await expect(page.getByTestId('setting-auto-send')).toBeChecked();
+  await page.getByTestId('setting-auto-send').uncheck();
 
   const readMirror = () =>
     serviceWorker.evaluate(async () => (await (globalThis as ExtensionGlobal).chrome.storage.local.get('convops.ui'))['convops.ui']);
@@ -32,14 +34,14 @@ test('settings are saved and the panel part is mirrored to storage.local for the
           };
         }),
     );
-  await expect.poll(storedAutoSend).toBe(true);
+  await expect.poll(storedAutoSend).toBe(false);
 
   await page.reload();
   await expect(page.getByTestId('setting-display-name')).toHaveValue('Morgan Auditor');
   await expect(page.getByTestId('setting-panel-side')).toHaveValue('left');
   await expect(page.getByTestId('setting-panel-width')).toHaveValue('500');
   await expect(page.getByTestId('setting-site-claude')).not.toBeChecked();
-  await expect(page.getByTestId('setting-auto-send')).toBeChecked();
+  await expect(page.getByTestId('setting-auto-send')).not.toBeChecked();
 
   // An out-of-range width is explained and not saved.
   await page.getByTestId('setting-panel-width').fill('9000');

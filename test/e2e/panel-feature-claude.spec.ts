@@ -15,7 +15,7 @@ async function startFeature(page: Page, replies: string[]): Promise<FrameLocator
   await expect(panel.getByTestId('site-health')).toHaveAttribute('data-host', 'claude');
   await expect(panel.getByTestId('site-health')).toHaveAttribute('data-composer', 'found');
   await ensureName(panel, 'Kim Lead');
-  await startWorkflow(panel, 'feature-development', 'Export to CSV');
+  await startWorkflow(panel, 'feature-development', 'Export to CSV', { drive: false });
   return panel;
 }
 

@@ -9,7 +9,7 @@ test('Continue in a new chat: the handoff briefing lands in a fresh chat and the
   });
   const panel = panelOf(page);
   await ensureName(panel, 'Sam Operator');
-  await startWorkflow(panel, 'sop-documentation', 'Onboarding checklist');
+  await startWorkflow(panel, 'sop-documentation', 'Onboarding checklist', { drive: false });
   const taskId = await taskIdOf(panel);
   await insertSendAndCapture(page, panel);
   await expect(page).toHaveURL(/\/c\/[0-9a-f-]+$/);

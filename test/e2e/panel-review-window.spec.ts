@@ -8,7 +8,7 @@ async function toTheGate(page: Page, site: 'chatgpt' | 'claude', result?: string
   else await openClaude(page, { conversation: true });
   const panel = panelOf(page);
   await ensureName(panel, 'Lee Approver');
-  await startWorkflow(panel, 'sop-documentation', `Review on ${site}`);
+  await startWorkflow(panel, 'sop-documentation', `Review on ${site}`, { drive: false });
   for (const step of ['capture-process', 'draft-sop', 'walkthrough']) {
     await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', step);
     if (step === 'walkthrough' && result) {
@@ -74,7 +74,7 @@ test('Reject with a comment from the review window sends the task back, and the 
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'draft-sop');
   await expect(panel.getByTestId('rejection')).toContainText('Add the accrual cut-off time.');
   await panel.getByTestId('insert-briefing').click();
-  await expect(panel.getByTestId('insert-status')).toBeVisible();
+  await expect(panel.getByTestId('headline')).toHaveAttribute('data-moment', 'inserted');
   expect(await page.evaluate(() => window.__mock.editorText())).toContain('Add the accrual cut-off time.');
   const rejected = (await readEvents(serviceWorker, taskId)).filter((e) => e.type === 'gate.rejected');
   expect(rejected.map((e) => [e.actor.name, e.data.comment])).toEqual([['Lee Approver', 'Add the accrual cut-off time.']]);
@@ -115,7 +115,7 @@ test('a capture-and-approve path still runs end to end with the AI reply as the 
   await openChatGPT(page, { script: { replies: ['WALK-RESULT: the walkthrough found **no gaps**.'], chunks: 3, intervalMs: 10, firstChunkDelayMs: 20, settleMs: 20 } });
   const panel = panelOf(page);
   await ensureName(panel, 'Lee Approver');
-  await startWorkflow(panel, 'sop-documentation', 'Captured result');
+  await startWorkflow(panel, 'sop-documentation', 'Captured result', { drive: false });
   for (const step of ['capture-process', 'draft-sop']) {
     await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', step);
     await completeStep(panel);

@@ -4,9 +4,8 @@ import { expect, mockState, openChatGPT, openClaude, test } from './support/mock
 
 const fast = { chunks: 4, intervalMs: 10, firstChunkDelayMs: 20, settleMs: 20 };
 
-test('settings reach the chat: auto-send sends the briefing, auto-capture off keeps no note, a site switched off has no panel', async ({ context, extensionId }) => {
+test('settings reach the chat: Send sends through the site, auto-capture off keeps no note, a site switched off has no panel', async ({ context, extensionId }) => {
   const options = await openOptions(context, extensionId, '#/settings');
-  await options.getByTestId('setting-auto-send').check();
   await options.getByTestId('setting-auto-capture').uncheck();
   await options.getByTestId('setting-site-claude').uncheck();
   await expect(options.getByTestId('setting-auto-capture')).not.toBeChecked();
@@ -16,7 +15,7 @@ test('settings reach the chat: auto-send sends the briefing, auto-capture off ke
   const panel = panelOf(chat);
   await ensureName(panel, 'Sam Rivera');
   await startWorkflow(panel, 'sop-documentation', 'Expense claims');
-  await panel.getByTestId('insert-briefing').click();
+  await panel.getByTestId('send-step').click();
 
   // Sent by the extension itself, through the site's own send button: the mock records what it sent.
   await expect.poll(async () => (await mockState(chat)).sentMessages.length).toBe(1);

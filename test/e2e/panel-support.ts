@@ -31,13 +31,23 @@ export async function ensureName(panel: FrameLocator, name: string): Promise<voi
   }
 }
 
-export async function startWorkflow(panel: FrameLocator, workflowId: string, title: string): Promise<void> {
+/**
+ * Starts a task from the panel. `drive: false` switches drive mode off at once, as a person who moves
+ * the task on by hand does: then nothing is put into (or sent from) the prompt box after a completion,
+ * and the test's own inserts and sends are the only ones.
+ */
+export async function startWorkflow(panel: FrameLocator, workflowId: string, title: string, { drive = true }: { drive?: boolean } = {}): Promise<void> {
   const picker = panel.getByTestId('workflow-picker');
   await expect(picker.locator(`option[value="${workflowId}"]`)).toBeAttached({ timeout: 15_000 });
   await picker.selectOption(workflowId);
   await panel.getByTestId('task-title').fill(title);
   await panel.getByTestId('start-task').click();
   await expect(panel.getByTestId('step-list')).toBeVisible();
+  if (!drive) {
+    // A controlled box: it changes once the background has recorded the switch.
+    await panel.getByTestId('drive-toggle').click();
+    await expect(panel.getByTestId('drive-toggle')).not.toBeChecked();
+  }
 }
 
 /**
@@ -84,7 +94,7 @@ export async function insertSendAndCapture(page: Page, panel: FrameLocator, expe
   const notesBefore = await panel.getByTestId('note').count();
   const repliesBefore = await page.evaluate(() => (window as unknown as MockWindow).__mock.repliesFinished);
   await panel.getByTestId('insert-briefing').click();
-  await expect(panel.getByTestId('insert-status')).toBeVisible();
+  await expect(panel.getByTestId('headline')).toHaveAttribute('data-moment', 'inserted');
   const text = await page.evaluate(() => (window as unknown as MockWindow).__mock.editorText());
   for (const part of expectInBriefing) expect(text).toContain(part);
   await sendWithPageButton(page);
@@ -173,7 +183,7 @@ export async function runToSopGate(page: Page, open: (page: Page) => Promise<voi
   await open(page);
   const panel = panelOf(page);
   await ensureName(panel, name);
-  await startWorkflow(panel, 'sop-documentation', 'Gate security');
+  await startWorkflow(panel, 'sop-documentation', 'Gate security', { drive: false });
   for (const step of ['capture-process', 'draft-sop', 'walkthrough']) {
     await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', step);
     await completeStep(panel);

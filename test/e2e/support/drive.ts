@@ -27,11 +27,18 @@ export async function say(page: Page, generation: MockGeneration, text: string):
   await expect.poll(async () => (await mockState(page)).sentMessages.length).toBe(before + 1);
 }
 
-/** Waits until drive mode has put step `n`'s briefing into the prompt box, and returns it. */
+/** Waits until drive mode has sent the `nth` briefing with this heading (auto-send, the default), and returns it. */
+export async function briefingSent(page: Page, heading: string, nth = 1): Promise<string> {
+  // The heading is the briefing's first line (a later briefing may quote an earlier step's title).
+  const opensWith = (m: string) => m.split('\n')[0]!.includes(heading);
+  await expect.poll(async () => (await mockState(page)).sentMessages.filter(opensWith).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(nth);
+  return (await mockState(page)).sentMessages.filter(opensWith)[nth - 1]!;
+}
+
+/** Waits until drive mode has put the briefing with this heading into the prompt box, unsent (auto-send off), and returns it. */
 export async function briefingInComposer(page: Page, panel: FrameLocator, heading: string): Promise<string> {
   await expect.poll(async () => (await mockState(page)).editorText, { timeout: 15_000 }).toContain(heading);
-  // The panel has checked that the text took (it re-inserts when the box empties under it).
-  await expect(panel.getByTestId('insert-status')).toBeVisible();
+  await expect(panel.getByTestId('headline')).toHaveAttribute('data-moment', 'inserted');
   return (await mockState(page)).editorText;
 }
 

@@ -20,12 +20,12 @@ describe('panel bridge', () => {
   it('every write is done as the person named in the settings, whatever the message says', async () => {
     const task = await started();
     await panelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' }, actor: { kind: 'system', name: 'Evil' } } as never);
-    await panelCall('briefing-inserted', { taskId: task.id, stepId: 'draft-sop', data: { kind: 'step', sent: false } });
+    await panelCall('add-note', { taskId: task.id, stepId: 'draft-sop', body: 'Checked the ledger' });
     const events = await listEvents(task.id);
     expect(events.map((e) => [e.type, e.actor])).toEqual([
       ['task.started', { kind: 'human', name: 'Pat' }],
       ['step.completed', { kind: 'human', name: 'Pat' }],
-      ['briefing.inserted', { kind: 'human', name: 'Pat' }],
+      ['note.added', { kind: 'human', name: 'Pat' }],
     ]);
   });
 
@@ -43,7 +43,9 @@ describe('panel bridge', () => {
     await expect(
       panelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'move-conversation', reason: 'url-assigned', conversation } as never }),
     ).rejects.toThrow();
-    await expect(panelCall('briefing-inserted', { taskId: task.id, data: { nested: { x: 1 } } as never })).rejects.toThrow();
+    // What went into the prompt box is recorded by the background, never as the panel says it.
+    await expect(panelCall('briefing-inserted' as never, { taskId: task.id, data: { text: 'forged' } } as never)).rejects.toThrow();
+    await expect(panelCall('deliver', { taskId: task.id, send: 'yes' } as never)).rejects.toThrow();
     await expect(panelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'reject', stepId: 'walkthrough', comment: '' } })).rejects.toThrow();
     expect(await listEvents(task.id)).toHaveLength(1);
   });

@@ -1,6 +1,6 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { panelCall } from '../background/panel-calls';
-import { getTaskChanges, getTaskDetail } from '@/lib/db';
+import { getTaskChanges, getTaskDetail, recordTaskEvent } from '@/lib/db';
 import { applyTaskDetailChange, type PanelTaskDetail } from '@/lib/background/panel-port';
 import { installBuiltinWorkflows } from '@/lib/background/builtins';
 import { captureReply } from '@/lib/db/notes-repo';
@@ -92,7 +92,7 @@ describe('following a task by changes', () => {
     const foreign = (await panelCall('add-note', { taskId: other.id, stepId: 'capture-process', body: 'Not yours' })) as Note;
     const detail = (await getTaskDetail(task.id))!;
     const last = detail.events.at(-1)!;
-    await panelCall('briefing-inserted', { taskId: task.id, stepId: 'capture-process', data: { noteId: foreign.id } });
+    await recordTaskEvent(task.id, { type: 'briefing.inserted', actor: { kind: 'system', name: 'ConvOps' }, at: new Date().toISOString(), stepId: 'capture-process', data: { noteId: foreign.id } });
     const change = (await getTaskChanges(task.id, last.seq, last.hash))!;
     expect(change.events).toHaveLength(1);
     expect(change.notes).toEqual([]);

@@ -1,0 +1,258 @@
+import { liveQuery, type Subscription } from 'dexie';
+import { browser } from 'wxt/browser';
+import { storage } from 'wxt/utils/storage';
+import { currentStepEventsOf, getDb, getSettings, getTask, getWorkflow, listNotes, recordTaskEvent } from '@/lib/db';
+import type { InsertResult } from '@/lib/hosts/types';
+import { sendMessage } from '@/lib/messaging/protocol';
+import type { HostState } from '@/lib/messaging/schemas';
+import { recordedPerson, SYSTEM_ACTOR } from '@/lib/workflow/actors';
+import { renderBriefing, renderHandoffBriefing } from '@/lib/workflow/briefing';
+import { isDriving, isRunning } from '@/lib/workflow/engine';
+import { awaitingBriefing } from '@/lib/workflow/moment';
+import type { Actor, Task } from '@/lib/workflow/records';
+import { resolveTask } from './page-task';
+import { expectSend } from './reply-starts';
+import { listTabs, readTab, watchEveryTab, writeBinding, type TabRecord } from './tab-state';
+
+/**
+ * The one conductor (DESIGN.md, "One conductor"): what happens after an advance — the AI's completion
+ * line, a person's Complete or decision, a reopen — is decided here, once per advance, and not by
+ * whichever panel happens to render it. The briefing goes into exactly one tab: the tab of the task's
+ * conversation the person used last (else another tab showing it; else, when none is open or ready,
+ * the next time one is). It is sent when auto-send is on, and recorded as ConvOps's act
+ * (`SYSTEM_ACTOR`): nobody typed or clicked it.
+ *
+ * Idempotent per advance: the advance is the arrival event of the current step, and it is owed a
+ * briefing only while nothing went in or was said on the step since (`awaitingBriefing`). Work for a
+ * task runs one at a time (`serially`), so two triggers — a task change and a tab becoming ready, two
+ * tabs, two panels — deliver once. After a service-worker restart the first look at the tasks finds
+ * what is still owed. (A restart in the fraction of a second between the insert and its record would
+ * put the same text in again; the composer's text is replaced, not doubled.)
+ *
+ * The same path delivers what a person asked for in the panel (Insert, Send, Start and send step 1, a
+ * handoff to a new chat), recorded as that person's act.
+ */
+
+export interface Delivery {
+  kind: 'step' | 'handoff';
+  send: boolean;
+  actor: Actor;
+}
+
+export type DeliveryResult = InsertResult & { tabId: number | null };
+
+/** When the person last used each of a task's tabs (sent a message, acted in its panel, brought it to the front). */
+const useItem = storage.defineItem<Record<string, { tabId: number; at: number }>>('session:convops.tab-use', { fallback: {} });
+/** "Start and send step 1" asked in a tab whose prompt box is not there yet: delivered when it is. */
+const firstSendItem = storage.defineItem<Record<string, { taskId: string; actor: Actor }>>('session:convops.first-send', { fallback: {} });
+
+let used: Record<string, { tabId: number; at: number }> | null = null;
+async function usedTabs(): Promise<Record<string, { tabId: number; at: number }>> {
+  used ??= await useItem.getValue().catch(() => ({}));
+  return used;
+}
+
+/** The person used this tab for this task just now. */
+export async function noteTabUse(taskId: string, tabId: number): Promise<void> {
+  const map = await usedTabs();
+  map[taskId] = { tabId, at: Date.now() };
+  await useItem.setValue(map).catch(() => undefined);
+}
+
+const queues = new Map<string, Promise<unknown>>();
+/** Runs `work` after the task's earlier work: one delivery decision at a time per task. */
+function serially<T>(taskId: string, work: () => Promise<T>): Promise<T> {
+  const previous = queues.get(taskId) ?? Promise.resolve();
+  const next = previous.then(work, work);
+  const settled = next.catch(() => undefined);
+  queues.set(taskId, settled);
+  void settled.then(() => {
+    if (queues.get(taskId) === settled) queues.delete(taskId);
+  });
+  return next;
+}
+
+const ready = (host: HostState | null): host is HostState => !!host && host.health.composer === 'found' && !host.streaming;
+
+/** Whether a tab shows the task's current conversation (a new chat without an id yet: the tab bound to it). */
+function showsTask(task: Task, record: TabRecord): boolean {
+  const last = task.conversations.at(-1);
+  const host = record.host;
+  if (!last || !host || host.site !== last.site) return false;
+  if (last.conversationId === null) return record.binding?.taskId === task.id && host.conversationId === null;
+  return host.conversationId === last.conversationId;
+}
+
+/** The task's tabs, the one the person used last first. */
+async function tabsOf(task: Task): Promise<Array<[number, TabRecord]>> {
+  const all = (await listTabs()).filter(([, record]) => showsTask(task, record));
+  const last = (await usedTabs())[task.id];
+  return all.sort(([a], [b]) => Number(b === last?.tabId) - Number(a === last?.tabId));
+}
+
+async function briefingText(task: Task, kind: Delivery['kind']): Promise<string | null> {
+  const workflow = await getWorkflow(task.workflowId, task.workflowVersion);
+  if (!workflow) return null;
+  const notes = (await listNotes(task.id)).filter((n) => !n.deleted);
+  const input = { workflow, task, notes, operator: (await getSettings()).displayName, now: new Date().toISOString() };
+  return kind === 'handoff' ? renderHandoffBriefing(input) : renderBriefing(input);
+}
+
+async function insertInto(tabId: number, text: string, send: boolean, actor: Actor): Promise<InsertResult> {
+  // The send the content script reports next is this one: recorded under who asked for it.
+  if (send) expectSend(tabId, actor);
+  try {
+    return await sendMessage('content.insert', { text, send }, { tabId, frameId: 0 });
+  } catch (error) {
+    return { ok: false, verified: false, sent: false, reason: 'composer-missing', detail: `the page is not ready (${error instanceof Error ? error.message : 'no content script'})` };
+  }
+}
+
+/** Puts the task's current briefing into one tab and records it; the caller holds the task's turn. */
+async function deliver(task: Task, tabId: number, host: HostState, delivery: Delivery, extra: Record<string, number> = {}): Promise<InsertResult> {
+  const text = await briefingText(task, delivery.kind);
+  if (!text) return { ok: false, verified: false, sent: false, reason: 'composer-missing', detail: 'the task’s workflow version is missing' };
+  const result = await insertInto(tabId, text, delivery.send, delivery.actor);
+  if (!result.ok) return result;
+  await recordTaskEvent(task.id, {
+    type: 'briefing.inserted',
+    actor: delivery.actor,
+    at: new Date().toISOString(),
+    ...(task.currentStepId ? { stepId: task.currentStepId } : {}),
+    data: {
+      kind: delivery.kind,
+      sent: result.sent,
+      verified: result.verified,
+      chars: text.length,
+      // "What was sent", per step, on the record.
+      text,
+      site: host.site,
+      conversationId: host.conversationId,
+      ...extra,
+    },
+  });
+  return result;
+}
+
+/** Delivers what the task is owed after its last advance, if anything, into one of its ready tabs. */
+export function conduct(taskId: string): Promise<DeliveryResult | null> {
+  return serially(taskId, async () => {
+    const task = await getTask(taskId);
+    if (!task || !isRunning(task)) return null;
+    const advance = awaitingBriefing(task, await currentStepEventsOf(taskId));
+    if (advance === null) return null;
+    const tabs = await tabsOf(task);
+    // A handoff on its way to a new chat carries the current step itself.
+    if ((await listTabs()).some(([, r]) => r.binding?.taskId === taskId && r.binding.pendingHandoff)) return null;
+    const settings = await getSettings();
+    for (const [tabId, record] of tabs) {
+      if (!ready(record.host)) continue;
+      const result = await deliver(task, tabId, record.host, { kind: 'step', send: settings.autoSend, actor: SYSTEM_ACTOR }, { advance });
+      // Only a tab whose prompt box is gone lets the next one try: text that went in stays the one delivery.
+      if (result.ok || result.reason !== 'composer-missing') return { ...result, tabId };
+    }
+    return null;
+  });
+}
+
+/** A person's Insert or Send in a tab's panel: the current step's briefing, into that tab, as their act. */
+export function deliverToTab(taskId: string, tabId: number, delivery: Delivery): Promise<DeliveryResult> {
+  return serially(taskId, async () => {
+    const task = await getTask(taskId);
+    const { host } = await readTab(tabId);
+    if (!task || !isRunning(task)) return { ok: false, verified: false, sent: false, reason: 'composer-missing', detail: 'the task is not running', tabId };
+    if (!host) return { ok: false, verified: false, sent: false, reason: 'composer-missing', detail: 'the chat page has not reported yet', tabId };
+    await noteTabUse(taskId, tabId);
+    return { ...(await deliver(task, tabId, host, delivery)), tabId };
+  });
+}
+
+/** "Start and send step 1": delivered now if the tab's prompt box is there, else as soon as it is. */
+export async function requestFirstSend(taskId: string, tabId: number, actor: Actor): Promise<void> {
+  await noteTabUse(taskId, tabId);
+  const pending = await firstSendItem.getValue();
+  pending[String(tabId)] = { taskId, actor };
+  await firstSendItem.setValue(pending);
+  await onTab(tabId, await readTab(tabId));
+}
+
+async function takeFirstSend(tabId: number): Promise<{ taskId: string; actor: Actor } | null> {
+  const pending = await firstSendItem.getValue();
+  const first = pending[String(tabId)];
+  if (!first) return null;
+  delete pending[String(tabId)];
+  await firstSendItem.setValue(pending);
+  return first;
+}
+
+/** A tab changed: when its prompt box is ready, whatever is owed to it goes in (a first send, a handoff, an advance). */
+async function onTab(tabId: number, record: TabRecord): Promise<void> {
+  const host = record.host;
+  if (!ready(host)) return;
+  const binding = record.binding;
+  if (binding?.pendingHandoff && host.conversationId === null) {
+    await serially(binding.taskId, async () => {
+      // Taken once: the flag goes before the text goes in, so a second report does not insert it again.
+      if (!(await readTab(tabId)).binding?.pendingHandoff) return;
+      await writeBinding(tabId, { taskId: binding.taskId });
+      const task = await getTask(binding.taskId);
+      if (!task || !isRunning(task)) return;
+      const settings = await getSettings();
+      // Sent by itself only where drive mode would send the step's briefing too.
+      await deliver(task, tabId, host, { kind: 'handoff', send: settings.autoSend && isDriving(task), actor: recordedPerson(settings.displayName) });
+    });
+    return;
+  }
+  const first = await takeFirstSend(tabId);
+  if (first) {
+    await serially(first.taskId, async () => {
+      const task = await getTask(first.taskId);
+      if (task && isRunning(task)) await deliver(task, tabId, host, { kind: 'step', send: true, actor: first.actor });
+    });
+    return;
+  }
+  const task = await resolveTask(host.site, host.conversationId, tabId);
+  if (task) await conduct(task.id);
+}
+
+function logged(error: unknown): void {
+  console.error('ConvOps conductor:', error);
+}
+
+/**
+ * Watches the tasks (every advance bumps a task's `rev`, wherever it was taken: here, the review
+ * window, the options page) and the tabs (one becoming ready may be owed a briefing), and the tab the
+ * person brings to the front, for "used last".
+ */
+export function setupConductor(): () => void {
+  const seen = new Map<string, number>();
+  const subscription: Subscription = liveQuery(() => getDb().tasks.orderBy('updatedAt').reverse().limit(50).toArray()).subscribe({
+    next: (rows) => {
+      for (const row of rows) {
+        if (seen.get(row.id) === row.rev) continue;
+        seen.set(row.id, row.rev);
+        if (row.status === 'active') void conduct(row.id).catch(logged);
+      }
+    },
+    error: logged,
+  });
+  const stopTabs = watchEveryTab((tabId, record) => void onTab(tabId, record).catch(logged));
+  const onActivated = ({ tabId }: { tabId: number }) =>
+    void (async () => {
+      const { host } = await readTab(tabId);
+      const task = host ? await resolveTask(host.site, host.conversationId, tabId) : null;
+      if (task) await noteTabUse(task.id, tabId);
+    })().catch(logged);
+  browser.tabs.onActivated.addListener(onActivated);
+  return () => {
+    subscription.unsubscribe();
+    stopTabs();
+    browser.tabs.onActivated.removeListener(onActivated);
+  };
+}
+
+/** For tests: forget what an earlier life of the service worker knew in memory. */
+export function forgetConductorForTests(): void {
+  used = null;
+  queues.clear();
+}
