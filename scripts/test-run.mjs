@@ -97,12 +97,14 @@ export function vitestTimings(/** @type {any} */ report) {
 export function playwrightTimings(/** @type {any} */ report) {
   /** @type {TestTiming[]} */
   const timings = [];
+  // Spec paths are relative to the suite's folder; the list names them from the repository's root.
+  const fileOf = (/** @type {string} */ file) => (report?.config?.rootDir ? path.relative(root, path.join(report.config.rootDir, file)) : file);
   const visit = (/** @type {any} */ suite, /** @type {string[]} */ titles) => {
     const here = suite.title && !suite.title.endsWith('.ts') ? [...titles, suite.title] : titles;
     for (const spec of suite.specs ?? []) {
       for (const test of spec.tests ?? []) {
         const ms = (test.results ?? []).reduce((sum, /** @type {any} */ result) => sum + (result.duration ?? 0), 0);
-        timings.push({ title: [...here, spec.title].join(' › '), file: spec.file, seconds: ms / 1000 });
+        timings.push({ title: [...here, spec.title].join(' › '), file: fileOf(spec.file), seconds: ms / 1000 });
       }
     }
     for (const child of suite.suites ?? []) visit(child, here);

@@ -52,6 +52,7 @@ describe('npm test runner', () => {
       { title: 'b middle', file: 'test/unit/b.test.ts', seconds: 0.3 },
     ]);
     const e2e = playwrightTimings({
+      config: { rootDir: path.resolve(import.meta.dirname, '../../../test/e2e') },
       suites: [
         {
           title: 'host.spec.ts',
@@ -61,8 +62,8 @@ describe('npm test runner', () => {
       ],
     });
     expect(slowest(e2e)).toEqual([
-      { title: 'chatgpt classic › inner', file: 'host.spec.ts', seconds: 62 },
-      { title: 'top', file: 'host.spec.ts', seconds: 1 },
+      { title: 'chatgpt classic › inner', file: 'test/e2e/host.spec.ts', seconds: 62 },
+      { title: 'top', file: 'test/e2e/host.spec.ts', seconds: 1 },
     ]);
     expect(vitestTimings(null)).toEqual([]);
     expect(playwrightTimings(undefined)).toEqual([]);
