@@ -4,8 +4,10 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const root = path.resolve(import.meta.dirname, '..');
+// Not import.meta.dirname: on a Node too old for it, the preflight's sentence must still come out.
+export const root = fileURLToPath(new URL('..', import.meta.url));
 /** Where the suites write their JSON reports for the slowest-tests list (kept out of test-results/, which Playwright empties). */
 export const timingsDir = path.join(root, 'node_modules', '.cache', 'convops', 'test-timings');
 

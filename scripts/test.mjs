@@ -2,7 +2,6 @@
 // `npm test`: check the machine first (Node, Chromium, Firefox; installs them as root on Debian), then
 // every check: types, lint, both builds, web-ext lint, unit tests, Chromium and Firefox end-to-end.
 import { ensureTestTools } from './preflight.mjs';
-import { collectTimings, freshTimingsDir, runNpm, runPhases, summary, testPlan } from './test-run.mjs';
 
 // Before anything runs: a fresh machine hears what to do (or gets it installed), not a stack trace.
 const tools = ensureTestTools();
@@ -12,6 +11,8 @@ if (process.argv.includes('--preflight-only')) {
   process.exit(0);
 }
 
+// Loaded after the preflight, so that an old Node hears the preflight's sentence first.
+const { collectTimings, freshTimingsDir, runNpm, runPhases, summary, testPlan } = await import('./test-run.mjs');
 const started = Date.now();
 freshTimingsDir();
 const results = await runPhases(testPlan(), (step) => runNpm(step, tools));
