@@ -1,6 +1,8 @@
+import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 import { visualizer } from 'rollup-plugin-visualizer';
 import { defineConfig } from 'wxt';
+import { zodWithoutEvalProbe } from './scripts/zod-without-eval-probe';
 
 // The manifest asks for the least it can: `storage` for the database and settings, and host access
 // to the two chat sites only. Anything more needs a reason in the README.
@@ -8,7 +10,13 @@ export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   imports: false,
   vite: () => ({
-    plugins: [tailwindcss()],
+    // No `Function("")` probe in the shipped Zod (DANGEROUS_EVAL in web-ext lint): see the plugin.
+    plugins: [tailwindcss(), zodWithoutEvalProbe()],
+    // The content script's lifetime is ours, not WXT's (smaller, and a page cannot stop it by forging
+    // WXT's restart event): see lib/content/lifetime.ts.
+    resolve: {
+      alias: [{ find: /^wxt\/utils\/content-script-context$/, replacement: fileURLToPath(new URL('./lib/content/lifetime.ts', import.meta.url)) }],
+    },
   }),
   hooks: {
     // `npm run bundle-report`: one treemap per build group (WXT builds background, content script and

@@ -1,3 +1,5 @@
+// First, before every other module is evaluated (a mark for the bench's worker-start breakdown).
+import '@/lib/background/start-mark';
 import { defineBackground } from 'wxt/utils/define-background';
 import { setupBuiltins } from '@/lib/background/builtins';
 import { setupPageEvents } from '@/lib/background/page-events';
@@ -19,4 +21,6 @@ export default defineBackground(() => {
   setupBuiltins();
   setupSettingsMirror();
   setupToolbar();
+  // For the bench (test/bench/worker-start.bench.ts): how long the worker took to load and set up.
+  performance.mark('convops:background-ready');
 });

@@ -4,6 +4,7 @@ import bugFix from './bug-fix.convops.json?raw';
 import decisionMemo from './decision-memo.convops.json?raw';
 import featureDevelopment from './feature-development.convops.json?raw';
 import researchReport from './research-report.convops.json?raw';
+import researchSecondOpinion from './research-second-opinion.convops.json?raw';
 import sopDocumentation from './sop-documentation.convops.json?raw';
 import task from './task.convops.json?raw';
 
@@ -18,6 +19,7 @@ const BUILTIN_FILES: Record<string, string> = {
   'task.convops.json': task,
   'bug-fix.convops.json': bugFix,
   'research-report.convops.json': researchReport,
+  'research-second-opinion.convops.json': researchSecondOpinion,
   'decision-memo.convops.json': decisionMemo,
 };
 

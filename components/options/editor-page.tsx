@@ -510,6 +510,33 @@ function StepEditor({
           onChange={(e) => patch({ capture: e.target.checked })}
           className="self-end pb-2"
         />
+        <SelectField
+          label="Which assistant does this step"
+          value={step.assistant}
+          onChange={(e) => patch({ assistant: e.target.value as StepDraft['assistant'] })}
+          errors={at('assistant')}
+          data-field={`steps.${index}.assistant`}
+          data-testid="step-assistant"
+        >
+          <option value="any">Either (where the task is)</option>
+          <option value="chatgpt">ChatGPT</option>
+          <option value="claude">Claude</option>
+        </SelectField>
+        <SelectField
+          label="A second opinion of"
+          value={step.reviews}
+          onChange={(e) => patch({ reviews: e.target.value })}
+          errors={at('reviews')}
+          data-field={`steps.${index}.reviews`}
+          data-testid="step-reviews"
+        >
+          <option value="">No: its own work</option>
+          {earlier.map((other) => (
+            <option key={other.key} value={other.id}>
+              {other.title || other.id}
+            </option>
+          ))}
+        </SelectField>
       </div>
       <fieldset className="mt-3" data-field={`steps.${index}.reads`}>
         <legend className="text-xs font-medium text-zinc-700 dark:text-zinc-300">Reads the result of</legend>

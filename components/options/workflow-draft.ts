@@ -21,6 +21,10 @@ export interface StepDraft {
   gateAsk: string;
   /** '' means "this step itself". */
   onReject: string;
+  /** Which assistant runs the step: 'any' (either: the task's current site), 'chatgpt' or 'claude'. */
+  assistant: 'any' | 'chatgpt' | 'claude';
+  /** A second opinion: the earlier step whose result it reviews ('' for none). */
+  reviews: string;
 }
 
 export interface WorkflowDraft {
@@ -73,6 +77,8 @@ export function emptyStep(taken: Iterable<string> = []): StepDraft {
     instructions: '',
     role: '',
     capture: true,
+    assistant: 'any',
+    reviews: '',
     reads: [],
     gateType: 'none',
     gateAsk: '',
@@ -104,6 +110,8 @@ export function draftFromWorkflow(workflow: Workflow): WorkflowDraft {
       gateType: step.gate?.type ?? 'none',
       gateAsk: step.gate?.ask ?? '',
       onReject: step.gate?.onReject && step.gate.onReject !== step.id ? step.gate.onReject : '',
+      assistant: step.assistant ?? 'any',
+      reviews: step.reviews ?? '',
     })),
   };
 }
@@ -133,6 +141,9 @@ export function toWorkflowInput(draft: WorkflowDraft, version: number): Workflow
       ...(step.gateType === 'none'
         ? {}
         : { gate: { type: step.gateType, ask: step.gateAsk, ...(step.onReject ? { onReject: step.onReject } : {}) } }),
+      // "Either" is the default and stays out of the file, as in files written before the field existed.
+      ...(step.assistant !== 'any' ? { assistant: step.assistant } : {}),
+      ...(step.reviews ? { reviews: step.reviews } : {}),
     })),
   };
 }

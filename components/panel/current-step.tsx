@@ -1,5 +1,6 @@
 import { useId, useState } from 'react';
-import { GATE_TYPE_LABELS } from '@/lib/workflow/labels';
+import { GATE_TYPE_LABELS, SITE_LABELS } from '@/lib/workflow/labels';
+import type { Site } from '@/lib/workflow/records';
 import type { Moment } from '@/lib/workflow/moment';
 import type { PillWord } from '@/lib/messaging/schemas';
 import type { Step } from '@/lib/workflow/schema';
@@ -21,15 +22,16 @@ export interface SentBriefing {
   by: string;
 }
 
-type HeadlineMoment = 'fresh' | 'inserted' | 'answering' | 'your-turn' | 'suggested' | 'gate' | 'finished';
+type HeadlineMoment = 'fresh' | 'inserted' | 'answering' | 'your-turn' | 'suggested' | 'gate' | 'finished' | 'elsewhere';
 
-function headlineMoment(moment: Moment['kind'], streaming: boolean): HeadlineMoment {
+function headlineMoment(moment: Moment['kind'], streaming: boolean, elsewhere: Site | null = null): HeadlineMoment {
+  if (elsewhere && moment !== 'gate' && moment !== 'finished') return 'elsewhere';
   if (moment === 'working') return streaming ? 'answering' : 'your-turn';
   return moment;
 }
 
 /** The headline in one word, for the pill on the page while the panel is collapsed. */
-export function pillWord(moment: Moment['kind'], streaming: boolean): PillWord {
+export function pillWord(moment: Moment['kind'], streaming: boolean, elsewhere: Site | null = null): PillWord {
   const words: Record<HeadlineMoment, PillWord> = {
     fresh: 'Send',
     inserted: 'Send',
@@ -38,13 +40,20 @@ export function pillWord(moment: Moment['kind'], streaming: boolean): PillWord {
     suggested: 'Continue?',
     gate: 'Decide',
     finished: 'Done',
+    elsewhere: 'Other site',
   };
-  return words[headlineMoment(moment, streaming)];
+  return words[headlineMoment(moment, streaming, elsewhere)];
 }
 
 /** The headline's words: never says the AI works while the next move is the person's. */
-export function headline(moment: Moment['kind'], streaming: boolean, { number, title, siteName }: { number: number; title: string; siteName: string }): string {
-  switch (headlineMoment(moment, streaming)) {
+export function headline(
+  moment: Moment['kind'],
+  streaming: boolean,
+  { number, title, siteName, elsewhere = null }: { number: number; title: string; siteName: string; elsewhere?: Site | null },
+): string {
+  switch (headlineMoment(moment, streaming, elsewhere)) {
+    case 'elsewhere':
+      return `Step ${number}, ${title}, runs on ${elsewhere ? SITE_LABELS[elsewhere] : 'the other site'}.`;
     case 'fresh':
       return `Step ${number}, ${title}, is ready: send its briefing to ${siteName}.`;
     case 'inserted':
@@ -73,6 +82,8 @@ export function CurrentStep({
   count,
   siteName,
   moment,
+  elsewhere,
+  onContinueOn,
   streaming,
   briefing,
   history,
@@ -92,6 +103,9 @@ export function CurrentStep({
   /** "ChatGPT" or "Claude"; "the AI" when the page is not known. */
   siteName: string;
   moment: Moment['kind'];
+  /** The step runs on the other site: its one action is "Continue on …". */
+  elsewhere: Site | null;
+  onContinueOn: () => void;
   /** Whether the AI's reply streams in the chat right now (the page says so). */
   streaming: boolean;
   briefing: string;
@@ -142,16 +156,21 @@ export function CurrentStep({
       {canComplete ? (
         <div
           data-testid="headline"
-          data-moment={headlineMoment(moment, streaming)}
+          data-moment={headlineMoment(moment, streaming, elsewhere)}
           role="status"
           className="flex flex-col gap-1.5 rounded-md bg-blue-50 px-2 py-1.5 text-xs text-blue-950 dark:bg-blue-950/40 dark:text-blue-100">
-          <span>{headline(moment, streaming, { number, title: step.title, siteName })}</span>
-          {moment === 'fresh' ? (
+          <span>{headline(moment, streaming, { number, title: step.title, siteName, elsewhere })}</span>
+          {elsewhere ? (
+            <Button data-testid="continue-on" data-site={elsewhere} variant="primary" className="self-start" disabled={busy} onClick={onContinueOn}>
+              Continue on {SITE_LABELS[elsewhere]}
+            </Button>
+          ) : null}
+          {moment === 'fresh' && !elsewhere ? (
             <Button data-testid="send-step" variant="primary" className="self-start" disabled={busy || insertState.kind === 'busy'} onClick={onSend}>
               Send step {number} to {siteName}
             </Button>
           ) : null}
-          {moment === 'inserted' ? (
+          {moment === 'inserted' && !elsewhere ? (
             <Button data-testid="press-send" variant="primary" className="self-start" disabled={busy || insertState.kind === 'busy'} onClick={onPressSend}>
               Send
             </Button>
@@ -165,7 +184,7 @@ export function CurrentStep({
       ) : null}
 
       <div className="flex flex-wrap gap-2">
-        {canComplete ? (
+        {canComplete && !elsewhere ? (
           <Button data-testid="insert-briefing" size="sm" variant="ghost" disabled={insertState.kind === 'busy'} onClick={onInsert}>
             {moment === 'fresh' ? 'Insert without sending' : 'Insert the briefing again'}
           </Button>

@@ -98,6 +98,8 @@ export const panelRepo = {
   handoff: (taskId: string, rev: number) => bridge().call('handoff', { taskId, rev }),
   /** The person's Insert / Send: the background puts the current step's briefing into this tab and records it. */
   deliver: (taskId: string, send: boolean) => bridge().call('deliver', { taskId, send }),
+  /** The step runs on the other site: the task goes to its chat there (or a new one, in a new tab). */
+  continueOn: (taskId: string, rev: number, site: Site) => bridge().call('continue-on', { taskId, rev, site }),
   /** Presses the site's Send for the briefing already in the prompt box. */
   pressSend: (taskId: string) => bridge().call('press-send', { taskId }),
   addNote: (taskId: string, stepId: string, body: string) => bridge().call('add-note', { taskId, stepId, body }),

@@ -4,7 +4,8 @@ import { taskPerson } from '@/lib/workflow/actors';
 import { boundTaskFits, isFinished } from '@/lib/workflow/engine';
 import type { Task } from '@/lib/workflow/records';
 import { useColorScheme } from '@/components/hooks/use-color-scheme';
-import { Alert } from '@/components/ui';
+import { Alert, Button } from '@/components/ui';
+import { SITE_LABELS } from '@/lib/workflow/labels';
 import { CompletionView } from './completion-view';
 import { panelRepo, useConversationTask, useSettings, useTabContext, useTaskDetail, type TaskDetail } from './data';
 import { describeError } from './errors';
@@ -17,6 +18,31 @@ import { TaskView } from './task-view';
 function bindingApplies(detail: TaskDetail | null | undefined, host: HostState | null): boolean {
   if (!detail) return false;
   return !host || detail.task.conversations.length === 0 || boundTaskFits(detail.task, host.site, host.conversationId);
+}
+
+/** The tab's task went on in another chat (on the other site, say): this tab is no longer where it runs. */
+function movedAway(task: Task, host: HostState): boolean {
+  return task.conversations.some((c) => c.site === host.site && c.conversationId === host.conversationId) || task.conversations.at(-1)?.site !== host.site;
+}
+
+/** Where the task went, with a link there: the person is never left guessing. */
+function TaskMoved({ task, onStartAnother }: { task: Task; onStartAnother: () => void }) {
+  const last = task.conversations.at(-1);
+  return (
+    <section data-testid="task-moved" className="m-3 flex flex-col gap-2 rounded-md border border-zinc-200 p-3 text-sm dark:border-zinc-700">
+      <p>
+        “{task.title}” goes on {last ? `on ${SITE_LABELS[last.site]}` : 'in another chat'}: its current step runs there.
+      </p>
+      {last ? (
+        <a data-testid="task-moved-link" href={last.url} target="_blank" rel="noreferrer" className="self-start text-blue-700 underline dark:text-blue-300">
+          Open it on {SITE_LABELS[last.site]}
+        </a>
+      ) : null}
+      <Button size="sm" variant="ghost" className="self-start" onClick={onStartAnother}>
+        Start another task here
+      </Button>
+    </section>
+  );
 }
 
 export function PanelApp() {
@@ -79,6 +105,14 @@ export function PanelApp() {
           detail={shown}
           onStartAnother={() => {
             setDismissed(shown.task.id);
+            void bind(null);
+          }}
+        />
+      ) : !shown && boundDetail && !applies && !isFinished(boundDetail.task) && tab.host && movedAway(boundDetail.task, tab.host) ? (
+        <TaskMoved
+          task={boundDetail.task}
+          onStartAnother={() => {
+            setDismissed(boundDetail.task.id);
             void bind(null);
           }}
         />

@@ -2,10 +2,11 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { HostState, PanelAction } from '@/lib/messaging/schemas';
 import { renderBriefing } from '@/lib/workflow/briefing';
-import { isDriving, reopenableStep, stepStates } from '@/lib/workflow/engine';
+import { isDriving, reopenableStep, siteSwitchFor, stepStates } from '@/lib/workflow/engine';
 import { briefingHistory, currentMoment } from '@/lib/workflow/moment';
 import { SITE_LABELS, TASK_STATUS_LABELS } from '@/lib/workflow/labels';
 import type { Actor } from '@/lib/workflow/records';
+import type { Step } from '@/lib/workflow/schema';
 import { stepHasWorkSince, stepResultNote } from '@/lib/workflow/results';
 import { LazyMarkdown } from '@/components/lazy-markdown';
 import { Alert, Badge, Button, Card } from '@/components/ui';
@@ -44,17 +45,19 @@ export function TaskView({
     [current, workflow, task, notes, actor.name],
   );
 
-  const run = async (action: PanelAction) => {
+  // One of the person's actions, busy while it runs, its failure said in plain words.
+  const attempt = async (work: () => Promise<unknown>) => {
     setBusy(true);
     setError(null);
     try {
-      await panelRepo.act(task.id, task.rev, action);
+      await work();
     } catch (e) {
       setError(describeError(e).message);
     } finally {
       setBusy(false);
     }
   };
+  const run = (action: PanelAction) => attempt(() => panelRepo.act(task.id, task.rev, action));
 
   // The person's Insert or Send: the background renders the step's briefing, puts it into this tab's
   // prompt box and records it as the person's act (drive mode's own inserts are the conductor's).
@@ -110,7 +113,8 @@ export function TaskView({
 
   // The pill on the page says the same in one word, for when this panel is collapsed.
   const streaming = host?.streaming ?? false;
-  const word = pillWord(moment.kind, streaming);
+  const elsewhere = siteSwitchFor(task, workflow);
+  const word = pillWord(moment.kind, streaming, elsewhere);
   useEffect(() => {
     void panelRepo.attention(word).catch(() => undefined);
   }, [word]);
@@ -184,7 +188,7 @@ export function TaskView({
       <StepList states={states} />
 
       {/* The decision comes first while the task waits for it. */}
-      {awaiting && current?.gate ? <GateResult notes={notes} stepId={current.id} stepTitle={current.title} /> : null}
+      {awaiting && current?.gate ? <GateResult notes={notes} step={current} stepTitles={stepTitles} /> : null}
       {awaiting && current?.gate ? <GateCard gate={current.gate} stepTitle={current.title} rejectTo={rejectTo} busy={busy} onReview={openReview} /> : null}
 
       {current ? (
@@ -194,6 +198,8 @@ export function TaskView({
           count={workflow.steps.length}
           siteName={siteName}
           moment={moment.kind}
+          elsewhere={elsewhere}
+          onContinueOn={() => void (elsewhere ? attempt(() => panelRepo.continueOn(task.id, task.rev, elsewhere)) : undefined)}
           streaming={host?.streaming ?? false}
           briefing={briefing}
           history={history}
@@ -263,19 +269,39 @@ export function TaskView({
   );
 }
 
-/** What the person approves: the gated step's result, rendered (the review window shows it too). */
-function GateResult({ notes, stepId, stepTitle }: { notes: TaskDetail['notes']; stepId: string; stepTitle: string }) {
-  const result = stepResultNote(notes, stepId);
+/**
+ * What the person approves: the gated step's result, rendered (the review window shows it too). When
+ * the gated step is a second opinion (`reviews`), what is judged is the reviewed step's result, and the
+ * other model's review stands beside it: it informs the person, it never decides.
+ */
+function GateResult({ notes, step, stepTitles }: { notes: TaskDetail['notes']; step: Step; stepTitles: Record<string, string> }) {
+  const judgedId = step.reviews ?? step.id;
+  const result = stepResultNote(notes, judgedId);
+  const review = step.reviews ? stepResultNote(notes, step.id) : undefined;
   return (
-    <Card data-testid="gate-result" className="flex flex-col gap-1 p-2 text-xs">
-      <h3 className="text-xs font-semibold">Result of “{stepTitle}”</h3>
-      {result ? (
-        <div className="max-h-80 overflow-auto">
-          <LazyMarkdown source={result.body} />
-        </div>
-      ) : (
-        <p>Nothing was kept for this step.</p>
-      )}
-    </Card>
+    <>
+      <Card data-testid="gate-result" className="flex flex-col gap-1 p-2 text-xs">
+        <h3 className="text-xs font-semibold">Result of “{stepTitles[judgedId] ?? step.title}”</h3>
+        {result ? (
+          <div className="max-h-80 overflow-auto">
+            <LazyMarkdown source={result.body} />
+          </div>
+        ) : (
+          <p>Nothing was kept for this step.</p>
+        )}
+      </Card>
+      {step.reviews ? (
+        <Card data-testid="second-opinion" className="flex flex-col gap-1 border-violet-300 p-2 text-xs dark:border-violet-700">
+          <h3 className="text-xs font-semibold">{review ? `${review.createdBy.name}’s review` : 'The second opinion'} — it informs you; you decide</h3>
+          {review ? (
+            <div className="max-h-80 overflow-auto">
+              <LazyMarkdown source={review.body} />
+            </div>
+          ) : (
+            <p>No review was kept.</p>
+          )}
+        </Card>
+      ) : null}
+    </>
   );
 }

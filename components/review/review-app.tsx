@@ -101,7 +101,9 @@ export function ReviewApp() {
       </div>
 
       <Card data-testid="review-result" className="flex max-h-[45vh] flex-col gap-1 overflow-auto">
-        <h3 className="text-xs font-semibold uppercase tracking-wide text-zinc-600 dark:text-zinc-400">Result of this step</h3>
+        <h3 className="text-xs font-semibold uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
+          {view.resultTitle === view.stepTitle ? 'Result of this step' : `Result of “${view.resultTitle}”`}
+        </h3>
         {view.result ? (
           <>
             <p className="text-xs text-zinc-600 dark:text-zinc-400">
@@ -113,6 +115,15 @@ export function ReviewApp() {
           <p className="text-sm text-zinc-700 dark:text-zinc-300">No result was recorded for this step. Check the conversation before you decide.</p>
         )}
       </Card>
+
+      {view.secondOpinion !== undefined ? (
+        <Card data-testid="second-opinion" className="flex max-h-[35vh] flex-col gap-1 overflow-auto border-violet-300 dark:border-violet-700">
+          <h3 className="text-xs font-semibold uppercase tracking-wide text-zinc-600 dark:text-zinc-400">
+            {view.secondOpinion ? `${view.secondOpinion.by}’s review` : 'The second opinion'} — it informs you; you decide
+          </h3>
+          {view.secondOpinion ? <Markdown source={view.secondOpinion.body} className="text-sm" /> : <p className="text-sm">No review was kept.</p>}
+        </Card>
+      ) : null}
 
       {decided ? (
         <Alert tone="success" data-testid="review-done">

@@ -1,14 +1,16 @@
 import { defineContentScript } from 'wxt/utils/define-content-script';
-import { ignoreForgedRestarts, startContentRuntime } from '@/lib/content/runtime';
+import type { ContentScriptContext } from '@/lib/content/lifetime';
+import { startContentRuntime } from '@/lib/content/runtime';
 import { adapterFor } from '@/lib/hosts';
 
 export default defineContentScript({
   matches: ['https://chatgpt.com/*', 'https://claude.ai/*'],
   runAt: 'document_idle',
   main(ctx) {
-    ignoreForgedRestarts();
     const adapter = adapterFor(location);
     if (!adapter) return;
-    startContentRuntime(ctx, adapter);
+    // WXT's entry wrapper builds our lifetime (wxt.config.ts aliases its context module to
+    // lib/content/lifetime.ts); its parameter type is still WXT's.
+    startContentRuntime(ctx as unknown as ContentScriptContext, adapter);
   },
 });

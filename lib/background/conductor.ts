@@ -7,11 +7,12 @@ import { sendMessage } from '@/lib/messaging/protocol';
 import type { HostState } from '@/lib/messaging/schemas';
 import { recordedPerson, SYSTEM_ACTOR } from '@/lib/workflow/actors';
 import { renderBriefing, renderHandoffBriefing } from '@/lib/workflow/briefing';
-import { isDriving, isRunning } from '@/lib/workflow/engine';
+import { isDriving, isRunning, siteSwitchFor } from '@/lib/workflow/engine';
 import { awaitingBriefing } from '@/lib/workflow/moment';
 import type { Actor, Task } from '@/lib/workflow/records';
 import { resolveTask } from './page-task';
 import { expectSend } from './reply-starts';
+import { continueOn, tabOfTaskOn } from './site-switch';
 import { listTabs, readTab, watchEveryTab, writeBinding, type TabRecord } from './tab-state';
 
 /**
@@ -141,6 +142,15 @@ export function conduct(taskId: string): Promise<DeliveryResult | null> {
     if (!task || !isRunning(task)) return null;
     const advance = awaitingBriefing(task, await currentStepEventsOf(taskId));
     if (advance === null) return null;
+    // The step runs on the other site: nothing goes into this site's tabs. Where a tab there already
+    // shows the task's chat, drive mode takes the task back to it (the next look delivers there);
+    // otherwise the panel offers "Continue on …" (a new chat is the person's call).
+    const workflow = await getWorkflow(task.workflowId, task.workflowVersion);
+    const elsewhere = workflow ? siteSwitchFor(task, workflow) : null;
+    if (elsewhere) {
+      if (await tabOfTaskOn(task, elsewhere)) await continueOn(task.id, task.rev, elsewhere, SYSTEM_ACTOR);
+      return null;
+    }
     const tabs = await tabsOf(task);
     // A handoff on its way to a new chat carries the current step itself.
     if ((await listTabs()).some(([, r]) => r.binding?.taskId === taskId && r.binding.pendingHandoff)) return null;

@@ -43,6 +43,7 @@ import { panelTabOf } from './host-router';
 import { PANEL_PORT, type PanelPortReply, type PanelTab, type PanelTaskDetail } from './panel-port';
 import { deliverToTab, noteTabUse, requestFirstSend } from './conductor';
 import { expectSend } from './reply-starts';
+import { continueOn } from './site-switch';
 import { openReviewWindow } from './review-window';
 import { readTab, watchTab, writeBinding } from './tab-state';
 
@@ -188,6 +189,12 @@ const callHandlers = {
     await writeBinding(tabId, { taskId, pendingHandoff: true });
     const opened = await sendMessage('content.new-chat', undefined, { tabId, frameId: 0 }).catch(() => ({ ok: false }));
     return { task, opened: opened.ok };
+  },
+  'continue-on': async ({ taskId, rev, site }, { tabId }) => {
+    const actor = await person();
+    await noteTabUse(taskId, tabId);
+    const { opened } = await continueOn(taskId, rev, site, actor);
+    return { opened };
   },
   'open-review': async ({ taskId }) => {
     await person();

@@ -21,8 +21,12 @@ export interface ReviewView {
   gate: Gate;
   rejectTo: string;
   rev: number;
+  /** The title of the step whose result is judged (the reviewed step, at a second opinion's gate). */
+  resultTitle: string;
   /** The step's result (see stepResultNote): Markdown, rendered without raw HTML. */
   result: { body: string; source: string; by: string; at: string } | null;
+  /** At a second opinion's gate: the other model's review (null when none was kept); absent elsewhere. */
+  secondOpinion?: { body: string; source: string; by: string; at: string } | null;
   /** Who will be recorded as deciding; empty when the person has not given a name yet. */
   actorName: string;
   decided: { type: 'gate.approved' | 'gate.rejected' | 'other'; by: string | null; comment: string | null } | null;

@@ -121,7 +121,10 @@ export async function reviewViewOf(ref: GateRef): Promise<ReviewView | null> {
     const comment = typeof last?.data.comment === 'string' && last.data.comment ? last.data.comment : null;
     decided = { type, by: last && type !== 'other' ? last.actor.name : null, comment };
   }
-  const result = stepResultNote(notes, step.id);
+  // A second opinion's gate judges the reviewed step's result, with the review beside it.
+  const result = stepResultNote(notes, step.reviews ?? step.id);
+  const review = step.reviews ? stepResultNote(notes, step.id) : undefined;
+  const asView = (note: NonNullable<typeof result>) => ({ body: note.body, source: note.source, by: note.createdBy.name, at: note.createdAt });
   return {
     taskId: task.id,
     taskTitle: task.title,
@@ -133,7 +136,9 @@ export async function reviewViewOf(ref: GateRef): Promise<ReviewView | null> {
     gate: step.gate,
     rejectTo: workflow.steps.find((s) => s.id === (step.gate?.onReject ?? step.id))?.title ?? step.title,
     rev: task.rev,
-    result: result ? { body: result.body, source: result.source, by: result.createdBy.name, at: result.createdAt } : null,
+    resultTitle: workflow.steps.find((s) => s.id === (step.reviews ?? step.id))?.title ?? step.title,
+    result: result ? asView(result) : null,
+    secondOpinion: step.reviews ? (review ? asView(review) : null) : undefined,
     actorName: settings.displayName,
     decided,
   };

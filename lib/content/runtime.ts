@@ -1,12 +1,12 @@
 // Long on purpose: the content script's one runtime: it wires the adapter, the reply watcher, the panel mount and the messages together, and everything it starts must stop together when the extension is reloaded.
 import { browser } from 'wxt/browser';
-import { ContentScriptContext } from 'wxt/utils/content-script-context';
 import type { HostAdapter } from '@/lib/hosts/adapter';
 import { insertText, readComposer, send } from '@/lib/hosts/composer-insert';
 import { pageOutline } from '@/lib/hosts/site-report';
 import { hostTheme, THEME_ATTRIBUTES } from '@/lib/hosts/theme';
 import type { InsertResult } from '@/lib/hosts/types';
 import type { HostStateReport as HostState } from '@/lib/messaging/schemas';
+import type { ContentScriptContext } from './lifetime';
 import { onMessage, sendMessage } from './messenger';
 import { PanelMount } from './panel-mount';
 import { ReplyWatcher } from './reply-watcher';
@@ -28,31 +28,6 @@ function safe<A extends unknown[]>(fn: (...args: A) => void): (...args: A) => vo
 function post<T>(promise: Promise<T>): void {
   // The background may be restarting; the next state report catches up.
   promise.catch(() => undefined);
-}
-
-/**
- * WXT stops a content script when a newer copy of it announces itself: the new copy dispatches a
- * `content-script-started` CustomEvent on the document, and every older context that hears it
- * invalidates itself (panel gone, capture off). Any page script can dispatch that event too, and a
- * real one is no more `isTrusted` than a forged one. What tells them apart is whether *we* are still
- * alive: after a real reload or update of the extension this copy's `browser.runtime.id` is gone.
- * So, while it is there, the event is stopped before WXT's listener on the document sees it (a
- * capture listener on the window runs first). Call this before anything else in `main`.
- */
-export function ignoreForgedRestarts(target: Window = window): () => void {
-  // The same name WXT listens for (a static it does not export in its types).
-  const type = (ContentScriptContext as unknown as { SCRIPT_STARTED_MESSAGE_TYPE: string }).SCRIPT_STARTED_MESSAGE_TYPE;
-  const guard = (event: Event) => {
-    let alive = false;
-    try {
-      alive = browser.runtime?.id != null;
-    } catch {
-      alive = false;
-    }
-    if (alive) event.stopImmediatePropagation();
-  };
-  target.addEventListener(type, guard, { capture: true });
-  return () => target.removeEventListener(type, guard, { capture: true });
 }
 
 /**
@@ -215,9 +190,8 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     reportState();
   });
 
-  // WXT fires this from the Navigation API's `navigate` event, before a pushState commits: read the
-  // URL (and so the state reported to the panel) once it has. WXT dispatches it itself, so it is never
-  // `isTrusted`; a page that forges it only makes us read `location` again.
+  // The lifetime calls this from the Navigation API's `navigate` event, before a pushState commits:
+  // read the URL (and so the state reported to the panel) once it has.
   ctx.addEventListener(window, 'wxt:locationchange', () => ctx.setTimeout(() => onUrl(location.href), 0));
   ctx.addEventListener(window, 'popstate', (event: Event) => {
     if (event.isTrusted) onUrl(location.href);

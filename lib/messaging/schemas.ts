@@ -150,7 +150,7 @@ export type PanelQueryName = keyof typeof panelQuerySchemas;
 export type PanelQueryArgs<K extends PanelQueryName> = z.input<(typeof panelQuerySchemas)[K]>;
 
 /** What the pill on the page says while the panel is collapsed: the panel's headline in one word. */
-export const pillWordSchema = z.enum(['Send', 'Answering', 'Your turn', 'Continue?', 'Decide', 'Done']);
+export const pillWordSchema = z.enum(['Send', 'Answering', 'Your turn', 'Continue?', 'Decide', 'Done', 'Other site']);
 export type PillWord = z.infer<typeof pillWordSchema>;
 
 /** The arguments of each write or command the panel may ask for. */
@@ -169,6 +169,8 @@ export const panelCallSchemas = {
   'open-review': z.object({ taskId }),
   /** The person's Insert (or Send): the background renders the current step's briefing, puts it into this tab's prompt box and records it as their act. */
   deliver: z.object({ taskId, send: z.boolean() }),
+  /** The step runs on the other site: back to the task's chat there, or a new chat in a new tab with the handoff briefing. */
+  'continue-on': z.object({ taskId, rev: z.number().int().min(0), site: siteSchema }),
   /** The person's Send for a briefing already in the prompt box: presses the site's Send. */
   'press-send': z.object({ taskId }),
   'add-note': z.object({ taskId, stepId, body: z.string().min(1).max(500_000) }),

@@ -160,6 +160,14 @@ export function renderBriefing(input: BriefingInput): string {
     parts.push(
       `## Reviewer's feedback\n${task.rejection.by.name} sent this work back${from ? ` at "${from.title}"` : ''} on ${isoDay(task.rejection.at)}. Address this first:\n\n${quoted}`,
     );
+    // The gate decided on a second opinion of this step: the other model's issues come along (they informed the person).
+    if (from && from.reviews === step.id) {
+      const review = stepResultNote(
+        notes.filter((n) => n.taskId === task.id),
+        from.id,
+      );
+      if (review?.body.trim()) parts.push(`## The second opinion the person read ("${from.title}")\n${quoteForwarded(review.body)}`);
+    }
   }
 
   const instructions = fillVariables(step.instructions, templateValues(workflow, task, step, operator, now)).trim();

@@ -1,6 +1,6 @@
 // Long on purpose: the task state machine and the rules that read a task (is it running, which task a chat belongs to); the property tests check them together, so they live together.
 import type { Step, Workflow } from './schema';
-import type { Actor, ConversationRef, EventDraft, Task, TaskAction } from './records';
+import type { Actor, ConversationRef, EventDraft, MOVE_REASONS, Task, TaskAction } from './records';
 
 /**
  * The task state machine. Pure: no I/O, no clock, no id generator — time, ids and actors come in as
@@ -361,7 +361,7 @@ function setDriveMode(ctx: Context, on: boolean): EngineResult {
 function moveConversation(
   ctx: Context,
   conversation: ConversationRef,
-  reason: 'handoff' | 'url-assigned' | 'manual',
+  reason: (typeof MOVE_REASONS)[number],
 ): EngineResult {
   const { task } = ctx;
   // The site assigning a URL to a brand-new chat only completes a binding, so it is allowed even
@@ -386,4 +386,18 @@ function moveConversation(
       }),
     ],
   };
+}
+
+/**
+ * The site the current step must run on when it is not the task's current one (a step that names its
+ * assistant, DESIGN.md "One task across both sites"), else null: the panel then offers "Continue on …"
+ * and the conductor puts nothing into the other site's tabs.
+ */
+export function siteSwitchFor(task: Pick<Task, 'conversations' | 'currentStepId' | 'status'>, workflow: Workflow): ConversationRef['site'] | null {
+  if (isFinished(task) || task.currentStepId === null) return null;
+  const step = workflow.steps.find((s) => s.id === task.currentStepId);
+  const wanted = step?.assistant;
+  if (!wanted || wanted === 'any') return null;
+  const here = task.conversations.at(-1)?.site;
+  return here && here !== wanted ? wanted : null;
 }

@@ -236,6 +236,8 @@ function orderedStep(step: Step): Step {
     capture: step.capture,
     reads: [...step.reads],
     ...(step.gate !== undefined && { gate: orderedGate(step.gate) }),
+    ...(step.assistant !== undefined && { assistant: step.assistant }),
+    ...(step.reviews !== undefined && { reviews: step.reviews }),
   };
 }
 

@@ -86,6 +86,7 @@ const MOVE_LABELS: Record<string, string> = {
   'url-assigned': 'The conversation got its address',
   handoff: 'Continued in a new conversation',
   manual: 'Moved the task to another conversation',
+  'site-switch': 'Went back to its chat on the other site for this step',
 };
 
 /** Plain words for an audit event, shared by the timeline, the printable report and the Markdown export. */

@@ -41,7 +41,8 @@ export const cancelActionSchema = z.strictObject({ type: z.literal('cancel'), re
 /** Undoes the last completion: `stepId` must be the step completed last, right before the current one. */
 export const reopenStepActionSchema = z.strictObject({ type: z.literal('reopen-step'), stepId: slugSchema });
 export const setDriveModeActionSchema = z.strictObject({ type: z.literal('set-drive-mode'), on: z.boolean() });
-export const MOVE_REASONS = ['handoff', 'url-assigned', 'manual'] as const;
+/** `site-switch`: the step runs on the other site, and the task went back to its chat there. */
+export const MOVE_REASONS = ['handoff', 'url-assigned', 'manual', 'site-switch'] as const;
 export const moveConversationActionSchema = z.strictObject({
   type: z.literal('move-conversation'),
   conversation: conversationRefSchema,

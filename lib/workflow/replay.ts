@@ -1,6 +1,6 @@
 import { applyAction, startTask, WorkflowRuleError } from './engine';
 import type { TaskAction } from './records';
-import { conversationRefSchema, type AuditEvent, type EventType, type Task } from './records';
+import { conversationRefSchema, MOVE_REASONS, type AuditEvent, type EventType, type Task } from './records';
 import type { Workflow } from './schema';
 
 /**
@@ -42,7 +42,7 @@ export const REPLAY_RULES: Record<EventType, Rule> = {
       return {
         type: 'move-conversation',
         conversation: conversationRefSchema.parse(e.data['to']),
-        reason: reason === 'handoff' || reason === 'url-assigned' || reason === 'manual' ? reason : 'manual',
+        reason: (MOVE_REASONS as readonly unknown[]).includes(reason) ? (reason as (typeof MOVE_REASONS)[number]) : 'manual',
       };
     },
   },

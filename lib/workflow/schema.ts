@@ -52,6 +52,16 @@ export const stepSchema = z.strictObject({
   /** Earlier steps whose notes this step's briefing carries. */
   reads: z.array(slugSchema).max(LIMITS.stepsCount).default([]),
   gate: gateSchema.optional(),
+  /**
+   * Which assistant runs this step: `chatgpt` or `claude`; absent or `any`, the task's current site.
+   * Absent in older files, which keep their meaning (and their content hash).
+   */
+  assistant: z.enum(['any', 'chatgpt', 'claude']).optional(),
+  /**
+   * A second opinion: the earlier step whose result this step reviews. On a gated step, the gate shows
+   * that result as what is judged and this step's result beside it; it informs, it never decides.
+   */
+  reviews: slugSchema.optional(),
 });
 export type Step = z.infer<typeof stepSchema>;
 export type StepInput = z.input<typeof stepSchema>;

@@ -312,7 +312,7 @@ function crossFieldIssues(input: unknown, prefix: string): ValidationIssue[] {
       else issues.push(issue(at('steps', index, 'id'), `"${shorten(id)}" is already used by steps[${earlier}]; every step needs its own id.`));
     }
 
-    const reference = (target: unknown, path: string, purpose: 'reads' | 'onReject'): void => {
+    const reference = (target: unknown, path: string, purpose: 'reads' | 'onReject' | 'reviews'): void => {
       if (typeof target !== 'string') return;
       const targetIndex = ids.indexOf(target);
       if (targetIndex === -1) {
@@ -320,6 +320,8 @@ function crossFieldIssues(input: unknown, prefix: string): ValidationIssue[] {
         issues.push(issue(path, `"${shorten(target)}" is not a step of this workflow${near ? `; did you mean "${near}"?` : '.'}`));
       } else if (purpose === 'reads' && targetIndex === index) {
         issues.push(issue(path, `a step cannot read its own notes; remove "${target}" from its reads.`));
+      } else if (purpose === 'reviews' && targetIndex >= index) {
+        issues.push(issue(path, `"${target}" is not an earlier step; a second opinion reviews the result of a step before it.`));
       } else if (targetIndex > index) {
         issues.push(
           issue(
@@ -335,6 +337,7 @@ function crossFieldIssues(input: unknown, prefix: string): ValidationIssue[] {
     if (Array.isArray(step.reads)) {
       step.reads.forEach((target, i) => reference(target, at('steps', index, 'reads', i), 'reads'));
     }
+    if (typeof step.reviews === 'string') reference(step.reviews, at('steps', index, 'reviews'), 'reviews');
     if (isRecord(step.gate)) {
       reference(step.gate.onReject, at('steps', index, 'gate', 'onReject'), 'onReject');
       issues.push(...htmlIssue(at('steps', index, 'gate', 'ask'), step.gate.ask, 'gate questions'));

@@ -57,7 +57,7 @@ test('Firefox: panel beside ChatGPT, briefing into ProseMirror, one captured rep
 
   // The briefing lands in the real ProseMirror editor (its document, not just the DOM).
   await panel.locator(testId('insert-briefing')).click();
-  await panel.waitForSelector(testId('insert-status'));
+  await panel.waitForSelector(`${testId('headline')}[data-moment="inserted"]`);
   const inserted = await until('the briefing in the editor', () => mockState(page), (s) => s.editorText.includes('Step 1 of 3'));
   expect(inserted.editorText).toContain('Search returns nothing');
   expect(inserted.editorText.split('\n').length).toBeGreaterThan(5);
@@ -110,6 +110,10 @@ test('Firefox: panel beside ChatGPT, briefing into ProseMirror, one captured rep
   await options!.locator(`${testId('gate-card')} ${testId('approve-gate')}`).click();
   await until('the next step in the panel', () => panel.$eval(testId('current-step'), (el) => el.getAttribute('data-step-id')), (id) => id === 'fix');
   expect(await count(panel, testId('gate-card'))).toBe(0);
+  // The conductor (Firefox's background page) puts the Fix briefing in and sends it, once.
+  await until('the Fix briefing sent', () => mockState(page), (s) => s.sent === 3);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect((await mockState(page)).sent).toBe(3);
 });
 
 test('Firefox: the panel beside the Claude mock finds the prompt box and a briefing goes into its editor', async ({ session }) => {
@@ -125,7 +129,7 @@ test('Firefox: the panel beside the Claude mock finds the prompt box and a brief
   await panel.locator(testId('task-title')).fill('Which CI provider');
   await panel.locator(testId('start-task')).click();
   await panel.locator(testId('insert-briefing')).click();
-  await panel.waitForSelector(testId('insert-status'));
+  await panel.waitForSelector(`${testId('headline')}[data-moment="inserted"]`);
   const state = await until('the briefing in the editor', () => mockState(page), (s) => s.editorText.includes('Step 1 of 4'));
   expect(state.editorText).toContain('Which CI provider');
   // Its lines are intact (the editor holds paragraphs, not one flattened line).

@@ -122,7 +122,7 @@ describe('the conductor', () => {
       expect(inserts()).toHaveLength(0);
       // The reply ends (the page reports); then a second report of the same state.
       await writeHostState(7, page(CONVERSATION));
-      await settle();
+      await vi.waitFor(() => expect(inserts()).toHaveLength(1));
       await writeHostState(7, page(CONVERSATION));
       await settle();
       expect(inserts()).toHaveLength(1);
@@ -141,13 +141,13 @@ describe('the conductor', () => {
     forgetTabStateForTests();
     const stop = setupConductor();
     try {
-      await settle();
-      expect(inserts()).toHaveLength(1);
+      await vi.waitFor(() => expect(inserts()).toHaveLength(1));
       // And a further restart finds it delivered.
       stop();
       forgetConductorForTests();
       forgetTabStateForTests();
       const again = setupConductor();
+      await settle();
       await settle();
       again();
       expect(inserts()).toHaveLength(1);
@@ -186,7 +186,7 @@ describe('the conductor', () => {
       await requestFirstSend(task.id, 7, alice);
       expect(inserts()).toHaveLength(0);
       await writeHostState(7, page(null));
-      await settle();
+      await vi.waitFor(() => expect(inserts()).toHaveLength(1));
       await writeHostState(7, page(null));
       await settle();
       expect(inserts()).toHaveLength(1);
@@ -212,7 +212,7 @@ describe('the conductor', () => {
       await settle();
       expect(inserts()).toHaveLength(0);
       await writeHostState(7, page(null));
-      await settle();
+      await vi.waitFor(() => expect(inserts()).toHaveLength(1));
       await writeHostState(7, page(null));
       await settle();
       expect(inserts()).toHaveLength(1);

@@ -160,3 +160,31 @@ describe('touched fields follow their step', () => {
     expect([...reindexTouched(touched, [0, 2, 1])]).toEqual(['name', 'steps.0.title', 'steps.1.gate.ask']);
   });
 });
+
+describe('the editor’s assistant and second-opinion choices', () => {
+  it('round-trip through the draft; "Either" stays out of the file', () => {
+    const workflow = workflowSchema.parse({
+      id: 'two-sites',
+      name: 'Two sites',
+      version: 1,
+      steps: [
+        { id: 'draft', title: 'Draft', instructions: 'Write it.', assistant: 'chatgpt' },
+        { id: 'review', title: 'Review', instructions: 'Review it.', assistant: 'claude', reviews: 'draft' },
+        { id: 'wrap', title: 'Wrap up', instructions: 'Finish.' },
+      ],
+    });
+    const draft = draftFromWorkflow(workflow);
+    expect(draft.steps.map((s) => [s.assistant, s.reviews])).toEqual([
+      ['chatgpt', ''],
+      ['claude', 'draft'],
+      ['any', ''],
+    ]);
+    const input = toWorkflowInput(draft, 2);
+    expect(input.steps.map((s) => [s.assistant, s.reviews])).toEqual([
+      ['chatgpt', undefined],
+      ['claude', 'draft'],
+      [undefined, undefined],
+    ]);
+    expect('assistant' in input.steps[2]!).toBe(false);
+  });
+});

@@ -11,7 +11,7 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.convops.json'));
 describe('built-in workflows', () => {
   test('ships every required workflow, one per file named after its id', () => {
     expect(builtinWorkflows.map((w) => w.id).sort()).toEqual(
-      ['bug-fix', 'decision-memo', 'feature-development', 'research-report', 'sop-documentation', 'task'].sort(),
+      ['bug-fix', 'decision-memo', 'feature-development', 'research-report', 'research-second-opinion', 'sop-documentation', 'task'].sort(),
     );
     expect(files.sort()).toEqual(builtinWorkflows.map((w) => `${w.id}.convops.json`).sort());
   });

@@ -162,3 +162,29 @@ describe('parseWorkflowFile refuses bad files with clear messages', () => {
     ]);
   });
 });
+
+describe('a step that names its assistant, and a second opinion', () => {
+  const base = { id: 'two-sites', name: 'Two sites', version: 1, steps: [
+    { id: 'draft', title: 'Draft', instructions: 'Write it.', assistant: 'chatgpt' },
+    { id: 'review', title: 'Review', instructions: 'Review it.', assistant: 'claude', reviews: 'draft', reads: ['draft'], gate: { type: 'approval', ask: 'Ready?', onReject: 'draft' } },
+  ] };
+  const file = (workflows: unknown[]) => JSON.stringify({ format: 'convops.workflows', formatVersion: 1, workflows });
+
+  it('imports and exports the fields; an older file without them keeps its meaning', () => {
+    const parsed = parseWorkflowFile(file([base]), 'two.convops.json');
+    expect(parsed.ok).toBe(true);
+    if (!parsed.ok) return;
+    expect(parsed.workflows[0]!.steps.map((s) => [s.assistant, s.reviews])).toEqual([['chatgpt', undefined], ['claude', 'draft']]);
+    const again = parseWorkflowFile(serializeWorkflowFile(parsed.workflows), 'two.convops.json');
+    expect(again.ok && again.workflows[0]!.steps[1]).toMatchObject({ assistant: 'claude', reviews: 'draft' });
+    const old = parseWorkflowFile(file([{ ...base, steps: base.steps.map(({ assistant: _a, reviews: _r, ...s }) => s) }]), 'old.convops.json');
+    expect(old.ok && old.workflows[0]!.steps.every((s) => s.assistant === undefined && !('assistant' in s))).toBe(true);
+  });
+
+  it('refuses an unknown assistant, and a second opinion of a later step or itself, with the place', () => {
+    const bad = parseWorkflowFile(file([{ ...base, steps: [{ ...base.steps[0], assistant: 'gemini' }, base.steps[1]] }]), 'bad.convops.json');
+    expect(bad.ok).toBe(false);
+    const later = parseWorkflowFile(file([{ ...base, steps: [{ ...base.steps[0], reviews: 'review' }, base.steps[1]] }]), 'later.convops.json');
+    expect(!later.ok && later.issues.some((i) => /second opinion reviews the result of a step before it/.test(i.message))).toBe(true);
+  });
+});
