@@ -5,12 +5,14 @@ export default defineConfig({
   testMatch: '**/*.spec.ts',
   // Bundles the mock chatgpt.com / claude.ai pages (and builds the extension if it was never built).
   globalSetup: './test/e2e/support/global-setup.ts',
-  // Each test launches its own Chromium with the extension; two cores run two at once at best.
-  workers: process.env.CI ? 1 : 2,
+  // Each test launches its own Chromium with the extension; two cores run two at once at best, in CI
+  // too (E2E_WORKERS=1 runs one at a time, to tell a load-dependent failure from a real one).
+  workers: Number(process.env.E2E_WORKERS) || 2,
   fullyParallel: true,
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: process.env.CI ? [['list']] : [['list']],
+  // `npm test` (scripts/test.mjs) asks for a JSON report too, for its slowest-tests list.
+  reporter: process.env.CONVOPS_JSON_REPORT ? [['list'], ['json', { outputFile: process.env.CONVOPS_JSON_REPORT }]] : [['list']],
   outputDir: 'test-results',
 });

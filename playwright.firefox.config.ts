@@ -11,6 +11,7 @@ export default defineConfig({
   retries: 0,
   timeout: 90_000,
   expect: { timeout: 15_000 },
-  reporter: [['list']],
+  // `npm test` (scripts/test.mjs) asks for a JSON report too, for its slowest-tests list.
+  reporter: process.env.CONVOPS_JSON_REPORT ? [['list'], ['json', { outputFile: process.env.CONVOPS_JSON_REPORT }]] : [['list']],
   outputDir: 'test-results/firefox',
 });

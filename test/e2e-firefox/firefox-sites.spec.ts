@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test as playwrightTest } from '@playwright/test';
 import { count, launchFirefox, mockedPage, mockState, panelFrame, testId, textOf, until, type FirefoxSession } from './firefox';
 
 /**
@@ -7,26 +7,32 @@ import { count, launchFirefox, mockedPage, mockState, panelFrame, testId, textOf
  * until a person decides on the task page. On the Claude mock (Tiptap): the panel and the insert.
  */
 
-let session: FirefoxSession;
-test.beforeEach(async () => {
-  session = await launchFirefox({
-    chatgpt: {
-      script: {
-        replies: ['REPRO-REPLY: reproduced it with a fresh account.', 'AI-SAYS: approved, moving on to the fix.'],
-        chunks: 4,
-        intervalMs: 10,
-        firstChunkDelayMs: 20,
-        settleMs: 20,
+// A fixture, not beforeEach/afterEach over a shared variable: when Firefox cannot start, the launch's
+// own error is the failure, and no cleanup runs on a session that never existed.
+const test = playwrightTest.extend<{ session: FirefoxSession }>({
+  // eslint-disable-next-line no-empty-pattern
+  session: async ({}, use) => {
+    const session = await launchFirefox({
+      chatgpt: {
+        script: {
+          replies: ['REPRO-REPLY: reproduced it with a fresh account.', 'AI-SAYS: approved, moving on to the fix.'],
+          chunks: 4,
+          intervalMs: 10,
+          firstChunkDelayMs: 20,
+          settleMs: 20,
+        },
+        urlDelayMs: 200,
       },
-      urlDelayMs: 200,
-    },
-  });
-});
-test.afterEach(async () => {
-  await session.close();
+    });
+    try {
+      await use(session);
+    } finally {
+      await session.close();
+    }
+  },
 });
 
-test('Firefox: panel beside ChatGPT, briefing into ProseMirror, one captured reply, a gate that holds until a decision', async () => {
+test('Firefox: panel beside ChatGPT, briefing into ProseMirror, one captured reply, a gate that holds until a decision', async ({ session }) => {
   expect(session.addonId).toBe('convops@convops.dev');
   const page = await mockedPage(session);
   await page.goto('https://chatgpt.com/');
@@ -110,7 +116,7 @@ test('Firefox: panel beside ChatGPT, briefing into ProseMirror, one captured rep
   expect((await mockState(page)).sent).toBe(3);
 });
 
-test('Firefox: the panel beside the Claude mock finds the prompt box and a briefing goes into its editor', async () => {
+test('Firefox: the panel beside the Claude mock finds the prompt box and a briefing goes into its editor', async ({ session }) => {
   const page = await mockedPage(session);
   await page.goto('https://claude.ai/new');
   await until('the mock page', () => mockState(page), (s) => s.ready);

@@ -5,6 +5,8 @@ import type { Page } from '@playwright/test';
 // These tests check the mock sites themselves (no extension behaviour is relied on), with the built
 // extension loaded so that later specs run on exactly this setup. Clicks are dispatched to the
 // element, not at screen coordinates, so the extension's panel cannot intercept them.
+// Nothing here relies on what the extension keeps, so one browser per worker serves every test.
+test.use({ sharedExtensionBrowser: true });
 
 function openSite(page: Page, site: 'chatgpt' | 'claude', options: OpenOptions) {
   return site === 'chatgpt' ? openChatGPT(page, options) : openClaude(page, options);

@@ -31,7 +31,12 @@ export function chromiumArgsWithExtension(extensionDir: string): string[] {
   return [...quietChromiumFlags, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`];
 }
 
-export async function launchWithExtension(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+interface Launched {
+  context: BrowserContext;
+  close: () => Promise<void>;
+}
+
+export async function launchWithExtension(): Promise<Launched> {
   await registerPanelEngine();
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'convops-e2e-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
@@ -65,9 +70,30 @@ export async function extensionServiceWorker(context: BrowserContext, timeoutMs 
   throw new Error(`the extension's service worker did not start within ${timeoutMs} ms (is ${extensionPath} built?)`);
 }
 
-export const test = base.extend<{ context: BrowserContext; serviceWorker: Worker; extensionId: string }>({
-  // eslint-disable-next-line no-empty-pattern
-  context: async ({}, use) => {
+/**
+ * Each test gets a fresh Chromium and profile, unless its file opts into one browser per worker with
+ * `test.use({ sharedExtensionBrowser: true })`: for specs that check the mock pages themselves and
+ * rely on nothing the extension keeps, a launch per test (about 1.5 s here) is only waiting. The
+ * pages a test opened are closed after it.
+ */
+export const test = base.extend<{ context: BrowserContext; serviceWorker: Worker; extensionId: string }, { sharedExtensionBrowser: boolean; workerExtension: Launched | null }>({
+  sharedExtensionBrowser: [false, { scope: 'worker', option: true }],
+  workerExtension: [
+    async ({ sharedExtensionBrowser }, use) => {
+      if (!sharedExtensionBrowser) return use(null);
+      const launched = await launchWithExtension();
+      await use(launched);
+      await launched.close();
+    },
+    { scope: 'worker' },
+  ],
+  context: async ({ workerExtension }, use) => {
+    if (workerExtension) {
+      const before = new Set(workerExtension.context.pages());
+      await use(workerExtension.context);
+      await Promise.all(workerExtension.context.pages().filter((page) => !before.has(page)).map((page) => page.close()));
+      return;
+    }
     const launched = await launchWithExtension();
     await use(launched.context);
     await launched.close();

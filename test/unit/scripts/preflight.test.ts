@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { checkChromium, DEBIAN_INSTALL, ensureChromium, type PreflightEnv } from '../../../scripts/preflight.mjs';
+import { checkChromium, CHROMIUM, checkNode, checkTestTools, DEBIAN_INSTALL, ensureChromium, ensureTestTools, type PreflightEnv } from '../../../scripts/preflight.mjs';
 
 /** A machine where exactly the files in `present` are executables. */
 function machine(present: string[], overrides: Partial<PreflightEnv> = {}): PreflightEnv {
@@ -62,5 +62,82 @@ describe('npm start preflight: Chromium', () => {
     expect(ensureChromium(machine([], { isRoot: true }), run)).toBeNull();
     expect(error).toHaveBeenCalledTimes(2);
     expect(String(error.mock.calls[1]?.[0])).toContain('exit 100');
+  });
+});
+
+describe('npm test preflight: Node, Chromium and Firefox', () => {
+  const both = ['/usr/bin/chromium', '/usr/bin/firefox-esr'];
+
+  it('Node 22.12 or later passes; older Node gets one sentence with the command', () => {
+    expect(checkNode('v22.12.0')).toBeNull();
+    expect(checkNode('v24.1.0')).toBeNull();
+    expect(checkNode('v22.11.0')).toMatch(/^ConvOps needs Node 22\.12 or later and this is Node 22\.11\.0: install Node 22 \(for example `npm install --prefix \/opt\/convops-node22 node@22/);
+    const old = checkTestTools(machine(both), 'v20.19.0');
+    expect(old.kind).toBe('missing');
+    expect(old.kind === 'missing' && old.message).toContain('this is Node 20.19.0');
+  });
+
+  it('both browsers there: ready, with their paths for the suites', () => {
+    expect(checkTestTools(machine(both), 'v22.23.0')).toEqual({ kind: 'ready', env: { CHROMIUM_PATH: '/usr/bin/chromium', FIREFOX_PATH: '/usr/bin/firefox-esr' } });
+  });
+
+  it('finds a Firefox on PATH, and honours FIREFOX_PATH and CHROMIUM_PATH', () => {
+    expect(checkTestTools(machine(['/usr/bin/chromium', '/usr/local/bin/firefox']), 'v22.12.0')).toEqual({ kind: 'ready', env: { CHROMIUM_PATH: '/usr/bin/chromium', FIREFOX_PATH: '/usr/local/bin/firefox' } });
+    const overridden = machine(['/opt/chrome/chrome', '/opt/ff/firefox'], { env: { CHROMIUM_PATH: '/opt/chrome/chrome', FIREFOX_PATH: '/opt/ff/firefox' } });
+    expect(checkTestTools(overridden, 'v22.12.0')).toEqual({ kind: 'ready', env: { CHROMIUM_PATH: '/opt/chrome/chrome', FIREFOX_PATH: '/opt/ff/firefox' } });
+  });
+
+  it('a FIREFOX_PATH that points at nothing is said, even as root with Firefox installed (no install behind the person’s back)', () => {
+    const run = vi.fn(() => 0);
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(ensureTestTools(machine(both, { isRoot: true, env: { FIREFOX_PATH: '/nowhere/firefox' } }), run, 'v22.12.0')).toBeNull();
+    expect(run).not.toHaveBeenCalled();
+    expect(error).toHaveBeenCalledWith('ConvOps: FIREFOX_PATH is /nowhere/firefox, which is not an executable file: point it at Firefox, or unset it.');
+  });
+
+  it('a machine without Firefox, not root: one sentence with the exact command, nothing run', () => {
+    const run = vi.fn(() => 0);
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    expect(ensureTestTools(machine(['/usr/bin/chromium']), run, 'v22.12.0')).toBeNull();
+    expect(run).not.toHaveBeenCalled();
+    expect(log).not.toHaveBeenCalled();
+    expect(error.mock.calls).toEqual([['ConvOps needs Firefox for `npm test`: run `sudo apt-get update && sudo apt-get install -y firefox-esr`, then `npm test` again.']]);
+  });
+
+  it('neither browser, not root: one sentence naming both packages', () => {
+    const check = checkTestTools(machine([]), 'v22.12.0');
+    expect(check).toEqual({ kind: 'missing', message: 'ConvOps needs Chromium and Firefox for `npm test`: run `sudo apt-get update && sudo apt-get install -y chromium firefox-esr`, then `npm test` again.' });
+  });
+
+  it('one suite run alone asks only for its own browser', () => {
+    expect(checkTestTools(machine(['/usr/bin/chromium']), 'v22.12.0', [CHROMIUM])).toEqual({ kind: 'ready', env: { CHROMIUM_PATH: '/usr/bin/chromium' } });
+  });
+
+  it('no Firefox, not Debian: says to install it and set FIREFOX_PATH', () => {
+    const check = checkTestTools(machine(['/usr/bin/chromium'], { isDebian: false, isRoot: true }), 'v22.12.0');
+    expect(check).toEqual({ kind: 'missing', message: 'ConvOps needs Firefox for `npm test`: install it, then run `FIREFOX_PATH=/path/to/firefox-esr npm test`.' });
+  });
+
+  it('a machine without Firefox, root on Debian: runs the apt install, says so, and goes on with the installed path', () => {
+    const present = ['/usr/bin/chromium'];
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const run = vi.fn(() => {
+      present.push('/usr/bin/firefox-esr');
+      return 0;
+    });
+    expect(ensureTestTools(machine(present, { isRoot: true }), run, 'v22.12.0')).toEqual({ CHROMIUM_PATH: '/usr/bin/chromium', FIREFOX_PATH: '/usr/bin/firefox-esr' });
+    expect(run.mock.calls).toEqual([[['sh', '-c', 'apt-get update && apt-get install -y firefox-esr']]]);
+    expect(log.mock.calls).toEqual([["ConvOps: firefox-esr missing; installing Debian's packages: apt-get update && apt-get install -y firefox-esr"]]);
+  });
+
+  it('root on Debian, the install fails or leaves no Firefox: one line with the exit status, null', () => {
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    const error = vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(ensureTestTools(machine(['/usr/bin/chromium'], { isRoot: true }), () => 100, 'v22.12.0')).toBeNull();
+    expect(ensureTestTools(machine(['/usr/bin/chromium'], { isRoot: true }), () => 0, 'v22.12.0')).toBeNull();
+    expect(error).toHaveBeenCalledTimes(2);
+    expect(String(error.mock.calls[0]?.[0])).toContain('exit 100');
+    expect(String(error.mock.calls[1]?.[0])).toBe('ConvOps: installed firefox-esr, but the browser is still not there; run `apt-get update && apt-get install -y firefox-esr` yourself and look at its output, then `npm test` again.');
   });
 });
