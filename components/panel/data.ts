@@ -89,7 +89,7 @@ export function useBridgeQuery<K extends PanelQueryName>(query: K, args: PanelQu
 
 export const panelRepo = {
   saveDisplayName: (name: string) => bridge().call('save-display-name', { name }),
-  startTask: (input: { workflowId: string; title: string; conversation?: ConversationRef }) => bridge().call('start-task', input),
+  startTask: (input: { workflowId: string; title: string; conversation?: ConversationRef; inputs?: Record<string, string> }) => bridge().call('start-task', input),
   /** Opens (or focuses) the review window of the task's waiting gate: the panel never decides itself. */
   openReview: (taskId: string) => bridge().call('open-review', { taskId }),
   act: (taskId: string, rev: number, action: PanelAction) => bridge().call('act', { taskId, rev, action }),

@@ -7,8 +7,10 @@ import {
   moveConversationActionSchema,
   reopenStepActionSchema,
   setDriveModeActionSchema,
+  setInputActionSchema,
   siteSchema,
 } from '@/lib/workflow/records';
+import { LIMITS } from '@/lib/workflow/limits';
 
 /**
  * Every message that crosses from one context to another and is checked on arrival, as a Zod
@@ -133,6 +135,7 @@ export const panelActionSchema = z.discriminatedUnion('type', [
   reopenStepActionSchema,
   setDriveModeActionSchema,
   moveConversationActionSchema.extend({ reason: z.enum(['manual']) }),
+  setInputActionSchema,
 ]);
 export type PanelAction = z.infer<typeof panelActionSchema>;
 
@@ -152,7 +155,12 @@ export type PanelQueryArgs<K extends PanelQueryName> = z.input<(typeof panelQuer
 /** The arguments of each write or command the panel may ask for. */
 export const panelCallSchemas = {
   'save-display-name': z.object({ name: z.string().trim().min(1).max(120) }),
-  'start-task': z.object({ workflowId: z.string().min(1).max(64), title: z.string().trim().min(1).max(200), conversation: conversationRefSchema.optional() }),
+  'start-task': z.object({
+    workflowId: z.string().min(1).max(64),
+    title: z.string().trim().min(1).max(200),
+    conversation: conversationRefSchema.optional(),
+    inputs: z.record(z.string().min(1).max(LIMITS.inputNameLength), z.string().max(LIMITS.inputValueLength)).optional(),
+  }),
   act: z.object({ taskId, rev: z.number().int().min(0), action: panelActionSchema }),
   /** Moves the task to a new chat of this tab's site and opens it; the handoff briefing follows. */
   handoff: z.object({ taskId, rev: z.number().int().min(0) }),

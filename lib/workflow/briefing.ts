@@ -2,8 +2,8 @@ import { completionLine } from './completion-line';
 import { stepStates } from './engine';
 import type { Note, Task } from './records';
 import { stepResultNote } from './results';
-import { blockValue, inlineValue, isLongValue } from './inputs';
-import { INPUT_VARIABLE_PREFIX, inputsOf, type InputField, type Step, type TemplateVariable, type Workflow } from './schema';
+import { blockValue, INPUT_VARIABLE_PREFIX, inlineValue, inputsOf, isLongValue } from './inputs';
+import type { InputField, Step, TemplateVariable, Workflow } from './schema';
 
 /**
  * The briefing is the text ConvOps puts into the chat's prompt box. It is plain Markdown, built only

@@ -1,6 +1,6 @@
 // Long on purpose: the task state machine and the rules that read a task (is it running, which task a chat belongs to); the property tests check them together, so they live together.
-import { inputsOf, type Step, type Workflow } from './schema';
-import { inputValueProblem, inputValuesProblems, normalizedInputValues, type InputValues } from './inputs';
+import type { Step, Workflow } from './schema';
+import { inputsOf, inputValueProblem, inputValuesProblems, normalizedInputValues, type InputValues } from './inputs';
 import type { Actor, ConversationRef, EventDraft, Task, TaskAction, TaskInputValue, TeamStandards } from './records';
 
 /**

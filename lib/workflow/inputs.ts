@@ -1,4 +1,5 @@
-import { INPUT_VARIABLE_PREFIX, inputsOf, LIMITS, type InputField, type InputKind, type Workflow } from './schema';
+import { LIMITS } from './limits';
+import type { InputField, InputKind, Workflow } from './schema';
 
 /**
  * A workflow's inputs at run time: checking a person's values, and turning a value into briefing text
@@ -7,6 +8,14 @@ import { INPUT_VARIABLE_PREFIX, inputsOf, LIMITS, type InputField, type InputKin
  */
 
 export type InputValues = Record<string, string>;
+
+/** The prefix of an input's variable: `{{input.<name>}}`. */
+export const INPUT_VARIABLE_PREFIX = 'input.';
+
+/** A workflow's inputs, none when it declares none (an older file). */
+export function inputsOf(workflow: Pick<Workflow, 'inputs'>): InputField[] {
+  return workflow.inputs ?? [];
+}
 
 export const INPUT_KIND_LABELS: Record<InputKind, string> = {
   'short-text': 'Short text',

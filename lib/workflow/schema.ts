@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from './limits';
 
 /**
  * The workflow definition: the single source of its types. Cross-field rules (unique step ids,
@@ -8,25 +9,7 @@ import { z } from 'zod';
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-export const LIMITS = {
-  idLength: 64,
-  nameLength: 120,
-  descriptionLength: 2_000,
-  categoryLength: 60,
-  roleLength: 60,
-  instructionsLength: 20_000,
-  askLength: 2_000,
-  standardLength: 2_000,
-  standardsCount: 50,
-  inputsCount: 30,
-  inputNameLength: 40,
-  hintLength: 500,
-  choicesCount: 30,
-  /** A long-text value: a pasted log or description, not a document. */
-  inputValueLength: 20_000,
-  stepsCount: 100,
-  workflowsPerFile: 500,
-} as const;
+export { LIMITS };
 
 export const slugSchema = z
   .string()
@@ -116,11 +99,3 @@ export const TEMPLATE_VARIABLES = [
   'operator',
 ] as const;
 export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
-
-/** A workflow's inputs, none when it declares none. */
-export function inputsOf(workflow: Pick<Workflow, 'inputs'>): InputField[] {
-  return workflow.inputs ?? [];
-}
-
-/** The prefix of an input's variable: `{{input.<name>}}`. */
-export const INPUT_VARIABLE_PREFIX = 'input.';

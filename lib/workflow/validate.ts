@@ -1,7 +1,7 @@
 // Long on purpose: every rule a workflow file must pass, with its sentence; kept in one file so that a reader (or a reviewer of an imported file's refusal) sees all of them together.
 import type { z } from 'zod';
-import { inputValueProblem, usedInputNames } from './inputs';
-import { gateSchema, INPUT_VARIABLE_PREFIX, inputSchema, LIMITS, stepSchema, TEMPLATE_VARIABLES, workflowSchema, type Workflow } from './schema';
+import { INPUT_VARIABLE_PREFIX, inputValueProblem, usedInputNames } from './inputs';
+import { gateSchema, inputSchema, LIMITS, stepSchema, TEMPLATE_VARIABLES, workflowSchema, type Workflow } from './schema';
 
 /**
  * Validation that people can act on: every problem becomes one sentence that starts with where it is
