@@ -178,7 +178,8 @@ export function taskReportMarkdown(input: TaskReportInput): string {
     lines.push('', '## Inputs', '');
     for (const field of declared) {
       const value = task.inputs?.[field.name]?.value ?? '';
-      lines.push(`- **${inline(field.label)}:** ${value.includes('\n') ? `\n\n${fenced(value)}\n` : inline(value) || '—'}`);
+      // A multi-line value is fenced: it cannot open a heading or a table in the report.
+      lines.push(value.includes('\n') ? `- **${inline(field.label)}:**\n\n${fenced(value)}\n` : `- **${inline(field.label)}:** ${inline(value) || '—'}`);
       for (const event of events.filter((e) => e.type === 'input.changed' && e.data['name'] === field.name).sort((a, b) => a.seq - b.seq)) {
         const text = (v: unknown) => (typeof v === 'string' && v ? inline(v) : 'empty');
         lines.push(`  - changed by ${inline(event.actor.name)} at ${inline(event.at)}: ${text(event.data['from'])} → ${text(event.data['to'])}`);
