@@ -93,3 +93,19 @@ for (const site of sites) {
     await expect(options.locator('[data-testid="report-input"][data-name="steps-to-reproduce"]')).toContainText('Click Export');
   });
 }
+
+test('Enter in the title field does the highlighted action: Start and send', async ({ context }) => {
+  const page = await context.newPage();
+  await openChatGPT(page, { script: { ...fast, replies: ['INTAKE-NOTE'] }, urlDelayMs: 100 });
+  const panel = panelOf(page);
+  await expect(panel.getByTestId('site-health')).toHaveAttribute('data-composer', 'found');
+  await ensureName(panel, 'Rosa Reporter');
+  await panel.getByTestId('workflow-picker').selectOption('task');
+  await panel.locator('[data-testid="task-input"][data-name="goal"] textarea').fill('A short checklist');
+  await panel.getByTestId('task-title').fill('Tidy the shared drive');
+  await panel.getByTestId('task-title').press('Enter');
+  await expect(panel.getByTestId('step-list')).toBeVisible();
+  // Sent, not only started: the first briefing went to the chat with the value from the form.
+  await expect.poll(() => page.evaluate(() => window.__mock.repliesFinished), { timeout: 15_000 }).toBeGreaterThan(0);
+  await expect(page.getByText('A short checklist').first()).toBeVisible();
+});
