@@ -1,6 +1,7 @@
 // Long on purpose: the workflow editor is one form (the workflow's fields, then each step's), whose draft, validation and save guard are shared by every field; the step card is its own component below.
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useMemo, useRef, useState } from 'react';
+import { inputVariable } from '@/lib/workflow/inputs';
 import { StaleWorkflowError } from '@/lib/db/errors';
 import { getWorkflow, getWorkflowHead, listWorkflows, saveWorkflow } from '@/lib/db/workflows-repo';
 import { previewTask, renderBriefing } from '@/lib/workflow/briefing';
@@ -11,6 +12,7 @@ import { validateWorkflow, type ValidationIssue } from '@/lib/workflow/validate'
 import { Markdown } from '@/components/markdown';
 import { Alert, Button, Card, TextArea, TextField } from '@/components/ui';
 import { CheckboxField, FieldErrors, PageHeader, SelectField, withoutPath } from './form';
+import { InputsEditor } from './inputs-editor';
 import { hrefFor, navigate } from './router';
 import { useActor } from './use-actor';
 import {
@@ -21,6 +23,7 @@ import {
   issuesByPath,
   moveStep,
   reindexTouched,
+  insertAt,
   removeStep,
   renameStep,
   setStepTitle,
@@ -257,6 +260,7 @@ function WorkflowEditor({
               </ErrorField>
             </div>
             <StandardsEditor draft={draft} setDraft={setDraft} errorsAt={errorsAt} />
+            <InputsEditor draft={draft} setDraft={setDraft} errorsAt={errorsAt} ErrorField={ErrorField} />
             <Advanced open={idProblem}>
               <ErrorField field="id" errors={errorsAt('id')}>
                 <TextField
@@ -442,6 +446,7 @@ function StepEditor({
   onPreview: () => void;
 }) {
   const at = (field: string) => errorsAt(`steps.${index}${field ? `.${field}` : ''}`);
+  const instructionsRef = useRef<HTMLTextAreaElement>(null);
   const earlier = draft.steps.slice(0, index);
   const label = step.title || `Step ${index + 1}`;
   const patch = (value: Partial<StepDraft>) => setDraft((current) => updateStep(current, index, value));
@@ -493,13 +498,41 @@ function StepEditor({
         </ErrorField>
         <ErrorField field={`steps.${index}.instructions`} errors={at('instructions')} className="sm:col-span-2">
           <TextArea
+            ref={instructionsRef}
             label="Instructions (Markdown)"
-            hint="You can use {{task.title}}, {{date}}, {{operator}}, {{step.title}}, {{step.number}}, {{step.count}} and {{workflow.name}}."
+            hint="You can use {{task.title}}, {{date}}, {{operator}}, {{step.title}}, {{step.number}}, {{step.count}}, {{workflow.name}} and the workflow's inputs."
             rows={5}
             value={step.instructions}
             onChange={(e) => patch({ instructions: e.target.value })}
             data-testid="step-instructions"
           />
+          {draft.inputs.length > 0 ? (
+            <SelectField
+              label="Insert an input"
+              className="mt-1 max-w-xs"
+              value=""
+              data-testid="insert-input"
+              onChange={(e) => {
+                const name = e.target.value;
+                if (!name) return;
+                // At the caret, so a person places a value without typing its code name.
+                const area = instructionsRef.current;
+                const { text, caret } = insertAt(step.instructions, inputVariable(name), area?.selectionStart ?? step.instructions.length, area?.selectionEnd ?? step.instructions.length);
+                patch({ instructions: text });
+                requestAnimationFrame(() => {
+                  area?.focus();
+                  area?.setSelectionRange(caret, caret);
+                });
+              }}
+            >
+              <option value="">Choose an input…</option>
+              {draft.inputs.map((input) => (
+                <option key={input.key} value={input.name}>
+                  {input.label.trim() || input.name}
+                </option>
+              ))}
+            </SelectField>
+          ) : null}
         </ErrorField>
         <ErrorField field={`steps.${index}.role`} errors={at('role')}>
           <TextField label="Role (optional)" placeholder="e.g. planner, reviewer" value={step.role} onChange={(e) => patch({ role: e.target.value })} />

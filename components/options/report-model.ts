@@ -34,9 +34,20 @@ export interface ReportDecision {
   signature?: string;
 }
 
+/** One input of the task: its label, the value now, and every change (who, when, old → new). */
+export interface ReportInput {
+  name: string;
+  label: string;
+  value: string;
+  changes: Array<{ seq: number; by: string; at: string; from: string; to: string }>;
+}
+
 export interface TaskReportModel {
   steps: ReportStep[];
   decisions: ReportDecision[];
+  inputs: ReportInput[];
+  /** The team standards the task ran with (Settings → Standards), when there were any. */
+  teamStandards?: { version: number; lines: string[] };
 }
 
 /** Markdown to a short plain-text excerpt: what a table cell can hold. */
@@ -99,5 +110,16 @@ export function buildTaskReport(
         ...(signature ? { signature } : {}),
       };
     });
-  return { steps, decisions };
+  const text = (value: unknown) => (typeof value === 'string' ? value : '');
+  const inputs = (workflow.inputs ?? []).map(
+    (input): ReportInput => ({
+      name: input.name,
+      label: input.label,
+      value: task.inputs?.[input.name]?.value ?? '',
+      changes: ordered
+        .filter((event) => event.type === 'input.changed' && event.data['name'] === input.name)
+        .map((event) => ({ seq: event.seq, by: event.actor.name, at: event.at, from: text(event.data['from']), to: text(event.data['to']) })),
+    }),
+  );
+  return { steps, decisions, inputs, ...(task.teamStandards ? { teamStandards: { version: task.teamStandards.version, lines: [...task.teamStandards.lines] } } : {}) };
 }

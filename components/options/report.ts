@@ -169,7 +169,24 @@ export function taskReportMarkdown(input: TaskReportInput): string {
     // extension can: a later chain that verifies and still holds this event and hash lost nothing before it.
     lines.push(`- Audit chain head: event ${head.seq}, hash \`${head.hash}\` (keep this report: a later verified chain that still has this event with this hash lost nothing up to here)`);
   }
-  lines.push(`- Report generated at ${input.generatedAt}`, '', '## Timeline', '');
+  lines.push(`- Report generated at ${input.generatedAt}`);
+  if (task.teamStandards) {
+    lines.push(`- Team standards used (version ${task.teamStandards.version}): ${task.teamStandards.lines.map(inline).join(' · ')}`);
+  }
+  const declared = workflow?.inputs ?? [];
+  if (declared.length > 0) {
+    lines.push('', '## Inputs', '');
+    for (const field of declared) {
+      const value = task.inputs?.[field.name]?.value ?? '';
+      // A multi-line value is fenced: it cannot open a heading or a table in the report.
+      lines.push(value.includes('\n') ? `- **${inline(field.label)}:**\n\n${fenced(value)}\n` : `- **${inline(field.label)}:** ${inline(value) || '—'}`);
+      for (const event of events.filter((e) => e.type === 'input.changed' && e.data['name'] === field.name).sort((a, b) => a.seq - b.seq)) {
+        const text = (v: unknown) => (typeof v === 'string' && v ? inline(v) : 'empty');
+        lines.push(`  - changed by ${inline(event.actor.name)} at ${inline(event.at)}: ${text(event.data['from'])} → ${text(event.data['to'])}`);
+      }
+    }
+  }
+  lines.push('', '## Timeline', '');
   lines.push('| # | When | Who | What | Step | Comment |', '|---|---|---|---|---|---|');
   const stepTitleOf = (stepId: string | undefined) => (stepId ? (workflow?.steps.find((step) => step.id === stepId)?.title ?? stepId) : '');
   for (const event of [...events].sort((a, b) => a.seq - b.seq)) {

@@ -2,6 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { getDb } from '@/lib/db/database';
 import { updateSettings } from '@/lib/db/settings-repo';
+import { TeamStandardsSettings } from './team-standards-settings';
 import {
   addPublicKeyFromFile,
   exportOwnPublicKey,
@@ -134,6 +135,7 @@ function SettingsForm({ settings: stored, status, setStatus }: { settings: Setti
             </div>
           </div>
         </Card>
+        <TeamStandardsSettings lines={stored.teamStandards} version={stored.teamStandardsVersion} onSave={(lines) => save({ teamStandards: lines })} />
         <Card>
           <h2 className="mb-2 text-base font-semibold">Sites</h2>
           <p className="mb-2 text-sm">Where the panel appears.</p>

@@ -14,6 +14,7 @@ import { PageHeader } from './form';
 import { dashboardRow, describeEvent, eventComment, taskReportJson, taskReportMarkdown } from './report';
 import { hrefFor } from './router';
 import { TaskGate } from './task-gate';
+import { TaskPageInputs } from './task-page-inputs';
 import { foldTimeline, foldSummary } from './timeline';
 import { useTaskDetail } from './use-task-detail';
 import { STATUS_TONES } from './tasks-page';
@@ -190,6 +191,7 @@ export function TaskPage({ id }: { id: string }) {
         </dl>
       </Card>
       <TaskGate task={task} workflow={workflow} />
+      <TaskPageInputs task={task} workflow={workflow} events={events} />
       <div className="grid gap-4 lg:grid-cols-2">
         <section aria-labelledby="timeline-heading">
           <h2 id="timeline-heading" className="mb-2 text-base font-semibold">

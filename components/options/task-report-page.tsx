@@ -126,6 +126,42 @@ export function TaskReportPage({ id }: { id: string }) {
         </dd>
       </dl>
 
+      {model.inputs.length > 0 ? (
+        <section aria-labelledby="report-inputs" className="mb-6" data-testid="report-inputs">
+          <h2 id="report-inputs" className="mb-2 text-lg font-semibold">
+            Inputs
+          </h2>
+          <dl className="grid gap-x-6 gap-y-1 sm:grid-cols-[max-content_1fr]">
+            {model.inputs.map((input) => (
+              <div key={input.name} className="contents" data-testid="report-input" data-name={input.name}>
+                <dt className="font-medium">{input.label}</dt>
+                <dd>
+                  <span className="whitespace-pre-wrap">{input.value || '—'}</span>
+                  {input.changes.length > 0 ? (
+                    <ul className="text-sm text-zinc-700 dark:text-zinc-300" data-testid="report-input-history">
+                      {input.changes.map((change) => (
+                        <li key={change.seq}>
+                          Changed by {change.by} on <time dateTime={change.at}>{when(change.at)}</time>: “{change.from || 'empty'}” → “{change.to || 'empty'}”
+                        </li>
+                      ))}
+                    </ul>
+                  ) : null}
+                </dd>
+              </div>
+            ))}
+          </dl>
+          {model.teamStandards ? (
+            <p className="mt-2 text-sm" data-testid="report-team-standards">
+              Team standards used (version {model.teamStandards.version}): {model.teamStandards.lines.join(' · ')}
+            </p>
+          ) : null}
+        </section>
+      ) : model.teamStandards ? (
+        <p className="mb-6 text-sm" data-testid="report-team-standards">
+          Team standards used (version {model.teamStandards.version}): {model.teamStandards.lines.join(' · ')}
+        </p>
+      ) : null}
+
       <section aria-labelledby="report-steps" className="mb-6">
         <h2 id="report-steps" className="mb-2 text-lg font-semibold">
           Steps

@@ -1,4 +1,5 @@
-import { type GateType, type Workflow, type WorkflowInput } from '@/lib/workflow/schema';
+import { INPUT_VARIABLE_PREFIX, inputNameFromLabel } from '@/lib/workflow/inputs';
+import { type GateType, type InputKind, type Workflow, type WorkflowInput } from '@/lib/workflow/schema';
 
 /**
  * The editor's working copy of a workflow: every field a plain string or boolean a form control can
@@ -27,6 +28,21 @@ export interface StepDraft {
   reviews: string;
 }
 
+/** One input as the editor holds it; its name follows the label until the workflow is saved with it. */
+export interface InputDraft {
+  key: string;
+  name: string;
+  /** True for an input that came with the saved workflow: its name is in use, so a new label keeps it. */
+  nameFixed: boolean;
+  label: string;
+  kind: InputKind;
+  required: boolean;
+  hint: string;
+  default: string;
+  /** The options of a choice, one per line. */
+  choices: string;
+}
+
 export interface WorkflowDraft {
   id: string;
   idTouched: boolean;
@@ -34,6 +50,7 @@ export interface WorkflowDraft {
   description: string;
   category: string;
   standards: string[];
+  inputs: InputDraft[];
   steps: StepDraft[];
 }
 
@@ -87,7 +104,7 @@ export function emptyStep(taken: Iterable<string> = []): StepDraft {
 }
 
 export function emptyDraft(): WorkflowDraft {
-  return { id: '', idTouched: false, name: '', description: '', category: 'General', standards: [], steps: [emptyStep()] };
+  return { id: '', idTouched: false, name: '', description: '', category: 'General', standards: [], inputs: [], steps: [emptyStep()] };
 }
 
 export function draftFromWorkflow(workflow: Workflow): WorkflowDraft {
@@ -98,6 +115,17 @@ export function draftFromWorkflow(workflow: Workflow): WorkflowDraft {
     description: workflow.description,
     category: workflow.category,
     standards: [...workflow.standards],
+    inputs: (workflow.inputs ?? []).map((input) => ({
+      key: newKey(),
+      name: input.name,
+      nameFixed: true,
+      label: input.label,
+      kind: input.kind,
+      required: input.required,
+      hint: input.hint ?? '',
+      default: input.default ?? '',
+      choices: (input.choices ?? []).join('\n'),
+    })),
     steps: workflow.steps.map((step) => ({
       key: newKey(),
       id: step.id,
@@ -131,6 +159,20 @@ export function toWorkflowInput(draft: WorkflowDraft, version: number): Workflow
     description: draft.description,
     category: draft.category,
     standards: draft.standards,
+    ...(draft.inputs.length > 0 && {
+      inputs: draft.inputs.map((input) => {
+        const choices = input.choices.split('\n').map((c) => c.trim()).filter(Boolean);
+        return {
+          name: input.name,
+          label: input.label,
+          kind: input.kind,
+          required: input.required,
+          ...(input.hint.trim() ? { hint: input.hint } : {}),
+          ...(input.default.trim() ? { default: input.default } : {}),
+          ...(input.kind === 'choice' || choices.length > 0 ? { choices } : {}),
+        };
+      }),
+    }),
     steps: draft.steps.map((step) => ({
       id: step.id,
       title: step.title,
@@ -146,6 +188,40 @@ export function toWorkflowInput(draft: WorkflowDraft, version: number): Workflow
       ...(step.reviews ? { reviews: step.reviews } : {}),
     })),
   };
+}
+
+/** A new input at the end of the list, named when it gets its label. */
+export function addInput(draft: WorkflowDraft): WorkflowDraft {
+  const input: InputDraft = { key: newKey(), name: inputNameFromLabel('', draft.inputs.map((i) => i.name)), nameFixed: false, label: '', kind: 'short-text', required: false, hint: '', default: '', choices: '' };
+  return { ...draft, inputs: [...draft.inputs, input] };
+}
+
+export function updateInput(draft: WorkflowDraft, index: number, patch: Partial<InputDraft>): WorkflowDraft {
+  return { ...draft, inputs: draft.inputs.map((input, i) => (i === index ? { ...input, ...patch } : input)) };
+}
+
+/**
+ * A new label renames a new input (its name is made from the label) and every `{{input.<name>}}` the
+ * steps already use, so nobody types or fixes a code name by hand.
+ */
+export function setInputLabel(draft: WorkflowDraft, index: number, label: string): WorkflowDraft {
+  const input = draft.inputs[index];
+  if (!input) return draft;
+  if (input.nameFixed) return updateInput(draft, index, { label });
+  const name = inputNameFromLabel(label, draft.inputs.filter((_, i) => i !== index).map((i) => i.name));
+  const renamed = updateInput(draft, index, { label, name });
+  if (name === input.name) return renamed;
+  const pattern = new RegExp(`\\{\\{\\s*${(INPUT_VARIABLE_PREFIX + input.name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s*\\}\\}`, 'g');
+  return { ...renamed, steps: renamed.steps.map((step) => ({ ...step, instructions: step.instructions.replace(pattern, `{{${INPUT_VARIABLE_PREFIX}${name}}}`) })) };
+}
+
+export function removeInput(draft: WorkflowDraft, index: number): WorkflowDraft {
+  return { ...draft, inputs: draft.inputs.filter((_, i) => i !== index) };
+}
+
+/** Puts `insert` into `text` at the selection `[start, end)`; returns the text and where the caret goes. */
+export function insertAt(text: string, insert: string, start = text.length, end = start): { text: string; caret: number } {
+  return { text: `${text.slice(0, start)}${insert}${text.slice(end)}`, caret: start + insert.length };
 }
 
 export function setStepTitle(draft: WorkflowDraft, index: number, title: string): WorkflowDraft {

@@ -90,7 +90,8 @@ export function useBridgeQuery<K extends PanelQueryName>(query: K, args: PanelQu
 export const panelRepo = {
   saveDisplayName: (name: string) => bridge().call('save-display-name', { name }),
   /** `send`: "Start and send step 1" (the background sends step 1 once this tab's prompt box is there). */
-  startTask: (input: { workflowId: string; title: string; conversation?: ConversationRef; send?: boolean }) => bridge().call('start-task', input),
+  startTask: (input: { workflowId: string; title: string; conversation?: ConversationRef; inputs?: Record<string, string>; send?: boolean }) =>
+    bridge().call('start-task', input),
   /** Opens (or focuses) the review window of the task's waiting gate: the panel never decides itself. */
   openReview: (taskId: string) => bridge().call('open-review', { taskId }),
   act: (taskId: string, rev: number, action: PanelAction) => bridge().call('act', { taskId, rev, action }),

@@ -1,4 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
+import { InputFieldControl } from '@/components/inputs/input-field';
+import { defaultInputValues, inputValuesProblems, type InputValues } from '@/lib/workflow/inputs';
 import { browser } from 'wxt/browser';
 import type { HostState } from '@/lib/messaging/schemas';
 import { SITE_LABELS, TASK_STATUS_LABELS } from '@/lib/workflow/labels';
@@ -20,22 +22,47 @@ export function StartView({
   const openTasks = useOpenTasks();
   const [workflowId, setWorkflowId] = useState('');
   const [title, setTitle] = useState('');
+  const [values, setValues] = useState<InputValues>({});
+  const [problems, setProblems] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const pickerId = useId();
+  const reasonId = useId();
   const selected = library?.find((w) => w.id === workflowId);
 
   const siteName = host ? SITE_LABELS[host.site] : null;
+  const choose = (id: string) => {
+    setWorkflowId(id);
+    const entry = library?.find((w) => w.id === id);
+    setValues(entry ? defaultInputValues(entry) : {});
+    setProblems({});
+  };
+  // Why the Start buttons are grey, said beside them rather than left to guess.
+  const disabledReason = !selected
+    ? 'Choose a workflow to start.'
+    : !title.trim()
+      ? 'Give the task a title to start.'
+      : null;
   const start = async (event: FormEvent, send = false) => {
     event.preventDefault();
-    if (!selected || !title.trim()) return;
+    if (!selected || !title.trim() || busy) return;
+    const found = inputValuesProblems(selected, values);
+    setProblems(found);
+    // A required answer left empty is said beside its field; nothing is started.
+    if (Object.keys(found).length > 0) return;
     setBusy(true);
     setError(null);
     try {
       const conversation = host
         ? { site: host.site, conversationId: host.conversationId, url: host.url, boundAt: new Date().toISOString() }
         : undefined;
-      const task = await panelRepo.startTask({ workflowId: selected.id, title: title.trim(), ...(conversation ? { conversation } : {}), send });
+      const task = await panelRepo.startTask({
+        workflowId: selected.id,
+        title: title.trim(),
+        ...(conversation ? { conversation } : {}),
+        ...(selected.inputs.length > 0 ? { inputs: values } : {}),
+        send,
+      });
       await onStarted(task.id);
     } catch (e) {
       setError(describeError(e).message);
@@ -46,8 +73,12 @@ export function StartView({
 
   return (
     <div className="flex flex-col gap-3 p-3">
-      <form onSubmit={start} className="flex flex-col gap-2">
+      {/* Enter in any field does the highlighted action: start and send when there is a chat to send to. */}
+      <form onSubmit={(e) => void start(e, !!siteName)} className="flex flex-col gap-2" noValidate>
         <h1 className="text-sm font-semibold">Start a workflow</h1>
+        <p className="text-xs text-zinc-700 dark:text-zinc-300" data-testid="convops-intro">
+          ConvOps runs this chat as your team's workflow: it briefs the AI one step at a time, keeps each step's result, and waits for a person's approval at the checkpoints.
+        </p>
         <label htmlFor={pickerId} className="text-xs font-medium text-zinc-700 dark:text-zinc-300">
           Workflow
         </label>
@@ -55,7 +86,7 @@ export function StartView({
           id={pickerId}
           data-testid="workflow-picker"
           value={workflowId}
-          onChange={(e) => setWorkflowId(e.target.value)}
+          onChange={(e) => choose(e.target.value)}
           className="w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-600 dark:border-zinc-600 dark:bg-zinc-900 dark:text-zinc-100"
         >
           <option value="">{library === undefined ? 'Loading…' : 'Choose a workflow…'}</option>
@@ -66,28 +97,66 @@ export function StartView({
           ))}
         </select>
         {selected ? (
-          <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="workflow-summary">
-            {selected.stepCount} steps{selected.gates.length ? `; you decide at: ${selected.gates.join(', ')}` : '; no gates'}
-            {selected.origin !== 'builtin' ? ` · ${selected.origin}` : ''}
-          </p>
+          <div className="flex flex-col gap-1 text-xs text-zinc-700 dark:text-zinc-300" data-testid="workflow-summary">
+            {selected.description ? <p data-testid="workflow-description">{selected.description}</p> : null}
+            <ol className="list-decimal pl-5" data-testid="workflow-steps" aria-label={`The steps of ${selected.name}`}>
+              {selected.steps.map((stepTitle, i) => (
+                <li key={`${i}-${stepTitle}`}>
+                  {stepTitle}
+                  {selected.gates.includes(stepTitle) ? <span className="text-zinc-600 dark:text-zinc-400"> — you decide here</span> : null}
+                </li>
+              ))}
+            </ol>
+            {selected.origin !== 'builtin' ? <p className="text-zinc-600 dark:text-zinc-400">{selected.origin === 'imported' ? 'Imported from a file' : 'Made by your team'}</p> : null}
+          </div>
         ) : null}
         <TextField label="Task title" value={title} onChange={(e) => setTitle(e.target.value)} maxLength={200} placeholder="e.g. Month-end close checklist" data-testid="task-title" />
+        {selected && selected.inputs.length > 0 ? (
+          <fieldset className="flex flex-col gap-2" data-testid="task-inputs">
+            <legend className="mb-1 text-xs font-semibold">What the AI needs to know</legend>
+            {selected.inputs.map((input) => (
+              <InputFieldControl
+                key={`${selected.id}:${input.name}`}
+                input={input}
+                value={values[input.name] ?? ''}
+                problem={problems[input.name]}
+                onChange={(value) => {
+                  setValues((before) => ({ ...before, [input.name]: value }));
+                  if (problems[input.name]) setProblems(({ [input.name]: _fixed, ...rest }) => rest);
+                }}
+              />
+            ))}
+          </fieldset>
+        ) : null}
         {error ? <Alert tone="error">{error}</Alert> : null}
         <div className="flex flex-wrap gap-2">
           {siteName ? (
             <Button
+              type="submit"
               variant="primary"
               data-testid="start-and-send"
-              disabled={!selected || !title.trim() || busy}
-              onClick={(e) => void start(e, true)}
+              disabled={!!disabledReason || busy}
+              aria-describedby={disabledReason ? reasonId : undefined}
             >
               Start and send step 1 to {siteName}
             </Button>
           ) : null}
-          <Button type="submit" variant={siteName ? 'secondary' : 'primary'} data-testid="start-task" disabled={!selected || !title.trim() || busy}>
+          <Button
+            type={siteName ? 'button' : 'submit'}
+            variant={siteName ? 'secondary' : 'primary'}
+            data-testid="start-task"
+            disabled={!!disabledReason || busy}
+            aria-describedby={disabledReason ? reasonId : undefined}
+            onClick={siteName ? (e) => void start(e, false) : undefined}
+          >
             Start in this chat
           </Button>
         </div>
+        {disabledReason ? (
+          <p id={reasonId} className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="start-disabled-reason">
+            {disabledReason}
+          </p>
+        ) : null}
       </form>
 
       {openTasks && openTasks.length > 0 ? (

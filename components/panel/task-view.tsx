@@ -16,6 +16,7 @@ import { describeError, describeInsertFailure } from '@/components/errors';
 import { GateCard } from '@/components/gate-card';
 import { NotesSection, type NoteActions } from './notes';
 import { StepList } from './step-list';
+import { TaskInputsPanel } from './task-inputs-panel';
 
 export function TaskView({
   detail,
@@ -186,6 +187,7 @@ export function TaskView({
       ) : null}
 
       <StepList states={states} />
+      <TaskInputsPanel task={task} workflow={workflow} events={events} />
 
       {/* The decision comes first while the task waits for it. */}
       {awaiting && current?.gate ? <GateResult notes={notes} step={current} stepTitles={stepTitles} /> : null}

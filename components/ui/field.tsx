@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes, type ReactNode, type TextareaHTMLAttributes } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode, type Ref, type TextareaHTMLAttributes } from 'react';
 
 const control =
   'w-full rounded-md border border-zinc-300 bg-white px-2 py-1.5 text-sm text-zinc-900 placeholder:text-zinc-500 focus-visible:outline-2 focus-visible:outline-offset-1 focus-visible:outline-blue-600 dark:border-zinc-600 dark:bg-zinc-900 dark:text-zinc-100 dark:placeholder:text-zinc-400';
@@ -39,7 +39,8 @@ export function TextField({ label, hint, hideLabel, className = '', ...rest }: F
   return <FieldFrame label={label} hint={hint} hideLabel={hideLabel} className={className} control={(id, describedBy) => <input id={id} aria-describedby={describedBy} className={control} {...rest} />} />;
 }
 
-export function TextArea({ label, hint, hideLabel, className = '', ...rest }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+/** `ref` reaches the textarea (React 19 passes it as a prop), for inserting at the caret. */
+export function TextArea({ label, hint, hideLabel, className = '', ...rest }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement> & { ref?: Ref<HTMLTextAreaElement> }) {
   return (
     <FieldFrame
       label={label}

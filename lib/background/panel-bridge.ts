@@ -1,4 +1,5 @@
 // Long on purpose: the panel's whole contract with the background in one place (queries, calls and the port that serves them), so that each handler's inferred result type is next to its schema and its trust check.
+import type { InputField } from '@/lib/workflow/schema';
 import { liveQuery, type Subscription } from 'dexie';
 import { browser, type Browser } from 'wxt/browser';
 import type { z } from 'zod';
@@ -75,6 +76,10 @@ export interface LibraryEntry {
   stepCount: number;
   gates: string[];
   origin: string;
+  /** What the start screen shows before a task starts: what the workflow is for, its steps, and the form of its inputs. */
+  description: string;
+  steps: string[];
+  inputs: InputField[];
 }
 
 /** What every handler knows of its caller: the chat tab its panel is framed in. */
@@ -96,6 +101,9 @@ async function libraryEntries(): Promise<LibraryEntry[]> {
         stepCount: workflow.steps.length,
         gates: workflow.steps.filter((s) => s.gate).map((s) => s.title),
         origin: head.origin,
+        description: workflow.description,
+        steps: workflow.steps.map((s) => s.title),
+        inputs: workflow.inputs ?? [],
       };
     }),
   );

@@ -8,6 +8,7 @@ import type { Workflow } from '@/lib/workflow/schema';
 import { getDb, type ConvOpsDatabase } from './database';
 import { RecordNotFoundError, StaleTaskError } from './errors';
 import { appendEvents, listEvents } from './events-repo';
+import { getSettings } from './settings-repo';
 import { conversationKey, fromNoteRow, fromTaskRow, fromWorkflowRecord, toTaskRow, type TaskRow } from './records';
 
 /**
@@ -30,12 +31,18 @@ export interface StartTaskInput {
   title: string;
   conversation?: ConversationRef;
   actor: Actor;
+  /** The workflow's input values, by name; the engine refuses values that do not fit. */
+  inputs?: Record<string, string>;
 }
 
-/** Starts a task on the latest (not deleted) version of a workflow. */
+/**
+ * Starts a task on the latest (not deleted) version of a workflow, with the team standards of the
+ * settings at this moment: the task keeps that version, whatever the settings say later.
+ */
 export async function startTaskRecord(input: StartTaskInput): Promise<Task> {
   const db = getDb();
-  return db.transaction('rw', [db.workflowHeads, db.workflows, db.tasks, db.events], async () => {
+  return db.transaction('rw', [db.workflowHeads, db.workflows, db.tasks, db.events, db.settings], async () => {
+    const settings = await getSettings();
     const head = await db.workflowHeads.get(input.workflowId);
     if (!head || head.deleted) throw new RecordNotFoundError('workflow', input.workflowId);
     const record = await db.workflows.get([input.workflowId, head.latestVersion]);
@@ -46,6 +53,8 @@ export async function startTaskRecord(input: StartTaskInput): Promise<Task> {
       ...(input.conversation ? { conversation: input.conversation } : {}),
       actor: input.actor,
       now: nowIso(),
+      ...(input.inputs ? { inputs: input.inputs } : {}),
+      teamStandards: { version: settings.teamStandardsVersion, lines: settings.teamStandards },
     });
     const written = await writeTask(db, task);
     await appendEvents(db, written.id, events);

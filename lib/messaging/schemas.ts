@@ -7,8 +7,10 @@ import {
   moveConversationActionSchema,
   reopenStepActionSchema,
   setDriveModeActionSchema,
+  setInputActionSchema,
   siteSchema,
 } from '@/lib/workflow/records';
+import { LIMITS } from '@/lib/workflow/limits';
 
 /**
  * Every message that crosses from one context to another and is checked on arrival, as a Zod
@@ -133,6 +135,7 @@ export const panelActionSchema = z.discriminatedUnion('type', [
   reopenStepActionSchema,
   setDriveModeActionSchema,
   moveConversationActionSchema.extend({ reason: z.enum(['manual']) }),
+  setInputActionSchema,
 ]);
 export type PanelAction = z.infer<typeof panelActionSchema>;
 
@@ -161,6 +164,7 @@ export const panelCallSchemas = {
     workflowId: z.string().min(1).max(64),
     title: z.string().trim().min(1).max(200),
     conversation: conversationRefSchema.optional(),
+    inputs: z.record(z.string().min(1).max(LIMITS.inputNameLength), z.string().max(LIMITS.inputValueLength)).optional(),
     send: z.boolean().optional(),
   }),
   act: z.object({ taskId, rev: z.number().int().min(0), action: panelActionSchema }),

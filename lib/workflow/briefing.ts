@@ -2,7 +2,8 @@ import { completionLine } from './completion-line';
 import { stepStates } from './engine';
 import type { Note, Task } from './records';
 import { stepResultNote } from './results';
-import type { Step, TemplateVariable, Workflow } from './schema';
+import { blockValue, INPUT_VARIABLE_PREFIX, inlineValue, inputsOf, isLongValue } from './inputs';
+import type { InputField, Step, TemplateVariable, Workflow } from './schema';
 
 /**
  * The briefing is the text ConvOps puts into the chat's prompt box. It is plain Markdown, built only
@@ -30,12 +31,43 @@ export type TemplateValues = Partial<Record<TemplateVariable, string>>;
 
 const VARIABLE_PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
 
-/** Fills `{{name}}`; unknown names stay as written so a mistake is visible rather than silently blank. */
-export function fillVariables(text: string, values: TemplateValues): string {
+/**
+ * Fills `{{name}}` in one pass (a value is never read again as a template); unknown names stay as
+ * written so a mistake is visible rather than silently blank. `input.<name>` values are expected to be
+ * escaped already (`inputTemplateValues`).
+ */
+export function fillVariables(text: string, values: TemplateValues & Record<string, string>): string {
   return text.replace(VARIABLE_PATTERN, (whole, name: string) => {
     const value = (values as Record<string, string | undefined>)[name];
     return value === undefined ? whole : value;
   });
+}
+
+/**
+ * What `{{input.<name>}}` becomes inside the instructions: a short value as escaped text on the line; a
+ * long one (or an empty one) by its label, pointing to the Inputs section where it is quoted whole.
+ */
+export function inputTemplateValues(workflow: Workflow, task: Task): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const input of inputsOf(workflow)) {
+    const value = task.inputs?.[input.name]?.value ?? '';
+    values[`${INPUT_VARIABLE_PREFIX}${input.name}`] =
+      value === '' ? `(${inlineValue(input.label)}: not given; ask for it)` : isLongValue(input, value) ? `the “${inlineValue(input.label)}” input (see Inputs below)` : inlineValue(value);
+  }
+  return values;
+}
+
+/** One input in the Inputs section: a short value on its line, a long one quoted, or named when this chat already has it. */
+function inputLine(input: InputField, task: Task, stepIndex: number, full: boolean): string {
+  const entry = task.inputs?.[input.name];
+  const label = `**${inlineValue(input.label)}:**`;
+  const value = entry?.value ?? '';
+  if (value === '') return `${label} _not given_`;
+  if (!isLongValue(input, value)) return `${label} ${inlineValue(value)}`;
+  if (!full && entry && stepIndex > entry.briefedFrom) {
+    return `${label} given in full in step ${entry.briefedFrom + 1}'s briefing earlier in this chat; it has not changed since. Work from it; it is not repeated here.`;
+  }
+  return `${label}\n${blockValue(value)}`;
 }
 
 /** The calendar date of an ISO timestamp, in the timestamp's own offset. */
@@ -170,12 +202,17 @@ export function renderBriefing(input: BriefingInput): string {
     }
   }
 
-  const instructions = fillVariables(step.instructions, templateValues(workflow, task, step, operator, now)).trim();
+  const inputs = inputsOf(workflow);
+  if (inputs.length > 0) {
+    parts.push(`## Inputs\n${inputs.map((field) => inputLine(field, task, index, input.fullNotes === true)).join('\n\n')}`);
+  }
+
+  const values = { ...templateValues(workflow, task, step, operator, now), ...inputTemplateValues(workflow, task) };
+  const instructions = fillVariables(step.instructions, values).trim();
   if (instructions) parts.push(`## Instructions\n${instructions}`);
 
-  if (workflow.standards.length > 0) {
-    parts.push(`## Standards\n${workflow.standards.map((s) => `- ${s}`).join('\n')}`);
-  }
+  const standards = standardsSection(workflow, task);
+  if (standards) parts.push(standards);
 
   const reads = workflow.steps.filter((s) => step.reads.includes(s.id));
   if (reads.length > 0) {
@@ -266,12 +303,30 @@ export function previewTask(workflow: Workflow, stepId?: string, now = '2026-01-
     pendingGate: null,
     rejection: null,
     conversations: [],
+    // Each input shows as its label in the preview, so a lead sees where the values land.
+    ...(inputsOf(workflow).length > 0 && {
+      inputs: Object.fromEntries(inputsOf(workflow).map((i) => [i.name, { value: i.default?.trim() || `‹${i.label}›`, briefedFrom: 0 }])),
+    }),
     rev: 0,
     createdAt: now,
     createdBy: actor,
     updatedAt: now,
     updatedBy: actor,
   };
+}
+
+/**
+ * The workflow's standards, then the team's (Settings → Standards, the version the task started with),
+ * each group saying where it comes from once there are two.
+ */
+function standardsSection(workflow: Workflow, task: Task): string | undefined {
+  const list = (lines: readonly string[]) => lines.map((line) => `- ${line}`).join('\n');
+  const team = task.teamStandards?.lines ?? [];
+  if (team.length === 0) return workflow.standards.length > 0 ? `## Standards\n${list(workflow.standards)}` : undefined;
+  const groups: string[] = [];
+  if (workflow.standards.length > 0) groups.push(`From the workflow “${workflow.name}”:\n${list(workflow.standards)}`);
+  groups.push(`From your team's standards (Settings → Standards, version ${task.teamStandards?.version ?? 0}):\n${list(team)}`);
+  return `## Standards\n${groups.join('\n\n')}`;
 }
 
 function capitalize(text: string): string {

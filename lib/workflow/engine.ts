@@ -1,6 +1,7 @@
 // Long on purpose: the task state machine and the rules that read a task (is it running, which task a chat belongs to); the property tests check them together, so they live together.
 import type { Step, Workflow } from './schema';
-import type { Actor, ConversationRef, EventDraft, MOVE_REASONS, Task, TaskAction } from './records';
+import { inputsOf, inputValueProblem, inputValuesProblems, normalizedInputValues, type InputValues } from './inputs';
+import type { Actor, ConversationRef, EventDraft, MOVE_REASONS, Task, TaskAction, TaskInputValue, TeamStandards } from './records';
 
 /**
  * The task state machine. Pure: no I/O, no clock, no id generator — time, ids and actors come in as
@@ -22,7 +23,8 @@ export type WorkflowRuleCode =
   | 'nothing-to-reopen'
   | 'comment-required'
   | 'unknown-step'
-  | 'workflow-mismatch';
+  | 'workflow-mismatch'
+  | 'invalid-input';
 
 export class WorkflowRuleError extends Error {
   constructor(
@@ -34,12 +36,25 @@ export class WorkflowRuleError extends Error {
   }
 }
 
+/** Thrown when a task's input values do not fit the workflow's inputs; `problems` are sentences by input name. */
+export class InputValuesError extends WorkflowRuleError {
+  constructor(public readonly problems: Record<string, string>) {
+    super('invalid-input', Object.values(problems).join(' '));
+    this.name = 'InputValuesError';
+  }
+}
+
 export function startTask(
   workflow: Workflow,
-  input: { id: string; title: string; conversation?: ConversationRef; actor: Actor; now: string },
+  input: { id: string; title: string; conversation?: ConversationRef; actor: Actor; now: string; inputs?: InputValues; teamStandards?: TeamStandards },
 ): EngineResult {
   const first = workflow.steps[0];
   if (!first) throw new WorkflowRuleError('unknown-step', `The workflow "${workflow.name}" has no steps.`);
+  const given = input.inputs ?? {};
+  const problems = inputValuesProblems(workflow, given);
+  if (Object.keys(problems).length > 0) throw new InputValuesError(problems);
+  const values = normalizedInputValues(workflow, given);
+  const teamStandards = input.teamStandards && input.teamStandards.lines.length > 0 ? input.teamStandards : undefined;
   const task: Task = {
     id: input.id,
     title: input.title,
@@ -51,6 +66,10 @@ export function startTask(
     pendingGate: null,
     rejection: null,
     conversations: input.conversation ? [{ ...input.conversation }] : [],
+    ...(inputsOf(workflow).length > 0 && {
+      inputs: Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { value, briefedFrom: 0 }])),
+    }),
+    ...(teamStandards && { teamStandards: { version: teamStandards.version, lines: [...teamStandards.lines] } }),
     rev: 0,
     createdAt: input.now,
     createdBy: { ...input.actor },
@@ -62,7 +81,13 @@ export function startTask(
     actor: { ...input.actor },
     at: input.now,
     stepId: first.id,
-    data: { workflowId: workflow.id, workflowVersion: workflow.version, title: input.title },
+    data: {
+      workflowId: workflow.id,
+      workflowVersion: workflow.version,
+      title: input.title,
+      ...(inputsOf(workflow).length > 0 && { inputs: values }),
+      ...(teamStandards && { teamStandards: { version: teamStandards.version, lines: [...teamStandards.lines] } }),
+    },
   };
   return { task, events: [event] };
 }
@@ -98,6 +123,8 @@ export function applyAction(task: Task, workflow: Workflow, action: TaskAction, 
       return setDriveMode(ctx, action.on);
     case 'move-conversation':
       return moveConversation(ctx, action.conversation, action.reason);
+    case 'set-input':
+      return setInput(ctx, action.name, action.value);
   }
 }
 
@@ -108,6 +135,7 @@ const AI_REFUSED: Record<Exclude<TaskAction['type'], 'complete-step'>, string> =
   'reopen-step': 'reopen a step',
   'set-drive-mode': 'switch drive mode',
   'move-conversation': 'move a task to another chat',
+  'set-input': "change a task's inputs",
 };
 
 export type StepState = 'done' | 'current' | 'awaiting-approval' | 'todo';
@@ -358,6 +386,36 @@ function setDriveMode(ctx: Context, on: boolean): EngineResult {
   };
 }
 
+/** The step number (0-based) of the next briefing: the current step's briefing may already be in the chat. */
+function nextBriefingIndex(task: Task, workflow: Workflow): number {
+  const index = task.currentStepId === null ? workflow.steps.length : workflow.steps.findIndex((s) => s.id === task.currentStepId);
+  return index + 1;
+}
+
+function currentIndex(ctx: Context): number {
+  const { task, workflow } = ctx;
+  return task.currentStepId === null ? workflow.steps.length : Math.max(0, workflow.steps.findIndex((s) => s.id === task.currentStepId));
+}
+
+function setInput(ctx: Context, name: string, raw: string): EngineResult {
+  const { task, workflow } = ctx;
+  assertRunning(task);
+  assertHuman(ctx.actor, "change a task's inputs");
+  const field = inputsOf(workflow).find((i) => i.name === name);
+  if (!field) throw new InputValuesError({ [name]: `This workflow has no input named “${name}”.` });
+  const problem = inputValueProblem(field, raw);
+  if (problem) throw new InputValuesError({ [name]: problem });
+  const value = raw.trim();
+  const from = task.inputs?.[name]?.value ?? '';
+  if (value === from) throw new WorkflowRuleError('invalid-input', `“${field.label}” already is that value; nothing to change.`);
+  // The briefing of the current step may already be in the chat with the old value: the next one carries the new value in full.
+  const changed: TaskInputValue = { value, briefedFrom: nextBriefingIndex(task, workflow) };
+  return {
+    task: touched(ctx, { inputs: { ...task.inputs, [name]: changed } }),
+    events: [event(ctx, 'input.changed', task.currentStepId ?? undefined, { name, label: field.label, from, to: value })],
+  };
+}
+
 function moveConversation(
   ctx: Context,
   conversation: ConversationRef,
@@ -376,8 +434,14 @@ function moveConversation(
   } else {
     conversations.push({ ...conversation });
   }
+  // A new chat has seen none of the values: its next briefing carries them in full.
+  const current = currentIndex(ctx);
+  const inputs =
+    task.inputs && reason !== 'url-assigned'
+      ? Object.fromEntries(Object.entries(task.inputs).map(([name, v]) => [name, { value: v.value, briefedFrom: current }]))
+      : task.inputs;
   return {
-    task: touched(ctx, { conversations }),
+    task: touched(ctx, { conversations, ...(inputs && { inputs }) }),
     events: [
       event(ctx, 'task.moved-conversation', task.currentStepId ?? undefined, {
         from,

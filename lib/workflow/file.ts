@@ -1,5 +1,5 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { LIMITS, type Gate, type Step, type Workflow } from './schema';
+import { LIMITS, type Gate, type InputField, type Step, type Workflow } from './schema';
 import { issue, validateWorkflow, type ValidationIssue } from './validate';
 
 /**
@@ -227,6 +227,18 @@ function orderedGate(gate: Gate): Gate {
   return { type: gate.type, ask: gate.ask, ...(gate.onReject !== undefined && { onReject: gate.onReject }) };
 }
 
+function orderedInput(input: InputField): InputField {
+  return {
+    name: input.name,
+    label: input.label,
+    kind: input.kind,
+    required: input.required,
+    ...(input.hint !== undefined && { hint: input.hint }),
+    ...(input.default !== undefined && { default: input.default }),
+    ...(input.choices !== undefined && { choices: [...input.choices] }),
+  };
+}
+
 function orderedStep(step: Step): Step {
   return {
     id: step.id,
@@ -249,6 +261,7 @@ export function orderedWorkflow(workflow: Workflow): Workflow {
     category: workflow.category,
     description: workflow.description,
     standards: [...workflow.standards],
+    ...(workflow.inputs !== undefined && workflow.inputs.length > 0 && { inputs: workflow.inputs.map(orderedInput) }),
     steps: workflow.steps.map(orderedStep),
   };
 }

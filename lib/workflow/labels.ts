@@ -68,6 +68,7 @@ const EVENT_LABELS: Record<Exclude<EventType, 'task.moved-conversation'>, string
   'step.reopened': 'Reopened the step',
   'completion.ignored': 'Ignored a completion line',
   'task.drive-mode': 'Switched drive mode',
+  'input.changed': 'Changed an input',
   'gate.requested': 'Asked for a decision',
   'gate.approved': 'Approved',
   'gate.rejected': 'Rejected and sent back',
@@ -99,6 +100,11 @@ export function describeEvent(event: Pick<AuditEvent, 'type' | 'data'> & { actor
   if (event.type === 'task.moved-conversation') {
     const reason = event.data?.['reason'];
     return (typeof reason === 'string' ? MOVE_LABELS[reason] : undefined) ?? MOVE_LABELS['manual']!;
+  }
+  if (event.type === 'input.changed') {
+    const label = event.data?.['label'] ?? event.data?.['name'];
+    const shown = (value: unknown) => (typeof value === 'string' && value !== '' ? `“${value.length > 80 ? `${value.slice(0, 79)}…` : value}”` : 'empty');
+    if (typeof label === 'string') return `Changed “${label}” from ${shown(event.data?.['from'])} to ${shown(event.data?.['to'])}`;
   }
   return (EVENT_LABELS as Record<string, string>)[event.type] ?? event.type;
 }

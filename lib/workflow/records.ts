@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { PANEL_WIDTH } from './panel-width';
-import { slugSchema } from './schema';
+import { LIMITS, slugSchema } from './schema';
 
 /** Records the engine and the database keep: tasks, notes, audit events, actors, settings. */
 
@@ -48,6 +48,12 @@ export const moveConversationActionSchema = z.strictObject({
   conversation: conversationRefSchema,
   reason: z.enum(MOVE_REASONS),
 });
+/** A person changes one of the task's input values; recorded as `input.changed` with the old and new value. */
+export const setInputActionSchema = z.strictObject({
+  type: z.literal('set-input'),
+  name: z.string().min(1).max(LIMITS.inputNameLength),
+  value: z.string().max(LIMITS.inputValueLength),
+});
 export const taskActionSchema = z.discriminatedUnion('type', [
   completeStepActionSchema,
   approveActionSchema,
@@ -56,12 +62,31 @@ export const taskActionSchema = z.discriminatedUnion('type', [
   reopenStepActionSchema,
   setDriveModeActionSchema,
   moveConversationActionSchema,
+  setInputActionSchema,
 ]);
 export type TaskAction = z.infer<typeof taskActionSchema>;
 
 export const TASK_STATUSES = ['active', 'awaiting-approval', 'completed', 'cancelled'] as const;
 export const taskStatusSchema = z.enum(TASK_STATUSES);
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
+
+/**
+ * One input's value on a task. `briefedFrom` is the (0-based) number of the first step whose briefing
+ * carries this value in the current chat; later briefings there name a long value instead of pasting
+ * it again. A change, or a move to another chat, sets it to the next briefing.
+ */
+export const taskInputValueSchema = z.strictObject({
+  value: z.string().max(LIMITS.inputValueLength),
+  briefedFrom: z.number().int().min(0),
+});
+export type TaskInputValue = z.infer<typeof taskInputValueSchema>;
+
+/** The team's standing rules a task runs with: the version it started with, kept with its lines. */
+export const teamStandardsSchema = z.strictObject({
+  version: z.number().int().min(0),
+  lines: z.array(z.string().trim().min(1).max(LIMITS.standardLength)).max(LIMITS.standardsCount),
+});
+export type TeamStandards = z.infer<typeof teamStandardsSchema>;
 
 export const taskSchema = z.strictObject({
   id: z.string().min(1).max(64),
@@ -89,6 +114,10 @@ export const taskSchema = z.strictObject({
    * prompt box. Absent means on (the default); a person switches it per task.
    */
   driveMode: z.boolean().optional(),
+  /** The workflow's input values, by input name. Absent on tasks of workflows without inputs (and older tasks). */
+  inputs: z.record(z.string().max(LIMITS.inputNameLength), taskInputValueSchema).optional(),
+  /** The team standards the task started with (Settings → Standards); absent when the team had none. */
+  teamStandards: teamStandardsSchema.optional(),
   /** Optimistic concurrency: every write must name the rev it read. */
   rev: z.number().int().min(0),
   createdAt: isoDateSchema,
@@ -137,6 +166,8 @@ export const EVENT_TYPES = [
   'step.reopened',
   'completion.ignored',
   'task.drive-mode',
+  /** A person changed one of the task's input values: `{ name, from, to }`. */
+  'input.changed',
   'gate.requested',
   'gate.approved',
   'gate.rejected',
@@ -192,6 +223,10 @@ export const settingsSchema = z.strictObject({
   panelSide: z.enum(['right', 'left']).default('right'),
   panelWidth: z.number().int().min(PANEL_WIDTH.min).max(PANEL_WIDTH.max).default(PANEL_WIDTH.default),
   sites: z.strictObject({ chatgpt: z.boolean().default(true), claude: z.boolean().default(true) }).default({ chatgpt: true, claude: true }),
+  /** The team's standing rules, added to every briefing after the workflow's own standards. */
+  teamStandards: z.array(z.string().trim().min(1).max(LIMITS.standardLength)).max(LIMITS.standardsCount).default([]),
+  /** Bumped each time the team standards change; a task records the version it started with. */
+  teamStandardsVersion: z.number().int().min(0).default(0),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});

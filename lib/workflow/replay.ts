@@ -1,6 +1,6 @@
 import { applyAction, startTask, WorkflowRuleError } from './engine';
 import type { TaskAction } from './records';
-import { conversationRefSchema, MOVE_REASONS, type AuditEvent, type EventType, type Task } from './records';
+import { conversationRefSchema, MOVE_REASONS, teamStandardsSchema, type AuditEvent, type EventType, type Task } from './records';
 import type { Workflow } from './schema';
 
 /**
@@ -48,6 +48,7 @@ export const REPLAY_RULES: Record<EventType, Rule> = {
   },
   'step.reopened': { kind: 'action', action: (e) => ({ type: 'reopen-step', stepId: step(e) }) },
   'task.drive-mode': { kind: 'action', action: (e) => ({ type: 'set-drive-mode', on: e.data['on'] !== false }) },
+  'input.changed': { kind: 'action', action: (e) => ({ type: 'set-input', name: text(e.data['name']) ?? '', value: text(e.data['to']) ?? '' }) },
   'task.completed': { kind: 'effect' },
   // A completion line the rules did not act on, and which note stands for a step's result: on the record, no state.
   'completion.ignored': { kind: 'record' },
@@ -70,6 +71,14 @@ export const REPLAY_RULES: Record<EventType, Rule> = {
 
 export type ReplayResult = { ok: true; task: Task } | { ok: false; seq: number; reason: string };
 
+/** The start event's input values: none when absent, null when they are not all text. */
+function startInputs(value: unknown): Record<string, string> | null {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const entries = Object.entries(value);
+  return entries.every(([, v]) => typeof v === 'string') ? (Object.fromEntries(entries) as Record<string, string>) : null;
+}
+
 function who(event: AuditEvent): string {
   return `${event.actor.name} (${event.actor.kind})`;
 }
@@ -85,7 +94,19 @@ export function replayTask(workflow: Workflow, events: readonly AuditEvent[]): R
   }
   let task: Task;
   try {
-    task = startTask(workflow, { id: first.taskId, title: text(first.data['title']) ?? 'task', actor: first.actor, now: first.at }).task;
+    // The values the task started with are checked against the pinned workflow's inputs as the panel checked them.
+    const inputs = startInputs(first.data['inputs']);
+    if (inputs === null) return { ok: false, seq: first.seq, reason: 'its start records input values that are not text' };
+    const standards = first.data['teamStandards'] === undefined ? undefined : teamStandardsSchema.safeParse(first.data['teamStandards']);
+    if (standards && !standards.success) return { ok: false, seq: first.seq, reason: 'its start records team standards in a shape ConvOps does not know' };
+    task = startTask(workflow, {
+      id: first.taskId,
+      title: text(first.data['title']) ?? 'task',
+      actor: first.actor,
+      now: first.at,
+      inputs,
+      ...(standards && { teamStandards: standards.data }),
+    }).task;
   } catch (error) {
     return { ok: false, seq: first.seq, reason: error instanceof Error ? error.message : 'it cannot start' };
   }
@@ -149,6 +170,10 @@ export function rowMismatch(row: Task, replayed: Task, workflow: Workflow): stri
   }
   const rejection = (task: Task) => (task.rejection ? `${task.rejection.stepId}|${task.rejection.fromStepId}|${task.rejection.comment}` : '');
   if (rejection(row) !== rejection(replayed)) return 'its record carries another rejection than its events';
+  const values = (task: Task) => JSON.stringify(Object.entries(task.inputs ?? {}).map(([name, v]) => [name, v.value]).sort());
+  if (values(row) !== values(replayed)) return 'its record carries other input values than its events';
+  const standards = (task: Task) => JSON.stringify(task.teamStandards ?? null);
+  if (standards(row) !== standards(replayed)) return 'its record names other team standards than the ones it started with';
   if (row.rev !== replayed.rev) return `its record is at revision ${row.rev}, but its events make ${replayed.rev} changes`;
   return undefined;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LIMITS } from './limits';
 
 /**
  * The workflow definition: the single source of its types. Cross-field rules (unique step ids,
@@ -8,19 +9,7 @@ import { z } from 'zod';
 
 export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-export const LIMITS = {
-  idLength: 64,
-  nameLength: 120,
-  descriptionLength: 2_000,
-  categoryLength: 60,
-  roleLength: 60,
-  instructionsLength: 20_000,
-  askLength: 2_000,
-  standardLength: 2_000,
-  standardsCount: 50,
-  stepsCount: 100,
-  workflowsPerFile: 500,
-} as const;
+export { LIMITS };
 
 export const slugSchema = z
   .string()
@@ -66,6 +55,30 @@ export const stepSchema = z.strictObject({
 export type Step = z.infer<typeof stepSchema>;
 export type StepInput = z.input<typeof stepSchema>;
 
+export const INPUT_KINDS = ['short-text', 'long-text', 'choice', 'date', 'number', 'link'] as const;
+export const inputKindSchema = z.enum(INPUT_KINDS);
+export type InputKind = z.infer<typeof inputKindSchema>;
+
+/** An input's name as instructions use it (`{{input.steps-to-reproduce}}`); made from its label. */
+export const INPUT_NAME_PATTERN = SLUG_PATTERN;
+
+/**
+ * What a task is started with, asked in the panel's start form and used in instructions as
+ * `{{input.<name>}}`. Values are data: they are inserted as text, never read as a template.
+ */
+export const inputSchema = z.strictObject({
+  name: z.string().min(1).max(LIMITS.inputNameLength).regex(INPUT_NAME_PATTERN, 'use lowercase letters, digits and single dashes, like "product"'),
+  label: z.string().trim().min(1).max(LIMITS.nameLength),
+  kind: inputKindSchema.default('short-text'),
+  required: z.boolean().default(false),
+  hint: z.string().trim().max(LIMITS.hintLength).optional(),
+  /** The value the form starts with. */
+  default: z.string().max(LIMITS.inputValueLength).optional(),
+  /** For `choice`: the options a person picks from. */
+  choices: z.array(z.string().trim().min(1).max(LIMITS.nameLength)).max(LIMITS.choicesCount).optional(),
+});
+export type InputField = z.infer<typeof inputSchema>;
+
 export const workflowSchema = z.strictObject({
   id: slugSchema,
   name: z.string().trim().min(1).max(LIMITS.nameLength),
@@ -75,6 +88,11 @@ export const workflowSchema = z.strictObject({
   category: z.string().trim().max(LIMITS.categoryLength).default('General'),
   /** Rules added to every step's briefing. */
   standards: z.array(z.string().trim().min(1).max(LIMITS.standardLength)).max(LIMITS.standardsCount).default([]),
+  /**
+   * What a task is started with. Absent (an older file, or a workflow without inputs) means none; kept
+   * absent rather than defaulted so that a stored workflow's content, and its hash, stay what they were.
+   */
+  inputs: z.array(inputSchema).max(LIMITS.inputsCount).optional(),
   steps: z.array(stepSchema).min(1).max(LIMITS.stepsCount),
 });
 export type Workflow = z.infer<typeof workflowSchema>;

@@ -1,6 +1,7 @@
 // Long on purpose: every rule a workflow file must pass, with its sentence; kept in one file so that a reader (or a reviewer of an imported file's refusal) sees all of them together.
 import type { z } from 'zod';
-import { gateSchema, LIMITS, stepSchema, TEMPLATE_VARIABLES, workflowSchema, type Workflow } from './schema';
+import { INPUT_VARIABLE_PREFIX, inputValueProblem, usedInputNames } from './inputs';
+import { gateSchema, inputSchema, LIMITS, stepSchema, TEMPLATE_VARIABLES, workflowSchema, type Workflow } from './schema';
 
 /**
  * Validation that people can act on: every problem becomes one sentence that starts with where it is
@@ -90,11 +91,14 @@ function emptySentence(segments: readonly PathSegment[]): string {
   const last = names.at(-1);
   const inStep = names.includes('steps');
   if (last === 'title' && inStep) return 'give this step a title.';
-  if (last === 'name' && !inStep) return 'give the workflow a name.';
+  if (last === 'name' && !inStep && !names.includes('inputs')) return 'give the workflow a name.';
   if (last === 'ask') return 'say what the person must check at this gate.';
   if (last === 'id') return inStep ? 'give this step an id (it is made from the title).' : 'give the workflow an id (it is made from the name).';
   if (last === 'standards') return 'write the standard or remove it.';
   if (last === 'role') return 'name the role or leave the field empty.';
+  if (last === 'label') return 'give this input a label: the question a person answers when starting a task.';
+  if (last === 'name' && names.includes('inputs')) return 'give this input a name (it is made from the label).';
+  if (last === 'choices') return 'write the option or remove it.';
   return 'must not be empty.';
 }
 
@@ -189,6 +193,7 @@ function knownKeysAt(segments: readonly PathSegment[]): string[] {
   const shapeOf = (schema: { shape: Record<string, unknown> }) => Object.keys(schema.shape);
   if (named.at(-1) === 'gate') return shapeOf(gateSchema);
   if (named.at(-1) === 'steps') return shapeOf(stepSchema);
+  if (named.at(-1) === 'inputs') return shapeOf(inputSchema);
   return shapeOf(workflowSchema);
 }
 
@@ -270,13 +275,29 @@ export function findHtml(markdown: string): string | undefined {
   return match ? shorten(match[0], 30) : undefined;
 }
 
-export function unknownVariables(text: string): string[] {
+/** The `{{names}}` a text uses that ConvOps cannot fill: not a built-in variable, nor `input.<name>` of a declared input. */
+export function unknownVariables(text: string, inputNames: readonly string[] = []): string[] {
   const names: string[] = [];
   for (const match of text.matchAll(VARIABLE_PATTERN)) {
     const name = match[1] ?? '';
-    if (!(TEMPLATE_VARIABLES as readonly string[]).includes(name) && !names.includes(name)) names.push(name);
+    const known =
+      (TEMPLATE_VARIABLES as readonly string[]).includes(name) ||
+      (name.startsWith(INPUT_VARIABLE_PREFIX) && inputNames.includes(name.slice(INPUT_VARIABLE_PREFIX.length)));
+    if (!known && !names.includes(name)) names.push(name);
   }
   return names;
+}
+
+/** The sentence for a `{{name}}` ConvOps cannot fill, with the nearest known name and, for inputs, what to do. */
+function unknownVariableSentence(name: string, inputNames: readonly string[]): string {
+  if (name.startsWith(INPUT_VARIABLE_PREFIX)) {
+    const inputName = name.slice(INPUT_VARIABLE_PREFIX.length);
+    const near = suggest(inputName, inputNames);
+    return `{{${shorten(name)}}} uses an input this workflow does not have${near ? `; did you mean {{${INPUT_VARIABLE_PREFIX}${near}}}?` : '.'} Add an input named “${shorten(inputName)}” under Inputs, or pick one from “Insert an input”.`;
+  }
+  const candidates = [...TEMPLATE_VARIABLES, ...inputNames.map((n) => `${INPUT_VARIABLE_PREFIX}${n}`)];
+  const near = suggest(name, candidates);
+  return `{{${shorten(name)}}} is not a variable ConvOps can fill${near ? `; did you mean {{${near}}}?` : '.'} Known variables: ${candidates.map((v) => `{{${v}}}`).join(', ')}.`;
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -296,6 +317,10 @@ function crossFieldIssues(input: unknown, prefix: string): ValidationIssue[] {
   if (Array.isArray(input.standards)) {
     input.standards.forEach((standard, i) => issues.push(...htmlIssue(at('standards', i), standard, 'standards')));
   }
+  const inputs = Array.isArray(input.inputs) ? input.inputs.slice(0, LIMITS.inputsCount + 1) : [];
+  const inputNames = inputs.map((field) => (isRecord(field) && typeof field.name === 'string' ? field.name : undefined));
+  const declared = inputNames.filter((name): name is string => name !== undefined);
+  issues.push(...inputIssues(inputs, inputNames, at));
   if (!Array.isArray(input.steps)) return issues;
 
   const steps = input.steps.slice(0, LIMITS.stepsCount + 1);
@@ -344,16 +369,48 @@ function crossFieldIssues(input: unknown, prefix: string): ValidationIssue[] {
     }
     if (typeof step.instructions === 'string') {
       const path = at('steps', index, 'instructions');
-      for (const name of unknownVariables(step.instructions)) {
-        const near = suggest(name, TEMPLATE_VARIABLES);
-        issues.push(
-          issue(
-            path,
-            `{{${shorten(name)}}} is not a variable ConvOps can fill${near ? `; did you mean {{${near}}}?` : '.'} Known variables: ${TEMPLATE_VARIABLES.map((v) => `{{${v}}}`).join(', ')}.`,
-          ),
-        );
-      }
+      for (const name of unknownVariables(step.instructions, declared)) issues.push(issue(path, unknownVariableSentence(name, declared)));
       issues.push(...htmlIssue(path, step.instructions, 'instructions'));
+    }
+  });
+
+  // An input no step uses would be asked at every start and go nowhere.
+  const used = new Set(steps.flatMap((step) => (isRecord(step) && typeof step.instructions === 'string' ? usedInputNames(step.instructions) : [])));
+  inputNames.forEach((name, index) => {
+    if (name !== undefined && !used.has(name)) {
+      issues.push(
+        issue(
+          at('inputs', index),
+          `no step uses the input “${shorten(name)}”; use it in a step's instructions as {{${INPUT_VARIABLE_PREFIX}${shorten(name)}}} (or with “Insert an input”), or remove it.`,
+        ),
+      );
+    }
+  });
+  return issues;
+}
+
+function inputIssues(inputs: unknown[], names: Array<string | undefined>, at: (...segments: PathSegment[]) => string): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const firstIndex = new Map<string, number>();
+  inputs.forEach((field, index) => {
+    if (!isRecord(field)) return;
+    const name = names[index];
+    if (name !== undefined) {
+      const earlier = firstIndex.get(name);
+      if (earlier === undefined) firstIndex.set(name, index);
+      else issues.push(issue(at('inputs', index, 'name'), `“${shorten(name)}” is already the name of input ${earlier + 1}; every input needs its own name.`));
+    }
+    const choices = Array.isArray(field.choices) ? field.choices : [];
+    if (field.kind === 'choice' && choices.length === 0) {
+      issues.push(issue(at('inputs', index, 'choices'), 'a choice needs at least one option to pick from; add the options, one per line.'));
+    }
+    if (field.kind !== 'choice' && choices.length > 0) {
+      issues.push(issue(at('inputs', index, 'choices'), 'only a “choice from a list” input has options; remove them or change the kind.'));
+    }
+    if (typeof field.default === 'string' && field.default.trim() !== '' && typeof field.label === 'string') {
+      const parsed = inputSchema.safeParse(field);
+      const problem = parsed.success ? inputValueProblem(parsed.data, field.default) : undefined;
+      if (problem) issues.push(issue(at('inputs', index, 'default'), `the default does not fit: ${problem}`));
     }
   });
   return issues;

@@ -50,6 +50,10 @@ test('Firefox: panel beside ChatGPT, briefing into ProseMirror, one captured rep
   await panel.waitForSelector(`${testId('workflow-picker')} option[value="bug-fix"]`);
   await panel.select(testId('workflow-picker'), 'bug-fix');
   await panel.locator(testId('task-title')).fill('Search returns nothing');
+  // Bug Fix's required inputs (its severity has a default).
+  await panel.locator(`${testId('task-input')}[data-name="product"] input`).fill('Search');
+  await panel.locator(`${testId('task-input')}[data-name="steps-to-reproduce"] textarea`).fill('Type a word, press Enter');
+  await panel.locator(`${testId('task-input')}[data-name="expected-vs-actual"] textarea`).fill('Results expected; none shown');
   await panel.locator(testId('start-task')).click();
   await panel.waitForSelector(testId('step-list'));
   const taskId = await panel.$eval('[data-task-id]', (el) => el.getAttribute('data-task-id') ?? '');
@@ -60,6 +64,7 @@ test('Firefox: panel beside ChatGPT, briefing into ProseMirror, one captured rep
   await panel.waitForSelector(`${testId('headline')}[data-moment="inserted"]`);
   const inserted = await until('the briefing in the editor', () => mockState(page), (s) => s.editorText.includes('Step 1 of 3'));
   expect(inserted.editorText).toContain('Search returns nothing');
+  expect(inserted.editorText).toContain('Type a word, press Enter');
   expect(inserted.editorText.split('\n').length).toBeGreaterThan(5);
 
   // Sent with the page's own button (a trusted click); the reply is kept once.
@@ -127,6 +132,7 @@ test('Firefox: the panel beside the Claude mock finds the prompt box and a brief
   await panel.waitForSelector(`${testId('workflow-picker')} option[value="decision-memo"]`);
   await panel.select(testId('workflow-picker'), 'decision-memo');
   await panel.locator(testId('task-title')).fill('Which CI provider');
+  await panel.locator(`${testId('task-input')}[data-name="question"] textarea`).fill('Which CI provider do we move to?');
   await panel.locator(testId('start-task')).click();
   await panel.locator(testId('insert-briefing')).click();
   await panel.waitForSelector(`${testId('headline')}[data-moment="inserted"]`);
