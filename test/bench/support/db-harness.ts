@@ -7,7 +7,8 @@
 // First, before any schema is built: as in the extension's own pages (whose CSP refuses `new Function`).
 import './jitless';
 import { getDb, openDatabase, setDb, type ConvOpsDatabase } from '../../../lib/db/database';
-import { applyBackupFile, isStreamedPlan, planBackupFile, type StreamedBackupPlan } from '../../../lib/db/backup-restore';
+import { applyRestore, planBackupFile } from '../../../lib/db/backup-restore';
+import type { RestorePlan } from '../../../lib/db/backup';
 import { computeEventHash, GENESIS_HASH } from '../../../lib/db/hash-chain';
 import { countTasks, getTaskDetail, listTasks } from '../../../lib/db/tasks-repo';
 import { listEvents, verifyTaskChain } from '../../../lib/db/events-repo';
@@ -201,7 +202,7 @@ async function readBack(): Promise<{ ms: number; events: number }> {
 /** The database the restore is measured into: a fresh profile, as after a reinstall. */
 let restoreDb: ConvOpsDatabase | undefined;
 let home: ConvOpsDatabase | undefined;
-let restorePlan: StreamedBackupPlan | undefined;
+let restorePlan: RestorePlan | undefined;
 
 /** The backup page's restore preview (lib/db/backup-restore.ts), first pass over the file, into a fresh database. */
 async function restorePreview(): Promise<{ ms: number; tasks: number; refused: number }> {
@@ -211,15 +212,15 @@ async function restorePreview(): Promise<{ ms: number; tasks: number; refused: n
   const t0 = performance.now();
   const plan = await planBackupFile(blob);
   const ms = performance.now() - t0;
-  expectThat(isStreamedPlan(plan), 'the exported file is previewed from its stream');
-  restorePlan = plan as StreamedBackupPlan;
+  expectThat(plan.read.ordered, 'the exported file is previewed in one flat-memory pass');
+  restorePlan = plan;
   return { ms, tasks: plan.items.length, refused: plan.items.filter((item) => item.status === 'refused').length };
 }
 
 /** The restore itself: the second pass, writing what the preview accepted. */
 async function restoreApply(): Promise<{ ms: number; added: { tasks: number; notes: number; events: number }; skippedNotes: number }> {
   const t0 = performance.now();
-  const report = await applyBackupFile(restorePlan!);
+  const report = await applyRestore(restorePlan!);
   const ms = performance.now() - t0;
   // The seeded chains are placeholders (the heavy one is hashed but does not replay), so every task is
   // refused: the second pass still reads the whole file and decides row by row, which is what is timed.
