@@ -18,10 +18,10 @@ import type { Workflow } from '@/lib/workflow/schema';
 import { NOTE_BODY_EVENTS } from './audit';
 import { getDb, type ConvOpsDatabase } from './database';
 import { BackupError, RecordNotFoundError } from './errors';
-import { appendEvents, importChain, isTaskChain } from './events-repo';
+import { appendEvents, importChain } from './events-repo';
 import { sha256Hex, verifyChain } from './hash-chain';
 import { SCHEMA_VERSION } from './migrations';
-import { fingerprintOf, ownSigningKey, publicKeyEntrySchema, publicKeysFor, type PublicKeyEntry, type PublicKeyRow } from './signing';
+import { fingerprintOf, publicKeyEntrySchema, publicKeysFor, type PublicKeyEntry, type PublicKeyRow } from './signing';
 import { workflowContentHash } from './workflows-repo';
 import {
   fromNoteRow,
@@ -29,7 +29,6 @@ import {
   fromWorkflowRecord,
   headFromRecord,
   metaRowSchema,
-  toNoteRow,
   toTaskRow,
   workflowHeadSchema,
   workflowRecordSchema,
