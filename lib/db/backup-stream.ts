@@ -15,8 +15,8 @@ import type { PublicKeyRow } from './signing';
  * Why not a streaming JSON library: @streamparser/json (the maintained one) tokenises in JavaScript
  * character by character; measured here it read 75 MB in 7 s against 1.7 s for `JSON.parse`, so a
  * 180 MB restore would take 18 s. The scanner below only finds element boundaries (quotes, escapes,
- * brackets); every byte of content is still checked by `JSON.parse`, and the result goes through the
- * same `planBackup` checks as before (lib/db/backup.ts).
+ * brackets); every byte of content is still checked by `JSON.parse`, and each element by its own
+ * schema in the one restore path (lib/db/backup-restore.ts).
  */
 
 export interface StreamProgress {
@@ -430,8 +430,9 @@ export interface FramedReadOptions extends StreamOptions {
 }
 
 /**
- * Reads a backup or task file from its stream, reporting bytes read; returns the parsed object.
- * What it returns is then checked exactly as a parsed file was (`planBackup` / `planTaskFile`).
+ * Reads a backup or task file from its stream, reporting bytes read; returns the parsed object (what
+ * `sink` took is left out of it). The restore (lib/db/backup-restore.ts) reads backups through it
+ * element by element; a task file read whole goes to `planTaskFile`.
  */
 export async function readJsonStream(stream: ReadableStream<Uint8Array>, totalBytes: number, options: FramedReadOptions = {}): Promise<unknown> {
   const { onProgress, signal, sink, onKey, afterChunk } = options;
