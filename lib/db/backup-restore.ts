@@ -12,6 +12,7 @@ import {
   duplicatedIds,
   honestKeys,
   IMPORTER,
+  importDraft,
   judgeTask,
   listRefusedVersions,
   mergeSettingsAndKeys,
@@ -32,7 +33,7 @@ import {
 import { NotJsonError, readJsonStream, type StreamOptions } from './backup-stream';
 import { getDb, type ConvOpsDatabase } from './database';
 import { BackupError } from './errors';
-import { isTaskChain } from './events-repo';
+import { chainEvents, importChain, isTaskChain } from './events-repo';
 import { verifyChain } from './hash-chain';
 import { SCHEMA_VERSION } from './migrations';
 import { metaRowSchema, toNoteRow, workflowHeadSchema, workflowRecordSchema } from './records';
@@ -488,14 +489,22 @@ export async function applyRestore(plan: RestorePlan, actor: Actor = IMPORTER, o
   close();
   await flushEvents();
 
+  // A task given twice in the file is refused, so each taken task occurs once.
+  const taking = kept.tasks.filter((task) => accepted.has(task.id));
+  const importedFrom = (task: Task) => ({ source: plan.source, exportedAt: plan.exportedAt, fileHead: heads.get(task.id)?.file ?? null });
+  // Each taken task's import record, hashed (and signed) before the write: made one by one inside it,
+  // every hash would hold the transaction open waiting on WebCrypto (1,000 tasks: most of the restore).
+  const importHeads = await db.transaction('r', db.events, () =>
+    Promise.all(taking.map((task) => db.events.where('[taskId+seq]').between([importChain(task.id), 0], [importChain(task.id), Infinity]).last())),
+  );
+  const prepared = new Map<string, { after: ChainHead; events: AuditEvent[] }>();
+  for (const [index, task] of taking.entries()) {
+    const head = importHeads[index];
+    const after = head ? { seq: head.seq, hash: head.hash } : null;
+    prepared.set(task.id, { after, events: await chainEvents(db, importChain(task.id), head, [importDraft(task, actor, importedFrom(task))]) });
+  }
   await db.transaction('rw', [db.workflows, db.workflowHeads, db.tasks, db.notes, db.events, db.settings, db.meta, db.publicKeys], async () => {
-    const written = new Set<string>();
-    for (const task of kept.tasks) {
-      const item = accepted.get(task.id);
-      if (!item || written.has(task.id)) continue;
-      written.add(task.id);
-      await writeRestoredTask(db, task, item.status, report, actor, { source: plan.source, exportedAt: plan.exportedAt, fileHead: heads.get(task.id)?.file ?? null });
-    }
+    for (const task of taking) await writeRestoredTask(db, task, accepted.get(task.id)!.status, report, actor, importedFrom(task), prepared.get(task.id));
   });
 
   await db.transaction('rw', [db.settings, db.meta, db.publicKeys], () => mergeSettingsAndKeys(db, kept.settings, kept.meta, keys, signers, report));

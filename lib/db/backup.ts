@@ -9,6 +9,7 @@ import {
   taskSchema,
   type Actor,
   type AuditEvent,
+  type EventDraft,
   type Note,
   type Settings,
   type Task,
@@ -186,10 +187,23 @@ export interface RestoreReport {
   quarantinedChains: string[];
 }
 
+/** What a restore records on a taken task's import chain: the file it came from and that file's chain head. */
+export interface ImportedFrom {
+  source: RestorePlan['source'];
+  exportedAt: string;
+  fileHead: { seq: number; hash: string } | null;
+}
+
+export function importDraft(task: Task, actor: Actor, imported: ImportedFrom): EventDraft {
+  return { type: 'task.imported', actor, at: new Date().toISOString(), data: { ...imported, title: task.title } };
+}
+
 /**
  * Writes one accepted task of a restore or task import (added, replaced by its later state, or left
  * as it is) and, when it was taken, records the import in the task's import chain with the file's
- * chain head.
+ * chain head. `prepared`: that record made beforehand (hashed and signed outside the transaction)
+ * after the import chain's head `after`; it is written only if the head is still that one, else the
+ * record is made again here.
  */
 export async function writeRestoredTask(
   db: ConvOpsDatabase,
@@ -197,7 +211,8 @@ export async function writeRestoredTask(
   status: TaskPlanStatus,
   report: RestoreReport,
   actor: Actor,
-  imported: { source: RestorePlan['source']; exportedAt: string; fileHead: { seq: number; hash: string } | null },
+  imported: ImportedFrom,
+  prepared?: { after: ChainHead; events: AuditEvent[] },
 ): Promise<void> {
   const local = await db.tasks.get(task.id);
   if (!local) {
@@ -210,7 +225,15 @@ export async function writeRestoredTask(
     report.skipped.tasks += 1;
   }
   if (status !== 'new' && status !== 'update') return;
-  await appendEvents(db, importChain(task.id), [{ type: 'task.imported', actor, at: new Date().toISOString(), data: { ...imported, title: task.title } }]);
+  const chain = importChain(task.id);
+  if (prepared) {
+    const head = await db.events.where('[taskId+seq]').between([chain, 0], [chain, Infinity]).last();
+    if ((head?.seq ?? 0) === (prepared.after?.seq ?? 0) && (head?.hash ?? '') === (prepared.after?.hash ?? '')) {
+      await db.events.bulkAdd(prepared.events);
+      return;
+    }
+  }
+  await appendEvents(db, chain, [importDraft(task, actor, imported)]);
 }
 
 /**
