@@ -1,7 +1,7 @@
 // Long on purpose: backup, preview and restore are one flow on one page (a file chosen, previewed, applied, with progress and cancel), sharing the page's state.
 import { useRef, useState } from 'react';
-import { applyRestore, planTaskFile, type RestorePlan, type RestoreReport, type TaskPlanStatus } from '@/lib/db/backup';
-import { applyBackupFile, isStreamedPlan, planBackupFile, type StreamedBackupPlan } from '@/lib/db/backup-restore';
+import type { RestorePlan, RestoreReport, TaskPlanStatus } from '@/lib/db/backup';
+import { applyRestore, planBackupFile, planTaskFile } from '@/lib/db/backup-restore';
 import { BackupError } from '@/lib/db/errors';
 import { exportBackupBlob, NotJsonError, readJsonStream, type StreamProgress } from '@/lib/db/backup-stream';
 import { tooDeepAt } from '@/lib/workflow/file';
@@ -31,7 +31,7 @@ const isAbort = (error: unknown) => error instanceof Error && error.name === 'Ab
 
 /**
  * Reads a picked file from its stream (a 180 MB backup is never one string), then checks its depth;
- * `planBackup` / `planTaskFile` check the rest.
+ * `planTaskFile` checks the rest.
  */
 function checkSize(file: File): void {
   if (file.size > MAX_BACKUP_BYTES) throw new Error(`This file is too large (${Math.round(file.size / 1024 / 1024)} MB) to be a ConvOps backup.`);
@@ -99,11 +99,11 @@ const PLAN_LABELS: Record<TaskPlanStatus, { text: string; tone: BadgeTone }> = {
   refused: { text: 'refused', tone: 'danger' },
 };
 
-type Preview = RestorePlan | StreamedBackupPlan;
+type Preview = RestorePlan;
 
 /**
  * A backup is checked from its stream in bounded memory (lib/db/backup-restore.ts: notes and events
- * are not kept, the file is read again to write them); the checks are `planBackup`'s.
+ * are not kept, the file is read again to write them).
  */
 async function planBackupStream(file: File, options: { onProgress: (progress: StreamProgress) => void; signal: AbortSignal }): Promise<Preview> {
   checkSize(file);
@@ -255,19 +255,16 @@ export function BackupPage() {
           onApply={() =>
             void run(
               async () => {
-                const report = isStreamedPlan(plan)
-                  ? await withProgress('Restoring the backup', 'bytes', (options) => applyBackupFile(plan, actor, options))
-                  : await applyRestore(plan, actor);
+                const label = plan.source === 'backup' ? 'Restoring the backup' : 'Importing the task';
+                const report = await withProgress(label, 'bytes', (options) => applyRestore(plan, actor, options));
                 setPlan(undefined);
                 return restoreSummary(report);
               },
-              // A streamed restore writes in batches: what it wrote stays, and the same file completes it.
-              isStreamedPlan(plan)
-                ? {
-                    stopped: 'Restore stopped. What it wrote so far stays; restoring the same file again completes it without writing anything twice.',
-                    failed: 'The restore stopped. What it wrote so far stays; restoring the same file again completes it.',
-                  }
-                : undefined,
+              // A restore writes in batches: what it wrote stays, and the same file completes it.
+              {
+                stopped: 'Restore stopped. What it wrote so far stays; restoring the same file again completes it without writing anything twice.',
+                failed: 'The restore stopped. What it wrote so far stays; restoring the same file again completes it.',
+              },
             )
           }
         />

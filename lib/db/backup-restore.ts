@@ -1,8 +1,10 @@
-// Long on purpose: the two-pass restore (preview over the file's stream, then the write pass) shares its per-row state between the passes; the rules it applies are backup.ts's.
+// Long on purpose: the one restore path (preview over the file's stream, then the write pass) shares its per-row state between the passes; the rules it applies are backup.ts's.
 import type { z } from 'zod';
 import { MAX_FILE_DEPTH, tooDeepAt } from '@/lib/workflow/file';
-import { auditEventSchema, noteSchema, taskSchema, type Actor, type AuditEvent, type Note, type Settings, type Task } from '@/lib/workflow/records';
+import { auditEventSchema, noteSchema, taskSchema, type Actor, type AuditEvent, type Note, type Task } from '@/lib/workflow/records';
 import {
+  BACKUP_FORMAT,
+  BACKUP_FORMAT_VERSION,
   backupFileSchema,
   checkWorkflows,
   describeZodError,
@@ -10,42 +12,50 @@ import {
   duplicatedIds,
   honestKeys,
   IMPORTER,
+  importDraft,
   judgeTask,
   listRefusedVersions,
+  mergeSettingsAndKeys,
   mergeWorkflows,
-  planBackup,
+  parseFile,
+  taskFileSchema,
   versionKey,
+  writeRestoredTask,
   type BackupFile,
   type ChainHead,
   type CheckedWorkflows,
+  type KeptRows,
   type NoteDigest,
   type RestorePlan,
   type RestoreReport,
   type TaskPlanItem,
-  mergeSettingsAndKeys,
-  writeRestoredTask,
 } from './backup';
-import { readJsonStream, type StreamOptions } from './backup-stream';
+import { NotJsonError, readJsonStream, type StreamOptions } from './backup-stream';
 import { getDb, type ConvOpsDatabase } from './database';
 import { BackupError } from './errors';
-import { isTaskChain } from './events-repo';
+import { chainEvents, importChain, isTaskChain } from './events-repo';
 import { verifyChain } from './hash-chain';
-import { metaRowSchema, toNoteRow, workflowHeadSchema, workflowRecordSchema, type MetaRow, type WorkflowHead, type WorkflowRecord } from './records';
-import { publicKeyEntrySchema, ownSigningKey, type PublicKeyEntry } from './signing';
+import { SCHEMA_VERSION } from './migrations';
+import { metaRowSchema, toNoteRow, workflowHeadSchema, workflowRecordSchema } from './records';
+import { publicKeyEntrySchema, ownSigningKey } from './signing';
 
 /**
- * A backup restored from its file in bounded memory, in two passes over the file's stream.
+ * The one way a backup or a task file is checked and merged, in two passes over the file's stream.
  *
  * The preview (`planBackupFile`) reads the file once and keeps no notes and no events: a note leaves
  * a digest (its id, step and body hash), and each task's chain is held only while it is read, then
- * judged exactly as the in-memory restore judges it (`judgeTask`: verified, replayed, its row and
- * notes checked against it) and dropped, keeping the verdict and the chain's head. The restore
- * (`applyBackupFile`) reads the file again and writes what the preview accepted in batches.
+ * judged (`judgeTask`: verified, replayed, its row and notes checked against it) and dropped, keeping
+ * the verdict and the chain's head. The restore (`applyRestore`) reads the file again and writes what
+ * the preview accepted in batches.
  *
- * This needs the file in the order ConvOps writes it: its keys in that order, and each chain's events
- * together in sequence order (a chain is judged when the next one starts). A file in any other order
- * (hand-edited) is checked and restored the old way, parsed whole: same verdicts, more memory. So is
- * a file the streamed check refuses, so that the refusal reads exactly as the whole-file check words it.
+ * Memory stays flat for a file in the order ConvOps writes it: its keys in that order, and each
+ * chain's events together in sequence order (a chain is judged when the next one starts). A file in
+ * any other order (hand-edited: keys moved or given twice, a chain shuffled) is read by the same
+ * reader and judged by the same rules, its events held per chain until the end of the file; a key
+ * given twice counts as `JSON.parse` reads it, the last one.
+ *
+ * A task file, and a backup handed over as a value (tests, tools), are turned into a backup's text
+ * first (a task file is one task of a backup), so they pass through here too.
  */
 
 /** The keys of a backup in the order `exportBackupBlob` writes them. */
@@ -65,34 +75,8 @@ const MAX_KEYS = 10_000;
 /** Rows written per transaction by the restore. */
 const WRITE_BATCH = 2_000;
 
-/** The file is not in the order the streamed restore needs; it is read whole instead. */
+/** The file is not in the order the flat-memory reading needs; it is read again, holding its chains. */
 class NotInOrder extends Error {}
-
-/** What the preview keeps of the file for the restore: everything but the notes and events. */
-interface Kept {
-  workflows: WorkflowRecord[];
-  workflowHeads: WorkflowHead[];
-  tasks: Task[];
-  settings: Settings | null;
-  meta: MetaRow[];
-  keys: PublicKeyEntry[];
-}
-
-/** A backup's preview read from its file; `applyBackupFile` reads the file again to write it. */
-export interface StreamedBackupPlan extends Omit<RestorePlan, 'file'> {
-  readonly streamed: {
-    readonly blob: Blob;
-    readonly kept: Kept;
-    /** Per task judged: the local chain's head when previewed, and the file chain's head. */
-    readonly heads: ReadonlyMap<string, { local: ChainHead; file: ChainHead }>;
-    /** Key fingerprint → names that signed with it, in the chains that would be taken. */
-    readonly signers: ReadonlyMap<string, ReadonlySet<string>>;
-  };
-}
-
-export function isStreamedPlan(plan: RestorePlan | StreamedBackupPlan): plan is StreamedBackupPlan {
-  return 'streamed' in plan;
-}
 
 type Row = { kind: 'note'; value: Note } | { kind: 'event'; value: AuditEvent };
 
@@ -100,33 +84,46 @@ type Row = { kind: 'note'; value: Note } | { kind: 'event'; value: AuditEvent };
  * One pass over a backup's text: each top-level value and array element checked as it completes
  * (depth, then its own schema), kept when small, queued when a note or an event; `drain` then
  * handles the queue, between chunks, with whatever async work it takes.
+ *
+ * `lastOccurrence` unset: keys must come in ConvOps' order, each once (else `NotInOrder`). Set (a
+ * file read again after that): any order, and of a key given more than once only its last
+ * occurrence is read at all, as `JSON.parse` keeps only the last.
  */
 class BackupReader {
   readonly scalars: Record<string, unknown> = {};
-  readonly kept: Kept = { workflows: [], workflowHeads: [], tasks: [], settings: null, meta: [], keys: [] };
+  readonly kept: KeptRows = { workflows: [], workflowHeads: [], tasks: [], settings: null, meta: [], keys: [] };
   readonly unknownKeys: string[] = [];
   readonly seen = new Set<string>();
+  /** Times each key was met so far. */
+  readonly occurrences = new Map<string, number>();
   private readonly counts = new Map<string, number>();
   private current = -1;
+  /** The value being read belongs to an occurrence of its key that a later one replaces. */
+  private superseded = false;
   private queue: Row[] = [];
 
-  constructor(private readonly keepSmall: boolean) {}
+  constructor(
+    private readonly keepSmall: boolean,
+    private readonly lastOccurrence?: ReadonlyMap<string, number>,
+  ) {}
 
-  /** Keys in ConvOps' order, each once (a second one would replace the first's value). */
   readonly onKey = (key: string): void => {
+    const occurrence = (this.occurrences.get(key) ?? 0) + 1;
+    this.occurrences.set(key, occurrence);
+    this.superseded = this.lastOccurrence !== undefined && occurrence < (this.lastOccurrence.get(key) ?? 1);
     const at = ORDER.indexOf(key as BackupKey);
     if (at < 0) {
       // Reported by the file check at the end ("unrecognized key"); its value is not kept.
       if (!this.unknownKeys.includes(key)) this.unknownKeys.push(key);
       return;
     }
-    if (this.seen.has(key) || at < this.current) throw new NotInOrder();
+    if (!this.lastOccurrence && (this.seen.has(key) || at < this.current)) throw new NotInOrder();
     this.current = at;
     this.seen.add(key);
   };
 
   readonly sink = (key: string, value: unknown, element: boolean): boolean => {
-    if (!ORDER.includes(key as BackupKey)) return true;
+    if (this.superseded || !ORDER.includes(key as BackupKey)) return true;
     if (!element) {
       // A scalar (or a value where an array belongs): checked with the rest of the file's shape.
       this.scalars[key] = value;
@@ -193,6 +190,15 @@ async function pass(blob: Blob, reader: BackupReader, on: { note: (note: Note) =
   reader.checkShape(result);
 }
 
+/** Which occurrence of each key counts: a pass that only reads the keys (for a file read in any order). */
+async function lastOccurrences(blob: Blob, options: StreamOptions): Promise<Map<string, number>> {
+  const last = new Map<string, number>();
+  await readJsonStream(blob.stream(), blob.size, { signal: options.signal, onKey: (key) => void last.set(key, (last.get(key) ?? 0) + 1), sink: () => true });
+  return last;
+}
+
+const bySeqThenHash = (a: AuditEvent, b: AuditEvent) => a.seq - b.seq || (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0);
+
 /** A chain being read: its events, in order, until the next chain starts. */
 interface OpenChain {
   id: string;
@@ -201,23 +207,26 @@ interface OpenChain {
 
 /**
  * Checks a backup file and says, per task, what restoring it would do; writes nothing. Keeps no note
- * and no event of the file (see the top of this file); a file not in ConvOps' own order is parsed
- * whole and planned by `planBackup`, so the answer is the same either way.
+ * and no event of a file in ConvOps' order (see the top of this file); a file in any other order is
+ * read again holding its chains, with the same rules and so the same verdicts.
  */
-export async function planBackupFile(blob: Blob, options: StreamOptions = {}): Promise<RestorePlan | StreamedBackupPlan> {
+export async function planBackupFile(blob: Blob, options: StreamOptions = {}, source: RestorePlan['source'] = 'backup'): Promise<RestorePlan> {
   try {
-    return await planStreamed(blob, options);
+    return await planPass(blob, options, source);
   } catch (error) {
-    // Out of order, or not a valid backup: the whole-file check says it exactly as it always has
-    // (its first five complaints over the whole file; `JSON.parse`'s reading of a key given twice).
     if (!(error instanceof NotInOrder) && !(error instanceof BackupError)) throw error;
-    return planBackup(await readJsonStream(blob.stream(), blob.size, options));
+    // A refusal may come from a value that a later copy of its key replaces (JSON.parse keeps the last):
+    // only a file that gives a key twice is read again to know.
+    const last = await lastOccurrences(blob, options);
+    if (error instanceof BackupError && [...last.values()].every((count) => count === 1)) throw error;
+    return planPass(blob, options, source, last);
   }
 }
 
-async function planStreamed(blob: Blob, options: StreamOptions): Promise<StreamedBackupPlan> {
+async function planPass(blob: Blob, options: StreamOptions, source: RestorePlan['source'], lastOccurrence?: ReadonlyMap<string, number>): Promise<RestorePlan> {
   const db = getDb();
-  const reader = new BackupReader(true);
+  const ordered = !lastOccurrence;
+  const reader = new BackupReader(true, lastOccurrence);
   // Per task, each live note as one string: its body's SHA-256 (64 hex digits), id, NUL, step. A note
   // waits here until its chain is read (the events come after every note), so it is kept small; deleted
   // notes are not checked, so not kept.
@@ -232,6 +241,8 @@ async function planStreamed(blob: Blob, options: StreamOptions): Promise<Streame
   const signers = new Map<string, Set<string>>();
   const quarantinedChains: string[] = [];
   const finished = new Set<string>();
+  /** A file read in any order: every chain's events, held until the file has been read. */
+  const held = new Map<string, AuditEvent[]>();
   let prepared: { checked: CheckedWorkflows; tasks: Map<string, Task>; twice: Set<string> } | undefined;
   let open: OpenChain | undefined;
 
@@ -254,10 +265,7 @@ async function planStreamed(blob: Blob, options: StreamOptions): Promise<Streame
     notes.delete(task.id);
     if (item.status !== 'refused' && item.status !== 'diverged') sign(chain);
   };
-  const close = async () => {
-    if (!open) return;
-    const { id, events } = open;
-    open = undefined;
+  const closeChain = async (id: string, events: readonly AuditEvent[]) => {
     finished.add(id);
     if (isTaskChain(id)) {
       // A task's events without the task are left out.
@@ -269,6 +277,12 @@ async function planStreamed(blob: Blob, options: StreamOptions): Promise<Streame
     // A chain outside tasks (settings, workflow history, import records) that does not verify is left out.
     if (!(await verifyChain(events)).ok) quarantinedChains.push(id);
     sign(events);
+  };
+  const close = async () => {
+    if (!open) return;
+    const { id, events } = open;
+    open = undefined;
+    await closeChain(id, events);
   };
 
   await pass(
@@ -284,6 +298,12 @@ async function planStreamed(blob: Blob, options: StreamOptions): Promise<Streame
         else notes.set(note.taskId, [packed]);
       },
       event: async (event) => {
+        if (!ordered) {
+          const chain = held.get(event.taskId);
+          if (chain) chain.push(event);
+          else held.set(event.taskId, [event]);
+          return;
+        }
         if (open?.id !== event.taskId) {
           await close();
           if (finished.has(event.taskId)) throw new NotInOrder();
@@ -295,17 +315,21 @@ async function planStreamed(blob: Blob, options: StreamOptions): Promise<Streame
     options,
   );
   await close();
+  // Held chains in the order ConvOps writes them (by id), each in sequence order (two events at one
+  // seq, which the chain check refuses, by hash: so the file's order never changes the verdict's words).
+  for (const id of [...held.keys()].sort()) await closeChain(id, held.get(id)!.sort(bySeqThenHash));
   const { checked, tasks } = await prepare();
   // Tasks without a single event in the file are judged on an empty chain (and so refused).
   for (const task of tasks.values()) if (!judged.has(task.id)) await judge(task, []);
 
   return {
-    source: 'backup',
+    source,
     exportedAt: String(reader.scalars['exportedAt']),
     items: [...tasks.keys()].map((id) => judged.get(id)!),
     refusedWorkflowVersions: listRefusedVersions(checked.refusedVersions),
-    quarantinedChains,
-    streamed: { blob, kept: reader.kept, heads, signers },
+    // Sorted, so that the order of a file's chains changes neither the list nor the names a key is known by.
+    quarantinedChains: quarantinedChains.sort(),
+    read: { blob, kept: reader.kept, heads, signers: new Map([...signers].map(([key, names]) => [key, new Set([...names].sort())])), ordered, lastOccurrence: lastOccurrence ?? new Map() },
   };
 }
 
@@ -333,18 +357,19 @@ async function writeNotes(db: ConvOpsDatabase, batch: Note[], report: RestoreRep
 }
 
 /**
- * Writes what a streamed preview accepted, reading the file a second time: the workflow versions, then
- * the notes and events of the taken tasks and verified chains in batches, then the task rows with
- * their import records, then settings (when there are none here), meta and the signers' public keys.
+ * Writes what a preview accepted, reading the file a second time: the workflow versions, then the
+ * notes and events of the taken tasks and verified chains in batches, then the task rows with their
+ * import records, then settings (when there are none here), meta and the signers' public keys.
  * Nothing of a refused or diverged task is written. A task whose local chain moved since the preview
- * is kept as it is here (its chain head is what the preview judged against).
+ * is kept as it is here (its chain head is what the preview judged against). From a task file, only
+ * the workflow versions its taken task is pinned to are added.
  *
  * Batches are separate transactions (one cannot stay open while the file is read), so a restore that
  * stops half way (cancelled, or the browser closed) leaves what it wrote; every row is keyed, so
  * restoring the same file again completes it without duplicating anything.
  */
-export async function applyBackupFile(plan: StreamedBackupPlan, actor: Actor = IMPORTER, options: StreamOptions = {}): Promise<RestoreReport> {
-  const { blob, kept, heads, signers } = plan.streamed;
+export async function applyRestore(plan: RestorePlan, actor: Actor = IMPORTER, options: StreamOptions = {}): Promise<RestoreReport> {
+  const { blob, kept, heads, signers, ordered, lastOccurrence } = plan.read;
   const db = getDb();
   const accepted = new Map(plan.items.filter((item) => item.status !== 'refused' && item.status !== 'diverged').map((item) => [item.id, item]));
   const refusedVersions = new Set(plan.refusedWorkflowVersions.map((item) => versionKey(item.id, item.version)));
@@ -361,10 +386,12 @@ export async function applyBackupFile(plan: StreamedBackupPlan, actor: Actor = I
   // The import record is signed below, in a transaction that also writes `publicKeys`: the key must exist first.
   if (actor.kind === 'human') await ownSigningKey(db).catch(() => undefined);
 
+  // A task file brings its task's workflow version; a backup, the library's whole history.
+  const neededVersions = new Set(kept.tasks.filter((task) => accepted.has(task.id)).map((task) => versionKey(task.workflowId, task.workflowVersion)));
   await db.transaction('rw', [db.workflows, db.workflowHeads], () =>
     mergeWorkflows(
       db,
-      kept.workflows.filter((record) => !refusedVersions.has(versionKey(record.id, record.version))),
+      kept.workflows.filter((record) => !refusedVersions.has(versionKey(record.id, record.version)) && (plan.source === 'backup' || neededVersions.has(versionKey(record.id, record.version)))),
       kept.workflowHeads,
       report,
     ),
@@ -381,7 +408,7 @@ export async function applyBackupFile(plan: StreamedBackupPlan, actor: Actor = I
     }
   });
 
-  const reader = new BackupReader(false);
+  const reader = new BackupReader(false, ordered ? undefined : lastOccurrence);
   let notes: Note[] = [];
   let events: AuditEvent[] = [];
   /** The chain being read: its local events (outside tasks) or head (tasks), and whether it is taken. */
@@ -411,6 +438,26 @@ export async function applyBackupFile(plan: StreamedBackupPlan, actor: Actor = I
     const local = await db.events.where('[taskId+seq]').between([id, 0], [id, Infinity]).toArray();
     return (open = { id, take, localLength: local.length, local, diverged: false, count: 0 });
   };
+  /** One event of the file, its chain's events arriving together and in sequence order. */
+  const takeEvent = async (event: AuditEvent) => {
+    if (open?.id !== event.taskId) await startChain(event.taskId);
+    const chain = open!;
+    // Read in order, a chain's events rise (the preview saw them do so); held, only a taken chain's must (it verified).
+    if (event.seq <= chain.count && (ordered || chain.take)) throw new BackupError('The file changed while it was restored; restore it again.');
+    chain.count = Math.max(chain.count, event.seq);
+    if (!chain.take || chain.diverged) return;
+    if (chain.local && event.seq <= chain.local.length) {
+      // The file's chain and the local one must agree wherever both have an event (both verify, so seq is the place).
+      const here = chain.local[event.seq - 1]!;
+      if (here.seq !== event.seq || here.hash !== event.hash) chain.diverged = true;
+      return;
+    }
+    if (event.seq <= chain.localLength) return;
+    events.push(event);
+    if (events.length >= WRITE_BATCH) await flushEvents();
+  };
+  /** A file read in any order: the events of the chains it writes, held until the file has been read. */
+  const held = new Map<string, AuditEvent[]>();
 
   await pass(
     blob,
@@ -428,36 +475,99 @@ export async function applyBackupFile(plan: StreamedBackupPlan, actor: Actor = I
       event: async (event) => {
         await writeNotes(db, notes, report);
         notes = [];
-        if (open?.id !== event.taskId) await startChain(event.taskId);
-        const chain = open!;
-        if (event.seq <= chain.count) throw new BackupError('The file changed while it was restored; restore it again.');
-        chain.count = event.seq;
-        if (!chain.take || chain.diverged) return;
-        if (chain.local && event.seq <= chain.local.length) {
-          // The file's chain and the local one must agree wherever both have an event (both verify, so seq is the place).
-          const here = chain.local[event.seq - 1]!;
-          if (here.seq !== event.seq || here.hash !== event.hash) chain.diverged = true;
-          return;
-        }
-        if (event.seq <= chain.localLength) return;
-        events.push(event);
-        if (events.length >= WRITE_BATCH) await flushEvents();
+        if (ordered) return takeEvent(event);
+        const chain = held.get(event.taskId);
+        if (chain) chain.push(event);
+        else held.set(event.taskId, [event]);
       },
     },
     options,
   );
-  close();
   await writeNotes(db, notes, report);
+  notes = [];
+  for (const id of [...held.keys()].sort()) for (const event of held.get(id)!.sort(bySeqThenHash)) await takeEvent(event);
+  close();
   await flushEvents();
 
+  // A task given twice in the file is refused, so each taken task occurs once.
+  const taking = kept.tasks.filter((task) => accepted.has(task.id));
+  const importedFrom = (task: Task) => ({ source: plan.source, exportedAt: plan.exportedAt, fileHead: heads.get(task.id)?.file ?? null });
+  // Each taken task's import record, hashed (and signed) before the write: made one by one inside it,
+  // every hash would hold the transaction open waiting on WebCrypto (1,000 tasks: most of the restore).
+  const importHeads = await db.transaction('r', db.events, () =>
+    Promise.all(taking.map((task) => db.events.where('[taskId+seq]').between([importChain(task.id), 0], [importChain(task.id), Infinity]).last())),
+  );
+  const prepared = new Map<string, { after: ChainHead; events: AuditEvent[] }>();
+  for (const [index, task] of taking.entries()) {
+    const head = importHeads[index];
+    const after = head ? { seq: head.seq, hash: head.hash } : null;
+    prepared.set(task.id, { after, events: await chainEvents(db, importChain(task.id), head, [importDraft(task, actor, importedFrom(task))]) });
+  }
   await db.transaction('rw', [db.workflows, db.workflowHeads, db.tasks, db.notes, db.events, db.settings, db.meta, db.publicKeys], async () => {
-    for (const task of kept.tasks) {
-      const item = accepted.get(task.id);
-      if (item) await writeRestoredTask(db, task, item.status, report, actor, { source: plan.source, exportedAt: plan.exportedAt, fileHead: heads.get(task.id)?.file ?? null });
-    }
+    for (const task of taking) await writeRestoredTask(db, task, accepted.get(task.id)!.status, report, actor, importedFrom(task), prepared.get(task.id));
   });
 
-  // The preview did not keep meta rows: they are few, so the restore takes them from the first pass's copy.
   await db.transaction('rw', [db.settings, db.meta, db.publicKeys], () => mergeSettingsAndKeys(db, kept.settings, kept.meta, keys, signers, report));
   return report;
+}
+
+/** A file handed over as a value: refused unless it is one object, nesting within the limit. */
+function fileText(input: unknown, what: string): string {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw new BackupError(`This is not a valid ConvOps ${what}: file: Invalid input: expected object`);
+  // Depth first: the text is made by a walk that recurses.
+  const deep = tooDeepAt(input);
+  if (deep !== undefined) throw new BackupError(`This is not a valid ConvOps ${what}: ${deep} nests more than ${MAX_FILE_DEPTH} levels deep.`);
+  return JSON.stringify(input);
+}
+
+/** Reads a value's text as a file would be read: the framing reader's own refusals become the file check's. */
+async function planText(text: string, source: RestorePlan['source'], what: string): Promise<RestorePlan> {
+  try {
+    return await planBackupFile(new Blob([text], { type: 'application/json' }), {}, source);
+  } catch (error) {
+    if (error instanceof NotJsonError) throw new BackupError(`This is not a valid ConvOps ${what}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Checks a backup handed over as a value (already parsed) and says what restoring it would do. */
+export async function planBackup(input: unknown): Promise<RestorePlan> {
+  return planText(fileText(input, 'backup'), 'backup', 'backup');
+}
+
+/**
+ * Checks a task file and says what importing it would do. Writes nothing. A task file is small, so
+ * it is checked whole first (its own format), then read as the backup of one task.
+ */
+export async function planTaskFile(input: unknown): Promise<RestorePlan> {
+  const file = parseFile(taskFileSchema, input, 'task file');
+  if (file.task.workflowId !== file.workflow.id || file.task.workflowVersion !== file.workflow.version) {
+    throw new BackupError(`The task file names workflow "${file.task.workflowId}" version ${file.task.workflowVersion} but contains version ${file.workflow.version} of "${file.workflow.id}".`);
+  }
+  const asBackup: BackupFile = {
+    format: BACKUP_FORMAT,
+    formatVersion: BACKUP_FORMAT_VERSION,
+    exportedAt: file.exportedAt,
+    schemaVersion: SCHEMA_VERSION,
+    workflows: [file.workflow],
+    workflowHeads: [],
+    tasks: [file.task],
+    notes: file.notes,
+    events: file.events,
+    settings: null,
+    meta: [],
+    keys: file.keys,
+  };
+  return planText(JSON.stringify(asBackup), 'task-file', 'task file');
+}
+
+/** Restores a backup handed over as a value by merging it into the database: nothing here is overwritten or duplicated. */
+export async function restoreBackup(input: unknown, options: { mode: 'merge' } = { mode: 'merge' }, actor: Actor = IMPORTER): Promise<RestoreReport> {
+  if (options.mode !== 'merge') throw new BackupError(`Unknown restore mode "${String(options.mode)}".`);
+  return applyRestore(await planBackup(input), actor);
+}
+
+/** Adds a task someone exported (with its workflow version, notes and events) to this database. */
+export async function importTask(input: unknown, actor: Actor = IMPORTER): Promise<RestoreReport> {
+  return applyRestore(await planTaskFile(input), actor);
 }

@@ -1,4 +1,4 @@
-// Long on purpose: the backup file's format and every rule a restore or task import applies (replay, chains, notes, keys) are here once, so that the in-memory and the streamed restores judge a file the same way.
+// Long on purpose: the backup file's format and every rule a restore or task import applies (replay, chains, notes, keys) are here once; the one restore path (lib/db/backup-restore.ts) reads files and applies these.
 import { z } from 'zod';
 import { MAX_FILE_DEPTH, tooDeepAt } from '@/lib/workflow/file';
 import {
@@ -9,6 +9,7 @@ import {
   taskSchema,
   type Actor,
   type AuditEvent,
+  type EventDraft,
   type Note,
   type Settings,
   type Task,
@@ -18,11 +19,11 @@ import type { Workflow } from '@/lib/workflow/schema';
 import { NOTE_BODY_EVENTS } from './audit';
 import { getDb, type ConvOpsDatabase } from './database';
 import { BackupError, RecordNotFoundError } from './errors';
-import { appendEvents, importChain, isTaskChain } from './events-repo';
+import { appendEvents, importChain } from './events-repo';
 import { sha256Hex, verifyChain } from './hash-chain';
 import { SCHEMA_VERSION } from './migrations';
 import type { PublicKeyRow } from './records';
-import { fingerprintOf, ownSigningKey, publicKeyEntrySchema, publicKeysFor, type PublicKeyEntry } from './signing';
+import { fingerprintOf, publicKeyEntrySchema, publicKeysFor, type PublicKeyEntry } from './signing';
 import { workflowContentHash } from './workflows-repo';
 import {
   fromNoteRow,
@@ -30,7 +31,6 @@ import {
   fromWorkflowRecord,
   headFromRecord,
   metaRowSchema,
-  toNoteRow,
   toTaskRow,
   workflowHeadSchema,
   workflowRecordSchema,
@@ -141,8 +141,37 @@ export interface RestorePlan {
   refusedWorkflowVersions: { id: string; version: number; reason: string }[];
   /** Chains outside tasks (settings, workflow history) that do not verify: not merged. */
   quarantinedChains: string[];
-  /** The checked file; applying the plan writes from this. */
-  readonly file: Mergeable;
+  /** What applying the plan needs: the file (read a second time) and what the preview kept of it. */
+  readonly read: PlanRead;
+}
+
+/** What the preview keeps of the file for the restore: everything but the notes and events. */
+export interface KeptRows {
+  workflows: WorkflowRecord[];
+  workflowHeads: WorkflowHead[];
+  tasks: Task[];
+  settings: Settings | null;
+  meta: MetaRow[];
+  keys: PublicKeyEntry[];
+}
+
+/** The local chain's last event, as a plan remembers it (a hash chain is the same up to its head). */
+export type ChainHead = { seq: number; hash: string } | null;
+
+export interface PlanRead {
+  readonly blob: Blob;
+  readonly kept: KeptRows;
+  /** Per task judged: the local chain's head when previewed, and the file chain's head. */
+  readonly heads: ReadonlyMap<string, { local: ChainHead; file: ChainHead }>;
+  /** Key fingerprint → names that signed with it, in the chains that would be taken. */
+  readonly signers: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * False for a file not in the order ConvOps writes it (keys moved or given twice, a chain's events
+   * apart or out of sequence): its events are then held per chain until the end of the file.
+   */
+  readonly ordered: boolean;
+  /** For a key given more than once: which occurrence counts (the last, as `JSON.parse` reads it). */
+  readonly lastOccurrence: ReadonlyMap<string, number>;
 }
 
 export interface RestoreReport {
@@ -159,10 +188,23 @@ export interface RestoreReport {
   quarantinedChains: string[];
 }
 
+/** What a restore records on a taken task's import chain: the file it came from and that file's chain head. */
+export interface ImportedFrom {
+  source: RestorePlan['source'];
+  exportedAt: string;
+  fileHead: { seq: number; hash: string } | null;
+}
+
+export function importDraft(task: Task, actor: Actor, imported: ImportedFrom): EventDraft {
+  return { type: 'task.imported', actor, at: new Date().toISOString(), data: { ...imported, title: task.title } };
+}
+
 /**
  * Writes one accepted task of a restore or task import (added, replaced by its later state, or left
  * as it is) and, when it was taken, records the import in the task's import chain with the file's
- * chain head. Both restores (whole file, streamed) write tasks through here.
+ * chain head. `prepared`: that record made beforehand (hashed and signed outside the transaction)
+ * after the import chain's head `after`; it is written only if the head is still that one, else the
+ * record is made again here.
  */
 export async function writeRestoredTask(
   db: ConvOpsDatabase,
@@ -170,7 +212,8 @@ export async function writeRestoredTask(
   status: TaskPlanStatus,
   report: RestoreReport,
   actor: Actor,
-  imported: { source: RestorePlan['source']; exportedAt: string; fileHead: { seq: number; hash: string } | null },
+  imported: ImportedFrom,
+  prepared?: { after: ChainHead; events: AuditEvent[] },
 ): Promise<void> {
   const local = await db.tasks.get(task.id);
   if (!local) {
@@ -183,7 +226,15 @@ export async function writeRestoredTask(
     report.skipped.tasks += 1;
   }
   if (status !== 'new' && status !== 'update') return;
-  await appendEvents(db, importChain(task.id), [{ type: 'task.imported', actor, at: new Date().toISOString(), data: { ...imported, title: task.title } }]);
+  const chain = importChain(task.id);
+  if (prepared) {
+    const head = await db.events.where('[taskId+seq]').between([chain, 0], [chain, Infinity]).last();
+    if ((head?.seq ?? 0) === (prepared.after?.seq ?? 0) && (head?.hash ?? '') === (prepared.after?.hash ?? '')) {
+      await db.events.bulkAdd(prepared.events);
+      return;
+    }
+  }
+  await appendEvents(db, chain, [importDraft(task, actor, imported)]);
 }
 
 /**
@@ -214,8 +265,6 @@ export async function mergeSettingsAndKeys(
   }
 }
 
-type Mergeable = Pick<BackupFile, 'workflows' | 'workflowHeads' | 'tasks' | 'notes' | 'events' | 'settings' | 'meta' | 'keys'>;
-
 /** Up to five of a schema's complaints, each with where it is (`prefix`: the place of the value checked). */
 export function describeZodError(error: z.ZodError, prefix: readonly PropertyKey[] = []): string {
   return error.issues
@@ -224,7 +273,7 @@ export function describeZodError(error: z.ZodError, prefix: readonly PropertyKey
     .join('; ');
 }
 
-function parseFile<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
+export function parseFile<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   // Depth first: Zod and every later walk (canonical JSON, structured clone) recurse.
   const deep = tooDeepAt(input);
   if (deep !== undefined) throw new BackupError(`This is not a valid ConvOps ${what}: ${deep} nests more than ${MAX_FILE_DEPTH} levels deep.`);
@@ -233,49 +282,8 @@ function parseFile<T>(schema: z.ZodType<T>, input: unknown, what: string): T {
   return parsed.data;
 }
 
-/** Checks a backup and says, per task, what restoring it would do. Writes nothing. */
-export async function planBackup(input: unknown): Promise<RestorePlan> {
-  const file = parseFile(backupFileSchema, input, 'backup');
-  return plan(file, 'backup', file.exportedAt);
-}
-
-/** Checks a task file and says what importing it would do. Writes nothing. */
-export async function planTaskFile(input: unknown): Promise<RestorePlan> {
-  const file = parseFile(taskFileSchema, input, 'task file');
-  if (file.task.workflowId !== file.workflow.id || file.task.workflowVersion !== file.workflow.version) {
-    throw new BackupError(`The task file names workflow "${file.task.workflowId}" version ${file.task.workflowVersion} but contains version ${file.workflow.version} of "${file.workflow.id}".`);
-  }
-  return plan(
-    { workflows: [file.workflow], workflowHeads: [], tasks: [file.task], notes: file.notes, events: file.events, settings: null, meta: [], keys: file.keys },
-    'task-file',
-    file.exportedAt,
-  );
-}
-
-/** Restores a backup by merging it into the database: nothing here is overwritten or duplicated. */
-export async function restoreBackup(input: unknown, options: { mode: 'merge' } = { mode: 'merge' }, actor: Actor = IMPORTER): Promise<RestoreReport> {
-  if (options.mode !== 'merge') throw new BackupError(`Unknown restore mode "${String(options.mode)}".`);
-  return applyRestore(await planBackup(input), actor);
-}
-
-/** Adds a task someone exported (with its workflow version, notes and events) to this database. */
-export async function importTask(input: unknown, actor: Actor = IMPORTER): Promise<RestoreReport> {
-  return applyRestore(await planTaskFile(input), actor);
-}
-
 /** Who merged a file, when the caller does not say (the system acting on a person's request). */
 export const IMPORTER: Actor = { kind: 'system', name: 'ConvOps' };
-
-function groupChains(events: readonly AuditEvent[]): Map<string, AuditEvent[]> {
-  const chains = new Map<string, AuditEvent[]>();
-  for (const event of events) {
-    const chain = chains.get(event.taskId);
-    if (chain) chain.push(event);
-    else chains.set(event.taskId, [event]);
-  }
-  for (const chain of chains.values()) chain.sort((a, b) => a.seq - b.seq);
-  return chains;
-}
 
 export const versionKey = (id: string, version: number) => `${id}@${version}`;
 
@@ -350,12 +358,9 @@ export async function checkWorkflows(db: ConvOpsDatabase, records: readonly Work
   return { workflows, refusedVersions };
 }
 
-/** The local chain's last event, as a plan remembers it (a hash chain is the same up to its head). */
-export type ChainHead = { seq: number; hash: string } | null;
-
 /**
  * What restoring one task of a file would do: refused (with the sentence why), or new / update /
- * same / diverged against the local chain. One judgement for the in-memory and the streamed restore.
+ * same / diverged against the local chain. The one judgement of a task, for backups and task files alike.
  */
 export async function judgeTask(
   db: ConvOpsDatabase,
@@ -415,133 +420,11 @@ export function listRefusedVersions(refusedVersions: ReadonlyMap<string, string>
   });
 }
 
-async function plan(file: Mergeable, source: RestorePlan['source'], exportedAt: string): Promise<RestorePlan> {
-  const db = getDb();
-  const chains = groupChains(file.events);
-  const checked = await checkWorkflows(db, file.workflows);
-  const twice = duplicatedIds(file.tasks);
-  const notesByTask = new Map<string, NoteDigest[]>();
-  for (const note of file.notes) {
-    const digest = await digestNote(note);
-    const list = notesByTask.get(note.taskId);
-    if (list) list.push(digest);
-    else notesByTask.set(note.taskId, [digest]);
-  }
-
-  const items: TaskPlanItem[] = [];
-  const seen = new Set<string>();
-  for (const task of file.tasks) {
-    if (seen.has(task.id)) continue;
-    seen.add(task.id);
-    items.push((await judgeTask(db, checked, task, chains.get(task.id) ?? [], notesByTask.get(task.id) ?? [], twice.has(task.id))).item);
-  }
-
-  const quarantinedChains: string[] = [];
-  for (const [chainId, chain] of chains) {
-    // A task's events without the task, or a chain outside tasks that does not verify, is left out.
-    if (isTaskChain(chainId)) {
-      if (!seen.has(chainId)) quarantinedChains.push(chainId);
-      continue;
-    }
-    if (!(await verifyChain(chain)).ok) quarantinedChains.push(chainId);
-  }
-
-  return { source, exportedAt, items, refusedWorkflowVersions: listRefusedVersions(checked.refusedVersions), quarantinedChains, file };
-}
-
 /** Keys whose fingerprint matches their bytes; a key that lies about itself is dropped. */
 export async function honestKeys(entries: readonly PublicKeyEntry[]): Promise<PublicKeyEntry[]> {
   const out: PublicKeyEntry[] = [];
   for (const entry of entries) if ((await fingerprintOf(entry.publicKey).catch(() => '')) === entry.fingerprint) out.push(entry);
   return out;
-}
-
-/**
- * Writes what a plan accepted, in one transaction: the workflow versions (except refused ones), the
- * tasks that are new or continue the local chain (with their notes and events), verified chains outside
- * tasks, the settings when there are none here, and the public keys of their signatures (as seen, not
- * known). Each merged task gets an event on its local import chain recording the file's chain head.
- * Nothing of a refused or diverged task is written.
- */
-export async function applyRestore(restorePlan: RestorePlan, actor: Actor = IMPORTER): Promise<RestoreReport> {
-  const { file } = restorePlan;
-  const accepted = new Map(restorePlan.items.filter((item) => item.status !== 'refused' && item.status !== 'diverged').map((item) => [item.id, item]));
-  const refusedVersions = new Set(restorePlan.refusedWorkflowVersions.map((item) => versionKey(item.id, item.version)));
-  const quarantined = new Set(restorePlan.quarantinedChains);
-  const chains = groupChains(file.events);
-  const keys = await honestKeys(file.keys);
-  const acceptedTaskIds = new Set(accepted.keys());
-  const signers = new Map<string, Set<string>>();
-  for (const event of file.events) {
-    if (!event.signature || (isTaskChain(event.taskId) && !acceptedTaskIds.has(event.taskId))) continue;
-    signers.set(event.signature.key, (signers.get(event.signature.key) ?? new Set()).add(event.actor.name));
-  }
-
-  const db = getDb();
-  // The import record is signed inside the transaction below, which also writes `publicKeys`: the key
-  // must exist before it opens, or making it (its own transaction on `publicKeys`) would wait for it.
-  if (actor.kind === 'human') await ownSigningKey(db).catch(() => undefined);
-  const tables = [db.workflows, db.workflowHeads, db.tasks, db.notes, db.events, db.settings, db.meta, db.publicKeys];
-  return db.transaction('rw', tables, async () => {
-    const report: RestoreReport = {
-      added: { workflowVersions: 0, tasks: 0, notes: 0, events: 0, settings: false },
-      updatedTasks: 0,
-      skipped: { workflowVersions: 0, tasks: 0, notes: 0, events: 0 },
-      divergedChains: restorePlan.items.filter((item) => item.status === 'diverged').map((item) => item.id),
-      refused: restorePlan.items.filter((item) => item.status === 'refused').map((item) => ({ id: item.id, title: item.title, reason: item.reason ?? '' })),
-      quarantinedChains: [...quarantined],
-    };
-    // Only workflow versions that something here can use: accepted tasks' pins, and the library's own history.
-    const neededVersions = new Set(file.tasks.filter((task) => accepted.has(task.id)).map((task) => versionKey(task.workflowId, task.workflowVersion)));
-    const libraryVersions = file.workflows.filter(
-      (record) => !refusedVersions.has(versionKey(record.id, record.version)) && (restorePlan.source === 'backup' || neededVersions.has(versionKey(record.id, record.version))),
-    );
-    await mergeWorkflows(db, libraryVersions, file.workflowHeads, report);
-
-    for (const [chainId, chain] of chains) {
-      const isTask = isTaskChain(chainId);
-      if (isTask ? !accepted.has(chainId) : quarantined.has(chainId)) continue;
-      // Another browser's merge records of a task that is not taken here would describe nothing here.
-      if (chainId.startsWith('import:') && !accepted.has(chainId.slice('import:'.length))) continue;
-      const local = await db.events.where('[taskId+seq]').between([chainId, 0], [chainId, Infinity]).toArray();
-      const status = compareChains(local, chain);
-      if (status === 'diverged') {
-        // Changed here between the preview and now: the local history wins, as it would have in the preview.
-        accepted.delete(chainId);
-        if (isTask) report.divergedChains.push(chainId);
-        report.skipped.events += chain.length;
-        continue;
-      }
-      const extra = chain.slice(local.length);
-      if (extra.length > 0) await db.events.bulkAdd(extra);
-      report.added.events += extra.length;
-      report.skipped.events += Math.min(local.length, chain.length);
-    }
-
-    for (const task of file.tasks as Task[]) {
-      const item = accepted.get(task.id);
-      const head = chains.get(task.id)?.at(-1);
-      if (item) await writeRestoredTask(db, task, item.status, report, actor, { source: restorePlan.source, exportedAt: restorePlan.exportedAt, fileHead: head ? { seq: head.seq, hash: head.hash } : null });
-    }
-
-    for (const note of file.notes as Note[]) {
-      const row = toNoteRow(note);
-      // A refused or diverged task keeps its local record whole: notes without their events would not add up.
-      const clash =
-        !accepted.has(note.taskId) ||
-        (await db.notes.get(note.id)) ||
-        (row.captureKey ? await db.notes.where('captureKey').equals(row.captureKey).first() : undefined);
-      if (clash) {
-        report.skipped.notes += 1;
-        continue;
-      }
-      await db.notes.add(row);
-      report.added.notes += 1;
-    }
-
-    await mergeSettingsAndKeys(db, file.settings as Settings | undefined, file.meta as MetaRow[], keys, signers, report);
-    return report;
-  });
 }
 
 export async function mergeWorkflows(

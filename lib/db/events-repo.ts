@@ -50,6 +50,19 @@ export async function appendEvents(
   if (drafts.length === 0) return [];
   const [lower, upper] = chainRange(taskId);
   const last = await db.events.where('[taskId+seq]').between(lower, upper, true, true).last();
+  const events = await chainEvents(db, taskId, last, drafts);
+  await db.events.bulkAdd(events);
+  return events;
+}
+
+/**
+ * The events `drafts` become after `last` (the chain's head, or none): next seq numbers, chained
+ * hashes, a person's signed. Writes nothing; inside a transaction it keeps it open meanwhile (waitFor).
+ * Outside one (a restore preparing many chains' records at once), the caller must add them only if
+ * the chain's head is still `last`.
+ */
+export async function chainEvents(db: ConvOpsDatabase, taskId: string, last: Pick<AuditEvent, 'seq' | 'hash'> | undefined, drafts: readonly EventDraft[]): Promise<AuditEvent[]> {
+  const wait = <T,>(promise: Promise<T>): Promise<T> => (Dexie.currentTransaction ? Dexie.waitFor(promise) : promise);
   let seq = last?.seq ?? 0;
   let prevHash = last?.hash ?? GENESIS_HASH;
   const events: AuditEvent[] = [];
@@ -59,16 +72,15 @@ export async function appendEvents(
     seq += 1;
     const unsigned: Omit<AuditEvent, 'hash'> = { ...parsed, taskId, seq, prevHash };
     // crypto.subtle resolves outside IndexedDB; waitFor keeps the transaction open meanwhile.
-    const hash = await Dexie.waitFor(computeEventHash(unsigned));
+    const hash = await wait(computeEventHash(unsigned));
     // A person's event is signed here, inside the same transaction and the same way as its hash
     // (waitFor): the mutation, its event and the signature commit together in one write. Signing in a
     // second write after the transaction would leave a window in which a crash keeps a decision unsigned.
-    const signature = key && parsed.actor.kind === 'human' ? await Dexie.waitFor(signHash(key, hash)) : undefined;
+    const signature = key && parsed.actor.kind === 'human' ? await wait(signHash(key, hash)) : undefined;
     const event = auditEventSchema.parse({ ...unsigned, hash, ...(signature ? { signature } : {}) });
     events.push(event);
     prevHash = hash;
   }
-  await db.events.bulkAdd(events);
   return events;
 }
 

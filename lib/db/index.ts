@@ -70,12 +70,11 @@ export {
   backupFileSchema,
   exportBackup,
   exportTask,
-  importTask,
-  restoreBackup,
   TASK_FORMAT,
   taskFileSchema,
   type BackupFile,
   type RestoreReport,
   type TaskFile,
 } from './backup';
+export { importTask, restoreBackup } from './backup-restore';
 export type { WorkflowHead, WorkflowMeta, WorkflowOrigin, WorkflowRecord } from './records';

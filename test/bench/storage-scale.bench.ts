@@ -1,6 +1,6 @@
 import { build } from 'esbuild';
 import path from 'node:path';
-import type { CDPSession } from '@playwright/test';
+import type { BrowserContext, CDPSession, Page, Worker } from '@playwright/test';
 import { expect, test } from '../e2e/support/extension';
 import { median, round, writeBenchResult } from './support/results';
 
@@ -9,11 +9,14 @@ const plan = { tasks: 1_000, notes: 100_000, events: 500_000, heavyNotes: 1_000,
 interface Harness {
   seed(p: typeof plan): Promise<{ heavyTaskId: string; seconds: number; counts: { tasks: number; notes: number; events: number } }>;
   measure(heavyTaskId: string, runs: number): Promise<{ dashboard: number[]; detail: number[]; panelFirst: number[]; change: number[]; verify: number[] }>;
-  backup(): Promise<{ ms: number; bytes: number; progressCalls: number }>;
+  backup(): Promise<{ ms: number; bytes: number; progressCalls: number; timings: { totalMs: number; databaseMs: number; textMs: number; blobMs: number } }>;
   readBack(): Promise<{ ms: number; events: number }>;
   restorePreview(): Promise<{ ms: number; tasks: number; refused: number }>;
   restoreApply(): Promise<{ ms: number; added: { tasks: number; notes: number; events: number }; skippedNotes: number }>;
   dropBackup(): void;
+  seedValid(count: number): Promise<{ seconds: number; tasks: number; notes: number; events: number; backupMs: number; megabytes: number }>;
+  restoreValidPreview(): Promise<{ ms: number; tasks: number; statuses: Record<string, number> }>;
+  restoreValidApply(): Promise<{ ms: number; added: { tasks: number; notes: number; events: number }; auditedOk: number; auditMs: number; invalidSignatures: number }>;
 }
 
 /** The JS heap of `page` before and at its highest while `run` runs, sampled over CDP (after a GC first). */
@@ -42,8 +45,8 @@ async function heapDuring<T>(cdp: CDPSession, run: () => Promise<T>): Promise<{ 
   }
 }
 
-test('storage at scale: dashboard page, task detail, chain verification, backup', async ({ context, extensionId, serviceWorker }) => {
-  test.setTimeout(10 * 60_000);
+/** The harness (support/db-harness.ts) bundled and evaluated in a top-level extension page, once the built-in workflows are installed. */
+async function openHarness({ context, extensionId, serviceWorker }: { context: BrowserContext; extensionId: string; serviceWorker: Worker }): Promise<Page> {
   const bundle = await build({
     entryPoints: [path.resolve(import.meta.dirname, 'support/db-harness.ts')],
     bundle: true,
@@ -70,6 +73,12 @@ test('storage at scale: dashboard page, task detail, chain verification, backup'
   const page = await context.newPage();
   await page.goto(`chrome-extension://${extensionId}/manifest.json`);
   await page.evaluate(bundle.outputFiles[0]!.text);
+  return page;
+}
+
+test('storage at scale: dashboard page, task detail, chain verification, backup', async ({ context, extensionId, serviceWorker }) => {
+  test.setTimeout(10 * 60_000);
+  const page = await openHarness({ context, extensionId, serviceWorker });
   const seeded = await page.evaluate((p) => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.seed(p), plan);
   const m = await page.evaluate((id) => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.measure(id, 7), seeded.heavyTaskId);
   // The backup as the backup page runs it, with the page's heap sampled meanwhile; then the read-back.
@@ -104,10 +113,37 @@ test('storage at scale: dashboard page, task detail, chain verification, backup'
       heapPeakMB: backup.peakMB,
       heapGrowthMB: backup.growthMB,
       heapKeptMB: backup.keptMB,
+      // Where the time went: waiting for IndexedDB's pages, making the JSON text, moving it into Blobs.
+      databaseMs: round(backup.value.timings.databaseMs),
+      textMs: round(backup.value.timings.textMs),
+      blobMs: round(backup.value.timings.blobMs),
     },
     restorePreview: { ms: round(preview.value.ms), tasks: preview.value.tasks, refused: preview.value.refused, heapBeforeMB: preview.beforeMB, heapPeakMB: preview.peakMB, heapGrowthMB: preview.growthMB, heapKeptMB: preview.keptMB },
     restoreApply: { ms: round(apply.value.ms), ...apply.value.added, skippedNotes: apply.value.skippedNotes, heapBeforeMB: apply.beforeMB, heapPeakMB: apply.peakMB, heapGrowthMB: apply.growthMB, heapKeptMB: apply.keptMB },
     restoreRead: { ms: round(readBack.value.ms), heapBeforeMB: readBack.beforeMB, heapPeakMB: readBack.peakMB, heapGrowthMB: readBack.growthMB },
     dashboardVisibleMs,
+  });
+});
+
+/** 1,000 valid tasks: made through the repositories, backed up, restored into an empty profile, each audited. */
+const VALID_TASKS = 1_000;
+
+test('restore at scale: 1,000 valid tasks backed up and restored into an empty profile', async ({ context, extensionId, serviceWorker }) => {
+  test.setTimeout(15 * 60_000);
+  const page = await openHarness({ context, extensionId, serviceWorker });
+  const seeded = await page.evaluate((count) => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.seedValid(count), VALID_TASKS);
+  const cdp = await context.newCDPSession(page);
+  const preview = await heapDuring(cdp, () => page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.restoreValidPreview()));
+  const apply = await heapDuring(cdp, () => page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.restoreValidApply()));
+  // The scenario really happened: every task new in the preview, every one written and audited clean.
+  expect(preview.value.statuses).toEqual({ new: VALID_TASKS });
+  expect(apply.value.added.tasks).toBe(VALID_TASKS);
+  expect(apply.value.auditedOk).toBe(VALID_TASKS);
+  expect(apply.value.invalidSignatures).toBe(0);
+  writeBenchResult('restore', {
+    seeded: { tasks: seeded.tasks, notes: seeded.notes, events: seeded.events, seedSeconds: round(seeded.seconds), backupMs: round(seeded.backupMs), megabytes: round(seeded.megabytes, 2) },
+    preview: { ms: round(preview.value.ms), tasks: preview.value.tasks, statuses: preview.value.statuses, heapBeforeMB: preview.beforeMB, heapGrowthMB: preview.growthMB, heapKeptMB: preview.keptMB },
+    apply: { ms: round(apply.value.ms), ...apply.value.added, heapBeforeMB: apply.beforeMB, heapGrowthMB: apply.growthMB, heapKeptMB: apply.keptMB },
+    audit: { ok: apply.value.auditedOk, invalidSignatures: apply.value.invalidSignatures, ms: round(apply.value.auditMs) },
   });
 });

@@ -1,4 +1,4 @@
-import { planTaskFile } from '../../lib/db/backup';
+import { planTaskFile } from '../../lib/db/backup-restore';
 import { parseWorkflowFile, tooDeepAt } from '../../lib/workflow/file';
 
 /**

@@ -7,12 +7,16 @@
 // First, before any schema is built: as in the extension's own pages (whose CSP refuses `new Function`).
 import './jitless';
 import { getDb, openDatabase, setDb, type ConvOpsDatabase } from '../../../lib/db/database';
-import { applyBackupFile, isStreamedPlan, planBackupFile, type StreamedBackupPlan } from '../../../lib/db/backup-restore';
+import { applyRestore, planBackupFile } from '../../../lib/db/backup-restore';
+import type { RestorePlan } from '../../../lib/db/backup';
 import { computeEventHash, GENESIS_HASH } from '../../../lib/db/hash-chain';
 import { countTasks, getTaskDetail, listTasks } from '../../../lib/db/tasks-repo';
 import { listEvents, verifyTaskChain } from '../../../lib/db/events-repo';
 import { getPanelTaskDetail, getTaskChanges } from '../../../lib/db/task-changes';
-import { exportBackupBlob, readJsonStream } from '../../../lib/db/backup-stream';
+import { exportBackupBlob, readJsonStream, type BackupTimings } from '../../../lib/db/backup-stream';
+import { auditTask } from '../../../lib/db/audit';
+import { addManualNote, captureReply } from '../../../lib/db/notes-repo';
+import { runAction, startTaskRecord } from '../../../lib/db/tasks-repo';
 import { toNoteRow, toTaskRow } from '../../../lib/db/records';
 import type { AuditEvent, EventType, Note, Task, TaskStatus } from '../../../lib/workflow/records';
 
@@ -178,14 +182,15 @@ async function measure(heavyTaskId: string, runs: number) {
 let lastBackup: Blob | undefined;
 
 /** The backup page's export (lib/db/backup-stream.ts), as it runs there; the spec samples the heap meanwhile. */
-async function backup(): Promise<{ ms: number; bytes: number; progressCalls: number }> {
+async function backup(): Promise<{ ms: number; bytes: number; progressCalls: number; timings: BackupTimings }> {
   let progressCalls = 0;
+  const timings: BackupTimings = { totalMs: 0, databaseMs: 0, textMs: 0, blobMs: 0 };
   const t0 = performance.now();
-  const { blob, counts } = await exportBackupBlob({ onProgress: () => (progressCalls += 1) });
+  const { blob, counts } = await exportBackupBlob({ onProgress: () => (progressCalls += 1), timings });
   const ms = performance.now() - t0;
   expectThat(counts.events >= 500_000 && counts.notes >= 100_000, 'backup contents');
   lastBackup = blob;
-  return { ms, bytes: blob.size, progressCalls };
+  return { ms, bytes: blob.size, progressCalls, timings };
 }
 
 /** The restore's first step: the file read from its stream and parsed, as the backup page does before the preview. */
@@ -201,7 +206,7 @@ async function readBack(): Promise<{ ms: number; events: number }> {
 /** The database the restore is measured into: a fresh profile, as after a reinstall. */
 let restoreDb: ConvOpsDatabase | undefined;
 let home: ConvOpsDatabase | undefined;
-let restorePlan: StreamedBackupPlan | undefined;
+let restorePlan: RestorePlan | undefined;
 
 /** The backup page's restore preview (lib/db/backup-restore.ts), first pass over the file, into a fresh database. */
 async function restorePreview(): Promise<{ ms: number; tasks: number; refused: number }> {
@@ -211,15 +216,15 @@ async function restorePreview(): Promise<{ ms: number; tasks: number; refused: n
   const t0 = performance.now();
   const plan = await planBackupFile(blob);
   const ms = performance.now() - t0;
-  expectThat(isStreamedPlan(plan), 'the exported file is previewed from its stream');
-  restorePlan = plan as StreamedBackupPlan;
+  expectThat(plan.read.ordered, 'the exported file is previewed in one flat-memory pass');
+  restorePlan = plan;
   return { ms, tasks: plan.items.length, refused: plan.items.filter((item) => item.status === 'refused').length };
 }
 
 /** The restore itself: the second pass, writing what the preview accepted. */
 async function restoreApply(): Promise<{ ms: number; added: { tasks: number; notes: number; events: number }; skippedNotes: number }> {
   const t0 = performance.now();
-  const report = await applyBackupFile(restorePlan!);
+  const report = await applyRestore(restorePlan!);
   const ms = performance.now() - t0;
   // The seeded chains are placeholders (the heavy one is hashed but does not replay), so every task is
   // refused: the second pass still reads the whole file and decides row by row, which is what is timed.
@@ -236,4 +241,87 @@ function dropBackup(): void {
   lastBackup = undefined;
 }
 
-(globalThis as unknown as { __convopsBench: unknown }).__convopsBench = { seed, measure, backup, readBack, restorePreview, restoreApply, dropBackup };
+/**
+ * The honest restore: tasks made through the repositories in a profile of their own (each started,
+ * a reply captured, a note written, its first step completed: real chains, note hashes, a person's
+ * signatures), backed up, then restored into an empty profile and every task audited.
+ */
+const valid: { source?: ConvOpsDatabase; target?: ConvOpsDatabase; blob?: Blob; plan?: RestorePlan } = {};
+
+async function seedValid(count: number): Promise<{ seconds: number; tasks: number; notes: number; events: number; backupMs: number; megabytes: number }> {
+  const started = performance.now();
+  home ??= getDb();
+  const workflows = await home.workflows.where('id').equals('sop-documentation').toArray();
+  const heads = await home.workflowHeads.where('id').equals('sop-documentation').toArray();
+  const source = setDb(openDatabase(`convops-bench-valid-${Date.now()}`));
+  valid.source = source;
+  await source.open();
+  await source.transaction('rw', [source.workflows, source.workflowHeads], async () => {
+    await source.workflows.bulkPut(workflows);
+    await source.workflowHeads.bulkPut(heads);
+  });
+  const person = { kind: 'human' as const, name: 'Dana Reviewer' };
+  const ai = { kind: 'ai' as const, name: 'ChatGPT' };
+  for (let i = 0; i < count; i++) {
+    const conversationId = `valid-${i}`;
+    const task = await startTaskRecord({
+      workflowId: 'sop-documentation',
+      title: `Restored task ${i}: month-end close for entity ${i % 37}`,
+      conversation: { site: 'chatgpt', conversationId, url: `https://chatgpt.com/c/${conversationId}`, boundAt: new Date().toISOString() },
+      actor: person,
+    });
+    await captureReply({ taskId: task.id, site: 'chatgpt', conversationId, messageKey: `m-${i}`, markdown: `## Reply ${i}\n\n${filler}`, actor: ai });
+    await addManualNote({ taskId: task.id, body: `Checked the figures of entity ${i % 37}.`, actor: person });
+    const row = await source.tasks.get(task.id);
+    await runAction(task.id, row!.rev, { type: 'complete-step', stepId: row!.currentStepId! }, person);
+  }
+  const t0 = performance.now();
+  const { blob } = await exportBackupBlob();
+  const backupMs = performance.now() - t0;
+  valid.blob = blob;
+  const counts = { tasks: await source.tasks.count(), notes: await source.notes.count(), events: await source.events.count() };
+  setDb(home);
+  return { seconds: (performance.now() - started) / 1000, ...counts, backupMs, megabytes: blob.size / 1e6 };
+}
+
+/** The preview of that backup, into an empty profile: every task must come out new. */
+async function restoreValidPreview(): Promise<{ ms: number; tasks: number; statuses: Record<string, number> }> {
+  valid.target = setDb(openDatabase(`convops-bench-empty-${Date.now()}`));
+  await valid.target.open();
+  const t0 = performance.now();
+  const plan = await planBackupFile(valid.blob!);
+  const ms = performance.now() - t0;
+  const statuses: Record<string, number> = {};
+  for (const item of plan.items) statuses[item.status] = (statuses[item.status] ?? 0) + 1;
+  expectThat(plan.read.ordered, 'the backup is previewed in one flat-memory pass');
+  valid.plan = plan;
+  setDb(home!);
+  return { ms, tasks: plan.items.length, statuses };
+}
+
+/** The restore of that preview; then every task read back and audited (chain, note hashes, signatures). */
+async function restoreValidApply(): Promise<{ ms: number; added: { tasks: number; notes: number; events: number }; auditedOk: number; auditMs: number; invalidSignatures: number }> {
+  const target = setDb(valid.target!);
+  const t0 = performance.now();
+  const report = await applyRestore(valid.plan!);
+  const ms = performance.now() - t0;
+  valid.plan = undefined;
+  const a0 = performance.now();
+  let auditedOk = 0;
+  let invalidSignatures = 0;
+  for (const row of await target.tasks.toArray()) {
+    const audit = await auditTask(row.id);
+    if (audit.ok && audit.signatures.length > 0) auditedOk += 1;
+    invalidSignatures += audit.signatures.filter((check) => check.status === 'invalid').length;
+  }
+  const auditMs = performance.now() - a0;
+  setDb(home!);
+  for (const db of [valid.source!, target]) {
+    db.close();
+    await indexedDB.deleteDatabase(db.name);
+  }
+  valid.blob = undefined;
+  return { ms, added: { tasks: report.added.tasks, notes: report.added.notes, events: report.added.events }, auditedOk, auditMs, invalidSignatures };
+}
+
+(globalThis as unknown as { __convopsBench: unknown }).__convopsBench = { seed, measure, backup, readBack, restorePreview, restoreApply, dropBackup, seedValid, restoreValidPreview, restoreValidApply };

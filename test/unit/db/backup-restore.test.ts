@@ -1,10 +1,11 @@
 import fc from 'fast-check';
-import { applyRestore, exportBackup, planBackup, restoreBackup, type BackupFile, type RestorePlan, type RestoreReport } from '@/lib/db/backup';
-import { applyBackupFile, isStreamedPlan, planBackupFile, type StreamedBackupPlan } from '@/lib/db/backup-restore';
+import { backupFileSchema, exportBackup, type BackupFile, type RestorePlan, type RestoreReport } from '@/lib/db/backup';
+import { applyRestore, planBackup, planBackupFile, restoreBackup } from '@/lib/db/backup-restore';
 import { exportBackupBlob, NotJsonError } from '@/lib/db/backup-stream';
 import type { ConvOpsDatabase } from '@/lib/db/database';
 import { BackupError } from '@/lib/db/errors';
 import { isTaskChain, recordTaskEvent, verifyAllChains } from '@/lib/db/events-repo';
+import { tooDeepAt } from '@/lib/workflow/file';
 import { addManualNote, captureReply, editNote } from '@/lib/db/notes-repo';
 import { updateSettings } from '@/lib/db/settings-repo';
 import { getTaskDetail, runAction, startTaskRecord } from '@/lib/db/tasks-repo';
@@ -13,8 +14,10 @@ import { mutate, mutationArb } from '../workflow/mutate';
 import { ai, alice, bob, chat, reviewFlow, useFreshDb } from './helpers';
 
 /**
- * The streamed restore (two passes over the file, lib/db/backup-restore.ts) against the in-memory one
- * (lib/db/backup.ts): the same verdicts and the same writes for the same file, whatever was done to it.
+ * The one restore path (two passes over the file's stream, lib/db/backup-restore.ts): a file is refused
+ * exactly when the backup format refuses it; a task is taken only with a chain that verifies and
+ * replays; nothing of a refusal is written; and a file's order (keys moved, chains shuffled) never
+ * changes a verdict or a write.
  */
 
 const ctx = useFreshDb();
@@ -57,7 +60,7 @@ async function dump(db: ConvOpsDatabase) {
   };
 }
 
-const verdicts = (plan: RestorePlan | StreamedBackupPlan) => ({
+const verdicts = (plan: RestorePlan) => ({
   items: plan.items,
   refusedWorkflowVersions: plan.refusedWorkflowVersions,
   quarantinedChains: plan.quarantinedChains,
@@ -66,10 +69,10 @@ const verdicts = (plan: RestorePlan | StreamedBackupPlan) => ({
 
 const blobOf = (value: unknown) => new Blob([JSON.stringify(value)], { type: 'application/json' });
 
-type Outcome = { refusedFile: string } | { plan: RestorePlan | StreamedBackupPlan };
-async function planEither(run: () => Promise<RestorePlan | StreamedBackupPlan>): Promise<Outcome> {
+type Outcome = { refusedFile: string } | { plan: RestorePlan };
+async function planOutcome(blob: Blob): Promise<Outcome> {
   try {
-    return { plan: await run() };
+    return { plan: await planBackupFile(blob) };
   } catch (error) {
     // The stream's own guard stops a hostile nesting before it is parsed (NotJsonError, shown the same way).
     expect(error instanceof BackupError || error instanceof NotJsonError, String(error)).toBe(true);
@@ -77,58 +80,85 @@ async function planEither(run: () => Promise<RestorePlan | StreamedBackupPlan>):
   }
 }
 
-/** Plans and applies `file` both ways from the same database state; returns both outcomes and states. */
-async function bothWays(file: unknown, setUp: () => Promise<void> = async () => {}) {
-  const results: { outcome: Outcome; report?: RestoreReport; state: Awaited<ReturnType<typeof dump>> }[] = [];
-  for (const streamed of [false, true]) {
-    await clearAll(ctx.db);
-    await setUp();
-    const outcome = await planEither(() => (streamed ? planBackupFile(blobOf(file)) : planBackup(file)));
-    let report: RestoreReport | undefined;
-    if ('plan' in outcome) report = isStreamedPlan(outcome.plan) ? await applyBackupFile(outcome.plan, person) : await applyRestore(outcome.plan, person);
-    results.push({ outcome, report, state: await dump(ctx.db) });
-  }
-  return results as [(typeof results)[0], (typeof results)[0]];
+/** Plans and applies `file` from the state `setUp` leaves; returns the outcome, the report and what the database then holds. */
+async function restoreOnce(file: unknown, setUp: () => Promise<void> = async () => {}) {
+  await clearAll(ctx.db);
+  await setUp();
+  const before = await dump(ctx.db);
+  const outcome = await planOutcome(blobOf(file));
+  let report: RestoreReport | undefined;
+  if ('plan' in outcome) report = await applyRestore(outcome.plan, person);
+  return { outcome, report, before, state: await dump(ctx.db) };
 }
 
-function expectSame([memory, streamed]: Awaited<ReturnType<typeof bothWays>>) {
-  if ('refusedFile' in memory.outcome) {
-    const words = 'refusedFile' in streamed.outcome ? streamed.outcome.refusedFile : '';
-    // The stream's own nesting stop (the backup page reads every file through it, so it said this before too).
-    if (words === 'This file nests too deeply to be a ConvOps backup or task file.') expect(memory.outcome.refusedFile).toMatch(/nests more than/);
-    // Otherwise in the same words: the streamed preview leaves a file it refuses to the whole-file check.
-    else expect(streamed.outcome).toEqual(memory.outcome);
-  } else {
-    expect('plan' in streamed.outcome).toBe(true);
-    expect(verdicts((streamed.outcome as { plan: StreamedBackupPlan }).plan)).toEqual(verdicts(memory.outcome.plan));
-  }
-  expect(streamed.report).toEqual(memory.report);
-  expect(streamed.state).toEqual(memory.state);
+/** The same file with its events first and in reverse: not the order ConvOps writes, so its chains are held. */
+function reordered(file: unknown): unknown {
+  if (typeof file !== 'object' || file === null || Array.isArray(file) || !Array.isArray((file as { events?: unknown }).events)) return file;
+  const { events, ...rest } = file as { events: unknown[] };
+  return { events: [...events].reverse(), ...rest };
 }
 
-describe('streamed restore: the same as the in-memory one', () => {
-  it('a whole backup into an empty database: same preview, same report, same records, chains verify', async () => {
+/** What the format itself says of the file, parsed whole: the oracle for "is the file refused". */
+const formatRefuses = (file: unknown) => tooDeepAt(file) !== undefined || !backupFileSchema.safeParse(file).success;
+
+/**
+ * The expectations every restore of `file` meets: refused exactly when the format refuses it; a
+ * refused task leaves no row, note or event; every chain written verifies; the file's order changes
+ * nothing; restoring it again takes nothing new.
+ */
+async function expectHonestRestore(file: unknown, setUp?: () => Promise<void>) {
+  const inOrder = await restoreOnce(file, setUp);
+  expect('refusedFile' in inOrder.outcome, JSON.stringify(inOrder.outcome).slice(0, 300)).toBe(formatRefuses(file));
+  const moved = await restoreOnce(reordered(file), setUp);
+  if ('refusedFile' in inOrder.outcome) {
+    expect('refusedFile' in moved.outcome).toBe(true);
+    expect(inOrder.outcome.refusedFile).toMatch(/^(This is not a valid ConvOps backup: \S|This file nests too deeply)/);
+    expect(inOrder.state).toEqual(inOrder.before);
+    return inOrder;
+  }
+  const plan = inOrder.outcome.plan;
+  expect('plan' in moved.outcome).toBe(true);
+  expect((moved.outcome as { plan: RestorePlan }).plan.read.ordered).toBe(false);
+  expect(verdicts((moved.outcome as { plan: RestorePlan }).plan)).toEqual(verdicts(plan));
+  expect(moved.report).toEqual(inOrder.report);
+  expect(moved.state).toEqual(inOrder.state);
+  for (const item of plan.items.filter((entry) => entry.status === 'refused')) {
+    expect(item.reason).toMatch(/^Task ".*" was not imported: ./s);
+    expect(inOrder.state.tasks.some((task) => task.id === item.id)).toBe(false);
+    expect(inOrder.state.notes.some((note) => note.taskId === item.id)).toBe(false);
+    expect(inOrder.state.events.some((event) => event.taskId === item.id)).toBe(false);
+  }
+  for (const item of plan.items.filter((entry) => entry.status === 'new' || entry.status === 'update')) {
+    expect(inOrder.state.tasks.some((task) => task.id === item.id)).toBe(true);
+  }
+  expect([...(await verifyAllChains()).entries()].filter(([, verdict]) => !verdict.ok)).toEqual([]);
+  const again = await planBackupFile(blobOf(file));
+  expect(again.items.filter((item) => item.status === 'new' || item.status === 'update')).toEqual([]);
+  return inOrder;
+}
+
+describe('the one restore path', () => {
+  it('a whole backup into an empty database: every record comes back, chains verify', async () => {
     const { first } = await populate();
     const before = await getTaskDetail(first);
+    const full = await dump(ctx.db);
     const file = JSON.parse(await (await exportBackupBlob()).blob.text()) as BackupFile;
-    const results = await bothWays(file);
-    expectSame(results);
-    const plan = (results[1].outcome as { plan: RestorePlan | StreamedBackupPlan }).plan;
-    expect(isStreamedPlan(plan)).toBe(true);
+    const result = await expectHonestRestore(file);
+    const plan = (result.outcome as { plan: RestorePlan }).plan;
+    expect(plan.read.ordered).toBe(true);
     expect(plan.items.map((item) => item.status)).toEqual(['new', 'new']);
-    expect(results[1].report?.added).toMatchObject({ tasks: 2, notes: 3, settings: true });
+    expect(result.report?.added).toMatchObject({ tasks: 2, notes: 3, settings: true });
+    expect({ ...result.state, imports: [], keys: [] }).toEqual({ ...full, imports: [], keys: [] });
     expect((await getTaskDetail(first))?.notes).toEqual(before?.notes);
-    expect([...(await verifyAllChains()).values()].every((verdict) => verdict.ok)).toBe(true);
   });
 
   it('a second time: everything already here, nothing written twice', async () => {
     await populate();
     const file = JSON.parse(JSON.stringify(await exportBackup())) as BackupFile;
     const seed = async () => void (await restoreBackup(file, { mode: 'merge' }, person));
-    const results = await bothWays(file, seed);
-    expectSame(results);
-    expect((results[1].outcome as { plan: StreamedBackupPlan }).plan.items.map((item) => item.status)).toEqual(['same', 'same']);
-    expect(results[1].report?.added).toMatchObject({ tasks: 0, notes: 0, events: 0 });
+    const result = await expectHonestRestore(file, seed);
+    expect((result.outcome as { plan: RestorePlan }).plan.items.map((item) => item.status)).toEqual(['same', 'same']);
+    expect(result.report?.added).toMatchObject({ tasks: 0, notes: 0, events: 0 });
   });
 
   it('tampered files: a task row edited, an event text edited, a note body edited, events without their task', async () => {
@@ -148,86 +178,83 @@ describe('streamed restore: the same as the in-memory one', () => {
     // A note id may hold any character, a NUL included (the preview packs a note's digest around one).
     edit((copy) => (copy.notes.find((note) => note.taskId === first && note.source === 'manual')!.id = 'odd\u0000id\u0000'));
     for (const variant of variants) {
-      const results = await bothWays(variant);
-      expectSame(results);
-      const plan = (results[1].outcome as { plan: StreamedBackupPlan }).plan;
+      const result = await expectHonestRestore(variant);
+      const plan = (result.outcome as { plan: RestorePlan }).plan;
       expect(plan.items.some((item) => item.status === 'refused') || plan.quarantinedChains.length > 0).toBe(true);
-      for (const item of plan.items.filter((entry) => entry.status === 'refused')) {
-        expect(results[1].state.tasks.some((task) => task.id === item.id)).toBe(false);
-        expect(results[1].state.notes.some((note) => note.taskId === item.id)).toBe(false);
-        expect(results[1].state.events.some((event) => event.taskId === item.id)).toBe(false);
-      }
     }
   });
 
-  it('a file with a key the format does not have, "__proto__" included, or a key twice, is refused or read as JSON.parse reads it', async () => {
+  it('a file with a key the format does not have, "__proto__" included, is refused; a key twice is read as JSON.parse reads it', async () => {
     await populate();
     const text = await (await exportBackupBlob()).blob.text();
     for (const extra of ['{"__proto__":{"polluted":true},"format"', '{"__proto__":[],"format"', '{"surprise":[1,2],"format"']) {
-      await expect(planBackupFile(new Blob([text.replace('{"format"', extra)]))).rejects.toBeInstanceOf(BackupError);
+      await expect(planBackupFile(new Blob([text.replace('{"format"', extra)]))).rejects.toThrow(/^This is not a valid ConvOps backup: .*Unrecognized key/);
       expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     }
-    // "notes" twice in a row: JSON.parse keeps the second; so does the restore (it reads such a file whole).
+    // "notes" twice in a row: JSON.parse keeps the second, and so does the restore; the first is not even checked.
     const twice = text.replace(',"notes":[', ',"notes":[{"not":"a note"}],"notes":[');
+    await clearAll(ctx.db);
     const plan = await planBackupFile(new Blob([twice]));
-    expect(isStreamedPlan(plan)).toBe(false);
+    expect(plan.read.ordered).toBe(false);
     expect(verdicts(plan)).toEqual(verdicts(await planBackup(JSON.parse(twice))));
-    // A single value given as an array is refused, in the whole-file check's words.
+    const report = await applyRestore(plan, person);
+    expect(report.added).toMatchObject({ tasks: 2, notes: 3 });
+    // The other way round: the valid copy first, the invalid one last is what counts, so the file is refused.
+    const lastBad = text.replace(',"notes":[', ',"notes":[],"notes":[{"not":"a note"}],"ignored":[');
+    await expect(planBackupFile(new Blob([lastBad]))).rejects.toThrow(/^This is not a valid ConvOps backup: notes\.0/);
+    // A single value given as an array is refused, naming the place.
     const wrapped = text.replace('"settings":{', '"settings":[{').replace('},"meta":[', '}],"meta":[');
-    const refusal = await planBackup(JSON.parse(wrapped)).catch((error: unknown) => error);
-    expect(refusal).toBeInstanceOf(BackupError);
-    await expect(planBackupFile(new Blob([wrapped]))).rejects.toThrow((refusal as Error).message);
+    await expect(planBackupFile(new Blob([wrapped]))).rejects.toThrow(/^This is not a valid ConvOps backup: settings: /);
   });
 
-  it('a file not in the order ConvOps writes (keys moved, a chain shuffled) is read whole, with the same verdicts', async () => {
+  it('a file not in the order ConvOps writes (keys moved, a chain shuffled) gives the same verdicts and the same writes', async () => {
     const { first } = await populate();
     const file = JSON.parse(JSON.stringify(await exportBackup())) as BackupFile;
     const { events, ...rest } = file;
-    const movedKeys = { events, ...rest };
-    const shuffled = { ...file, events: [...file.events].reverse() };
-    for (const variant of [movedKeys, shuffled]) {
-      const results = await bothWays(variant);
-      expectSame(results);
-      const plan = (results[1].outcome as { plan: RestorePlan }).plan;
-      expect(isStreamedPlan(plan)).toBe(false);
+    const inOrder = await restoreOnce(file);
+    for (const variant of [{ events, ...rest }, { ...file, events: [...file.events].reverse() }]) {
+      const result = await restoreOnce(variant);
+      const plan = (result.outcome as { plan: RestorePlan }).plan;
+      expect(plan.read.ordered).toBe(false);
+      expect(verdicts(plan)).toEqual(verdicts((inOrder.outcome as { plan: RestorePlan }).plan));
       expect(plan.items.find((item) => item.id === first)?.status).toBe('new');
+      expect(result.report).toEqual(inOrder.report);
+      expect(result.state).toEqual(inOrder.state);
     }
   });
 
-  it('1,000 mutated backups: the same refusal of the file, or the same verdicts and the same writes', async () => {
+  it('1,000 mutated backups: refused exactly when the format refuses them, nothing of a refusal written, the same in any order', async () => {
     await populate();
     const file = JSON.parse(JSON.stringify(await exportBackup())) as unknown;
-    const tally = { fileRefused: 0, streamed: 0, readWhole: 0, taskRefused: 0 };
+    const tally = { fileRefused: 0, taken: 0, taskRefused: 0 };
     await fc.assert(
       fc.asyncProperty(fc.array(mutationArb, { minLength: 1, maxLength: 3 }), async (mutations) => {
-        const results = await bothWays(mutate(file, mutations));
-        expectSame(results);
-        const outcome = results[1].outcome;
+        const outcome = (await expectHonestRestore(mutate(file, mutations))).outcome;
         if ('refusedFile' in outcome) tally.fileRefused += 1;
         else {
-          tally[isStreamedPlan(outcome.plan) ? 'streamed' : 'readWhole'] += 1;
+          tally.taken += 1;
           if (outcome.plan.items.some((item) => item.status === 'refused')) tally.taskRefused += 1;
         }
       }),
       { numRuns: 1_000, seed: 14 },
     );
-    // The fuzz reaches every way through: refused files, streamed previews with refused tasks, and files read whole.
+    // The fuzz reaches every way through: refused files, refused tasks, and files that restore.
     expect(tally.fileRefused).toBeGreaterThan(50);
-    expect(tally.streamed).toBeGreaterThan(50);
+    expect(tally.taken).toBeGreaterThan(50);
     expect(tally.taskRefused).toBeGreaterThan(20);
-    console.info(`streamed restore fuzz: ${JSON.stringify(tally)}`);
-  }, 120_000);
+    console.info(`restore fuzz: ${JSON.stringify(tally)}`);
+  }, 240_000);
 });
 
-describe('streamed restore: between the preview and the restore', () => {
+describe('the one restore path: between the preview and the restore', () => {
   it('a task that moved on here since the preview keeps its own history; nothing of the file is written for it', async () => {
     const { first, second } = await populate();
     const { blob } = await exportBackupBlob();
     const plan = await planBackupFile(blob);
-    if (!isStreamedPlan(plan)) throw new Error('expected the streamed preview');
+    expect(plan.read.ordered).toBe(true);
     expect(plan.items.map((item) => item.status)).toEqual(['same', 'same']);
     await recordTaskEvent(first, { type: 'briefing.inserted', actor: alice, at: new Date().toISOString(), stepId: 'draft', data: {} });
-    const report = await applyBackupFile(plan, person);
+    const report = await applyRestore(plan, person);
     expect(report.divergedChains).toEqual([first]);
     expect(report.added.events).toBe(0);
     expect(report.skipped.tasks).toBe(1);
@@ -240,7 +267,7 @@ describe('streamed restore: between the preview and the restore', () => {
     const full = await dump(ctx.db);
     await clearAll(ctx.db);
     const plan = await planBackupFile(blob);
-    if (!isStreamedPlan(plan)) throw new Error('expected the streamed preview');
+    expect(plan.read.ordered).toBe(true);
     const controller = new AbortController();
     // A file that arrives in small pieces, so the restore is stopped half way through it.
     const text = await blob.text();
@@ -260,7 +287,7 @@ describe('streamed restore: between the preview and the restore', () => {
     });
     let chunks = 0;
     await expect(
-      applyBackupFile({ ...plan, streamed: { ...plan.streamed, blob: slow } }, person, {
+      applyRestore({ ...plan, read: { ...plan.read, blob: slow } }, person, {
         signal: controller.signal,
         onProgress: () => {
           chunks += 1;
@@ -270,8 +297,7 @@ describe('streamed restore: between the preview and the restore', () => {
     ).rejects.toMatchObject({ name: 'AbortError' });
     expect(await ctx.db.tasks.count()).toBe(0);
     const again = await planBackupFile(blob);
-    if (!isStreamedPlan(again)) throw new Error('expected the streamed preview');
-    await applyBackupFile(again, person);
+    await applyRestore(again, person);
     const after = await dump(ctx.db);
     expect({ ...after, imports: [], keys: [] }).toEqual({ ...full, imports: [], keys: [] });
     expect(after.events.filter((event) => isTaskChain(event.taskId) && event.taskId === first)).toEqual(full.events.filter((event) => event.taskId === first));

@@ -1,4 +1,5 @@
-import { exportBackup, planBackup, restoreBackup } from '@/lib/db/backup';
+import { exportBackup } from '@/lib/db/backup';
+import { planBackup, restoreBackup } from '@/lib/db/backup-restore';
 import { exportBackupBlob, NotJsonError, readJsonStream, type StreamProgress } from '@/lib/db/backup-stream';
 import { openDatabase, setDb } from '@/lib/db/database';
 import { BackupError } from '@/lib/db/errors';

@@ -1,5 +1,6 @@
 import Dexie from 'dexie';
-import { exportBackup, exportTask, importTask, restoreBackup, type BackupFile } from '@/lib/db/backup';
+import { exportBackup, exportTask, type BackupFile } from '@/lib/db/backup';
+import { importTask, restoreBackup } from '@/lib/db/backup-restore';
 import { openDatabase, setDb, type ConvOpsDatabase } from '@/lib/db/database';
 import { BackupError, RecordNotFoundError } from '@/lib/db/errors';
 import { listEvents, recordTaskEvent, verifyAllChains } from '@/lib/db/events-repo';

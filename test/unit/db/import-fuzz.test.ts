@@ -1,5 +1,7 @@
 import fc from 'fast-check';
-import { applyRestore, exportBackup, exportTask, planBackup, planTaskFile, type RestorePlan } from '@/lib/db/backup';
+import { exportBackup, exportTask, type RestorePlan } from '@/lib/db/backup';
+import { applyRestore, planBackup, planTaskFile } from '@/lib/db/backup-restore';
+import { ownSigningKey } from '@/lib/db/signing';
 import { BackupError } from '@/lib/db/errors';
 import { addManualNote, captureReply } from '@/lib/db/notes-repo';
 import { runAction, startTaskRecord } from '@/lib/db/tasks-repo';
@@ -51,7 +53,7 @@ describe('task file and backup fuzz', () => {
     const { taskFile, backup } = await seedFiles();
     await clearAll(ctx.db);
     // The importer's key exists before the runs, so "nothing written" can count every table.
-    await applyRestore({ source: 'task-file', exportedAt: '', items: [], refusedWorkflowVersions: [], quarantinedChains: [], file: { workflows: [], workflowHeads: [], tasks: [], notes: [], events: [], settings: null, meta: [], keys: [] } }, person);
+    await ownSigningKey(ctx.db);
     const empty = await counts(ctx.db);
     const tally = { fileRefused: 0, taskRefused: 0, imported: 0 };
     await fc.assert(
@@ -79,7 +81,7 @@ describe('task file and backup fuzz', () => {
         if (refused.length > 0) tally.taskRefused += 1;
         else tally.imported += 1;
         await clearAll(ctx.db);
-        await applyRestore({ ...plan, items: [], file: { ...plan.file, workflows: [], workflowHeads: [], tasks: [], notes: [], events: [], settings: null, meta: [], keys: [] } }, person);
+        await ownSigningKey(ctx.db);
       }),
       { numRuns: TASK_FUZZ_RUNS, seed: 12 },
     );

@@ -1,7 +1,8 @@
 import Dexie from 'dexie';
 import { createHash } from 'node:crypto';
 import { auditTask, decisionTrust } from '@/lib/db/audit';
-import { exportBackup, exportTask, importTask, planTaskFile, restoreBackup, type BackupFile, type TaskFile } from '@/lib/db/backup';
+import { exportBackup, exportTask, type BackupFile, type TaskFile } from '@/lib/db/backup';
+import { importTask, planTaskFile, restoreBackup } from '@/lib/db/backup-restore';
 import { openDatabase, setDb, type ConvOpsDatabase } from '@/lib/db/database';
 import { importChain, listEvents } from '@/lib/db/events-repo';
 import { computeEventHash } from '@/lib/db/hash-chain';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exportTask, importTask } from '@/lib/db/backup';
+import { exportTask } from '@/lib/db/backup';
+import { importTask } from '@/lib/db/backup-restore';
 import { listEvents } from '@/lib/db/events-repo';
 import { getSettings, updateSettings } from '@/lib/db/settings-repo';
 import { getTask, runAction, startTaskRecord } from '@/lib/db/tasks-repo';
