@@ -1,4 +1,4 @@
-import { type GateType, type Workflow, type WorkflowInput } from '@/lib/workflow/schema';
+import { type GateDecider, type GateType, type Workflow, type WorkflowInput } from '@/lib/workflow/schema';
 
 /**
  * The editor's working copy of a workflow: every field a plain string or boolean a form control can
@@ -21,6 +21,8 @@ export interface StepDraft {
   gateAsk: string;
   /** '' means "this step itself". */
   onReject: string;
+  /** Who may decide the gate; `anyone` is written as no rule at all, as files before the rule had it. */
+  gateDecidedBy: GateDecider;
 }
 
 export interface WorkflowDraft {
@@ -77,6 +79,7 @@ export function emptyStep(taken: Iterable<string> = []): StepDraft {
     gateType: 'none',
     gateAsk: '',
     onReject: '',
+    gateDecidedBy: 'anyone',
   };
 }
 
@@ -104,6 +107,7 @@ export function draftFromWorkflow(workflow: Workflow): WorkflowDraft {
       gateType: step.gate?.type ?? 'none',
       gateAsk: step.gate?.ask ?? '',
       onReject: step.gate?.onReject && step.gate.onReject !== step.id ? step.gate.onReject : '',
+      gateDecidedBy: step.gate?.decidedBy ?? 'anyone',
     })),
   };
 }
@@ -132,7 +136,14 @@ export function toWorkflowInput(draft: WorkflowDraft, version: number): Workflow
       reads: step.reads,
       ...(step.gateType === 'none'
         ? {}
-        : { gate: { type: step.gateType, ask: step.gateAsk, ...(step.onReject ? { onReject: step.onReject } : {}) } }),
+        : {
+            gate: {
+              type: step.gateType,
+              ask: step.gateAsk,
+              ...(step.onReject ? { onReject: step.onReject } : {}),
+              ...(step.gateDecidedBy !== 'anyone' ? { decidedBy: step.gateDecidedBy } : {}),
+            },
+          }),
     })),
   };
 }
