@@ -12,8 +12,9 @@
  * documents):
  * - `workflow:<workflowId>:<version>` — kind `workflow-version`: a published workflow version,
  *   written once by a `lead`, never changed.
- * - `member:<user>` — kind `member`: a member's directory entry (name, public keys), written only by
- *   that CouchDB user; keys are only ever added, so old signatures stay checkable.
+ * - `member:<user>` — kind `member`: a member's directory entry (name, public keys, roles), written
+ *   only by that CouchDB user, with the roles the server gives that user; keys are only ever added,
+ *   so old signatures stay checkable.
  * - `task:<owner>:<taskId>` (kind `task-head`), `…:event:<seq>` (kind `task-event`, never changed),
  *   `…:note:<noteId>` (kind `task-note`): a shared task, written only by its owner, so its chain has
  *   one writer.
@@ -87,6 +88,13 @@ export function validateTeamDocument(newDoc: CouchDocument, oldDoc: CouchDocumen
   if (kind === 'member') {
     if (id !== 'member:' + ownUser || newDoc.user !== user) refuse('You can only write your own entry in the member directory.');
     if (!isText(newDoc.name)) refuse('A member entry has a name.');
+    // The roles an entry shows are the user's own, as the server knows them: colleagues' browsers
+    // read an approver's or a lead's role from here.
+    const teamRoles = userCtx.roles.filter((role) => role === 'lead' || role === 'member' || role === 'approver').sort();
+    const claimed = Array.isArray(newDoc.roles) ? newDoc.roles.slice().sort() : null;
+    if (!claimed || JSON.stringify(claimed) !== JSON.stringify(teamRoles)) {
+      refuse('A member entry shows your roles as the server has them: ' + (teamRoles.join(', ') || 'none') + '.');
+    }
     const keys = newDoc.keys;
     if (!Array.isArray(keys) || keys.length === 0) refuse('A member entry has at least one public key.');
     if (oldDoc) {

@@ -104,17 +104,23 @@ describe('the member directory', () => {
 
   it('takes each member\'s own entry, and keys only ever added', async () => {
     const id = teamDocId.member('max');
-    const first = await put('max', id, { kind: 'member', user: 'max', name: 'Max Member', keys: [key(1)] });
+    const first = await put('max', id, { kind: 'member', user: 'max', name: 'Max Member', roles: ['member'], keys: [key(1)] });
     expect(first.status).toBe(201);
-    const replaced = await put('max', id, { _rev: first.json.rev, kind: 'member', user: 'max', name: 'Max Member', keys: [key(2)] });
+    const replaced = await put('max', id, { _rev: first.json.rev, kind: 'member', user: 'max', name: 'Max Member', roles: ['member'], keys: [key(2)] });
     expect(replaced.status).toBe(403);
-    const added = await put('max', id, { _rev: first.json.rev, kind: 'member', user: 'max', name: 'Max Member', keys: [key(1), key(2)] });
+    const added = await put('max', id, { _rev: first.json.rev, kind: 'member', user: 'max', name: 'Max Member', roles: ['member'], keys: [key(1), key(2)] });
     expect(added.status).toBe(201);
   });
 
+  it('refuses an entry that claims a role the server did not give', async () => {
+    const answer = await put('max', teamDocId.member('max'), { kind: 'member', user: 'max', name: 'Max', roles: ['approver'], keys: [key(1)] });
+    expect(answer.status).toBe(403);
+    expect(answer.json.reason).toBe('A member entry shows your roles as the server has them: member.');
+  });
+
   it('refuses writing a colleague\'s entry', async () => {
-    expect((await put('max', teamDocId.member('ana'), { kind: 'member', user: 'ana', name: 'Ana', keys: [key(3)] })).status).toBe(403);
-    expect((await put('max', teamDocId.member('max'), { kind: 'member', user: 'ana', name: 'Ana', keys: [key(3)] })).status).toBe(403);
+    expect((await put('max', teamDocId.member('ana'), { kind: 'member', user: 'ana', name: 'Ana', roles: ['approver'], keys: [key(3)] })).status).toBe(403);
+    expect((await put('max', teamDocId.member('max'), { kind: 'member', user: 'ana', name: 'Ana', roles: ['approver'], keys: [key(3)] })).status).toBe(403);
   });
 });
 
