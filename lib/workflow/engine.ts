@@ -83,6 +83,11 @@ export interface DecisionAuthority {
    * step of it (a task has one writer), whoever or whatever (the AI) completed the step there.
    */
   operator: string;
+  /**
+   * The decision as the decider signed it, when it came from their own browser (team workspace): the
+   * document's id and their signature over it, kept on the record so any verifier can check it.
+   */
+  proof?: { document: string; hash: string; signature: { key: string; value: string } };
 }
 
 export function applyAction(
@@ -343,16 +348,23 @@ function assertMayDecide(ctx: Context, step: Step, what: string): void {
 }
 
 /** What a decision's event records of its authority, so that a replay can check the rule again. */
-function authorityData(ctx: Context, step: Step): Record<string, unknown> {
+function authorityData(ctx: Context): Record<string, unknown> {
   const { authority } = ctx;
-  if (!authority || (step.gate?.decidedBy ?? 'anyone') === 'anyone') return {};
-  return { authority: { decider: authority.decider, roles: [...authority.roles], operator: authority.operator } };
+  if (!authority) return {};
+  return {
+    authority: {
+      decider: authority.decider,
+      roles: [...authority.roles],
+      operator: authority.operator,
+      ...(authority.proof && { proof: { ...authority.proof, signature: { ...authority.proof.signature } } }),
+    },
+  };
 }
 
 function approve(ctx: Context, stepId: string, comment: string | undefined): EngineResult {
   const { step, index } = gatedStep(ctx, stepId, 'approve');
   const trimmed = comment?.trim();
-  const data: Record<string, unknown> = { ...(trimmed ? { comment: trimmed } : {}), ...authorityData(ctx, step) };
+  const data: Record<string, unknown> = { ...(trimmed ? { comment: trimmed } : {}), ...authorityData(ctx) };
   return leaveStep(ctx, step, index, [event(ctx, 'gate.approved', step.id, data)]);
 }
 
@@ -372,7 +384,7 @@ function reject(ctx: Context, stepId: string, comment: string): EngineResult {
       pendingGate: null,
       rejection: { stepId: returnTo, fromStepId: step.id, comment: trimmed, by: { ...ctx.actor }, at: ctx.now },
     }),
-    events: [event(ctx, 'gate.rejected', step.id, { comment: trimmed, returnTo, ...authorityData(ctx, step) })],
+    events: [event(ctx, 'gate.rejected', step.id, { comment: trimmed, returnTo, ...authorityData(ctx) })],
   };
 }
 
