@@ -5,6 +5,8 @@ import { verifyChain } from '@/lib/db/hash-chain';
 import { listNotes } from '@/lib/db/notes-repo';
 import { ownSigningKey } from '@/lib/db/signing';
 import { getTask, pinnedWorkflow, runAction } from '@/lib/db/tasks-repo';
+import { addTeamWorkflowVersion, getWorkflow } from '@/lib/db/workflows-repo';
+import { validateWorkflow } from '@/lib/workflow/validate';
 import type { Task } from '@/lib/workflow/records';
 import {
   checkSignedBy,
@@ -15,6 +17,7 @@ import {
   taskHeadDocSchema,
   taskNoteDocSchema,
   teamDocId,
+  workflowVersionDocSchema,
   type DecisionDoc,
   type MemberDoc,
 } from './documents';
@@ -167,6 +170,27 @@ export async function queueDecision(
   return decisionDocSchema.parse(doc);
 }
 
+/** A lead publishes a workflow version to the team, signed with their key; it never changes after. */
+export async function queueWorkflowPublish(ctx: TeamContext, workflowId: string, version?: number): Promise<void> {
+  if (!ctx.connection.roles.includes('lead')) throw new Error('Only a team lead can publish a workflow to the team.');
+  const workflow = await getWorkflow(workflowId, version);
+  if (!workflow) throw new Error(`There is no workflow "${workflowId}" here.`);
+  const key = await ownSigningKey(ctx.db);
+  const doc = await signDoc(
+    {
+      _id: teamDocId.workflowVersion(workflow.id, workflow.version),
+      kind: 'workflow-version',
+      workflowId: workflow.id,
+      version: workflow.version,
+      publishedBy: ctx.connection.user,
+      publishedAt: now(),
+      workflow,
+    },
+    key,
+  );
+  await queue(ctx, doc, true);
+}
+
 // ---------------------------------------------------------------- push
 
 export interface PushResult {
@@ -270,6 +294,8 @@ async function applyDoc(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcome> 
       return applyMember(ctx, raw);
     case 'decision':
       return applyDecision(ctx, raw);
+    case 'workflow-version':
+      return applyWorkflowVersion(ctx, raw);
     case 'task-head':
     case 'task-event':
     case 'task-note':
@@ -295,6 +321,33 @@ async function applyMember(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcom
   }
   await ctx.teamDb.directory.put(member);
   return 'applied';
+}
+
+/** A published workflow version: signed by a lead of the directory, valid, and the version its id names. */
+async function applyWorkflowVersion(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcome> {
+  const parsed = workflowVersionDocSchema.safeParse(raw);
+  if (!parsed.success || parsed.data._id !== teamDocId.workflowVersion(parsed.data.workflowId, parsed.data.version)) {
+    await quarantine(ctx, raw, 'A published workflow that is not well-formed.');
+    return 'quarantined';
+  }
+  const doc = parsed.data;
+  const label = `The team's workflow "${doc.workflowId}" version ${doc.version}`;
+  const signed = await checkSignedBy(doc, doc.publishedBy, await directoryMap(ctx), 'lead');
+  if (!signed.ok) {
+    await quarantine(ctx, raw, `${label} was not added: ${signed.reason}`);
+    return 'quarantined';
+  }
+  const valid = validateWorkflow(doc.workflow);
+  if (!valid.ok || valid.workflow.id !== doc.workflowId || valid.workflow.version !== doc.version) {
+    await quarantine(ctx, raw, `${label} was not added: it is not a valid workflow of that id and version.`);
+    return 'quarantined';
+  }
+  const outcome = await addTeamWorkflowVersion(valid.workflow, { kind: 'human', name: signed.member.name });
+  if (outcome === 'conflict') {
+    await quarantine(ctx, raw, `${label} was not added: this browser has another workflow under the same id and version.`);
+    return 'quarantined';
+  }
+  return outcome === 'added' ? 'applied' : 'skipped';
 }
 
 async function applyTaskDoc(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcome> {
