@@ -6,6 +6,7 @@ import { setupSettingsMirror, setupSigningKey } from '@/lib/background/records-s
 import { setupReviewWindows } from '@/lib/background/review-window';
 import { setupTabState } from '@/lib/background/tab-state';
 import { setupToolbar } from '@/lib/background/toolbar';
+import { setupTeamSync } from '@/lib/team/background-sync';
 
 // One setup per concern (docs/architecture.md, "The background"); nothing here can approve a gate.
 export default defineBackground(() => {
@@ -17,4 +18,6 @@ export default defineBackground(() => {
   setupBuiltins();
   setupSettingsMirror();
   setupToolbar();
+  // Runs only while the person keeps a team workspace connected; otherwise nothing leaves the machine.
+  setupTeamSync();
 });

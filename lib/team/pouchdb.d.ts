@@ -22,10 +22,16 @@ declare module 'pouchdb-browser' {
     deleted?: boolean;
     doc?: PouchDoc;
   }
+  interface PouchLiveChanges {
+    on(event: 'change', listener: (change: PouchChange) => void): PouchLiveChanges;
+    on(event: 'error', listener: (error: unknown) => void): PouchLiveChanges;
+    cancel(): void;
+  }
   interface PouchDatabase {
     bulkDocs(docs: PouchDoc[]): Promise<PouchWriteResult[]>;
     allDocs(options: { keys: string[] }): Promise<{ rows: Array<{ id?: string; key: string; error?: string; value?: { rev: string; deleted?: boolean } }> }>;
     changes(options: { since: string | number; include_docs: boolean; limit: number }): Promise<{ results: PouchChange[]; last_seq: string | number }>;
+    changes(options: { since: string | number; live: true; include_docs?: false; heartbeat?: number; timeout?: number }): PouchLiveChanges;
     get(id: string): Promise<PouchDoc>;
     close(): Promise<void>;
   }
