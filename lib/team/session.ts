@@ -28,9 +28,14 @@ export function parseWorkspaceUrl(text: string): WorkspaceAddress {
   return { ok: true, url: `${url.origin}/${encodeURIComponent(database)}`, origin: url.origin, database };
 }
 
-/** The host permission the extension asks for when a person connects (optional_host_permissions). */
+/**
+ * The host permission the extension asks for when a person connects (optional_host_permissions): the
+ * workspace's host. Without a port: match patterns with ports are not read alike by every browser,
+ * and the manifest's optional patterns (`http://127.0.0.1/*`) have none.
+ */
 export function originPattern(origin: string): string {
-  return `${new URL(origin).origin}/*`;
+  const url = new URL(origin);
+  return `${url.protocol}//${url.hostname}/*`;
 }
 
 export type TeamFetch = (input: string | Request, init?: RequestInit) => Promise<Response>;
