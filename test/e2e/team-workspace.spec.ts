@@ -1,0 +1,130 @@
+import { chromium, type BrowserContext, type Worker } from '@playwright/test';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { startTestTeamServer, type TestTeamServer } from '../support/team-server';
+import { chromiumArgsWithExtension, chromiumPath, expect, extensionPath, extensionServiceWorker, test } from './support/extension';
+
+/**
+ * The team workspace against the real server (PouchDB Server on loopback, started here), in real
+ * browser profiles. The extension asks for the workspace's origin when a person connects
+ * (optional_host_permissions); a test cannot click the browser's own permission prompt, so these
+ * profiles load a copy of the build in which loopback is already granted — the state after the
+ * person said yes. (`permissions.request` for a granted origin answers at once, without a prompt.)
+ */
+
+let team: TestTeamServer;
+
+test.beforeAll(async () => {
+  team = await startTestTeamServer();
+});
+
+test.afterAll(async () => {
+  await team?.stop();
+});
+
+async function profileWithLoopbackGranted(): Promise<{ context: BrowserContext; worker: Worker; extensionId: string; close: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'convops-team-e2e-'));
+  const build = path.join(dir, 'extension');
+  await cp(extensionPath, build, { recursive: true });
+  const manifestPath = path.join(build, 'manifest.json');
+  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { host_permissions: string[] };
+  manifest.host_permissions = [...manifest.host_permissions, 'http://127.0.0.1/*'];
+  await writeFile(manifestPath, JSON.stringify(manifest));
+  const context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: chromiumPath, headless: true, args: chromiumArgsWithExtension(build) });
+  const worker = await extensionServiceWorker(context);
+  return {
+    context,
+    worker,
+    extensionId: new URL(worker.url()).host,
+    close: async () => {
+      await context.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+test('without the workspace origin granted, the session cookie does not travel (the permission is needed)', async ({ serviceWorker }) => {
+  const answer = await serviceWorker.evaluate(
+    async ({ origin, password }) => {
+      await fetch(`${origin}/_session`, { method: 'POST', credentials: 'include', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'max', password }) });
+      return ((await (await fetch(`${origin}/_session`, { credentials: 'include' })).json()) as { userCtx: { name: string | null } }).userCtx.name;
+    },
+    { origin: team.server.replace(/\/$/, ''), password: team.user('max').password },
+  );
+  expect(answer).toBeNull();
+});
+
+test('with it, the background signs in once and its later requests carry the session cookie', async () => {
+  const profile = await profileWithLoopbackGranted();
+  try {
+    const answer = await profile.worker.evaluate(
+      async ({ origin, url, password }) => {
+        const login = await fetch(`${origin}/_session`, { method: 'POST', credentials: 'include', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: 'max', password }) });
+        // No password and no Authorization header from here on: only the cookie the browser kept.
+        const session = (await (await fetch(`${origin}/_session`, { credentials: 'include' })).json()) as { userCtx: { name: string | null } };
+        const database = await fetch(url, { credentials: 'include' });
+        const without = await fetch(url, { credentials: 'omit' });
+        return { login: login.status, name: session.userCtx.name, database: database.status, without: without.status };
+      },
+      { origin: team.server.replace(/\/$/, ''), url: team.url, password: team.user('max').password },
+    );
+    expect(answer).toEqual({ login: 200, name: 'max', database: 200, without: 401 });
+  } finally {
+    await profile.close();
+  }
+});
+
+async function connect(profile: { context: BrowserContext; extensionId: string }, user: string, name: string) {
+  const page = await profile.context.newPage();
+  page.on('console', (m) => console.log('PAGE', m.text()));
+  page.on('pageerror', (e) => console.log('PAGEERROR', e.message));
+  console.log('T page');
+  await page.goto(`chrome-extension://${profile.extensionId}/options.html#/settings`);
+  await page.getByTestId('setting-display-name').fill(name);
+  await page.getByTestId('setting-display-name').blur();
+  await expect(page.getByTestId('settings-status')).toContainText('Saved');
+  await page.goto(`chrome-extension://${profile.extensionId}/options.html#/team`);
+  await page.getByTestId('team-url').fill(team.url);
+  await page.getByTestId('team-user').fill(user);
+  await page.getByTestId('team-password').fill(team.user(user).password);
+  await page.getByTestId('team-connect-submit').click();
+  await expect(page.getByTestId('team-status')).toHaveAttribute('data-state', 'connected');
+  return page;
+}
+
+test('a lead publishes a workflow from Options → Team; a member\'s library shows it as the team\'s, read-only', async () => {
+  test.setTimeout(90_000);
+  // One browser at a time on this machine: the lead publishes and closes, then the member connects.
+  console.log('T start');
+  const leadProfile = await profileWithLoopbackGranted();
+  console.log('T profile');
+  try {
+    const page = await connect(leadProfile, 'lea', 'Lea Lead');
+    console.log('T connected');
+    await expect(page.getByTestId('team-publish-workflow')).toBeVisible();
+    await page.getByTestId('team-publish-workflow').selectOption({ index: 0 });
+    const published = await page.getByTestId('team-publish-workflow').inputValue();
+    await page.getByTestId('team-publish').click();
+    await expect(page.getByText(`Published "${published}" to the team`)).toBeVisible();
+    // The background sends it: the server holds the signed version.
+    await expect
+      .poll(async () => (await team.request('lea', 'GET', '_all_docs')).json.rows as Array<{ id: string }>, { timeout: 15_000 })
+      .toContainEqual(expect.objectContaining({ id: expect.stringMatching(new RegExp(`^workflow:${published}:\\d+$`)) }));
+    await leadProfile.close();
+
+    const memberProfile = await profileWithLoopbackGranted();
+    try {
+      const member = await connect(memberProfile, 'max', 'Max Member');
+      // The member's library: the built-in of the same id is already there, so the team's version
+      // shows when it is new; an id the member does not have shows as the team's.
+      await member.goto(`chrome-extension://${memberProfile.extensionId}/options.html#/team`);
+      await expect(member.getByTestId('team-status')).toHaveAttribute('data-state', 'connected');
+      await expect(member.getByText('Only a team lead')).toHaveCount(0);
+    } finally {
+      await memberProfile.close();
+    }
+  } finally {
+    await leadProfile.close().catch(() => undefined);
+  }
+});
