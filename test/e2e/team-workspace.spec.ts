@@ -3,6 +3,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTestTeamServer, type TestTeamServer } from '../support/team-server';
+import { createWorkflow } from './options-support';
 import { chromiumArgsWithExtension, chromiumPath, expect, extensionPath, extensionServiceWorker, test } from './support/extension';
 
 /**
@@ -77,9 +78,6 @@ test('with it, the background signs in once and its later requests carry the ses
 
 async function connect(profile: { context: BrowserContext; extensionId: string }, user: string, name: string) {
   const page = await profile.context.newPage();
-  page.on('console', (m) => console.log('PAGE', m.text()));
-  page.on('pageerror', (e) => console.log('PAGEERROR', e.message));
-  console.log('T page');
   await page.goto(`chrome-extension://${profile.extensionId}/options.html#/settings`);
   await page.getByTestId('setting-display-name').fill(name);
   await page.getByTestId('setting-display-name').blur();
@@ -93,38 +91,45 @@ async function connect(profile: { context: BrowserContext; extensionId: string }
   return page;
 }
 
-test('a lead publishes a workflow from Options → Team; a member\'s library shows it as the team\'s, read-only', async () => {
-  test.setTimeout(90_000);
+test('a lead publishes a four-eyes workflow from Options → Team; a member\'s library shows it as the team\'s, read-only', async () => {
+  test.setTimeout(120_000);
   // One browser at a time on this machine: the lead publishes and closes, then the member connects.
-  console.log('T start');
   const leadProfile = await profileWithLoopbackGranted();
-  console.log('T profile');
   try {
     const page = await connect(leadProfile, 'lea', 'Lea Lead');
-    console.log('T connected');
-    await expect(page.getByTestId('team-publish-workflow')).toBeVisible();
-    await page.getByTestId('team-publish-workflow').selectOption({ index: 0 });
-    const published = await page.getByTestId('team-publish-workflow').inputValue();
+    await createWorkflow(page, leadProfile.extensionId, {
+      name: 'Team onboarding',
+      steps: [
+        { title: 'Collect facts', instructions: 'Collect the facts.' },
+        { title: 'Check it', instructions: 'Present it.', gate: { type: 'approval', ask: 'Complete and correct?' } },
+      ],
+    });
+    // The editor offers who may decide in plain words; four eyes for this gate.
+    await page.getByTestId('editor-step').nth(1).getByTestId('step-gate-decided-by').selectOption({ label: 'An approver other than the person who did the step (four eyes)' });
+    await page.getByTestId('save-workflow').click();
+    await expect(page.getByTestId('version-note')).toContainText('2');
+    await page.goto(`chrome-extension://${leadProfile.extensionId}/options.html#/team`);
+    await page.getByTestId('team-publish-workflow').selectOption({ label: 'Team onboarding (v2)' });
     await page.getByTestId('team-publish').click();
-    await expect(page.getByText(`Published "${published}" to the team`)).toBeVisible();
+    await expect(page.getByText('Published "team-onboarding" to the team')).toBeVisible();
     // The background sends it: the server holds the signed version.
     await expect
-      .poll(async () => (await team.request('lea', 'GET', '_all_docs')).json.rows as Array<{ id: string }>, { timeout: 15_000 })
-      .toContainEqual(expect.objectContaining({ id: expect.stringMatching(new RegExp(`^workflow:${published}:\\d+$`)) }));
-    await leadProfile.close();
-
-    const memberProfile = await profileWithLoopbackGranted();
-    try {
-      const member = await connect(memberProfile, 'max', 'Max Member');
-      // The member's library: the built-in of the same id is already there, so the team's version
-      // shows when it is new; an id the member does not have shows as the team's.
-      await member.goto(`chrome-extension://${memberProfile.extensionId}/options.html#/team`);
-      await expect(member.getByTestId('team-status')).toHaveAttribute('data-state', 'connected');
-      await expect(member.getByText('Only a team lead')).toHaveCount(0);
-    } finally {
-      await memberProfile.close();
-    }
+      .poll(async () => ((await team.request('lea', 'GET', '_all_docs')).json.rows as Array<{ id: string }>).map((row) => row.id), { timeout: 15_000 })
+      .toContain('workflow:team-onboarding:2');
   } finally {
-    await leadProfile.close().catch(() => undefined);
+    await leadProfile.close();
+  }
+
+  const memberProfile = await profileWithLoopbackGranted();
+  try {
+    const member = await connect(memberProfile, 'max', 'Max Member');
+    await member.goto(`chrome-extension://${memberProfile.extensionId}/options.html#/library`);
+    const row = member.locator('[data-testid="workflow-row"][data-workflow-id="team-onboarding"]');
+    await expect(row).toHaveAttribute('data-source', 'team', { timeout: 15_000 });
+    await expect(row.getByTestId('workflow-version')).toHaveText('v2');
+    await expect(row.getByTestId('edit-workflow')).toHaveCount(0);
+    await expect(row.getByTestId('duplicate-workflow')).toContainText('Duplicate to edit');
+  } finally {
+    await memberProfile.close();
   }
 });
