@@ -45,7 +45,8 @@ async function shareNewTasks(ctx: TeamContext): Promise<void> {
 function nextActivity(ctx: TeamContext, since: string | number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const feed = ctx.remote.changes({ since, live: true, heartbeat: 30_000 });
-    const local = liveQuery(async () => [await ctx.teamDb.outbox.count(), ...(await sharedRevs(ctx))]).subscribe({
+    // A new task (shared by default), a shared task that moved, a row in the outbox.
+    const local = liveQuery(async () => [await ctx.db.tasks.count(), await ctx.teamDb.outbox.count(), ...(await sharedRevs(ctx))]).subscribe({
       next: (() => {
         let first = true;
         return () => {

@@ -4,6 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTestTeamServer, type TestTeamServer } from '../support/team-server';
 import { createWorkflow } from './options-support';
+import { completeStep, ensureName, openReview, panelOf, startWorkflow } from './panel-support';
+import { installPanelReveal, registerPanelEngine } from './support/closed-panel';
+import { openChatGPT, routeMockSites } from './support/mock-sites';
 import { chromiumArgsWithExtension, chromiumPath, expect, extensionPath, extensionServiceWorker, test } from './support/extension';
 
 /**
@@ -32,7 +35,9 @@ async function profileWithLoopbackGranted(): Promise<{ context: BrowserContext; 
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { host_permissions: string[] };
   manifest.host_permissions = [...manifest.host_permissions, 'http://127.0.0.1/*'];
   await writeFile(manifestPath, JSON.stringify(manifest));
+  await registerPanelEngine();
   const context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: chromiumPath, headless: true, args: chromiumArgsWithExtension(build) });
+  await installPanelReveal(context);
   const worker = await extensionServiceWorker(context);
   return {
     context,
@@ -131,5 +136,55 @@ test('a lead publishes a four-eyes workflow from Options → Team; a member\'s l
     await expect(row.getByTestId('duplicate-workflow')).toContainText('Duplicate to edit');
   } finally {
     await memberProfile.close();
+  }
+});
+
+test('four eyes across two browsers: the operator cannot approve their own gate; the approver approves in hers; the operator\'s panel moves on', async () => {
+  test.setTimeout(180_000);
+  const operator = await profileWithLoopbackGranted();
+  const approver = await profileWithLoopbackGranted();
+  try {
+    const options = await connect(operator, 'max', 'Max Member');
+    await createWorkflow(options, operator.extensionId, {
+      name: 'Four eyes SOP',
+      steps: [
+        { title: 'Draft', instructions: 'Draft the SOP.' },
+        { title: 'Review', instructions: 'Present it.', gate: { type: 'approval', ask: 'Is the SOP right?' } },
+        { title: 'Publish', instructions: 'Publish it.' },
+      ],
+    });
+    await options.getByTestId('editor-step').nth(1).getByTestId('step-gate-decided-by').selectOption('approver-not-operator');
+    await options.getByTestId('save-workflow').click();
+    await expect(options.getByTestId('version-note')).toContainText('2');
+
+    await routeMockSites(operator.context);
+    const chat = await operator.context.newPage();
+    await openChatGPT(chat);
+    const panel = panelOf(chat);
+    await ensureName(panel, 'Max Member');
+    await startWorkflow(panel, 'four-eyes-sop', 'Quarterly SOP');
+    await completeStep(panel);
+    await completeStep(panel);
+    await expect(panel.getByTestId('approve-gate')).toBeVisible();
+
+    // The operator's own approval is refused by the engine, in plain words, and changes nothing.
+    const review = await openReview(panel, 'approve-gate');
+    await review.getByTestId('confirm-approve').click();
+    await expect(review.getByText('needs a second pair of eyes').or(review.getByText('Only an approver of the team'))).toBeVisible();
+    await review.close();
+    await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'review');
+
+    // The approver, in her own browser, sees the shared task waiting and approves it.
+    const team = await connect(approver, 'ana', 'Ana Approver');
+    const waiting = team.locator('[data-testid="team-waiting-gate"]').filter({ hasText: 'Quarterly SOP' });
+    await expect(waiting).toBeVisible({ timeout: 20_000 });
+    await waiting.getByTestId('confirm-approve').click();
+    await expect(team.getByText('Approved "Quarterly SOP"; signed and sent to max.')).toBeVisible();
+
+    // The operator's open panel moves on by itself.
+    await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'publish', { timeout: 15_000 });
+  } finally {
+    await approver.close();
+    await operator.close();
   }
 });
