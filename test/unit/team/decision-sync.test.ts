@@ -86,7 +86,7 @@ afterAll(async () => {
   }
 });
 
-describe('a colleague decides a four-eyes gate', () => {
+describe('a colleague decides a four-eyes gate', { timeout: 30_000 }, () => {
   it('the operator cannot approve it; the approver approves in her browser; the operator\'s task advances, signed by her', async () => {
     const task = await toGate('Onboarding SOP');
     await expect(runAction(task.id, task.rev, { type: 'approve', stepId: 'review' }, max)).rejects.toThrow(/Only an approver of the team/);

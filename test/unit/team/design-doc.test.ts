@@ -1,5 +1,5 @@
 // @vitest-environment node
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { teamDesignDocument, teamDocId, validateTeamDocument } from '@/lib/team/design-doc';
 import { startTestTeamServer, type TestTeamServer } from '../../support/team-server';
 
@@ -7,6 +7,9 @@ import { startTestTeamServer, type TestTeamServer } from '../../support/team-ser
  * Who may write which document, asked of the real server (PouchDB Server started on loopback, with
  * the design document and `_security` the project installs): each refusal here is the server's.
  */
+// Each test asks the real server; on a loaded machine that can take longer than the default 5 s.
+vi.setConfig({ testTimeout: 30_000 });
+
 let team: TestTeamServer;
 
 beforeAll(async () => {

@@ -47,7 +47,7 @@ afterAll(async () => {
   }
 });
 
-describe('the server stops mid-sync', () => {
+describe('the server stops mid-sync', { timeout: 30_000 }, () => {
   it('keeps every change in the outbox while it is gone, and sends each once when it is back', async () => {
     const task = await startTaskRecord({ workflowId: 'two-steps', title: 'While offline', actor: max });
     await queueTaskShare(operator, task.id);

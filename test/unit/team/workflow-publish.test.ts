@@ -61,7 +61,7 @@ const onboarding = {
   ],
 };
 
-describe('published workflows', () => {
+describe('published workflows', { timeout: 30_000 }, () => {
   it('reach a member\'s library as the team\'s, same id, version and steps', async () => {
     await as(leadDb, async () => {
       await saveWorkflow(onboarding, lea);
