@@ -121,6 +121,22 @@ describe('a colleague decides a four-eyes gate', { timeout: 30_000 }, () => {
     expect(await quarantined(operator)).toEqual([]);
   });
 
+  it('an approver\'s browser quarantines an event of a shared task an admin edited on the server', async () => {
+    const task = await toGate('Edited event');
+    const id = teamDocId.taskEvent('max', task.id, 2);
+    const stored = await team.request(team.admin.name, 'GET', encodeURIComponent(id));
+    // The admin writes the edited event before the operator's copy: the approver sees only the edit.
+    await queueTaskShare(operator, task.id);
+    const outboxRow = await operator.teamDb.outbox.get(id);
+    expect(stored.status).toBe(404);
+    const event = { ...(outboxRow!.doc['event'] as Record<string, unknown>), actor: { kind: 'human', name: 'Someone Else' } };
+    expect((await team.request(team.admin.name, 'PUT', encodeURIComponent(id), { ...outboxRow!.doc, event })).status).toBe(201);
+    await syncOnce(operator);
+    await syncOnce(approver);
+    expect(await quarantined(approver)).toContainEqual(expect.stringContaining(`Event 2 of max's task does not fit its chain`));
+    expect((await listWaitingGates(approver)).map((g) => g.taskId)).not.toContain(task.id);
+  });
+
   it('quarantines a decision an admin forged straight into the database with a key not in the directory', async () => {
     const task = await toGate('Forged');
     await queueTaskShare(operator, task.id);
