@@ -36,6 +36,9 @@ export default defineConfig({
       'Run ChatGPT and Claude conversations as governed workflows: step briefings, human approval gates and an audit trail.',
     permissions: ['storage'],
     host_permissions: ['https://chatgpt.com/*', 'https://claude.ai/*'],
+    // A team workspace's origin is asked for when the person connects to it (Options → Team), and
+    // only that one origin: HTTPS anywhere, plain HTTP only on this machine.
+    optional_host_permissions: ['https://*/*', 'http://localhost/*', 'http://127.0.0.1/*'],
     web_accessible_resources: [
       {
         resources: ['panel.html'],

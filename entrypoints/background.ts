@@ -9,6 +9,7 @@ import { setupReviewWindows } from '@/lib/background/review-window';
 import { setupTabState } from '@/lib/background/tab-state';
 import { setupToolbar } from '@/lib/background/toolbar';
 import { setupConductor } from '@/lib/background/conductor';
+import { setupTeamSync } from '@/lib/team/background-sync';
 
 // One setup per concern (docs/architecture.md, "The background"); nothing here can approve a gate.
 export default defineBackground(() => {
@@ -21,6 +22,8 @@ export default defineBackground(() => {
   setupBuiltins();
   setupSettingsMirror();
   setupToolbar();
+  // Runs only while the person keeps a team workspace connected; otherwise nothing leaves the machine.
+  setupTeamSync();
   // For the bench (test/bench/worker-start.bench.ts): how long the worker took to load and set up.
   performance.mark('convops:background-ready');
 });

@@ -6,8 +6,8 @@ import { StaleWorkflowError } from '@/lib/db/errors';
 import { getWorkflow, getWorkflowHead, listWorkflows, saveWorkflow } from '@/lib/db/workflows-repo';
 import { previewTask, renderBriefing } from '@/lib/workflow/briefing';
 import type { Note } from '@/lib/workflow/records';
-import { GATE_TYPE_LABELS } from '@/lib/workflow/labels';
-import { GATE_TYPES, workflowSchema, type Workflow } from '@/lib/workflow/schema';
+import { GATE_DECIDER_LABELS, GATE_TYPE_LABELS } from '@/lib/workflow/labels';
+import { GATE_DECIDERS, GATE_TYPES, workflowSchema, type GateDecider, type Workflow } from '@/lib/workflow/schema';
 import { validateWorkflow, type ValidationIssue } from '@/lib/workflow/validate';
 import { Markdown } from '@/components/markdown';
 import { Alert, Button, Card, TextArea, TextField } from '@/components/ui';
@@ -620,6 +620,20 @@ function StepEditor({
               {earlier.map((other) => (
                 <option key={other.key} value={other.id}>
                   {other.title || other.id}
+                </option>
+              ))}
+            </SelectField>
+            <SelectField
+              label="Who may decide"
+              value={step.gateDecidedBy}
+              onChange={(e) => patch({ gateDecidedBy: e.target.value as GateDecider })}
+              errors={at('gate.decidedBy')}
+              data-field={`steps.${index}.gate.decidedBy`}
+              data-testid="step-gate-decided-by"
+            >
+              {GATE_DECIDERS.map((rule) => (
+                <option key={rule} value={rule}>
+                  {GATE_DECIDER_LABELS[rule]}
                 </option>
               ))}
             </SelectField>

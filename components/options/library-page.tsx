@@ -114,8 +114,10 @@ export function LibraryPage() {
               {rows.map(({ head, workflow }) => {
                 const gates = workflow?.steps.filter((step) => step.gate).map((step) => GATE_TYPE_LABELS[step.gate!.type]) ?? [];
                 const builtin = head.origin === 'builtin';
+                // The team's versions are the lead's: read-only here, duplicated to be edited locally.
+                const readOnly = builtin || head.origin === 'team';
                 return (
-                  <tr key={head.id} className="border-b border-zinc-200 align-top dark:border-zinc-700" data-testid="workflow-row" data-workflow-id={head.id}>
+                  <tr key={head.id} className="border-b border-zinc-200 align-top dark:border-zinc-700" data-testid="workflow-row" data-workflow-id={head.id} data-source={head.origin}>
                     <td className="p-2">
                       <input
                         type="checkbox"
@@ -128,7 +130,13 @@ export function LibraryPage() {
                     <td className="p-2">
                       <div className="font-medium">{head.name}</div>
                       <div className="text-xs text-zinc-600 dark:text-zinc-400">
-                        {head.id} {builtin ? <Badge tone="info">built-in</Badge> : head.origin === 'imported' ? <Badge>imported</Badge> : null}
+                        {head.id} {builtin ? (
+                          <Badge tone="info">built-in</Badge>
+                        ) : head.origin === 'team' ? (
+                          <Badge tone="info">team</Badge>
+                        ) : head.origin === 'imported' ? (
+                          <Badge>imported</Badge>
+                        ) : null}
                       </div>
                     </td>
                     <td className="p-2">{head.category}</td>
@@ -156,13 +164,13 @@ export function LibraryPage() {
                         </div>
                       ) : (
                         <div className="flex flex-wrap gap-1">
-                          {builtin ? null : (
+                          {readOnly ? null : (
                             <a className={linkButton} href={hrefFor({ name: 'edit-workflow', id: head.id })} data-testid="edit-workflow">
                               Edit<span className="sr-only"> {head.name}</span>
                             </a>
                           )}
                           <a className={linkButton} href={hrefFor({ name: 'new-workflow', from: head.id })} data-testid="duplicate-workflow">
-                            {builtin ? 'Duplicate to edit' : 'Duplicate'}
+                            {readOnly ? 'Duplicate to edit' : 'Duplicate'}
                             <span className="sr-only"> {head.name}</span>
                           </a>
                           <Button size="sm" onClick={() => void exportWorkflows([head.id])} data-testid="export-workflow">

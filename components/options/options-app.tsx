@@ -9,6 +9,7 @@ import { SettingsPage } from './settings-page';
 import { TaskPage } from './task-page';
 import { TaskReportPage } from './task-report-page';
 import { TasksPage } from './tasks-page';
+import { TeamPage } from './team-page';
 
 const NAV: { label: string; route: Route; section: Route['name'][] }[] = [
   { label: 'Library', route: { name: 'library' }, section: ['library', 'new-workflow', 'edit-workflow'] },
@@ -16,6 +17,7 @@ const NAV: { label: string; route: Route; section: Route['name'][] }[] = [
   { label: 'Tasks', route: { name: 'tasks' }, section: ['tasks', 'task', 'task-report'] },
   { label: 'Backup', route: { name: 'backup' }, section: ['backup'] },
   { label: 'Settings', route: { name: 'settings' }, section: ['settings'] },
+  { label: 'Team', route: { name: 'team' }, section: ['team'] },
 ];
 
 function Page({ route }: { route: Route }) {
@@ -38,6 +40,8 @@ function Page({ route }: { route: Route }) {
       return <BackupPage />;
     case 'settings':
       return <SettingsPage />;
+    case 'team':
+      return <TeamPage />;
     case 'not-found':
       return (
         <p>

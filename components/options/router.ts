@@ -12,6 +12,7 @@ export type Route =
   | { name: 'task-report'; id: string }
   | { name: 'backup' }
   | { name: 'settings' }
+  | { name: 'team' }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -36,6 +37,7 @@ export function parseRoute(hash: string): Route {
   if (section === 'tasks' && id && !action) return { name: 'task', id };
   if (section === 'backup' && !id) return { name: 'backup' };
   if (section === 'settings' && !id) return { name: 'settings' };
+  if (section === 'team' && !id) return { name: 'team' };
   return { name: 'not-found', path };
 }
 
@@ -59,6 +61,8 @@ export function hrefFor(route: Route): string {
       return '#/backup';
     case 'settings':
       return '#/settings';
+    case 'team':
+      return '#/team';
     case 'not-found':
       return `#/${route.path}`;
   }

@@ -1,5 +1,5 @@
 import { INPUT_VARIABLE_PREFIX, inputNameFromLabel } from '@/lib/workflow/inputs';
-import { type GateType, type InputKind, type Workflow, type WorkflowInput } from '@/lib/workflow/schema';
+import { type GateDecider, type GateType, type InputKind, type Workflow, type WorkflowInput } from '@/lib/workflow/schema';
 
 /**
  * The editor's working copy of a workflow: every field a plain string or boolean a form control can
@@ -26,6 +26,8 @@ export interface StepDraft {
   assistant: 'any' | 'chatgpt' | 'claude';
   /** A second opinion: the earlier step whose result it reviews ('' for none). */
   reviews: string;
+  /** Who may decide the gate; `anyone` is written as no rule at all, as files before the rule had it. */
+  gateDecidedBy: GateDecider;
 }
 
 /** One input as the editor holds it; its name follows the label until the workflow is saved with it. */
@@ -100,6 +102,7 @@ export function emptyStep(taken: Iterable<string> = []): StepDraft {
     gateType: 'none',
     gateAsk: '',
     onReject: '',
+    gateDecidedBy: 'anyone',
   };
 }
 
@@ -140,6 +143,7 @@ export function draftFromWorkflow(workflow: Workflow): WorkflowDraft {
       onReject: step.gate?.onReject && step.gate.onReject !== step.id ? step.gate.onReject : '',
       assistant: step.assistant ?? 'any',
       reviews: step.reviews ?? '',
+      gateDecidedBy: step.gate?.decidedBy ?? 'anyone',
     })),
   };
 }
@@ -182,7 +186,14 @@ export function toWorkflowInput(draft: WorkflowDraft, version: number): Workflow
       reads: step.reads,
       ...(step.gateType === 'none'
         ? {}
-        : { gate: { type: step.gateType, ask: step.gateAsk, ...(step.onReject ? { onReject: step.onReject } : {}) } }),
+        : {
+            gate: {
+              type: step.gateType,
+              ask: step.gateAsk,
+              ...(step.onReject ? { onReject: step.onReject } : {}),
+              ...(step.gateDecidedBy !== 'anyone' ? { decidedBy: step.gateDecidedBy } : {}),
+            },
+          }),
       // "Either" is the default and stays out of the file, as in files written before the field existed.
       ...(step.assistant !== 'any' ? { assistant: step.assistant } : {}),
       ...(step.reviews ? { reviews: step.reviews } : {}),

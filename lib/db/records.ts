@@ -14,7 +14,8 @@ import {
  * on every read, so the domain types stay the only types the rest of the extension sees.
  */
 
-export const WORKFLOW_ORIGINS = ['builtin', 'custom', 'imported'] as const;
+/** `team`: published to the team workspace by a lead, and pulled from it (read-only here). */
+export const WORKFLOW_ORIGINS = ['builtin', 'custom', 'imported', 'team'] as const;
 export const workflowOriginSchema = z.enum(WORKFLOW_ORIGINS);
 export type WorkflowOrigin = z.infer<typeof workflowOriginSchema>;
 

@@ -1,6 +1,6 @@
 import Dexie from 'dexie';
 import { nanoid } from 'nanoid';
-import { applyAction, currentStepSince, startTask, taskOfConversation, WorkflowRuleError } from '@/lib/workflow/engine';
+import { applyAction, currentStepSince, startTask, taskOfConversation, WorkflowRuleError, type DecisionAuthority } from '@/lib/workflow/engine';
 import type { TaskAction } from '@/lib/workflow/records';
 import { stepHasWorkSince } from '@/lib/workflow/results';
 import { taskSchema, type Actor, type AuditEvent, type ConversationRef, type Note, type Site, type Task, type TaskStatus } from '@/lib/workflow/records';
@@ -74,7 +74,11 @@ export async function pinnedWorkflow(db: ConvOpsDatabase, task: Pick<Task, 'work
   return fromWorkflowRecord(record);
 }
 
-export async function runAction(taskId: string, expectedRev: number, action: TaskAction, actor: Actor): Promise<Task> {
+/**
+ * `authority`: who is deciding, for a gate whose rule says who may (engine `DecisionAuthority`);
+ * the team workspace gives it for a colleague's decision.
+ */
+export async function runAction(taskId: string, expectedRev: number, action: TaskAction, actor: Actor, authority?: DecisionAuthority): Promise<Task> {
   const db = getDb();
   return db.transaction('rw', [db.tasks, db.workflows, db.events, db.notes], async () => {
     const row = await db.tasks.get(taskId);
@@ -83,7 +87,7 @@ export async function runAction(taskId: string, expectedRev: number, action: Tas
     const task = fromTaskRow(row);
     const workflow = await pinnedWorkflow(db, task);
     if (action.type === 'reopen-step') await assertNoWorkYet(db, task, workflow.steps.find((s) => s.id === task.currentStepId)?.title);
-    const result = applyAction(task, workflow, action, actor, nowIso());
+    const result = applyAction(task, workflow, action, actor, nowIso(), authority);
     const written = await writeTask(db, { ...result.task, rev: task.rev + 1 });
     await appendEvents(db, taskId, result.events);
     return written;

@@ -162,6 +162,33 @@ export async function saveWorkflow(input: unknown, actor: Actor, options: SaveWo
   });
 }
 
+export type TeamVersionResult = 'added' | 'identical' | 'conflict';
+
+/**
+ * A workflow version published to the team workspace (checked by the caller: signature, the lead's
+ * role), kept here under its own id and version so that a colleague's task pinned to it means the
+ * same steps. A version that exists here with other content is a conflict, never overwritten; an
+ * older version arriving late does not become the head.
+ */
+export async function addTeamWorkflowVersion(input: unknown, publisher: Actor): Promise<TeamVersionResult> {
+  const workflow = validated(input);
+  const contentHash = await workflowContentHash(workflow);
+  const db = getDb();
+  return db.transaction('rw', [db.workflows, db.workflowHeads, db.events], async () => {
+    const existing = await db.workflows.get([workflow.id, workflow.version]);
+    if (existing) return existing.meta.contentHash === contentHash ? 'identical' : 'conflict';
+    const now = nowIso();
+    const record = workflowRecordSchema.parse({ ...workflow, meta: { origin: 'team', createdAt: now, createdBy: publisher, contentHash } });
+    const head = await db.workflowHeads.get(workflow.id);
+    if (head && head.latestVersion > workflow.version) await db.workflows.add(record);
+    else await writeVersion(db, record);
+    await appendEvents(db, workflowChain(workflow.id), [
+      event('workflow.imported', publisher, now, { version: workflow.version, from: 'team', ...(head ? { previousVersion: head.latestVersion } : {}) }),
+    ]);
+    return 'added';
+  });
+}
+
 /** Hides a workflow from the library. Its versions stay, so tasks pinned to them keep running. */
 export async function deleteWorkflow(id: string, actor: Actor): Promise<void> {
   const db = getDb();

@@ -24,7 +24,8 @@ export type WorkflowRuleCode =
   | 'comment-required'
   | 'unknown-step'
   | 'workflow-mismatch'
-  | 'invalid-input';
+  | 'invalid-input'
+  | 'not-allowed-to-decide';
 
 export class WorkflowRuleError extends Error {
   constructor(
@@ -92,14 +93,43 @@ export function startTask(
   return { task, events: [event] };
 }
 
-export function applyAction(task: Task, workflow: Workflow, action: TaskAction, actor: Actor, now: string): EngineResult {
+/**
+ * What a gate's rule on who decides needs to know about a decision (DESIGN.md rule 1). People are
+ * told apart by their signing keys, not their names (two people can share a name; a name can be
+ * typed by anyone).
+ */
+export interface DecisionAuthority {
+  /** The deciding person: the fingerprint of their signing key. */
+  decider: string;
+  /** Their roles in the team workspace's member directory (none without a workspace). */
+  roles: readonly string[];
+  /**
+   * The person who did the step: the task's operator, whose browser runs the task and records every
+   * step of it (a task has one writer), whoever or whatever (the AI) completed the step there.
+   */
+  operator: string;
+  /**
+   * The decision as the decider signed it, when it came from their own browser (team workspace): the
+   * document's id and their signature over it, kept on the record so any verifier can check it.
+   */
+  proof?: { document: string; hash: string; signature: { key: string; value: string } };
+}
+
+export function applyAction(
+  task: Task,
+  workflow: Workflow,
+  action: TaskAction,
+  actor: Actor,
+  now: string,
+  authority?: DecisionAuthority,
+): EngineResult {
   if (task.workflowId !== workflow.id || task.workflowVersion !== workflow.version) {
     throw new WorkflowRuleError(
       'workflow-mismatch',
       `This task runs on "${task.workflowId}" version ${task.workflowVersion}, but "${workflow.id}" version ${workflow.version} was given.`,
     );
   }
-  const ctx: Context = { task, workflow, actor: { ...actor }, now };
+  const ctx: Context = { task, workflow, actor: { ...actor }, now, authority };
   // The AI drives, the person governs: the AI may complete the current step (which, on a gated
   // step, only requests the gate) and nothing else — never approve, reject, cancel or reopen.
   if (actor.kind === 'ai' && action.type !== 'complete-step') {
@@ -233,6 +263,7 @@ interface Context {
   workflow: Workflow;
   actor: Actor;
   now: string;
+  authority: DecisionAuthority | undefined;
 }
 
 function findStep(workflow: Workflow, stepId: string): { step: Step; index: number } {
@@ -321,13 +352,47 @@ function gatedStep(ctx: Context, stepId: string, what: string): { step: Step; in
       `There is no decision waiting on "${found.step.title}"; it may already have been decided in another tab.`,
     );
   }
+  assertMayDecide(ctx, found.step, what);
   return found;
+}
+
+/** The gate's rule on who decides; a gate without one (`anyone`) lets any person decide, as before. */
+function assertMayDecide(ctx: Context, step: Step, what: string): void {
+  const rule = step.gate?.decidedBy ?? 'anyone';
+  if (rule === 'anyone') return;
+  const { authority } = ctx;
+  if (!authority || !authority.roles.includes('approver')) {
+    throw new WorkflowRuleError(
+      'not-allowed-to-decide',
+      `Only an approver of the team can ${what} "${step.title}"; ${ctx.actor.name} is not one here.`,
+    );
+  }
+  if (rule === 'approver-not-operator' && authority.decider === authority.operator) {
+    throw new WorkflowRuleError(
+      'not-allowed-to-decide',
+      `"${step.title}" needs a second pair of eyes: an approver other than the person who did the step must ${what} it.`,
+    );
+  }
+}
+
+/** What a decision's event records of its authority, so that a replay can check the rule again. */
+function authorityData(ctx: Context): Record<string, unknown> {
+  const { authority } = ctx;
+  if (!authority) return {};
+  return {
+    authority: {
+      decider: authority.decider,
+      roles: [...authority.roles],
+      operator: authority.operator,
+      ...(authority.proof && { proof: { ...authority.proof, signature: { ...authority.proof.signature } } }),
+    },
+  };
 }
 
 function approve(ctx: Context, stepId: string, comment: string | undefined): EngineResult {
   const { step, index } = gatedStep(ctx, stepId, 'approve');
   const trimmed = comment?.trim();
-  const data: Record<string, unknown> = trimmed ? { comment: trimmed } : {};
+  const data: Record<string, unknown> = { ...(trimmed ? { comment: trimmed } : {}), ...authorityData(ctx) };
   return leaveStep(ctx, step, index, [event(ctx, 'gate.approved', step.id, data)]);
 }
 
@@ -347,7 +412,7 @@ function reject(ctx: Context, stepId: string, comment: string): EngineResult {
       pendingGate: null,
       rejection: { stepId: returnTo, fromStepId: step.id, comment: trimmed, by: { ...ctx.actor }, at: ctx.now },
     }),
-    events: [event(ctx, 'gate.rejected', step.id, { comment: trimmed, returnTo })],
+    events: [event(ctx, 'gate.rejected', step.id, { comment: trimmed, returnTo, ...authorityData(ctx) })],
   };
 }
 

@@ -224,7 +224,12 @@ function parseWorkflowFileUnguarded(text: string, fileName?: string): WorkflowFi
 
 /** Fixed key order keeps exported files stable and diff-friendly, whatever order the objects were built in. */
 function orderedGate(gate: Gate): Gate {
-  return { type: gate.type, ask: gate.ask, ...(gate.onReject !== undefined && { onReject: gate.onReject }) };
+  return {
+    type: gate.type,
+    ask: gate.ask,
+    ...(gate.onReject !== undefined && { onReject: gate.onReject }),
+    ...(gate.decidedBy !== undefined && { decidedBy: gate.decidedBy }),
+  };
 }
 
 function orderedInput(input: InputField): InputField {

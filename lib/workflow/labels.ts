@@ -1,6 +1,6 @@
 import type { StepState } from './engine';
 import type { AuditEvent, EventType, Note, Site, TaskStatus } from './records';
-import type { GateType } from './schema';
+import type { GateDecider, GateType } from './schema';
 
 /**
  * The words people read for the codes the records keep. One map per code, used by the panel, the
@@ -34,6 +34,13 @@ export const GATE_TYPE_LABELS: Record<GateType, string> = {
   review: 'Review',
   'sign-off': 'Sign-off',
   handoff: 'Handoff',
+};
+
+/** Who may decide a gate, in the editor's words. */
+export const GATE_DECIDER_LABELS: Record<GateDecider, string> = {
+  anyone: 'Anyone',
+  approver: 'An approver of the team',
+  'approver-not-operator': 'An approver other than the person who did the step (four eyes)',
 };
 
 export const NOTE_SOURCE_LABELS: Record<Note['source'], string> = {

@@ -1,4 +1,4 @@
-import { applyAction, startTask, WorkflowRuleError } from './engine';
+import { applyAction, startTask, WorkflowRuleError, type DecisionAuthority } from './engine';
 import type { TaskAction } from './records';
 import { conversationRefSchema, MOVE_REASONS, teamStandardsSchema, type AuditEvent, type EventType, type Task } from './records';
 import type { Workflow } from './schema';
@@ -69,6 +69,19 @@ export const REPLAY_RULES: Record<EventType, Rule> = {
   'task.imported': { kind: 'effect' },
 };
 
+/**
+ * The authority a decision's event recorded (engine: `authorityData`), so the gate's rule is checked
+ * again on replay. Whether the named key really belongs to an approver is the signature and
+ * directory check's question (lib/team), not the replay's.
+ */
+function recordedAuthority(event: AuditEvent): DecisionAuthority | undefined {
+  const value = event.data['authority'];
+  if (typeof value !== 'object' || value === null) return undefined;
+  const { decider, roles, operator } = value as Record<string, unknown>;
+  if (typeof decider !== 'string' || typeof operator !== 'string' || !Array.isArray(roles)) return undefined;
+  return { decider, operator, roles: roles.filter((role): role is string => typeof role === 'string') };
+}
+
 export type ReplayResult = { ok: true; task: Task } | { ok: false; seq: number; reason: string };
 
 /** The start event's input values: none when absent, null when they are not all text. */
@@ -123,7 +136,7 @@ export function replayTask(workflow: Workflow, events: readonly AuditEvent[]): R
     }
     let produced;
     try {
-      produced = applyAction(task, workflow, rule.action(event), event.actor, event.at);
+      produced = applyAction(task, workflow, rule.action(event), event.actor, event.at, recordedAuthority(event));
     } catch (error) {
       const why = error instanceof WorkflowRuleError ? error.message : 'its data is not a valid action';
       return { ok: false, seq: event.seq, reason: `event ${event.seq} ("${event.type}" by ${who(event)}) could not have happened: ${why}` };

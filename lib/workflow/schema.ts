@@ -21,12 +21,24 @@ export const GATE_TYPES = ['approval', 'review', 'sign-off', 'handoff'] as const
 export const gateTypeSchema = z.enum(GATE_TYPES);
 export type GateType = z.infer<typeof gateTypeSchema>;
 
+/**
+ * Who may decide a gate (DESIGN.md rule 1): `anyone` (a person; the default, and what a gate without
+ * the field means), `approver` (a person with the approver role in the team workspace's directory),
+ * `approver-not-operator` (four-eyes: an approver who is not the task's operator, the person whose
+ * browser runs the task and did its steps).
+ */
+export const GATE_DECIDERS = ['anyone', 'approver', 'approver-not-operator'] as const;
+export const gateDeciderSchema = z.enum(GATE_DECIDERS);
+export type GateDecider = z.infer<typeof gateDeciderSchema>;
+
 export const gateSchema = z.strictObject({
   type: gateTypeSchema,
   /** What the human must check before deciding. */
   ask: z.string().trim().min(1).max(LIMITS.askLength),
   /** Step to return to on rejection; the gated step itself when absent. */
   onReject: slugSchema.optional(),
+  /** Who may decide; absent means `anyone` (files written before the rule keep their meaning). */
+  decidedBy: gateDeciderSchema.optional(),
 });
 export type Gate = z.infer<typeof gateSchema>;
 

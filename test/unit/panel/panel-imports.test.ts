@@ -93,7 +93,7 @@ const sharedLayers: string[][] = [
   ['lib/workflow/'],
   ['lib/messaging/'],
   ['lib/hosts/', 'lib/db/', 'lib/settings/'],
-  ['lib/capture/', 'components/'],
+  ['lib/capture/', 'lib/team/', 'components/'],
 ];
 /** The database is the background's and the first-party pages'; the framed panel, the review window and the content script reach it through the background. */
 const databaseUsers = new Set(['background', 'options page and popup']);

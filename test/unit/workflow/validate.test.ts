@@ -141,7 +141,7 @@ describe('validateWorkflow', () => {
       expect(messages(wf)).toEqual([
         'steps[0].instruction: "instruction" is not a field ConvOps knows; did you mean "instructions"?',
         'steps[2].gate.onreject: "onreject" is not a field ConvOps knows; did you mean "onReject"?',
-        'steps[2].gate.colour: "colour" is not a field ConvOps knows; remove it (known fields: type, ask, onReject).',
+        'steps[2].gate.colour: "colour" is not a field ConvOps knows; remove it (known fields: type, ask, onReject, decidedBy).',
         'descripton: "descripton" is not a field ConvOps knows; did you mean "description"?',
       ]);
     });

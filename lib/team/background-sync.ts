@@ -1,0 +1,124 @@
+import { liveQuery } from 'dexie';
+import { getDb } from '@/lib/db/database';
+import { sessionFetch, TeamSessionError, currentSession } from './session';
+import { queueTaskShare, remoteDatabase, syncOnce, type TeamContext } from './sync';
+import { getTeamDb, type ConnectionRow, type TeamDatabase, type TeamState } from './team-db';
+
+/**
+ * The team workspace in the background: while a connection is kept, one loop syncs — send the
+ * outbox, take in what is new — then waits for a change on either side: the server's changes feed
+ * (one long-poll request held open, so an idle member sends no request more often than once a
+ * minute, and a colleague's decision arrives within a second or two), or a change here (a shared
+ * task moved, the outbox got a row). Without a connection nothing runs and nothing leaves.
+ */
+
+const IDLE_WAIT_MS = 60_000;
+const RETRY_MS = [2_000, 5_000, 15_000, 30_000, 60_000];
+
+const logged = (error: unknown) => console.error('ConvOps team sync:', error instanceof Error ? error.message : error);
+
+async function setState(teamDb: TeamDatabase, state: TeamState, reason?: string): Promise<void> {
+  await teamDb.transaction('rw', teamDb.connection, async () => {
+    const row = await teamDb.connection.get('self');
+    if (!row) return;
+    if (row.state === state && row.reason === reason) return;
+    const { reason: _old, ...rest } = row;
+    await teamDb.connection.put({ ...rest, state, stateSince: row.state === state ? row.stateSince : new Date().toISOString(), ...(reason ? { reason } : {}) });
+  });
+}
+
+function isOffline(error: unknown): boolean {
+  if (error instanceof TeamSessionError) return error.state === 'offline';
+  const status = (error as { status?: number } | null)?.status;
+  return status === undefined || status === 0 || status >= 500;
+}
+
+/** Tasks started since connecting are shared when the person shares by default. */
+async function shareNewTasks(ctx: TeamContext): Promise<void> {
+  if (!ctx.connection.shareByDefault) return;
+  const shared = new Set((await ctx.teamDb.sharedTasks.toCollection().primaryKeys()) as string[]);
+  const fresh = await ctx.db.tasks.filter((task) => task.createdAt >= ctx.connection.connectedAt && !shared.has(task.id)).toArray();
+  for (const task of fresh) await queueTaskShare(ctx, task.id);
+}
+
+/** Resolves when something may need syncing: a change on the server or here, or after a while. */
+function nextActivity(ctx: TeamContext, since: string | number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const feed = ctx.remote.changes({ since, live: true, heartbeat: 30_000 });
+    // A new task (shared by default), a shared task that moved, a row in the outbox.
+    const local = liveQuery(async () => [await ctx.db.tasks.count(), await ctx.teamDb.outbox.count(), ...(await sharedRevs(ctx))]).subscribe({
+      next: (() => {
+        let first = true;
+        return () => {
+          if (first) first = false;
+          else done();
+        };
+      })(),
+    });
+    const timer = setTimeout(done, IDLE_WAIT_MS);
+    function done() {
+      clearTimeout(timer);
+      feed.cancel();
+      local.unsubscribe();
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    feed.on('change', done).on('error', done);
+    signal.addEventListener('abort', done);
+  });
+}
+
+async function sharedRevs(ctx: TeamContext): Promise<number[]> {
+  const ids = (await ctx.teamDb.sharedTasks.toCollection().primaryKeys()) as string[];
+  const rows = await ctx.db.tasks.bulkGet(ids);
+  return rows.map((row) => row?.rev ?? -1);
+}
+
+async function runLoop(connection: ConnectionRow, teamDb: TeamDatabase, signal: AbortSignal): Promise<void> {
+  const fetcher = sessionFetch();
+  const ctx: TeamContext = { teamDb, db: getDb(), remote: remoteDatabase(connection.url, fetcher), connection };
+  let failures = 0;
+  while (!signal.aborted) {
+    try {
+      // The session cookie may have expired (CouchDB: 10 minutes idle by default): then the person connects again.
+      await currentSession(connection.origin, fetcher);
+      await shareNewTasks(ctx);
+      await syncOnce(ctx);
+      failures = 0;
+      await setState(teamDb, 'connected');
+    } catch (error) {
+      failures += 1;
+      if (!isOffline(error)) {
+        await setState(teamDb, 'refused', error instanceof Error ? error.message : 'The workspace refused the connection.');
+        return;
+      }
+      await setState(teamDb, 'offline', 'The workspace does not answer; changes are kept here and sent when it is back.');
+      await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(failures - 1, RETRY_MS.length - 1)]));
+      continue;
+    }
+    const since = (await teamDb.connection.get('self'))?.lastSeq ?? 0;
+    await nextActivity(ctx, since, signal);
+  }
+}
+
+export function setupTeamSync(teamDb: TeamDatabase = getTeamDb()): () => void {
+  let running: { key: string; abort: AbortController } | null = null;
+  const subscription = liveQuery(() => teamDb.connection.get('self')).subscribe({
+    next: (connection) => {
+      // A new connection (or none) restarts the loop; its own state updates do not.
+      const key = connection && connection.state !== 'refused' ? `${connection.url}|${connection.user}|${connection.connectedAt}` : '';
+      if (running?.key === key) return;
+      running?.abort.abort();
+      running = null;
+      if (!connection || !key) return;
+      const abort = new AbortController();
+      running = { key, abort };
+      void runLoop(connection, teamDb, abort.signal).catch(logged);
+    },
+    error: logged,
+  });
+  return () => {
+    subscription.unsubscribe();
+    running?.abort.abort();
+  };
+}

@@ -1,0 +1,445 @@
+import PouchDB, { type PouchDatabase, type PouchDoc } from 'pouchdb-browser';
+import type { ConvOpsDatabase } from '@/lib/db/database';
+import { listEvents } from '@/lib/db/events-repo';
+import { verifyChain } from '@/lib/db/hash-chain';
+import { listNotes } from '@/lib/db/notes-repo';
+import { ownSigningKey } from '@/lib/db/signing';
+import { getTask, pinnedWorkflow, runAction } from '@/lib/db/tasks-repo';
+import { addTeamWorkflowVersion, getWorkflow } from '@/lib/db/workflows-repo';
+import { validateWorkflow } from '@/lib/workflow/validate';
+import type { Task } from '@/lib/workflow/records';
+import {
+  checkSignedBy,
+  decisionDocSchema,
+  memberDocSchema,
+  signDoc,
+  taskEventDocSchema,
+  taskHeadDocSchema,
+  taskNoteDocSchema,
+  teamDocId,
+  workflowVersionDocSchema,
+  type DecisionDoc,
+  type MemberDoc,
+} from './documents';
+import type { TeamFetch } from './session';
+import type { ConnectionRow, TeamDatabase } from './team-db';
+
+/**
+ * The team workspace's sync: Dexie first, the server when it answers. PouchDB speaks CouchDB's
+ * protocol (changes feed, bulk writes, revisions); this module maps the records to documents and back
+ * and checks everything that comes in as an import is checked, quarantining what does not add up.
+ *
+ * - **Push**: the outbox (written in the same breath as the change it carries) goes out in one bulk
+ *   write; a row leaves the outbox only when the server took it, or when the same content is already
+ *   there. A refusal stays in the outbox with the server's reason.
+ * - **Pull**: the changes feed from the last position applied; the position moves only after a batch
+ *   was applied, so a service worker stopped mid-pull starts that batch again, and applying is
+ *   idempotent (a decision already recorded changes nothing).
+ */
+
+export interface TeamContext {
+  teamDb: TeamDatabase;
+  /** This browser's records (its signing key lives there too). */
+  db: ConvOpsDatabase;
+  remote: PouchDatabase;
+  connection: ConnectionRow;
+}
+
+export function remoteDatabase(url: string, fetcher: TeamFetch): PouchDatabase {
+  return new PouchDB(url, { adapter: 'http', skip_setup: true, fetch: (input, init) => fetcher(input, init) });
+}
+
+function now(): string {
+  return new Date().toISOString();
+}
+
+async function queue(ctx: TeamContext, doc: Record<string, unknown> & { _id: string }, immutable: boolean): Promise<void> {
+  await ctx.teamDb.outbox.put({ docId: doc._id, doc, immutable, queuedAt: now() });
+}
+
+async function quarantine(ctx: TeamContext, doc: { _id: string; _rev?: string; kind?: unknown }, reason: string): Promise<void> {
+  await ctx.teamDb.quarantine.put({ docId: doc._id, rev: doc._rev ?? '', kind: String(doc.kind ?? 'unknown'), reason, at: now() });
+}
+
+// ---------------------------------------------------------------- what this person writes
+
+/** This person's entry in the member directory: their name, their public key, their roles. */
+export async function queueDirectoryEntry(ctx: TeamContext): Promise<void> {
+  const key = await ownSigningKey(ctx.db);
+  const { user, name, roles } = ctx.connection;
+  const existing = await ctx.teamDb.directory.get(user);
+  const keys = existing?.keys ?? [];
+  const withOwn = keys.some((k) => k.fingerprint === key.fingerprint) ? keys : [...keys, { fingerprint: key.fingerprint, publicKey: key.publicKey }];
+  const teamRoles = roles.filter((role) => role === 'lead' || role === 'member' || role === 'approver').sort();
+  const doc = { _id: teamDocId.member(user), kind: 'member', user, name, roles: teamRoles, keys: withOwn };
+  await ctx.teamDb.directory.put(memberDocSchema.parse(doc));
+  await queue(ctx, doc, false);
+}
+
+/**
+ * Shares a task (or sends what changed since it was last shared): its head, every event not sent
+ * yet, its notes. Only the owner writes a task's documents, so its chain has one writer.
+ */
+export async function queueTaskShare(ctx: TeamContext, taskId: string): Promise<void> {
+  const task = await getTask(taskId);
+  if (!task) return;
+  const owner = ctx.connection.user;
+  const shared = await ctx.teamDb.sharedTasks.get(taskId);
+  if (shared && shared.lastRev === task.rev) return;
+  const events = await listEvents(taskId);
+  const fresh = events.filter((event) => event.seq > (shared?.lastSeq ?? 0));
+  const notes = await listNotes(taskId, { includeDeleted: true });
+  const workflow = await ctx.db.transaction('r', ctx.db.workflows, () => pinnedWorkflow(ctx.db, task));
+  for (const event of fresh) {
+    await queue(ctx, { _id: teamDocId.taskEvent(owner, taskId, event.seq), kind: 'task-event', owner, taskId, event }, true);
+  }
+  for (const note of notes) {
+    await queue(ctx, { _id: teamDocId.taskNote(owner, taskId, note.id), kind: 'task-note', owner, taskId, note }, false);
+  }
+  await queue(ctx, { _id: teamDocId.taskHead(owner, taskId), kind: 'task-head', owner, taskId, task, workflow }, false);
+  await ctx.teamDb.sharedTasks.put({ taskId, sharedAt: shared?.sharedAt ?? now(), lastSeq: events.at(-1)?.seq ?? 0, lastRev: task.rev });
+}
+
+/** Sends again what changed in every shared task (the background calls it after each change). */
+export async function queueSharedTaskChanges(ctx: TeamContext): Promise<void> {
+  for (const row of await ctx.teamDb.sharedTasks.toArray()) await queueTaskShare(ctx, row.taskId);
+}
+
+export interface WaitingGate {
+  owner: string;
+  taskId: string;
+  title: string;
+  stepId: string;
+  gateRequestHash: string;
+  requestedAt: string;
+}
+
+/** A colleague's shared task, put together from the documents kept here. */
+async function sharedTaskOf(ctx: TeamContext, owner: string, taskId: string) {
+  const rows = await ctx.teamDb.teamDocs.where('[owner+taskId]').equals([owner, taskId]).toArray();
+  const head = rows.find((row) => row.kind === 'task-head');
+  const events = rows
+    .filter((row) => row.kind === 'task-event')
+    .map((row) => taskEventDocSchema.parse(row.doc).event)
+    .sort((a, b) => a.seq - b.seq);
+  return { head: head && taskHeadDocSchema.parse(head.doc), events };
+}
+
+/** The gate a colleague's shared task waits at: its last event is the gate request. */
+export async function waitingGate(ctx: TeamContext, owner: string, taskId: string): Promise<WaitingGate | null> {
+  const { head, events } = await sharedTaskOf(ctx, owner, taskId);
+  const last = events.at(-1);
+  const task = head?.task as Task | undefined;
+  if (!task || !last || last.type !== 'gate.requested' || task.status !== 'awaiting-approval' || !last.stepId) return null;
+  return { owner, taskId, title: task.title, stepId: last.stepId, gateRequestHash: last.hash, requestedAt: last.at };
+}
+
+/** Colleagues' shared tasks waiting at a gate (an approver's list). */
+export async function listWaitingGates(ctx: TeamContext): Promise<WaitingGate[]> {
+  const heads = await ctx.teamDb.teamDocs.where('kind').equals('task-head').toArray();
+  const gates = await Promise.all(heads.map((row) => waitingGate(ctx, row.owner, row.taskId)));
+  return gates.filter((gate): gate is WaitingGate => gate !== null && gate.owner !== ctx.connection.user);
+}
+
+/** An approver's decision on a colleague's waiting gate, signed in this browser and queued. */
+export async function queueDecision(
+  ctx: TeamContext,
+  gate: Pick<WaitingGate, 'owner' | 'taskId' | 'stepId' | 'gateRequestHash'>,
+  decision: 'approve' | 'reject',
+  comment: string,
+): Promise<DecisionDoc> {
+  if (!ctx.connection.roles.includes('approver')) throw new Error('Only an approver of the team can decide a colleague\'s gate.');
+  if (decision === 'reject' && !comment.trim()) throw new Error('Say what needs to change: a rejection needs a comment.');
+  const key = await ownSigningKey(ctx.db);
+  const doc = await signDoc(
+    {
+      _id: teamDocId.decision(gate.gateRequestHash),
+      kind: 'decision' as const,
+      gateRequestHash: gate.gateRequestHash,
+      taskOwner: gate.owner,
+      taskId: gate.taskId,
+      stepId: gate.stepId,
+      decision,
+      comment: comment.trim(),
+      decidedBy: ctx.connection.user,
+      decidedAt: now(),
+    },
+    key,
+  );
+  await queue(ctx, doc, true);
+  return decisionDocSchema.parse(doc);
+}
+
+/** A lead publishes a workflow version to the team, signed with their key; it never changes after. */
+export async function queueWorkflowPublish(ctx: TeamContext, workflowId: string, version?: number): Promise<void> {
+  if (!ctx.connection.roles.includes('lead')) throw new Error('Only a team lead can publish a workflow to the team.');
+  const workflow = await getWorkflow(workflowId, version);
+  if (!workflow) throw new Error(`There is no workflow "${workflowId}" here.`);
+  const key = await ownSigningKey(ctx.db);
+  const doc = await signDoc(
+    {
+      _id: teamDocId.workflowVersion(workflow.id, workflow.version),
+      kind: 'workflow-version',
+      workflowId: workflow.id,
+      version: workflow.version,
+      publishedBy: ctx.connection.user,
+      publishedAt: now(),
+      workflow,
+    },
+    key,
+  );
+  await queue(ctx, doc, true);
+}
+
+// ---------------------------------------------------------------- push
+
+export interface PushResult {
+  sent: number;
+  refused: number;
+}
+
+function sameContent(a: Record<string, unknown>, b: Record<string, unknown>): boolean {
+  const strip = (doc: Record<string, unknown>) => JSON.stringify(Object.fromEntries(Object.entries(doc).filter(([k]) => !k.startsWith('_')).sort(([x], [y]) => x.localeCompare(y))));
+  return strip(a) === strip(b);
+}
+
+export async function push(ctx: TeamContext): Promise<PushResult> {
+  const rows = (await ctx.teamDb.outbox.orderBy('queuedAt').toArray()).filter((row) => !row.refused);
+  if (rows.length === 0) return { sent: 0, refused: 0 };
+  // Documents this person updates (head, notes, directory entry) go out on the server's current revision.
+  const revs = await ctx.remote.allDocs({ keys: rows.map((row) => row.docId) });
+  const revOf = new Map(revs.rows.flatMap((row) => (row.value && !row.value.deleted ? [[row.key, row.value.rev] as const] : [])));
+  const docs = rows.map((row) => {
+    const rev = revOf.get(row.docId);
+    const { _rev: _ignored, ...doc } = row.doc;
+    return rev && !row.immutable ? { ...doc, _rev: rev } : doc;
+  }) as PouchDoc[];
+  const results = await ctx.remote.bulkDocs(docs);
+  let sent = 0;
+  let refused = 0;
+  for (const [index, result] of results.entries()) {
+    const row = rows[index]!;
+    if (result.ok || !result.error) {
+      sent += 1;
+      await ctx.teamDb.outbox.where('docId').equals(row.docId).and((r) => r.queuedAt === row.queuedAt).delete();
+      continue;
+    }
+    if (result.status === 409 || result.error === 'conflict') {
+      // Written once: the same content already there (a resend after a lost answer) is done; other
+      // content (another approver answered this gate first) is not overwritten.
+      if (row.immutable) {
+        const current = await getDoc(ctx, row.docId);
+        if (current && sameContent(current, row.doc)) {
+          sent += 1;
+          await ctx.teamDb.outbox.delete(row.docId);
+          continue;
+        }
+        refused += 1;
+        await ctx.teamDb.outbox.update(row.docId, { refused: 'The workspace already holds another version of this document (for a decision: someone decided first).' });
+        continue;
+      }
+      continue; // an update raced another device of this person: sent again on the next round
+    }
+    refused += 1;
+    await ctx.teamDb.outbox.update(row.docId, { refused: result.reason ?? result.message ?? 'The workspace refused it.' });
+  }
+  return { sent, refused };
+}
+
+async function getDoc(ctx: TeamContext, id: string): Promise<Record<string, unknown> | null> {
+  return ctx.remote.get(id).catch(() => null);
+}
+
+// ---------------------------------------------------------------- pull
+
+export interface PullResult {
+  applied: number;
+  quarantined: number;
+  decisions: number;
+}
+
+const BATCH = 200;
+
+export async function pull(ctx: TeamContext): Promise<PullResult> {
+  const result: PullResult = { applied: 0, quarantined: 0, decisions: 0 };
+  for (;;) {
+    const since = (await ctx.teamDb.connection.get('self'))?.lastSeq ?? 0;
+    const batch = await ctx.remote.changes({ since, include_docs: true, limit: BATCH });
+    for (const change of batch.results) {
+      if (!change.doc || change.deleted || change.id.startsWith('_design/')) continue;
+      const outcome = await applyDoc(ctx, change.doc);
+      if (outcome === 'quarantined') result.quarantined += 1;
+      else if (outcome === 'decision') result.decisions += 1;
+      if (outcome !== 'skipped') result.applied += 1;
+    }
+    await ctx.teamDb.connection.update('self', { lastSeq: batch.last_seq });
+    if (batch.results.length < BATCH) return result;
+  }
+}
+
+function proofOf(data: Record<string, unknown>): { document?: string; signature?: { value?: string } } | undefined {
+  const authority = data['authority'];
+  return typeof authority === 'object' && authority !== null ? (authority as { proof?: { document?: string; signature?: { value?: string } } }).proof : undefined;
+}
+
+type ApplyOutcome = 'applied' | 'decision' | 'quarantined' | 'skipped';
+
+async function directoryMap(ctx: TeamContext): Promise<Map<string, MemberDoc>> {
+  return new Map((await ctx.teamDb.directory.toArray()).map((member) => [member.user, member]));
+}
+
+async function applyDoc(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcome> {
+  switch (raw['kind']) {
+    case 'member':
+      return applyMember(ctx, raw);
+    case 'decision':
+      return applyDecision(ctx, raw);
+    case 'workflow-version':
+      return applyWorkflowVersion(ctx, raw);
+    case 'task-head':
+    case 'task-event':
+    case 'task-note':
+      return applyTaskDoc(ctx, raw);
+    default:
+      return 'skipped';
+  }
+}
+
+async function applyMember(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcome> {
+  const parsed = memberDocSchema.safeParse(raw);
+  if (!parsed.success || parsed.data._id !== teamDocId.member(parsed.data.user)) {
+    await quarantine(ctx, raw, 'A member directory entry that is not well-formed.');
+    return 'quarantined';
+  }
+  const member = parsed.data;
+  const known = await ctx.teamDb.directory.get(member.user);
+  // Keys are only ever added: an entry that drops or swaps a key seen before would let new
+  // signatures pass as old ones (the server refuses it too; an admin could still write it).
+  if (known && known.keys.some((key, i) => member.keys[i]?.fingerprint !== key.fingerprint || member.keys[i]?.publicKey !== key.publicKey)) {
+    await quarantine(ctx, raw, `${member.name}'s directory entry replaces a key seen before; the earlier entry is kept.`);
+    return 'quarantined';
+  }
+  await ctx.teamDb.directory.put(member);
+  return 'applied';
+}
+
+/** A published workflow version: signed by a lead of the directory, valid, and the version its id names. */
+async function applyWorkflowVersion(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcome> {
+  const parsed = workflowVersionDocSchema.safeParse(raw);
+  if (!parsed.success || parsed.data._id !== teamDocId.workflowVersion(parsed.data.workflowId, parsed.data.version)) {
+    await quarantine(ctx, raw, 'A published workflow that is not well-formed.');
+    return 'quarantined';
+  }
+  const doc = parsed.data;
+  const label = `The team's workflow "${doc.workflowId}" version ${doc.version}`;
+  const signed = await checkSignedBy(doc, doc.publishedBy, await directoryMap(ctx), 'lead');
+  if (!signed.ok) {
+    await quarantine(ctx, raw, `${label} was not added: ${signed.reason}`);
+    return 'quarantined';
+  }
+  const valid = validateWorkflow(doc.workflow);
+  if (!valid.ok || valid.workflow.id !== doc.workflowId || valid.workflow.version !== doc.version) {
+    await quarantine(ctx, raw, `${label} was not added: it is not a valid workflow of that id and version.`);
+    return 'quarantined';
+  }
+  const outcome = await addTeamWorkflowVersion(valid.workflow, { kind: 'human', name: signed.member.name });
+  if (outcome === 'conflict') {
+    await quarantine(ctx, raw, `${label} was not added: this browser has another workflow under the same id and version.`);
+    return 'quarantined';
+  }
+  return outcome === 'added' ? 'applied' : 'skipped';
+}
+
+async function applyTaskDoc(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcome> {
+  const schema = raw['kind'] === 'task-head' ? taskHeadDocSchema : raw['kind'] === 'task-event' ? taskEventDocSchema : taskNoteDocSchema;
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    await quarantine(ctx, raw, 'A shared task document that is not well-formed.');
+    return 'quarantined';
+  }
+  const doc = parsed.data;
+  if (doc.owner === ctx.connection.user) return 'skipped'; // this person's own, as sent
+  if (doc.kind === 'task-event') {
+    const { events } = await sharedTaskOf(ctx, doc.owner, doc.taskId);
+    const event = taskEventDocSchema.parse(doc).event;
+    const chain = [...events.filter((e) => e.seq !== event.seq), event].sort((a, b) => a.seq - b.seq);
+    // The chain so far must hold up to this event (a gap after it is filled by later documents).
+    const verdict = await verifyChain(chain.filter((e) => e.seq <= event.seq));
+    if (!verdict.ok && verdict.brokenAtSeq === event.seq) {
+      await quarantine(ctx, raw, `Event ${event.seq} of ${doc.owner}'s task does not fit its chain: ${verdict.reason}.`);
+      return 'quarantined';
+    }
+  }
+  await ctx.teamDb.teamDocs.put({ docId: doc._id, owner: doc.owner, taskId: doc.taskId, kind: doc.kind, doc });
+  return 'applied';
+}
+
+/**
+ * A colleague's decision on one of this person's gates: checked (signature, the signer's key and
+ * approver role in the directory, the gate request it answers) and recorded through the engine as
+ * that person's decision, once.
+ */
+async function applyDecision(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcome> {
+  const parsed = decisionDocSchema.safeParse(raw);
+  if (!parsed.success || parsed.data._id !== teamDocId.decision(parsed.data.gateRequestHash)) {
+    await quarantine(ctx, raw, 'A decision that is not well-formed.');
+    return 'quarantined';
+  }
+  const decision = parsed.data;
+  if (decision.taskOwner !== ctx.connection.user) return 'skipped'; // a colleague's gate
+  const task = await getTask(decision.taskId);
+  if (!task) {
+    await quarantine(ctx, raw, `A decision on a task that is not here ("${decision.taskId}").`);
+    return 'quarantined';
+  }
+  const events = await listEvents(task.id);
+  const recorded = events.find((event) => proofOf(event.data)?.document === decision._id);
+  if (recorded) {
+    // The same decision again (a copy, the feed read again): it counts once.
+    if (proofOf(recorded.data)?.signature?.value === decision.signature.value) return 'skipped';
+    await quarantine(ctx, raw, `Another answer to a gate request of "${task.title}" that was already decided; the first decision stands.`);
+    return 'quarantined';
+  }
+  const signed = await checkSignedBy(decision, decision.decidedBy, await directoryMap(ctx), 'approver');
+  if (!signed.ok) {
+    await quarantine(ctx, raw, `A decision on "${task.title}" was not recorded: ${signed.reason}`);
+    return 'quarantined';
+  }
+  const requested = events.filter((event) => event.type === 'gate.requested');
+  const answered = requested.find((event) => event.hash === decision.gateRequestHash);
+  const pending = task.pendingGate && requested.at(-1);
+  if (!answered) {
+    await quarantine(ctx, raw, `A decision by ${signed.member.name} answers no gate request of "${task.title}".`);
+    return 'quarantined';
+  }
+  if (!pending || pending.hash !== answered.hash || answered.stepId !== decision.stepId) {
+    await quarantine(ctx, raw, `A decision by ${signed.member.name} answers an earlier gate request of "${task.title}", not the one waiting now.`);
+    return 'quarantined';
+  }
+  const own = await ownSigningKey(ctx.db);
+  const action =
+    decision.decision === 'approve'
+      ? { type: 'approve' as const, stepId: decision.stepId, ...(decision.comment ? { comment: decision.comment } : {}) }
+      : { type: 'reject' as const, stepId: decision.stepId, comment: decision.comment };
+  try {
+    await runAction(task.id, task.rev, action, { kind: 'human', name: signed.member.name }, {
+      decider: decision.signature.key,
+      roles: signed.member.roles,
+      operator: own.fingerprint,
+      proof: { document: decision._id, hash: signed.hash, signature: decision.signature },
+    });
+  } catch (error) {
+    await quarantine(ctx, raw, `A decision by ${signed.member.name} on "${task.title}" was not recorded: ${error instanceof Error ? error.message : String(error)}`);
+    return 'quarantined';
+  }
+  return 'decision';
+}
+
+/** One round: send what is waiting, then take in what is new. */
+export async function syncOnce(ctx: TeamContext): Promise<{ push: PushResult; pull: PullResult }> {
+  await queueSharedTaskChanges(ctx);
+  const pushed = await push(ctx);
+  const pulled = await pull(ctx);
+  return { push: pushed, pull: pulled };
+}
+
