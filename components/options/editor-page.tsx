@@ -27,7 +27,9 @@ import {
   setWorkflowName,
   toWorkflowInput,
   updateStep,
+  touchedBySave,
   visibleIssues,
+  withoutDerivedIdIssues,
   type StepDraft,
   type WorkflowDraft,
 } from './workflow-draft';
@@ -126,14 +128,14 @@ function WorkflowEditor({
   const input = useMemo(() => toWorkflowInput(draft, base?.version ?? 1), [draft, base]);
   const validation = useMemo(() => validateWorkflow(input), [input]);
   const issues = useMemo(() => {
-    const list = validation.ok ? [] : [...validation.issues];
+    const list = validation.ok ? [] : withoutDerivedIdIssues(validation.issues, draft);
     if (isNew && draft.id && takenIds?.includes(draft.id)) {
       const sentence = `Another workflow already uses the id "${draft.id}"; choose another.`;
       list.push({ path: 'id', message: `id: ${sentence}`, sentence });
     }
     return list;
-  }, [validation, isNew, draft.id, takenIds]);
-  const shown = useMemo(() => visibleIssues(issues, touched, attempted), [issues, touched, attempted]);
+  }, [validation, isNew, draft, takenIds]);
+  const shown = useMemo(() => visibleIssues(issues, touched), [issues, touched]);
   const byPath = useMemo(() => issuesByPath(shown.map((found) => ({ path: found.path, message: sentenceOf(found) }))), [shown]);
   const errorsAt = (path: string) => byPath.get(path);
   const touch = (field: string | null | undefined) => {
@@ -184,6 +186,7 @@ function WorkflowEditor({
     if (issues.length > 0) {
       // Trying to save is the moment to see every problem, with where it is.
       setAttempted(true);
+      setTouched((current) => touchedBySave(current, issues));
       requestAnimationFrame(() => issuesRef.current?.focus());
       return;
     }
@@ -310,7 +313,7 @@ function WorkflowEditor({
             <SelectField label="Preview for step" value={String(Math.min(previewStep, draft.steps.length - 1))} onChange={(e) => setPreviewStep(Number(e.target.value))}>
               {draft.steps.map((step, index) => (
                 <option key={step.key} value={index}>
-                  {index + 1}. {step.title || step.id}
+                  Step {index + 1}: {step.title.trim() || 'no title yet'}
                 </option>
               ))}
             </SelectField>
@@ -520,7 +523,7 @@ function StepEditor({
             {earlier.map((other) => (
               <CheckboxField
                 key={other.key}
-                label={other.title || other.id}
+                label={other.title || `Step ${draft.steps.indexOf(other) + 1}`}
                 checked={step.reads.includes(other.id)}
                 onChange={(e) =>
                   patch({ reads: e.target.checked ? [...step.reads, other.id] : step.reads.filter((read) => read !== other.id) })
@@ -556,10 +559,10 @@ function StepEditor({
               data-field={`steps.${index}.gate.onReject`}
               data-testid="step-on-reject"
             >
-              <option value="">This step ({step.title || step.id})</option>
+              <option value="">This step ({label})</option>
               {earlier.map((other) => (
                 <option key={other.key} value={other.id}>
-                  {other.title || other.id}
+                  {other.title || `Step ${draft.steps.indexOf(other) + 1}`}
                 </option>
               ))}
             </SelectField>

@@ -56,7 +56,7 @@ export function TaskReportPage({ id }: { id: string }) {
   if (detail === null || !model) {
     return (
       <Alert tone="error" data-testid="task-missing">
-        No task with the id “{id}”. <a href={hrefFor({ name: 'tasks' })} className="underline">Back to all tasks</a>
+        This task is not in this browser: it may have been deleted, or it was never restored here. <a href={hrefFor({ name: 'tasks' })} className="underline">Back to all tasks</a>
       </Alert>
     );
   }
