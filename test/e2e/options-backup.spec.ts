@@ -68,7 +68,7 @@ test('backup, restore into a fresh profile: the same dashboard and verified audi
   await page.reload();
 
   const verdicts = await verifyAll(page, extensionId, titles);
-  for (const verdict of Object.values(verdicts)) expect(verdict).toMatch(/^true: Audit chain verified/);
+  for (const verdict of Object.values(verdicts)) expect(verdict).toMatch(/^true: The record is intact/);
 
   // The gate decision and its comment are on the timeline.
   await page.goto(`chrome-extension://${extensionId}/options.html#/tasks`);
