@@ -88,7 +88,7 @@ test('a manager prints the task report: steps, results, every decision, the chai
   await expect(decisions.nth(0)).toContainText('Robin Lee');
   await expect(decisions.nth(1)).toHaveAttribute('data-decision', 'approved');
   // Both decisions were signed in this browser with the person's own key, which verify knows.
-  await expect(report.getByTestId('report-signature')).toHaveText([/^signed by Robin Lee \(key …[0-9a-f]{4}\)$/, /^signed by Robin Lee \(key …[0-9a-f]{4}\)$/]);
+  await expect(report.getByTestId('report-signature')).toHaveText(['signed by Robin Lee', 'signed by Robin Lee']);
   await expect(report.getByTestId('report-chain')).toHaveAttribute('data-ok', 'true');
   await expect(report.getByTestId('report-chain')).toContainText('The record is intact');
 
