@@ -340,13 +340,14 @@ function WorkflowEditor({
             <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">For a sample task called “Sample task”; this is what goes into the chat's prompt box.</p>
           </Card>
           <Card>
-            {attempted && issues.length > 0 ? (
+            {/* What the last save found (and fields touched since), not problems of a field nobody has reached yet. */}
+            {attempted && shown.length > 0 ? (
               <div role="status" data-testid="editor-issues" ref={issuesRef} tabIndex={-1} className="focus:outline-none">
                 <p className="mb-1 text-sm font-medium text-red-800 dark:text-red-300">
-                  Fix {issues.length === 1 ? 'this problem' : `these ${issues.length} problems`} to save:
+                  Fix {shown.length === 1 ? 'this problem' : `these ${shown.length} problems`} to save:
                 </p>
                 <ul className="mb-2 list-disc pl-5 text-xs text-red-800 dark:text-red-300">
-                  {issues.slice(0, 20).map((found) => (
+                  {shown.slice(0, 20).map((found) => (
                     <li key={`${found.path}:${found.message}`} data-path={found.path}>
                       {found.where ? `${found.where}: ` : ''}
                       {sentenceOf(found)}

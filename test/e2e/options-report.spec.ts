@@ -44,9 +44,9 @@ test('a manager prints the task report: steps, results, every decision, the chai
   await options.getByTestId('approve-gate').click();
   await expect(options.getByTestId('task-current-step')).toHaveText('Publish');
 
-  // The timeline, latest first: the approval is its first row, in view without scrolling.
+  // The timeline, latest first: the approval comes before the rejection it followed, in view without scrolling.
   const timeline = options.getByTestId('timeline');
-  await expect(timeline.locator(':scope > li').first()).toHaveAttribute('data-type', 'gate.approved');
+  await expect(timeline.locator(':scope > li[data-type^="gate."]').first()).toHaveAttribute('data-type', 'gate.approved');
   await expect(timeline.locator(':scope > li[data-testid="timeline-event"][data-type="gate.approved"]')).toBeVisible();
   await expect(timeline.locator(':scope > li[data-testid="timeline-event"][data-type="gate.rejected"]')).toContainText('Step 4 misses the tax form.');
   // The briefing, the sent message and the captured reply fold under their step, further down (the list draws only the rows on screen).
