@@ -135,7 +135,7 @@ test('the dashboard exports CSV with formula cells neutralized, and a task repor
     downloadPromise = page.waitForEvent('download');
     await page.getByTestId('export-markdown').click();
     const markdown = await saveDownload(await downloadPromise, dir);
-    expect(markdown.text).toContain('- Workflow: Quick check (quick-check), version 1');
+    expect(markdown.text).toContain('- Workflow: Quick check, version 1');
     expect(markdown.text).toContain('Started the task');
   } finally {
     await rm(dir, { recursive: true, force: true });
