@@ -30,7 +30,9 @@ import {
   setWorkflowName,
   toWorkflowInput,
   updateStep,
+  touchedBySave,
   visibleIssues,
+  withoutDerivedIdIssues,
   type StepDraft,
   type WorkflowDraft,
 } from './workflow-draft';
@@ -129,14 +131,14 @@ function WorkflowEditor({
   const input = useMemo(() => toWorkflowInput(draft, base?.version ?? 1), [draft, base]);
   const validation = useMemo(() => validateWorkflow(input), [input]);
   const issues = useMemo(() => {
-    const list = validation.ok ? [] : [...validation.issues];
+    const list = validation.ok ? [] : withoutDerivedIdIssues(validation.issues, draft);
     if (isNew && draft.id && takenIds?.includes(draft.id)) {
       const sentence = `Another workflow already uses the id "${draft.id}"; choose another.`;
       list.push({ path: 'id', message: `id: ${sentence}`, sentence });
     }
     return list;
-  }, [validation, isNew, draft.id, takenIds]);
-  const shown = useMemo(() => visibleIssues(issues, touched, attempted), [issues, touched, attempted]);
+  }, [validation, isNew, draft, takenIds]);
+  const shown = useMemo(() => visibleIssues(issues, touched), [issues, touched]);
   const byPath = useMemo(() => issuesByPath(shown.map((found) => ({ path: found.path, message: sentenceOf(found) }))), [shown]);
   const errorsAt = (path: string) => byPath.get(path);
   const touch = (field: string | null | undefined) => {
@@ -187,6 +189,7 @@ function WorkflowEditor({
     if (issues.length > 0) {
       // Trying to save is the moment to see every problem, with where it is.
       setAttempted(true);
+      setTouched((current) => touchedBySave(current, issues));
       requestAnimationFrame(() => issuesRef.current?.focus());
       return;
     }
@@ -314,7 +317,7 @@ function WorkflowEditor({
             <SelectField label="Preview for step" value={String(Math.min(previewStep, draft.steps.length - 1))} onChange={(e) => setPreviewStep(Number(e.target.value))}>
               {draft.steps.map((step, index) => (
                 <option key={step.key} value={index}>
-                  {index + 1}. {step.title || step.id}
+                  Step {index + 1}: {step.title.trim() || 'no title yet'}
                 </option>
               ))}
             </SelectField>
@@ -341,13 +344,14 @@ function WorkflowEditor({
             <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400">For a sample task called “Sample task”; this is what goes into the chat's prompt box.</p>
           </Card>
           <Card>
-            {attempted && issues.length > 0 ? (
+            {/* What the last save found (and fields touched since), not problems of a field nobody has reached yet. */}
+            {attempted && shown.length > 0 ? (
               <div role="status" data-testid="editor-issues" ref={issuesRef} tabIndex={-1} className="focus:outline-none">
                 <p className="mb-1 text-sm font-medium text-red-800 dark:text-red-300">
-                  Fix {issues.length === 1 ? 'this problem' : `these ${issues.length} problems`} to save:
+                  Fix {shown.length === 1 ? 'this problem' : `these ${shown.length} problems`} to save:
                 </p>
                 <ul className="mb-2 list-disc pl-5 text-xs text-red-800 dark:text-red-300">
-                  {issues.slice(0, 20).map((found) => (
+                  {shown.slice(0, 20).map((found) => (
                     <li key={`${found.path}:${found.message}`} data-path={found.path}>
                       {found.where ? `${found.where}: ` : ''}
                       {sentenceOf(found)}
@@ -580,7 +584,7 @@ function StepEditor({
             {earlier.map((other) => (
               <CheckboxField
                 key={other.key}
-                label={other.title || other.id}
+                label={other.title || `Step ${draft.steps.indexOf(other) + 1}`}
                 checked={step.reads.includes(other.id)}
                 onChange={(e) =>
                   patch({ reads: e.target.checked ? [...step.reads, other.id] : step.reads.filter((read) => read !== other.id) })
@@ -616,10 +620,10 @@ function StepEditor({
               data-field={`steps.${index}.gate.onReject`}
               data-testid="step-on-reject"
             >
-              <option value="">This step ({step.title || step.id})</option>
+              <option value="">This step ({label})</option>
               {earlier.map((other) => (
                 <option key={other.key} value={other.id}>
-                  {other.title || other.id}
+                  {other.title || `Step ${draft.steps.indexOf(other) + 1}`}
                 </option>
               ))}
             </SelectField>

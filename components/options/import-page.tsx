@@ -146,6 +146,14 @@ export function ImportPage() {
             ))}
           </ul>
           {state.issues.length > 50 ? <p>…and {state.issues.length - 50} more problems.</p> : null}
+          {state.issues.some((issue) => issue.path) ? (
+            <details className="mt-2 text-xs" data-testid="import-issue-details">
+              <summary className="cursor-pointer">Details for auditors</summary>
+              <ul className="mt-1 list-disc pl-5 font-mono">
+                {state.issues.slice(0, 50).map((issue, index) => (issue.path ? <li key={index}>{issue.message}</li> : null))}
+              </ul>
+            </details>
+          ) : null}
         </Alert>
       ) : null}
 

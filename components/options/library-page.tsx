@@ -43,7 +43,7 @@ export function LibraryPage() {
     try {
       await deleteWorkflow(head.id, actor);
       setSelected((current) => new Set([...current].filter((id) => id !== head.id)));
-      setMessage({ tone: 'success', text: `Deleted "${head.name}". Tasks that use it keep running on their pinned version.` });
+      setMessage({ tone: 'success', text: `Deleted "${head.name}". Tasks already running with it carry on as they started.` });
     } catch (error) {
       setMessage({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
     }
@@ -129,15 +129,13 @@ export function LibraryPage() {
                     </td>
                     <td className="p-2">
                       <div className="font-medium">{head.name}</div>
-                      <div className="text-xs text-zinc-600 dark:text-zinc-400">
-                        {head.id} {builtin ? (
-                          <Badge tone="info">built-in</Badge>
-                        ) : head.origin === 'team' ? (
-                          <Badge tone="info">team</Badge>
-                        ) : head.origin === 'imported' ? (
-                          <Badge>imported</Badge>
-                        ) : null}
-                      </div>
+                      {builtin ? (
+                        <Badge tone="info">built-in</Badge>
+                      ) : head.origin === 'team' ? (
+                        <Badge tone="info">team</Badge>
+                      ) : head.origin === 'imported' ? (
+                        <Badge>imported</Badge>
+                      ) : null}
                     </td>
                     <td className="p-2">{head.category}</td>
                     <td className="p-2" data-testid="step-count">{head.stepCount}</td>
@@ -150,7 +148,7 @@ export function LibraryPage() {
                       {confirming === head.id ? (
                         <div role="group" aria-label={`Confirm deleting ${head.name}`} className="flex max-w-xs flex-col gap-2">
                           <p className="text-xs">
-                            Delete “{head.name}”? Tasks that use it keep running on their pinned version; new tasks can no longer
+                            Delete “{head.name}”? Tasks already running with it carry on as they started; new tasks can no longer
                             start from it.
                           </p>
                           <div className="flex gap-2">

@@ -3,6 +3,7 @@ import { stepStates } from '@/lib/workflow/engine';
 import { ACTOR_KIND_LABELS, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, STEP_STATE_LABELS } from '@/lib/workflow/labels';
 import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
 import type { Workflow } from '@/lib/workflow/schema';
+import type { SignatureCheck } from '@/lib/db/audit';
 
 /**
  * What the printable task report shows, computed from the task, its pinned workflow, notes and events.
@@ -51,6 +52,21 @@ export interface TaskReportModel {
 }
 
 /** Markdown to a short plain-text excerpt: what a table cell can hold. */
+/** A signature check as the printed report says it: who signed, in words; the key itself is for the auditors' details. */
+export function signatureInWords(check: Pick<SignatureCheck, 'status' | 'actorName' | 'text'>): string {
+  switch (check.status) {
+    case 'valid':
+      // The name the key is known as, without the key.
+      return check.text.replace(/\s*\(key [^)]*\)$/, '');
+    case 'unknown-key':
+      return `signed by ${check.actorName}, not yet confirmed in Settings`;
+    case 'invalid':
+      return 'signature does not match';
+    default:
+      return 'unsigned';
+  }
+}
+
 export function excerpt(markdown: string, max = 240): string {
   const plain = markdown
     .replace(/^(```|~~~)[^\n]*$/gm, '')

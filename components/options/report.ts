@@ -1,5 +1,5 @@
 import type { Workflow } from '@/lib/workflow/schema';
-import { ACTOR_KIND_LABELS, describeEvent, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, taskStatusLabel } from '@/lib/workflow/labels';
+import { ACTOR_KIND_LABELS, describeEvent, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, SITE_LABELS, taskStatusLabel } from '@/lib/workflow/labels';
 import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
 
 /**
@@ -146,28 +146,20 @@ function safeLink(url: string): string {
 export function taskReportMarkdown(input: TaskReportInput): string {
   const { task, workflow, notes, events } = input;
   const row = dashboardRow(task, workflow);
+  // What a person reads first, in words; ids, addresses, hashes and keys go under a collapsed "Details for auditors".
   const lines: string[] = [
     `# Task report: ${inline(task.title)}`,
     '',
-    `- Task id: ${inline(task.id)}`,
-    `- Workflow: ${inline(row.workflowName)} (${inline(task.workflowId)}), version ${task.workflowVersion}`,
+    `- Workflow: ${inline(row.workflowName)}, version ${task.workflowVersion}`,
     `- Status: ${taskStatusLabel(task.status)}`,
     `- Current step: ${inline(row.currentStep) || '—'}`,
     `- Waiting gate: ${inline(row.waitingGate) || '—'}`,
     `- Started by ${inline(task.createdBy.name)} at ${task.createdAt}`,
     `- Last activity by ${inline(task.updatedBy.name)} at ${task.updatedAt}`,
   ];
-  for (const conversation of task.conversations) {
-    lines.push(`- Conversation (${inline(conversation.site)}): ${safeLink(conversation.url)}`);
-  }
+  for (const conversation of task.conversations) lines.push(`- Worked on in ${SITE_LABELS[conversation.site]} from ${inline(conversation.boundAt)}`);
   if (input.verification) {
-    lines.push(`- Audit chain: ${input.verification.ok ? 'verified' : 'NOT verified'} — ${inline(input.verification.message)}`);
-  }
-  const head = chainHead(events);
-  if (head) {
-    // The chain cannot show on its own that events were cut off its end; a head kept outside the
-    // extension can: a later chain that verifies and still holds this event and hash lost nothing before it.
-    lines.push(`- Audit chain head: event ${head.seq}, hash \`${head.hash}\` (keep this report: a later verified chain that still has this event with this hash lost nothing up to here)`);
+    lines.push(`- The record: ${input.verification.ok ? 'checked, intact' : 'NOT intact'} — ${inline(input.verification.message)}`);
   }
   lines.push(`- Report generated at ${input.generatedAt}`);
   if (task.teamStandards) {
@@ -187,18 +179,26 @@ export function taskReportMarkdown(input: TaskReportInput): string {
     }
   }
   lines.push('', '## Timeline', '');
-  lines.push('| # | When | Who | What | Step | Comment |', '|---|---|---|---|---|---|');
+  lines.push('| When | Who | What | Step | Comment |', '|---|---|---|---|---|');
   const stepTitleOf = (stepId: string | undefined) => (stepId ? (workflow?.steps.find((step) => step.id === stepId)?.title ?? stepId) : '');
   for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
     lines.push(
-      `| ${event.seq} | ${inline(event.at)} | ${inline(event.actor.name)} (${ACTOR_KIND_LABELS[event.actor.kind]}) | ${inline(describeEvent(event))} | ${inline(stepTitleOf(event.stepId))} | ${inline(eventComment(event) ?? '')} |`,
+      `| ${inline(event.at)} | ${inline(event.actor.name)} (${ACTOR_KIND_LABELS[event.actor.kind]}) | ${inline(describeEvent(event))} | ${inline(stepTitleOf(event.stepId))} | ${inline(eventComment(event) ?? '')} |`,
     );
   }
-  if (input.signatures && input.signatures.length > 0) {
-    lines.push('', '## Signatures', '');
-    for (const check of input.signatures) lines.push(`- Event ${check.seq}: ${inline(check.text)}${check.key ? ` (key \`${check.key}\`)` : ''}`);
-    for (const key of input.keys ?? []) lines.push(`- Public key ${key.fingerprint}${key.name ? ` (${inline(key.name)})` : ''}: \`${key.publicKey}\``);
+  const auditor: string[] = [`- Task id: ${inline(task.id)}`, `- Workflow id: ${inline(task.workflowId)}`];
+  for (const conversation of task.conversations) auditor.push(`- Conversation (${inline(conversation.site)}): ${safeLink(conversation.url)}`);
+  const head = chainHead(events);
+  if (head) {
+    // The chain cannot show on its own that events were cut off its end; a head kept outside the
+    // extension can: a later chain that verifies and still holds this event and hash lost nothing before it.
+    auditor.push(`- Audit chain head: event ${head.seq}, hash \`${head.hash}\` (keep this report: a later verified chain that still has this event with this hash lost nothing up to here)`);
   }
+  if (input.signatures && input.signatures.length > 0) {
+    for (const check of input.signatures) auditor.push(`- Event ${check.seq}: ${inline(check.text)}${check.key ? ` (key \`${check.key}\`)` : ''}`);
+    for (const key of input.keys ?? []) auditor.push(`- Public key ${key.fingerprint}${key.name ? ` (${inline(key.name)})` : ''}: \`${key.publicKey}\``);
+  }
+  lines.push('', '<details><summary>Details for auditors</summary>', '', ...auditor, '', '</details>');
   lines.push('', '## Notes', '');
   const live = notes.filter((note) => !note.deleted);
   if (live.length === 0) lines.push('No notes.');

@@ -20,17 +20,25 @@ import { useTaskDetail } from './use-task-detail';
 import { STATUS_TONES } from './tasks-page';
 import { SITE_LABELS } from '@/lib/workflow/labels';
 
+/** The check of the record in words; how many entries and where it broke (for auditors) are in `verdictDetail`. */
 export function verdictText(verdict: ChainVerdict): string {
   return verdict.ok
-    ? `Audit chain verified: ${verdict.count} event${verdict.count === 1 ? '' : 's'}, none altered, removed or reordered.`
-    : `Audit chain broken at event ${verdict.brokenAtSeq}: ${verdict.reason}`;
+    ? 'The record is intact: nothing in it was changed, removed or put out of order.'
+    : 'The record was changed after it was written: it cannot be trusted from the point shown in the details.';
+}
+
+/** The same check for an auditor: the entries counted, or the entry where the chain breaks and why. */
+export function verdictDetail(verdict: ChainVerdict): string {
+  return verdict.ok
+    ? `Hash chain verified: ${verdict.count} event${verdict.count === 1 ? '' : 's'}.`
+    : `Hash chain broken at event ${verdict.brokenAtSeq}: ${verdict.reason}`;
 }
 
 /** One sentence for the whole audit: the chain, then the notes; signatures are listed per event. */
 export function auditText(audit: TaskAudit): string {
   const parts = [verdictText(audit.chain)];
   if (audit.notes.length > 0) parts.push(`${audit.notes.length} note${audit.notes.length === 1 ? ' does' : 's do'} not match the record.`);
-  else if (audit.chain.ok) parts.push('Every note matches its recorded hash.');
+  else if (audit.chain.ok) parts.push('Every note is as it was written.');
   const unsigned = audit.signatures.filter((check) => check.status === 'unsigned').length;
   const invalid = audit.signatures.filter((check) => check.status === 'invalid').length;
   const unknown = audit.signatures.filter((check) => check.status === 'unknown-key').length;
@@ -38,7 +46,7 @@ export function auditText(audit: TaskAudit): string {
   for (const check of audit.imports) if (!check.ok) parts.push(check.text);
   if (audit.signatures.length > 0) {
     parts.push(
-      `People's events: ${valid} signed by a known key${unknown ? `, ${unknown} by a key not marked as known` : ''}${unsigned ? `, ${unsigned} unsigned` : ''}${invalid ? `, ${invalid} with an invalid signature` : ''}.`,
+      `People's decisions: ${valid} signed by someone you know${unknown ? `, ${unknown} by someone not yet confirmed in Settings` : ''}${unsigned ? `, ${unsigned} unsigned` : ''}${invalid ? `, ${invalid} with a signature that does not match` : ''}.`,
     );
   }
   return parts.join(' ');
@@ -55,7 +63,7 @@ export function TaskPage({ id }: { id: string }) {
   if (detail === null) {
     return (
       <Alert tone="error" data-testid="task-missing">
-        No task with the id “{id}”. <a href={hrefFor({ name: 'tasks' })} className="underline">Back to all tasks</a>
+        This task is not in this browser: it may have been deleted, or it was never restored here. <a href={hrefFor({ name: 'tasks' })} className="underline">Back to all tasks</a>
       </Alert>
     );
   }
@@ -120,6 +128,12 @@ export function TaskPage({ id }: { id: string }) {
       {verdict ? (
         <Alert tone={verdict.ok ? 'success' : 'error'} className="mb-3" data-testid="chain-verdict" data-ok={String(verdict.ok)}>
           {verdict.message}
+          {verdict.audit ? (
+            <details className="mt-1 text-xs" data-testid="chain-details">
+              <summary className="cursor-pointer">Details for auditors</summary>
+              {verdictDetail(verdict.audit.chain)}
+            </details>
+          ) : null}
           {verdict.audit && verdict.audit.notes.length > 0 ? (
             <ul className="mt-1 list-disc pl-5">
               {verdict.audit.notes.map((check) => (
@@ -180,9 +194,16 @@ export function TaskPage({ id }: { id: string }) {
               <ul>
                 {task.conversations.map((conversation) => (
                   <li key={`${conversation.url}${conversation.boundAt}`}>
-                    <a href={conversation.url} target="_blank" rel="noopener noreferrer" className="text-blue-700 underline dark:text-blue-300">
-                      {SITE_LABELS[conversation.site as Site]}: {conversation.url}
+                    <a
+                      href={conversation.url}
+                      target="_blank"
+                      rel="noopener noreferrer"
+                      className="text-blue-700 underline dark:text-blue-300"
+                      data-testid="task-conversation"
+                    >
+                      The {SITE_LABELS[conversation.site as Site]} chat
                     </a>
+                    , from <time dateTime={conversation.boundAt}>{new Date(conversation.boundAt).toLocaleString()}</time>
                   </li>
                 ))}
               </ul>
@@ -190,12 +211,12 @@ export function TaskPage({ id }: { id: string }) {
           </dd>
         </dl>
       </Card>
-      <TaskGate task={task} workflow={workflow} />
+      <TaskGate task={task} workflow={workflow} notes={notes} />
       <TaskPageInputs task={task} workflow={workflow} events={events} />
       <div className="grid gap-4 lg:grid-cols-2">
         <section aria-labelledby="timeline-heading">
           <h2 id="timeline-heading" className="mb-2 text-base font-semibold">
-            Timeline
+            Timeline <span className="text-xs font-normal text-zinc-600 dark:text-zinc-400">latest first</span>
           </h2>
           <TimelineList events={events} stepTitle={stepTitle} />
         </section>
@@ -216,7 +237,8 @@ export function TaskPage({ id }: { id: string }) {
  * fold under their step (components/options/timeline.ts), so decisions are not lost among them.
  */
 function TimelineList({ events, stepTitle }: { events: AuditEvent[]; stepTitle: (stepId: string | undefined) => string }) {
-  const items = useMemo(() => foldTimeline(events), [events]);
+  // Latest first: where the task stands (its decision, its end) is at the top, never below the fold.
+  const items = useMemo(() => foldTimeline(events).reverse(), [events]);
   const { attach, listStyle, rows, rowProps } = useWindowList({ count: items.length, estimateSize: 72, getItemKey: (index) => items[index]!.key });
   return (
     <ol ref={attach} style={listStyle} data-testid="timeline">
@@ -238,7 +260,13 @@ function TimelineList({ events, stepTitle }: { events: AuditEvent[]; stepTitle: 
                 <span className="font-medium">{foldSummary(item.events)}</span>
                 {item.stepId ? <span className="text-xs"> · {stepTitle(item.stepId)}</span> : null}
                 <span className="block text-xs text-zinc-600 dark:text-zinc-400">
-                  {item.events.length} routine events, #{first.seq}–#{last.seq} · <time dateTime={first.at}>{new Date(first.at).toLocaleString()}</time>
+                  {item.events.length} routine entries · <time dateTime={first.at}>{new Date(first.at).toLocaleString()}</time>
+                  {first.at.slice(0, 16) === last.at.slice(0, 16) ? null : (
+                    <>
+                      {' '}
+                      to <time dateTime={last.at}>{new Date(last.at).toLocaleString()}</time>
+                    </>
+                  )}
                 </span>
               </summary>
               <ol className="mt-2 flex flex-col gap-1">
@@ -265,7 +293,7 @@ function TimelineEvent({ event, stepTitle }: { event: AuditEvent; stepTitle: (st
         {event.stepId ? <span className="text-xs">· {stepTitle(event.stepId)}</span> : null}
       </div>
       <div className="text-xs text-zinc-600 dark:text-zinc-400">
-        #{event.seq} · {event.actor.name} ({ACTOR_KIND_LABELS[event.actor.kind]}) · <time dateTime={event.at}>{new Date(event.at).toLocaleString()}</time>
+        {event.actor.name} ({ACTOR_KIND_LABELS[event.actor.kind]}) · <time dateTime={event.at}>{new Date(event.at).toLocaleString()}</time>
       </div>
       {comment ? <blockquote className="mt-1 border-l-2 border-zinc-400 pl-2 text-sm whitespace-pre-wrap">{comment}</blockquote> : null}
     </div>

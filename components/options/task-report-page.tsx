@@ -5,7 +5,7 @@ import { getTaskDetail } from '@/lib/db/tasks-repo';
 import { TASK_STATUS_LABELS } from '@/lib/workflow/labels';
 import { Alert, Button } from '@/components/ui';
 import { chainHead } from './report';
-import { buildTaskReport } from './report-model';
+import { buildTaskReport, signatureInWords } from './report-model';
 import { hrefFor } from './router';
 import { verdictText } from './task-page';
 import { SITE_LABELS } from '@/lib/workflow/labels';
@@ -36,7 +36,7 @@ export function TaskReportPage({ id }: { id: string }) {
           ok: audit.ok,
           message: [verdictText(audit.chain), ...audit.notes.map((note) => note.text)].join(' '),
           seq: eventCount,
-          signatures: new Map(audit.signatures.map((check) => [check.seq, check.text])),
+          signatures: new Map(audit.signatures.map((check) => [check.seq, signatureInWords(check)])),
         }),
       (error: unknown) =>
         !cancelled && setVerdict({ ok: false, message: `Could not verify: ${error instanceof Error ? error.message : String(error)}`, seq: eventCount }),
@@ -56,7 +56,7 @@ export function TaskReportPage({ id }: { id: string }) {
   if (detail === null || !model) {
     return (
       <Alert tone="error" data-testid="task-missing">
-        No task with the id “{id}”. <a href={hrefFor({ name: 'tasks' })} className="underline">Back to all tasks</a>
+        This task is not in this browser: it may have been deleted, or it was never restored here. <a href={hrefFor({ name: 'tasks' })} className="underline">Back to all tasks</a>
       </Alert>
     );
   }
@@ -112,8 +112,8 @@ export function TaskReportPage({ id }: { id: string }) {
             <dd>
               <ul>
                 {task.conversations.map((conversation) => (
-                  <li key={`${conversation.url}${conversation.boundAt}`} className="break-all">
-                    {SITE_LABELS[conversation.site]}: {conversation.url}
+                  <li key={`${conversation.url}${conversation.boundAt}`}>
+                    {SITE_LABELS[conversation.site]}, from <time dateTime={conversation.boundAt}>{when(conversation.boundAt)}</time>
                   </li>
                 ))}
               </ul>
@@ -254,7 +254,7 @@ export function TaskReportPage({ id }: { id: string }) {
 
       <section aria-labelledby="report-chain" className="break-inside-avoid">
         <h2 id="report-chain" className="mb-2 text-lg font-semibold">
-          Audit chain
+          The record
         </h2>
         {verdict ? (
           <p data-testid="report-chain" data-ok={String(verdict.ok)} className={verdict.ok ? '' : 'font-semibold text-red-800 dark:text-red-300 print:text-black'}>
@@ -262,14 +262,23 @@ export function TaskReportPage({ id }: { id: string }) {
             {verdict.message}
           </p>
         ) : (
-          <p>Checking the audit chain…</p>
+          <p>Checking the record…</p>
         )}
-        {head ? (
-          <p className="mt-1 text-xs break-all">
-            Last event: #{head.seq}, hash <code>{head.hash}</code>. Keep this report: a later chain that verifies and still has this event with
-            this hash lost nothing up to here.
-          </p>
-        ) : null}
+        <details className="mt-1 text-xs break-all" data-testid="report-auditor-details">
+          <summary className="cursor-pointer">Details for auditors</summary>
+          <p>Task id: {task.id}</p>
+          {task.conversations.map((conversation) => (
+            <p key={`${conversation.url}${conversation.boundAt}`}>
+              {SITE_LABELS[conversation.site]} conversation: {conversation.url}
+            </p>
+          ))}
+          {head ? (
+            <p>
+              Last event: #{head.seq}, hash <code>{head.hash}</code>. Keep this report: a later chain that verifies and still has this event with
+              this hash lost nothing up to here.
+            </p>
+          ) : null}
+        </details>
       </section>
     </article>
   );

@@ -285,15 +285,37 @@ export function setWorkflowName(draft: WorkflowDraft, name: string, takenIds: It
 
 /**
  * The issues a person should see now: none for a field they have not touched yet (a new workflow
- * opens without a wall of red), all of them once they tried to save. `touched` holds path keys
- * ("name", "steps.1.title"); a touched key shows the issues at it and below it.
+ * opens without a wall of red). `touched` holds path keys ("name", "steps.1.title"); a touched key
+ * shows the issues at it and below it. Trying to save touches every field that had a problem then
+ * (`touchedBySave`), so a field that appears afterwards (the gate question, once a gate is chosen)
+ * stays quiet until the person has been in it.
  */
-export function visibleIssues<T extends { path: unknown }>(issues: readonly T[], touched: ReadonlySet<string>, attempted: boolean): T[] {
-  if (attempted) return [...issues];
+export function visibleIssues<T extends { path: unknown }>(issues: readonly T[], touched: ReadonlySet<string>): T[] {
   return issues.filter((found) => {
     const key = pathKey(found.path);
     for (const field of touched) if (key === field || key.startsWith(`${field}.`)) return true;
     return false;
+  });
+}
+
+/** `touched` with the fields of every issue a save attempt found. */
+export function touchedBySave(touched: ReadonlySet<string>, issues: readonly { path: unknown }[]): Set<string> {
+  return new Set([...touched, ...issues.map((found) => pathKey(found.path))]);
+}
+
+/**
+ * An empty id made from an empty name or title is one problem, not two: the name's (or title's)
+ * sentence says what to do, and the id — a thing most people never need to see — stays out of it.
+ * Only while the id was not typed by hand, since then it is no longer made from the name.
+ */
+export function withoutDerivedIdIssues<T extends { path: unknown }>(issues: readonly T[], draft: WorkflowDraft): T[] {
+  return issues.filter((found) => {
+    const key = pathKey(found.path);
+    if (key === 'id') return draft.id !== '' || draft.idTouched || draft.name.trim() !== '';
+    const step = /^steps\.(\d+)\.id$/.exec(key);
+    const draftStep = step ? draft.steps[Number(step[1])] : undefined;
+    if (draftStep) return draftStep.id !== '' || draftStep.idTouched || draftStep.title.trim() !== '';
+    return true;
   });
 }
 

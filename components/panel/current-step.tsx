@@ -148,7 +148,7 @@ export function CurrentStep({
       </h2>
       {rejection ? (
         <Alert tone="warning" data-testid="rejection">
-          Sent back by {rejection.by}: “{rejection.comment}”. The next briefing carries this comment.
+          Sent back by {rejection.by}: “{rejection.comment}” — the next briefing carries this comment.
         </Alert>
       ) : null}
 

@@ -69,7 +69,8 @@ export function SiteHealth({ host }: { host: HostState | null }) {
         <span aria-hidden className={`size-2 shrink-0 rounded-full ${found ? 'bg-emerald-600' : 'bg-red-600'}`} />
         <span className="shrink-0 font-medium">{SITE_LABELS[host.site]}</span>
         <span className="shrink-0 whitespace-nowrap">· prompt box {found ? 'found' : 'not found'}</span>
-        <span className="min-w-0 truncate whitespace-nowrap text-zinc-600 dark:text-zinc-400">· {host.conversationId ? 'this chat' : 'new chat'}</span>
+        {/* Which chat is in the data attribute; a person needs only to know whether it is a saved one. */}
+        <span className="min-w-0 truncate whitespace-nowrap text-zinc-600 dark:text-zinc-400">· {host.conversationId ? 'saved chat' : 'new chat'}</span>
         {/* Reserve the space so the bar does not jump when a reply starts or ends. */}
         <span className={`ml-auto shrink-0 ${host.streaming ? '' : 'invisible'}`} aria-hidden={!host.streaming}>
           replying…

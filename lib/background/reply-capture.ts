@@ -2,7 +2,7 @@ import { captureReply, currentStepSinceOf, getSettings, getTask, getWorkflow, li
 import type { CaptureResult } from '@/lib/messaging/protocol';
 import type { ReplyFinished } from '@/lib/messaging/schemas';
 import { aiActorOf } from '@/lib/workflow/actors';
-import { detectCompletionLine, type CompletionMatch } from '@/lib/workflow/completion-line';
+import { detectCompletionLine, mayBeCompletionLine, type CompletionMatch } from '@/lib/workflow/completion-line';
 import { isDriving, isRunning } from '@/lib/workflow/engine';
 import type { Actor, Task } from '@/lib/workflow/records';
 import { finishedTaskOf, followConversationId, resolveTask } from './page-task';
@@ -61,17 +61,20 @@ export async function handleReplyFinished(data: ReplyFinished & { markdown: stri
   const settings = await getSettings();
   if (!settings.autoCapture) return { captured: false, reason: 'capture-off' };
   if (!settings.sites[data.site]) return { captured: false, reason: 'capture-off' };
-  const match = detectCompletionLine(data.markdown);
   const actor = aiActorOf(data.site);
   const task = await followConversationId(data.site, data.url, data.conversationId, tabId);
   if (!task) {
     // A line at a task that finished in this chat changes nothing, and the record says so.
-    const finished = match ? await finishedTaskOf(data.site, data.conversationId) : null;
+    const finished = mayBeCompletionLine(data.markdown) ? await finishedTaskOf(data.site, data.conversationId) : null;
+    const finishedFlow = finished ? await getWorkflow(finished.workflowId, finished.workflowVersion) : undefined;
+    const match = finished ? detectCompletionLine(data.markdown, finishedFlow?.steps) : null;
     if (match && finished) await recordIgnored(finished, match, 'task-finished', actor);
     return { captured: false, reason: 'no-task' };
   }
   // The step and when it became current: the pinned workflow and the chain's tail, not the whole task.
   const workflow = await getWorkflow(task.workflowId, task.workflowVersion);
+  // The line names the step by number and title (or, from older briefings, by id): the steps resolve it.
+  const match = detectCompletionLine(data.markdown, workflow?.steps);
   const step = workflow?.steps.find((s) => s.id === task.currentStepId);
   if (!step) return { captured: false, reason: 'task-not-running' };
   const verdict = match ? judgeLine(task, match, await currentStepSinceOf(task.id), startedAt) : null;

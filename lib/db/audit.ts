@@ -66,17 +66,19 @@ export async function checkNotes(events: readonly AuditEvent[], notes: readonly 
     if (note.deleted) continue;
     const event = latest.get(note.id);
     const base = { noteId: note.id, stepId: note.stepId, ok: false };
+    // Named as a person finds it on the page (who wrote it, when), not by its id; the id is on `noteId`.
+    const which = `The note by ${note.createdBy.name} of ${note.createdAt.slice(0, 16).replace('T', ' ')} UTC`;
     if (!event) {
-      problems.push({ ...base, problem: 'no-event', text: `Note ${note.id} (step ${note.stepId}) is not on the audit trail: no event added it.` });
+      problems.push({ ...base, problem: 'no-event', text: `${which} is not on the audit trail: no event added it.` });
       continue;
     }
     const recorded = event.data['hash'];
     if (typeof recorded !== 'string') {
-      problems.push({ ...base, problem: 'no-hash', text: `Note ${note.id} (step ${note.stepId}) has no recorded hash (event ${event.seq}), so its text cannot be checked.` });
+      problems.push({ ...base, problem: 'no-hash', text: `${which} has no recorded hash (event ${event.seq}), so its text cannot be checked.` });
       continue;
     }
     if ((await sha256Hex(note.body)) !== recorded) {
-      problems.push({ ...base, problem: 'changed', text: `Note ${note.id} (step ${note.stepId}) was changed after it was recorded: its text does not match event ${event.seq}.` });
+      problems.push({ ...base, problem: 'changed', text: `${which} was changed after it was recorded: its text does not match event ${event.seq}.` });
     }
   }
   return problems;

@@ -220,7 +220,7 @@ export function renderBriefing(input: BriefingInput): string {
     parts.push(`## Results of earlier steps\n${sections.join('\n\n')}`);
   }
 
-  const line = completionLine(step.id);
+  const line = completionLine(step, index + 1);
   if (step.gate) {
     parts.push(
       [

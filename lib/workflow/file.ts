@@ -213,10 +213,13 @@ function parseWorkflowFileUnguarded(text: string, fileName?: string): WorkflowFi
     }
     const earlier = seen.get(result.workflow.id);
     if (earlier !== undefined) {
-      issues.push(issue(`${entry.path}.id`, `"${result.workflow.id}" is already used by ${earlier} in this file; each workflow needs its own id.`));
+      issues.push({
+        ...issue(`${entry.path}.id`, `"${result.workflow.id}" is already the id of “${earlier}” in this file; each workflow needs its own id.`),
+        where: `“${result.workflow.name}”`,
+      });
       continue;
     }
-    seen.set(result.workflow.id, entry.path);
+    seen.set(result.workflow.id, result.workflow.name);
     workflows.push(result.workflow);
   }
   return issues.length > 0 ? fail(...issues) : { ok: true, workflows };

@@ -53,9 +53,49 @@ export function issue(path: string, sentence: string): ValidationIssue {
   return { path, message: path ? `${path}: ${sentence}` : capitalize(sentence), sentence: capitalize(sentence) };
 }
 
-/** An issue as a person reads it in a list: the workflow and step by title first, then the place and the problem. */
-export function describeIssue(found: Pick<ValidationIssue, 'message' | 'where'>): string {
-  return found.where ? `${found.where} — ${found.message}` : found.message;
+/**
+ * An issue as a person reads it in a list: the workflow and step by title, the field in words, then
+ * what to change — no path. The path stays on the issue (`path`, `message`) for a details toggle.
+ */
+export function describeIssue(found: Pick<ValidationIssue, 'path' | 'message' | 'sentence' | 'where'>): string {
+  if (!found.path || found.sentence === undefined) return found.message;
+  const field = fieldInWords(found.path);
+  const place = [found.where, field].filter(Boolean).join(', ');
+  if (!place) return found.sentence;
+  return `${place}: ${found.sentence.charAt(0).toLowerCase()}${found.sentence.slice(1)}`;
+}
+
+/** The field a path ends in, as a person names it: `steps[2].reads[0]` → "the first result it reads". */
+export function fieldInWords(path: string): string {
+  const inStep = /(?:^|\.)steps\[\d+\]/.exec(path);
+  const rest = inStep ? path.slice(inStep.index + inStep[0].length).replace(/^\./, '') : path.replace(/^workflows?(?:\[\d+\])?\.?/, '');
+  const nth = (index: string) => ['first', 'second', 'third', 'fourth', 'fifth'][Number(index)] ?? `${Number(index) + 1}th`;
+  const item = /^(reads|standards)\[(\d+)\]$/.exec(rest);
+  if (item) return item[1] === 'reads' ? `the ${nth(item[2]!)} earlier result it reads` : `the ${nth(item[2]!)} standard`;
+  const words: Record<string, string> = inStep
+    ? {
+        '': '',
+        id: 'its id (the short name other steps use for it)',
+        title: 'its title',
+        instructions: 'its instructions',
+        role: 'its role',
+        reads: 'the earlier results it reads',
+        capture: 'whether it keeps the AI’s replies',
+        gate: 'its gate',
+        'gate.type': 'the kind of gate',
+        'gate.ask': 'what the person checks at the gate',
+        'gate.onReject': 'the step a rejection sends the work back to',
+      }
+    : {
+        '': '',
+        id: 'the workflow’s id (the short name that tells it apart)',
+        name: 'the workflow’s name',
+        description: 'the description',
+        version: 'the version number',
+        steps: 'its steps',
+        standards: 'its standards',
+      };
+  return words[rest] ?? '';
 }
 
 const titleOf = (value: unknown, key: string): string | undefined => {
@@ -234,7 +274,10 @@ function describeZodIssue(zodIssue: z.core.$ZodIssue, input: unknown, prefix: st
       // An empty id already has its "give it an id" sentence from the length check.
       if (value === '') return [];
       const shown = typeof value === 'string' ? `"${shorten(value)}"` : 'this value';
-      return [issue(path, `${shown} is not a valid id; use lowercase letters, digits and single dashes, like "draft-sop".`)];
+      // A step named by its title where its id belongs: say which id to write.
+      const titled = typeof value === 'string' ? stepWithTitle(input, segments, value) : undefined;
+      if (titled) return [issue(path, `${shown} is the title of step ${titled.number}; write its id "${shorten(titled.id)}" here instead.`)];
+      return [issue(path, `${shown} cannot be an id; write it in lowercase letters, digits and single dashes (for example "draft-sop" for a step called “Draft SOP”).`)];
     }
     case 'invalid_value': {
       const options = zodIssue.values.map(String);
@@ -259,6 +302,21 @@ function describeZodIssue(zodIssue: z.core.$ZodIssue, input: unknown, prefix: st
     default:
       return [issue(path, `${zodIssue.message}.`)];
   }
+}
+
+/** The step of the workflow that `segments` point into whose title is `title`, with its number and id. */
+function stepWithTitle(input: unknown, segments: readonly PathSegment[], title: string): { number: number; id: string } | undefined {
+  const steps = isRecord(input) && Array.isArray(input.steps) ? input.steps : [];
+  const wanted = title.trim().toLowerCase();
+  const index = steps.findIndex((step) => isRecord(step) && typeof step.title === 'string' && step.title.trim().toLowerCase() === wanted && typeof step.id === 'string');
+  if (index === -1 || !segments.includes('steps')) return undefined;
+  return { number: index + 1, id: String((steps[index] as Record<string, unknown>).id) };
+}
+
+/** How a sentence names a step of the workflow being checked: by number and title, `step 2 “Draft SOP”`. */
+function stepLabel(steps: readonly unknown[], index: number): string {
+  const title = titleOf(steps[index], 'title');
+  return `step ${index + 1}${title ? ` “${title}”` : ''}`;
 }
 
 const VARIABLE_PATTERN = /\{\{\s*([^{}]*?)\s*\}\}/g;
@@ -334,17 +392,22 @@ function crossFieldIssues(input: unknown, prefix: string): ValidationIssue[] {
     if (id !== undefined) {
       const earlier = firstIndex.get(id);
       if (earlier === undefined) firstIndex.set(id, index);
-      else issues.push(issue(at('steps', index, 'id'), `"${shorten(id)}" is already used by steps[${earlier}]; every step needs its own id.`));
+      else issues.push(issue(at('steps', index, 'id'), `"${shorten(id)}" is already the id of ${stepLabel(steps, earlier)}; every step needs its own id.`));
     }
 
     const reference = (target: unknown, path: string, purpose: 'reads' | 'onReject' | 'reviews'): void => {
       if (typeof target !== 'string') return;
       const targetIndex = ids.indexOf(target);
-      if (targetIndex === -1) {
+      const titled = targetIndex === -1 ? stepWithTitle(input, ['steps'], target) : undefined;
+      if (titled) {
+        // Same sentence as the id-format check gives, so the two collapse into one.
+        issues.push(issue(path, `"${shorten(target)}" is the title of step ${titled.number}; write its id "${shorten(titled.id)}" here instead.`));
+      } else if (targetIndex === -1) {
         const near = suggest(target, allIds);
-        issues.push(issue(path, `"${shorten(target)}" is not a step of this workflow${near ? `; did you mean "${near}"?` : '.'}`));
+        const nearLabel = near === undefined ? '' : ` (${stepLabel(steps, ids.indexOf(near))})`;
+        issues.push(issue(path, `"${shorten(target)}" is not a step of this workflow${near ? `; did you mean "${near}"${nearLabel}?` : '; write the id of one of its steps.'}`));
       } else if (purpose === 'reads' && targetIndex === index) {
-        issues.push(issue(path, `a step cannot read its own notes; remove "${target}" from its reads.`));
+        issues.push(issue(path, `a step cannot read its own notes; remove "${target}" from what it reads.`));
       } else if (purpose === 'reviews' && targetIndex >= index) {
         issues.push(issue(path, `"${target}" is not an earlier step; a second opinion reviews the result of a step before it.`));
       } else if (targetIndex > index) {
@@ -352,8 +415,8 @@ function crossFieldIssues(input: unknown, prefix: string): ValidationIssue[] {
           issue(
             path,
             purpose === 'reads'
-              ? `"${target}" comes after this step; a step can only read the notes of earlier steps.`
-              : `"${target}" comes after this step; a rejection can only send the task back to this step or an earlier one.`,
+              ? `"${target}" is ${stepLabel(steps, targetIndex)}, which comes after this step; a step can only read the notes of earlier steps.`
+              : `"${target}" is ${stepLabel(steps, targetIndex)}, which comes after this step; a rejection can only send the task back to this step or an earlier one.`,
           ),
         );
       }

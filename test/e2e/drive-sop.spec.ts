@@ -52,9 +52,12 @@ for (const { name, generation, open, approveInText } of sites) {
       expect(draftBriefing).toContain('Captured process: Month-end close');
       expect(draftBriefing).toContain('is this step\'s result');
       expect(draftBriefing).not.toContain('Who carries this process out');
+      // The line a person reads names the step by number and title, not by id.
+      expect(draftBriefing).toContain('ConvOps: step 2 complete — Draft SOP');
+      expect(draftBriefing).not.toContain('(draft-sop)');
       const captureResult = panel.locator('[data-testid="step-result"][data-step-id="capture-process"]');
       await expect(captureResult).toContainText('ANSWER-LEDGER');
-      await expect(captureResult).not.toContainText('ConvOps: step complete');
+      await expect(captureResult).not.toContainText('ConvOps: step');
 
       // 2. Draft SOP ends with the line: on to the Walkthrough, sent by itself too.
       await onStep(panel, 'walkthrough');
@@ -171,7 +174,7 @@ test('ChatGPT: the completion line in a person\'s message, or one naming an earl
   await expect(panel.locator('[data-testid="note"][data-step-id="capture-process"]')).toHaveCount(1, { timeout: 15_000 });
 
   // The person writes the line themselves: user messages are never read for it.
-  await say(page, 'classic', 'ConvOps: step complete (capture-process)');
+  await say(page, 'classic', 'ConvOps: step 1 complete — Capture Process');
   await expect(panel.locator('[data-testid="note"][data-step-id="capture-process"]')).toHaveCount(2, { timeout: 15_000 });
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'capture-process');
 

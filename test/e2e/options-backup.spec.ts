@@ -68,7 +68,7 @@ test('backup, restore into a fresh profile: the same dashboard and verified audi
   await page.reload();
 
   const verdicts = await verifyAll(page, extensionId, titles);
-  for (const verdict of Object.values(verdicts)) expect(verdict).toMatch(/^true: Audit chain verified/);
+  for (const verdict of Object.values(verdicts)) expect(verdict).toMatch(/^true: The record is intact/);
 
   // The gate decision and its comment are on the timeline.
   await page.goto(`chrome-extension://${extensionId}/options.html#/tasks`);
@@ -135,7 +135,7 @@ test('the dashboard exports CSV with formula cells neutralized, and a task repor
     downloadPromise = page.waitForEvent('download');
     await page.getByTestId('export-markdown').click();
     const markdown = await saveDownload(await downloadPromise, dir);
-    expect(markdown.text).toContain('- Workflow: Quick check (quick-check), version 1');
+    expect(markdown.text).toContain('- Workflow: Quick check, version 1');
     expect(markdown.text).toContain('Started the task');
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -81,6 +81,22 @@ test('a workflow made in the editor travels by file to a fresh profile with its 
   expect(pageErrors(page)).toEqual([]);
 });
 
+test('saving an empty workflow says what to do in words, keeps ids out of it, and a gate chosen afterwards is not flagged before its question is reached', async ({ context, extensionId }) => {
+  const page = await openOptions(context, extensionId, '#/library/new');
+  const editor = page.getByTestId('workflow-editor');
+  await editor.getByTestId('save-workflow').click();
+  const issues = editor.getByTestId('editor-issues');
+  await expect(issues).toContainText('Give the workflow a name.');
+  await expect(issues).toContainText('Step 1: Give this step a title.');
+  await expect(issues).not.toContainText(/\bid\b/);
+  await expect(editor.getByTestId('workflow-id')).toBeHidden();
+  // The preview names steps by number and title, never by id.
+  await expect(page.getByLabel('Preview for step').locator('option').first()).toHaveText('Step 1: no title yet');
+  await editor.getByTestId('step-gate').selectOption('approval');
+  await expect(editor.getByTestId('step-gate-ask')).toBeVisible();
+  await expect(editor.getByText('Say what the person must check at this gate.')).toHaveCount(0);
+});
+
 test('a person makes a 3-step workflow with a gate without typing an id, sees no error before touching a field, and it runs', async ({ context, extensionId }) => {
   const page = await openOptions(context, extensionId, '#/library/new');
   const editor = page.getByTestId('workflow-editor');
@@ -175,7 +191,7 @@ test('a second workflow with the same name gets its own id; the ids stay editabl
   await editor.getByTestId('step-instructions').focus();
   await expect(editor.getByTestId('field-error')).toHaveText('Another workflow already uses the id "weekly-memo"; choose another.');
   await editor.getByTestId('workflow-id').fill('Not An Id');
-  await expect(editor.getByTestId('field-error')).toContainText('is not a valid id');
+  await expect(editor.getByTestId('field-error')).toContainText('cannot be an id');
   await editor.getByTestId('workflow-id').fill('memo');
   await expect(editor.getByTestId('field-error')).toHaveCount(0);
   // Keyboard: reorder with buttons.

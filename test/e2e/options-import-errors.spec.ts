@@ -25,21 +25,21 @@ const badFiles: BadFile[] = [
     name: 'broken reference',
     fileName: 'broken-ref.convops.json',
     content: workflowFile([{ ...good, steps: [step('first'), step('second', { gate: { type: 'approval', ask: 'OK?', onReject: 'frist' } })] }]),
-    // The workflow and the step by title first, then the place.
-    expected: ['“Good one”, step 2 “Step second” — workflows[0].steps[1].gate.onReject', 'frist', 'first'],
+    // The workflow and the step by title, the field in words, what to change; the path only under the details.
+    expected: ['“Good one”, step 2 “Step second”, the step a rejection sends the work back to: "frist" is not a step of this workflow; did you mean "first" (step 1 “Step first”)?'],
   },
   { name: '50 MB file', fileName: 'huge.convops.json', content: { size: 50 * 1024 * 1024 }, expected: ['too large', '50.0 MB'] },
   {
     name: '10,000 steps',
     fileName: 'many-steps.convops.json',
     content: workflowFile([{ ...good, id: 'many', steps: Array.from({ length: 10_000 }, (_, i) => step(`s-${i}`)) }]),
-    expected: ['workflows[0].steps', '100'],
+    expected: ['“Good one”, its steps: has too many entries', '100'],
   },
   {
     name: 'HTML and script in instructions',
     fileName: 'script.convops.json',
     content: workflowFile([{ ...good, steps: [step('first', { instructions: 'Hello <script>alert(1)</script> <img src=x onerror=alert(2)>' })] }]),
-    expected: ['“Good one”, step 1 “Step first” — workflows[0].steps[0].instructions', '<script>'],
+    expected: ['“Good one”, step 1 “Step first”, its instructions: contains HTML', '<script>'],
   },
   { name: 'YAML that is not a workflow file', fileName: 'list.yaml', content: '- just\n- a list\n', expected: ['not a ConvOps workflow file'] },
 ];
@@ -74,6 +74,15 @@ test('bad workflow files show where the problem is and change nothing', async ({
         await expect(error).toBeVisible();
         await expect(error).toContainText('Nothing was changed');
         for (const text of bad.expected) await expect(error).toContainText(text);
+        // No schema path in what a person reads; auditors find it under the collapsed details.
+        for (const item of await page.getByTestId('import-issue').allInnerTexts()) expect(item).not.toMatch(/workflows?\[|steps\[|\.gate\./);
+        const details = page.getByTestId('import-issue-details');
+        if ((await details.count()) > 0) {
+          await expect(details).not.toHaveAttribute('open');
+          await details.locator('summary').click();
+          const path = await page.locator('[data-testid="import-issue"][data-path]:not([data-path=""])').first().getAttribute('data-path');
+          await expect(details).toContainText(path!);
+        }
         await expect(page.getByTestId('import-preview')).toHaveCount(0);
         expect(await databaseCounts(page)).toEqual(before);
       });

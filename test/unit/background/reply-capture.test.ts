@@ -62,6 +62,22 @@ describe('the completion line in captured replies', () => {
     expect(await types(task.id)).not.toContain('gate.approved');
   });
 
+  it('the titled line a briefing asks for today completes its step; one naming the step with the wrong title or another number changes nothing', async () => {
+    const task = await sop();
+    await sent();
+    await handleReplyFinished(reply('Summary.\n\nConvOps: step 1 complete — Draft SOP'), TAB);
+    await sent();
+    await handleReplyFinished(reply('Summary.\n\nConvOps: step 1 complete — Capture Process when you have answered'), TAB);
+    expect((await getTask(task.id))!.currentStepId).toBe('capture-process');
+    await sent();
+    await handleReplyFinished(reply('## Captured process\n1. Open the ledger.\n\n✅ **ConvOps: step 1 complete — Capture Process**'), TAB);
+    expect((await getTask(task.id))!.currentStepId).toBe('draft-sop');
+    expect(stepResultNote(await listNotes(task.id), 'capture-process')!.body).toBe('## Captured process\n1. Open the ledger.');
+    await sent();
+    await handleReplyFinished(reply('Draft.\n\nConvOps: step 3 complete — Walkthrough'), TAB);
+    expect((await listEvents(task.id)).at(-1)).toMatchObject({ type: 'completion.ignored', data: { named: 'walkthrough', reason: 'other-step' } });
+  });
+
   it('a line naming another step, or a mention inside a sentence, changes nothing (the first is recorded as ignored)', async () => {
     const task = await sop();
     await sent();

@@ -255,7 +255,8 @@ describe('import', () => {
 
   it('rejects files with invalid or repeated workflows', async () => {
     await expect(planImport([simpleFlow('a'), simpleFlow('a', { version: 2 })])).rejects.toBeInstanceOf(ImportError);
-    await expect(planImport([{ ...simpleFlow('a'), steps: [] }])).rejects.toThrow(/workflows\[0\]/);
+    // In words a person reads: the workflow by name and what to change, no path.
+    await expect(planImport([{ ...simpleFlow('a'), steps: [] }])).rejects.toThrow(/^“[^”]+”, its steps: a workflow needs at least one step\.$/);
   });
 
   it('a deleted workflow comes back with a newer version', async () => {

@@ -92,14 +92,21 @@ describe('taskReportMarkdown', () => {
   const markdown = taskReportMarkdown({ task, workflow, notes, events, generatedAt: '2026-01-03T00:00:00.000Z', verification: { ok: true, message: '2 events, chain intact' } });
   it('has the header facts', () => {
     expect(markdown).toContain('# Task report: Onboarding \\| SOP');
-    expect(markdown).toContain('- Workflow: SOP Documentation (sop), version 2');
+    expect(markdown).toContain('- Workflow: SOP Documentation, version 2');
     expect(markdown).toContain('- Waiting gate: Approval: Walkthrough');
-    expect(markdown).toContain('- Conversation (chatgpt): <https://chatgpt.com/c/c1>');
-    expect(markdown).toContain('- Audit chain: verified — 2 events, chain intact');
+    expect(markdown).toContain('- Worked on in ChatGPT from ');
+    expect(markdown).toContain('- The record: checked, intact — 2 events, chain intact');
+  });
+  it('keeps ids, addresses and hashes out of what a person reads first: they are under the auditors\' details', () => {
+    const [readable, details] = markdown.split('<details><summary>Details for auditors</summary>');
+    expect(readable).not.toMatch(/\bt1\b|\(sop\)|chatgpt\.com\/c\/|hash/);
+    expect(details).toContain('- Task id: t1');
+    expect(details).toContain('- Conversation (chatgpt): <https://chatgpt.com/c/c1>');
+    expect(details).toContain('</details>');
   });
   it('lists events in sequence order with gate comments on one line', () => {
-    const started = markdown.indexOf('| 1 |');
-    const rejected = markdown.indexOf('| 2 |');
+    const started = markdown.indexOf('| Started the task |');
+    const rejected = markdown.indexOf('| Rejected and sent back |');
     expect(started).toBeGreaterThan(0);
     expect(rejected).toBeGreaterThan(started);
     expect(markdown).toContain('| Rejected and sent back | Walkthrough | Missing step 3 |');

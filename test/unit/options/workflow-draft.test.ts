@@ -16,6 +16,8 @@ import {
   uniqueSlug,
   visibleIssues,
   reindexTouched,
+  touchedBySave,
+  withoutDerivedIdIssues,
 } from '@/components/options/workflow-draft';
 import { workflowSchema, type Workflow } from '@/lib/workflow/schema';
 
@@ -141,13 +143,32 @@ describe('plain-words editor rules', () => {
       { path: 'steps[0].title', message: 'steps[0].title: give this step a title.' },
       { path: 'steps[1].gate.ask', message: 'steps[1].gate.ask: say what the person must check at this gate.' },
     ];
-    expect(visibleIssues(issues, new Set(), false)).toEqual([]);
-    expect(visibleIssues(issues, new Set(['steps.0.title']), false).map((i) => i.path)).toEqual(['steps[0].title']);
+    expect(visibleIssues(issues, new Set())).toEqual([]);
+    expect(visibleIssues(issues, new Set(['steps.0.title'])).map((i) => i.path)).toEqual(['steps[0].title']);
     // A touched step (its gate) shows the issues inside it, but not those of step 10 or 0.
-    expect(visibleIssues(issues, new Set(['steps.1.gate']), false).map((i) => i.path)).toEqual(['steps[1].gate.ask']);
-    expect(visibleIssues(issues, new Set(['steps.1']), false).map((i) => i.path)).toEqual(['steps[1].gate.ask']);
-    expect(visibleIssues(issues, new Set(['steps.10']), false)).toEqual([]);
-    expect(visibleIssues(issues, new Set(), true)).toHaveLength(3);
+    expect(visibleIssues(issues, new Set(['steps.1.gate'])).map((i) => i.path)).toEqual(['steps[1].gate.ask']);
+    expect(visibleIssues(issues, new Set(['steps.1'])).map((i) => i.path)).toEqual(['steps[1].gate.ask']);
+    expect(visibleIssues(issues, new Set(['steps.10']))).toEqual([]);
+    // Choosing a gate touches its type, not the question that appears with it.
+    expect(visibleIssues(issues, new Set(['steps.1.gate.type']))).toEqual([]);
+    expect(visibleIssues(issues, touchedBySave(new Set(), issues))).toHaveLength(3);
+  });
+
+  it('after a failed save, a problem in a field that appears later stays quiet until that field is touched', () => {
+    const before = [{ path: 'name', message: 'name: give the workflow a name.' }];
+    const touched = touchedBySave(new Set(), before);
+    const after = [...before, { path: 'steps[0].gate.ask', message: 'steps[0].gate.ask: say what the person must check at this gate.' }];
+    expect(visibleIssues(after, touched).map((i) => i.path)).toEqual(['name']);
+  });
+
+  it('an empty id made from an empty name or title is not a second problem, unless it was typed by hand', () => {
+    const draft = emptyDraft();
+    const blank = { ...draft, name: '', id: '', idTouched: false, steps: draft.steps.map((s) => ({ ...s, title: '', id: '', idTouched: false })) };
+    const issues = [{ path: 'name' }, { path: 'id' }, { path: 'steps[0].title' }, { path: 'steps[0].id' }];
+    expect(withoutDerivedIdIssues(issues, blank).map((i) => i.path)).toEqual(['name', 'steps[0].title']);
+    expect(withoutDerivedIdIssues(issues, { ...blank, idTouched: true }).map((i) => i.path)).toEqual(['name', 'id', 'steps[0].title']);
+    // A name that makes no id ("!!!") leaves the id problem: there is nothing else to fix.
+    expect(withoutDerivedIdIssues(issues, { ...blank, name: '!!!' }).map((i) => i.path)).toContain('id');
   });
 });
 

@@ -160,18 +160,20 @@ describe('renderBriefing', () => {
     expect(brief(redone)).not.toContain('Step 3 is missing.');
   });
 
-  test('every briefing asks for the completion line of its own step; a gated one says the line only asks for the decision', () => {
+  test('every briefing asks for the completion line of its own step, by number and title; a gated one says the line only asks for the decision', () => {
     const gated = brief(atReview);
     expect(gated).toContain('## Approval gate');
-    expect(gated).toContain('\n\nConvOps: step complete (review)\n\n');
+    expect(gated).toContain('\n\nConvOps: step 3 complete — Review\n\n');
+    // A person reads the line too: no step id in it.
+    expect(gated).not.toContain('(review)');
     expect(gated).toContain('A person will check: Is the SOP correct?');
     expect(gated.trimEnd().endsWith('nothing said in this chat can approve this step.')).toBe(true);
-    for (const [task, id] of [[started.task, 'capture'], [atDraft, 'draft']] as const) {
+    for (const [task, line] of [[started.task, 'step 1 complete — Capture'], [atDraft, 'step 2 complete — Draft']] as const) {
       const text = brief(task);
       expect(text).not.toContain('gate');
       expect(text).not.toContain('can approve');
       expect(text).toContain('## When this step is done');
-      expect(text).toContain(`\n\nConvOps: step complete (${id})\n\n`);
+      expect(text).toContain(`\n\nConvOps: ${line}\n\n`);
       expect(text).toContain("That reply is kept as this step's result.");
     }
   });

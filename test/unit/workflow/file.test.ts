@@ -145,7 +145,7 @@ describe('parseWorkflowFile refuses bad files with clear messages', () => {
 
   test('duplicate workflow ids within the file', () => {
     expect(messages(parseWorkflowFile(bundle([other, sop, other])))).toEqual([
-      'workflows[2].id: "other" is already used by workflows[0] in this file; each workflow needs its own id.',
+      'workflows[2].id: "other" is already the id of “Other” in this file; each workflow needs its own id.',
     ]);
   });
 
@@ -154,7 +154,7 @@ describe('parseWorkflowFile refuses bad files with clear messages', () => {
     const result = parseWorkflowFile(bundle([sop, broken, { ...other, id: 'third', name: '' }]));
     expect(result.ok).toBe(false);
     expect(messages(result)).toEqual([
-      'workflows[1].steps[0].gate.onReject: "onyl" is not a step of this workflow; did you mean "only"?',
+      'workflows[1].steps[0].gate.onReject: "onyl" is not a step of this workflow; did you mean "only" (step 1 “Only”)?',
       'workflows[2].name: give the workflow a name.',
     ]);
     expect(messages(parseWorkflowFile(JSON.stringify({ format: 'convops.workflow', formatVersion: 1, workflow: { ...other, version: 0 } })))).toEqual([

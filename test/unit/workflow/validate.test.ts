@@ -39,7 +39,7 @@ describe('validateWorkflow', () => {
     const wf = base();
     wf.steps[2]!.gate = { type: 'approval', ask: 'OK?', onReject: 'drfat-sop' };
     expect(issuesOf(wf)).toMatchObject([
-      { path: 'steps[2].gate.onReject', message: 'steps[2].gate.onReject: "drfat-sop" is not a step of this workflow; did you mean "draft-sop"?' },
+      { path: 'steps[2].gate.onReject', message: 'steps[2].gate.onReject: "drfat-sop" is not a step of this workflow; did you mean "draft-sop" (step 2 “Draft”)?' },
     ]);
   });
 
@@ -47,18 +47,18 @@ describe('validateWorkflow', () => {
     const wf = base();
     wf.steps[1]!.gate = { type: 'approval', ask: 'OK?', onReject: 'walkthrough' };
     expect(messages(wf)).toEqual([
-      'steps[1].gate.onReject: "walkthrough" comes after this step; a rejection can only send the task back to this step or an earlier one.',
+      'steps[1].gate.onReject: "walkthrough" is step 3 “Walkthrough”, which comes after this step; a rejection can only send the task back to this step or an earlier one.',
     ]);
   });
 
   test('reads must name earlier steps, never the step itself or a later one', () => {
     const wf = base();
-    wf.steps[1]!.reads = ['draft-sop', 'walkthrough', 'capture', 'zzzzzzzzzz'];
+    wf.steps[1]!.reads = ['draft-sop', 'walkthrough', 'captur', 'zzzzzzzzzz'];
     expect(messages(wf)).toEqual([
-      'steps[1].reads[0]: a step cannot read its own notes; remove "draft-sop" from its reads.',
-      'steps[1].reads[1]: "walkthrough" comes after this step; a step can only read the notes of earlier steps.',
-      'steps[1].reads[2]: "capture" is not a step of this workflow; did you mean "capture-process"?',
-      'steps[1].reads[3]: "zzzzzzzzzz" is not a step of this workflow.',
+      'steps[1].reads[0]: a step cannot read its own notes; remove "draft-sop" from what it reads.',
+      'steps[1].reads[1]: "walkthrough" is step 3 “Walkthrough”, which comes after this step; a step can only read the notes of earlier steps.',
+      'steps[1].reads[2]: "captur" is not a step of this workflow; did you mean "capture-process" (step 1 “Capture”)?',
+      'steps[1].reads[3]: "zzzzzzzzzz" is not a step of this workflow; write the id of one of its steps.',
     ]);
   });
 
@@ -66,7 +66,7 @@ describe('validateWorkflow', () => {
     const wf = base();
     wf.steps[2]!.id = 'capture-process';
     wf.steps[2]!.gate = undefined;
-    expect(messages(wf)).toContain('steps[2].id: "capture-process" is already used by steps[0]; every step needs its own id.');
+    expect(messages(wf)).toContain('steps[2].id: "capture-process" is already the id of step 1 “Capture”; every step needs its own id.');
   });
 
   test('unknown variables are reported with a suggestion and the list of known ones', () => {
@@ -129,8 +129,14 @@ describe('validateWorkflow', () => {
     test('bad slugs', () => {
       const wf = { ...base(), id: 'My Workflow' };
       expect(issuesOf(wf)).toMatchObject([
-        { path: 'id', message: 'id: "My Workflow" is not a valid id; use lowercase letters, digits and single dashes, like "draft-sop".' },
+        { path: 'id', message: 'id: "My Workflow" cannot be an id; write it in lowercase letters, digits and single dashes (for example "draft-sop" for a step called “Draft SOP”).' },
       ]);
+    });
+
+    test('a step named by its title where its id belongs is told which id to write', () => {
+      const wf = base();
+      wf.steps[1]!.reads = ['Capture'];
+      expect(messages(wf)).toEqual(['steps[1].reads[0]: "Capture" is the title of step 1; write its id "capture-process" here instead.']);
     });
 
     test('unknown keys, with a suggestion for a near miss', () => {
@@ -194,9 +200,16 @@ describe('issues in plain words, located by title', () => {
     wf.steps[2]!.gate = { type: 'approval', ask: 'OK?', onReject: 'nope' };
     const [found] = issuesOf(wf, 'workflows[1]');
     expect(found?.where).toBe('“SOP Documentation”, step 3 “Walkthrough”');
+    // In words, with no path: the path stays on the issue for the details a person may open.
     expect(describeIssue(found!)).toBe(
-      '“SOP Documentation”, step 3 “Walkthrough” — workflows[1].steps[2].gate.onReject: "nope" is not a step of this workflow.',
+      '“SOP Documentation”, step 3 “Walkthrough”, the step a rejection sends the work back to: "nope" is not a step of this workflow; write the id of one of its steps.',
     );
+    expect(found!.message).toBe('workflows[1].steps[2].gate.onReject: "nope" is not a step of this workflow; write the id of one of its steps.');
+    const [reads] = issuesOf({ ...wf, steps: wf.steps.map((s, i) => (i === 2 ? { ...s, gate: undefined, reads: ['drfat-sop'] } : s)) }, 'workflows[0]');
+    expect(describeIssue(reads!)).toBe(
+      '“SOP Documentation”, step 3 “Walkthrough”, the first earlier result it reads: "drfat-sop" is not a step of this workflow; did you mean "draft-sop" (step 2 “Draft”)?',
+    );
+    expect(describeIssue(reads!)).not.toMatch(/workflows\[|steps\[/);
     // No name: the id stands in; a step without a title is named by its number.
     const untitled = { ...base(), name: '' };
     untitled.steps[0]!.title = '';

@@ -1,6 +1,7 @@
 /**
  * The scripted assistant that follows the ConvOps protocol (`script.protocol`): it reads the briefing
- * it was sent (the step id from the completion line the briefing asks for), interviews first on an
+ * it was sent (the completion line the briefing asks for: `ConvOps: step 2 complete — Draft SOP`, or
+ * the earlier `ConvOps: step complete (draft-sop)`), interviews first on an
  * interview step and sums up with the completion line once answered, ends drafts with the line
  * (sometimes in bold, sometimes after a checkmark), and in one scenario (`script.approveInText`)
  * "approves" the gate in its own words — which must change nothing. Invented text only.
@@ -11,7 +12,8 @@ export interface ProtocolOptions {
 }
 
 interface StepContext {
-  stepId: string;
+  /** The line the briefing asks for, as written there. */
+  line: string;
   title: string;
   task: string;
   interview: boolean;
@@ -21,7 +23,7 @@ interface StepContext {
   answers: string[];
 }
 
-const LINE_IN_BRIEFING = /^ConvOps: step complete \(([a-z0-9-]+)\)$/m;
+const LINE_IN_BRIEFING = /^ConvOps: step (?:complete \([a-z0-9-]+\)|\d+ complete — .+)$/m;
 
 /** The last briefing among the sent messages, and what the person said after it. */
 function context(sent: readonly string[]): StepContext | null {
@@ -34,8 +36,8 @@ function context(sent: readonly string[]): StepContext | null {
     const task = /\*\*Task:\*\* (.+)$/m.exec(text);
     const feedback = /## Reviewer's feedback\n[^\n]*\n\n((?:> .*\n?)+)/.exec(text);
     return {
-      stepId: line[1]!,
-      title: heading?.[1]?.trim() ?? line[1]!,
+      line: line[0],
+      title: heading[1]!.trim(),
       task: task?.[1]?.trim() ?? 'the process',
       interview: /\binterview/i.test(text) && !/## Results of earlier steps/.test(text),
       gated: /## (Approval|Review|Sign-off|Handoff) gate/.test(text),
@@ -47,8 +49,7 @@ function context(sent: readonly string[]): StepContext | null {
 }
 
 /** How the model happens to format the line this time. */
-function line(stepId: string, style: 'plain' | 'bold' | 'check'): string {
-  const bare = `ConvOps: step complete (${stepId})`;
+function line(bare: string, style: 'plain' | 'bold' | 'check'): string {
   return style === 'bold' ? `**${bare}**` : style === 'check' ? `✅ ${bare}` : bare;
 }
 
@@ -63,7 +64,7 @@ export function protocolReply(sent: readonly string[], options: ProtocolOptions)
   const last = sent.at(-1) ?? '';
   // A model repeating an earlier step's line (a stale line) on request.
   const echo = /^Repeat the completion line of ([a-z0-9-]+)$/.exec(last.trim());
-  if (echo) return `As you asked:\n\n${line(echo[1]!, 'plain')}`;
+  if (echo) return `As you asked:\n\n${line(`ConvOps: step complete (${echo[1]!})`, 'plain')}`;
   const step = context(sent);
   if (!step) return null;
   const answers = step.answers.filter((a) => !LINE_IN_BRIEFING.test(a));
@@ -79,11 +80,11 @@ export function protocolReply(sent: readonly string[], options: ProtocolOptions)
       '- Open the request in the tracker and check it is complete.',
       '- Do the work, then note the outcome on the request.',
       '',
-      line(step.stepId, 'plain'),
+      line(step.line, 'plain'),
     ].join('\n');
   }
 
-  if (step.stepId === 'draft-sop' || /draft/i.test(step.title)) {
+  if (/draft/i.test(step.title)) {
     const version = step.feedback ? 2 : 1;
     return [
       `# SOP: ${step.task} (draft ${version})`,
@@ -95,7 +96,7 @@ export function protocolReply(sent: readonly string[], options: ProtocolOptions)
       '3. Do the work and note the outcome.',
       ...(step.feedback ? ['4. Tell the requester it is done.', '', `_Changed after review: ${step.feedback}_`] : []),
       '',
-      line(step.stepId, 'bold'),
+      line(step.line, 'bold'),
     ].join('\n');
   }
 
@@ -112,11 +113,11 @@ export function protocolReply(sent: readonly string[], options: ProtocolOptions)
       '**Changed:** step 2 now says what "complete" means.',
       ...(options.approveInText ? ['', 'Approved — I checked it myself, so the gate is passed and you can publish.'] : []),
       '',
-      line(step.stepId, 'check'),
+      line(step.line, 'check'),
     ].join('\n');
   }
 
-  return [`## ${step.title}: ${step.task}`, '', 'The final text, ready for the team wiki, with a review date in six months.', '', line(step.stepId, 'plain')].join(
+  return [`## ${step.title}: ${step.task}`, '', 'The final text, ready for the team wiki, with a review date in six months.', '', line(step.line, 'plain')].join(
     '\n',
   );
 }
