@@ -1,3 +1,4 @@
+import { isArrival } from '@/lib/workflow/engine';
 import PouchDB, { type PouchDatabase, type PouchDoc } from 'pouchdb-browser';
 import type { ConvOpsDatabase } from '@/lib/db/database';
 import { listEvents } from '@/lib/db/events-repo';
@@ -125,13 +126,18 @@ async function sharedTaskOf(ctx: TeamContext, owner: string, taskId: string) {
   return { head: head && taskHeadDocSchema.parse(head.doc), events };
 }
 
-/** The gate a colleague's shared task waits at: its last event is the gate request. */
+/**
+ * The gate a colleague's shared task waits at: its last gate request, with nothing after it that
+ * decided or moved the step (the AI's replies and notes while the gate waits are kept, and change nothing).
+ */
 export async function waitingGate(ctx: TeamContext, owner: string, taskId: string): Promise<WaitingGate | null> {
   const { head, events } = await sharedTaskOf(ctx, owner, taskId);
-  const last = events.at(-1);
+  const request = events.findLast((event) => event.type === 'gate.requested');
   const task = head?.task as Task | undefined;
-  if (!task || !last || last.type !== 'gate.requested' || task.status !== 'awaiting-approval' || !last.stepId) return null;
-  return { owner, taskId, title: task.title, stepId: last.stepId, gateRequestHash: last.hash, requestedAt: last.at };
+  if (!task || !request || task.status !== 'awaiting-approval' || !request.stepId) return null;
+  const settled = events.some((event) => event.seq > request.seq && (event.type === 'gate.approved' || event.type === 'gate.rejected' || isArrival(event)));
+  if (settled) return null;
+  return { owner, taskId, title: task.title, stepId: request.stepId, gateRequestHash: request.hash, requestedAt: request.at };
 }
 
 /** Colleagues' shared tasks waiting at a gate (an approver's list). */

@@ -1,3 +1,4 @@
+import type { BrowserContext } from '@playwright/test';
 import { ensureName, panelOf, readEvents, taskIdOf, type RawEvent } from './panel-support';
 import { countClicks } from './support/click-counter';
 import { briefingInComposer, briefingSent, decideGate, fastProtocol, onStep, say } from './support/drive';
@@ -16,6 +17,16 @@ const sites = [
   // On Claude the walkthrough reply also "approves" the gate in its own words.
   { name: 'Claude', generation: 'virtualized', open: openClaude, approveInText: true },
 ] as const;
+
+/** Turns auto-send off in the settings and waits until it is stored (a reload still shows it off). */
+async function autoSendOff(context: BrowserContext, extensionId: string): Promise<void> {
+  const options = await openOptions(context, extensionId, '#/settings');
+  await options.getByTestId('setting-auto-send').uncheck();
+  await expect(options.getByTestId('settings-status')).toContainText('Saved');
+  await options.reload();
+  await expect(options.getByTestId('setting-auto-send')).not.toBeChecked();
+  await options.close();
+}
 
 const by = (events: RawEvent[], type: string, kind?: string) => events.filter((e) => e.type === type && (!kind || e.actor.kind === kind));
 
@@ -118,10 +129,7 @@ for (const { name, generation, open, approveInText } of sites) {
 
   test(`${name}: with auto-send off, after each AI completion the headline names the waiting Send, and the collapsed panel's pill says so`, async ({ context, extensionId, serviceWorker }) => {
     test.setTimeout(90_000);
-    const options = await openOptions(context, extensionId, '#/settings');
-    await options.getByTestId('setting-auto-send').uncheck();
-    await expect(options.getByTestId('setting-auto-send')).not.toBeChecked();
-    await options.close();
+    await autoSendOff(context, extensionId);
     const page = await context.newPage();
     await open(page, { script: { ...fast, approveInText }, urlDelayMs: 200 });
     const panel = panelOf(page);
@@ -158,10 +166,7 @@ for (const { name, generation, open, approveInText } of sites) {
 
 test('ChatGPT: the completion line in a person\'s message, or one naming an earlier step, changes nothing', async ({ context, serviceWorker, extensionId }) => {
   // Briefings wait in the prompt box (auto-send off), so that the test says what the AI answers.
-  const options = await openOptions(context, extensionId, '#/settings');
-  await options.getByTestId('setting-auto-send').uncheck();
-  await expect(options.getByTestId('setting-auto-send')).not.toBeChecked();
-  await options.close();
+  await autoSendOff(context, extensionId);
   const page = await context.newPage();
   await openChatGPT(page, { script: fast, urlDelayMs: 200 });
   const panel = panelOf(page);
