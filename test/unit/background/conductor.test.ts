@@ -45,6 +45,15 @@ const inserts = () => sendMessage.mock.calls.filter(([name]) => name === 'conten
 const briefings = async (taskId: string) => (await listEvents(taskId)).filter((e) => e.type === 'briefing.inserted');
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
+/** The page reports a ready state twice (a reload, a second report): one insert, never two. */
+async function reportedTwice(state: ReturnType<typeof page>): Promise<void> {
+  await writeHostState(7, state);
+  await vi.waitFor(() => expect(inserts()).toHaveLength(1));
+  await writeHostState(7, state);
+  await settle();
+  expect(inserts()).toHaveLength(1);
+}
+
 /** The AI's completion line on Capture Process, as reply-capture applies it. */
 async function aiCompletes(task: Task): Promise<Task> {
   const fresh = (await getTask(task.id))!;
@@ -121,11 +130,7 @@ describe('the conductor', () => {
       await settle();
       expect(inserts()).toHaveLength(0);
       // The reply ends (the page reports); then a second report of the same state.
-      await writeHostState(7, page(CONVERSATION));
-      await vi.waitFor(() => expect(inserts()).toHaveLength(1));
-      await writeHostState(7, page(CONVERSATION));
-      await settle();
-      expect(inserts()).toHaveLength(1);
+      await reportedTwice(page(CONVERSATION));
       expect(await briefings(task.id)).toHaveLength(1);
     } finally {
       stop();
@@ -185,11 +190,7 @@ describe('the conductor', () => {
       await writeHostState(7, page(null, { composer: 'missing' }));
       await requestFirstSend(task.id, 7, alice);
       expect(inserts()).toHaveLength(0);
-      await writeHostState(7, page(null));
-      await vi.waitFor(() => expect(inserts()).toHaveLength(1));
-      await writeHostState(7, page(null));
-      await settle();
-      expect(inserts()).toHaveLength(1);
+      await reportedTwice(page(null));
       expect(inserts()[0]![1]).toMatchObject({ send: true });
       expect(await briefings(task.id)).toEqual([expect.objectContaining({ actor: alice, data: expect.objectContaining({ sent: true }) })]);
     } finally {
@@ -211,11 +212,7 @@ describe('the conductor', () => {
       await writeHostState(7, page(CONVERSATION));
       await settle();
       expect(inserts()).toHaveLength(0);
-      await writeHostState(7, page(null));
-      await vi.waitFor(() => expect(inserts()).toHaveLength(1));
-      await writeHostState(7, page(null));
-      await settle();
-      expect(inserts()).toHaveLength(1);
+      await reportedTwice(page(null));
       expect(String(inserts()[0]![1].text)).toContain('Continuing a task');
       expect(await briefings(task.id)).toEqual([expect.objectContaining({ actor: alice, data: expect.objectContaining({ kind: 'handoff' }) })]);
     } finally {
