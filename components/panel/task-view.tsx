@@ -2,7 +2,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { HostState, PanelAction } from '@/lib/messaging/schemas';
 import { renderBriefing } from '@/lib/workflow/briefing';
-import { isDriving, reopenableStep, siteSwitchFor, stepStates } from '@/lib/workflow/engine';
+import { isArrival, isDriving, reopenableStep, siteSwitchFor, stepStates } from '@/lib/workflow/engine';
 import { briefingHistory, currentMoment } from '@/lib/workflow/moment';
 import { SITE_LABELS, TASK_STATUS_LABELS } from '@/lib/workflow/labels';
 import type { Actor } from '@/lib/workflow/records';
@@ -142,6 +142,12 @@ export function TaskView({
     },
   };
 
+  // The decision that brought the task here, in a line: who decided, and whether it is signed (a
+  // colleague's decision carries their signed proof; a decision taken in this browser, its signature).
+  const decision = events.findLast((e) => e.type === 'gate.approved' || e.type === 'gate.rejected');
+  const lastArrival = events.findLast((e) => isArrival(e));
+  const decidedHere = decision && lastArrival && lastArrival.seq >= decision.seq && lastArrival.seq - decision.seq <= 1 ? decision : null;
+  const decisionSigned = !!decidedHere && (decidedHere.signature !== undefined || isSignedProof(decidedHere.data['authority']));
   const rejectTo = current?.gate ? (stepTitles[current.gate.onReject ?? current.id] ?? current.title) : '';
   const awaiting = task.status === 'awaiting-approval' && task.pendingGate !== null;
   // The shortcut sends what the Insert button would insert; while a gate waits the prompt box stays empty.
@@ -186,6 +192,12 @@ export function TaskView({
         </Alert>
       ) : null}
 
+      {decidedHere ? (
+        <p data-testid="decided-by" className="rounded-md bg-emerald-50 px-2 py-1 text-xs text-emerald-950 dark:bg-emerald-950/40 dark:text-emerald-100">
+          {decidedHere.type === 'gate.approved' ? 'Approved' : 'Sent back'} by {decidedHere.actor.name}
+          {decisionSigned ? ' (signed)' : ''}
+        </p>
+      ) : null}
       <StepList states={states} />
       <TaskInputsPanel task={task} workflow={workflow} events={events} />
 
@@ -306,4 +318,11 @@ function GateResult({ notes, step, stepTitles }: { notes: TaskDetail['notes']; s
       ) : null}
     </>
   );
+}
+
+/** A colleague's decision recorded here carries the approver's signed document (`data.authority.proof`). */
+function isSignedProof(authority: unknown): boolean {
+  if (!authority || typeof authority !== 'object' || !('proof' in authority)) return false;
+  const proof = authority.proof;
+  return !!proof && typeof proof === 'object' && 'signature' in proof;
 }

@@ -162,7 +162,8 @@ test('four eyes across two browsers: the operator cannot approve their own gate;
     await openChatGPT(chat);
     const panel = panelOf(chat);
     await ensureName(panel, 'Max Member');
-    await startWorkflow(panel, 'four-eyes-sop', 'Quarterly SOP');
+    // The operator completes the steps by hand: nothing goes to the chat meanwhile.
+    await startWorkflow(panel, 'four-eyes-sop', 'Quarterly SOP', { drive: false });
     await completeStep(panel);
     await completeStep(panel);
     await expect(panel.getByTestId('approve-gate')).toBeVisible();
@@ -181,8 +182,9 @@ test('four eyes across two browsers: the operator cannot approve their own gate;
     await waiting.getByTestId('confirm-approve').click();
     await expect(team.getByText('Approved "Quarterly SOP"; signed and sent to max.')).toBeVisible();
 
-    // The operator's open panel moves on by itself.
+    // The operator's open panel moves on by itself, and says who decided.
     await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'publish', { timeout: 15_000 });
+    await expect(panel.getByTestId('decided-by')).toHaveText('Approved by Ana Approver (signed)');
   } finally {
     await approver.close();
     await operator.close();
