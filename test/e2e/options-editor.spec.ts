@@ -164,7 +164,7 @@ test('a person makes a 3-step workflow with a gate without typing an id, sees no
   await openChatGPT(chat);
   const panel = panelOf(chat);
   await ensureName(panel, 'Casey');
-  await startWorkflow(panel, 'contract-review', 'Lease 2027');
+  await startWorkflow(panel, 'contract-review', 'Lease 2027', { drive: false });
   await expect(panel.getByTestId('step-list')).toContainText('Sign off');
   await insertSendAndCapture(chat, panel, ['List the **parties** and the term of Lease 2027.']);
   // The new chat gets its address first (the task follows it); then the step is completed.
@@ -288,7 +288,7 @@ test('a workflow from the editor runs on the ChatGPT mock: its gate holds the ta
   await openChatGPT(chat);
   const panel = panelOf(chat);
   await ensureName(panel, 'Teammate');
-  await startWorkflow(panel, 'release-notes', 'Release 4.2');
+  await startWorkflow(panel, 'release-notes', 'Release 4.2', { drive: false });
   await expect(panel.getByTestId('step-list')).toContainText('Draft notes');
   await expect(panel.getByTestId('step-list')).toContainText('Review notes');
   await insertSendAndCapture(chat, panel, ['Write the release notes for **Release 4.2**.']);

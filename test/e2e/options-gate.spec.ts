@@ -6,7 +6,7 @@ test('a manager decides a waiting gate from the task page; the panel in the chat
   await openChatGPT(chat);
   const panel = panelOf(chat);
   await ensureName(panel, 'Robin Lee');
-  await startWorkflow(panel, 'sop-documentation', 'Vendor onboarding');
+  await startWorkflow(panel, 'sop-documentation', 'Vendor onboarding', { drive: false });
   for (const step of ['capture-process', 'draft-sop', 'walkthrough']) {
     await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', step);
     await completeStep(panel);

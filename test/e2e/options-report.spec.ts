@@ -122,7 +122,7 @@ test('the panel opens the report of a waiting task', async ({ context, extension
   await openChatGPT(chat);
   const panel = panelOf(chat);
   await ensureName(panel, 'Robin Lee');
-  await startWorkflow(panel, 'sop-documentation', 'Quarterly close');
+  await startWorkflow(panel, 'sop-documentation', 'Quarterly close', { drive: false });
   const taskId = await taskIdOf(panel);
   // A fresh chat: the task shows in the start view's list of waiting tasks, with "Open report".
   const other = await context.newPage();

@@ -57,10 +57,8 @@ for (const scheme of ['light', 'dark'] as const) {
       expect(await panelViolations(page)).toEqual([]);
       if (site === 'chatgpt') await page.screenshot({ path: path.join(screenshots, `panel-start-${site}-${scheme}.png`) });
 
-      await startWorkflow(panel, 'sop-documentation', 'Month-end close');
       // Steps are clicked through by hand here; drive mode would put each next briefing in the prompt box.
-      await panel.getByTestId('drive-toggle').click();
-      await expect(panel.getByTestId('drive-toggle')).not.toBeChecked();
+      await startWorkflow(panel, 'sop-documentation', 'Month-end close', { drive: false });
       await insertSendAndCapture(page, panel);
       await completeStep(panel);
       await completeStep(panel);

@@ -18,11 +18,9 @@ test('SOP Documentation on ChatGPT: briefings, captured notes, a rejected and an
   await expect(panel.getByTestId('site-health')).toHaveAttribute('data-composer', 'found');
   await expect(panel.getByTestId('site-health')).toHaveAttribute('data-host', 'chatgpt');
   await ensureName(panel, 'Dana Reviewer');
-  await startWorkflow(panel, 'sop-documentation', 'Month-end close');
+  await startWorkflow(panel, 'sop-documentation', 'Month-end close', { drive: false });
   const taskId = await taskIdOf(panel);
-  // The person runs every step by hand here: drive mode off, so nothing goes into the prompt box unasked.
-  await panel.getByTestId('drive-toggle').click();
-  await expect(panel.getByTestId('drive-toggle')).not.toBeChecked();
+  // The person runs every step by hand here: drive mode off (switched as the task starts), so nothing goes into the prompt box unasked.
 
   const steps = panel.getByTestId('step-list');
   await expect(steps.locator('li')).toHaveCount(4);

@@ -53,7 +53,7 @@ test('a finished task: the panel, the review window and the options pages show n
   await openChatGPT(chat, { script: { replies: ['## Intake\n\nThe process has three parts.', 'Here is the draft.'] } });
   const panel = panelOf(chat);
   await ensureName(panel, 'Robin Lee');
-  await startWorkflow(panel, 'sop-documentation', 'Vendor onboarding');
+  await startWorkflow(panel, 'sop-documentation', 'Vendor onboarding', { drive: false });
   await insertSendAndCapture(chat, panel);
   await expect(chat).toHaveURL(/\/c\/[0-9a-f-]+$/);
   const conversationId = /\/c\/([0-9a-f-]+)$/.exec(chat.url())![1]!;

@@ -108,7 +108,7 @@ test('the badge counts gates waiting; the popup lists them and opens the task pa
   await expect.poll(() => badgeText(serviceWorker)).toBe('');
 
   // Bug Fix's first step is gated: completing it makes the task wait.
-  await startWorkflow(panel, 'bug-fix', 'Login button does nothing');
+  await startWorkflow(panel, 'bug-fix', 'Login button does nothing', { drive: false });
   const taskId = await taskIdOf(panel);
   await completeStep(panel);
   await expect(panel.getByTestId('gate-card')).toBeVisible();
@@ -156,7 +156,7 @@ test('shortcuts: toggle the panel, and send the current step through the panel (
 
   await startWorkflow(panel, 'bug-fix', 'Checkout total is wrong');
   const taskId = await taskIdOf(panel);
-  // Auto-send is off by default: the shortcut sends all the same, which is what it is for.
+  // The shortcut sends the step's briefing through the panel, as the person's act.
   expect(await pressShortcut(serviceWorker, 'send-step', 'https://chatgpt.com/*')).toBe('sent');
   await expect.poll(() => chat.evaluate(() => window.__mock.sentMessages.length)).toBe(1);
   const sent = await chat.evaluate(() => window.__mock.sentMessages[0]!);
