@@ -46,6 +46,29 @@ const useItem = storage.defineItem<Record<string, { tabId: number; at: number }>
 /** "Start and send step 1" asked in a tab whose prompt box is not there yet: delivered when it is. */
 const firstSendItem = storage.defineItem<Record<string, { taskId: string; actor: Actor }>>('session:convops.first-send', { fallback: {} });
 
+/**
+ * The advance each task's briefing was last attempted for, kept across service-worker restarts: a
+ * worker stopped between putting the text in and recording it must not send it twice when it starts
+ * again. At most once, then. A `pending` attempt that a new life finds was cut short: it is recorded
+ * as put in by ConvOps, marked `interrupted` and not known as sent (if it was sent, the page's
+ * `message.sent` follows; if it never reached the page, the panel says the briefing waits for Send,
+ * and the person's Send puts it in again). A `failed` attempt (the text did not take) is left to the
+ * person, whose panel offers the step's Send.
+ */
+type Attempt = { advance: number; state: 'pending' | 'failed' };
+const attemptsItem = storage.defineItem<Record<string, Attempt>>('session:convops.conductor-attempts', { fallback: {} });
+
+async function readAttempt(taskId: string): Promise<Attempt | undefined> {
+  return (await attemptsItem.getValue().catch((): Record<string, Attempt> => ({})))[taskId];
+}
+
+async function writeAttempt(taskId: string, attempt: Attempt | null): Promise<void> {
+  const attempts = await attemptsItem.getValue().catch((): Record<string, Attempt> => ({}));
+  if (attempt) attempts[taskId] = attempt;
+  else delete attempts[taskId];
+  await attemptsItem.setValue(attempts).catch(() => undefined);
+}
+
 let used: Record<string, { tabId: number; at: number }> | null = null;
 async function usedTabs(): Promise<Record<string, { tabId: number; at: number }>> {
   used ??= await useItem.getValue().catch(() => ({}));
@@ -134,6 +157,18 @@ async function deliver(task: Task, tabId: number, host: HostState, delivery: Del
   return result;
 }
 
+/** An attempt an earlier life of the worker began and never recorded: on the record, once, as not known to be sent. */
+async function recordInterrupted(task: Task, advance: number, send: boolean): Promise<void> {
+  await writeAttempt(task.id, { advance, state: 'failed' });
+  await recordTaskEvent(task.id, {
+    type: 'briefing.inserted',
+    actor: SYSTEM_ACTOR,
+    at: new Date().toISOString(),
+    ...(task.currentStepId ? { stepId: task.currentStepId } : {}),
+    data: { kind: 'step', sent: false, verified: false, interrupted: true, wouldSend: send, advance },
+  });
+}
+
 /** Delivers what the task is owed after its last advance, if anything, into one of its ready tabs. */
 export function conduct(taskId: string): Promise<DeliveryResult | null> {
   return serially(taskId, async () => {
@@ -154,12 +189,25 @@ export function conduct(taskId: string): Promise<DeliveryResult | null> {
     // A handoff on its way to a new chat carries the current step itself.
     if ((await listTabs()).some(([, r]) => r.binding?.taskId === taskId && r.binding.pendingHandoff)) return null;
     const settings = await getSettings();
-    for (const [tabId, record] of tabs) {
-      if (!ready(record.host)) continue;
-      const result = await deliver(task, tabId, record.host, { kind: 'step', send: settings.autoSend, actor: SYSTEM_ACTOR }, { advance });
-      // Only a tab whose prompt box is gone lets the next one try: text that went in stays the one delivery.
-      if (result.ok || result.reason !== 'composer-missing') return { ...result, tabId };
+    const earlier = await readAttempt(taskId);
+    if (earlier?.advance === advance) {
+      if (earlier.state === 'pending') await recordInterrupted(task, advance, settings.autoSend);
+      return null;
     }
+    const readyTabs = tabs.filter(([, record]) => ready(record.host));
+    if (readyTabs.length === 0) return null;
+    await writeAttempt(taskId, { advance, state: 'pending' });
+    for (const [tabId, record] of readyTabs) {
+      const result = await deliver(task, tabId, record.host!, { kind: 'step', send: settings.autoSend, actor: SYSTEM_ACTOR }, { advance });
+      // Only a tab whose prompt box is gone lets the next one try: text that went in stays the one delivery.
+      if (result.ok) return { ...result, tabId };
+      if (result.reason !== 'composer-missing') {
+        await writeAttempt(taskId, { advance, state: 'failed' });
+        return { ...result, tabId };
+      }
+    }
+    // No prompt box took it: the next tab of the task that becomes ready may.
+    await writeAttempt(taskId, null);
     return null;
   });
 }

@@ -162,6 +162,27 @@ describe('the conductor', () => {
     }
   });
 
+  it('a worker stopped between putting the text in and recording it does not send it again in its next life', async () => {
+    const task = await sopInTab(CONVERSATION);
+    await writeHostState(7, page(CONVERSATION));
+    await aiCompletes(task);
+    const answer = sendMessage.getMockImplementation()!;
+    // The page took the text; the worker stops before the answer comes back.
+    sendMessage.mockImplementation(() => new Promise(() => undefined));
+    void conduct(task.id);
+    await vi.waitFor(() => expect(inserts()).toHaveLength(1));
+    forgetConductorForTests();
+    forgetTabStateForTests();
+    sendMessage.mockImplementation(answer);
+    expect(await conduct(task.id)).toBeNull();
+    expect(await conduct(task.id)).toBeNull();
+    expect(inserts()).toHaveLength(1);
+    // On the record once, as ConvOps's, not known to be sent: the panel then offers Send.
+    expect(await briefings(task.id)).toEqual([
+      expect.objectContaining({ stepId: 'draft-sop', actor: { kind: 'system', name: 'ConvOps' }, data: expect.objectContaining({ interrupted: true, sent: false }) }),
+    ]);
+  });
+
   it('a prompt box that is gone lets the next tab take it; text that went in is the one delivery', async () => {
     const task = await sopInTab(CONVERSATION);
     await writeHostState(7, page(CONVERSATION));
