@@ -26,8 +26,7 @@ import { listTabs, readTab, watchEveryTab, writeBinding, type TabRecord } from '
  * briefing only while nothing went in or was said on the step since (`awaitingBriefing`). Work for a
  * task runs one at a time (`serially`), so two triggers — a task change and a tab becoming ready, two
  * tabs, two panels — deliver once. After a service-worker restart the first look at the tasks finds
- * what is still owed. (A restart in the fraction of a second between the insert and its record would
- * put the same text in again; the composer's text is replaced, not doubled.)
+ * what is still owed; an attempt cut short by a restart is never made twice (`attemptsItem`).
  *
  * The same path delivers what a person asked for in the panel (Insert, Send, Start and send step 1, a
  * handoff to a new chat), recorded as that person's act.
