@@ -51,10 +51,13 @@ const firstSendItem = storage.defineItem<Record<string, { taskId: string; actor:
  * again. At most once, then. A `pending` attempt that a new life finds was cut short: it is recorded
  * as put in by ConvOps, marked `interrupted` and not known as sent (if it was sent, the page's
  * `message.sent` follows; if it never reached the page, the panel says the briefing waits for Send,
- * and the person's Send puts it in again). A `failed` attempt (the text did not take) is left to the
- * person, whose panel offers the step's Send.
+ * and the person's Send puts it in again). A `failed` attempt (the text did not take, so nothing went
+ * in) is tried again a second later, up to `MAX_TRIES`; then it is left to the person, whose panel
+ * offers the step's Send.
  */
-type Attempt = { advance: number; state: 'pending' | 'failed' };
+type Attempt = { advance: number; state: 'pending' | 'failed'; tries: number };
+/** A text that did not take is tried again a second later, this many times in all (nothing went in, so nothing doubles). */
+const MAX_TRIES = 3;
 const attemptsItem = storage.defineItem<Record<string, Attempt>>('session:convops.conductor-attempts', { fallback: {} });
 
 async function readAttempt(taskId: string): Promise<Attempt | undefined> {
@@ -157,8 +160,8 @@ async function deliver(task: Task, tabId: number, host: HostState, delivery: Del
 }
 
 /** An attempt an earlier life of the worker began and never recorded: on the record, once, as not known to be sent. */
-async function recordInterrupted(task: Task, advance: number, send: boolean): Promise<void> {
-  await writeAttempt(task.id, { advance, state: 'failed' });
+async function recordInterrupted(task: Task, advance: number, send: boolean, tries: number): Promise<void> {
+  await writeAttempt(task.id, { advance, state: 'failed', tries: MAX_TRIES + tries });
   await recordTaskEvent(task.id, {
     type: 'briefing.inserted',
     actor: SYSTEM_ACTOR,
@@ -189,19 +192,23 @@ export function conduct(taskId: string): Promise<DeliveryResult | null> {
     if ((await listTabs()).some(([, r]) => r.binding?.taskId === taskId && r.binding.pendingHandoff)) return null;
     const settings = await getSettings();
     const earlier = await readAttempt(taskId);
-    if (earlier?.advance === advance) {
-      if (earlier.state === 'pending') await recordInterrupted(task, advance, settings.autoSend);
+    const sameAdvance = earlier?.advance === advance ? earlier : undefined;
+    if (sameAdvance?.state === 'pending') {
+      await recordInterrupted(task, advance, settings.autoSend, sameAdvance.tries);
       return null;
     }
+    if (sameAdvance && sameAdvance.tries >= MAX_TRIES) return null;
     const readyTabs = tabs.filter(([, record]) => ready(record.host));
     if (readyTabs.length === 0) return null;
-    await writeAttempt(taskId, { advance, state: 'pending' });
+    const tries = (sameAdvance?.tries ?? 0) + 1;
+    await writeAttempt(taskId, { advance, state: 'pending', tries });
     for (const [tabId, record] of readyTabs) {
       const result = await deliver(task, tabId, record.host!, { kind: 'step', send: settings.autoSend, actor: SYSTEM_ACTOR }, { advance });
       // Only a tab whose prompt box is gone lets the next one try: text that went in stays the one delivery.
       if (result.ok) return { ...result, tabId };
       if (result.reason !== 'composer-missing') {
-        await writeAttempt(taskId, { advance, state: 'failed' });
+        await writeAttempt(taskId, { advance, state: 'failed', tries });
+        if (tries < MAX_TRIES) setTimeout(() => void conduct(taskId).catch(logged), 1_000);
         return { ...result, tabId };
       }
     }

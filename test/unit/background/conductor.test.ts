@@ -183,6 +183,19 @@ describe('the conductor', () => {
     ]);
   });
 
+  it('a text that did not take is tried again a second later (nothing went in, so nothing doubles)', async () => {
+    const task = await sopInTab(CONVERSATION);
+    await writeHostState(7, page(CONVERSATION));
+    await aiCompletes(task);
+    let calls = 0;
+    sendMessage.mockImplementation(async (name: string) =>
+      name === 'content.insert' ? (++calls === 1 ? { ok: false, verified: false, sent: false, reason: 'text-did-not-take' } : { ok: true, verified: true, sent: true }) : undefined,
+    );
+    expect(await conduct(task.id)).toMatchObject({ ok: false });
+    await vi.waitFor(async () => expect(await briefings(task.id)).toHaveLength(1), { timeout: 4_000 });
+    expect(inserts()).toHaveLength(2);
+  });
+
   it('a prompt box that is gone lets the next tab take it; text that went in is the one delivery', async () => {
     const task = await sopInTab(CONVERSATION);
     await writeHostState(7, page(CONVERSATION));
