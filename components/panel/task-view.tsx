@@ -18,6 +18,9 @@ import { NotesSection, type NoteActions } from './notes';
 import { StepList } from './step-list';
 import { TaskInputsPanel } from './task-inputs-panel';
 
+/** A call the background could not answer, as the insert result the status line reads. */
+const unanswered = (e: unknown) => ({ ok: false, verified: false, sent: false, reason: undefined, detail: e instanceof Error ? e.message : String(e) });
+
 export function TaskView({
   detail,
   host,
@@ -64,26 +67,14 @@ export function TaskView({
   // prompt box and records it as the person's act (drive mode's own inserts are the conductor's).
   const deliver = async (send: boolean) => {
     setInsertState({ kind: 'busy' });
-    const result = await panelRepo.deliver(task.id, send).catch((e: unknown) => ({
-      ok: false,
-      verified: false,
-      sent: false,
-      reason: undefined,
-      detail: e instanceof Error ? e.message : String(e),
-    }));
+    const result = await panelRepo.deliver(task.id, send).catch(unanswered);
     setInsertState(result.ok ? { kind: 'done', sent: result.sent } : { kind: 'failed', message: describeInsertFailure(result.reason, result.detail), text: briefing });
   };
 
   // Send for the briefing already in the prompt box: the site's own Send, pressed for the person.
   const pressSend = async () => {
     setInsertState({ kind: 'busy' });
-    const result = await panelRepo.pressSend(task.id).catch((e: unknown) => ({
-      ok: false,
-      verified: false,
-      sent: false,
-      reason: undefined,
-      detail: e instanceof Error ? e.message : String(e),
-    }));
+    const result = await panelRepo.pressSend(task.id).catch(unanswered);
     // An emptied prompt box: the briefing goes in again and is sent.
     if (!result.ok && result.detail === 'the prompt box is empty') return deliver(true);
     setInsertState(result.ok && result.sent ? { kind: 'done', sent: true } : { kind: 'failed', message: describeInsertFailure(result.reason, result.detail), text: briefing });

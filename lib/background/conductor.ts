@@ -123,14 +123,21 @@ async function briefingText(task: Task, kind: Delivery['kind']): Promise<string 
   return kind === 'handoff' ? renderHandoffBriefing(input) : renderBriefing(input);
 }
 
-async function insertInto(tabId: number, text: string, send: boolean, actor: Actor): Promise<InsertResult> {
+/** What a tab's content script answers to an insert or a send; a page that cannot answer says so as an `InsertResult`. */
+export function askPage(asked: Promise<InsertResult>): Promise<InsertResult> {
+  return asked.catch((error: unknown) => ({
+    ok: false,
+    verified: false,
+    sent: false,
+    reason: 'composer-missing' as const,
+    detail: `the page is not ready (${error instanceof Error ? error.message : 'no content script'})`,
+  }));
+}
+
+function insertInto(tabId: number, text: string, send: boolean, actor: Actor): Promise<InsertResult> {
   // The send the content script reports next is this one: recorded under who asked for it.
   if (send) expectSend(tabId, actor);
-  try {
-    return await sendMessage('content.insert', { text, send }, { tabId, frameId: 0 });
-  } catch (error) {
-    return { ok: false, verified: false, sent: false, reason: 'composer-missing', detail: `the page is not ready (${error instanceof Error ? error.message : 'no content script'})` };
-  }
+  return askPage(sendMessage('content.insert', { text, send }, { tabId, frameId: 0 }));
 }
 
 /** Puts the task's current briefing into one tab and records it; the caller holds the task's turn. */

@@ -41,7 +41,7 @@ import { recordedPerson, taskPerson } from '@/lib/workflow/actors';
 import { isFinished } from '@/lib/workflow/engine';
 import type { AuditEvent, Task } from '@/lib/workflow/records';
 import { panelTabOf } from './host-router';
-import { deliverToTab, noteTabUse, requestFirstSend } from './conductor';
+import { askPage, deliverToTab, noteTabUse, requestFirstSend } from './conductor';
 import { expectSend } from './reply-starts';
 import { continueOn } from './site-switch';
 import { openReviewWindow } from './review-window';
@@ -151,7 +151,6 @@ async function person() {
   return taskPerson((await getSettings()).displayName);
 }
 
-const refused = (detail: string): InsertResult => ({ ok: false, verified: false, sent: false, reason: 'composer-missing', detail });
 
 type CallArgs = { [K in PanelCallName]: z.output<(typeof panelCallSchemas)[K]> };
 const callArgsOf: { [K in PanelCallName]: z.ZodType<CallArgs[K]> } = panelCallSchemas;
@@ -212,11 +211,7 @@ const callHandlers = {
     const actor = await person();
     await noteTabUse(taskId, tabId);
     expectSend(tabId, actor);
-    try {
-      return await sendMessage('content.send', undefined, { tabId, frameId: 0 });
-    } catch (error) {
-      return refused(`the page is not ready (${error instanceof Error ? error.message : 'no content script'})`);
-    }
+    return askPage(sendMessage('content.send', undefined, { tabId, frameId: 0 }));
   },
   'add-note': async ({ taskId, stepId, body }) => addManualNote({ taskId, stepId, body, actor: await person() }),
   'edit-note': async ({ noteId, body }) => editNote(noteId, body, await person()),
@@ -226,13 +221,7 @@ const callHandlers = {
   },
   'mark-result': async ({ noteId }) => markResult(noteId, await person()),
   verify: ({ taskId }) => verifyTaskChain(taskId),
-  insert: async (request, { tabId }): Promise<InsertResult> => {
-    try {
-      return await sendMessage('content.insert', request, { tabId, frameId: 0 });
-    } catch (error) {
-      return refused(`the page is not ready (${error instanceof Error ? error.message : 'no content script'})`);
-    }
-  },
+  insert: async (request, { tabId }): Promise<InsertResult> => askPage(sendMessage('content.insert', request, { tabId, frameId: 0 })),
   'set-binding': async ({ binding }, { tabId }) => {
     await writeBinding(tabId, binding);
     return null;

@@ -14,9 +14,6 @@ import { listTabs, writeBinding, type TabRecord } from './tab-state';
  * beyond the host access the extension has (no `tabs` permission).
  */
 
-/** Where each site's new chat opens. */
-const SITE_ORIGINS: Record<HostSite, string> = { chatgpt: 'https://chatgpt.com/', claude: 'https://claude.ai/' };
-
 /** A tab showing one of the task's conversations on `site`, if one is open. */
 export async function tabOfTaskOn(task: Task, site: HostSite): Promise<[number, TabRecord] | null> {
   const known = task.conversations.filter((c) => c.site === site && c.conversationId !== null).map((c) => c.conversationId);
@@ -46,7 +43,7 @@ export async function continueOn(taskId: string, rev: number, site: HostSite, ac
     await browser.tabs.update(tabId, { active: true }).catch(() => undefined);
     return { task: moved, tabId, opened: 'existing' };
   }
-  const url = newChatUrl(site, SITE_ORIGINS[site]);
+  const url = newChatUrl(site);
   const moved = await runAction(taskId, rev, { type: 'move-conversation', reason: 'handoff', conversation: { site, conversationId: null, url, boundAt: new Date().toISOString() } }, actor);
   const tab = await browser.tabs.create({ url, active: true }).catch(() => null);
   if (tab?.id === undefined) return { task: moved, tabId: null, opened: 'none' };

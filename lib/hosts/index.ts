@@ -16,8 +16,11 @@ export function siteOfHostname(hostname: string): HostSite | null {
   return null;
 }
 
-/** Where a new chat of `site` opens, on the origin of the page the tab shows. */
-export function newChatUrl(site: HostSite, pageUrl: string): string {
+/** Each site's own origin (where a chat of it opens in a new tab). */
+const SITE_ORIGINS: Record<HostSite, string> = { chatgpt: 'https://chatgpt.com/', claude: 'https://claude.ai/' };
+
+/** Where a new chat of `site` opens: on the origin of the page the tab shows, else on the site's own. */
+export function newChatUrl(site: HostSite, pageUrl: string = SITE_ORIGINS[site]): string {
   return new URL(adapters[site].newChatPath, pageUrl).href;
 }
 
