@@ -1,4 +1,4 @@
-import { DEFAULT_SETTINGS, settingsSchema, type Actor, type Settings } from '@/lib/workflow/records';
+import { DEFAULT_SETTINGS, settingsSchema, type Actor, type PublishedTeamStandards, type Settings } from '@/lib/workflow/records';
 import { getDb } from './database';
 import { appendEvents, SETTINGS_CHAIN } from './events-repo';
 
@@ -44,15 +44,13 @@ export async function updateSettings(patch: SettingsPatch, actor: Actor): Promis
   });
 }
 
-export type PublishedStandards = NonNullable<Settings['publishedTeamStandards']>;
-
 /**
  * Keeps a standards version the team workspace published (the caller checked it: a lead's signature
  * over this content): it becomes the one new tasks record when it is newer than the one kept, or
  * comes from another workspace. An older one arriving late changes nothing; the same version with
  * other content is a conflict, never overwritten. Recorded on the settings chain like any change.
  */
-export async function setPublishedTeamStandards(published: PublishedStandards, actor: Actor): Promise<'added' | 'older' | 'identical' | 'conflict'> {
+export async function setPublishedTeamStandards(published: PublishedTeamStandards, actor: Actor): Promise<'added' | 'older' | 'identical' | 'conflict'> {
   const db = getDb();
   return db.transaction('rw', [db.settings, db.events], async () => {
     const before: Settings = { ...DEFAULT_SETTINGS, ...(await db.settings.get('settings'))?.value };
@@ -72,5 +70,28 @@ export async function setPublishedTeamStandards(published: PublishedStandards, a
       },
     ]);
     return 'added';
+  });
+}
+
+/**
+ * Connecting to another workspace: the standards the previous one published no longer apply (this
+ * browser's own apply again until the new team publishes). Tasks that recorded them keep them.
+ */
+export async function forgetPublishedTeamStandards(exceptWorkspace: string, actor: Actor): Promise<void> {
+  const db = getDb();
+  await db.transaction('rw', [db.settings, db.events], async () => {
+    const before: Settings = { ...DEFAULT_SETTINGS, ...(await db.settings.get('settings'))?.value };
+    const kept = before.publishedTeamStandards;
+    if (!kept || kept.workspace === exceptWorkspace) return;
+    const { publishedTeamStandards: _forgotten, ...after } = before;
+    await db.settings.put({ key: 'settings', value: after });
+    await appendEvents(db, SETTINGS_CHAIN, [
+      {
+        type: 'settings.changed',
+        actor,
+        at: new Date().toISOString(),
+        data: { changed: ['publishedTeamStandards'], before: { publishedTeamStandards: kept }, after: { publishedTeamStandards: null } },
+      },
+    ]);
   });
 }

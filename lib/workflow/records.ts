@@ -230,6 +230,16 @@ export const auditEventSchema = eventDraftSchema.extend({
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
+/** A standards version the team workspace published, as this browser keeps it once it checked out. */
+export const publishedTeamStandardsSchema = z.strictObject({
+  /** The workspace it came from (a newer version of another workspace's numbering does not compare). */
+  workspace: z.string().min(1).max(400),
+  version: z.number().int().min(1),
+  lines: z.array(standardLineSchema).min(1).max(LIMITS.standardsCount),
+  publishedBy: standardsPublisherSchema,
+});
+export type PublishedTeamStandards = z.infer<typeof publishedTeamStandardsSchema>;
+
 export const settingsSchema = z.strictObject({
   /** The person's display name: the actor of every event they cause. Asked once in the panel. */
   displayName: z.string().trim().max(120).default(''),
@@ -252,15 +262,7 @@ export const settingsSchema = z.strictObject({
    * signature, the content hash). While there is one it applies in place of `teamStandards`; set only
    * by the team sync (`setPublishedTeamStandards`), never by a settings form.
    */
-  publishedTeamStandards: z
-    .strictObject({
-      /** The workspace it came from (a newer version of another workspace's numbering does not compare). */
-      workspace: z.string().min(1).max(400),
-      version: z.number().int().min(1),
-      lines: z.array(standardLineSchema).min(1).max(LIMITS.standardsCount),
-      publishedBy: standardsPublisherSchema,
-    })
-    .optional(),
+  publishedTeamStandards: publishedTeamStandardsSchema.optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});

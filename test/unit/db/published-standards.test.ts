@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getSettings, setPublishedTeamStandards, updateSettings, type PublishedStandards, type SettingsPatch } from '@/lib/db/settings-repo';
+import { forgetPublishedTeamStandards, getSettings, setPublishedTeamStandards, updateSettings, type SettingsPatch } from '@/lib/db/settings-repo';
+import type { PublishedTeamStandards } from '@/lib/workflow/records';
 import { getTask, startTaskRecord } from '@/lib/db/tasks-repo';
 import { saveWorkflow } from '@/lib/db/workflows-repo';
 import { alice, reviewFlow, system, useFreshDb } from './helpers';
@@ -7,7 +8,7 @@ import { alice, reviewFlow, system, useFreshDb } from './helpers';
 useFreshDb();
 
 const workspace = 'http://127.0.0.1:5984/convops-team';
-function version(n: number, lines: string[], hash = String(n).repeat(64).slice(0, 64)): PublishedStandards {
+function version(n: number, lines: string[], hash = String(n).repeat(64).slice(0, 64)): PublishedTeamStandards {
   return { workspace, version: n, lines, publishedBy: { user: 'ana', name: 'Ana Lead', at: '2026-12-04T08:00:00.000Z', hash } };
 }
 
@@ -37,6 +38,11 @@ describe('precedence and pinning of the team\'s published standards', () => {
     expect((await getSettings()).publishedTeamStandards?.lines).toEqual(['Three.']);
     expect(await setPublishedTeamStandards({ ...version(1, ['Another team\'s one.']), workspace: 'https://couch.example.com/other' }, system)).toBe('added');
     expect((await getSettings()).publishedTeamStandards?.version).toBe(1);
+    // Connecting to yet another workspace forgets it; reconnecting to the same one does not.
+    await forgetPublishedTeamStandards('https://couch.example.com/other', system);
+    expect((await getSettings()).publishedTeamStandards?.version).toBe(1);
+    await forgetPublishedTeamStandards(workspace, system);
+    expect((await getSettings()).publishedTeamStandards).toBeUndefined();
   });
 
   it('a settings form cannot set the team\'s version', async () => {
