@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { forgetPublishedTeamStandards, getSettings, setPublishedTeamStandards, updateSettings, type SettingsPatch } from '@/lib/db/settings-repo';
 import type { PublishedTeamStandards } from '@/lib/workflow/records';
+import { exportBackup } from '@/lib/db/backup';
+import { restoreBackup } from '@/lib/db/backup-restore';
 import { getTask, startTaskRecord } from '@/lib/db/tasks-repo';
 import { saveWorkflow } from '@/lib/db/workflows-repo';
 import { alice, reviewFlow, system, useFreshDb } from './helpers';
 
-useFreshDb();
+const ctx = useFreshDb();
 
 const workspace = 'http://127.0.0.1:5984/convops-team';
 function version(n: number, lines: string[], hash = String(n).repeat(64).slice(0, 64)): PublishedTeamStandards {
@@ -49,5 +51,17 @@ describe('precedence and pinning of the team\'s published standards', () => {
     const forged = { publishedTeamStandards: version(9, ['Forged.']) } as unknown as SettingsPatch;
     await updateSettings(forged, alice);
     expect((await getSettings()).publishedTeamStandards).toBeUndefined();
+  });
+
+  it('a backup restored into a new browser brings the person\'s own standards, not the team\'s (those come only from the workspace, checked)', async () => {
+    await updateSettings({ teamStandards: ['My own rule.'] }, alice);
+    await setPublishedTeamStandards(version(4, ['The team\'s rule.']), system);
+    const backup = await exportBackup();
+    expect(backup.settings?.publishedTeamStandards?.version).toBe(4);
+    await ctx.db.settings.clear();
+    await restoreBackup(JSON.parse(JSON.stringify(backup)));
+    const restored = await getSettings();
+    expect(restored.teamStandards).toEqual(['My own rule.']);
+    expect(restored.publishedTeamStandards).toBeUndefined();
   });
 });
