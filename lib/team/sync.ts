@@ -306,7 +306,10 @@ export async function pull(ctx: TeamContext): Promise<PullResult> {
   for (;;) {
     const since = (await ctx.teamDb.connection.get('self'))?.lastSeq ?? 0;
     const batch = await ctx.remote.changes({ since, include_docs: true, limit: BATCH });
-    for (const change of batch.results) {
+    // Directory entries first: a signer's entry sent again (a new session, a new key) sits later in the
+    // feed than what they signed before, and a signature is checked against the directory.
+    const memberFirst = [...batch.results].sort((a, b) => Number(b.doc?.['kind'] === 'member') - Number(a.doc?.['kind'] === 'member'));
+    for (const change of memberFirst) {
       if (!change.doc || change.deleted || change.id.startsWith('_design/')) continue;
       const outcome = await applyDoc(ctx, change.doc);
       if (outcome === 'quarantined') result.quarantined += 1;

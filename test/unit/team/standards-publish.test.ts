@@ -183,4 +183,30 @@ describe('a lead publishes, a member\'s new tasks carry it', () => {
       expect(kept?.lines).not.toContain('Paste customer data when it helps.');
     });
   });
+
+  it('a member who connects later gets the newest valid version even when the lead\'s directory entry was sent again after it', async () => {
+    // The lead connects again (a new session): their entry gets a newer revision, later in the changes
+    // feed than the standards they published before.
+    await as(leadDb, async () => {
+      const again = await person('lea', 'Lea Lead', leadDb);
+      expect((await syncOnce({ ...again, teamDb: lead.teamDb })).push.refused).toBe(0);
+    });
+    const changes = await team.request('lea', 'GET', '_changes');
+    const order = (changes.json.results as Array<{ id: string }>).map((row) => row.id);
+    expect(order.indexOf(teamDocId.member('lea'))).toBeGreaterThan(order.indexOf(teamDocId.standardsVersion(1)));
+    const laterDb = openDatabase(`std-later-${run}`);
+    try {
+      await as(laterDb, async () => {
+        const later = await person('ana', 'Ana Approver', laterDb);
+        await syncOnce(later);
+        expect((await getSettings()).publishedTeamStandards).toMatchObject({ version: 1, publishedBy: { name: 'Lea Lead' } });
+        expect(await quarantined(later)).not.toContainEqual(expect.stringContaining('version 1 '));
+        later.teamDb.close();
+        await Dexie.delete(later.teamDb.name);
+      });
+    } finally {
+      laterDb.close();
+      await Dexie.delete(laterDb.name);
+    }
+  });
 });
