@@ -36,9 +36,14 @@ export function TeamStandardsSettings({
   return (
     <Card data-testid="team-standards">
       <h2 className="mb-2 text-base font-semibold">Standards</h2>
-      {published ? <PublishedTeamStandards published={published} /> : null}
+      {published ? <PublishedTeamStandards published={published} lead={onPublish !== undefined} /> : null}
       <p className="mb-2 text-sm">
-        {published ? (
+        {published && onPublish ? (
+          <>
+            Your standards, below, are what you publish: save a change, then <em>Publish to the team</em> to make it the team's next version. Until
+            then new tasks use the team's version above.{version > 0 ? ` This is version ${version} of yours.` : ''}
+          </>
+        ) : published ? (
           <>
             Your own standards, below, apply only where your team has published none: while the team's version above is in force, new tasks use it
             instead.{version > 0 ? ` This is version ${version} of yours.` : ''}
@@ -75,7 +80,7 @@ export function TeamStandardsSettings({
 }
 
 /** The team's published standards, read-only: marked as the team's, with the version and who published it. */
-function PublishedTeamStandards({ published }: { published: PublishedTeamStandards }) {
+function PublishedTeamStandards({ published, lead }: { published: PublishedTeamStandards; lead: boolean }) {
   const when = new Date(published.publishedBy.at).toLocaleString();
   return (
     <section
@@ -98,8 +103,8 @@ function PublishedTeamStandards({ published }: { published: PublishedTeamStandar
         ))}
       </ul>
       <p className="mt-2 text-xs text-zinc-700 dark:text-zinc-300">
-        Read-only: a lead of your team publishes a new version. New tasks use it, after each workflow's own standards; a running task keeps the version it
-        started with.
+        {lead ? 'Published versions never change: publish a new one.' : 'Read-only: a lead of your team publishes a new version.'} New tasks use it, after
+        each workflow's own standards; a running task keeps the version it started with.
       </p>
     </section>
   );
