@@ -25,7 +25,7 @@ const STATE_WORDS: Record<ConnectionRow['state'], string> = {
   refused: 'Not connected',
 };
 
-function contextOf(connection: ConnectionRow): TeamContext {
+export function contextOf(connection: ConnectionRow): TeamContext {
   return { teamDb: getTeamDb(), db: getDb(), remote: remoteDatabase(connection.url, sessionFetch()), connection };
 }
 
