@@ -4,6 +4,7 @@ import { storage } from 'wxt/utils/storage';
 import { currentStepEventsOf, getDb, getSettings, getTask, getWorkflow, listNotes, recordTaskEvent } from '@/lib/db';
 import { sendMessage, type InsertResult } from '@/lib/messaging/protocol';
 import type { HostState } from '@/lib/messaging/schemas';
+import type { HostSite } from '@/lib/hosts/types';
 import { recordedPerson, SYSTEM_ACTOR } from '@/lib/workflow/actors';
 import { renderBriefing, renderHandoffBriefing } from '@/lib/workflow/briefing';
 import { isDriving, isRunning, siteSwitchFor } from '@/lib/workflow/engine';
@@ -115,12 +116,13 @@ async function tabsOf(task: Task): Promise<Array<[number, TabRecord]>> {
   return all.sort(([a], [b]) => Number(b === last?.tabId) - Number(a === last?.tabId));
 }
 
-async function briefingText(task: Task, kind: Delivery['kind']): Promise<string | null> {
+/** The text for a delivery; a handoff names the site of the chat it goes into. */
+async function briefingText(task: Task, kind: Delivery['kind'], site: HostSite): Promise<string | null> {
   const workflow = await getWorkflow(task.workflowId, task.workflowVersion);
   if (!workflow) return null;
   const notes = (await listNotes(task.id)).filter((n) => !n.deleted);
   const input = { workflow, task, notes, operator: (await getSettings()).displayName, now: new Date().toISOString() };
-  return kind === 'handoff' ? renderHandoffBriefing(input) : renderBriefing(input);
+  return kind === 'handoff' ? renderHandoffBriefing({ ...input, site }) : renderBriefing(input);
 }
 
 /** What a tab's content script answers to an insert or a send; a page that cannot answer says so as an `InsertResult`. */
@@ -142,7 +144,7 @@ function insertInto(tabId: number, text: string, send: boolean, actor: Actor): P
 
 /** Puts the task's current briefing into one tab and records it; the caller holds the task's turn. */
 async function deliver(task: Task, tabId: number, host: HostState, delivery: Delivery, extra: Record<string, number> = {}): Promise<InsertResult> {
-  const text = await briefingText(task, delivery.kind);
+  const text = await briefingText(task, delivery.kind, host.site);
   if (!text) return { ok: false, verified: false, sent: false, reason: 'composer-missing', detail: 'the task’s workflow version is missing' };
   const result = await insertInto(tabId, text, delivery.send, delivery.actor);
   if (!result.ok) return result;
