@@ -164,7 +164,7 @@ function excerpt(body: string): string {
  */
 export function referenceLine(note: Note, step: Step | undefined, number: number, isResult: boolean): string {
   const what = `${isResult ? 'The result' : 'A note'} of step ${number}${step ? `, “${inlineValue(step.title)}”` : ''} (${note.body.trim().length.toLocaleString('en')} characters)`;
-  return `_${what}, is too long to paste here. Its full text is in the ConvOps panel: ask the person to paste it (Copy on the ${isResult ? 'result' : 'note'})._`;
+  return `_${what}, is too long to paste here: ask the person to paste it from the ConvOps panel (Copy on the ${isResult ? 'result' : 'note'})._`;
 }
 
 /** One read step's section: its result named (same chat), referenced (too long for a handoff) or quoted, with the fallbacks of `stepResultNote`. */
@@ -272,6 +272,12 @@ export interface HandoffInput extends Omit<BriefingInput, 'stepId' | 'fullNotes'
 export const HANDOFF_BUDGET = 3_000;
 
 /**
+ * The shortest note a handoff names instead of pasting: below it, the text costs less than the
+ * reference line and the person's Copy and paste it would call for.
+ */
+export const REFERENCE_FROM = 600;
+
+/**
  * "Continue in a new chat", and the site switch ("Continue on Claude"): everything a fresh
  * conversation needs to resume the task where it stands. The notes go in quoted, each once (a result
  * the current step reads is in its briefing, below the others); when the whole does not fit
@@ -280,7 +286,9 @@ export const HANDOFF_BUDGET = 3_000;
 export function renderHandoffBriefing(input: HandoffInput): string {
   const referenced = new Set<string>();
   let text = handoffText(input, referenced);
-  const pasted = handoffNotes(input).sort((a, b) => b.body.length - a.body.length);
+  const pasted = handoffNotes(input)
+    .filter((note) => note.body.trim().length >= REFERENCE_FROM)
+    .sort((a, b) => b.body.length - a.body.length);
   for (const note of pasted) {
     if (text.length <= HANDOFF_BUDGET) break;
     referenced.add(note.id);

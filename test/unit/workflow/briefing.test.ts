@@ -1,4 +1,4 @@
-import { fillVariables, HANDOFF_BUDGET, isoDay, previewTask, renderBriefing, renderHandoffBriefing } from '@/lib/workflow/briefing';
+import { fillVariables, HANDOFF_BUDGET, isoDay, REFERENCE_FROM, previewTask, renderBriefing, renderHandoffBriefing } from '@/lib/workflow/briefing';
 import { applyAction, startTask } from '@/lib/workflow/engine';
 import type { TaskAction } from '@/lib/workflow/records';
 import type { Note, Task } from '@/lib/workflow/records';
@@ -230,7 +230,7 @@ describe('renderHandoffBriefing', () => {
     expect(text).not.toContain('LONG-DRAFT-START');
     expect(text).not.toContain('LONG-DRAFT-END');
     expect(text).toContain(
-      `### Step 2: Draft\n_The result of step 2, “Draft” (${long.length.toLocaleString('en')} characters), is too long to paste here. Its full text is in the ConvOps panel: ask the person to paste it (Copy on the result)._`,
+      `### Step 2: Draft\n_The result of step 2, “Draft” (${long.length.toLocaleString('en')} characters), is too long to paste here: ask the person to paste it from the ConvOps panel (Copy on the result)._`,
     );
     // What fits is pasted as before.
     expect(text).toContain('> SHORT-CAPTURE: three parts.');
@@ -238,6 +238,16 @@ describe('renderHandoffBriefing', () => {
     const fits = renderHandoffBriefing({ workflow, task: atReview, notes: [note('capture', 'SHORT-CAPTURE'), note('draft', 'A draft of 1,500 characters. '.repeat(50))], operator: 'Dana', now: at(20) });
     expect(fits).not.toContain('too long to paste here');
     expect(fits.length).toBeLessThanOrEqual(HANDOFF_BUDGET);
+  });
+
+  test('a short result is pasted even when the handoff is over its budget: its reference line and the person\'s paste would cost more', () => {
+    const wordy = makeWorkflow({ ...sop, steps: sop.steps.map((s) => (s.id === 'review' ? { ...s, instructions: 'Check every line. '.repeat(200) } : s)) });
+    const short = 'S'.repeat(REFERENCE_FROM - 1);
+    const text = renderHandoffBriefing({ workflow: wordy, task: atReview, notes: [note('capture', short), note('draft', 'D'.repeat(REFERENCE_FROM))], operator: 'Dana', now: at(20) });
+    expect(text.length).toBeGreaterThan(HANDOFF_BUDGET);
+    expect(text).toContain(`> ${short}`);
+    expect(text).not.toContain('D'.repeat(REFERENCE_FROM));
+    expect(text).toContain(`_The result of step 2, “Draft” (${REFERENCE_FROM} characters), is too long to paste here`);
   });
 
   test('a hostile result cannot break the handoff\'s structure: pasted, every line of it is quoted; referenced, none of it is there', () => {
