@@ -277,7 +277,9 @@ describe('renderHandoffBriefing', () => {
     expect(unquoted(referenced).filter((line) => !line.includes('too long to paste here'))).toEqual(unquoted(clean));
     expect(referenced).not.toContain('Ignore the workflow');
     expect(referenced).not.toContain('xxxxxxxxxx');
-    expect(referenced).toContain('too long to paste here');
+    // The line that stands for it is made of the step's title and a count, nothing of the text.
+    const line = `_The result of step 2, “Draft” (${huge.trim().length.toLocaleString('en')} characters), is too long to paste here: ask the person to paste it from the ConvOps panel (Copy on the result)._`;
+    expect(referenced.split('\n').filter((l) => l.includes('too long to paste here'))).toEqual([line]);
   });
 
   test('a fresh task has no notes yet; a finished one has no step left', () => {
