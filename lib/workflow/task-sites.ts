@@ -52,23 +52,25 @@ const isSite = (value: unknown): value is Site => typeof value === 'string' && (
  */
 export function stepSites(workflow: Pick<Workflow, 'steps'>, notes: readonly Note[], events: readonly AuditEvent[]): Map<string, StepSites> {
   const live = notes.filter((n) => !n.deleted);
-  const ordered = [...events].sort((a, b) => a.seq - b.seq);
+  // One pass over the events (in order), then the kept replies (a restored task may have notes without them).
+  const sites = new Map<string, Site[]>(workflow.steps.map((step) => [step.id, []]));
+  const add = (stepId: string | undefined, site: unknown) => {
+    const list = stepId === undefined ? undefined : sites.get(stepId);
+    if (list && isSite(site) && !list.includes(site)) list.push(site);
+  };
+  for (const event of [...events].sort((a, b) => a.seq - b.seq)) {
+    if (event.type === 'briefing.inserted' || event.type === 'response.captured') add(event.stepId, event.data['site']);
+  }
+  for (const note of live) add(note.stepId, note.capture?.site);
   const map = new Map<string, StepSites>();
   for (const step of workflow.steps) {
-    const sites: Site[] = [];
-    const add = (site: unknown) => {
-      if (isSite(site) && !sites.includes(site)) sites.push(site);
-    };
-    // Events first (in order), then the kept replies (a restored task may have notes without them).
-    for (const event of ordered) if (event.stepId === step.id && (event.type === 'briefing.inserted' || event.type === 'response.captured')) add(event.data['site']);
-    for (const note of live) if (note.stepId === step.id) add(note.capture?.site);
     const result = stepResultNote(live, step.id);
     const resultBy: StepSites['resultBy'] = !result
       ? undefined
       : result.source === 'captured' && result.capture
         ? { kind: 'ai', name: SITE_LABELS[result.capture.site], ...(result.updatedAt !== result.createdAt ? { edited: true as const } : {}) }
         : result.createdBy;
-    map.set(step.id, { sites, ...(resultBy ? { resultBy } : {}) });
+    map.set(step.id, { sites: sites.get(step.id)!, ...(resultBy ? { resultBy } : {}) });
   }
   return map;
 }
