@@ -147,15 +147,18 @@ test('the reviewing model cannot open the gate: its reply ending with an approva
 
   // The panel on Claude offers the draft written on ChatGPT in full: Copy on its result (what a
   // handoff too long to paste a result into points to).
-  const panelFrame = claude.frames().find((f) => f.url().endsWith('/panel.html'))!;
-  await panelFrame.evaluate(() => {
-    (window as unknown as { copied: string[] }).copied = [];
-    navigator.clipboard.writeText = async (text: string) => void (window as unknown as { copied: string[] }).copied.push(text);
-  });
-  const draftResult = claudePanel.locator('[data-testid="step-result"][data-step-id="draft-report"]');
-  await draftResult.getByTestId('copy-note').click();
-  const copied = await panelFrame.evaluate(() => (window as unknown as { copied: string[] }).copied);
+  // (The clipboard is watched in the panel's frame; a frame the page replaced meanwhile is found again.)
   const draftNote = (await readNotes(serviceWorker, taskId)).filter((n) => n.stepId === 'draft-report' && !n.deleted).at(-1)!;
-  expect(copied).toEqual([draftNote.body]);
+  const draftResult = claudePanel.locator('[data-testid="step-result"][data-step-id="draft-report"]');
+  await expect(async () => {
+    const panelFrame = claude.frames().find((f) => f.url().endsWith('/panel.html'));
+    expect(panelFrame).toBeDefined();
+    await panelFrame!.evaluate(() => {
+      (window as unknown as { copied: string[] }).copied = [];
+      navigator.clipboard.writeText = async (text: string) => void (window as unknown as { copied: string[] }).copied.push(text);
+    });
+    await draftResult.getByTestId('copy-note').click({ timeout: 5_000 });
+    expect(await panelFrame!.evaluate(() => (window as unknown as { copied: string[] }).copied)).toEqual([draftNote.body]);
+  }).toPass({ timeout: 20_000 });
   expect(draftNote.body).toContain('(draft 1)');
 });
