@@ -120,6 +120,7 @@ const specs = {
   storage: 'storage at scale',
   'long-session': 'long session',
   'sop-drive': 'SOP task driven',
+  'second-opinion': 'Second opinion task across both sites',
 };
 const specNames = Object.keys(specs);
 const reportFile = path.join(resultsDir, 'playwright-report.json');
@@ -281,8 +282,20 @@ if (!flags.has('--bundles')) {
       for (const b of run.briefings) {
         line(`SOP task on ${site}: briefing characters, ${b.step} (visit ${b.visit})`, b.chars.toLocaleString('en'), '≤ 3,000', b.chars <= 3000);
       }
+      // The same task's results handed to the other site at its walkthrough (the handoff a switch puts in).
+      const h = run.handoffAtSwitch;
+      if (h) line(`SOP task on ${site}: handoff at a switch, ${h.step} (results ${h.resultChars.toLocaleString('en')} chars, ${h.referenced} referenced)`, h.chars.toLocaleString('en'), '≤ 3,000', h.chars <= 3000);
     }
   } else line('SOP task: the person\'s actions', noResult('sop-drive'), '≤ 8', false);
+
+  // One task across both sites: the second-opinion task with one rejection, start → approved.
+  const second = results['second-opinion'];
+  if (second) {
+    line('Second opinion task (ChatGPT → Claude, one rejection): the person\'s actions', `${second.actions} (+ ${second.typed} characters typed)`, '≤ 8', second.actions <= 8);
+    for (const h of second.handoffs) {
+      line(`Second opinion task: handoff briefing at the switch to ${h.site}${h.referenced ? ` (${h.referenced} referenced)` : ''}`, h.chars.toLocaleString('en'), '≤ 3,000', h.chars <= 3000);
+    }
+  } else line('Second opinion task: the person\'s actions', noResult('second-opinion'), '≤ 8', false);
 }
 
 console.log('\nConvOps benchmarks\n');

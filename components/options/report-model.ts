@@ -1,5 +1,6 @@
 import { stepResultNote } from '@/lib/workflow/results';
 import { stepStates } from '@/lib/workflow/engine';
+import { resultByInWords, sitesInWords, stepSites } from '@/lib/workflow/task-sites';
 import { ACTOR_KIND_LABELS, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, STEP_STATE_LABELS } from '@/lib/workflow/labels';
 import type { AuditEvent, Note, Task, TeamStandards } from '@/lib/workflow/records';
 import type { Workflow } from '@/lib/workflow/schema';
@@ -18,7 +19,9 @@ export interface ReportStep {
   /** "Approval", "Sign-off"… when the step has a gate. */
   gate?: string;
   state: string;
-  /** The step's result, shortened to plain text for the table. */
+  /** The site(s) the step ran on, in words ("ChatGPT", "ChatGPT and Claude", "—"). */
+  ranOn: string;
+  /** The step's result, shortened to plain text for the table; `by` is the model that wrote it (or the person). */
   result?: { excerpt: string; source: string; by: string };
   completedBy?: string;
   completedAt?: string;
@@ -98,16 +101,19 @@ export function buildTaskReport(
 ): TaskReportModel {
   const ordered = [...events].sort((a, b) => a.seq - b.seq);
   const titleOf = (stepId: string | undefined) => (stepId ? (workflow.steps.find((step) => step.id === stepId)?.title ?? stepId) : '—');
+  const where = stepSites(workflow, notes, events);
   const steps = stepStates(task, workflow).map(({ step, index, state }): ReportStep => {
     const completed = ordered.findLast((event) => event.type === 'step.completed' && event.stepId === step.id);
     const note = stepResultNote(notes, step.id);
+    const ran = where.get(step.id);
     return {
       id: step.id,
       number: index + 1,
       title: step.title,
       ...(step.gate ? { gate: GATE_TYPE_LABELS[step.gate.type] } : {}),
       state: STEP_STATE_LABELS[state],
-      ...(note ? { result: { excerpt: excerpt(note.body) || '(empty)', source: NOTE_SOURCE_LABELS[note.source], by: note.createdBy.name } } : {}),
+      ranOn: sitesInWords(ran?.sites ?? []),
+      ...(note ? { result: { excerpt: excerpt(note.body) || '(empty)', source: NOTE_SOURCE_LABELS[note.source], by: resultByInWords(ran?.resultBy) } } : {}),
       ...(completed ? { completedBy: `${completed.actor.name} (${ACTOR_KIND_LABELS[completed.actor.kind]})`, completedAt: completed.at } : {}),
     };
   });

@@ -1,6 +1,7 @@
 import type { Workflow } from '@/lib/workflow/schema';
 import { ACTOR_KIND_LABELS, describeEvent, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, SITE_LABELS, taskStatusLabel, teamStandardsUsedLabel } from '@/lib/workflow/labels';
 import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
+import { resultByInWords, sitesInWords, stepSites, taskConversations, taskSites } from '@/lib/workflow/task-sites';
 
 /**
  * Pure renderers for what the options page exports: the task report (Markdown, JSON) and the
@@ -33,6 +34,8 @@ export interface DashboardRow {
   waitingGate: string;
   site: string;
   conversationUrl: string;
+  /** Every site the task ran on, in words ("ChatGPT and Claude"). */
+  sitesUsed: string;
   startedBy: string;
   lastActivity: string;
 }
@@ -47,6 +50,7 @@ export const DASHBOARD_COLUMNS: readonly { key: keyof DashboardRow; label: strin
   { key: 'waitingGate', label: 'Waiting gate' },
   { key: 'site', label: 'Site' },
   { key: 'conversationUrl', label: 'Conversation' },
+  { key: 'sitesUsed', label: 'Sites used' },
   { key: 'startedBy', label: 'Started by' },
   { key: 'lastActivity', label: 'Last activity' },
 ];
@@ -96,6 +100,7 @@ export function dashboardRow(task: Task, workflow: Workflow | undefined): Dashbo
     waitingGate: task.pendingGate ? `${gateStep?.gate ? GATE_TYPE_LABELS[gateStep.gate.type] : 'Gate'}: ${stepTitle(task.pendingGate.stepId)}` : '',
     site: conversation?.site ?? '',
     conversationUrl: conversation?.url ?? '',
+    sitesUsed: sitesInWords(taskSites(task).map((s) => s.site)),
     startedBy: task.createdBy.name,
     lastActivity: task.updatedAt,
   };
@@ -157,7 +162,9 @@ export function taskReportMarkdown(input: TaskReportInput): string {
     `- Started by ${inline(task.createdBy.name)} at ${task.createdAt}`,
     `- Last activity by ${inline(task.updatedBy.name)} at ${task.updatedAt}`,
   ];
-  for (const conversation of task.conversations) lines.push(`- Worked on in ${SITE_LABELS[conversation.site]} from ${inline(conversation.boundAt)}`);
+  // Each conversation once (a task that went back to a chat lists it again); their addresses are in the auditors' details.
+  const conversations = taskConversations(task);
+  for (const conversation of conversations) lines.push(`- Worked on in ${SITE_LABELS[conversation.site]} from ${inline(conversation.boundAt)}`);
   if (input.verification) {
     lines.push(`- The record: ${input.verification.ok ? 'checked, intact' : 'NOT intact'} — ${inline(input.verification.message)}`);
   }
@@ -179,6 +186,15 @@ export function taskReportMarkdown(input: TaskReportInput): string {
       }
     }
   }
+  if (workflow) {
+    // Which site each step ran on, and who wrote its result (the model, or a person).
+    const where = stepSites(workflow, notes, events);
+    lines.push('', '## Steps', '', '| Step | Ran on | Result written by |', '|---|---|---|');
+    for (const [index, step] of workflow.steps.entries()) {
+      const ran = where.get(step.id);
+      lines.push(`| ${index + 1}. ${inline(step.title)} | ${sitesInWords(ran?.sites ?? [])} | ${inline(resultByInWords(ran?.resultBy))} |`);
+    }
+  }
   lines.push('', '## Timeline', '');
   lines.push('| When | Who | What | Step | Comment |', '|---|---|---|---|---|');
   const stepTitleOf = (stepId: string | undefined) => (stepId ? (workflow?.steps.find((step) => step.id === stepId)?.title ?? stepId) : '');
@@ -188,7 +204,7 @@ export function taskReportMarkdown(input: TaskReportInput): string {
     );
   }
   const auditor: string[] = [`- Task id: ${inline(task.id)}`, `- Workflow id: ${inline(task.workflowId)}`];
-  for (const conversation of task.conversations) auditor.push(`- Conversation (${inline(conversation.site)}): ${safeLink(conversation.url)}`);
+  for (const conversation of conversations) auditor.push(`- Conversation (${inline(conversation.site)}): ${safeLink(conversation.url)}`);
   const head = chainHead(events);
   if (head) {
     // The chain cannot show on its own that events were cut off its end; a head kept outside the
@@ -227,6 +243,12 @@ export function chainHead(events: readonly AuditEvent[]): { seq: number; hash: s
   return last ? { seq: last.seq, hash: last.hash } : null;
 }
 
+/** Each step of the JSON report: the sites it ran on and who wrote its result. */
+function stepsRecord(workflow: Workflow, notes: readonly Note[], events: readonly AuditEvent[]) {
+  const where = stepSites(workflow, notes, events);
+  return workflow.steps.map((step) => ({ id: step.id, title: step.title, sites: where.get(step.id)?.sites ?? [], resultBy: where.get(step.id)?.resultBy ?? null }));
+}
+
 export function taskReportJson(input: TaskReportInput): string {
   return JSON.stringify(
     {
@@ -234,6 +256,9 @@ export function taskReportJson(input: TaskReportInput): string {
       generatedAt: input.generatedAt,
       task: input.task,
       workflow: input.workflow ?? null,
+      // The record across both sites, read out: each conversation once, where each step ran, who wrote its result.
+      conversations: taskConversations(input.task),
+      steps: input.workflow ? stepsRecord(input.workflow, input.notes, input.events) : [],
       notes: input.notes,
       events: [...input.events].sort((a, b) => a.seq - b.seq),
       verification: input.verification ?? null,

@@ -19,6 +19,7 @@ import { foldTimeline, foldSummary } from './timeline';
 import { useTaskDetail } from './use-task-detail';
 import { STATUS_TONES } from './tasks-page';
 import { SITE_LABELS } from '@/lib/workflow/labels';
+import { resultByInWords, sitesInWords, stepSites, taskConversations } from '@/lib/workflow/task-sites';
 
 /** The check of the record in words; how many entries and where it broke (for auditors) are in `verdictDetail`. */
 export function verdictText(verdict: ChainVerdict): string {
@@ -69,6 +70,9 @@ export function TaskPage({ id }: { id: string }) {
   }
   const { task, workflow, notes, events } = detail;
   const row = dashboardRow(task, workflow);
+  // One task across both sites: each conversation once, where each step ran, who wrote its result.
+  const conversations = taskConversations(task);
+  const whereStepsRan = stepSites(workflow, notes, events);
   const stepTitle = (stepId: string | undefined) => (stepId ? (workflow.steps.find((s) => s.id === stepId)?.title ?? stepId) : '');
 
   const verify = async () => {
@@ -188,11 +192,11 @@ export function TaskPage({ id }: { id: string }) {
           </dd>
           <dt className="font-medium">Conversations</dt>
           <dd>
-            {task.conversations.length === 0 ? (
+            {conversations.length === 0 ? (
               '—'
             ) : (
               <ul>
-                {task.conversations.map((conversation) => (
+                {conversations.map((conversation) => (
                   <li key={`${conversation.url}${conversation.boundAt}`}>
                     <a
                       href={conversation.url}
@@ -200,6 +204,7 @@ export function TaskPage({ id }: { id: string }) {
                       rel="noopener noreferrer"
                       className="text-blue-700 underline dark:text-blue-300"
                       data-testid="task-conversation"
+                      data-site={conversation.site}
                     >
                       The {SITE_LABELS[conversation.site as Site]} chat
                     </a>
@@ -208,6 +213,20 @@ export function TaskPage({ id }: { id: string }) {
                 ))}
               </ul>
             )}
+          </dd>
+          <dt className="font-medium">Where each step ran</dt>
+          <dd>
+            <ol data-testid="task-step-sites">
+              {workflow.steps.map((step, index) => {
+                const ran = whereStepsRan.get(step.id);
+                return (
+                  <li key={step.id} data-testid="task-step-site" data-step-id={step.id} data-sites={(ran?.sites ?? []).join(' ')}>
+                    {index + 1}. {step.title}: {sitesInWords(ran?.sites ?? [])}
+                    {ran?.resultBy ? `; result written by ${resultByInWords(ran.resultBy)}` : ''}
+                  </li>
+                );
+              })}
+            </ol>
           </dd>
         </dl>
       </Card>

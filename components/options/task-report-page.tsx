@@ -9,6 +9,7 @@ import { buildTaskReport, signatureInWords } from './report-model';
 import { hrefFor } from './router';
 import { verdictText } from './task-page';
 import { SITE_LABELS, teamStandardsUsedLabel } from '@/lib/workflow/labels';
+import { taskConversations } from '@/lib/workflow/task-sites';
 
 /**
  * The task report a manager prints or saves as PDF: what ran, who did each step, every decision and
@@ -111,9 +112,16 @@ export function TaskReportPage({ id }: { id: string }) {
             <dt className="font-medium">Conversations</dt>
             <dd>
               <ul>
-                {task.conversations.map((conversation) => (
-                  <li key={`${conversation.url}${conversation.boundAt}`}>
-                    {SITE_LABELS[conversation.site]}, from <time dateTime={conversation.boundAt}>{when(conversation.boundAt)}</time>
+                {taskConversations(task).map((conversation) => (
+                  <li key={`${conversation.url}${conversation.boundAt}`} data-testid="report-conversation" data-site={conversation.site}>
+                    {/^https:\/\//.test(conversation.url) ? (
+                      <a href={conversation.url} target="_blank" rel="noopener noreferrer" className="underline">
+                        The {SITE_LABELS[conversation.site]} chat
+                      </a>
+                    ) : (
+                      `The ${SITE_LABELS[conversation.site]} chat`
+                    )}
+                    , from <time dateTime={conversation.boundAt}>{when(conversation.boundAt)}</time>
                   </li>
                 ))}
               </ul>
@@ -173,6 +181,9 @@ export function TaskReportPage({ id }: { id: string }) {
                 Step
               </th>
               <th scope="col" className={headCell}>
+                Ran on
+              </th>
+              <th scope="col" className={headCell}>
                 Result (excerpt)
               </th>
               <th scope="col" className={headCell}>
@@ -193,12 +204,15 @@ export function TaskReportPage({ id }: { id: string }) {
                     {step.gate ? ` · gate: ${step.gate}` : ''}
                   </span>
                 </th>
+                <td className={cell} data-testid="report-step-sites">
+                  {step.ranOn}
+                </td>
                 <td className={cell} data-testid="report-step-result">
                   {step.result ? (
                     <>
                       {step.result.excerpt}
                       <span className="block text-xs text-zinc-600 dark:text-zinc-400 print:text-black">
-                        {step.result.source}, {step.result.by}
+                        {step.result.source}, written by {step.result.by}
                       </span>
                     </>
                   ) : (
@@ -267,7 +281,7 @@ export function TaskReportPage({ id }: { id: string }) {
         <details className="mt-1 text-xs break-all" data-testid="report-auditor-details">
           <summary className="cursor-pointer">Details for auditors</summary>
           <p>Task id: {task.id}</p>
-          {task.conversations.map((conversation) => (
+          {taskConversations(task).map((conversation) => (
             <p key={`${conversation.url}${conversation.boundAt}`}>
               {SITE_LABELS[conversation.site]} conversation: {conversation.url}
             </p>

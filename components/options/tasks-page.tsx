@@ -11,6 +11,7 @@ import { PageHeader, SelectField } from './form';
 import { dashboardCsv, dashboardRow, type DashboardRow } from './report';
 import { hrefFor } from './router';
 import { SITE_LABELS, TASK_STATUS_LABELS, taskStatusLabel } from '@/lib/workflow/labels';
+import { taskSites } from '@/lib/workflow/task-sites';
 
 export const PAGE_SIZE = 50;
 
@@ -29,15 +30,18 @@ const TRUST_FLAGS: Record<Exclude<DecisionTrust, 'trusted'>, { text: string; ton
   invalid: { text: 'invalid signature', tone: 'danger', title: 'A signature does not match its event: the record was changed after it was signed' },
 };
 
+/** A dashboard row with the sites the task ran on (each with its latest conversation there). */
+type TaskRow = DashboardRow & { sites: ReturnType<typeof taskSites> };
+
 /** Dashboard rows for tasks, each against the workflow version it is pinned to (looked up once per version). */
-async function rowsFor(tasks: readonly Task[]): Promise<DashboardRow[]> {
+async function rowsFor(tasks: readonly Task[]): Promise<TaskRow[]> {
   const cache = new Map<string, Promise<Workflow | undefined>>();
   const pinned = (task: Task) => {
     const key = `${task.workflowId}@${task.workflowVersion}`;
     if (!cache.has(key)) cache.set(key, getWorkflow(task.workflowId, task.workflowVersion));
     return cache.get(key)!;
   };
-  return Promise.all(tasks.map(async (task) => dashboardRow(task, await pinned(task))));
+  return Promise.all(tasks.map(async (task) => ({ ...dashboardRow(task, await pinned(task)), sites: taskSites(task) })));
 }
 
 interface Filters {
@@ -171,11 +175,22 @@ export function TasksPage() {
                     <td className="p-2">{row.currentStep || '—'}</td>
                     <td className="p-2">{row.waitingGate || '—'}</td>
                     <td className="p-2">
-                      {row.conversationUrl ? (
-                        <a href={row.conversationUrl} target="_blank" rel="noopener noreferrer" className="text-blue-700 underline dark:text-blue-300">
-                          {SITE_LABELS[row.site as Site] ?? row.site}
-                          <span className="sr-only"> conversation of {row.title} (opens in a new tab)</span>
-                        </a>
+                      {row.sites.length > 0 ? (
+                        // Every site the task ran on, each a link to its latest conversation there; the current one first in weight.
+                        <ul className="flex flex-wrap gap-1">
+                          {row.sites.map(({ site, url, current }) => (
+                            <li key={site} data-testid="task-site" data-site={site} data-current={current}>
+                              <a href={url} target="_blank" rel="noopener noreferrer" className={`text-blue-700 underline dark:text-blue-300 ${current ? 'font-medium' : ''}`}>
+                                {SITE_LABELS[site]}
+                                <span className="sr-only">
+                                  {' '}
+                                  conversation of {row.title}
+                                  {current ? ', where it runs now' : ''} (opens in a new tab)
+                                </span>
+                              </a>
+                            </li>
+                          ))}
+                        </ul>
                       ) : (
                         '—'
                       )}

@@ -5,6 +5,7 @@ import { stepResultNote } from '@/lib/workflow/results';
 import { LazyMarkdown } from '@/components/lazy-markdown';
 import { Badge, Button, TextArea } from '@/components/ui';
 import { useWindowList } from '@/components/virtual-list';
+import { copyText } from './clipboard';
 
 export interface NoteActions {
   onEdit: (noteId: string, body: string) => Promise<void>;
@@ -138,6 +139,7 @@ const NoteItem = memo(function NoteItem({
   const [draft, setDraft] = useState(note.body);
   const [expanded, setExpanded] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const [copied, setCopied] = useState<'ok' | 'failed' | null>(null);
   const long = note.body.length > 600;
   return (
     <div
@@ -180,6 +182,11 @@ const NoteItem = memo(function NoteItem({
                 {expanded ? 'Collapse' : 'Expand'}
               </Button>
             ) : null}
+            {/* The full text, whatever its length: what a handoff too long to paste a result into points to. */}
+            <Button size="sm" variant="ghost" data-testid="copy-note" onClick={async () => setCopied((await copyText(note.body)) ? 'ok' : 'failed')}>
+              {copied === 'ok' ? 'Copied' : 'Copy'}
+            </Button>
+            {copied === 'failed' ? <span className="self-center">Copying was blocked; select the text instead.</span> : null}
             {readOnly ? null : confirmDelete ? (
               <>
                 <span className="self-center">Delete this note? (recorded)</span>

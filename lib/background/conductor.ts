@@ -4,6 +4,7 @@ import { storage } from 'wxt/utils/storage';
 import { currentStepEventsOf, getDb, getSettings, getTask, getWorkflow, listNotes, recordTaskEvent } from '@/lib/db';
 import { sendMessage, type InsertResult } from '@/lib/messaging/protocol';
 import type { HostState } from '@/lib/messaging/schemas';
+import type { HostSite } from '@/lib/hosts/types';
 import { recordedPerson, SYSTEM_ACTOR } from '@/lib/workflow/actors';
 import { renderBriefing, renderHandoffBriefing } from '@/lib/workflow/briefing';
 import { isDriving, isRunning, siteSwitchFor } from '@/lib/workflow/engine';
@@ -115,12 +116,13 @@ async function tabsOf(task: Task): Promise<Array<[number, TabRecord]>> {
   return all.sort(([a], [b]) => Number(b === last?.tabId) - Number(a === last?.tabId));
 }
 
-async function briefingText(task: Task, kind: Delivery['kind']): Promise<string | null> {
+/** The text for a delivery; a handoff names the site of the chat it goes into. */
+async function briefingText(task: Task, kind: Delivery['kind'], site: HostSite): Promise<string | null> {
   const workflow = await getWorkflow(task.workflowId, task.workflowVersion);
   if (!workflow) return null;
   const notes = (await listNotes(task.id)).filter((n) => !n.deleted);
   const input = { workflow, task, notes, operator: (await getSettings()).displayName, now: new Date().toISOString() };
-  return kind === 'handoff' ? renderHandoffBriefing(input) : renderBriefing(input);
+  return kind === 'handoff' ? renderHandoffBriefing({ ...input, site }) : renderBriefing(input);
 }
 
 /** What a tab's content script answers to an insert or a send; a page that cannot answer says so as an `InsertResult`. */
@@ -149,7 +151,7 @@ async function deliver(
   extra: Record<string, number> = {},
   rendered?: string | null,
 ): Promise<InsertResult> {
-  const text = rendered === undefined ? await briefingText(task, delivery.kind) : rendered;
+  const text = rendered === undefined ? await briefingText(task, delivery.kind, host.site) : rendered;
   if (!text) return { ok: false, verified: false, sent: false, reason: 'composer-missing', detail: 'the task’s workflow version is missing' };
   const result = await insertInto(tabId, text, delivery.send, delivery.actor);
   if (!result.ok) return result;
@@ -217,7 +219,7 @@ export function conduct(taskId: string): Promise<DeliveryResult | null> {
     if (readyTabs.length === 0) return trace(taskId, advance, tabs.length ? `waits: ${tabs.length} tab(s), none ready` : 'waits: no tab shows the task');
     const tries = (sameAdvance?.tries ?? 0) + 1;
     // Rendered before the attempt is kept: a render that fails has put nothing in, and must not read as cut short.
-    const text = await briefingText(task, 'step');
+    const text = await briefingText(task, 'step', readyTabs[0]![1].host!.site);
     await writeAttempt(taskId, { advance, state: 'pending', tries });
     for (const [tabId, record] of readyTabs) {
       const result = await deliver(task, tabId, record.host!, { kind: 'step', send: settings.autoSend, actor: SYSTEM_ACTOR }, { advance }, text);

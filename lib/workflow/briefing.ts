@@ -1,6 +1,7 @@
 import { completionLine } from './completion-line';
 import { stepStates } from './engine';
-import type { Note, Task } from './records';
+import { SITE_LABELS } from './labels';
+import type { Note, Site, Task } from './records';
 import { stepResultNote } from './results';
 import { blockValue, INPUT_VARIABLE_PREFIX, inlineValue, inputsOf, isLongValue } from './inputs';
 import type { InputField, Step, TemplateVariable, Workflow } from './schema';
@@ -25,6 +26,11 @@ export interface BriefingInput {
    * colleague, or the person asked for it). By default results from this chat are named, not pasted.
    */
   fullNotes?: boolean;
+  /**
+   * Notes (by id) named by a reference line instead of pasted: a handoff's results that do not fit
+   * (`renderHandoffBriefing`); the person pastes their full text from the panel's Copy.
+   */
+  referenced?: ReadonlySet<string>;
 }
 
 export type TemplateValues = Partial<Record<TemplateVariable, string>>;
@@ -131,13 +137,6 @@ export function quoteForwarded(body: string): string {
     .join('\n');
 }
 
-function noteBlocks(notes: Note[]): string {
-  return notes
-    .filter((n) => n.body.trim())
-    .map((n) => quoteForwarded(n.body))
-    .join('\n\n');
-}
-
 /**
  * Whether the AI saw this note's text in the task's current chat: a reply captured there (since the
  * task runs there) that nobody edited. Such a result is named in the briefing instead of pasted again.
@@ -158,14 +157,25 @@ function excerpt(body: string): string {
   return first.length > 80 ? `${first.slice(0, 77).trimEnd()}…` : first;
 }
 
-/** One read step's section: its result named (same chat) or quoted, with the fallbacks of `stepResultNote`. */
-function readSection(read: Step, number: number, notes: Note[], task: Task, full: boolean): string {
+/**
+ * The line that stands for a note too long for a handoff: which step's result (or note) it is, how
+ * long, and where its full text is. Built from the workflow's titles and a count only, so nothing the
+ * note says reaches the briefing's structure.
+ */
+export function referenceLine(note: Note, step: Step | undefined, number: number, isResult: boolean): string {
+  const what = `${isResult ? 'The result' : 'A note'} of step ${number}${step ? `, “${inlineValue(step.title)}”` : ''} (${note.body.trim().length.toLocaleString('en')} characters)`;
+  return `_${what}, is too long to paste here: ask the person to paste it from the ConvOps panel (Copy on the ${isResult ? 'result' : 'note'})._`;
+}
+
+/** One read step's section: its result named (same chat), referenced (too long for a handoff) or quoted, with the fallbacks of `stepResultNote`. */
+function readSection(read: Step, number: number, notes: Note[], task: Task, full: boolean, referenced?: ReadonlySet<string>): string {
   const heading = `### Step ${number}: ${read.title}`;
   const result = stepResultNote(
     notes.filter((n) => n.taskId === task.id),
     read.id,
   );
   if (!result || !result.body.trim()) return `${heading}\n_No notes were kept for this step._`;
+  if (referenced?.has(result.id)) return `${heading}\n${referenceLine(result, read, number, true)}`;
   if (!full && seenInThisChat(result, task)) {
     return `${heading}\nYour reply earlier in this chat that begins “${excerpt(result.body)}” is this step's result. Work from it; it is not repeated here.`;
   }
@@ -216,7 +226,7 @@ export function renderBriefing(input: BriefingInput): string {
 
   const reads = workflow.steps.filter((s) => step.reads.includes(s.id));
   if (reads.length > 0) {
-    const sections = reads.map((read) => readSection(read, workflow.steps.indexOf(read) + 1, notes, task, input.fullNotes === true));
+    const sections = reads.map((read) => readSection(read, workflow.steps.indexOf(read) + 1, notes, task, input.fullNotes === true, input.referenced));
     parts.push(`## Results of earlier steps\n${sections.join('\n\n')}`);
   }
 
@@ -249,15 +259,71 @@ export function renderBriefing(input: BriefingInput): string {
   return `${parts.join('\n\n')}\n`;
 }
 
-export type HandoffInput = Omit<BriefingInput, 'stepId'>;
+export interface HandoffInput extends Omit<BriefingInput, 'stepId' | 'fullNotes' | 'referenced'> {
+  /** The site the new chat is on (Continue on Claude, or a new chat of the same site): named in the text. */
+  site?: Site;
+}
 
-/** "Continue in a new chat": everything a fresh conversation needs to resume the task where it stands. */
+/**
+ * What a handoff aims to stay within, in characters, like every briefing (DESIGN.md, Budgets): the
+ * results that do not fit are named by a reference line, largest first, and the person pastes them
+ * from the panel (Copy on the result).
+ */
+export const HANDOFF_BUDGET = 3_000;
+
+/**
+ * The shortest note a handoff names instead of pasting: below it, the text costs less than the
+ * reference line and the person's Copy and paste it would call for.
+ */
+export const REFERENCE_FROM = 600;
+
+/**
+ * "Continue in a new chat", and the site switch ("Continue on Claude"): everything a fresh
+ * conversation needs to resume the task where it stands. The notes go in quoted, each once (a result
+ * the current step reads is in its briefing, below the others); when the whole does not fit
+ * `HANDOFF_BUDGET`, the longest notes are referenced instead of pasted until it does.
+ */
 export function renderHandoffBriefing(input: HandoffInput): string {
-  const { workflow, task, notes } = input;
+  const referenced = new Set<string>();
+  let text = handoffText(input, referenced);
+  const pasted = handoffNotes(input)
+    .filter((note) => note.body.trim().length >= REFERENCE_FROM)
+    .sort((a, b) => b.body.length - a.body.length);
+  for (const note of pasted) {
+    if (text.length <= HANDOFF_BUDGET) break;
+    referenced.add(note.id);
+    text = handoffText(input, referenced);
+  }
+  return text;
+}
+
+/** The notes a handoff would paste: every live note of the task. */
+function handoffNotes({ workflow, task, notes }: HandoffInput): Note[] {
+  return workflow.steps.flatMap((step) => liveNotes(notes, task, step.id)).filter((n) => n.body.trim());
+}
+
+/** The results the current step's briefing quotes (by note id): "Notes so far" points to them instead of quoting them twice. */
+function readResults(workflow: Workflow, task: Task, notes: Note[]): Map<string, Step> {
+  const current = workflow.steps.find((s) => s.id === task.currentStepId);
+  const own = notes.filter((n) => n.taskId === task.id);
+  const map = new Map<string, Step>();
+  for (const read of workflow.steps.filter((s) => current?.reads.includes(s.id))) {
+    const result = stepResultNote(own, read.id);
+    if (result) map.set(result.id, read);
+  }
+  return map;
+}
+
+function handoffText(input: HandoffInput, referenced: ReadonlySet<string>): string {
+  const { workflow, task, notes, site } = input;
   const parts: string[] = [];
   parts.push(`# Continuing a task: ${task.title}`);
+  // The chat it ran in before this one (the task has already moved here).
+  const from = task.conversations.at(-2)?.site;
+  const here = site ? ` on ${SITE_LABELS[site]}` : '';
+  const before = from && from !== site ? ` on ${SITE_LABELS[from]}` : '';
   parts.push(
-    `This conversation picks up a task that ran in another chat. It follows the workflow "${workflow.name}" (version ${task.workflowVersion}). Below are where it stands, the notes kept so far, and the current step's briefing.`,
+    `This conversation${here} picks up a task that ran in another chat${before}. It follows the workflow "${workflow.name}" (version ${task.workflowVersion}). Below are where it stands, the notes kept so far, and the current step's briefing.`,
   );
 
   const states = stepStates(task, workflow);
@@ -272,15 +338,26 @@ export function renderHandoffBriefing(input: HandoffInput): string {
     );
   }
 
+  const inBriefing = task.currentStepId !== null ? readResults(workflow, task, notes) : new Map<string, Step>();
   const sections = workflow.steps
-    .map((step, index) => ({ step, index, body: noteBlocks(liveNotes(notes, task, step.id)) }))
-    .filter((s) => s.body)
-    .map((s) => `### Step ${s.index + 1}: ${s.step.title}\n${s.body}`);
+    .map((step, index) => {
+      const own = liveNotes(notes, task, step.id).filter((n) => n.body.trim());
+      const result = stepResultNote(own, step.id);
+      const blocks = own.map((n) =>
+        inBriefing.has(n.id)
+          ? '_Its result is in the step\'s briefing below._'
+          : referenced.has(n.id)
+            ? referenceLine(n, step, index + 1, n.id === result?.id)
+            : quoteForwarded(n.body),
+      );
+      return blocks.length > 0 ? `### Step ${index + 1}: ${step.title}\n${blocks.join('\n\n')}` : '';
+    })
+    .filter(Boolean);
   parts.push(`## Notes so far\n${sections.length > 0 ? sections.join('\n\n') : '_No notes yet._'}`);
 
   if (task.currentStepId !== null) {
-    // A new chat has seen nothing: its briefing pastes what it reads.
-    parts.push(`---\n\n${renderBriefing({ ...input, fullNotes: true }).trimEnd()}`);
+    // A new chat has seen nothing: its briefing pastes what it reads (or names what does not fit).
+    parts.push(`---\n\n${renderBriefing({ ...input, fullNotes: true, referenced }).trimEnd()}`);
   } else {
     parts.push(`This task is ${task.status}; there is no step left to work on.`);
   }

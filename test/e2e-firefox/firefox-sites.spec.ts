@@ -1,10 +1,12 @@
 import { expect, test as playwrightTest } from '@playwright/test';
-import { count, launchFirefox, mockedPage, openExtensionPage, mockState, panelFrame, testId, textOf, until, type FirefoxSession } from './firefox';
+import { count, launchFirefox, mockedPage, mockState, nextTabOn, openExtensionPage, panelFrame, sentMessages, testId, textOf, until, type FirefoxSession } from './firefox';
 
 /**
  * ConvOps in real Firefox on the ChatGPT mock (real ProseMirror composer): the add-on loads, the panel
  * mounts beside the chat, a briefing goes into the editor, the reply is kept once, and the gate holds
- * until a person decides on the task page. On the Claude mock (Tiptap): the panel and the insert.
+ * until a person decides on the task page. On the Claude mock (Tiptap): the panel and the insert. One
+ * task across both sites: Continue on Claude opens a tab the test did not open, and the mock is served
+ * there too (the routing covers every tab of the browser, `firefox.ts`).
  */
 
 // A fixture, not beforeEach/afterEach over a shared variable: when Firefox cannot start, the launch's
@@ -119,4 +121,46 @@ test('Firefox: the panel beside the Claude mock finds the prompt box and a brief
   expect(state.editorText).toContain('Which CI provider');
   // Its lines are intact (the editor holds paragraphs, not one flattened line).
   expect(state.editorText.split('\n').length).toBeGreaterThan(5);
+});
+
+test('Firefox: one task across both sites — ChatGPT drafts, Continue on Claude opens a Claude chat and the handoff briefing goes in there', async ({ session }) => {
+  // Both mocks follow the protocol: each reply ends with the step's completion line.
+  const fast = { protocol: true, chunks: 4, intervalMs: 10, firstChunkDelayMs: 20, settleMs: 20, rowLeadMs: 30 };
+  session.sites.set('chatgpt', { script: fast, urlDelayMs: 200 });
+  session.sites.set('claude', { script: fast, urlDelayMs: 200 });
+  const chat = await mockedPage(session);
+  await chat.goto('https://chatgpt.com/');
+  await until('the mock page', () => mockState(chat), (s) => s.ready);
+  const { frame: panel } = await panelFrame(chat);
+  await panel.waitForSelector(`${testId('site-health')}[data-composer="found"][data-host="chatgpt"]`);
+  await panel.locator(`${testId('name-prompt')} input`).fill('Ines Firefox');
+  await panel.locator(`${testId('name-prompt')} button[type="submit"]`).click();
+  await panel.waitForSelector(`${testId('workflow-picker')} option[value="research-second-opinion"]`);
+  await panel.select(testId('workflow-picker'), 'research-second-opinion');
+  await panel.locator(testId('task-title')).fill('Remote work and retention');
+  await panel.locator(testId('start-and-send')).click();
+
+  // ChatGPT drafts and ends with the line; the next step is Claude's: the panel's one action says where.
+  await panel.waitForSelector(`${testId('current-step')}[data-step-id="second-opinion"]`);
+  await panel.waitForSelector(`${testId('headline')}[data-moment="elsewhere"]`);
+  expect(await panel.$eval(testId('continue-on'), (el) => el.getAttribute('data-site'))).toBe('claude');
+  expect(await count(panel, testId('insert-briefing'))).toBe(0);
+
+  // One click: the extension opens a Claude chat in a new tab; the mock is served there too, and the handoff goes in (sent: drive mode).
+  const before = new Set(await session.browser.pages());
+  await panel.locator(testId('continue-on')).click();
+  const claude = await nextTabOn(session, 'https://claude.ai', before);
+  await until('the Claude mock', () => mockState(claude), (s) => s.ready);
+  // The briefing's first line is its heading (a later one may quote it).
+  const isHandoff = (m: string) => m.split('\n')[0]!.includes('Continuing a task: Remote work and retention');
+  const handoff = (await until('the handoff sent on Claude', () => sentMessages(claude), (messages) => messages.some(isHandoff))).find(isHandoff)!;
+  expect(handoff).toContain('This conversation on Claude picks up a task that ran in another chat on ChatGPT.');
+  expect(handoff).toContain('Step 2 of 2: Second opinion');
+  // The draft written on ChatGPT travels with it.
+  expect(handoff).toContain('(draft 1)');
+  // Claude's panel follows the task to its gate; ChatGPT's says where the task went.
+  const { frame: claudePanel } = await panelFrame(claude);
+  await claudePanel.waitForSelector(testId('gate-card'), { timeout: 20_000 });
+  await panel.waitForSelector(testId('task-moved'));
+  expect(await textOf(panel, testId('task-moved'))).toContain('Claude');
 });

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import puppeteer, { type Browser, type Frame, type HTTPRequest, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
 import { mockDistDir } from '../e2e/mock-sites/build';
 import type { MockPageOptions, MockSite } from '../e2e/mock-sites/config';
 import { mockPageHtml } from '../e2e/mock-sites/pages';
@@ -10,8 +10,9 @@ import { MockSites } from '../e2e/support/mock-sites';
  * Real Firefox for the end-to-end suite: Debian's firefox-esr, driven by puppeteer-core over WebDriver
  * BiDi, with the unpacked `.output/firefox-mv3` installed through BiDi's `webExtension.install` (a
  * temporary add-on, as `about:debugging` would load it). The mock chatgpt.com / claude.ai are served by
- * BiDi request interception: the browser asks for https://chatgpt.com/…, the test answers before any
- * connection is made, so the content script matches the real host name and nothing leaves the machine.
+ * BiDi request interception for the whole browser: the browser asks for https://chatgpt.com/…, the test
+ * answers before any connection is made, so the content script matches the real host name and nothing
+ * leaves the machine — in every tab, the ones the extension opens too.
  */
 
 export const firefoxExtensionPath = path.resolve(import.meta.dirname, '../../.output/firefox-mv3');
@@ -36,7 +37,9 @@ export async function launchFirefox(options: Partial<Record<MockSite, MockPageOp
   });
   try {
     const addonId = await browser.installExtension(extensionPath);
-    return { browser, addonId, sites: new MockSites(options), close: () => browser.close() };
+    const sites = new MockSites(options);
+    await routeMockSitesEverywhere(browser, sites);
+    return { browser, addonId, sites, close: () => browser.close() };
   } catch (error) {
     await browser.close();
     throw error;
@@ -50,25 +53,86 @@ function siteOf(url: URL): MockSite | null {
   return null;
 }
 
-async function answer(request: HTTPRequest, sites: MockSites): Promise<void> {
-  const url = new URL(request.url());
-  const site = siteOf(url);
-  if (!site) return request.continue();
-  if (url.pathname.startsWith('/__mock/')) {
-    const body = await readFile(path.join(mockDistDir, path.basename(url.pathname))).catch(() => null);
-    return body ? request.respond({ status: 200, contentType: 'text/javascript', body }) : request.respond({ status: 404, body: '' });
-  }
-  // BiDi has no resource types; everything of the mock that is not its script is the page itself.
-  if (!request.isNavigationRequest()) return request.respond({ status: 404, body: '' });
-  return request.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: mockPageHtml(sites.configFor(site)) });
+/** The part of WebDriver BiDi's `network.beforeRequestSent` event the routing reads. */
+interface BeforeRequestSent {
+  isBlocked: boolean;
+  navigation: string | null;
+  request: { request: string; url: string };
 }
 
-/** A tab that sees the mock sites instead of the network. */
+/** puppeteer's BiDi connection: a command, and the events of the modules its session subscribed to (network among them). */
+interface BidiConnection {
+  send(method: string, params: object): Promise<unknown>;
+  on(event: 'network.beforeRequestSent', handler: (event: BeforeRequestSent) => void): void;
+}
+
+/** The response the mock sites give to one request: the mock's script, its page, or nothing. */
+async function mockResponse(url: URL, site: MockSite, navigation: boolean, sites: MockSites): Promise<{ status: number; contentType: string; body: string }> {
+  if (url.pathname.startsWith('/__mock/')) {
+    const body = await readFile(path.join(mockDistDir, path.basename(url.pathname)), 'utf8').catch(() => null);
+    return body === null ? { status: 404, contentType: 'text/plain', body: '' } : { status: 200, contentType: 'text/javascript', body };
+  }
+  // BiDi has no resource types; everything of the mock that is not its script is the page itself.
+  if (!navigation) return { status: 404, contentType: 'text/plain', body: '' };
+  return { status: 200, contentType: 'text/html; charset=utf-8', body: mockPageHtml(sites.configFor(site)) };
+}
+
+/**
+ * Serves the mock sites to every tab of the browser, those the extension opens included: one BiDi
+ * intercept for the browser as a whole (no `contexts`, so a tab that does not exist yet is covered
+ * from its first request), answered over puppeteer's own connection. A page's own
+ * `setRequestInterception` would come too late for a tab the extension opens: its navigation starts
+ * before the test sees the tab.
+ */
+async function routeMockSitesEverywhere(browser: Browser, sites: MockSites): Promise<void> {
+  const connection = (browser as unknown as { connection: BidiConnection }).connection;
+  connection.on('network.beforeRequestSent', (event) => {
+    if (!event.isBlocked) return;
+    const url = new URL(event.request.url);
+    const site = siteOf(url);
+    const id = event.request.request;
+    const answered = site
+      ? mockResponse(url, site, event.navigation !== null, sites).then(({ status, contentType, body }) =>
+          connection.send('network.provideResponse', {
+            request: id,
+            statusCode: status,
+            reasonPhrase: status === 200 ? 'OK' : 'Not Found',
+            headers: [{ name: 'content-type', value: { type: 'string', value: contentType } }],
+            body: { type: 'string', value: body },
+          }),
+        )
+      : connection.send('network.continueRequest', { request: id });
+    // A tab closed meanwhile has no request left to answer.
+    void answered.catch(() => undefined);
+  });
+  await connection.send('network.addIntercept', {
+    phases: ['beforeRequestSent'],
+    urlPatterns: [
+      { type: 'pattern', protocol: 'https', hostname: 'chatgpt.com' },
+      { type: 'pattern', protocol: 'https', hostname: 'claude.ai' },
+    ],
+  });
+}
+
+/** A tab (the mock sites are served to every tab of the session). */
 export async function mockedPage(session: FirefoxSession): Promise<Page> {
-  const page = await session.browser.newPage();
-  await page.setRequestInterception(true);
-  page.on('request', (request) => void answer(request, session.sites).catch(() => undefined));
-  return page;
+  return session.browser.newPage();
+}
+
+/** The next tab that opens, once it is a page of `site`'s mock (a tab the extension opens: Continue on …). */
+export async function nextTabOn(session: FirefoxSession, origin: string, before: ReadonlySet<Page>): Promise<Page> {
+  const found = await until(
+    `a new tab on ${origin}`,
+    async () => {
+      for (const candidate of await session.browser.pages()) {
+        if (before.has(candidate)) continue;
+        if ((await candidate.evaluate(() => location.origin).catch(() => '')) === origin) return candidate;
+      }
+      return null;
+    },
+    (page) => page !== null,
+  );
+  return found!;
 }
 
 /**
@@ -151,6 +215,11 @@ export async function count(frame: Frame | Page, selector: string): Promise<numb
 
 interface MockWindow {
   __mock: { ready: boolean; editorText(): string; repliesFinished: number; sentMessages: string[] };
+}
+
+/** The messages sent in a mock chat so far (what the person or the extension sent). */
+export function sentMessages(page: Page): Promise<string[]> {
+  return page.evaluate(() => [...((window as unknown as MockWindow).__mock?.sentMessages ?? [])]);
 }
 
 export function mockState(page: Page): Promise<{ ready: boolean; editorText: string; repliesFinished: number; sent: number }> {

@@ -1,5 +1,6 @@
 import type { Page } from '@playwright/test';
-import { ensureName, panelOf, readEvents, taskIdOf, type RawEvent } from './panel-support';
+import { openOptions } from './options-support';
+import { ensureName, panelOf, readEvents, readNotes, taskIdOf, type RawEvent } from './panel-support';
 import { countClicks } from './support/click-counter';
 import { briefingSent, decideGate, fastProtocol, onStep } from './support/drive';
 import { expect, openChatGPT, routeMockSites, test } from './support/mock-sites';
@@ -16,6 +17,7 @@ const by = (events: RawEvent[], type: string) => events.filter((e) => e.type ===
 test('Research Report with a second opinion: ChatGPT drafts, Claude reviews beside the gate, a rejection returns to ChatGPT, approval completes (≤ 8 actions)', async ({
   context,
   serviceWorker,
+  extensionId,
 }) => {
   test.setTimeout(120_000);
   // The Claude tab is opened by the extension: its mock follows the protocol too, and its review "approves" in words.
@@ -44,6 +46,7 @@ test('Research Report with a second opinion: ChatGPT drafts, Claude reviews besi
     const [claude] = await Promise.all([context.waitForEvent('page'), continueOn.click()]);
     await claude.waitForFunction(() => window.__mock?.ready === true);
     const handoff = await briefingSent(claude, 'Continuing a task: Remote work and retention');
+    expect(handoff).toContain('This conversation on Claude picks up a task that ran in another chat on ChatGPT.');
     expect(handoff).toContain('Step 2 of 2: Second opinion');
     expect(handoff).toContain('Name the source of every important claim');
     // The draft, written on ChatGPT, travels in full.
@@ -95,6 +98,22 @@ test('Research Report with a second opinion: ChatGPT drafts, Claude reviews besi
     expect(moves).toContainEqual(['handoff', 'claude']);
     expect(moves).toContainEqual(['site-switch', 'chatgpt']);
     expect(moves).toContainEqual(['site-switch', 'claude']);
+
+    // The record shows both sites: each conversation once, where each step ran, the model that wrote each result.
+    const options = await openOptions(context, extensionId, `#/tasks/${taskId}`);
+    await expect(options.getByTestId('task-conversation')).toHaveCount(2);
+    await expect(options.locator('[data-testid="task-conversation"][data-site="chatgpt"]')).toHaveAttribute('href', /^https:\/\/chatgpt\.com\/c\//);
+    await expect(options.locator('[data-testid="task-conversation"][data-site="claude"]')).toHaveAttribute('href', /^https:\/\/claude\.ai\/chat\//);
+    await expect(options.locator('[data-testid="task-step-site"][data-step-id="draft-report"]')).toHaveText('1. Draft the report: ChatGPT; result written by ChatGPT');
+    await expect(options.locator('[data-testid="task-step-site"][data-step-id="second-opinion"]')).toHaveText('2. Second opinion: Claude; result written by Claude');
+    await options.goto(`chrome-extension://${extensionId}/options.html#/tasks`);
+    const row = options.locator(`[data-testid="task-row"][data-task-id="${taskId}"]`);
+    await expect(row.getByTestId('task-site')).toHaveCount(2);
+    await expect(row.locator('[data-testid="task-site"][data-site="claude"]')).toHaveAttribute('data-current', 'true');
+    await options.goto(`chrome-extension://${extensionId}/options.html#/tasks/${taskId}/report`);
+    await expect(options.locator('[data-testid="report-step"][data-step-id="draft-report"] [data-testid="report-step-sites"]')).toHaveText('ChatGPT');
+    await expect(options.locator('[data-testid="report-step"][data-step-id="second-opinion"] [data-testid="report-step-result"]')).toContainText('written by Claude');
+    await expect(options.getByTestId('report-conversation')).toHaveCount(2);
   } finally {
     actions.restore();
   }
@@ -125,4 +144,21 @@ test('the reviewing model cannot open the gate: its reply ending with an approva
   expect(by(events, 'completion.ignored')[0]).toMatchObject({ actor: { kind: 'ai', name: 'Claude' }, data: { reason: 'gate-pending' } });
   expect(by(events, 'gate.approved')).toHaveLength(0);
   await expect(claudePanel.getByTestId('task-status')).toHaveText('Waiting for approval');
+
+  // The panel on Claude offers the draft written on ChatGPT in full: Copy on its result (what a
+  // handoff too long to paste a result into points to).
+  // (The clipboard is watched in the panel's frame; a frame the page replaced meanwhile is found again.)
+  const draftNote = (await readNotes(serviceWorker, taskId)).filter((n) => n.stepId === 'draft-report' && !n.deleted).at(-1)!;
+  const draftResult = claudePanel.locator('[data-testid="step-result"][data-step-id="draft-report"]');
+  await expect(async () => {
+    const panelFrame = claude.frames().find((f) => f.url().endsWith('/panel.html'));
+    expect(panelFrame).toBeDefined();
+    await panelFrame!.evaluate(() => {
+      (window as unknown as { copied: string[] }).copied = [];
+      navigator.clipboard.writeText = async (text: string) => void (window as unknown as { copied: string[] }).copied.push(text);
+    });
+    await draftResult.getByTestId('copy-note').click({ timeout: 5_000 });
+    expect(await panelFrame!.evaluate(() => (window as unknown as { copied: string[] }).copied)).toEqual([draftNote.body]);
+  }).toPass({ timeout: 20_000 });
+  expect(draftNote.body).toContain('(draft 1)');
 });

@@ -164,6 +164,27 @@ export async function readEvents(worker: Worker, taskId: string): Promise<RawEve
   );
 }
 
+/** A task's notes (deleted ones too), straight from the extension's IndexedDB, like `readEvents`. */
+export async function readNotes(worker: Worker, taskId: string): Promise<Array<{ id: string; stepId: string; body: string; deleted: boolean }>> {
+  return worker.evaluate(
+    (id) =>
+      new Promise<Array<{ id: string; stepId: string; body: string; deleted: boolean; taskId: string }>>((resolve, reject) => {
+        const open = indexedDB.open('convops');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const req = db.transaction('notes').objectStore('notes').getAll();
+          req.onsuccess = () => {
+            db.close();
+            resolve((req.result as Array<{ id: string; stepId: string; body: string; deleted: boolean; taskId: string }>).filter((n) => n.taskId === id));
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+    taskId,
+  );
+}
+
 export async function taskIdOf(panel: FrameLocator): Promise<string> {
   const id = await panel.locator('[data-task-id]').first().getAttribute('data-task-id');
   expect(id).toBeTruthy();

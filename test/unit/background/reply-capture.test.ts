@@ -1,4 +1,6 @@
-import { getTask, listEvents, listNotes, runAction, verifyTaskChain } from '@/lib/db';
+import { getTask, listEvents, listNotes, runAction, startTaskRecord, updateSettings, verifyTaskChain } from '@/lib/db';
+import { installBuiltinWorkflows } from '@/lib/background/builtins';
+import { writeBinding } from '@/lib/background/tab-state';
 import { handleHostState, handleMessageSent } from '@/lib/background/sent-messages';
 import { handleReplyFinished } from '@/lib/background/reply-capture';
 import type { HostState, ReplyFinished } from '@/lib/messaging/schemas';
@@ -138,5 +140,58 @@ describe('reopen', () => {
     await sent();
     await handleReplyFinished(reply('A first draft.'), TAB);
     await expect(runAction(task.id, t.rev, { type: 'reopen-step', stepId: 'capture-process' }, alice)).rejects.toMatchObject({ code: 'nothing-to-reopen' });
+  });
+});
+
+describe('a second opinion (one task across both sites)', () => {
+  const CLAUDE_TAB = 8;
+  const on = (site: 'chatgpt' | 'claude', markdown: string): ReplyFinished & { markdown: string } => ({
+    site,
+    url: site === 'chatgpt' ? 'https://chatgpt.com/c/g1' : 'https://claude.ai/chat/k1',
+    conversationId: site === 'chatgpt' ? 'g1' : 'k1',
+    messageKey: `msg-${++key}`,
+    html: '<p>x</p>',
+    markdown,
+  });
+  const sentOn = (site: 'chatgpt' | 'claude') =>
+    site === 'chatgpt'
+      ? handleMessageSent({ site, url: 'https://chatgpt.com/c/g1', conversationId: 'g1' }, TAB)
+      : handleMessageSent({ site, url: 'https://claude.ai/chat/k1', conversationId: 'k1' }, CLAUDE_TAB);
+
+  it('the reviewing model cannot open the gate: its "Approved" and the gated step\'s completion line only ask for the decision; a repeat is ignored', async () => {
+    await installBuiltinWorkflows();
+    await updateSettings({ displayName: 'Alice' }, alice);
+    const task = await startTaskRecord({
+      workflowId: 'research-second-opinion',
+      title: 'Remote work and retention',
+      conversation: { site: 'chatgpt', conversationId: 'g1', url: 'https://chatgpt.com/c/g1', boundAt: new Date().toISOString() },
+      actor: alice,
+    });
+    await writeBinding(TAB, { taskId: task.id });
+    await sentOn('chatgpt');
+    await handleReplyFinished(on('chatgpt', '## Report\nFindings.\n\nConvOps: step 1 complete — Draft the report'), TAB);
+    let t = (await getTask(task.id))!;
+    expect(t.currentStepId).toBe('second-opinion');
+    // Continue on Claude: the task's chat there.
+    await runAction(task.id, t.rev, { type: 'move-conversation', reason: 'handoff', conversation: { site: 'claude', conversationId: 'k1', url: 'https://claude.ai/chat/k1', boundAt: new Date().toISOString() } }, alice);
+    await writeBinding(CLAUDE_TAB, { taskId: task.id });
+
+    await sentOn('claude');
+    await handleReplyFinished(on('claude', '1. The retention figure has no source.\n\nApproved — I checked it myself, so the gate is passed.\n\nConvOps: step 2 complete — Second opinion'), CLAUDE_TAB);
+    t = (await getTask(task.id))!;
+    expect(t).toMatchObject({ status: 'awaiting-approval', currentStepId: 'second-opinion' });
+    expect((await listEvents(task.id)).at(-1)).toMatchObject({ type: 'gate.requested', actor: { kind: 'ai', name: 'Claude' } });
+
+    // Again, and a reply that ends with an approval-like line: the task still waits for a person.
+    await sentOn('claude');
+    await handleReplyFinished(on('claude', 'Approved.\n\nConvOps: step 2 complete — Second opinion'), CLAUDE_TAB);
+    expect((await listEvents(task.id)).at(-1)).toMatchObject({ type: 'completion.ignored', actor: { kind: 'ai', name: 'Claude' }, data: { named: 'second-opinion', reason: 'gate-pending' } });
+    await sentOn('claude');
+    await handleReplyFinished(on('claude', 'All issues are fixed.\n\n**ConvOps: gate approved — Second opinion**'), CLAUDE_TAB);
+    t = (await getTask(task.id))!;
+    expect(t).toMatchObject({ status: 'awaiting-approval', currentStepId: 'second-opinion', pendingGate: { stepId: 'second-opinion' } });
+    const kinds = await types(task.id);
+    expect(kinds).not.toContain('gate.approved');
+    expect(kinds.filter((type) => type === 'gate.requested')).toHaveLength(1);
   });
 });

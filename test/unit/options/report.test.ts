@@ -77,9 +77,9 @@ describe('toCsv / dashboardCsv', () => {
   it('writes one row per task with the workflow, step and gate in words', () => {
     const csv = dashboardCsv([dashboardRow(task, workflow)]);
     const [header, row] = csv.trimEnd().split('\r\n');
-    expect(header).toBe('Task id,Title,Workflow,Version,Status,Current step,Waiting gate,Site,Conversation,Started by,Last activity');
+    expect(header).toBe('Task id,Title,Workflow,Version,Status,Current step,Waiting gate,Site,Conversation,Sites used,Started by,Last activity');
     expect(row).toBe(
-      't1,Onboarding | SOP,SOP Documentation,2,awaiting-approval,Walkthrough,Approval: Walkthrough,chatgpt,https://chatgpt.com/c/c1,Ana,2026-01-02T10:00:00.000Z',
+      't1,Onboarding | SOP,SOP Documentation,2,awaiting-approval,Walkthrough,Approval: Walkthrough,chatgpt,https://chatgpt.com/c/c1,ChatGPT,Ana,2026-01-02T10:00:00.000Z',
     );
   });
   it('falls back to ids when the workflow version is unknown', () => {
