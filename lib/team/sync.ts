@@ -116,7 +116,7 @@ export interface WaitingGate {
 }
 
 /** A colleague's shared task, put together from the documents kept here. */
-async function sharedTaskOf(ctx: TeamContext, owner: string, taskId: string) {
+async function sharedTaskOf(ctx: Pick<TeamContext, 'teamDb'>, owner: string, taskId: string) {
   const rows = await ctx.teamDb.teamDocs.where('[owner+taskId]').equals([owner, taskId]).toArray();
   const head = rows.find((row) => row.kind === 'task-head');
   const events = rows
@@ -130,7 +130,7 @@ async function sharedTaskOf(ctx: TeamContext, owner: string, taskId: string) {
  * The gate a colleague's shared task waits at: its last gate request, with nothing after it that
  * decided or moved the step (the AI's replies and notes while the gate waits are kept, and change nothing).
  */
-export async function waitingGate(ctx: TeamContext, owner: string, taskId: string): Promise<WaitingGate | null> {
+export async function waitingGate(ctx: Pick<TeamContext, 'teamDb'>, owner: string, taskId: string): Promise<WaitingGate | null> {
   const { head, events } = await sharedTaskOf(ctx, owner, taskId);
   const request = events.findLast((event) => event.type === 'gate.requested');
   const task = head?.task as Task | undefined;
@@ -141,7 +141,7 @@ export async function waitingGate(ctx: TeamContext, owner: string, taskId: strin
 }
 
 /** Colleagues' shared tasks waiting at a gate (an approver's list). */
-export async function listWaitingGates(ctx: TeamContext): Promise<WaitingGate[]> {
+export async function listWaitingGates(ctx: Pick<TeamContext, 'teamDb' | 'connection'>): Promise<WaitingGate[]> {
   const heads = await ctx.teamDb.teamDocs.where('kind').equals('task-head').toArray();
   const gates = await Promise.all(heads.map((row) => waitingGate(ctx, row.owner, row.taskId)));
   return gates.filter((gate): gate is WaitingGate => gate !== null && gate.owner !== ctx.connection.user);
