@@ -4,6 +4,8 @@ import { noteSchema, taskSchema, type AuditEvent, type Note, type Task } from '@
 import { replayTask, rowMismatch } from '@/lib/workflow/replay';
 import type { Workflow } from '@/lib/workflow/schema';
 import { validateWorkflow } from '@/lib/workflow/validate';
+import type { ConvOpsDatabase } from '@/lib/db/database';
+import { OWN_KEY_ID } from '@/lib/db/records';
 import { verifyHashSignature } from '@/lib/db/signing';
 import { decisionDocSchema, teamDocId, taskEventDocSchema, taskHeadDocSchema, taskNoteDocSchema, type MemberDoc } from './documents';
 import { listWaitingGates, queueDecision, type TeamContext, type WaitingGate } from './sync';
@@ -274,4 +276,10 @@ export async function decideTeamGate(ctx: TeamContext, gate: Pick<WaitingGate, '
 /** The toolbar badge's team part: colleagues' gates waiting that this person may decide. */
 export async function countDecidableGates(teamDb: TeamDatabase, ownFingerprint: string): Promise<number> {
   return (await listDecidableGates(teamDb, ownFingerprint)).length;
+}
+
+/** The same for this browser, read only (inside a live query): its key is made at start, not here. */
+export async function decidableGatesHere(teamDb: TeamDatabase, db: ConvOpsDatabase): Promise<number> {
+  const key = await db.signingKeys.get(OWN_KEY_ID);
+  return key ? countDecidableGates(teamDb, key.fingerprint) : 0;
 }
