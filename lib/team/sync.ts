@@ -446,6 +446,13 @@ export async function syncOnce(ctx: TeamContext): Promise<{ push: PushResult; pu
   await queueSharedTaskChanges(ctx);
   const pushed = await push(ctx);
   const pulled = await pull(ctx);
+  if (pulled.decisions > 0) {
+    // A colleague's decision recorded just now moved a shared task: its new events go out in this
+    // round, not with this person's next change (the background then waits for a change it already saw).
+    await queueSharedTaskChanges(ctx);
+    const again = await push(ctx);
+    return { push: { sent: pushed.sent + again.sent, refused: pushed.refused + again.refused }, pull: pulled };
+  }
   return { push: pushed, pull: pulled };
 }
 

@@ -142,9 +142,9 @@ describe('the team\'s shared tasks, for a manager and an approver', { timeout: 3
     await syncOnce(approver);
     await syncOnce(operator);
     expect(await getTask(task.id)).toMatchObject({ status: 'active', currentStepId: 'draft' });
-    // The operator's task moved on: the manager's copy follows, and still verifies: the rejection's
-    // event (signed in Max's browser) and Ana's signed decision it carries.
-    await syncOnce(operator);
+    // The operator's task moved on: the same round sends it (not with his next change), the manager's
+    // copy follows, and still verifies: the rejection's event (signed in Max's browser) and Ana's
+    // signed decision it carries.
     await syncOnce(manager);
     const verdict = await verifySharedTask(manager.teamDb, 'max', task.id);
     expect(verdict.problems).toEqual([]);
