@@ -157,7 +157,8 @@ export async function verifySharedTask(teamDb: TeamDatabase, owner: string, task
   if (!read) return { ok: false, text: 'Not verified: this task has not arrived from the workspace.', problems: ['This task has not arrived from the workspace.'], ...none };
   if (!read.ok) return { ok: false, text: `Not verified: ${read.reason}`, problems: [read.reason], ...none };
   const { task, workflow, events, notes } = read.shared;
-  const audit = await auditRecords(events, notes, directoryKeys(directory.values()));
+  const keys = directoryKeys(directory.values());
+  const audit = await auditRecords(events, notes, keys);
   const problems: string[] = [];
   if (!audit.chain.ok) problems.push(`The audit trail is broken at event ${audit.chain.brokenAtSeq}: ${audit.chain.reason}.`);
   if (events.some((event) => event.taskId !== taskId)) problems.push('Its audit trail holds events of another task.');
@@ -167,7 +168,7 @@ export async function verifySharedTask(teamDb: TeamDatabase, owner: string, task
     problems.push(
       check.status === 'unsigned'
         ? `Event ${check.seq} by ${check.actorName} is not signed.`
-        : check.key && !directoryKeys(directory.values()).has(check.key)
+        : check.key && !keys.has(check.key)
           ? `Event ${check.seq} by ${check.actorName} is signed with a key that is not in the team's member directory.`
           : `Event ${check.seq} by ${check.actorName} has a signature that does not match it: it was changed after it was signed.`,
     );
