@@ -12,6 +12,7 @@ import { downloadText, fileStamp } from './download';
 import { PageHeader, SelectField } from './form';
 import { dashboardCsv, dashboardRow, type DashboardRow } from './report';
 import { hrefFor } from './router';
+import { useDecidableGates } from './use-team';
 import { SITE_LABELS, TASK_STATUS_LABELS, taskStatusLabel } from '@/lib/workflow/labels';
 
 export const PAGE_SIZE = 50;
@@ -244,6 +245,7 @@ function TeamTasks({ filters }: { filters: Filters }) {
   });
   const shown = rows.slice(0, PAGE_SIZE);
   const shownKey = shown.map((row) => row.key).join('|');
+  const decidable = useDecidableGates();
   const verdicts = useLiveQuery(
     async () => new Map(await Promise.all(shown.map(async (row) => [row.key, (await verifySharedTask(teamDb, row.owner, row.taskId)).ok] as const))),
     [shownKey],
@@ -282,6 +284,11 @@ function TeamTasks({ filters }: { filters: Filters }) {
                       <Badge tone="info" className="ml-2" title={`Shared by ${ownerName} through the team workspace`}>
                         team
                       </Badge>
+                      {decidable?.some((gate) => gate.owner === owner && gate.taskId === taskId) ? (
+                        <Badge tone="warning" className="ml-2" title="Its gate waits for a decision you may take: open it to approve or reject" data-testid="team-task-decide">
+                          your decision
+                        </Badge>
+                      ) : null}
                       {verified === false ? (
                         <Badge tone="danger" className="ml-2" title="Its record does not verify: open it and press Verify for the reason" data-testid="team-task-unverified">
                           not verified

@@ -9,7 +9,7 @@ import { OWN_KEY_ID } from '@/lib/db/records';
 import { verifyHashSignature } from '@/lib/db/signing';
 import { decisionDocSchema, teamDocId, taskEventDocSchema, taskHeadDocSchema, taskNoteDocSchema, type MemberDoc } from './documents';
 import { listWaitingGates, queueDecision, type TeamContext, type WaitingGate } from './sync';
-import type { ConnectionRow, TeamDatabase } from './team-db';
+import type { ConnectionRow, TeamDatabase, TeamDocRow } from './team-db';
 
 /**
  * The team's shared tasks as a manager and an approver see them: put together from the documents the
@@ -18,21 +18,48 @@ import type { ConnectionRow, TeamDatabase } from './team-db';
  * as the keys. And the gates this person may decide, by the engine's own rule.
  */
 
-export interface SharedTask {
+/** What the dashboard's row needs: the head (task and pinned workflow) and whose it is. */
+export interface SharedTaskHead {
   owner: string;
   /** The owner's name in the member directory (their user name when they are not in it). */
   ownerName: string;
   task: Task;
   workflow: Workflow;
+}
+
+export interface SharedTask extends SharedTaskHead {
   events: AuditEvent[];
   notes: Note[];
 }
 
 /** What does not even parse: a sentence instead of a task. */
-export type SharedTaskRead = { ok: true; shared: SharedTask } | { ok: false; owner: string; taskId: string; title: string; reason: string };
+export interface SharedTaskRefusal {
+  ok: false;
+  owner: string;
+  taskId: string;
+  title: string;
+  reason: string;
+}
+export type SharedTaskRead = { ok: true; shared: SharedTask } | SharedTaskRefusal;
+export type SharedHeadRead = { ok: true; shared: SharedTaskHead } | SharedTaskRefusal;
 
 async function directoryOf(teamDb: TeamDatabase): Promise<Map<string, MemberDoc>> {
   return new Map((await teamDb.directory.toArray()).map((member) => [member.user, member]));
+}
+
+function readHead(row: TeamDocRow, directory: ReadonlyMap<string, MemberDoc>): SharedHeadRead {
+  const { owner, taskId } = row;
+  const head = taskHeadDocSchema.parse(row.doc);
+  const rawTitle = (head.task as { title?: unknown } | null)?.title;
+  const title = typeof rawTitle === 'string' ? rawTitle.slice(0, 120) : taskId;
+  const refuse = (reason: string): SharedTaskRefusal => ({ ok: false, owner, taskId, title, reason });
+  const task = taskSchema.safeParse(head.task);
+  if (!task.success || task.data.id !== taskId) return refuse('its task record is not well-formed.');
+  const workflow = validateWorkflow(head.workflow);
+  if (!workflow.ok || workflow.workflow.id !== task.data.workflowId || workflow.workflow.version !== task.data.workflowVersion) {
+    return refuse(`the workflow it is pinned to ("${task.data.workflowId}" version ${task.data.workflowVersion}) is not in it, or not well-formed.`);
+  }
+  return { ok: true, shared: { owner, ownerName: directory.get(owner)?.name ?? owner, task: task.data, workflow: workflow.workflow } };
 }
 
 /** One colleague's shared task from the documents kept here; null when its head has not arrived. */
@@ -40,16 +67,8 @@ export async function readSharedTask(teamDb: TeamDatabase, owner: string, taskId
   const rows = await teamDb.teamDocs.where('[owner+taskId]').equals([owner, taskId]).toArray();
   const headRow = rows.find((row) => row.kind === 'task-head');
   if (!headRow) return null;
-  const head = taskHeadDocSchema.parse(headRow.doc);
-  const rawTitle = (head.task as { title?: unknown } | null)?.title;
-  const title = typeof rawTitle === 'string' ? rawTitle.slice(0, 120) : taskId;
-  const refuse = (reason: string): SharedTaskRead => ({ ok: false, owner, taskId, title, reason });
-  const task = taskSchema.safeParse(head.task);
-  if (!task.success || task.data.id !== taskId) return refuse('its task record is not well-formed.');
-  const workflow = validateWorkflow(head.workflow);
-  if (!workflow.ok || workflow.workflow.id !== task.data.workflowId || workflow.workflow.version !== task.data.workflowVersion) {
-    return refuse(`the workflow it is pinned to ("${task.data.workflowId}" version ${task.data.workflowVersion}) is not in it, or not well-formed.`);
-  }
+  const head = readHead(headRow, directory ?? (await directoryOf(teamDb)));
+  if (!head.ok) return head;
   const events = rows
     .filter((row) => row.kind === 'task-event')
     .map((row) => taskEventDocSchema.parse(row.doc).event)
@@ -57,22 +76,24 @@ export async function readSharedTask(teamDb: TeamDatabase, owner: string, taskId
   const notes: Note[] = [];
   for (const row of rows.filter((r) => r.kind === 'task-note')) {
     const note = noteSchema.safeParse(taskNoteDocSchema.parse(row.doc).note);
-    if (!note.success || note.data.taskId !== taskId) return refuse('one of its notes is not well-formed.');
+    if (!note.success || note.data.taskId !== taskId) return { ok: false, owner, taskId, title: head.shared.task.title, reason: 'one of its notes is not well-formed.' };
     notes.push(note.data);
   }
   notes.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-  const ownerName = (directory ?? (await directoryOf(teamDb))).get(owner)?.name ?? owner;
-  return { ok: true, shared: { owner, ownerName, task: task.data, workflow: workflow.workflow, events, notes } };
+  return { ok: true, shared: { ...head.shared, events, notes } };
 }
 
-/** Every colleague's shared task kept here (the dashboard's team rows), newest activity first. */
-export async function listSharedTasks(teamDb: TeamDatabase): Promise<SharedTaskRead[]> {
+/**
+ * Every colleague's shared task kept here (the dashboard's team rows), newest activity first: heads
+ * only (a row needs no events or notes; Verify reads them for the rows shown).
+ */
+export async function listSharedTasks(teamDb: TeamDatabase): Promise<SharedHeadRead[]> {
   const self = (await teamDb.connection.get('self'))?.user;
   const heads = await teamDb.teamDocs.where('kind').equals('task-head').toArray();
   const directory = await directoryOf(teamDb);
-  const read = await Promise.all(heads.filter((row) => row.owner !== self).map((row) => readSharedTask(teamDb, row.owner, row.taskId, directory)));
-  const when = (entry: SharedTaskRead) => (entry.ok ? entry.shared.task.updatedAt : '');
-  return read.filter((entry): entry is SharedTaskRead => entry !== null).sort((a, b) => when(b).localeCompare(when(a)));
+  const read = heads.filter((row) => row.owner !== self).map((row) => readHead(row, directory));
+  const when = (entry: SharedHeadRead) => (entry.ok ? entry.shared.task.updatedAt : '');
+  return read.sort((a, b) => when(b).localeCompare(when(a)));
 }
 
 // ---------------------------------------------------------------- verify

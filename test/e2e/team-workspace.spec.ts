@@ -189,6 +189,7 @@ test('four eyes across browsers: the approver\'s badge counts the gate; she reje
     // She opens it from her dashboard (the team's tasks beside her own) and rejects it there.
     await ana.goto(`chrome-extension://${approver.extensionId}/options.html#/tasks`);
     const sharedRow = ana.locator('[data-testid="team-task"][data-owner="max"]').filter({ hasText: 'Quarterly SOP' });
+    await expect(sharedRow.getByTestId('team-task-decide')).toHaveText('your decision');
     await sharedRow.getByRole('link', { name: 'Quarterly SOP' }).click();
     await expect(ana.getByTestId('team-task-owner')).toContainText('Max Member');
     await ana.getByTestId('gate-comment').fill('Add the rollback step.');
