@@ -1,7 +1,7 @@
 import { stepResultNote } from '@/lib/workflow/results';
 import { stepStates } from '@/lib/workflow/engine';
 import { ACTOR_KIND_LABELS, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, STEP_STATE_LABELS } from '@/lib/workflow/labels';
-import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
+import type { AuditEvent, Note, Task, TeamStandards } from '@/lib/workflow/records';
 import type { Workflow } from '@/lib/workflow/schema';
 import type { SignatureCheck } from '@/lib/db/audit';
 
@@ -47,8 +47,8 @@ export interface TaskReportModel {
   steps: ReportStep[];
   decisions: ReportDecision[];
   inputs: ReportInput[];
-  /** The team standards the task ran with (Settings → Standards), when there were any. */
-  teamStandards?: { version: number; lines: string[] };
+  /** The team standards the task ran with (Settings → Standards, or the team workspace's published version), when there were any. */
+  teamStandards?: TeamStandards;
 }
 
 /** Markdown to a short plain-text excerpt: what a table cell can hold. */
@@ -137,5 +137,5 @@ export function buildTaskReport(
         .map((event) => ({ seq: event.seq, by: event.actor.name, at: event.at, from: text(event.data['from']), to: text(event.data['to']) })),
     }),
   );
-  return { steps, decisions, inputs, ...(task.teamStandards ? { teamStandards: { version: task.teamStandards.version, lines: [...task.teamStandards.lines] } } : {}) };
+  return { steps, decisions, inputs, ...(task.teamStandards ? { teamStandards: structuredClone(task.teamStandards) } : {}) };
 }

@@ -1,5 +1,5 @@
 import type { Workflow } from '@/lib/workflow/schema';
-import { ACTOR_KIND_LABELS, describeEvent, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, SITE_LABELS, taskStatusLabel } from '@/lib/workflow/labels';
+import { ACTOR_KIND_LABELS, describeEvent, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, SITE_LABELS, taskStatusLabel, teamStandardsUsedLabel } from '@/lib/workflow/labels';
 import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
 
 /**
@@ -163,7 +163,8 @@ export function taskReportMarkdown(input: TaskReportInput): string {
   }
   lines.push(`- Report generated at ${input.generatedAt}`);
   if (task.teamStandards) {
-    lines.push(`- Team standards used (version ${task.teamStandards.version}): ${task.teamStandards.lines.map(inline).join(' · ')}`);
+    const { version, publishedBy } = task.teamStandards;
+    lines.push(`- ${teamStandardsUsedLabel({ version, ...(publishedBy && { publishedBy: { name: inline(publishedBy.name) } }) })}: ${task.teamStandards.lines.map(inline).join(' · ')}`);
   }
   const declared = workflow?.inputs ?? [];
   if (declared.length > 0) {

@@ -2,6 +2,9 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { getDb } from '@/lib/db/database';
 import { updateSettings } from '@/lib/db/settings-repo';
+import { queueStandardsPublish } from '@/lib/team/sync';
+import { getTeamDb } from '@/lib/team/team-db';
+import { teamContextOf } from './use-team';
 import { TeamStandardsSettings } from './team-standards-settings';
 import {
   addPublicKeyFromFile,
@@ -53,6 +56,18 @@ function SettingsForm({ settings: stored, status, setStatus }: { settings: Setti
     } catch (error) {
       setPending(undefined);
       setStatus({ tone: 'error', text: `Not saved: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  };
+
+  // A lead connected to the team workspace publishes the saved standards as the team's next version.
+  const connection = useLiveQuery(() => getTeamDb().connection.get('self'), []);
+  const leadConnection = connection && connection.state !== 'refused' && connection.roles.includes('lead') ? connection : undefined;
+  const publishStandards = async (lead: NonNullable<typeof leadConnection>) => {
+    try {
+      const version = await queueStandardsPublish(teamContextOf(lead));
+      setStatus({ tone: 'success', text: `Published to the team as version ${version}, signed with your key; members' new tasks use it once the workspace has it.` });
+    } catch (error) {
+      setStatus({ tone: 'error', text: `Not published: ${error instanceof Error ? error.message : String(error)}` });
     }
   };
 
@@ -135,7 +150,13 @@ function SettingsForm({ settings: stored, status, setStatus }: { settings: Setti
             </div>
           </div>
         </Card>
-        <TeamStandardsSettings lines={stored.teamStandards} version={stored.teamStandardsVersion} onSave={(lines) => save({ teamStandards: lines })} />
+        <TeamStandardsSettings
+          lines={stored.teamStandards}
+          version={stored.teamStandardsVersion}
+          onSave={(lines) => save({ teamStandards: lines })}
+          published={stored.publishedTeamStandards}
+          onPublish={leadConnection ? () => publishStandards(leadConnection) : undefined}
+        />
         <Card>
           <h2 className="mb-2 text-base font-semibold">Sites</h2>
           <p className="mb-2 text-sm">Where the panel appears.</p>

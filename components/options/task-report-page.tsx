@@ -8,7 +8,7 @@ import { chainHead } from './report';
 import { buildTaskReport, signatureInWords } from './report-model';
 import { hrefFor } from './router';
 import { verdictText } from './task-page';
-import { SITE_LABELS } from '@/lib/workflow/labels';
+import { SITE_LABELS, teamStandardsUsedLabel } from '@/lib/workflow/labels';
 
 /**
  * The task report a manager prints or saves as PDF: what ran, who did each step, every decision and
@@ -152,13 +152,13 @@ export function TaskReportPage({ id }: { id: string }) {
           </dl>
           {model.teamStandards ? (
             <p className="mt-2 text-sm" data-testid="report-team-standards">
-              Team standards used (version {model.teamStandards.version}): {model.teamStandards.lines.join(' · ')}
+              {teamStandardsUsedLabel(model.teamStandards)}: {model.teamStandards.lines.join(' · ')}
             </p>
           ) : null}
         </section>
       ) : model.teamStandards ? (
         <p className="mb-6 text-sm" data-testid="report-team-standards">
-          Team standards used (version {model.teamStandards.version}): {model.teamStandards.lines.join(' · ')}
+          {teamStandardsUsedLabel(model.teamStandards)}: {model.teamStandards.lines.join(' · ')}
         </p>
       ) : null}
 

@@ -141,8 +141,15 @@ function insertInto(tabId: number, text: string, send: boolean, actor: Actor): P
 }
 
 /** Puts the task's current briefing into one tab and records it; the caller holds the task's turn. */
-async function deliver(task: Task, tabId: number, host: HostState, delivery: Delivery, extra: Record<string, number> = {}): Promise<InsertResult> {
-  const text = await briefingText(task, delivery.kind);
+async function deliver(
+  task: Task,
+  tabId: number,
+  host: HostState,
+  delivery: Delivery,
+  extra: Record<string, number> = {},
+  rendered?: string | null,
+): Promise<InsertResult> {
+  const text = rendered === undefined ? await briefingText(task, delivery.kind) : rendered;
   if (!text) return { ok: false, verified: false, sent: false, reason: 'composer-missing', detail: 'the task’s workflow version is missing' };
   const result = await insertInto(tabId, text, delivery.send, delivery.actor);
   if (!result.ok) return result;
@@ -201,18 +208,22 @@ export function conduct(taskId: string): Promise<DeliveryResult | null> {
     const earlier = await readAttempt(taskId);
     const sameAdvance = earlier?.advance === advance ? earlier : undefined;
     if (sameAdvance?.state === 'pending') {
+      trace(taskId, advance, 'an attempt cut short is recorded as interrupted');
       await recordInterrupted(task, advance, settings.autoSend, sameAdvance.tries);
       return null;
     }
-    if (sameAdvance && sameAdvance.tries >= MAX_TRIES) return null;
+    if (sameAdvance && sameAdvance.tries >= MAX_TRIES) return trace(taskId, advance, 'left to the person after three tries');
     const readyTabs = tabs.filter(([, record]) => ready(record.host));
-    if (readyTabs.length === 0) return null;
+    if (readyTabs.length === 0) return trace(taskId, advance, tabs.length ? `waits: ${tabs.length} tab(s), none ready` : 'waits: no tab shows the task');
     const tries = (sameAdvance?.tries ?? 0) + 1;
+    // Rendered before the attempt is kept: a render that fails has put nothing in, and must not read as cut short.
+    const text = await briefingText(task, 'step');
     await writeAttempt(taskId, { advance, state: 'pending', tries });
     for (const [tabId, record] of readyTabs) {
-      const result = await deliver(task, tabId, record.host!, { kind: 'step', send: settings.autoSend, actor: SYSTEM_ACTOR }, { advance });
+      const result = await deliver(task, tabId, record.host!, { kind: 'step', send: settings.autoSend, actor: SYSTEM_ACTOR }, { advance }, text);
       // Only a tab whose prompt box is gone lets the next one try: text that went in stays the one delivery.
       if (result.ok) return { ...result, tabId };
+      trace(taskId, advance, `tab ${tabId}: ${result.reason}${result.detail ? ` (${result.detail})` : ''}`);
       if (result.reason !== 'composer-missing') {
         await writeAttempt(taskId, { advance, state: 'failed', tries });
         if (tries < MAX_TRIES) setTimeout(() => void conduct(taskId).catch(logged), 1_000);
@@ -287,6 +298,12 @@ async function onTab(tabId: number, record: TabRecord): Promise<void> {
 
 function logged(error: unknown): void {
   console.error('ConvOps conductor:', error);
+}
+
+/** Why an owed briefing did not go in yet, for whoever reads the worker's console (and the e2e logs on a failure). */
+function trace(taskId: string, advance: number, why: string): null {
+  console.debug(`ConvOps conductor: task ${taskId}, advance ${advance}: ${why}`);
+  return null;
 }
 
 /**

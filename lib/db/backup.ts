@@ -251,7 +251,9 @@ export async function mergeSettingsAndKeys(
   report: RestoreReport,
 ): Promise<void> {
   if (settings && !(await db.settings.get('settings'))) {
-    await db.settings.put({ key: 'settings', value: settings });
+    // A team's published standards are taken only from the workspace, where their signature is checked.
+    const { publishedTeamStandards: _fromTheWorkspaceOnly, ...restorable } = settings;
+    await db.settings.put({ key: 'settings', value: restorable });
     report.added.settings = true;
   }
   for (const row of meta) if (!(await db.meta.get(row.key))) await db.meta.add(row);

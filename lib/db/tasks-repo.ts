@@ -1,7 +1,7 @@
 import Dexie from 'dexie';
 import { nanoid } from 'nanoid';
 import { applyAction, currentStepSince, startTask, taskOfConversation, WorkflowRuleError, type DecisionAuthority } from '@/lib/workflow/engine';
-import type { TaskAction } from '@/lib/workflow/records';
+import type { Settings, TaskAction, TeamStandards } from '@/lib/workflow/records';
 import { stepHasWorkSince } from '@/lib/workflow/results';
 import { taskSchema, type Actor, type AuditEvent, type ConversationRef, type Note, type Site, type Task, type TaskStatus } from '@/lib/workflow/records';
 import type { Workflow } from '@/lib/workflow/schema';
@@ -36,8 +36,18 @@ export interface StartTaskInput {
 }
 
 /**
- * Starts a task on the latest (not deleted) version of a workflow, with the team standards of the
- * settings at this moment: the task keeps that version, whatever the settings say later.
+ * The standards a task starting now records: the team workspace's newest valid published version
+ * when there is one (it applies in place of this browser's own), else Settings → Standards.
+ */
+export function standardsForNewTask(settings: Settings): TeamStandards {
+  const published = settings.publishedTeamStandards;
+  if (published) return { version: published.version, lines: [...published.lines], publishedBy: { ...published.publishedBy } };
+  return { version: settings.teamStandardsVersion, lines: [...settings.teamStandards] };
+}
+
+/**
+ * Starts a task on the latest (not deleted) version of a workflow, with the team standards of this
+ * moment (`standardsForNewTask`): the task keeps that version, whatever the settings or the team say later.
  */
 export async function startTaskRecord(input: StartTaskInput): Promise<Task> {
   const db = getDb();
@@ -54,7 +64,7 @@ export async function startTaskRecord(input: StartTaskInput): Promise<Task> {
       actor: input.actor,
       now: nowIso(),
       ...(input.inputs ? { inputs: input.inputs } : {}),
-      teamStandards: { version: settings.teamStandardsVersion, lines: settings.teamStandards },
+      teamStandards: standardsForNewTask(settings),
     });
     const written = await writeTask(db, task);
     await appendEvents(db, written.id, events);

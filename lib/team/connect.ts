@@ -1,4 +1,6 @@
 import type { ConvOpsDatabase } from '@/lib/db/database';
+import { forgetPublishedTeamStandards } from '@/lib/db/settings-repo';
+import { SYSTEM_ACTOR } from '@/lib/workflow/actors';
 import { openSession, parseWorkspaceUrl, TeamSessionError, type TeamFetch } from './session';
 import { queueDirectoryEntry, remoteDatabase, type TeamContext } from './sync';
 import type { ConnectionRow, TeamDatabase } from './team-db';
@@ -42,6 +44,8 @@ export async function connectWorkspace(
     shareByDefault: previous?.shareByDefault ?? true,
   };
   await deps.teamDb.connection.put(connection);
+  // Another workspace's published standards no longer apply here.
+  await forgetPublishedTeamStandards(address.url, SYSTEM_ACTOR);
   const ctx: TeamContext = { teamDb: deps.teamDb, db: deps.db, remote: remoteDatabase(address.url, deps.fetcher), connection };
   await queueDirectoryEntry(ctx);
   return ctx;

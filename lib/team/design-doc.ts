@@ -20,6 +20,8 @@
  *   one writer.
  * - `decision:<hash of the gate.requested event>` — kind `decision`: an approver's signed answer to one
  *   gate request, written once, only by a user with the `approver` role, in their own name.
+ * - `standards:<version>` — kind `standards-version`: a published version of the team's standards
+ *   (standing rules, one line each), written once by a `lead` in their own name, signed, never changed.
  * Nothing is deleted. Server admins are not checked (they install this document and could replace it
  * anyway); what an admin forges is caught by the client's checks.
  */
@@ -51,6 +53,7 @@ export const teamDocId = {
     `task:${encodeURIComponent(owner)}:${taskId}:event:${String(seq).padStart(8, '0')}`,
   taskNote: (owner: string, taskId: string, noteId: string) => `task:${encodeURIComponent(owner)}:${taskId}:note:${noteId}`,
   decision: (gateRequestHash: string) => `decision:${gateRequestHash}`,
+  standardsVersion: (version: number) => `standards:${version}`,
 };
 
 export function validateTeamDocument(newDoc: CouchDocument, oldDoc: CouchDocument | null, userCtx: CouchUserContext): void {
@@ -131,6 +134,21 @@ export function validateTeamDocument(newDoc: CouchDocument, oldDoc: CouchDocumen
     if (newDoc.decidedBy !== user) refuse('A decision is taken in your own name.');
     if (newDoc.decision !== 'approve' && newDoc.decision !== 'reject') refuse('A decision approves or rejects.');
     if (typeof newDoc.signature !== 'object' || newDoc.signature === null) refuse('A decision is signed.');
+    return;
+  }
+
+  if (kind === 'standards-version') {
+    if (!hasRole('lead')) refuse('Only a team lead can publish the team\'s standards.');
+    if (oldDoc) refuse('A published standards version never changes: publish a new version instead.');
+    if (!/^standards:[1-9][0-9]*$/.test(id) || id !== 'standards:' + newDoc.version) refuse('A standards version\'s id is standards:<version>, the version it holds.');
+    if (newDoc.publishedBy !== user) refuse('The team\'s standards are published in your own name.');
+    const lines = newDoc.lines;
+    if (!Array.isArray(lines) || lines.length === 0 || lines.length > 50) refuse('A standards version holds from 1 to 50 rules.');
+    for (let i = 0; i < lines.length; i += 1) {
+      const line = lines[i];
+      if (!isText(line) || line.length > 2000 || /[\r\n]/.test(line)) refuse('Each standard is one line of text, up to 2,000 characters.');
+    }
+    if (typeof newDoc.signature !== 'object' || newDoc.signature === null) refuse('Published standards are signed.');
     return;
   }
 

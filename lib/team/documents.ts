@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { canonicalJson, sha256Hex } from '@/lib/db/hash-chain';
 import type { SigningKeyRow } from '@/lib/db/records';
 import { signHash, verifyHashSignature } from '@/lib/db/signing';
-import { auditEventSchema } from '@/lib/workflow/records';
+import { LIMITS } from '@/lib/workflow/limits';
+import { auditEventSchema, isoDateSchema, standardLineSchema } from '@/lib/workflow/records';
 import { teamDocId } from './design-doc';
 
 /**
@@ -37,6 +38,21 @@ export const workflowVersionDocSchema = z.looseObject({
   signature: docSignatureSchema,
 });
 export type WorkflowVersionDoc = z.infer<typeof workflowVersionDocSchema>;
+
+/** A published version of the team's standards: one line per rule, as the server also requires. */
+export const standardsVersionDocSchema = z.looseObject({
+  ...couchFields,
+  kind: z.literal('standards-version'),
+  version: z.number().int().min(1),
+  lines: z
+    .array(standardLineSchema.regex(/^[^\r\n]*$/, 'A standard is one line.'))
+    .min(1)
+    .max(LIMITS.standardsCount),
+  publishedBy: z.string().min(1).max(200),
+  publishedAt: isoDateSchema,
+  signature: docSignatureSchema,
+});
+export type StandardsVersionDoc = z.infer<typeof standardsVersionDocSchema>;
 
 const taskDocFields = { ...couchFields, owner: z.string().min(1).max(200), taskId: z.string().min(1).max(64) };
 export const taskHeadDocSchema = z.looseObject({ ...taskDocFields, kind: z.literal('task-head'), task: z.unknown(), workflow: z.unknown() });

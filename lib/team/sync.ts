@@ -1,3 +1,4 @@
+import { SYSTEM_ACTOR } from '@/lib/workflow/actors';
 import { isArrival } from '@/lib/workflow/engine';
 import PouchDB, { type PouchDatabase, type PouchDoc } from 'pouchdb-browser';
 import type { ConvOpsDatabase } from '@/lib/db/database';
@@ -6,6 +7,7 @@ import { verifyChain } from '@/lib/db/hash-chain';
 import { listNotes } from '@/lib/db/notes-repo';
 import { ownSigningKey } from '@/lib/db/signing';
 import { getTask, pinnedWorkflow, runAction } from '@/lib/db/tasks-repo';
+import { getSettings, setPublishedTeamStandards } from '@/lib/db/settings-repo';
 import { addTeamWorkflowVersion, getWorkflow } from '@/lib/db/workflows-repo';
 import { validateWorkflow } from '@/lib/workflow/validate';
 import type { Task } from '@/lib/workflow/records';
@@ -14,6 +16,7 @@ import {
   decisionDocSchema,
   memberDocSchema,
   signDoc,
+  standardsVersionDocSchema,
   taskEventDocSchema,
   taskHeadDocSchema,
   taskNoteDocSchema,
@@ -197,6 +200,38 @@ export async function queueWorkflowPublish(ctx: TeamContext, workflowId: string,
   await queue(ctx, doc, true);
 }
 
+/**
+ * A lead publishes this browser's Settings → Standards to the team as its next version (after the
+ * newest one known here, or waiting to be sent), signed with their key; a version never changes after.
+ * Returns the version queued.
+ */
+export async function queueStandardsPublish(ctx: TeamContext): Promise<number> {
+  if (!ctx.connection.roles.includes('lead')) throw new Error('Only a team lead can publish the team\'s standards.');
+  const settings = await getSettings();
+  const lines = settings.teamStandards;
+  if (lines.length === 0) throw new Error('Write at least one standard in Settings → Standards first.');
+  const kept = settings.publishedTeamStandards?.workspace === ctx.connection.url ? settings.publishedTeamStandards : undefined;
+  if (kept && JSON.stringify(kept.lines) === JSON.stringify(lines)) {
+    throw new Error(`The team already has these standards (version ${kept.version}); change them in Settings → Standards first.`);
+  }
+  const waiting = await ctx.teamDb.outbox.filter((row) => row.doc['kind'] === 'standards-version' && !row.refused).toArray();
+  const version = Math.max(kept?.version ?? 0, ...waiting.map((row) => Number(row.doc['version']) || 0)) + 1;
+  const key = await ownSigningKey(ctx.db);
+  const doc = await signDoc(
+    {
+      _id: teamDocId.standardsVersion(version),
+      kind: 'standards-version',
+      version,
+      lines: [...lines],
+      publishedBy: ctx.connection.user,
+      publishedAt: now(),
+    },
+    key,
+  );
+  await queue(ctx, doc, true);
+  return version;
+}
+
 // ---------------------------------------------------------------- push
 
 export interface PushResult {
@@ -271,7 +306,10 @@ export async function pull(ctx: TeamContext): Promise<PullResult> {
   for (;;) {
     const since = (await ctx.teamDb.connection.get('self'))?.lastSeq ?? 0;
     const batch = await ctx.remote.changes({ since, include_docs: true, limit: BATCH });
-    for (const change of batch.results) {
+    // Directory entries first: a signer's entry sent again (a new session, a new key) sits later in the
+    // feed than what they signed before, and a signature is checked against the directory.
+    const memberFirst = [...batch.results].sort((a, b) => Number(b.doc?.['kind'] === 'member') - Number(a.doc?.['kind'] === 'member'));
+    for (const change of memberFirst) {
       if (!change.doc || change.deleted || change.id.startsWith('_design/')) continue;
       const outcome = await applyDoc(ctx, change.doc);
       if (outcome === 'quarantined') result.quarantined += 1;
@@ -302,6 +340,8 @@ async function applyDoc(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcome> 
       return applyDecision(ctx, raw);
     case 'workflow-version':
       return applyWorkflowVersion(ctx, raw);
+    case 'standards-version':
+      return applyStandardsVersion(ctx, raw);
     case 'task-head':
     case 'task-event':
     case 'task-note':
@@ -351,6 +391,39 @@ async function applyWorkflowVersion(ctx: TeamContext, raw: PouchDoc): Promise<Ap
   const outcome = await addTeamWorkflowVersion(valid.workflow, { kind: 'human', name: signed.member.name });
   if (outcome === 'conflict') {
     await quarantine(ctx, raw, `${label} was not added: this browser has another workflow under the same id and version.`);
+    return 'quarantined';
+  }
+  return outcome === 'added' ? 'applied' : 'skipped';
+}
+
+/**
+ * A published standards version: signed by a lead of the directory over exactly this content, the
+ * version its id names. The newest that checks out is what this person's new tasks record.
+ */
+async function applyStandardsVersion(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcome> {
+  const parsed = standardsVersionDocSchema.safeParse(raw);
+  if (!parsed.success || parsed.data._id !== teamDocId.standardsVersion(parsed.data.version)) {
+    await quarantine(ctx, raw, 'A published version of the team\'s standards that is not well-formed.');
+    return 'quarantined';
+  }
+  const doc = parsed.data;
+  const label = `The team's standards version ${doc.version}`;
+  const signed = await checkSignedBy(doc, doc.publishedBy, await directoryMap(ctx), 'lead');
+  if (!signed.ok) {
+    await quarantine(ctx, raw, `${label} were not used: ${signed.reason}`);
+    return 'quarantined';
+  }
+  const outcome = await setPublishedTeamStandards(
+    {
+      workspace: ctx.connection.url,
+      version: doc.version,
+      lines: [...doc.lines],
+      publishedBy: { user: doc.publishedBy, name: signed.member.name, at: doc.publishedAt, hash: signed.hash },
+    },
+    SYSTEM_ACTOR,
+  );
+  if (outcome === 'conflict') {
+    await quarantine(ctx, raw, `${label} were not used: this browser already has another version ${doc.version} of them.`);
     return 'quarantined';
   }
   return outcome === 'added' ? 'applied' : 'skipped';

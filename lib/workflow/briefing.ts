@@ -316,8 +316,8 @@ export function previewTask(workflow: Workflow, stepId?: string, now = '2026-01-
 }
 
 /**
- * The workflow's standards, then the team's (Settings → Standards, the version the task started with),
- * each group saying where it comes from once there are two.
+ * The workflow's standards, then the team's (the version the task started with: the team workspace's
+ * published version, or Settings → Standards), each group saying where it comes from once there are two.
  */
 function standardsSection(workflow: Workflow, task: Task): string | undefined {
   const list = (lines: readonly string[]) => lines.map((line) => `- ${line}`).join('\n');
@@ -325,8 +325,20 @@ function standardsSection(workflow: Workflow, task: Task): string | undefined {
   if (team.length === 0) return workflow.standards.length > 0 ? `## Standards\n${list(workflow.standards)}` : undefined;
   const groups: string[] = [];
   if (workflow.standards.length > 0) groups.push(`From the workflow “${workflow.name}”:\n${list(workflow.standards)}`);
-  groups.push(`From your team's standards (Settings → Standards, version ${task.teamStandards?.version ?? 0}):\n${list(team)}`);
+  groups.push(`${teamStandardsSource(task.teamStandards)}:\n${list(team)}`);
   return `## Standards\n${groups.join('\n\n')}`;
+}
+
+/**
+ * Where a task's team standards came from, in words: "From your team's standards (published by Ana
+ * Lead, version 3)" or "(Settings → Standards, version 2)". The publisher's name is data: escaped.
+ */
+export function teamStandardsSource(standards: Task['teamStandards']): string {
+  const version = standards?.version ?? 0;
+  const by = standards?.publishedBy;
+  return by
+    ? `From your team's standards (published by ${inlineValue(by.name)}, version ${version})`
+    : `From your team's standards (Settings → Standards, version ${version})`;
 }
 
 function capitalize(text: string): string {

@@ -45,6 +45,15 @@ export class InputValuesError extends WorkflowRuleError {
   }
 }
 
+/** The standards a task records: the version, its lines and, for the team workspace's, who published it. */
+function copyStandards(standards: TeamStandards): TeamStandards {
+  return {
+    version: standards.version,
+    lines: [...standards.lines],
+    ...(standards.publishedBy && { publishedBy: { ...standards.publishedBy } }),
+  };
+}
+
 export function startTask(
   workflow: Workflow,
   input: { id: string; title: string; conversation?: ConversationRef; actor: Actor; now: string; inputs?: InputValues; teamStandards?: TeamStandards },
@@ -70,7 +79,7 @@ export function startTask(
     ...(inputsOf(workflow).length > 0 && {
       inputs: Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { value, briefedFrom: 0 }])),
     }),
-    ...(teamStandards && { teamStandards: { version: teamStandards.version, lines: [...teamStandards.lines] } }),
+    ...(teamStandards && { teamStandards: copyStandards(teamStandards) }),
     rev: 0,
     createdAt: input.now,
     createdBy: { ...input.actor },
@@ -87,7 +96,7 @@ export function startTask(
       workflowVersion: workflow.version,
       title: input.title,
       ...(inputsOf(workflow).length > 0 && { inputs: values }),
-      ...(teamStandards && { teamStandards: { version: teamStandards.version, lines: [...teamStandards.lines] } }),
+      ...(teamStandards && { teamStandards: copyStandards(teamStandards) }),
     },
   };
   return { task, events: [event] };

@@ -115,3 +115,13 @@ export function describeEvent(event: Pick<AuditEvent, 'type' | 'data'> & { actor
   }
   return (EVENT_LABELS as Record<string, string>)[event.type] ?? event.type;
 }
+
+/**
+ * The standards a task ran with, as its report says it: "Team standards used (version 3, published
+ * by Ana Lead in the team workspace)", or "(version 2)" for this browser's Settings → Standards.
+ */
+export function teamStandardsUsedLabel(standards: { version: number; publishedBy?: { name: string } | undefined }): string {
+  return standards.publishedBy
+    ? `Team standards used (version ${standards.version}, published by ${standards.publishedBy.name} in the team workspace)`
+    : `Team standards used (version ${standards.version})`;
+}

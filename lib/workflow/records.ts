@@ -81,10 +81,30 @@ export const taskInputValueSchema = z.strictObject({
 });
 export type TaskInputValue = z.infer<typeof taskInputValueSchema>;
 
-/** The team's standing rules a task runs with: the version it started with, kept with its lines. */
+/**
+ * Who published a team standards version in the team workspace: their CouchDB user, their name as the
+ * member directory shows it, when, and the hash of the signed document (checked on arrival).
+ */
+export const standardsPublisherSchema = z.strictObject({
+  user: z.string().min(1).max(200),
+  name: z.string().trim().min(1).max(120),
+  at: isoDateSchema,
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type StandardsPublisher = z.infer<typeof standardsPublisherSchema>;
+
+/** One standing rule: one line (a published version is refused if a rule spans lines). */
+export const standardLineSchema = z.string().trim().min(1).max(LIMITS.standardLength);
+
+/**
+ * The team's standing rules a task runs with: the version it started with, kept with its lines.
+ * `publishedBy` is set when they are the team workspace's published version (absent: this browser's
+ * own Settings → Standards).
+ */
 export const teamStandardsSchema = z.strictObject({
   version: z.number().int().min(0),
-  lines: z.array(z.string().trim().min(1).max(LIMITS.standardLength)).max(LIMITS.standardsCount),
+  lines: z.array(standardLineSchema).max(LIMITS.standardsCount),
+  publishedBy: standardsPublisherSchema.optional(),
 });
 export type TeamStandards = z.infer<typeof teamStandardsSchema>;
 
@@ -210,6 +230,16 @@ export const auditEventSchema = eventDraftSchema.extend({
 });
 export type AuditEvent = z.infer<typeof auditEventSchema>;
 
+/** A standards version the team workspace published, as this browser keeps it once it checked out. */
+export const publishedTeamStandardsSchema = z.strictObject({
+  /** The workspace it came from (a newer version of another workspace's numbering does not compare). */
+  workspace: z.string().min(1).max(400),
+  version: z.number().int().min(1),
+  lines: z.array(standardLineSchema).min(1).max(LIMITS.standardsCount),
+  publishedBy: standardsPublisherSchema,
+});
+export type PublishedTeamStandards = z.infer<typeof publishedTeamStandardsSchema>;
+
 export const settingsSchema = z.strictObject({
   /** The person's display name: the actor of every event they cause. Asked once in the panel. */
   displayName: z.string().trim().max(120).default(''),
@@ -227,6 +257,12 @@ export const settingsSchema = z.strictObject({
   teamStandards: z.array(z.string().trim().min(1).max(LIMITS.standardLength)).max(LIMITS.standardsCount).default([]),
   /** Bumped each time the team standards change; a task records the version it started with. */
   teamStandardsVersion: z.number().int().min(0).default(0),
+  /**
+   * The newest valid standards version the team workspace published (checked on arrival: a lead's
+   * signature, the content hash). While there is one it applies in place of `teamStandards`; set only
+   * by the team sync (`setPublishedTeamStandards`), never by a settings form.
+   */
+  publishedTeamStandards: publishedTeamStandardsSchema.optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 export const DEFAULT_SETTINGS: Settings = settingsSchema.parse({});

@@ -1,5 +1,5 @@
 import { expect, test as playwrightTest } from '@playwright/test';
-import { count, launchFirefox, mockedPage, mockState, panelFrame, testId, textOf, until, type FirefoxSession } from './firefox';
+import { count, launchFirefox, mockedPage, openExtensionPage, mockState, panelFrame, testId, textOf, until, type FirefoxSession } from './firefox';
 
 /**
  * ConvOps in real Firefox on the ChatGPT mock (real ProseMirror composer): the add-on loads, the panel
@@ -89,30 +89,9 @@ test('Firefox: panel beside ChatGPT, briefing into ProseMirror, one captured rep
   expect(await panel.$eval(testId('current-step'), (el) => el.getAttribute('data-step-id'))).toBe('reproduce');
 
   // A person decides on the task page (its own tab); the panel in the chat follows.
-  // (BiDi may not navigate a tab to a moz-extension: page, so a link in the panel opens it, as the
-  // panel's own links do; puppeteer may go on reporting such a tab as about:blank, so it is found by
-  // asking each new tab where it is.)
-  const taskUrl = `${base}/options.html#/tasks/${taskId}`;
-  const before = new Set(await session.browser.pages());
-  await panel.evaluate((url) => {
-    const link = Object.assign(document.createElement('a'), { href: url, target: '_blank' });
-    document.body.append(link);
-    link.click();
-    link.remove();
-  }, taskUrl);
-  const options = await until(
-    'the task page',
-    async () => {
-      for (const candidate of await session.browser.pages()) {
-        if (before.has(candidate)) continue;
-        if ((await candidate.evaluate(() => location.href).catch(() => '')) === taskUrl) return candidate;
-      }
-      return null;
-    },
-    (found) => found !== null,
-  );
-  await options!.waitForSelector(testId('gate-card'));
-  await options!.locator(`${testId('gate-card')} ${testId('approve-gate')}`).click();
+  const options = await openExtensionPage(session, panel, `${base}/options.html#/tasks/${taskId}`);
+  await options.waitForSelector(testId('gate-card'));
+  await options.locator(`${testId('gate-card')} ${testId('approve-gate')}`).click();
   await until('the next step in the panel', () => panel.$eval(testId('current-step'), (el) => el.getAttribute('data-step-id')), (id) => id === 'fix');
   expect(await count(panel, testId('gate-card'))).toBe(0);
   // The conductor (Firefox's background page) puts the Fix briefing in and sends it, once.

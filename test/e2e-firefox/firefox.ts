@@ -25,7 +25,7 @@ export interface FirefoxSession {
   close(): Promise<void>;
 }
 
-export async function launchFirefox(options: Partial<Record<MockSite, MockPageOptions>> = {}): Promise<FirefoxSession> {
+export async function launchFirefox(options: Partial<Record<MockSite, MockPageOptions>> = {}, extensionPath = firefoxExtensionPath): Promise<FirefoxSession> {
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: firefoxPath,
@@ -35,7 +35,7 @@ export async function launchFirefox(options: Partial<Record<MockSite, MockPageOp
     extraPrefsFirefox: { 'app.update.enabled': false, 'datareporting.policy.dataSubmissionEnabled': false, 'browser.shell.checkDefaultBrowser': false },
   });
   try {
-    const addonId = await browser.installExtension(firefoxExtensionPath);
+    const addonId = await browser.installExtension(extensionPath);
     return { browser, addonId, sites: new MockSites(options), close: () => browser.close() };
   } catch (error) {
     await browser.close();
@@ -69,6 +69,34 @@ export async function mockedPage(session: FirefoxSession): Promise<Page> {
   await page.setRequestInterception(true);
   page.on('request', (request) => void answer(request, session.sites).catch(() => undefined));
   return page;
+}
+
+/**
+ * Opens an extension page (options.html#/…) in a new tab and returns it. BiDi may not navigate a tab
+ * to a moz-extension: page, so a link in the panel (an extension page itself) opens it, as the panel's
+ * own links do; puppeteer may go on reporting such a tab as about:blank, so it is found by asking
+ * each new tab where it is.
+ */
+export async function openExtensionPage(session: FirefoxSession, panel: Frame, url: string): Promise<Page> {
+  const before = new Set(await session.browser.pages());
+  await panel.evaluate((href) => {
+    const link = Object.assign(document.createElement('a'), { href, target: '_blank' });
+    document.body.append(link);
+    link.click();
+    link.remove();
+  }, url);
+  const found = await until(
+    `the page ${url}`,
+    async () => {
+      for (const candidate of await session.browser.pages()) {
+        if (before.has(candidate)) continue;
+        if ((await candidate.evaluate(() => location.href).catch(() => '')) === url) return candidate;
+      }
+      return null;
+    },
+    (page) => page !== null,
+  );
+  return found!;
 }
 
 /** Polls `read` until `accept` says yes; the message says what was last seen. */

@@ -98,8 +98,24 @@ export const test = base.extend<{ context: BrowserContext; serviceWorker: Worker
     await use(launched.context);
     await launched.close();
   },
-  serviceWorker: async ({ context }, use) => {
-    await use(await extensionServiceWorker(context));
+  serviceWorker: async ({ context }, use, testInfo) => {
+    // What the worker said (the conductor's reasons for waiting, errors), shown when a test fails:
+    // a flake on a loaded CI machine is explained by its log, not guessed at.
+    const lines: string[] = [];
+    const listen = (worker: Worker) =>
+      worker.on('console', (message) => {
+        lines.push(`${new Date().toISOString().slice(11, 23)} ${message.type()} ${message.text()}`);
+        if (lines.length > 300) lines.shift();
+      });
+    const worker = await extensionServiceWorker(context);
+    listen(worker);
+    context.on('serviceworker', listen);
+    await use(worker);
+    context.off('serviceworker', listen);
+    if (testInfo.status !== testInfo.expectedStatus && lines.length) {
+      await testInfo.attach('service-worker-console', { body: lines.join('\n'), contentType: 'text/plain' });
+      console.log(`--- service worker console (${testInfo.title}) ---\n${lines.slice(-60).join('\n')}`);
+    }
   },
   extensionId: async ({ serviceWorker }, use) => {
     await use(new URL(serviceWorker.url()).host);
