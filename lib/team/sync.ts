@@ -72,8 +72,14 @@ export async function queueDirectoryEntry(ctx: TeamContext): Promise<void> {
   const key = await ownSigningKey(ctx.db);
   const { user, name, roles } = ctx.connection;
   const existing = await ctx.teamDb.directory.get(user);
-  const keys = existing?.keys ?? [];
-  const withOwn = keys.some((k) => k.fingerprint === key.fingerprint) ? keys : [...keys, { fingerprint: key.fingerprint, publicKey: key.publicKey }];
+  // The entry the workspace holds first: another browser of this person (a new profile, a new machine)
+  // may have listed its key there, and keys are only ever added — this browser's goes after them, or
+  // the server refuses the entry and colleagues never learn this key.
+  const onServer = memberDocSchema.safeParse(await getDoc(ctx, teamDocId.member(user)));
+  const withOwn = [...(onServer.success && onServer.data.user === user ? onServer.data.keys : [])];
+  for (const candidate of [...(existing?.keys ?? []), { fingerprint: key.fingerprint, publicKey: key.publicKey }]) {
+    if (!withOwn.some((k) => k.fingerprint === candidate.fingerprint)) withOwn.push(candidate);
+  }
   const teamRoles = roles.filter((role) => role === 'lead' || role === 'member' || role === 'approver').sort();
   const doc = { _id: teamDocId.member(user), kind: 'member', user, name, roles: teamRoles, keys: withOwn };
   await ctx.teamDb.directory.put(memberDocSchema.parse(doc));

@@ -36,7 +36,8 @@ const max: Actor = { kind: 'human', name: 'Max Member' };
 const run = `${process.pid}-${Date.now()}`;
 
 async function person(user: string, name: string, db: ConvOpsDatabase): Promise<TeamContext> {
-  const teamDb = new TeamDatabase(`team-${user}-${run}`);
+  // One team database per browser: named after its records' database.
+  const teamDb = new TeamDatabase(`team-${user}-${db.name}`);
   const password = team.users.find((u) => u.name === user)!.password;
   return connectWorkspace({ url: team.url, user, password, name }, { teamDb, db, fetcher: sessionFetch() });
 }
@@ -69,6 +70,10 @@ async function adminEdit(id: string, change: (doc: Record<string, unknown>) => R
   const stored = await team.request(team.admin.name, 'GET', encodeURIComponent(id));
   expect(stored.status).toBe(200);
   expect((await team.request(team.admin.name, 'PUT', encodeURIComponent(id), change(stored.json))).status).toBe(201);
+}
+
+async function quarantinedReasons(ctx: TeamContext): Promise<string[]> {
+  return (await ctx.teamDb.quarantine.toArray()).map((row) => row.reason);
 }
 
 beforeAll(async () => {
@@ -149,6 +154,24 @@ describe('the team\'s shared tasks, for a manager and an approver', { timeout: 3
     const verdict = await verifySharedTask(manager.teamDb, 'max', task.id);
     expect(verdict.problems).toEqual([]);
     expect(verdict).toMatchObject({ ok: true, events: 5, signatures: 5 });
+  });
+
+  it('the operator connects a second browser (a new key): his directory entry keeps the first key and adds the new one (the server refused an entry without the first, and colleagues could not check his new signatures)', async () => {
+    const secondDb = openDatabase(`op2-${run}`);
+    const second = await person('max', 'Max Member', secondDb);
+    try {
+      await syncOnce(second);
+      expect(await second.teamDb.outbox.filter((row) => Boolean(row.refused)).toArray()).toEqual([]);
+      const stored = await team.request('max', 'GET', encodeURIComponent(teamDocId.member('max')));
+      const fingerprints = (stored.json['keys'] as Array<{ fingerprint: string }>).map((k) => k.fingerprint);
+      expect(fingerprints).toEqual([(await ownSigningKey(operatorDb)).fingerprint, (await ownSigningKey(secondDb)).fingerprint]);
+      expect(await quarantinedReasons(second)).toEqual([]);
+    } finally {
+      secondDb.close();
+      second.teamDb.close();
+      await Dexie.delete(secondDb.name);
+      await Dexie.delete(second.teamDb.name);
+    }
   });
 
   it('a note an admin edited on the server: not verified, with the sentence', async () => {
