@@ -1,6 +1,6 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
-import { decideTeamGate, readSharedTask, verifySharedTask, type SharedTask } from '@/lib/team/shared-tasks';
+import { decideTeamGate, pendingDecisionHere, readSharedTask, verifySharedTask, type SharedTask } from '@/lib/team/shared-tasks';
 import { getTeamDb } from '@/lib/team/team-db';
 import type { TaskStatus } from '@/lib/workflow/records';
 import { TASK_STATUS_LABELS } from '@/lib/workflow/labels';
@@ -130,6 +130,7 @@ function TeamTaskGate({ shared }: { shared: SharedTask }) {
   const gates = useDecidableGates();
   const fingerprint = useOwnFingerprint();
   const connection = useLiveQuery(() => getTeamDb().connection.get('self'), []);
+  const taken = useLiveQuery(() => pendingDecisionHere(getTeamDb(), owner, task.id), [owner, task.id, task.rev]);
   const [busy, setBusy] = useState(false);
   const [status, setStatus] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
   const step = workflow.steps.find((s) => s.id === task.pendingGate?.stepId);
@@ -142,6 +143,13 @@ function TeamTaskGate({ shared }: { shared: SharedTask }) {
   }
   if (task.status !== 'awaiting-approval' || !step?.gate) return null;
   const gate = gates?.find((g) => g.owner === owner && g.taskId === task.id);
+  if (taken) {
+    return (
+      <p className="mb-4 text-sm" data-testid="team-decision-sent">
+        You {taken === 'approve' ? 'approved' : 'rejected'} “{step.title}”; it is signed and sent. {shared.ownerName}'s browser checks it and records it.
+      </p>
+    );
+  }
   if (!gate || !connection || !fingerprint) {
     return (
       <p className="mb-4 text-sm" data-testid="team-gate-waiting">

@@ -8,7 +8,7 @@ import type { ConvOpsDatabase } from '@/lib/db/database';
 import { OWN_KEY_ID } from '@/lib/db/records';
 import { verifyHashSignature } from '@/lib/db/signing';
 import { decisionDocSchema, teamDocId, taskEventDocSchema, taskHeadDocSchema, taskNoteDocSchema, type MemberDoc } from './documents';
-import { listWaitingGates, queueDecision, type TeamContext, type WaitingGate } from './sync';
+import { listWaitingGates, queueDecision, waitingGate, type TeamContext, type WaitingGate } from './sync';
 import type { ConnectionRow, TeamDatabase, TeamDocRow } from './team-db';
 
 /**
@@ -257,6 +257,15 @@ async function decidedHere(teamDb: TeamDatabase): Promise<Set<string>> {
     const doc = decisionDocSchema.safeParse(row.doc);
     return doc.success ? [doc.data.gateRequestHash] : [];
   }));
+}
+
+/** This person's decision on the gate a colleague's task waits at now, taken here and not yet recorded by the owner's browser. */
+export async function pendingDecisionHere(teamDb: TeamDatabase, owner: string, taskId: string): Promise<'approve' | 'reject' | null> {
+  const gate = await waitingGate({ teamDb }, owner, taskId);
+  if (!gate) return null;
+  const row = await teamDb.teamDocs.get(teamDocId.decision(gate.gateRequestHash));
+  const doc = row && decisionDocSchema.safeParse(row.doc);
+  return doc?.success ? doc.data.decision : null;
 }
 
 /**

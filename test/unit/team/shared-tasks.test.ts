@@ -12,7 +12,7 @@ import { saveWorkflow } from '@/lib/db/workflows-repo';
 import { connectWorkspace } from '@/lib/team/connect';
 import { teamDocId } from '@/lib/team/documents';
 import { sessionFetch } from '@/lib/team/session';
-import { countDecidableGates, decidableGatesHere, decideTeamGate, listDecidableGates, listSharedTasks, mayDecide, readSharedTask, verifySharedTask } from '@/lib/team/shared-tasks';
+import { countDecidableGates, decidableGatesHere, decideTeamGate, pendingDecisionHere, listDecidableGates, listSharedTasks, mayDecide, readSharedTask, verifySharedTask } from '@/lib/team/shared-tasks';
 import { queueTaskShare, syncOnce, type TeamContext } from '@/lib/team/sync';
 import { TeamDatabase } from '@/lib/team/team-db';
 import type { Actor, Task } from '@/lib/workflow/records';
@@ -141,12 +141,17 @@ describe('the team\'s shared tasks, for a manager and an approver', { timeout: 3
     const gate = (await listDecidableGates(approver.teamDb, anaKey)).find((g) => g.taskId === task.id)!;
     expect(gate).toMatchObject({ ownerName: 'Max Member', stepTitle: 'Review SOP' });
     expect(await decidableGatesHere(approver.teamDb, approverDb)).toBe(before);
+    expect(await pendingDecisionHere(approver.teamDb, 'max', task.id)).toBeNull();
     await decideTeamGate(approver, gate, 'reject', 'Add the rollback step.', anaKey);
+    expect(await pendingDecisionHere(approver.teamDb, 'max', task.id)).toBe('reject');
     expect(await countDecidableGates(approver.teamDb, anaKey)).toBe(before - 1);
     expect(await decidableGatesHere(approver.teamDb, approverDb)).toBe(before - 1);
     await syncOnce(approver);
     await syncOnce(operator);
     expect(await getTask(task.id)).toMatchObject({ status: 'active', currentStepId: 'draft' });
+    await syncOnce(approver);
+    // Recorded by Max's browser: the gate no longer waits, so nothing is pending here.
+    expect(await pendingDecisionHere(approver.teamDb, 'max', task.id)).toBeNull();
     // The operator's task moved on: the same round sends it (not with his next change), the manager's
     // copy follows, and still verifies: the rejection's event (signed in Max's browser) and Ana's
     // signed decision it carries.
