@@ -10,11 +10,12 @@ import { TaskPage } from './task-page';
 import { TaskReportPage } from './task-report-page';
 import { TasksPage } from './tasks-page';
 import { TeamPage } from './team-page';
+import { TeamTaskPage } from './team-task-page';
 
 const NAV: { label: string; route: Route; section: Route['name'][] }[] = [
   { label: 'Library', route: { name: 'library' }, section: ['library', 'new-workflow', 'edit-workflow'] },
   { label: 'Import', route: { name: 'import' }, section: ['import'] },
-  { label: 'Tasks', route: { name: 'tasks' }, section: ['tasks', 'task', 'task-report'] },
+  { label: 'Tasks', route: { name: 'tasks' }, section: ['tasks', 'task', 'task-report', 'team-task'] },
   { label: 'Backup', route: { name: 'backup' }, section: ['backup'] },
   { label: 'Settings', route: { name: 'settings' }, section: ['settings'] },
   { label: 'Team', route: { name: 'team' }, section: ['team'] },
@@ -42,6 +43,8 @@ function Page({ route }: { route: Route }) {
       return <SettingsPage />;
     case 'team':
       return <TeamPage />;
+    case 'team-task':
+      return <TeamTaskPage owner={route.owner} id={route.id} />;
     case 'not-found':
       return (
         <p>

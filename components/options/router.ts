@@ -13,6 +13,8 @@ export type Route =
   | { name: 'backup' }
   | { name: 'settings' }
   | { name: 'team' }
+  /** A colleague's task shared with the team (read-only; an approver decides its gate here). */
+  | { name: 'team-task'; owner: string; id: string }
   | { name: 'not-found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -24,7 +26,8 @@ export function parseRoute(hash: string): Route {
       return part;
     }
   });
-  const [section, id, action] = parts;
+  const [section, id, action, rest] = parts;
+  if (section === 'team' && id === 'tasks' && action && rest && parts.length === 4) return { name: 'team-task', owner: action, id: rest };
   if (!section || (section === 'library' && !id)) return { name: 'library' };
   if (section === 'library' && id === 'new') {
     const from = new URLSearchParams(query).get('from') ?? undefined;
@@ -63,6 +66,8 @@ export function hrefFor(route: Route): string {
       return '#/settings';
     case 'team':
       return '#/team';
+    case 'team-task':
+      return `#/team/tasks/${encodeURIComponent(route.owner)}/${encodeURIComponent(route.id)}`;
     case 'not-found':
       return `#/${route.path}`;
   }

@@ -4,7 +4,7 @@ import { getDb } from '@/lib/db/database';
 import { updateSettings } from '@/lib/db/settings-repo';
 import { queueStandardsPublish } from '@/lib/team/sync';
 import { getTeamDb } from '@/lib/team/team-db';
-import { contextOf } from './team-page';
+import { teamContextOf } from './use-team';
 import { TeamStandardsSettings } from './team-standards-settings';
 import {
   addPublicKeyFromFile,
@@ -64,7 +64,7 @@ function SettingsForm({ settings: stored, status, setStatus }: { settings: Setti
   const leadConnection = connection && connection.state !== 'refused' && connection.roles.includes('lead') ? connection : undefined;
   const publishStandards = async (lead: NonNullable<typeof leadConnection>) => {
     try {
-      const version = await queueStandardsPublish(contextOf(lead));
+      const version = await queueStandardsPublish(teamContextOf(lead));
       setStatus({ tone: 'success', text: `Published to the team as version ${version}, signed with your key; members' new tasks use it once the workspace has it.` });
     } catch (error) {
       setStatus({ tone: 'error', text: `Not published: ${error instanceof Error ? error.message : String(error)}` });

@@ -255,7 +255,7 @@ export function TaskPage({ id }: { id: string }) {
  * A long task has thousands of events: only those near the viewport are in the DOM. Routine events
  * fold under their step (components/options/timeline.ts), so decisions are not lost among them.
  */
-function TimelineList({ events, stepTitle }: { events: AuditEvent[]; stepTitle: (stepId: string | undefined) => string }) {
+export function TimelineList({ events, stepTitle }: { events: AuditEvent[]; stepTitle: (stepId: string | undefined) => string }) {
   // Latest first: where the task stands (its decision, its end) is at the top, never below the fold.
   const items = useMemo(() => foldTimeline(events).reverse(), [events]);
   const { attach, listStyle, rows, rowProps } = useWindowList({ count: items.length, estimateSize: 72, getItemKey: (index) => items[index]!.key });
@@ -323,7 +323,7 @@ function TimelineEvent({ event, stepTitle }: { event: AuditEvent; stepTitle: (st
  * Notes grouped by step, in the workflow's order; the first note of each group carries the step's
  * heading, so the groups read as before while the list stays one flat, virtualized list.
  */
-function NotesList({ notes, steps }: { notes: Note[]; steps: Step[] }) {
+export function NotesList({ notes, steps }: { notes: Note[]; steps: Step[] }) {
   const ordered = useMemo(() => {
     const groups = [
       ...steps,

@@ -3,6 +3,8 @@ import { useState } from 'react';
 import { decisionTrust, type DecisionTrust } from '@/lib/db/audit';
 import { countTasks, listTasks, type TaskQuery } from '@/lib/db/tasks-repo';
 import { getWorkflow, listWorkflows } from '@/lib/db/workflows-repo';
+import { listSharedTasks, verifySharedTask } from '@/lib/team/shared-tasks';
+import { getTeamDb } from '@/lib/team/team-db';
 import { SITES, TASK_STATUSES, type Site, type Task, type TaskStatus } from '@/lib/workflow/records';
 import type { Workflow } from '@/lib/workflow/schema';
 import { Badge, Button, TextField, type BadgeTone } from '@/components/ui';
@@ -10,6 +12,7 @@ import { downloadText, fileStamp } from './download';
 import { PageHeader, SelectField } from './form';
 import { dashboardCsv, dashboardRow, type DashboardRow } from './report';
 import { hrefFor } from './router';
+import { useDecidableGates } from './use-team';
 import { SITE_LABELS, TASK_STATUS_LABELS, taskStatusLabel } from '@/lib/workflow/labels';
 import { taskSites } from '@/lib/workflow/task-sites';
 
@@ -217,7 +220,124 @@ export function TasksPage() {
           </nav>
         </>
       )}
+      <TeamTasks filters={filters} />
     </div>
+  );
+}
+
+/** A team row passes the dashboard's filters as an own row does (read in memory: the team's tasks are few per page). */
+function teamRowMatches(row: DashboardRow, filters: Filters): boolean {
+  if (filters.status && row.status !== filters.status) return false;
+  if (filters.workflowId && row.workflowId !== filters.workflowId) return false;
+  if (filters.site && row.site !== filters.site) return false;
+  if (filters.person.trim() && row.startedBy !== filters.person.trim()) return false;
+  return !filters.search.trim() || row.title.toLowerCase().includes(filters.search.trim().toLowerCase());
+}
+
+interface TeamRow {
+  key: string;
+  owner: string;
+  ownerName: string;
+  taskId: string;
+  title: string;
+  /** Absent when the shared task did not arrive well-formed. */
+  row?: DashboardRow;
+}
+
+/**
+ * Colleagues' tasks shared with the team (pulled by sync into the team database), beside the person's
+ * own, live: a row appears or moves as the workspace's changes arrive. Each row says whether its record
+ * verifies (checked after the rows show, as the own rows' signature flags are).
+ */
+function TeamTasks({ filters }: { filters: Filters }) {
+  const teamDb = getTeamDb();
+  const entries = useLiveQuery(() => teamDb.connection.get('self').then((connection) => (connection ? listSharedTasks(teamDb) : [])), []);
+  const rows = (entries ?? []).flatMap((entry): TeamRow[] => {
+    if (!entry.ok) return [{ key: `${entry.owner}/${entry.taskId}`, owner: entry.owner, ownerName: entry.owner, taskId: entry.taskId, title: entry.title }];
+    const { owner, ownerName } = entry.shared;
+    const row = dashboardRow(entry.shared.task, entry.shared.workflow);
+    return teamRowMatches(row, filters) ? [{ key: `${owner}/${row.id}`, owner, ownerName, taskId: row.id, title: row.title, row }] : [];
+  });
+  const shown = rows.slice(0, PAGE_SIZE);
+  const shownKey = shown.map((row) => row.key).join('|');
+  const decidable = useDecidableGates();
+  const verdicts = useLiveQuery(
+    async () => new Map(await Promise.all(shown.map(async (row) => [row.key, (await verifySharedTask(teamDb, row.owner, row.taskId)).ok] as const))),
+    [shownKey],
+  );
+  if (!entries || entries.length === 0) return null;
+  return (
+    <section aria-labelledby="team-tasks-heading" className="mt-6" data-testid="team-tasks">
+      <h2 id="team-tasks-heading" className="mb-2 text-base font-semibold">
+        Shared by the team <span className="text-xs font-normal text-zinc-600 dark:text-zinc-400">colleagues' tasks from the workspace, read-only, live</span>
+      </h2>
+      {rows.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">No shared task matches.</p> : null}
+      {rows.length > 0 ? (
+        <div className="overflow-x-auto">
+          <table className="w-full text-left text-sm">
+            <caption className="sr-only">The team's shared tasks, newest activity first</caption>
+            <thead className="border-b border-zinc-300 text-xs text-zinc-600 dark:border-zinc-600 dark:text-zinc-400">
+              <tr>
+                <th scope="col" className="p-2">Title</th>
+                <th scope="col" className="p-2">Shared by</th>
+                <th scope="col" className="p-2">Workflow</th>
+                <th scope="col" className="p-2">Status</th>
+                <th scope="col" className="p-2">Current step</th>
+                <th scope="col" className="p-2">Waiting gate</th>
+                <th scope="col" className="p-2">Last activity</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map(({ key, owner, ownerName, taskId, title, row }) => {
+                const verified = verdicts?.get(key);
+                return (
+                  <tr key={key} className="border-b border-zinc-200 align-top dark:border-zinc-700" data-testid="team-task" data-owner={owner} data-task-id={taskId} data-verified={verified === undefined ? 'checking' : String(verified)}>
+                    <td className="p-2">
+                      <a href={hrefFor({ name: 'team-task', owner, id: taskId })} className="font-medium text-blue-700 underline dark:text-blue-300">
+                        {title}
+                      </a>
+                      <Badge tone="info" className="ml-2" title={`Shared by ${ownerName} through the team workspace`}>
+                        team
+                      </Badge>
+                      {decidable?.some((gate) => gate.owner === owner && gate.taskId === taskId) ? (
+                        <Badge tone="warning" className="ml-2" title="Its gate waits for a decision you may take: open it to approve or reject" data-testid="team-task-decide">
+                          your decision
+                        </Badge>
+                      ) : null}
+                      {verified === false ? (
+                        <Badge tone="danger" className="ml-2" title="Its record does not verify: open it and press Verify for the reason" data-testid="team-task-unverified">
+                          not verified
+                        </Badge>
+                      ) : null}
+                    </td>
+                    <td className="p-2">{ownerName}</td>
+                    {row ? (
+                      <>
+                        <td className="p-2">
+                          {row.workflowName} <span className="text-xs text-zinc-600 dark:text-zinc-400">v{row.workflowVersion}</span>
+                        </td>
+                        <td className="p-2">
+                          <Badge tone={STATUS_TONES[row.status as TaskStatus] ?? 'neutral'}>{taskStatusLabel(row.status)}</Badge>
+                        </td>
+                        <td className="p-2">{row.currentStep || '—'}</td>
+                        <td className="p-2">{row.waitingGate || '—'}</td>
+                        <td className="p-2 text-xs">
+                          <time dateTime={row.lastActivity}>{new Date(row.lastActivity).toLocaleString()}</time>
+                        </td>
+                      </>
+                    ) : (
+                      <td className="p-2" colSpan={5}>
+                        Cannot be shown: it did not arrive well-formed.
+                      </td>
+                    )}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
   );
 }
 

@@ -5,11 +5,14 @@ import { getDb } from '@/lib/db/database';
 import { listWorkflows } from '@/lib/db/workflows-repo';
 import { connectWorkspace } from '@/lib/team/connect';
 import { originPattern, parseWorkspaceUrl, sessionFetch } from '@/lib/team/session';
-import { listWaitingGates, queueDecision, queueWorkflowPublish, remoteDatabase, type TeamContext, type WaitingGate } from '@/lib/team/sync';
+import { decideTeamGate, type DecidableGate } from '@/lib/team/shared-tasks';
+import { queueWorkflowPublish } from '@/lib/team/sync';
 import { getTeamDb, type ConnectionRow } from '@/lib/team/team-db';
 import { Alert, Badge, Button, Card, TextArea, TextField } from '@/components/ui';
 import { CheckboxField, PageHeader, SelectField } from './form';
+import { hrefFor } from './router';
 import { useSettings } from './use-actor';
+import { teamContextOf, useDecidableGates, useOwnFingerprint } from './use-team';
 
 /**
  * Options → Team: connect this browser to the team's workspace (a CouchDB database), see whether it
@@ -24,10 +27,6 @@ const STATE_WORDS: Record<ConnectionRow['state'], string> = {
   offline: 'Offline',
   refused: 'Not connected',
 };
-
-export function contextOf(connection: ConnectionRow): TeamContext {
-  return { teamDb: getTeamDb(), db: getDb(), remote: remoteDatabase(connection.url, sessionFetch()), connection };
-}
 
 export function TeamPage() {
   const teamDb = getTeamDb();
@@ -190,12 +189,13 @@ function ConnectedCard({ connection, setStatus }: { connection: ConnectionRow; s
 }
 
 function WaitingGates({ connection, setStatus }: { connection: ConnectionRow; setStatus: (status: Status) => void }) {
-  const teamDb = getTeamDb();
-  const gates = useLiveQuery(() => teamDb.teamDocs.count().then(() => listWaitingGates(contextOf(connection))), [connection.user], []);
+  const gates = useDecidableGates() ?? [];
+  const fingerprint = useOwnFingerprint();
   const [comments, setComments] = useState<Record<string, string>>({});
-  const decide = async (gate: WaitingGate, decision: 'approve' | 'reject') => {
+  const decide = async (gate: DecidableGate, decision: 'approve' | 'reject') => {
     try {
-      await queueDecision(contextOf(connection), gate, decision, comments[gate.gateRequestHash] ?? '');
+      if (!fingerprint) throw new Error('Your signing key is still loading; try again in a moment.');
+      await decideTeamGate(teamContextOf(connection), gate, decision, comments[gate.gateRequestHash] ?? '', fingerprint);
       setStatus({ tone: 'success', text: `${decision === 'approve' ? 'Approved' : 'Rejected'} "${gate.title}"; signed and sent to ${gate.owner}.` });
     } catch (error) {
       setStatus({ tone: 'error', text: error instanceof Error ? error.message : String(error) });
@@ -203,13 +203,16 @@ function WaitingGates({ connection, setStatus }: { connection: ConnectionRow; se
   };
   return (
     <Card>
-      <h2 className="text-base font-semibold">Waiting for a decision</h2>
-      {gates.length === 0 ? <p className="text-sm">No colleague's task waits at a gate.</p> : null}
+      <h2 className="text-base font-semibold">Waiting for your decision</h2>
+      {gates.length === 0 ? <p className="text-sm">No colleague's task waits at a gate you may decide.</p> : null}
       <ul className="mt-2 flex flex-col gap-3">
         {gates.map((gate) => (
           <li key={gate.gateRequestHash} data-testid="team-waiting-gate" data-task-id={gate.taskId} className="flex flex-col gap-2">
             <p className="text-sm">
-              <strong>{gate.title}</strong> by {gate.owner}, step “{gate.stepId}”, since {new Date(gate.requestedAt).toLocaleString()}
+              <a href={hrefFor({ name: 'team-task', owner: gate.owner, id: gate.taskId })} className="font-semibold text-blue-700 underline dark:text-blue-300">
+                {gate.title}
+              </a>{' '}
+              by {gate.ownerName}, step “{gate.stepTitle}”, since {new Date(gate.requestedAt).toLocaleString()}
             </p>
             <TextArea
               label="Comment"
@@ -239,7 +242,7 @@ function Publish({ connection, setStatus }: { connection: ConnectionRow; setStat
   const chosen = id || heads[0]?.id || '';
   const publish = async () => {
     try {
-      await queueWorkflowPublish(contextOf(connection), chosen);
+      await queueWorkflowPublish(teamContextOf(connection), chosen);
       setStatus({ tone: 'success', text: `Published "${chosen}" to the team; members get it with their next sync.` });
     } catch (error) {
       setStatus({ tone: 'error', text: error instanceof Error ? error.message : String(error) });

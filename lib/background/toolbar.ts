@@ -1,6 +1,8 @@
 import { liveQuery } from 'dexie';
 import { browser, type Browser } from 'wxt/browser';
-import { countTasks } from '@/lib/db';
+import { countTasks, getDb } from '@/lib/db';
+import { decidableGatesHere } from '@/lib/team/shared-tasks';
+import { getTeamDb } from '@/lib/team/team-db';
 import { siteOfHostname } from '@/lib/hosts';
 import { sendMessage } from '@/lib/messaging/protocol';
 import { commandPanel } from './tab-state';
@@ -14,7 +16,8 @@ import { commandPanel } from './tab-state';
  *   tab's URL is visible to us exactly when it is a chat site (host permission), which is the one case
  *   that needs it.
  * - The badge counts the tasks waiting at a gate, from a live query, so it follows every decision made
- *   anywhere (panel, review window, options page, a restore).
+ *   anywhere (panel, review window, options page, a restore); for an approver of a team workspace, also
+ *   the colleagues' gates waiting that they may decide (the same live query reads the team database).
  * - `send-step` asks the tab's panel to insert the current briefing and send it (through the panel's own
  *   insert path, which records `briefing.inserted`), handed to it over its port (tab-state.ts). The
  *   background cannot render the briefing itself without duplicating the panel.
@@ -83,13 +86,22 @@ export async function handleCommand(command: string, tab?: Tab): Promise<Toolbar
   return 'ignored';
 }
 
-export function badgeFor(waiting: number): { text: string; title: string } {
-  if (waiting <= 0) return { text: '', title: 'ConvOps' };
-  return { text: waiting > 99 ? '99+' : String(waiting), title: `ConvOps: ${waiting} ${waiting === 1 ? 'gate waits' : 'gates wait'} for a decision` };
+/**
+ * The badge: this browser's tasks waiting at a gate, plus colleagues' gates from the team workspace
+ * that this person may decide (an approver's; decided here, a gate leaves the count at once).
+ */
+export function badgeFor(waiting: number, team = 0): { text: string; title: string } {
+  const total = Math.max(0, waiting) + Math.max(0, team);
+  if (total === 0) return { text: '', title: 'ConvOps' };
+  const parts = [
+    ...(waiting > 0 ? [`${waiting} ${waiting === 1 ? 'gate waits' : 'gates wait'} for a decision`] : []),
+    ...(team > 0 ? [`${team} ${team === 1 ? "colleague's gate waits" : "colleagues' gates wait"} for yours`] : []),
+  ];
+  return { text: total > 99 ? '99+' : String(total), title: `ConvOps: ${parts.join('; ')}` };
 }
 
-async function showBadge(waiting: number): Promise<void> {
-  const { text, title } = badgeFor(waiting);
+async function showBadge(waiting: number, team: number): Promise<void> {
+  const { text, title } = badgeFor(waiting, team);
   await browser.action.setBadgeBackgroundColor({ color: '#b45309' });
   await browser.action.setBadgeTextColor?.({ color: '#ffffff' });
   await browser.action.setBadgeText({ text });
@@ -113,8 +125,8 @@ export function setupToolbar(): () => void {
     .query({ url: ['https://chatgpt.com/*', 'https://claude.ai/*'] })
     .then((tabs) => Promise.all(tabs.map((tab) => (tab.id === undefined ? undefined : applyPopup(tab.id, tab.url)))))
     .catch(() => undefined);
-  const badge = liveQuery(() => countTasks({ status: 'awaiting-approval' })).subscribe({
-    next: (waiting) => void showBadge(waiting).catch(log),
+  const badge = liveQuery(async () => [await countTasks({ status: 'awaiting-approval' }), await decidableGatesHere(getTeamDb(), getDb())] as const).subscribe({
+    next: ([waiting, team]) => void showBadge(waiting, team).catch(log),
     error: log,
   });
   // The shortcuts cannot be pressed by a test driver (nor from DevTools): expose the same handlers in

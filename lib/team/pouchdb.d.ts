@@ -33,6 +33,7 @@ declare module 'pouchdb-browser' {
     changes(options: { since: string | number; include_docs: boolean; limit: number }): Promise<{ results: PouchChange[]; last_seq: string | number }>;
     changes(options: { since: string | number; live: true; include_docs?: false; heartbeat?: number; timeout?: number }): PouchLiveChanges;
     get(id: string): Promise<PouchDoc>;
+    info(): Promise<{ db_name: string; doc_count?: number; update_seq?: string | number }>;
     close(): Promise<void>;
   }
   interface PouchConstructor {

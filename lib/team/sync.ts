@@ -72,8 +72,14 @@ export async function queueDirectoryEntry(ctx: TeamContext): Promise<void> {
   const key = await ownSigningKey(ctx.db);
   const { user, name, roles } = ctx.connection;
   const existing = await ctx.teamDb.directory.get(user);
-  const keys = existing?.keys ?? [];
-  const withOwn = keys.some((k) => k.fingerprint === key.fingerprint) ? keys : [...keys, { fingerprint: key.fingerprint, publicKey: key.publicKey }];
+  // The entry the workspace holds first: another browser of this person (a new profile, a new machine)
+  // may have listed its key there, and keys are only ever added — this browser's goes after them, or
+  // the server refuses the entry and colleagues never learn this key.
+  const onServer = memberDocSchema.safeParse(await getDoc(ctx, teamDocId.member(user)));
+  const withOwn = [...(onServer.success && onServer.data.user === user ? onServer.data.keys : [])];
+  for (const candidate of [...(existing?.keys ?? []), { fingerprint: key.fingerprint, publicKey: key.publicKey }]) {
+    if (!withOwn.some((k) => k.fingerprint === candidate.fingerprint)) withOwn.push(candidate);
+  }
   const teamRoles = roles.filter((role) => role === 'lead' || role === 'member' || role === 'approver').sort();
   const doc = { _id: teamDocId.member(user), kind: 'member', user, name, roles: teamRoles, keys: withOwn };
   await ctx.teamDb.directory.put(memberDocSchema.parse(doc));
@@ -119,7 +125,7 @@ export interface WaitingGate {
 }
 
 /** A colleague's shared task, put together from the documents kept here. */
-async function sharedTaskOf(ctx: TeamContext, owner: string, taskId: string) {
+async function sharedTaskOf(ctx: Pick<TeamContext, 'teamDb'>, owner: string, taskId: string) {
   const rows = await ctx.teamDb.teamDocs.where('[owner+taskId]').equals([owner, taskId]).toArray();
   const head = rows.find((row) => row.kind === 'task-head');
   const events = rows
@@ -133,7 +139,7 @@ async function sharedTaskOf(ctx: TeamContext, owner: string, taskId: string) {
  * The gate a colleague's shared task waits at: its last gate request, with nothing after it that
  * decided or moved the step (the AI's replies and notes while the gate waits are kept, and change nothing).
  */
-export async function waitingGate(ctx: TeamContext, owner: string, taskId: string): Promise<WaitingGate | null> {
+export async function waitingGate(ctx: Pick<TeamContext, 'teamDb'>, owner: string, taskId: string): Promise<WaitingGate | null> {
   const { head, events } = await sharedTaskOf(ctx, owner, taskId);
   const request = events.findLast((event) => event.type === 'gate.requested');
   const task = head?.task as Task | undefined;
@@ -144,7 +150,7 @@ export async function waitingGate(ctx: TeamContext, owner: string, taskId: strin
 }
 
 /** Colleagues' shared tasks waiting at a gate (an approver's list). */
-export async function listWaitingGates(ctx: TeamContext): Promise<WaitingGate[]> {
+export async function listWaitingGates(ctx: Pick<TeamContext, 'teamDb' | 'connection'>): Promise<WaitingGate[]> {
   const heads = await ctx.teamDb.teamDocs.where('kind').equals('task-head').toArray();
   const gates = await Promise.all(heads.map((row) => waitingGate(ctx, row.owner, row.taskId)));
   return gates.filter((gate): gate is WaitingGate => gate !== null && gate.owner !== ctx.connection.user);
@@ -519,6 +525,13 @@ export async function syncOnce(ctx: TeamContext): Promise<{ push: PushResult; pu
   await queueSharedTaskChanges(ctx);
   const pushed = await push(ctx);
   const pulled = await pull(ctx);
+  if (pulled.decisions > 0) {
+    // A colleague's decision recorded just now moved a shared task: its new events go out in this
+    // round, not with this person's next change (the background then waits for a change it already saw).
+    await queueSharedTaskChanges(ctx);
+    const again = await push(ctx);
+    return { push: { sent: pushed.sent + again.sent, refused: pushed.refused + again.refused }, pull: pulled };
+  }
   return { push: pushed, pull: pulled };
 }
 

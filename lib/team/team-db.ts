@@ -56,12 +56,15 @@ export interface SharedTaskRow {
   lastRev: number;
 }
 
-/** A colleague's shared document, kept once it checked out (dashboards, approvers' waiting gates). */
+/**
+ * A colleague's shared document, kept once it checked out (dashboards, approvers' waiting gates), and
+ * this person's own decisions on colleagues' gates (`decision`, kept so a decided gate leaves their list at once).
+ */
 export interface TeamDocRow {
   docId: string;
   owner: string;
   taskId: string;
-  kind: 'task-head' | 'task-event' | 'task-note';
+  kind: 'task-head' | 'task-event' | 'task-note' | 'decision';
   doc: Record<string, unknown>;
 }
 

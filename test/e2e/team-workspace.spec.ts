@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startTestTeamServer, type TestTeamServer } from '../support/team-server';
 import { createWorkflow } from './options-support';
-import { completeStep, ensureName, openReview, panelOf, startWorkflow } from './panel-support';
+import { completeStep, ensureName, openReview, panelOf, startWorkflow, taskIdOf } from './panel-support';
 import { installPanelReveal, registerPanelEngine } from './support/closed-panel';
 import { openChatGPT, routeMockSites } from './support/mock-sites';
 import { chromiumArgsWithExtension, chromiumPath, expect, extensionPath, extensionServiceWorker, test } from './support/extension';
@@ -139,10 +139,13 @@ test('a lead publishes a four-eyes workflow from Options → Team; a member\'s l
   }
 });
 
-test('four eyes across two browsers: the operator cannot approve their own gate; the approver approves in hers; the operator\'s panel moves on', async () => {
-  test.setTimeout(180_000);
+const badgeText = (worker: Worker) => worker.evaluate(() => (globalThis as unknown as { chrome: { action: { getBadgeText(details: object): Promise<string> } } }).chrome.action.getBadgeText({}));
+
+test('four eyes across browsers: the approver\'s badge counts the gate; she rejects from the shared task\'s page and approves from her Team screen; a manager sees the task live, Verify says verified, and a note edited on the server is not', async () => {
+  test.setTimeout(240_000);
   const operator = await profileWithLoopbackGranted();
-  const approver = await profileWithLoopbackGranted();
+  let approver: Awaited<ReturnType<typeof profileWithLoopbackGranted>> | undefined = await profileWithLoopbackGranted();
+  let manager: Awaited<ReturnType<typeof profileWithLoopbackGranted>> | undefined;
   try {
     const options = await connect(operator, 'max', 'Max Member');
     await createWorkflow(options, operator.extensionId, {
@@ -162,8 +165,13 @@ test('four eyes across two browsers: the operator cannot approve their own gate;
     await openChatGPT(chat);
     const panel = panelOf(chat);
     await ensureName(panel, 'Max Member');
-    // The operator completes the steps by hand: nothing goes to the chat meanwhile.
+    // The operator completes the steps by hand: nothing goes to the chat meanwhile. A note on the draft.
     await startWorkflow(panel, 'four-eyes-sop', 'Quarterly SOP', { drive: false });
+    const taskId = await taskIdOf(panel);
+    await panel.getByRole('button', { name: /Add a note to/ }).click();
+    await panel.getByLabel(/New note for/).fill('Draft: steps 1 to 3, with owners.');
+    await panel.getByRole('button', { name: 'Add note', exact: true }).click();
+    await expect(panel.locator('[data-testid="note"][data-source="manual"]')).toHaveCount(1);
     await completeStep(panel);
     await completeStep(panel);
     await expect(panel.getByTestId('approve-gate')).toBeVisible();
@@ -175,18 +183,75 @@ test('four eyes across two browsers: the operator cannot approve their own gate;
     await review.close();
     await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'review');
 
-    // The approver, in her own browser, sees the shared task waiting and approves it.
-    const team = await connect(approver, 'ana', 'Ana Approver');
-    const waiting = team.locator('[data-testid="team-waiting-gate"]').filter({ hasText: 'Quarterly SOP' });
+    // The approver, in her own browser: her toolbar badge counts the colleague's gate she may decide.
+    const ana = await connect(approver, 'ana', 'Ana Approver');
+    await expect.poll(() => badgeText(approver!.worker), { timeout: 20_000 }).toBe('1');
+    // She opens it from her dashboard (the team's tasks beside her own) and rejects it there.
+    await ana.goto(`chrome-extension://${approver.extensionId}/options.html#/tasks`);
+    const sharedRow = ana.locator('[data-testid="team-task"][data-owner="max"]').filter({ hasText: 'Quarterly SOP' });
+    await expect(sharedRow.getByTestId('team-task-decide')).toHaveText('your decision');
+    await sharedRow.getByRole('link', { name: 'Quarterly SOP' }).click();
+    await expect(ana.getByTestId('team-task-owner')).toContainText('Max Member');
+    await ana.getByTestId('gate-comment').fill('Add the rollback step.');
+    await ana.getByTestId('reject-gate').click();
+    await expect(ana.getByTestId('team-decision-sent')).toContainText('Rejected “Review” of "Quarterly SOP"; signed and sent to Max Member.');
+    await expect.poll(() => badgeText(approver!.worker)).toBe('');
+
+    // The operator's panel takes the rejection (checked there again): the step is open again.
+    await expect(panel.getByTestId('complete-step')).toBeVisible({ timeout: 15_000 });
+    await expect(panel.getByTestId('approve-gate')).toHaveCount(0);
+    await completeStep(panel);
+    await expect(panel.getByTestId('approve-gate')).toBeVisible();
+
+    // The new gate request counts again; she approves it from her Team screen.
+    await expect.poll(() => badgeText(approver!.worker), { timeout: 20_000 }).toBe('1');
+    await ana.goto(`chrome-extension://${approver.extensionId}/options.html#/team`);
+    const waiting = ana.locator('[data-testid="team-waiting-gate"]').filter({ hasText: 'Quarterly SOP' });
     await expect(waiting).toBeVisible({ timeout: 20_000 });
     await waiting.getByTestId('confirm-approve').click();
-    await expect(team.getByText('Approved "Quarterly SOP"; signed and sent to max.')).toBeVisible();
+    await expect(ana.getByText('Approved "Quarterly SOP"; signed and sent to max.')).toBeVisible();
+    await expect.poll(() => badgeText(approver!.worker)).toBe('');
 
     // The operator's open panel moves on by itself, and says who decided.
     await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', 'publish', { timeout: 15_000 });
     await expect(panel.getByTestId('decided-by')).toHaveText('Approved by Ana Approver (signed)');
-  } finally {
     await approver.close();
+    approver = undefined;
+
+    // A manager (here the lead) connects a third browser: the shared task is on her dashboard, marked as Max's.
+    manager = await profileWithLoopbackGranted();
+    const lea = await connect(manager, 'lea', 'Lea Lead');
+    await lea.goto(`chrome-extension://${manager.extensionId}/options.html#/tasks`);
+    const row = lea.locator(`[data-testid="team-task"][data-owner="max"][data-task-id="${taskId}"]`);
+    await expect(row).toContainText('Publish', { timeout: 20_000 });
+    await expect(row).toContainText('Max Member');
+    await expect(row).toHaveAttribute('data-verified', 'true');
+    // Live: the operator completes the last step; her dashboard follows without a reload.
+    await completeStep(panel);
+    await expect(row).toContainText('Completed', { timeout: 15_000 });
+    await operator.context.close();
+
+    await row.getByRole('link', { name: 'Quarterly SOP' }).click();
+    await lea.getByTestId('verify-task').click();
+    const verdict = lea.getByTestId('task-verdict');
+    await expect(verdict).toHaveAttribute('data-ok', 'true');
+    // Max's own events and Ana's two signed decisions (each carried by the event that records it).
+    await expect(verdict).toHaveText(/^Record verified: \d+ events, 1 note, \d+ signatures from the team directory\.$/);
+
+    // An admin edits the note on the server: her open view says at once that the record does not verify, and why.
+    const ids = ((await team.request(team.admin.name, 'GET', '_all_docs')).json.rows as Array<{ id: string }>).map((r) => r.id);
+    const noteId = ids.find((id) => id.startsWith(`task:max:${taskId}:note:`))!;
+    const stored = await team.request(team.admin.name, 'GET', encodeURIComponent(noteId));
+    const edited = { ...stored.json, note: { ...(stored.json['note'] as object), body: 'Draft: nothing to check.' } };
+    expect((await team.request(team.admin.name, 'PUT', encodeURIComponent(noteId), edited)).status).toBe(201);
+    await expect(verdict).toHaveAttribute('data-ok', 'false', { timeout: 20_000 });
+    await expect(verdict).toContainText(/The note by Max Member of .* was changed after it was recorded: its text does not match event \d+\./);
+    await lea.goto(`chrome-extension://${manager.extensionId}/options.html#/tasks`);
+    await expect(row).toHaveAttribute('data-verified', 'false');
+    await expect(row.getByTestId('team-task-unverified')).toHaveText('not verified');
+  } finally {
+    await manager?.close();
+    await approver?.close();
     await operator.close();
   }
 });

@@ -16,6 +16,9 @@ describe('parseRoute', () => {
     ['#/tasks/abc123/other', { name: 'not-found', path: '/tasks/abc123/other' }],
     ['#/backup', { name: 'backup' }],
     ['#/settings', { name: 'settings' }],
+    ['#/team', { name: 'team' }],
+    ['#/team/tasks/max/abc123', { name: 'team-task', owner: 'max', id: 'abc123' }],
+    ['#/team/tasks/max', { name: 'not-found', path: '/team/tasks/max' }],
     ['#/nope', { name: 'not-found', path: '/nope' }],
   ])('%s', (hash, route) => {
     expect(parseRoute(hash)).toEqual(route);
@@ -27,6 +30,7 @@ describe('parseRoute', () => {
       { name: 'edit-workflow', id: 'x-y' },
       { name: 'task', id: 'T/1' },
       { name: 'task-report', id: 'T/1' },
+      { name: 'team-task', owner: 'ana b/c', id: 'T/1' },
       { name: 'settings' },
     ];
     for (const route of routes) expect(parseRoute(hrefFor(route))).toEqual(route);
