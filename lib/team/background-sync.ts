@@ -1,7 +1,7 @@
 import { liveQuery } from 'dexie';
-import { getDb } from '@/lib/db/database';
-import { sessionFetch, TeamSessionError, currentSession } from './session';
-import { queueTaskShare, remoteDatabase, syncOnce, type TeamContext } from './sync';
+import { getDb, type ConvOpsDatabase } from '@/lib/db/database';
+import { sessionFetch, TeamSessionError, currentSession, type TeamFetch } from './session';
+import { remoteDatabase, syncOnce, type TeamContext } from './sync';
 import { getTeamDb, type ConnectionRow, type TeamDatabase, type TeamState } from './team-db';
 
 /**
@@ -33,28 +33,13 @@ function isOffline(error: unknown): boolean {
   return status === undefined || status === 0 || status >= 500;
 }
 
-/** Tasks started since connecting are shared when the person shares by default. */
-async function shareNewTasks(ctx: TeamContext): Promise<void> {
-  if (!ctx.connection.shareByDefault) return;
-  const shared = new Set((await ctx.teamDb.sharedTasks.toCollection().primaryKeys()) as string[]);
-  const fresh = await ctx.db.tasks.filter((task) => task.createdAt >= ctx.connection.connectedAt && !shared.has(task.id)).toArray();
-  for (const task of fresh) await queueTaskShare(ctx, task.id);
-}
-
 /** Resolves when something may need syncing: a change on the server or here, or after a while. */
 function nextActivity(ctx: TeamContext, since: string | number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const feed = ctx.remote.changes({ since, live: true, heartbeat: 30_000 });
-    // A new task (shared by default), a shared task that moved, a row in the outbox.
-    const local = liveQuery(async () => [await ctx.db.tasks.count(), await ctx.teamDb.outbox.count(), ...(await sharedRevs(ctx))]).subscribe({
-      next: (() => {
-        let first = true;
-        return () => {
-          if (first) first = false;
-          else done();
-        };
-      })(),
-    });
+    // Something to send here: a task marked to be shared or a shared task that moved, a row in the
+    // outbox. Asked as a state, not as a change: what was marked while the last round ran counts too.
+    const local = liveQuery(() => workWaiting(ctx)).subscribe({ next: (waiting) => void (waiting && done()) });
     const timer = setTimeout(done, IDLE_WAIT_MS);
     function done() {
       clearTimeout(timer);
@@ -68,21 +53,27 @@ function nextActivity(ctx: TeamContext, since: string | number, signal: AbortSig
   });
 }
 
-async function sharedRevs(ctx: TeamContext): Promise<number[]> {
-  const ids = (await ctx.teamDb.sharedTasks.toCollection().primaryKeys()) as string[];
-  const rows = await ctx.db.tasks.bulkGet(ids);
-  return rows.map((row) => row?.rev ?? -1);
+async function workWaiting(ctx: TeamContext): Promise<boolean> {
+  if ((await ctx.teamDb.outbox.filter((row) => !row.refused).count()) > 0) return true;
+  const shared = await ctx.teamDb.sharedTasks.toArray();
+  const tasks = await ctx.db.tasks.bulkGet(shared.map((row) => row.taskId));
+  return shared.some((row, i) => tasks[i] !== undefined && tasks[i].rev !== row.lastRev);
 }
 
-async function runLoop(connection: ConnectionRow, teamDb: TeamDatabase, signal: AbortSignal): Promise<void> {
-  const fetcher = sessionFetch();
-  const ctx: TeamContext = { teamDb, db: getDb(), remote: remoteDatabase(connection.url, fetcher), connection };
+/** What the loop runs on; the browser's defaults, or a test's and the bench's own (Node has no cookie jar). */
+export interface TeamSyncDeps {
+  fetcher?: TeamFetch;
+  db?: ConvOpsDatabase;
+}
+
+async function runLoop(connection: ConnectionRow, teamDb: TeamDatabase, signal: AbortSignal, deps: TeamSyncDeps): Promise<void> {
+  const fetcher = deps.fetcher ?? sessionFetch();
+  const ctx: TeamContext = { teamDb, db: deps.db ?? getDb(), remote: remoteDatabase(connection.url, fetcher), connection };
   let failures = 0;
   while (!signal.aborted) {
     try {
       // The session cookie may have expired (CouchDB: 10 minutes idle by default): then the person connects again.
       await currentSession(connection.origin, fetcher);
-      await shareNewTasks(ctx);
       await syncOnce(ctx);
       failures = 0;
       await setState(teamDb, 'connected');
@@ -101,7 +92,7 @@ async function runLoop(connection: ConnectionRow, teamDb: TeamDatabase, signal: 
   }
 }
 
-export function setupTeamSync(teamDb: TeamDatabase = getTeamDb()): () => void {
+export function setupTeamSync(teamDb: TeamDatabase = getTeamDb(), deps: TeamSyncDeps = {}): () => void {
   let running: { key: string; abort: AbortController } | null = null;
   const subscription = liveQuery(() => teamDb.connection.get('self')).subscribe({
     next: (connection) => {
@@ -113,7 +104,7 @@ export function setupTeamSync(teamDb: TeamDatabase = getTeamDb()): () => void {
       if (!connection || !key) return;
       const abort = new AbortController();
       running = { key, abort };
-      void runLoop(connection, teamDb, abort.signal).catch(logged);
+      void runLoop(connection, teamDb, abort.signal, deps).catch(logged);
     },
     error: logged,
   });
