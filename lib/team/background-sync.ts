@@ -17,10 +17,11 @@ const RETRY_MS = [2_000, 5_000, 15_000, 30_000, 60_000];
 
 const logged = (error: unknown) => console.error('ConvOps team sync:', error instanceof Error ? error.message : error);
 
-async function setState(teamDb: TeamDatabase, state: TeamState, reason?: string): Promise<void> {
+/** The state of this loop's connection; a loop outlived by a new connection (signed in again) writes nothing. */
+async function setState(teamDb: TeamDatabase, connectedAt: string, state: TeamState, reason?: string): Promise<void> {
   await teamDb.transaction('rw', teamDb.connection, async () => {
     const row = await teamDb.connection.get('self');
-    if (!row) return;
+    if (!row || row.connectedAt !== connectedAt) return;
     if (row.state === state && row.reason === reason) return;
     const { reason: _old, ...rest } = row;
     await teamDb.connection.put({ ...rest, state, stateSince: row.state === state ? row.stateSince : new Date().toISOString(), ...(reason ? { reason } : {}) });
@@ -60,6 +61,15 @@ async function workWaiting(ctx: TeamContext): Promise<boolean> {
   return shared.some((row, i) => tasks[i] !== undefined && tasks[i].rev !== row.lastRev);
 }
 
+/** Why the workspace refused, in a sentence: a 401 on any request is a session that expired or was revoked. */
+function refusal(error: unknown): string {
+  if (error instanceof TeamSessionError) return error.message;
+  const status = (error as { status?: number } | null)?.status;
+  if (status === 401) return 'Your session with the workspace ended (expired or revoked); connect again.';
+  const message = (error as { message?: unknown } | null)?.message;
+  return typeof message === 'string' && message ? `The workspace refused: ${message}` : 'The workspace refused the connection.';
+}
+
 /** What the loop runs on; the browser's defaults, or a test's and the bench's own (Node has no cookie jar). */
 export interface TeamSyncDeps {
   fetcher?: TeamFetch;
@@ -76,14 +86,14 @@ async function runLoop(connection: ConnectionRow, teamDb: TeamDatabase, signal: 
       await currentSession(connection.origin, fetcher);
       await syncOnce(ctx);
       failures = 0;
-      await setState(teamDb, 'connected');
+      await setState(teamDb, connection.connectedAt, 'connected');
     } catch (error) {
       failures += 1;
       if (!isOffline(error)) {
-        await setState(teamDb, 'refused', error instanceof Error ? error.message : 'The workspace refused the connection.');
+        await setState(teamDb, connection.connectedAt, 'refused', refusal(error));
         return;
       }
-      await setState(teamDb, 'offline', 'The workspace does not answer; changes are kept here and sent when it is back.');
+      await setState(teamDb, connection.connectedAt, 'offline', 'The workspace does not answer; changes are kept here and sent when it is back.');
       await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(failures - 1, RETRY_MS.length - 1)]));
       continue;
     }
