@@ -7,12 +7,17 @@ import { getTeamDb, type ConnectionRow, type TeamDatabase, type TeamState } from
 /**
  * The team workspace in the background: while a connection is kept, one loop syncs — send the
  * outbox, take in what is new — then waits for a change on either side: the server's changes feed
- * (one long-poll request held open, so an idle member sends no request more often than once a
- * minute, and a colleague's decision arrives within a second or two), or a change here (a shared
- * task moved, the outbox got a row). Without a connection nothing runs and nothing leaves.
+ * (one long-poll request held open, so a colleague's decision arrives within a second or two), or a
+ * change here (a shared task moved, the outbox got a row). Without a connection nothing runs and
+ * nothing leaves.
+ *
+ * Idle, the long-poll stays open; every IDLE_WAIT_MS it is opened again (a watchdog for a connection
+ * that died without a word; the new request also keeps CouchDB's session, 10 minutes by default,
+ * alive). A wait that only the watchdog ended changed nothing on either side, so no round follows it:
+ * an idle member's background sends one request every two minutes (`npm run bench -- team` counts them).
  */
 
-const IDLE_WAIT_MS = 60_000;
+const IDLE_WAIT_MS = 120_000;
 const RETRY_MS = [2_000, 5_000, 15_000, 30_000, 60_000];
 
 const logged = (error: unknown) => console.error('ConvOps team sync:', error instanceof Error ? error.message : error);
@@ -34,23 +39,24 @@ function isOffline(error: unknown): boolean {
   return status === undefined || status === 0 || status >= 500;
 }
 
-/** Resolves when something may need syncing: a change on the server or here, or after a while. */
-function nextActivity(ctx: TeamContext, since: string | number, signal: AbortSignal): Promise<void> {
+/** Resolves when something may need syncing: a change on the server or here (or the feed failed), or after a while (`idle`). */
+function nextActivity(ctx: TeamContext, since: string | number, signal: AbortSignal): Promise<'activity' | 'idle'> {
   return new Promise((resolve) => {
     const feed = ctx.remote.changes({ since, live: true, heartbeat: 30_000 });
     // Something to send here: a task marked to be shared or a shared task that moved, a row in the
     // outbox. Asked as a state, not as a change: what was marked while the last round ran counts too.
     const local = liveQuery(() => workWaiting(ctx)).subscribe({ next: (waiting) => void (waiting && done()) });
-    const timer = setTimeout(done, IDLE_WAIT_MS);
-    function done() {
+    const timer = setTimeout(() => done('idle'), IDLE_WAIT_MS);
+    function done(why: 'activity' | 'idle' = 'activity') {
       clearTimeout(timer);
       feed.cancel();
       local.unsubscribe();
-      signal.removeEventListener('abort', done);
-      resolve();
+      signal.removeEventListener('abort', stop);
+      resolve(why);
     }
-    feed.on('change', done).on('error', done);
-    signal.addEventListener('abort', done);
+    const stop = () => done();
+    feed.on('change', stop).on('error', stop);
+    signal.addEventListener('abort', stop);
   });
 }
 
@@ -80,25 +86,29 @@ async function runLoop(connection: ConnectionRow, teamDb: TeamDatabase, signal: 
   const fetcher = deps.fetcher ?? sessionFetch();
   const ctx: TeamContext = { teamDb, db: deps.db ?? getDb(), remote: remoteDatabase(connection.url, fetcher), connection };
   let failures = 0;
+  let quiet = false;
   while (!signal.aborted) {
-    try {
-      // The session cookie may have expired (CouchDB: 10 minutes idle by default): then the person connects again.
-      await currentSession(connection.origin, fetcher);
-      await syncOnce(ctx);
-      failures = 0;
-      await setState(teamDb, connection.connectedAt, 'connected');
-    } catch (error) {
-      failures += 1;
-      if (!isOffline(error)) {
-        await setState(teamDb, connection.connectedAt, 'refused', refusal(error));
-        return;
+    if (!quiet) {
+      try {
+        // The session cookie may have expired (CouchDB: 10 minutes idle by default): then the person connects again.
+        await currentSession(connection.origin, fetcher);
+        await syncOnce(ctx);
+        failures = 0;
+        await setState(teamDb, connection.connectedAt, 'connected');
+      } catch (error) {
+        failures += 1;
+        if (!isOffline(error)) {
+          await setState(teamDb, connection.connectedAt, 'refused', refusal(error));
+          return;
+        }
+        await setState(teamDb, connection.connectedAt, 'offline', 'The workspace does not answer; changes are kept here and sent when it is back.');
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(failures - 1, RETRY_MS.length - 1)]));
+        continue;
       }
-      await setState(teamDb, connection.connectedAt, 'offline', 'The workspace does not answer; changes are kept here and sent when it is back.');
-      await new Promise((resolve) => setTimeout(resolve, RETRY_MS[Math.min(failures - 1, RETRY_MS.length - 1)]));
-      continue;
     }
     const since = (await teamDb.connection.get('self'))?.lastSeq ?? 0;
-    await nextActivity(ctx, since, signal);
+    // Only the watchdog ended the wait: nothing changed on either side, so the next wait starts at once.
+    quiet = (await nextActivity(ctx, since, signal)) === 'idle';
   }
 }
 

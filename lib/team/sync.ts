@@ -348,7 +348,7 @@ export async function pull(ctx: TeamContext): Promise<PullResult> {
   const result: PullResult = { applied: 0, quarantined: 0, decisions: 0 };
   for (;;) {
     const since = (await ctx.teamDb.connection.get('self'))?.lastSeq ?? 0;
-    const batch = await ctx.remote.changes({ since, include_docs: true, limit: BATCH });
+    const batch = await ctx.remote.changes({ since, include_docs: true, limit: BATCH, batch_size: BATCH });
     for (const change of batch.results) {
       if (!change.doc || change.deleted || change.id.startsWith('_design/')) continue;
       const outcome = await applyDoc(ctx, change.doc);
