@@ -6,7 +6,6 @@
 import 'fake-indexeddb/auto';
 import '../support/browser-self';
 import { liveQuery } from 'dexie';
-import { createServer, request as httpRequest, type Server } from 'node:http';
 import { afterAll, expect, it } from 'vitest';
 import { openDatabase, setDb } from '@/lib/db/database';
 import { getPanelTaskDetail } from '@/lib/db/task-changes';
@@ -15,7 +14,7 @@ import { connectWorkspace } from '@/lib/team/connect';
 import { sessionFetch } from '@/lib/team/session';
 import { listWaitingGates, pull, queueDecision, syncOnce, type TeamContext } from '@/lib/team/sync';
 import { TeamDatabase } from '@/lib/team/team-db';
-import { freePort } from '../../scripts/team-install.mjs';
+import { startTeamProxy } from '../support/team-proxy';
 import { startTestTeamServer, type TestTeamServer } from '../support/team-server';
 import { saveFourEyesWorkflow, seedSharedGateTasks } from '../support/team-seed';
 import { median, round, writeBenchResult } from './support/results';
@@ -28,32 +27,6 @@ const SHARED = Number(process.env.CONVOPS_BENCH_SHARED ?? 1_000);
  */
 const IDLE_MS = Number(process.env.CONVOPS_BENCH_IDLE_MS ?? 270_000);
 
-/** A pass-through proxy in front of the server that notes every request it sees (method, path, when). */
-async function countingProxy(target: string): Promise<{ url: string; seen: Array<{ at: number; method: string; path: string }>; close: () => Promise<void> }> {
-  const upstream = new URL(target);
-  const seen: Array<{ at: number; method: string; path: string }> = [];
-  const server: Server = createServer((req, res) => {
-    seen.push({ at: Date.now(), method: req.method ?? '', path: req.url ?? '' });
-    const forward = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    forward.on('error', () => res.destroy());
-    req.pipe(forward);
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    seen,
-    close: () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
 const stops: Array<() => unknown> = [];
 afterAll(async () => {
   for (const stop of stops.reverse()) await stop();
@@ -62,7 +35,7 @@ afterAll(async () => {
 it('team workspace: decision to panel, idle requests, first sync of 1,000 shared tasks', { timeout: 20 * 60_000 }, async () => {
   const team: TestTeamServer = await startTestTeamServer();
   stops.push(() => team.stop());
-  const proxy = await countingProxy(team.server);
+  const proxy = await startTeamProxy(team.server);
   stops.push(() => proxy.close());
   const url = `${proxy.url}/${team.database}`;
   const run = `${process.pid}-${Date.now()}`;

@@ -1,3 +1,4 @@
+import { startTeamProxy, type TeamProxy } from '../support/team-proxy';
 import { startTestTeamServer, type TestTeamServer } from '../support/team-server';
 import { ensureName, fillRequiredInputs, panelOf, taskIdOf } from './panel-support';
 import { openChatGPT, routeMockSites } from './support/mock-sites';
@@ -7,26 +8,30 @@ import { connectToTeam, profileWithLoopbackGranted } from './support/team-profil
 /**
  * A member's side of the team workspace in a real browser, against the real server: the start form's
  * "Share this task with the team" (preset from the Team screen's default; unticked, the task stays
- * here), "Share with the team" on the task's page, and the panel's line when the workspace stops answering.
+ * here), "Share with the team" on the task's page, and the panel's line while the workspace does not answer.
  */
 
 let team: TestTeamServer;
+let proxy: TeamProxy;
 
 test.beforeAll(async () => {
   team = await startTestTeamServer();
+  // The browser reaches the server through a proxy that can drop off the network and come back.
+  proxy = await startTeamProxy(team.server);
 });
 
 test.afterAll(async () => {
+  await proxy?.close();
   await team?.stop();
 });
 
 const serverIds = async () => ((await team.request(team.admin.name, 'GET', '_all_docs')).json['rows'] as Array<{ id: string }>).map((row) => row.id);
 
-test('a task started unshared stays here until shared from its page; the panel says when the workspace is offline', async () => {
+test('a task started unshared stays here until shared from its page; the panel says when the workspace is offline, and no more once it is back', async () => {
   test.setTimeout(90_000);
   const profile = await profileWithLoopbackGranted();
   try {
-    const options = await connectToTeam(team, profile, 'max', 'Max Member');
+    const options = await connectToTeam(team, profile, 'max', 'Max Member', `${proxy.url}/${team.database}`);
     await routeMockSites(profile.context);
     const chat = await profile.context.newPage();
     await openChatGPT(chat);
@@ -59,11 +64,14 @@ test('a task started unshared stays here until shared from its page; the panel s
     await expect.poll(async () => (await serverIds()).filter((doc) => doc.includes(id)).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(2);
 
     // The workspace stops answering: the open panel says since when, and that the work is kept.
-    await team.stop();
+    await proxy.pause();
     const line = panel.getByTestId('team-offline');
     await expect(line).toHaveAttribute('data-state', 'offline', { timeout: 20_000 });
     await expect(line).toContainText('Team workspace offline since');
     await expect(line).toContainText('your work is kept here and sent when it is back');
+    // Back: the line goes once the background's next try gets through.
+    await proxy.resume();
+    await expect(line).toHaveCount(0, { timeout: 25_000 });
   } finally {
     await profile.close();
   }

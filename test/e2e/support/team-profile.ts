@@ -35,15 +35,15 @@ export async function profileWithLoopbackGranted(): Promise<{ context: BrowserCo
   };
 }
 
-/** Names the person in Settings, then connects on Options → Team; returns that options page. */
-export async function connectToTeam(team: TestTeamServer, profile: { context: BrowserContext; extensionId: string }, user: string, name: string) {
+/** Names the person in Settings, then connects on Options → Team (to `url`, the team database by default); returns that options page. */
+export async function connectToTeam(team: TestTeamServer, profile: { context: BrowserContext; extensionId: string }, user: string, name: string, url = team.url) {
   const page = await profile.context.newPage();
   await page.goto(`chrome-extension://${profile.extensionId}/options.html#/settings`);
   await page.getByTestId('setting-display-name').fill(name);
   await page.getByTestId('setting-display-name').blur();
   await expect(page.getByTestId('settings-status')).toContainText('Saved');
   await page.goto(`chrome-extension://${profile.extensionId}/options.html#/team`);
-  await page.getByTestId('team-url').fill(team.url);
+  await page.getByTestId('team-url').fill(url);
   await page.getByTestId('team-user').fill(user);
   await page.getByTestId('team-password').fill(team.user(user).password);
   await page.getByTestId('team-connect-submit').click();
