@@ -6,6 +6,7 @@
 //   npm run bench -- --build      rebuild first regardless
 //   npm run bench -- --bundles    bundle sizes only (no browser)
 //   npm run bench -- storage      only the bench specs matching "storage" (arguments go to Playwright)
+//   npm run bench -- team         only the team workspace's figures (Node, the real server; about 5 minutes)
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -125,10 +126,17 @@ const specs = {
 const specNames = Object.keys(specs);
 const reportFile = path.join(resultsDir, 'playwright-report.json');
 let playwrightStatus = 0;
+// The team workspace's figures are measured in Node (test/bench/team-sync.node-bench.ts, run with
+// vitest.bench.config.ts): its sync code against the real server, with a counting proxy in front.
+const teamOnly = playwrightArgs.length > 0 && playwrightArgs.every((a) => a.includes('team'));
+const teamSelected = playwrightArgs.length === 0 || teamOnly || playwrightArgs.some((a) => a.includes('team'));
+let teamStatus = null;
 if (!flags.has('--bundles')) {
   // Every figure printed comes from this run: an older file would pass for a current figure.
-  for (const name of specNames) rmSync(path.join(resultsDir, `${name}.json`), { force: true });
+  for (const name of [...specNames, 'team']) rmSync(path.join(resultsDir, `${name}.json`), { force: true });
   rmSync(reportFile, { force: true });
+}
+if (!flags.has('--bundles') && !teamOnly) {
   const run = spawnSync('npx', ['playwright', 'test', '-c', 'playwright.bench.config.ts', '--reporter=list,json', ...playwrightArgs], {
     cwd: root,
     stdio: 'inherit',
@@ -136,11 +144,16 @@ if (!flags.has('--bundles')) {
   });
   playwrightStatus = run.status ?? 1;
 }
+if (!flags.has('--bundles') && teamSelected) {
+  const team = spawnSync('npx', ['vitest', 'run', '-c', 'vitest.bench.config.ts'], { cwd: root, stdio: 'inherit' });
+  teamStatus = team.status ?? 1;
+  if (teamStatus !== 0) playwrightStatus = teamStatus;
+}
 const read = (name) => {
   const file = path.join(resultsDir, `${name}.json`);
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
 };
-const results = Object.fromEntries(specNames.map((name) => [name, read(name)]));
+const results = Object.fromEntries([...specNames, 'team'].map((name) => [name, read(name)]));
 
 /** Every test of this run, by title, with how it ended and its first error line (Playwright's JSON report). */
 function testOutcomes() {
@@ -164,6 +177,10 @@ function testOutcomes() {
 const outcomes = flags.has('--bundles') ? null : testOutcomes();
 /** Why a spec's figures are missing, in a sentence. */
 function whyMissing(name) {
+  if (name === 'team') {
+    if (teamStatus === null) return 'not run (not selected by the arguments)';
+    return teamStatus === 0 ? 'the bench passed but wrote no figures' : 'the Node bench failed (see the output above)';
+  }
   if (outcomes === null) return 'Playwright did not run or wrote no report (see the output above)';
   const outcome = outcomes.find((o) => o.title.startsWith(specs[name]));
   if (!outcome) return 'not run (not selected by the arguments)';
@@ -296,6 +313,25 @@ if (!flags.has('--bundles')) {
       line(`Second opinion task: handoff briefing at the switch to ${h.site}${h.referenced ? ` (${h.referenced} referenced)` : ''}`, h.chars.toLocaleString('en'), '≤ 3,000', h.chars <= 3000);
     }
   } else line('Second opinion task: the person\'s actions', noResult('second-opinion'), '≤ 8', false);
+
+  // The team workspace (Node, the real server, the real sync loop; see test/bench/team-sync.node-bench.ts).
+  const team = results.team;
+  if (team) {
+    const d = team.decisionToPanel;
+    line(`team: approver's decision → operator's panel data (median of ${d.runs.length}; background loop + live query, no frame paint)`, ms(d.medianMs), '≤ 5 s', d.medianMs <= 5000);
+    line('team: decision → panel data, spread (min–max)', `${Math.min(...d.runs).toFixed(0)}–${Math.max(...d.runs).toFixed(0)} ms`);
+    const f = team.firstSync;
+    line(`team: first sync of ${f.tasks.toLocaleString('en')} shared tasks (${f.documents.toLocaleString('en')} documents; fake-indexeddb in Node)`, ms(f.ms), '≤ 30 s', f.ms <= 30_000 && f.quarantined === 0);
+    line('team: the same pull again, from the start (its pull alone)', ms(f.pullOnlyMs));
+    line('team: the sharing member\'s push of them', ms(f.sharerPushMs));
+    const i = team.idle;
+    line(`team: idle member's background, requests the server saw (${(i.windowMs / 60_000).toFixed(1)} min window: ${i.requests})`, `${i.perMinute} / min`, '≤ 1 / min', i.perMinute <= 1);
+  } else {
+    const why = noResult('team');
+    line("team: approver's decision → operator's panel", why, '≤ 5 s', false);
+    line('team: first sync of 1,000 shared tasks', why, '≤ 30 s', false);
+    line("team: idle member's background requests", why, '≤ 1 / min', false);
+  }
 }
 
 console.log('\nConvOps benchmarks\n');

@@ -15,6 +15,7 @@ import { dashboardRow, describeEvent, eventComment, taskReportJson, taskReportMa
 import { hrefFor } from './router';
 import { TaskGate } from './task-gate';
 import { TaskPageInputs } from './task-page-inputs';
+import { TeamShareButton } from './team-share';
 import { foldTimeline, foldSummary } from './timeline';
 import { useTaskDetail } from './use-task-detail';
 import { STATUS_TONES } from './tasks-page';
@@ -123,6 +124,7 @@ export function TaskPage({ id }: { id: string }) {
         >
           Export task file
         </Button>
+        <TeamShareButton taskId={task.id} />
       </PageHeader>
       <p className="mb-3 text-sm">
         <a href={hrefFor({ name: 'tasks' })} className="underline">

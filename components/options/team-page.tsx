@@ -173,6 +173,10 @@ function ConnectedCard({ connection, setStatus }: { connection: ConnectionRow; s
         onChange={(e) => void teamDb.connection.update('self', { shareByDefault: e.target.checked })}
         data-testid="team-share-default"
       />
+      <p className="-mt-2 text-xs text-zinc-700 dark:text-zinc-300">
+        You still choose for each task when you start it (“Share this task with the team” in the panel), and can share one later from its
+        task page. A task you do not share never leaves this computer.
+      </p>
       <p className="text-sm">{waiting === 0 ? 'Everything is sent.' : `${waiting} change(s) waiting to be sent.`}</p>
       <div>
         <Button

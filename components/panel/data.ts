@@ -39,6 +39,11 @@ export function useOpenTasks(): Task[] | undefined {
   return useBridgeQuery('open-tasks', {}) ?? undefined;
 }
 
+/** The team workspace (state and since when, the sharing default), or null when none is connected. */
+export function useTeamStatus(): PanelQueryResult<'team'> | null | undefined {
+  return useBridgeQuery('team', {});
+}
+
 export interface TabContext extends Omit<PanelTab, 'tabId'> {
   /** Null until the background answered. */
   tabId: number | null;
@@ -90,7 +95,8 @@ export function useBridgeQuery<K extends PanelQueryName>(query: K, args: PanelQu
 export const panelRepo = {
   saveDisplayName: (name: string) => bridge().call('save-display-name', { name }),
   /** `send`: "Start and send step 1" (the background sends step 1 once this tab's prompt box is there). */
-  startTask: (input: { workflowId: string; title: string; conversation?: ConversationRef; inputs?: Record<string, string>; send?: boolean }) =>
+  /** `share`: share this task with the team workspace (absent: the person's default). */
+  startTask: (input: { workflowId: string; title: string; conversation?: ConversationRef; inputs?: Record<string, string>; send?: boolean; share?: boolean }) =>
     bridge().call('start-task', input),
   /** Opens (or focuses) the review window of the task's waiting gate: the panel never decides itself. */
   openReview: (taskId: string) => bridge().call('open-review', { taskId }),

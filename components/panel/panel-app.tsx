@@ -7,12 +7,13 @@ import { useColorScheme } from '@/components/hooks/use-color-scheme';
 import { Alert, Button } from '@/components/ui';
 import { SITE_LABELS } from '@/lib/workflow/labels';
 import { CompletionView } from './completion-view';
-import { panelRepo, useConversationTask, useSettings, useTabContext, useTaskDetail, type TaskDetail } from './data';
+import { panelRepo, useConversationTask, useSettings, useTabContext, useTaskDetail, useTeamStatus, type TaskDetail } from './data';
 import { describeError } from '@/components/errors';
 import { NamePrompt } from './name-prompt';
 import { SiteHealth } from './site-health';
 import { StartView } from './start-view';
 import { TaskView } from './task-view';
+import { TeamNotice } from './team-notice';
 
 /** The tab's task is the one bound to it (it follows the tab before the site names the chat), else the one running in this conversation. */
 function bindingApplies(detail: TaskDetail | null | undefined, host: HostState | null): boolean {
@@ -48,6 +49,7 @@ function TaskMoved({ task, onStartAnother }: { task: Task; onStartAnother: () =>
 export function PanelApp() {
   const settings = useSettings();
   const tab = useTabContext();
+  const team = useTeamStatus();
   useColorScheme(tab.host?.theme ?? null);
   const [dismissed, setDismissed] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -91,6 +93,7 @@ export function PanelApp() {
   return (
     <main data-testid="convops-panel" className="flex min-h-screen flex-col bg-zinc-50 text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100" aria-busy={loading}>
       <SiteHealth host={tab.host} />
+      <TeamNotice status={team} />
       {error ? (
         <Alert tone="error" className="m-3">
           {error}
@@ -121,6 +124,7 @@ export function PanelApp() {
       ) : (
         <StartView
           host={tab.host}
+          team={team ?? null}
           onStarted={async (taskId) => {
             setDismissed(null);
             await bind({ taskId });

@@ -5,16 +5,20 @@ import { browser } from 'wxt/browser';
 import type { HostState } from '@/lib/messaging/schemas';
 import { SITE_LABELS, TASK_STATUS_LABELS } from '@/lib/workflow/labels';
 import type { Task } from '@/lib/workflow/records';
+import type { TeamPanelStatus } from '@/lib/team/sharing';
 import { Alert, Badge, Button, Card, TextField } from '@/components/ui';
 import { panelRepo, useLibrary, useOpenTasks } from './data';
 import { describeError } from '@/components/errors';
 
 export function StartView({
   host,
+  team,
   onStarted,
   onBringHere,
 }: {
   host: HostState | null;
+  /** The team workspace, when one is connected: the form offers to share the task (preset from the default). */
+  team: TeamPanelStatus | null;
   onStarted: (taskId: string) => Promise<void>;
   onBringHere: (task: Task) => Promise<void>;
 }) {
@@ -26,6 +30,10 @@ export function StartView({
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  // Null until the person ticks or unticks it: then the Team screen's default holds.
+  const [shareChoice, setShareChoice] = useState<boolean | null>(null);
+  const share = team ? (shareChoice ?? team.shareByDefault) : false;
+  const shareId = useId();
   const pickerId = useId();
   const reasonId = useId();
   const selected = library?.find((w) => w.id === workflowId);
@@ -62,6 +70,7 @@ export function StartView({
         ...(conversation ? { conversation } : {}),
         ...(selected.inputs.length > 0 ? { inputs: values } : {}),
         send,
+        ...(team ? { share } : {}),
       });
       await onStarted(task.id);
     } catch (e) {
@@ -127,6 +136,21 @@ export function StartView({
               />
             ))}
           </fieldset>
+        ) : null}
+        {team ? (
+          <div className="flex items-center gap-2">
+            <input
+              id={shareId}
+              type="checkbox"
+              data-testid="share-task"
+              checked={share}
+              onChange={(e) => setShareChoice(e.target.checked)}
+              className="size-4 rounded border-zinc-400 accent-emerald-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-blue-600"
+            />
+            <label htmlFor={shareId} className="text-xs text-zinc-800 dark:text-zinc-200">
+              Share this task with the team
+            </label>
+          </div>
         ) : null}
         {error ? <Alert tone="error">{error}</Alert> : null}
         <div className="flex flex-wrap gap-2">

@@ -40,6 +40,8 @@ import { wireErrorOf } from '@/lib/messaging/wire-error';
 import { recordedPerson, taskPerson } from '@/lib/workflow/actors';
 import { isFinished } from '@/lib/workflow/engine';
 import type { AuditEvent, Task } from '@/lib/workflow/records';
+import { chooseTaskSharing, teamPanelStatus } from '@/lib/team/sharing';
+import { getTeamDb } from '@/lib/team/team-db';
 import { panelTabOf } from './host-router';
 import { askPage, deliverToTab, noteTabUse, requestFirstSend } from './conductor';
 import { expectSend } from './reply-starts';
@@ -126,6 +128,7 @@ const queryHandlers = {
       (a, b) => Number(b.status === 'awaiting-approval') - Number(a.status === 'awaiting-approval') || b.updatedAt.localeCompare(a.updatedAt),
     );
   },
+  team: () => teamPanelStatus(getTeamDb()),
 } satisfies { [K in PanelQueryName]: (args: QueryArgs[K], ctx: PanelContext) => Promise<unknown> };
 
 /** What each live query answers: inferred from its handler, so the panel's types follow the background's code. */
@@ -160,9 +163,11 @@ const callHandlers = {
     await updateSettings({ displayName: name }, recordedPerson(name));
     return null;
   },
-  'start-task': async ({ send, ...args }, { tabId }) => {
+  'start-task': async ({ send, share, ...args }, { tabId }) => {
     const actor = await person();
     const task = await startTaskRecord({ ...args, actor });
+    // Marked before the background's team loop can see it; a task not marked never leaves this browser.
+    await chooseTaskSharing(getTeamDb(), task.id, share);
     await writeBinding(tabId, { taskId: task.id });
     if (send) await requestFirstSend(task.id, tabId, actor);
     return task;

@@ -148,6 +148,8 @@ export const panelQuerySchemas = {
   'task-detail': z.object({ taskId }),
   'conversation-task': z.object({ site: siteSchema, conversationId: z.string().min(1).max(200) }),
   'open-tasks': z.object({}),
+  /** The team workspace as the panel shows it (offline since…, the sharing default), or null. */
+  team: z.object({}),
 };
 export type PanelQueryName = keyof typeof panelQuerySchemas;
 export type PanelQueryArgs<K extends PanelQueryName> = z.input<(typeof panelQuerySchemas)[K]>;
@@ -166,6 +168,8 @@ export const panelCallSchemas = {
     conversation: conversationRefSchema.optional(),
     inputs: z.record(z.string().min(1).max(LIMITS.inputNameLength), z.string().max(LIMITS.inputValueLength)).optional(),
     send: z.boolean().optional(),
+    /** Share this task with the team workspace (absent: the person's default on the Team screen). */
+    share: z.boolean().optional(),
   }),
   act: z.object({ taskId, rev: z.number().int().min(0), action: panelActionSchema }),
   /** Moves the task to a new chat of this tab's site and opens it; the handoff briefing follows. */

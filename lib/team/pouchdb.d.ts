@@ -29,8 +29,8 @@ declare module 'pouchdb-browser' {
   }
   interface PouchDatabase {
     bulkDocs(docs: PouchDoc[]): Promise<PouchWriteResult[]>;
-    allDocs(options: { keys: string[] }): Promise<{ rows: Array<{ id?: string; key: string; error?: string; value?: { rev: string; deleted?: boolean } }> }>;
-    changes(options: { since: string | number; include_docs: boolean; limit: number }): Promise<{ results: PouchChange[]; last_seq: string | number }>;
+    allDocs(options: { keys: string[]; include_docs?: boolean }): Promise<{ rows: Array<{ id?: string; key: string; error?: string; value?: { rev: string; deleted?: boolean }; doc?: PouchDoc | null }> }>;
+    changes(options: { since: string | number; include_docs: boolean; limit: number; batch_size?: number }): Promise<{ results: PouchChange[]; last_seq: string | number }>;
     changes(options: { since: string | number; live: true; include_docs?: false; heartbeat?: number; timeout?: number }): PouchLiveChanges;
     get(id: string): Promise<PouchDoc>;
     info(): Promise<{ db_name: string; doc_count?: number; update_seq?: string | number }>;

@@ -26,7 +26,7 @@ import {
   type MemberDoc,
 } from './documents';
 import type { TeamFetch } from './session';
-import type { ConnectionRow, TeamDatabase } from './team-db';
+import type { ConnectionRow, OutboxRow, TeamDatabase } from './team-db';
 
 /**
  * The team workspace's sync: Dexie first, the server when it answers. PouchDB speaks CouchDB's
@@ -250,47 +250,125 @@ function sameContent(a: Record<string, unknown>, b: Record<string, unknown>): bo
   return strip(a) === strip(b);
 }
 
+/**
+ * Sends the outbox. Written-once documents (events, decisions, workflow versions) go first; then the
+ * ones this person updates (task heads, notes, the directory entry), except those of a task whose
+ * history the workspace refused: two devices of one person that both hold a task (a restored
+ * backup) and both moved it on. The conflict rule, for such two devices:
+ * - an event is written once: the first device's stands; the other's different event at the same
+ *   place is refused and kept in its outbox with a sentence (the device's own record is untouched);
+ * - everything else of that task from the refused device (its later events, head, notes) is held
+ *   too, kept and not sent, so the workspace never holds a head, note or event its chain does not;
+ * - the directory entry takes every device's key (the server's keys first, then this device's);
+ * - an update that raced another write (409) is sent again on the next round, on the newest revision.
+ */
 export async function push(ctx: TeamContext): Promise<PushResult> {
   const rows = (await ctx.teamDb.outbox.orderBy('queuedAt').toArray()).filter((row) => !row.refused);
-  if (rows.length === 0) return { sent: 0, refused: 0 };
-  // Documents this person updates (head, notes, directory entry) go out on the server's current revision.
-  const revs = await ctx.remote.allDocs({ keys: rows.map((row) => row.docId) });
-  const revOf = new Map(revs.rows.flatMap((row) => (row.value && !row.value.deleted ? [[row.key, row.value.rev] as const] : [])));
-  const docs = rows.map((row) => {
-    const rev = revOf.get(row.docId);
-    const { _rev: _ignored, ...doc } = row.doc;
-    return rev && !row.immutable ? { ...doc, _rev: rev } : doc;
-  }) as PouchDoc[];
-  const results = await ctx.remote.bulkDocs(docs);
-  let sent = 0;
-  let refused = 0;
-  for (const [index, result] of results.entries()) {
-    const row = rows[index]!;
-    if (result.ok || !result.error) {
-      sent += 1;
+  const result: PushResult = { sent: 0, refused: 0 };
+  if (rows.length === 0) return result;
+  const { forked, there } = await checkEvents(ctx, rows, result);
+  const held = rows.filter((row) => !row.refused && !there.has(row) && forked.has(taskKeyOf(row.doc) ?? ''));
+  for (const row of held) {
+    result.refused += 1;
+    await ctx.teamDb.outbox.update(row.docId, { refused: 'Not sent: another device of yours shared a different history of this task first; this copy is kept here.' });
+  }
+  const rest = rows.filter((row) => !row.refused && !there.has(row) && !held.includes(row));
+  await send(ctx, rest.filter((row) => row.immutable), result);
+  await send(ctx, rest.filter((row) => !row.immutable), result);
+  return result;
+}
+
+const FORK = 'Not sent: another device of yours shared a different history of this task first (this event differs from the workspace\'s); this copy is kept here.';
+
+/**
+ * The events to send, checked against the server first: one it already holds as here is done (a
+ * resend after a lost answer); one it holds with other content marks its task as forked (refused
+ * here, in the row and in the outbox), as does an event refused before.
+ */
+async function checkEvents(ctx: TeamContext, rows: OutboxRow[], result: PushResult): Promise<{ forked: Set<string>; there: Set<OutboxRow> }> {
+  const earlier = await ctx.teamDb.outbox.filter((row) => Boolean(row.refused) && row.doc['kind'] === 'task-event').toArray();
+  const forked = new Set(earlier.map((row) => taskKeyOf(row.doc) ?? ''));
+  const there = new Set<OutboxRow>();
+  const events = rows.filter((row) => row.doc['kind'] === 'task-event');
+  if (events.length === 0) return { forked, there };
+  const found = await ctx.remote.allDocs({ keys: events.map((row) => row.docId), include_docs: true });
+  for (const [index, entry] of found.rows.entries()) {
+    const row = events[index]!;
+    if (!entry.doc) continue;
+    if (sameContent(entry.doc, row.doc)) {
+      there.add(row);
+      result.sent += 1;
       await ctx.teamDb.outbox.where('docId').equals(row.docId).and((r) => r.queuedAt === row.queuedAt).delete();
       continue;
     }
-    if (result.status === 409 || result.error === 'conflict') {
+    row.refused = FORK;
+    result.refused += 1;
+    await ctx.teamDb.outbox.update(row.docId, { refused: FORK });
+    forked.add(taskKeyOf(row.doc) ?? '');
+  }
+  return { forked, there };
+}
+
+/** `owner/taskId` of a shared task's document, else null. */
+function taskKeyOf(doc: Record<string, unknown>): string | null {
+  const kind = doc['kind'];
+  if (kind !== 'task-head' && kind !== 'task-event' && kind !== 'task-note') return null;
+  return `${String(doc['owner'])}/${String(doc['taskId'])}`;
+}
+
+/** This device's directory entry over the server's: every key already there kept, in its place, and this device's added. */
+function mergedMemberDoc(doc: Record<string, unknown>, current: Record<string, unknown> | null): Record<string, unknown> {
+  const theirs = Array.isArray(current?.['keys']) ? (current['keys'] as Array<{ fingerprint?: unknown }>) : [];
+  const ours = Array.isArray(doc['keys']) ? (doc['keys'] as Array<{ fingerprint?: unknown }>) : [];
+  const known = new Set(theirs.map((key) => key.fingerprint));
+  return { ...doc, keys: [...theirs, ...ours.filter((key) => !known.has(key.fingerprint))] };
+}
+
+async function send(ctx: TeamContext, rows: OutboxRow[], result: PushResult): Promise<void> {
+  if (rows.length === 0) return;
+  // Documents this person updates (head, notes, directory entry) go out on the server's current revision.
+  const revs = await ctx.remote.allDocs({ keys: rows.map((row) => row.docId) });
+  const revOf = new Map(revs.rows.flatMap((row) => (row.value && !row.value.deleted ? [[row.key, row.value.rev] as const] : [])));
+  const docs: PouchDoc[] = [];
+  for (const row of rows) {
+    const rev = revOf.get(row.docId);
+    const { _rev: _ignored, ...doc } = row.doc;
+    if (!rev || row.immutable) {
+      docs.push(doc as PouchDoc);
+      continue;
+    }
+    const body = doc['kind'] === 'member' ? mergedMemberDoc(doc, await getDoc(ctx, row.docId)) : doc;
+    docs.push({ ...body, _rev: rev } as PouchDoc);
+  }
+  const results = await ctx.remote.bulkDocs(docs);
+  for (const [index, outcome] of results.entries()) {
+    const row = rows[index]!;
+    if (outcome.ok || !outcome.error) {
+      result.sent += 1;
+      await ctx.teamDb.outbox.where('docId').equals(row.docId).and((r) => r.queuedAt === row.queuedAt).delete();
+      continue;
+    }
+    if (outcome.status === 409 || outcome.error === 'conflict') {
       // Written once: the same content already there (a resend after a lost answer) is done; other
-      // content (another approver answered this gate first) is not overwritten.
+      // content (another approver answered this gate first; another device of this person wrote
+      // this event of the task first) is not overwritten.
       if (row.immutable) {
         const current = await getDoc(ctx, row.docId);
         if (current && sameContent(current, row.doc)) {
-          sent += 1;
+          result.sent += 1;
           await ctx.teamDb.outbox.delete(row.docId);
           continue;
         }
-        refused += 1;
-        await ctx.teamDb.outbox.update(row.docId, { refused: 'The workspace already holds another version of this document (for a decision: someone decided first).' });
+        result.refused += 1;
+        const why = row.doc['kind'] === 'task-event' ? FORK : 'The workspace already holds another version of this document (for a decision: someone decided first).';
+        await ctx.teamDb.outbox.update(row.docId, { refused: why });
         continue;
       }
       continue; // an update raced another device of this person: sent again on the next round
     }
-    refused += 1;
-    await ctx.teamDb.outbox.update(row.docId, { refused: result.reason ?? result.message ?? 'The workspace refused it.' });
+    result.refused += 1;
+    await ctx.teamDb.outbox.update(row.docId, { refused: outcome.reason ?? outcome.message ?? 'The workspace refused it.' });
   }
-  return { sent, refused };
 }
 
 async function getDoc(ctx: TeamContext, id: string): Promise<Record<string, unknown> | null> {
@@ -311,7 +389,7 @@ export async function pull(ctx: TeamContext): Promise<PullResult> {
   const result: PullResult = { applied: 0, quarantined: 0, decisions: 0 };
   for (;;) {
     const since = (await ctx.teamDb.connection.get('self'))?.lastSeq ?? 0;
-    const batch = await ctx.remote.changes({ since, include_docs: true, limit: BATCH });
+    const batch = await ctx.remote.changes({ since, include_docs: true, limit: BATCH, batch_size: BATCH });
     // Directory entries first: a signer's entry sent again (a new session, a new key) sits later in the
     // feed than what they signed before, and a signature is checked against the directory.
     const memberFirst = [...batch.results].sort((a, b) => Number(b.doc?.['kind'] === 'member') - Number(a.doc?.['kind'] === 'member'));
@@ -366,8 +444,9 @@ async function applyMember(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcom
   const member = parsed.data;
   const known = await ctx.teamDb.directory.get(member.user);
   // Keys are only ever added: an entry that drops or swaps a key seen before would let new
-  // signatures pass as old ones (the server refuses it too; an admin could still write it).
-  if (known && known.keys.some((key, i) => member.keys[i]?.fingerprint !== key.fingerprint || member.keys[i]?.publicKey !== key.publicKey)) {
+  // signatures pass as old ones (the server refuses it too; an admin could still write it). The
+  // order may differ from what this browser first wrote: another device of the person added its key first.
+  if (known && known.keys.some((key) => !member.keys.some((k) => k.fingerprint === key.fingerprint && k.publicKey === key.publicKey))) {
     await quarantine(ctx, raw, `${member.name}'s directory entry replaces a key seen before; the earlier entry is kept.`);
     return 'quarantined';
   }
