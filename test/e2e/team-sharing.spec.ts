@@ -3,7 +3,7 @@ import { startTestTeamServer, type TestTeamServer } from '../support/team-server
 import { ensureName, fillRequiredInputs, panelOf, taskIdOf } from './panel-support';
 import { openChatGPT, routeMockSites } from './support/mock-sites';
 import { expect, test } from './support/extension';
-import { connectToTeam, profileWithLoopbackGranted } from './support/team-profile';
+import { connectToTeam, profileWithLoopbackGranted } from './support/team-profiles';
 
 /**
  * A member's side of the team workspace in a real browser, against the real server: the start form's

@@ -1,13 +1,10 @@
-import { chromium, type BrowserContext, type Worker } from '@playwright/test';
-import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import type { Worker } from '@playwright/test';
 import { startTestTeamServer, type TestTeamServer } from '../support/team-server';
 import { createWorkflow } from './options-support';
 import { completeStep, ensureName, openReview, panelOf, startWorkflow, taskIdOf } from './panel-support';
-import { installPanelReveal, registerPanelEngine } from './support/closed-panel';
 import { openChatGPT, routeMockSites } from './support/mock-sites';
-import { chromiumArgsWithExtension, chromiumPath, expect, extensionPath, extensionServiceWorker, test } from './support/extension';
+import { expect, test } from './support/extension';
+import { connectToTeam, profileWithLoopbackGranted, type TeamProfile } from './support/team-profiles';
 
 /**
  * The team workspace against the real server (PouchDB Server on loopback, started here), in real
@@ -26,29 +23,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await team?.stop();
 });
-
-async function profileWithLoopbackGranted(): Promise<{ context: BrowserContext; worker: Worker; extensionId: string; close: () => Promise<void> }> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'convops-team-e2e-'));
-  const build = path.join(dir, 'extension');
-  await cp(extensionPath, build, { recursive: true });
-  const manifestPath = path.join(build, 'manifest.json');
-  const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as { host_permissions: string[] };
-  manifest.host_permissions = [...manifest.host_permissions, 'http://127.0.0.1/*'];
-  await writeFile(manifestPath, JSON.stringify(manifest));
-  await registerPanelEngine();
-  const context = await chromium.launchPersistentContext(path.join(dir, 'profile'), { executablePath: chromiumPath, headless: true, args: chromiumArgsWithExtension(build) });
-  await installPanelReveal(context);
-  const worker = await extensionServiceWorker(context);
-  return {
-    context,
-    worker,
-    extensionId: new URL(worker.url()).host,
-    close: async () => {
-      await context.close();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
 
 test('without the workspace origin granted, the session cookie does not travel (the permission is needed)', async ({ serviceWorker }) => {
   const answer = await serviceWorker.evaluate(
@@ -81,20 +55,7 @@ test('with it, the background signs in once and its later requests carry the ses
   }
 });
 
-async function connect(profile: { context: BrowserContext; extensionId: string }, user: string, name: string) {
-  const page = await profile.context.newPage();
-  await page.goto(`chrome-extension://${profile.extensionId}/options.html#/settings`);
-  await page.getByTestId('setting-display-name').fill(name);
-  await page.getByTestId('setting-display-name').blur();
-  await expect(page.getByTestId('settings-status')).toContainText('Saved');
-  await page.goto(`chrome-extension://${profile.extensionId}/options.html#/team`);
-  await page.getByTestId('team-url').fill(team.url);
-  await page.getByTestId('team-user').fill(user);
-  await page.getByTestId('team-password').fill(team.user(user).password);
-  await page.getByTestId('team-connect-submit').click();
-  await expect(page.getByTestId('team-status')).toHaveAttribute('data-state', 'connected');
-  return page;
-}
+const connect = (profile: TeamProfile, user: string, name: string) => connectToTeam(team, profile, user, name);
 
 test('a lead publishes a four-eyes workflow from Options → Team; a member\'s library shows it as the team\'s, read-only', async () => {
   test.setTimeout(120_000);
@@ -144,8 +105,8 @@ const badgeText = (worker: Worker) => worker.evaluate(() => (globalThis as unkno
 test('four eyes across browsers: the approver\'s badge counts the gate; she rejects from the shared task\'s page and approves from her Team screen; a manager sees the task live, Verify says verified, and a note edited on the server is not', async () => {
   test.setTimeout(240_000);
   const operator = await profileWithLoopbackGranted();
-  let approver: Awaited<ReturnType<typeof profileWithLoopbackGranted>> | undefined = await profileWithLoopbackGranted();
-  let manager: Awaited<ReturnType<typeof profileWithLoopbackGranted>> | undefined;
+  let approver: TeamProfile | undefined = await profileWithLoopbackGranted();
+  let manager: TeamProfile | undefined;
   try {
     const options = await connect(operator, 'max', 'Max Member');
     await createWorkflow(options, operator.extensionId, {

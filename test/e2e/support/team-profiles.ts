@@ -10,8 +10,7 @@ import { chromiumArgsWithExtension, chromiumPath, expect, extensionPath, extensi
  * Browser profiles for the team workspace specs, against the real server (PouchDB Server on loopback).
  * The extension asks for the workspace's origin when a person connects (optional_host_permissions); a
  * test cannot click the browser's own permission prompt, so a profile loads a copy of the build in
- * which loopback is already granted — the state after the person said yes. (The same setup as
- * team-workspace.spec.ts's own helpers.)
+ * which loopback is already granted — the state after the person said yes.
  */
 
 export interface TeamProfile {
@@ -44,15 +43,15 @@ export async function profileWithLoopbackGranted(): Promise<TeamProfile> {
   };
 }
 
-/** Names the person in Settings, then connects to the workspace from Options → Team; returns that options page. */
-export async function connectToTeam(team: TestTeamServer, profile: Pick<TeamProfile, 'context' | 'extensionId'>, user: string, name: string): Promise<Page> {
+/** Names the person in Settings, then connects on Options → Team (to `url`, the team database by default); returns that options page. */
+export async function connectToTeam(team: TestTeamServer, profile: Pick<TeamProfile, 'context' | 'extensionId'>, user: string, name: string, url = team.url): Promise<Page> {
   const page = await profile.context.newPage();
   await page.goto(`chrome-extension://${profile.extensionId}/options.html#/settings`);
   await page.getByTestId('setting-display-name').fill(name);
   await page.getByTestId('setting-display-name').blur();
   await expect(page.getByTestId('settings-status')).toContainText('Saved');
   await page.goto(`chrome-extension://${profile.extensionId}/options.html#/team`);
-  await page.getByTestId('team-url').fill(team.url);
+  await page.getByTestId('team-url').fill(url);
   await page.getByTestId('team-user').fill(user);
   await page.getByTestId('team-password').fill(team.user(user).password);
   await page.getByTestId('team-connect-submit').click();
