@@ -3,7 +3,7 @@ import { runAction } from '@/lib/db/tasks-repo';
 import { taskPerson } from '@/lib/workflow/actors';
 import type { Note, Task } from '@/lib/workflow/records';
 import { stepResultNote } from '@/lib/workflow/results';
-import type { Workflow } from '@/lib/workflow/schema';
+import type { Step, Workflow } from '@/lib/workflow/schema';
 import { GateCard, type GateDecision } from '@/components/gate-card';
 import { describeError } from '@/components/errors';
 import { Markdown } from '@/components/markdown';
@@ -49,22 +49,9 @@ export function TaskGate({ task, workflow, notes }: { task: Task; workflow: Work
       setBusy(false);
     }
   };
-  const result = stepResultNote(notes, step.id);
   return (
     <div className="mb-4 flex max-w-2xl flex-col gap-2">
-      <Card data-testid="gate-result" className="flex max-h-[45vh] flex-col gap-1 overflow-auto">
-        <h3 className="text-xs font-semibold tracking-wide text-zinc-600 uppercase dark:text-zinc-400">Result of “{step.title}”</h3>
-        {result ? (
-          <>
-            <p className="text-xs text-zinc-600 dark:text-zinc-400">
-              {result.source === 'captured' ? 'Reply of' : 'Note by'} {result.createdBy.name} · {new Date(result.createdAt).toLocaleString()}
-            </p>
-            <Markdown source={result.body} className="text-sm" />
-          </>
-        ) : (
-          <p className="text-sm text-zinc-700 dark:text-zinc-300">No result was recorded for this step. Check the conversation before you decide.</p>
-        )}
-      </Card>
+      <GateResult step={step} notes={notes} missing="Check the conversation before you decide." />
       <GateCard gate={step.gate} stepTitle={step.title} rejectTo={rejectTo} busy={busy || !settings} onDecide={decide} />
       {error ? (
         <Alert tone="error" className="mt-2" data-testid="gate-error">
@@ -72,5 +59,25 @@ export function TaskGate({ task, workflow, notes }: { task: Task; workflow: Work
         </Alert>
       ) : null}
     </div>
+  );
+}
+
+/** The result the gate asks about, beside the decision (or a sentence when none was recorded). */
+export function GateResult({ step, notes, missing }: { step: Step; notes: readonly Note[]; missing: string }) {
+  const result = stepResultNote(notes, step.id);
+  return (
+    <Card data-testid="gate-result" className="flex max-h-[45vh] flex-col gap-1 overflow-auto">
+      <h3 className="text-xs font-semibold tracking-wide text-zinc-600 uppercase dark:text-zinc-400">Result of “{step.title}”</h3>
+      {result ? (
+        <>
+          <p className="text-xs text-zinc-600 dark:text-zinc-400">
+            {result.source === 'captured' ? 'Reply of' : 'Note by'} {result.createdBy.name} · {new Date(result.createdAt).toLocaleString()}
+          </p>
+          <Markdown source={result.body} className="text-sm" />
+        </>
+      ) : (
+        <p className="text-sm text-zinc-700 dark:text-zinc-300">No result was recorded for this step. {missing}</p>
+      )}
+    </Card>
   );
 }

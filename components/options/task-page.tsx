@@ -3,8 +3,8 @@ import { memo, useMemo, useState } from 'react';
 import { auditTask, type TaskAudit } from '@/lib/db/audit';
 import type { ChainVerdict } from '@/lib/db/hash-chain';
 import { exportTask } from '@/lib/db/backup';
-import type { AuditEvent, Note, Site, TaskStatus } from '@/lib/workflow/records';
-import type { Step } from '@/lib/workflow/schema';
+import type { AuditEvent, Note, Site, Task, TaskStatus } from '@/lib/workflow/records';
+import type { Step, Workflow } from '@/lib/workflow/schema';
 import { ACTOR_KIND_LABELS, NOTE_SOURCE_LABELS, TASK_STATUS_LABELS } from '@/lib/workflow/labels';
 import { Markdown } from '@/components/markdown';
 import { Alert, Badge, Button, Card } from '@/components/ui';
@@ -70,7 +70,6 @@ export function TaskPage({ id }: { id: string }) {
     );
   }
   const { task, workflow, notes, events } = detail;
-  const row = dashboardRow(task, workflow);
   // One task across both sites: each conversation once, where each step ran, who wrote its result.
   const conversations = taskConversations(task);
   const whereStepsRan = stepSites(workflow, notes, events);
@@ -174,24 +173,7 @@ export function TaskPage({ id }: { id: string }) {
       ) : null}
       <Card className="mb-4">
         <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[max-content_1fr]">
-          <dt className="font-medium">Workflow</dt>
-          <dd>
-            {workflow.name} (version {task.workflowVersion})
-          </dd>
-          <dt className="font-medium">Status</dt>
-          <dd>
-            <Badge tone={STATUS_TONES[task.status as TaskStatus]} data-testid="task-status">
-              {TASK_STATUS_LABELS[task.status]}
-            </Badge>
-          </dd>
-          <dt className="font-medium">Current step</dt>
-          <dd data-testid="task-current-step">{row.currentStep || '—'}</dd>
-          <dt className="font-medium">Waiting gate</dt>
-          <dd>{row.waitingGate || '—'}</dd>
-          <dt className="font-medium">Started</dt>
-          <dd>
-            by {task.createdBy.name}, <time dateTime={task.createdAt}>{new Date(task.createdAt).toLocaleString()}</time>
-          </dd>
+          <TaskFacts task={task} workflow={workflow} />
           <dt className="font-medium">Conversations</dt>
           <dd>
             {conversations.length === 0 ? (
@@ -234,21 +216,7 @@ export function TaskPage({ id }: { id: string }) {
       </Card>
       <TaskGate task={task} workflow={workflow} notes={notes} />
       <TaskPageInputs task={task} workflow={workflow} events={events} />
-      <div className="grid gap-4 lg:grid-cols-2">
-        <section aria-labelledby="timeline-heading">
-          <h2 id="timeline-heading" className="mb-2 text-base font-semibold">
-            Timeline <span className="text-xs font-normal text-zinc-600 dark:text-zinc-400">latest first</span>
-          </h2>
-          <TimelineList events={events} stepTitle={stepTitle} />
-        </section>
-        <section aria-labelledby="notes-heading">
-          <h2 id="notes-heading" className="mb-2 text-base font-semibold">
-            Notes
-          </h2>
-          {notes.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">No notes yet.</p> : null}
-          <NotesList notes={notes} steps={workflow.steps} />
-        </section>
-      </div>
+      <TaskRecordColumns events={events} notes={notes} steps={workflow.steps} stepTitle={stepTitle} />
     </div>
   );
 }
@@ -257,6 +225,54 @@ export function TaskPage({ id }: { id: string }) {
  * A long task has thousands of events: only those near the viewport are in the DOM. Routine events
  * fold under their step (components/options/timeline.ts), so decisions are not lost among them.
  */
+/** A task's record side by side: its timeline (latest first) and its notes. */
+export function TaskRecordColumns({ events, notes, steps, stepTitle }: { events: AuditEvent[]; notes: Note[]; steps: Step[]; stepTitle: (stepId: string | undefined) => string }) {
+  return (
+    <div className="grid gap-4 lg:grid-cols-2">
+      <section aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading" className="mb-2 text-base font-semibold">
+          Timeline <span className="text-xs font-normal text-zinc-600 dark:text-zinc-400">latest first</span>
+        </h2>
+        <TimelineList events={events} stepTitle={stepTitle} />
+      </section>
+      <section aria-labelledby="notes-heading">
+        <h2 id="notes-heading" className="mb-2 text-base font-semibold">
+          Notes
+        </h2>
+        {notes.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">No notes yet.</p> : null}
+        <NotesList notes={notes} steps={steps} />
+      </section>
+    </div>
+  );
+}
+
+/** What a task is and where it stands: the first rows of a task's page, one's own or a colleague's shared one. */
+export function TaskFacts({ task, workflow }: { task: Task; workflow: Workflow }) {
+  const row = dashboardRow(task, workflow);
+  return (
+    <>
+      <dt className="font-medium">Workflow</dt>
+      <dd>
+        {workflow.name} (version {task.workflowVersion})
+      </dd>
+      <dt className="font-medium">Status</dt>
+      <dd>
+        <Badge tone={STATUS_TONES[task.status as TaskStatus]} data-testid="task-status">
+          {TASK_STATUS_LABELS[task.status]}
+        </Badge>
+      </dd>
+      <dt className="font-medium">Current step</dt>
+      <dd data-testid="task-current-step">{row.currentStep || '—'}</dd>
+      <dt className="font-medium">Waiting gate</dt>
+      <dd>{row.waitingGate || '—'}</dd>
+      <dt className="font-medium">Started</dt>
+      <dd>
+        by {task.createdBy.name}, <time dateTime={task.createdAt}>{new Date(task.createdAt).toLocaleString()}</time>
+      </dd>
+    </>
+  );
+}
+
 export function TimelineList({ events, stepTitle }: { events: AuditEvent[]; stepTitle: (stepId: string | undefined) => string }) {
   // Latest first: where the task stands (its decision, its end) is at the top, never below the fold.
   const items = useMemo(() => foldTimeline(events).reverse(), [events]);

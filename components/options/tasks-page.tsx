@@ -169,14 +169,7 @@ export function TasksPage() {
                       </a>
                       <TrustFlag trust={trust?.get(row.id)} />
                     </td>
-                    <td className="p-2">
-                      {row.workflowName} <span className="text-xs text-zinc-600 dark:text-zinc-400">v{row.workflowVersion}</span>
-                    </td>
-                    <td className="p-2">
-                      <Badge tone={STATUS_TONES[row.status as TaskStatus] ?? 'neutral'}>{taskStatusLabel(row.status)}</Badge>
-                    </td>
-                    <td className="p-2">{row.currentStep || '—'}</td>
-                    <td className="p-2">{row.waitingGate || '—'}</td>
+                    <StandingCells row={row} />
                     <td className="p-2">
                       {row.sites.length > 0 ? (
                         // Every site the task ran on, each a link to its latest conversation there; the current one first in weight.
@@ -313,14 +306,7 @@ function TeamTasks({ filters }: { filters: Filters }) {
                     <td className="p-2">{ownerName}</td>
                     {row ? (
                       <>
-                        <td className="p-2">
-                          {row.workflowName} <span className="text-xs text-zinc-600 dark:text-zinc-400">v{row.workflowVersion}</span>
-                        </td>
-                        <td className="p-2">
-                          <Badge tone={STATUS_TONES[row.status as TaskStatus] ?? 'neutral'}>{taskStatusLabel(row.status)}</Badge>
-                        </td>
-                        <td className="p-2">{row.currentStep || '—'}</td>
-                        <td className="p-2">{row.waitingGate || '—'}</td>
+                        <StandingCells row={row} />
                         <td className="p-2 text-xs">
                           <time dateTime={row.lastActivity}>{new Date(row.lastActivity).toLocaleString()}</time>
                         </td>
@@ -348,5 +334,21 @@ function TrustFlag({ trust }: { trust: DecisionTrust | undefined }) {
     <Badge tone={flag.tone} className="ml-2" title={flag.title} data-testid="trust-flag" data-trust={trust}>
       {flag.text}
     </Badge>
+  );
+}
+
+/** A task row's workflow, status, current step and waiting gate: the same columns for one's own tasks and the team's. */
+function StandingCells({ row }: { row: Pick<DashboardRow, 'workflowName' | 'workflowVersion' | 'status' | 'currentStep' | 'waitingGate'> }) {
+  return (
+    <>
+      <td className="p-2">
+        {row.workflowName} <span className="text-xs text-zinc-600 dark:text-zinc-400">v{row.workflowVersion}</span>
+      </td>
+      <td className="p-2">
+        <Badge tone={STATUS_TONES[row.status as TaskStatus] ?? 'neutral'}>{taskStatusLabel(row.status)}</Badge>
+      </td>
+      <td className="p-2">{row.currentStep || '—'}</td>
+      <td className="p-2">{row.waitingGate || '—'}</td>
+    </>
   );
 }

@@ -2,18 +2,13 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { decideTeamGate, pendingDecisionHere, readSharedTask, verifySharedTask, type SharedTask } from '@/lib/team/shared-tasks';
 import { getTeamDb } from '@/lib/team/team-db';
-import type { TaskStatus } from '@/lib/workflow/records';
-import { TASK_STATUS_LABELS } from '@/lib/workflow/labels';
-import { stepResultNote } from '@/lib/workflow/results';
 import { GateCard, type GateDecision } from '@/components/gate-card';
 import { describeError } from '@/components/errors';
-import { Markdown } from '@/components/markdown';
 import { Alert, Badge, Button, Card } from '@/components/ui';
 import { PageHeader } from './form';
-import { dashboardRow } from './report';
 import { hrefFor } from './router';
-import { NotesList, TimelineList } from './task-page';
-import { STATUS_TONES } from './tasks-page';
+import { TaskFacts, TaskRecordColumns } from './task-page';
+import { GateResult } from './task-gate';
 import { teamContextOf, useDecidableGates, useOwnFingerprint } from './use-team';
 
 /**
@@ -67,7 +62,6 @@ export function TeamTaskPage({ owner, id }: { owner: string; id: string }) {
   }
   const { shared } = read;
   const { task, workflow, notes, events } = shared;
-  const row = dashboardRow(task, workflow);
   const stepTitle = (stepId: string | undefined) => (stepId ? (workflow.steps.find((s) => s.id === stepId)?.title ?? stepId) : '');
   return (
     <div data-testid="team-task-detail" data-owner={owner} data-task-id={id}>
@@ -84,42 +78,11 @@ export function TeamTaskPage({ owner, id }: { owner: string; id: string }) {
           <dd data-testid="team-task-owner">
             {shared.ownerName} <Badge tone="info">team</Badge> <span className="text-xs text-zinc-600 dark:text-zinc-400">read-only: only {shared.ownerName} records this task</span>
           </dd>
-          <dt className="font-medium">Workflow</dt>
-          <dd>
-            {workflow.name} (version {task.workflowVersion})
-          </dd>
-          <dt className="font-medium">Status</dt>
-          <dd>
-            <Badge tone={STATUS_TONES[task.status as TaskStatus]} data-testid="task-status">
-              {TASK_STATUS_LABELS[task.status]}
-            </Badge>
-          </dd>
-          <dt className="font-medium">Current step</dt>
-          <dd data-testid="task-current-step">{row.currentStep || '—'}</dd>
-          <dt className="font-medium">Waiting gate</dt>
-          <dd>{row.waitingGate || '—'}</dd>
-          <dt className="font-medium">Started</dt>
-          <dd>
-            by {task.createdBy.name}, <time dateTime={task.createdAt}>{new Date(task.createdAt).toLocaleString()}</time>
-          </dd>
+          <TaskFacts task={task} workflow={workflow} />
         </dl>
       </Card>
       <TeamTaskGate shared={shared} />
-      <div className="grid gap-4 lg:grid-cols-2">
-        <section aria-labelledby="timeline-heading">
-          <h2 id="timeline-heading" className="mb-2 text-base font-semibold">
-            Timeline <span className="text-xs font-normal text-zinc-600 dark:text-zinc-400">latest first</span>
-          </h2>
-          <TimelineList events={events} stepTitle={stepTitle} />
-        </section>
-        <section aria-labelledby="notes-heading">
-          <h2 id="notes-heading" className="mb-2 text-base font-semibold">
-            Notes
-          </h2>
-          {notes.length === 0 ? <p className="text-sm text-zinc-600 dark:text-zinc-400">No notes yet.</p> : null}
-          <NotesList notes={notes.filter((note) => !note.deleted)} steps={workflow.steps} />
-        </section>
-      </div>
+      <TaskRecordColumns events={events} notes={notes.filter((note) => !note.deleted)} steps={workflow.steps} stepTitle={stepTitle} />
     </div>
   );
 }
@@ -170,22 +133,9 @@ function TeamTaskGate({ shared }: { shared: SharedTask }) {
       setBusy(false);
     }
   };
-  const result = stepResultNote(notes, step.id);
   return (
     <div className="mb-4 flex max-w-2xl flex-col gap-2" data-testid="team-gate">
-      <Card data-testid="gate-result" className="flex max-h-[45vh] flex-col gap-1 overflow-auto">
-        <h3 className="text-xs font-semibold tracking-wide text-zinc-600 uppercase dark:text-zinc-400">Result of “{step.title}”</h3>
-        {result ? (
-          <>
-            <p className="text-xs text-zinc-600 dark:text-zinc-400">
-              {result.source === 'captured' ? 'Reply of' : 'Note by'} {result.createdBy.name} · {new Date(result.createdAt).toLocaleString()}
-            </p>
-            <Markdown source={result.body} className="text-sm" />
-          </>
-        ) : (
-          <p className="text-sm text-zinc-700 dark:text-zinc-300">No result was recorded for this step. Check the record below before you decide.</p>
-        )}
-      </Card>
+      <GateResult step={step} notes={notes} missing="Check the record below before you decide." />
       <GateCard gate={step.gate} stepTitle={step.title} rejectTo={rejectTo} busy={busy} onDecide={decide} />
       {status ? (
         <Alert tone="error" className="mt-2" data-testid="gate-error">

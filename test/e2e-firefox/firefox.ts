@@ -119,14 +119,18 @@ export async function mockedPage(session: FirefoxSession): Promise<Page> {
   return session.browser.newPage();
 }
 
-/** The next tab that opens, once it is a page of `site`'s mock (a tab the extension opens: Continue on …). */
-export async function nextTabOn(session: FirefoxSession, origin: string, before: ReadonlySet<Page>): Promise<Page> {
+/**
+ * A tab opened since `before` whose address `is` accepts. Puppeteer over BiDi may go on reporting a
+ * new tab's first URL (about:blank), so each new tab is asked where it is.
+ */
+async function newTabWhere(session: FirefoxSession, before: ReadonlySet<Page>, what: string, is: (where: { href: string; origin: string }) => boolean): Promise<Page> {
   const found = await until(
-    `a new tab on ${origin}`,
+    what,
     async () => {
       for (const candidate of await session.browser.pages()) {
         if (before.has(candidate)) continue;
-        if ((await candidate.evaluate(() => location.origin).catch(() => '')) === origin) return candidate;
+        const where = await candidate.evaluate(() => ({ href: location.href, origin: location.origin })).catch(() => null);
+        if (where && is(where)) return candidate;
       }
       return null;
     },
@@ -135,11 +139,15 @@ export async function nextTabOn(session: FirefoxSession, origin: string, before:
   return found!;
 }
 
+/** The next tab that opens, once it is a page of `site`'s mock (a tab the extension opens: Continue on …). */
+export function nextTabOn(session: FirefoxSession, origin: string, before: ReadonlySet<Page>): Promise<Page> {
+  return newTabWhere(session, before, `a new tab on ${origin}`, (where) => where.origin === origin);
+}
+
 /**
  * Opens an extension page (options.html#/…) in a new tab and returns it. BiDi may not navigate a tab
- * to a moz-extension: page, so a link in the panel (an extension page itself) opens it, as the panel's
- * own links do; puppeteer may go on reporting such a tab as about:blank, so it is found by asking
- * each new tab where it is.
+ * to a moz-extension: page, so a link in the panel (an extension page itself) opens it, as the
+ * panel's own links do.
  */
 export async function openExtensionPage(session: FirefoxSession, panel: Frame, url: string): Promise<Page> {
   const before = new Set(await session.browser.pages());
@@ -149,18 +157,7 @@ export async function openExtensionPage(session: FirefoxSession, panel: Frame, u
     link.click();
     link.remove();
   }, url);
-  const found = await until(
-    `the page ${url}`,
-    async () => {
-      for (const candidate of await session.browser.pages()) {
-        if (before.has(candidate)) continue;
-        if ((await candidate.evaluate(() => location.href).catch(() => '')) === url) return candidate;
-      }
-      return null;
-    },
-    (page) => page !== null,
-  );
-  return found!;
+  return newTabWhere(session, before, `the page ${url}`, (where) => where.href === url);
 }
 
 /** Polls `read` until `accept` says yes; the message says what was last seen. */

@@ -247,8 +247,8 @@ test('the panel keeps a screenful of 1,000 notes in the DOM; scrolling reaches t
   // next ones. (Read after every key, at a person's pace; Playwright's burst of keys outruns any render.)
   await first.getByRole('button', { name: 'Edit' }).focus();
   const walked: string[] = [];
-  // Three stops a note: Edit, Use as result, Delete.
-  for (let i = 0; i < 2 * 30; i++) {
+  // Four stops a note: Edit, Use as result, Copy, Delete.
+  for (let i = 0; i < 4 * 20; i++) {
     await page.keyboard.press('Tab');
     walked.push(await frame.evaluate(() => document.activeElement?.closest('[data-testid="note"]')?.getAttribute('data-note-id') ?? 'outside the list'));
   }
