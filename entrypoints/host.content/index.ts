@@ -5,7 +5,8 @@ import { adapterFor } from '@/lib/hosts';
 
 export default defineContentScript({
   matches: ['https://chatgpt.com/*', 'https://claude.ai/*'],
-  runAt: 'document_idle',
+  // As early as the page allows: the panel frame is mounted once there is a body (lib/content/runtime.ts).
+  runAt: 'document_start',
   main(ctx) {
     const adapter = adapterFor(location);
     if (!adapter) return;
