@@ -37,7 +37,7 @@ export default tseslint.config(
   {
     // The content script runs on the host page: no React, no database.
     // Schemas and records are Zod: their types are fine (`import type` is erased), their values are not.
-    files: ['entrypoints/host.content/**', 'lib/hosts/**', 'lib/content/**'],
+    files: ['entrypoints/chatgpt.content/**', 'entrypoints/claude.content/**', 'lib/hosts/**', 'lib/content/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -90,14 +90,20 @@ function entrypointClosure(entryFile, onDemand = []) {
 // review and background are this project's own guard rails (a jump there means a dependency leaked in).
 const entrypoints = {
   panel: { file: path.join(outDir, 'panel.html'), budgetKb: 120, onDemand: ['markdown'] },
-  'content script': { file: path.join(outDir, 'content-scripts', 'host.js'), budgetKb: 12 },
+  // One content script per site: each page loads only its own (the budget holds for each).
+  'content script on chatgpt.com': { file: path.join(outDir, 'content-scripts', 'chatgpt.js'), budgetKb: 11 },
+  'content script on claude.ai': { file: path.join(outDir, 'content-scripts', 'claude.js'), budgetKb: 11 },
   options: { file: path.join(outDir, 'options.html'), budgetKb: 300 },
   review: { file: path.join(outDir, 'review.html'), budgetKb: 120, optional: true },
   background: { file: path.join(outDir, 'background.js'), budgetKb: 250 },
 };
 const bundles = {};
 for (const [name, { file, budgetKb, optional, onDemand }] of Object.entries(entrypoints)) {
-  if (optional && !existsSync(file)) continue;
+  if (!existsSync(file)) {
+    // A missing entry is a failure, not 0 KB (an entry renamed in the build and not here).
+    if (!optional) bundles[name] = { missing: true, gzippedBytes: NaN, cssGzippedBytes: NaN, lazyGzippedBytes: 0, budgetKb, files: [], lazyFiles: [] };
+    continue;
+  }
   const { files, lazy } = entrypointClosure(file, onDemand);
   const sum = (list) => list.reduce((total, f) => total + gzippedSize(f), 0);
   bundles[name] = {
@@ -119,6 +125,7 @@ const specs = {
   'panel-ready': 'panel ready',
   'worker-start': 'service worker: cold start',
   storage: 'storage at scale',
+  restore: 'restore at scale',
   'long-session': 'long session',
   'sop-drive': 'SOP task driven',
   'second-opinion': 'Second opinion task across both sites',
@@ -203,7 +210,7 @@ const ms = (v, digits = 0) => (typeof v === 'number' ? `${v.toFixed(digits)} ms`
 
 const kb = (bytes) => `${(bytes / 1024).toFixed(1)} KB`;
 for (const [name, { gzippedBytes, lazyGzippedBytes, budgetKb }] of Object.entries(bundles)) {
-  line(`bundle: ${name}, script (gzipped)`, kb(gzippedBytes), `≤ ${budgetKb.toFixed(1)} KB`, gzippedBytes <= budgetKb * 1024);
+  line(`bundle: ${name}, script (gzipped)`, Number.isNaN(gzippedBytes) ? 'not built' : kb(gzippedBytes), `≤ ${budgetKb.toFixed(1)} KB`, gzippedBytes <= budgetKb * 1024);
   if (lazyGzippedBytes > 0) line(`bundle: ${name}, loaded on demand (gzipped)`, kb(lazyGzippedBytes));
 }
 
@@ -226,6 +233,8 @@ if (!flags.has('--bundles')) {
 
   const panel = results['panel-ready'];
   line(`panel ready after navigation, step painted (median${panel ? ` of ${panel.navigations}` : ''})`, panel ? ms(panel.medianMs) : noResult('panel-ready'), '≤ 150 ms', panel ? panel.medianMs <= 150 : false);
+  if (panel?.interactiveMedianMs !== undefined) line('panel ready: the step with its actions (React rendered, median)', ms(panel.interactiveMedianMs), '≤ 150 ms', panel.interactiveMedianMs <= 150);
+  if (panel?.phasesMedianMs) line('panel ready, phases (median): frame created / its script running / task answered / React loaded', ['frameCreated', 'scriptRan', 'detailAnswered', 'reactLoaded'].map((k) => ms(panel.phasesMedianMs[k])).join(' / '));
   if (panel?.seenByPlaywrightMedianMs !== undefined) line('panel ready, as Playwright sees it (median)', ms(panel.seenByPlaywrightMedianMs));
 
   const worker = results['worker-start'];
@@ -247,8 +256,10 @@ if (!flags.has('--bundles')) {
     line('task detail with 1,000 notes/5,000 events, full read (options page, warm median)', ms(detail, 1));
     if (storage.panelFirstRead1000Notes) {
       const first = storage.panelFirstRead1000Notes.medianWarmMs;
-      line('task detail with 1,000 notes/5,000 events, panel first read (warm median)', ms(first, 1), '≤ 20 ms', first <= 20);
+      line(`task detail with 1,000 notes/5,000 events, panel first read (notes + ${storage.panelFirstRead1000Notes.events ?? '?'} events from the current step on; warm median)`, ms(first, 1), '≤ 20 ms', first <= 20);
     }
+    if (storage.panelEarlierEvents) line('task detail, the earlier events the background sends right after (warm median)', ms(storage.panelEarlierEvents.medianWarmMs, 1));
+    if (storage.notesOnly1000) line('task detail, where a full read goes: 1,000 notes alone / 5,000 events alone (warm median)', `${ms(storage.notesOnly1000.medianWarmMs, 1)} / ${ms(storage.eventsOnly5000.medianWarmMs, 1)}`);
     if (storage.taskChange1000Notes) {
       const change = storage.taskChange1000Notes.medianWarmMs;
       line('task detail with 1,000 notes, a change as pushed (warm median)', ms(change, 1), '≤ 20 ms', change <= 20);

@@ -1,7 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { HostTheme } from '@/lib/hosts/theme';
-
-const systemDark = () => window.matchMedia('(prefers-color-scheme: dark)');
+import { applyColorScheme, systemDark } from '@/components/color-scheme';
 
 /**
  * Puts the page in light or dark mode (the `dark` class the Tailwind `dark:` variant keys on): the host
@@ -17,10 +16,6 @@ export function useColorScheme(hostTheme: HostTheme | null = null): HostTheme {
     return () => query.removeEventListener('change', onChange);
   }, []);
   const scheme = hostTheme ?? system;
-  useEffect(() => {
-    const root = document.documentElement;
-    root.classList.toggle('dark', scheme === 'dark');
-    root.style.colorScheme = scheme;
-  }, [scheme]);
+  useEffect(() => applyColorScheme(scheme), [scheme]);
   return scheme;
 }

@@ -1,20 +1,50 @@
+import type { PanelQueryResult } from '@/lib/background/panel-bridge';
 import type { PanelTab } from '@/lib/messaging/panel-port';
+import type { PanelQueryArgs, PanelQueryName } from '@/lib/messaging/schemas';
 import { bridge } from './bridge-client';
+import { paintCurrentStep } from './first-paint';
+
+/** How long React waits at most for the first paint before it renders anyway. */
+const FIRST_PAINT_WAIT_MS = 250;
 
 /**
  * Asks the background for what the first screen shows before React has rendered anything: settings,
  * the tab (bound task, host state), then the task's detail as soon as its id is known. Each answer
  * waits in the bridge for the hook that wants it, so the panel's round trips run back to back
  * instead of one per render (DESIGN.md budget: ready ≤ 150 ms after navigation).
+ *
+ * With `root`, the bound task's current step is painted there from those answers
+ * (./first-paint.ts). The promise settles once that paint is on screen, or once it is known there
+ * will be none (FIRST_PAINT_WAIT_MS at most): React's first render, a long task, waits for it, so
+ * that it does not hold the paint back.
  */
-export function prefetchFirstScreen(): void {
+export function prefetchFirstScreen(root?: HTMLElement): Promise<void> {
   // Marks for the bench's breakdown of "panel ready" (test/bench/capture-and-panel.bench.ts).
   performance.mark('convops:boot');
   const client = bridge();
   client.prefetch('settings', {});
-  void whenTabKnown().then(({ binding, host }) => {
+  let settle!: () => void;
+  const firstPaint = new Promise<void>((resolve) => {
+    settle = resolve;
+    setTimeout(resolve, FIRST_PAINT_WAIT_MS);
+  });
+  void whenTabKnown().then((tab) => {
+    const { binding, host } = tab;
     performance.mark('convops:tab');
-    if (binding) client.prefetch('task-detail', { taskId: binding.taskId });
+    if (!binding || !root) settle();
+    if (binding) {
+      const args = { taskId: binding.taskId };
+      client.prefetch('task-detail', args);
+      // The bound task's current step, painted as soon as it is known (before React has loaded).
+      if (root) {
+        void Promise.all([firstAnswer('task-detail', args), firstAnswer('settings', {})]).then(([detail, settings]) => {
+          const painting = detail !== null && paintCurrentStep(root, detail, tab, settings.displayName);
+          // On screen after the next frame.
+          if (painting) requestAnimationFrame(() => setTimeout(settle, 0));
+          else settle();
+        });
+      }
+    }
     if (!host?.conversationId) {
       if (!binding) prefetchStartScreen();
       return;
@@ -31,11 +61,26 @@ export function prefetchFirstScreen(): void {
       setTimeout(() => stop?.(), 0);
     });
   });
+  return firstPaint;
 }
 
 function prefetchStartScreen(): void {
   bridge().prefetch('library', {});
   bridge().prefetch('open-tasks', {});
+}
+
+/** The first answer to a live query (held a moment longer, for the hook that asks next). */
+function firstAnswer<K extends PanelQueryName>(query: K, args: PanelQueryArgs<K>): Promise<PanelQueryResult<K>> {
+  return new Promise((resolve) => {
+    let stop: (() => void) | null = null;
+    let done = false;
+    stop = bridge().subscribe(query, args, (value) => {
+      if (done) return;
+      done = true;
+      resolve(value);
+      setTimeout(() => stop?.(), 10_000);
+    });
+  });
 }
 
 /** The tab's first answer (the panel's entry asks before React renders, to prefetch what the first screen shows). */

@@ -1,6 +1,6 @@
 import { browser, type Browser } from 'wxt/browser';
 import type { PanelCallResult, PanelQueryResult } from '@/lib/background/panel-bridge';
-import { applyTaskDetailChange, PANEL_PORT, type PanelCommand, type PanelPortReply, type PanelTaskDetail } from '@/lib/messaging/panel-port';
+import { applyEarlierEvents, applyTaskDetailChange, PANEL_PORT, type PanelCommand, type PanelPortReply, type PanelTaskDetail } from '@/lib/messaging/panel-port';
 import type { PanelCallArgs, PanelCallName, PanelPortRequest, PanelQueryArgs, PanelQueryName } from '@/lib/messaging/schemas';
 
 const FIRST_RETRY_MS = 200;
@@ -99,6 +99,9 @@ class BridgeClient {
       // Only a followed task changes this way, and its whole detail always came first on this port.
       const q = this.live.get(reply.id);
       if (q?.detail) this.deliverDetail(reply.id, applyTaskDetailChange(q.detail, reply.change));
+    } else if (reply.kind === 'earlier') {
+      const q = this.live.get(reply.id);
+      if (q?.detail) this.deliverDetail(reply.id, applyEarlierEvents(q.detail, reply.before, reply.events));
     } else if (reply.kind === 'result') {
       this.pending.get(reply.id)?.resolve(reply.value);
       this.pending.delete(reply.id);

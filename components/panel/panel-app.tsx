@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { HostState, TabBinding } from '@/lib/messaging/schemas';
 import { taskPerson } from '@/lib/workflow/actors';
 import { boundTaskFits, isFinished } from '@/lib/workflow/engine';
@@ -46,6 +46,19 @@ function TaskMoved({ task, onStartAnother }: { task: Task; onStartAnother: () =>
   );
 }
 
+/** How long a panel with nothing bound waits for its page's first report before it shows the start screen. */
+const HOST_WAIT_MS = 1_500;
+
+/** False until `ms` have passed since the component mounted. */
+function useElapsed(ms: number): boolean {
+  const [over, setOver] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setOver(true), ms);
+    return () => clearTimeout(timer);
+  }, [ms]);
+  return over;
+}
+
 export function PanelApp() {
   const settings = useSettings();
   const tab = useTabContext();
@@ -63,7 +76,11 @@ export function PanelApp() {
 
   // On opening, wait until it is known which task (if any) this tab shows rather than flash the start
   // screen (and ask for its library) on the way to the task. Later changes keep the current screen.
-  const resolving = !applies && (boundDetail === undefined || conversationTask === undefined || conversationDetail === undefined);
+  // The frame is mounted before the page has reported itself (the content script reports once the page
+  // is parsed): a tab with nothing bound waits for that report too, HOST_WAIT_MS at most.
+  const hostWaitOver = useElapsed(HOST_WAIT_MS);
+  const resolving =
+    !applies && ((!tab.host && !tab.binding && !hostWaitOver) || boundDetail === undefined || conversationTask === undefined || conversationDetail === undefined);
   const [opened, setOpened] = useState(false);
   const loading = settings === undefined || !tab.ready || (!opened && resolving);
   if (!loading && !opened) setOpened(true);

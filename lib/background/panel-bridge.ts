@@ -10,6 +10,7 @@ import {
   findTaskForConversation,
   markResult,
   getSettings,
+  getEventsBefore,
   getPanelTaskDetail,
   getTaskChanges,
   getWorkflow,
@@ -263,7 +264,8 @@ function isDecision(raw: unknown): boolean {
 }
 
 /**
- * Follows one task for a panel: the detail once (lib/db/task-changes.ts `getPanelTaskDetail`), then
+ * Follows one task for a panel: the detail once (lib/db/task-changes.ts `getPanelTaskDetail`; for a
+ * running task its chain from the current step on, then the earlier events in a second reply), then
  * only what changed,
  * read from the tail of its audit chain, so a new note costs the panel one note, not the task's
  * thousand. When the tail no longer continues what was sent (a restore replaced the chain), or the
@@ -295,6 +297,14 @@ function followTaskDetail(taskId: string, id: number, post: (reply: PanelPortRep
         sentAllEvents = result.detail ? isFinished(result.detail.task) : false;
         remember(result.detail?.task, result.detail?.events.at(-1));
         post({ kind: 'detail', id, detail: result.detail });
+        // The events the first answer left out, right after it.
+        const before = result.detail?.earlierThan;
+        if (before !== undefined) {
+          getEventsBefore(taskId, before).then(
+            (events) => post({ kind: 'earlier', id, before, events }),
+            (error: unknown) => post({ kind: 'error', id, error: wireErrorOf(error) }),
+          );
+        }
       }
     },
     error: (error) => post({ kind: 'error', id, error: wireErrorOf(error) }),

@@ -15,15 +15,21 @@ import { browser } from 'wxt/browser';
  * uninstall removes `browser.runtime.id`): only then does the copy stop. WXT stopped on the event itself.
  */
 export class ContentScriptContext {
-  /** The name WXT gives the announcement (`<extension id>:<entry>:wxt:content-script-started`). */
-  static readonly SCRIPT_STARTED_MESSAGE_TYPE = `${browser.runtime?.id}:host:wxt:content-script-started`;
+  /** The name WXT gives the announcement of an entry (`<extension id>:<entry>:wxt:content-script-started`). */
+  static startedType(entry: string): string {
+    return `${browser.runtime?.id}:${entry}:wxt:content-script-started`;
+  }
   readonly #controller = new AbortController();
   readonly #id = Math.random().toString(36).slice(2);
 
-  constructor(readonly contentScriptName = 'host') {
-    const type = ContentScriptContext.SCRIPT_STARTED_MESSAGE_TYPE;
+  constructor(readonly contentScriptName: string) {
+    const type = ContentScriptContext.startedType(contentScriptName);
     document.addEventListener(type, () => this.isValid, { signal: this.signal });
-    document.dispatchEvent(new CustomEvent(type, { detail: { contentScriptName, messageId: this.#id } }));
+    // Also announced under `host`, the one entry's name before each site had its own: a copy from an
+    // older build listens for that one.
+    for (const name of [contentScriptName, 'host']) {
+      document.dispatchEvent(new CustomEvent(ContentScriptContext.startedType(name), { detail: { contentScriptName: name, messageId: this.#id } }));
+    }
   }
 
   get signal(): AbortSignal {

@@ -157,19 +157,42 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     post(sendMessage('host.reply-recovered', { site: adapter.site, url: location.href, conversationId: id, messageKey: last.key, html: body.innerHTML }));
   };
 
+  // The script runs at document_start (DESIGN.md: panel ready ≤ 150 ms after navigation): the panel
+  // frame goes in as soon as the page has a body, so the panel loads while the site's own scripts do;
+  // what reads the site (the reply watcher, the state report) starts once the document is parsed.
+  let parsed = false;
+  const start = () => {
+    panel.mount();
+    watcher.start();
+    reportState();
+    // The composer hydrates after the document is parsed on both sites; report again once it has.
+    ctx.setTimeout(reportState, 1500);
+  };
   const activate = safe((on: boolean) => {
     if (on === active) return;
     active = on;
-    if (on) {
-      panel.mount();
-      watcher.start();
-      reportState();
-      // The composer hydrates after document_idle on both sites; report again once it has.
-      ctx.setTimeout(reportState, 1500);
-    } else {
+    if (!on) {
       watcher.stop();
       panel.unmount();
+    } else if (parsed) start();
+    else if (document.body) panel.mount();
+    else {
+      const early = new MutationObserver(
+        safe(() => {
+          if (!document.body) return;
+          early.disconnect();
+          if (active) panel.mount();
+        }),
+      );
+      early.observe(document, { childList: true, subtree: true });
+      ctx.onInvalidated(() => early.disconnect());
     }
+  });
+  const onParsed = safe(() => {
+    parsed = true;
+    theme = hostTheme(document);
+    themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: THEME_ATTRIBUTES });
+    if (active) start();
   });
 
   const applySettings = safe((value: unknown) => {
@@ -295,7 +318,7 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
   ];
 
   // The site's theme switch only touches the root element's attributes: watch just those.
-  let theme = hostTheme(document);
+  let theme: ReturnType<typeof hostTheme> = null;
   const themeObserver = new MutationObserver(
     safe(() => {
       const next = hostTheme(document);
@@ -305,7 +328,6 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
       }
     }),
   );
-  themeObserver.observe(document.documentElement, { attributes: true, attributeFilter: THEME_ATTRIBUTES });
 
   const onStorage = safe((changes: Record<string, { newValue?: unknown }>, area: string) => {
     if (area === 'local' && UI_SETTINGS_KEY in changes) applySettings(changes[UI_SETTINGS_KEY]?.newValue);
@@ -320,6 +342,9 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     panel.unmount();
     active = false;
   });
+
+  if (document.readyState === 'loading') ctx.addEventListener(document, 'DOMContentLoaded', onParsed);
+  else onParsed();
 
   browser.storage.local
     .get(UI_SETTINGS_KEY)

@@ -164,17 +164,17 @@ export async function exportBackupBlob(
       return out.blob();
     };
     const header = `{"format":${JSON.stringify(BACKUP_FORMAT)},"formatVersion":${BACKUP_FORMAT_VERSION},"exportedAt":${JSON.stringify(new Date().toISOString())},"schemaVersion":${SCHEMA_VERSION}`;
-    const [workflowText, headText, taskText, noteText, eventText, metaText, keyText, settingsRow] = await Promise.all([
-      section('workflows'),
-      section('workflowHeads'),
-      section('tasks', fromTaskRow),
-      section('notes', fromNoteRow),
-      section('events'),
-      section('meta'),
-      // Public keys only: the private key cannot leave this browser (it is not extractable).
-      section('publicKeys', (row: PublicKeyRow) => ({ fingerprint: row.fingerprint, publicKey: row.publicKey, name: row.knownAs ?? row.names.at(-1) ?? '' })),
-      requestResult(store('settings').get('settings')) as Promise<{ value: unknown } | undefined>,
-    ]);
+    // One table after the other: a transaction's requests are served one at a time anyway, so reading
+    // the tables side by side gained nothing, and it held a page of each (and its text) at once.
+    const workflowText = await section('workflows');
+    const headText = await section('workflowHeads');
+    const taskText = await section('tasks', fromTaskRow);
+    const noteText = await section('notes', fromNoteRow);
+    const eventText = await section('events');
+    const metaText = await section('meta');
+    // Public keys only: the private key cannot leave this browser (it is not extractable).
+    const keyText = await section('publicKeys', (row: PublicKeyRow) => ({ fingerprint: row.fingerprint, publicKey: row.publicKey, name: row.knownAs ?? row.names.at(-1) ?? '' }));
+    const settingsRow = (await requestResult(store('settings').get('settings'))) as { value: unknown } | undefined;
     const settings = settingsRow?.value ?? null;
     const blob = new Blob(
       [

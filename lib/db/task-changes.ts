@@ -1,7 +1,11 @@
+import Dexie from 'dexie';
+import type { PanelTaskDetail } from '@/lib/messaging/panel-port';
+import { isArrival, isFinished } from '@/lib/workflow/engine';
 import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
 import { getDb } from './database';
+import { listEvents } from './events-repo';
 import { fromNoteRow, fromTaskRow } from './records';
-import { getTaskDetail, pinnedWorkflow, type TaskDetail } from './tasks-repo';
+import { liveNotesOf, pinnedWorkflow } from './tasks-repo';
 import type { Workflow } from '@/lib/workflow/schema';
 
 /**
@@ -35,12 +39,43 @@ export async function getTaskChanges(taskId: string, afterSeq: number, afterHash
 }
 
 /**
- * The panel's first read of a task: notes and events. Every event is needed while the task runs too:
- * the panel reads the moment of the step (fresh, the AI working, waiting at a gate), what was sent,
- * the last advance it reacts to in drive mode and whether a step can be reopened from the chain.
- * Afterwards only changes are sent (`getTaskChanges`).
+ * The panel's first read of a task. A running task: its notes, and its chain from the event before
+ * the current step became current (the decision that brought it there) to the end: what the first
+ * screen reads from the chain (the step's moment, what was sent on it, who decided, the last advance).
+ * `earlierThan` then says where that tail starts; the events before it are read after the first
+ * answer has gone (`getEventsBefore`: the step's earlier visits, the inputs' history), so the panel's
+ * first screen does not wait for a chain of thousands. A finished task: every event (its record in
+ * the panel lists every decision). Afterwards only changes are sent (`getTaskChanges`).
  */
-export const getPanelTaskDetail: (taskId: string) => Promise<TaskDetail | undefined> = getTaskDetail;
+export async function getPanelTaskDetail(taskId: string): Promise<PanelTaskDetail | undefined> {
+  const db = getDb();
+  return db.transaction('r', [db.tasks, db.workflows, db.notes, db.events], async () => {
+    const row = await db.tasks.get(taskId);
+    if (!row) return undefined;
+    const task = fromTaskRow(row);
+    const workflow = await pinnedWorkflow(db, row);
+    const notes = await liveNotesOf(db, taskId);
+    if (isFinished(task)) return { task, workflow, notes, events: await listEvents(taskId) };
+    const tail: AuditEvent[] = [];
+    await db.events
+      .where('[taskId+seq]')
+      .between([taskId, Dexie.minKey], [taskId, Dexie.maxKey])
+      .reverse()
+      .until((event) => isArrival(event), true)
+      .each((event) => void tail.push(event));
+    tail.reverse();
+    const arrival = tail[0];
+    const before = arrival && arrival.seq > 1 ? await db.events.get([taskId, arrival.seq - 1]) : undefined;
+    const events = before ? [before, ...tail] : tail;
+    const from = events[0]?.seq ?? 1;
+    return from > 1 ? { task, workflow, notes, events, earlierThan: from } : { task, workflow, notes, events };
+  });
+}
+
+/** A task's events before `seq`, in chain order: what follows a first read that started there. */
+export async function getEventsBefore(taskId: string, seq: number): Promise<AuditEvent[]> {
+  return getDb().events.where('[taskId+seq]').between([taskId, Dexie.minKey], [taskId, seq], true, false).toArray();
+}
 
 /**
  * A task, its pinned workflow, and a version string of everything a page of its notes and events

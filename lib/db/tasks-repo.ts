@@ -209,10 +209,14 @@ export async function getTaskDetail(taskId: string): Promise<TaskDetail | undefi
     const row = await db.tasks.get(taskId);
     if (!row) return undefined;
     const workflow = await pinnedWorkflow(db, row);
-    const notes = (await db.notes.where('taskId').equals(taskId).toArray())
-      .filter((n) => !n.deleted)
-      .map(fromNoteRow)
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
-    return { task: fromTaskRow(row), workflow, notes, events: await listEvents(taskId) };
+    return { task: fromTaskRow(row), workflow, notes: await liveNotesOf(db, taskId), events: await listEvents(taskId) };
   });
+}
+
+/** A task's notes, deleted ones left out, in creation order. */
+export async function liveNotesOf(db: ConvOpsDatabase, taskId: string): Promise<Note[]> {
+  return (await db.notes.where('taskId').equals(taskId).toArray())
+    .filter((n) => !n.deleted)
+    .map(fromNoteRow)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
 }

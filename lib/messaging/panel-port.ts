@@ -39,6 +39,8 @@ export type PanelPortReply<QueryValue = unknown, CallValue = unknown> =
   | { kind: 'detail'; id: number; detail: PanelTaskDetail | null }
   /** A followed task's change since the last `detail` or `change` of this subscription. */
   | { kind: 'change'; id: number; change: TaskDetailChange }
+  /** The events a `detail` left out (`earlierThan`), sent after it: every event before `before`. */
+  | { kind: 'earlier'; id: number; before: number; events: AuditEvent[] }
   | { kind: 'result'; id: number; value: CallValue }
   | { kind: 'error'; id: number; error: WireError }
   | { kind: 'command'; command: PanelCommand };
@@ -47,8 +49,14 @@ export interface PanelTaskDetail {
   task: Task;
   workflow: Workflow;
   notes: Note[];
-  /** A finished task: every event. A running one: the chain's head first, then the events appended since. */
+  /**
+   * A finished task: every event. A running one: from the event before its current step became
+   * current to the end, until the earlier ones arrive (`earlierThan`), then every event; changes
+   * append to it.
+   */
   events: AuditEvent[];
+  /** Set while the events before this seq are still to come (an `earlier` reply brings them). */
+  earlierThan?: number;
 }
 
 /**
@@ -59,6 +67,16 @@ export interface TaskDetailChange {
   task: Task;
   events: AuditEvent[];
   notes: Note[];
+}
+
+/**
+ * The detail with the events its first read left out put in front. Only for the detail they were
+ * read for (`before` is its `earlierThan`); anything else is returned as it is.
+ */
+export function applyEarlierEvents(detail: PanelTaskDetail, before: number, events: readonly AuditEvent[]): PanelTaskDetail {
+  if (detail.earlierThan !== before) return detail;
+  const { earlierThan: _done, ...rest } = detail;
+  return { ...rest, events: [...events.filter((e) => e.seq < before), ...detail.events] };
 }
 
 const noteOrder = (a: Note, b: Note) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);

@@ -51,13 +51,19 @@ for (const site of ['chatgpt', 'claude'] as const) {
     await startWorkflow(panel, 'sop-documentation', 'Forged restart');
 
     // What a newer copy of the content script would announce, as WXT names it; the page can compute the name.
-    await page.evaluate((id) => {
-      const type = `${id}:host:wxt:content-script-started`;
-      for (const target of [document, window]) {
-        target.dispatchEvent(new CustomEvent(type, { detail: { contentScriptName: 'host', messageId: 'forged' } }));
-      }
-      window.postMessage({ type, contentScriptName: 'host', messageId: 'forged' }, '*');
-    }, extensionId);
+    // Each site has its own entry, named after it (and older builds' one entry was `host`).
+    await page.evaluate(
+      ({ id, entry }) => {
+        for (const name of [entry, 'host']) {
+          const type = `${id}:${name}:wxt:content-script-started`;
+          for (const target of [document, window]) {
+            target.dispatchEvent(new CustomEvent(type, { detail: { contentScriptName: name, messageId: 'forged' } }));
+          }
+          window.postMessage({ type, contentScriptName: name, messageId: 'forged' }, '*');
+        }
+      },
+      { id: extensionId, entry: site },
+    );
     await page.waitForTimeout(800);
 
     await expect(panelElement(page)).toHaveCount(1);

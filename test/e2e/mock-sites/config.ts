@@ -46,7 +46,7 @@ export interface MockPageOptions {
   urlDelayMs?: number;
   /**
    * Milliseconds after the page script runs before the app replaces the server-rendered shell (with
-   * its pre-hydration textarea) by the real UI. Default 0. The content script starts at document_idle,
+   * its pre-hydration textarea) by the real UI. Default 0. The content script starts its watcher once the page is parsed,
    * so a delay here means it starts before any composer exists, as on a slow machine.
    */
   hydrateDelayMs?: number;

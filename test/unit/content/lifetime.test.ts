@@ -5,7 +5,7 @@ import { ContentScriptContext } from '@/lib/content/lifetime';
 
 const started: ContentScriptContext[] = [];
 const start = () => {
-  const ctx = new ContentScriptContext('host');
+  const ctx = new ContentScriptContext('chatgpt');
   started.push(ctx);
   return ctx;
 };
@@ -28,15 +28,24 @@ afterEach(() => {
 describe('the content script lifetime', () => {
   it('the started event names the extension and the entry, as WXT does (older copies listen for it)', () => {
     expect(browser.runtime.id).toBeTruthy();
-    expect(ContentScriptContext.SCRIPT_STARTED_MESSAGE_TYPE).toBe(`${browser.runtime.id}:host:wxt:content-script-started`);
+    expect(ContentScriptContext.startedType('chatgpt')).toBe(`${browser.runtime.id}:chatgpt:wxt:content-script-started`);
+  });
+
+  it('a per-site copy also announces itself as `host`, the one entry of older builds, so that their copies stop', () => {
+    const heard = vi.fn();
+    const type = ContentScriptContext.startedType('host');
+    document.addEventListener(type, heard);
+    start();
+    document.removeEventListener(type, heard);
+    expect(heard).toHaveBeenCalledOnce();
   });
 
   it('a started event forged by the page does not stop a running copy', () => {
     const ctx = start();
     const stopped = vi.fn();
     ctx.onInvalidated(stopped);
-    const type = ContentScriptContext.SCRIPT_STARTED_MESSAGE_TYPE;
-    for (const target of [document, window]) target.dispatchEvent(new CustomEvent(type, { detail: { contentScriptName: 'host', messageId: 'forged' } }));
+    const type = ContentScriptContext.startedType('chatgpt');
+    for (const target of [document, window]) target.dispatchEvent(new CustomEvent(type, { detail: { contentScriptName: 'chatgpt', messageId: 'forged' } }));
     expect(stopped).not.toHaveBeenCalled();
     expect(ctx.isValid).toBe(true);
   });
@@ -46,7 +55,8 @@ describe('the content script lifetime', () => {
     const stopped = vi.fn();
     old.onInvalidated(stopped);
     // The newer copy starts in a live extension; the old one hears it from a dead context.
-    const announce = () => document.dispatchEvent(new CustomEvent(ContentScriptContext.SCRIPT_STARTED_MESSAGE_TYPE, { detail: { contentScriptName: 'host', messageId: 'newer' } }));
+    const type = ContentScriptContext.startedType('chatgpt');
+    const announce = () => document.dispatchEvent(new CustomEvent(type, { detail: { contentScriptName: 'chatgpt', messageId: 'newer' } }));
     withoutExtension(announce);
     expect(stopped).toHaveBeenCalledOnce();
     expect(old.signal.aborted).toBe(true);

@@ -1,15 +1,16 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { panelCall, panelQuery, startedFromPanel } from '../background/panel-calls';
-import { getPanelTaskDetail, getTaskChanges, getTaskDetail, getTaskDetailPage } from '@/lib/db';
-import { applyTaskDetailChange, type PanelTaskDetail } from '@/lib/messaging/panel-port';
+import { getEventsBefore, getPanelTaskDetail, getTaskChanges, getTaskDetail, getTaskDetailPage } from '@/lib/db';
+import { applyEarlierEvents, applyTaskDetailChange, type PanelTaskDetail } from '@/lib/messaging/panel-port';
 import { installBuiltinWorkflows } from '@/lib/background/builtins';
 import type { Note, Task } from '@/lib/workflow/records';
 import { useFreshDb } from './helpers';
 
 /**
  * The panel's first read of a task (lib/db/task-changes.ts) and the changes that follow it: the
- * first read is the whole detail (drive mode reads the chain while the task runs); afterwards only
- * the tail of the chain is read, and applying it gives what a full read would.
+ * first read of a running task is its notes and its chain from the current step on (the earlier
+ * events follow apart); afterwards only the tail of the chain is read, and applying it all gives
+ * what a full read would.
  */
 useFreshDb();
 beforeEach(() => fakeBrowser.reset());
@@ -21,13 +22,30 @@ async function started(): Promise<Task> {
 }
 
 describe('the panel first read', () => {
-  it('a running task: the same task, workflow, notes and events as the full read (the panel reads the chain while the task runs)', async () => {
+  it('a running task: the same task, workflow and notes as the full read, and its chain from the current step on; the earlier events complete it', async () => {
     const task = await started();
+    await panelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' } });
     const full = (await getTaskDetail(task.id))!;
     const first = (await getPanelTaskDetail(task.id))!;
-    expect(full.events.length).toBeGreaterThan(5);
-    expect(first).toEqual(full);
+    expect(first.task).toEqual(full.task);
+    expect(first.workflow).toEqual(full.workflow);
+    expect(first.notes).toEqual(full.notes);
+    // From the event before the step's arrival (the step.completed that brought it here) to the end.
+    const arrival = full.events.findLast((e) => e.type === 'step.completed')!;
+    expect(first.events[0]!.seq).toBe(arrival.seq - 1);
+    expect(first.events.at(-1)).toEqual(full.events.at(-1));
+    expect(first.events.length).toBeLessThan(full.events.length);
+    expect(first.earlierThan).toBe(arrival.seq - 1);
     expect(await panelQuery('task-detail', { taskId: task.id })).toEqual(first);
+    const completed = applyEarlierEvents(first, first.earlierThan!, await getEventsBefore(task.id, first.earlierThan!));
+    expect(completed).toEqual(full);
+  });
+
+  it('a task still on its first step: every event at once (nothing earlier to send)', async () => {
+    const task = await started();
+    const first = (await getPanelTaskDetail(task.id))!;
+    expect(first).toEqual(await getTaskDetail(task.id));
+    expect(first.earlierThan).toBeUndefined();
   });
 
   it('following from the first read by changes ends where a full read ends, notes and task alike', async () => {

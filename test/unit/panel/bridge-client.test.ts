@@ -103,6 +103,24 @@ describe('panel bridge client', () => {
     expect(seen[0]!.notes.map((n) => n.body)).toEqual(['a', 'b']);
   });
 
+  it('puts the events a first read left out in front of the detail it holds, once, and only for that read', async () => {
+    const client = await freshClient();
+    const seen: PanelTaskDetail[] = [];
+    client.subscribe('task-detail', { taskId: 't1' }, (v) => v && seen.push(v));
+    const id = subscriptions(ports[0]!)[0]!.id;
+    const event = (seq: number) => ({ seq, hash: `h${seq}` }) as PanelTaskDetail['events'][number];
+    ports[0]!.reply({ kind: 'detail', id, detail: { ...detail(['a']), events: [event(3), event(4)], earlierThan: 3 } });
+    ports[0]!.reply({ kind: 'change', id, change: { task: { id: 't1', rev: 2 } as PanelTaskDetail['task'], notes: [], events: [event(5)] } });
+    // Earlier events read for another first read (a detail sent again since) change nothing.
+    ports[0]!.reply({ kind: 'earlier', id, before: 2, events: [event(1)] });
+    expect(seen.at(-1)!.events.map((e) => e.seq)).toEqual([3, 4, 5]);
+    ports[0]!.reply({ kind: 'earlier', id, before: 3, events: [event(1), event(2)] });
+    expect(seen.at(-1)!.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(seen.at(-1)!.earlierThan).toBeUndefined();
+    ports[0]!.reply({ kind: 'earlier', id, before: 3, events: [event(1), event(2)] });
+    expect(seen.at(-1)!.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
+  });
+
   it('a live query the background cannot answer yields null instead of loading forever', async () => {
     const client = await freshClient();
     const seen: unknown[] = [];

@@ -83,7 +83,7 @@ describe('the panel bundle', () => {
  * layer imports only from the ones below it.
  */
 const contexts: Record<string, string[]> = {
-  'content script': ['entrypoints/host.content/', 'lib/content/'],
+  'content script': ['entrypoints/chatgpt.content/', 'entrypoints/claude.content/', 'lib/content/'],
   background: ['entrypoints/background.ts', 'lib/background/'],
   panel: ['entrypoints/panel/', 'components/panel/'],
   'review window': ['entrypoints/review/', 'components/review/'],
