@@ -165,6 +165,9 @@ test('SOP Documentation, four eyes, across browsers: the lead publishes her copy
     await expect(sharedRow.getByTestId('team-task-decide')).toHaveText('your decision');
     await sharedRow.getByRole('link', { name: 'Quarterly SOP' }).click();
     await expect(ana.getByTestId('team-task-owner')).toContainText('Max Member');
+    // She decides on the AI's walkthrough (the step's result), not on his note beside it.
+    await expect(ana.getByTestId('gate-result')).toContainText('Reply of ChatGPT');
+    await expect(ana.getByTestId('gate-result')).toContainText('Walkthrough of the SOP for Quarterly SOP');
     await ana.getByTestId('gate-comment').fill('Add the rollback step.');
     await keepBadgesShown(approver.worker);
     await ana.getByTestId('reject-gate').click();
@@ -224,7 +227,7 @@ test('SOP Documentation, four eyes, across browsers: the lead publishes her copy
     await row.getByRole('link', { name: 'Quarterly SOP' }).click();
     await lea.getByTestId('verify-task').click();
     const verdict = lea.getByTestId('task-verdict');
-    await expect(verdict).toHaveAttribute('data-ok', 'true');
+    await expect(verdict).toHaveAttribute('data-ok', 'true', { timeout: 20_000 });
     // Max's own events, the AI's seven captured replies beside his note, and Ana's two signed decisions.
     await expect(verdict).toHaveText(/^Record verified: \d+ events, 8 notes, \d+ signatures from the team directory\.$/);
 
