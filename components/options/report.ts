@@ -1,7 +1,18 @@
 import type { Workflow } from '@/lib/workflow/schema';
-import { ACTOR_KIND_LABELS, describeEvent, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, SITE_LABELS, taskStatusLabel, teamStandardsUsedLabel } from '@/lib/workflow/labels';
+import { describeEvent } from '@/lib/workflow/event-words';
+import { ACTOR_KIND_LABELS, GATE_TYPE_LABELS, NOTE_SOURCE_LABELS, SITE_LABELS, taskStatusLabel } from '@/lib/workflow/labels';
 import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
 import { resultByInWords, sitesInWords, stepSites, taskConversations, taskSites } from '@/lib/workflow/task-sites';
+
+/**
+ * The standards a task ran with, as its report says it: "Team standards used (version 3, published
+ * by Ana Lead in the team workspace)", or "(version 2)" for this browser's Settings → Standards.
+ */
+export function teamStandardsUsedLabel(standards: { version: number; publishedBy?: { name: string } | undefined }): string {
+  return standards.publishedBy
+    ? `Team standards used (version ${standards.version}, published by ${standards.publishedBy.name} in the team workspace)`
+    : `Team standards used (version ${standards.version})`;
+}
 
 /**
  * Pure renderers for what the options page exports: the task report (Markdown, JSON) and the

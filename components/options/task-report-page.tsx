@@ -4,11 +4,11 @@ import { auditTask } from '@/lib/db/audit';
 import { getTaskDetail } from '@/lib/db/tasks-repo';
 import { TASK_STATUS_LABELS } from '@/lib/workflow/labels';
 import { Alert, Button } from '@/components/ui';
-import { chainHead } from './report';
+import { chainHead, teamStandardsUsedLabel } from './report';
 import { buildTaskReport, signatureInWords } from './report-model';
 import { hrefFor } from './router';
 import { verdictText } from './task-page';
-import { SITE_LABELS, teamStandardsUsedLabel } from '@/lib/workflow/labels';
+import { SITE_LABELS } from '@/lib/workflow/labels';
 import { taskConversations } from '@/lib/workflow/task-sites';
 
 /**

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildTaskReport, excerpt } from '@/components/options/report-model';
 import { foldSummary, foldTimeline } from '@/components/options/timeline';
-import { describeEvent, TASK_STATUS_LABELS } from '@/lib/workflow/labels';
+import { describeEvent } from '@/lib/workflow/event-words';
+import { TASK_STATUS_LABELS } from '@/lib/workflow/labels';
 import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
 import type { Workflow } from '@/lib/workflow/schema';
 

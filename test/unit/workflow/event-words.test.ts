@@ -1,5 +1,5 @@
 import { foldSummary } from '@/components/options/timeline';
-import { describeEvent } from '@/lib/workflow/labels';
+import { describeEvent } from '@/lib/workflow/event-words';
 
 describe('the record words who put a briefing in', () => {
   it('drive mode’s own insert is ConvOps’s, the person’s click is theirs', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { renderBriefing } from '@/lib/workflow/briefing';
 import { applyAction, startTask } from '@/lib/workflow/engine';
-import { teamStandardsUsedLabel } from '@/lib/workflow/labels';
+import { teamStandardsUsedLabel } from '@/components/options/report';
 import { replayTask, rowMismatch } from '@/lib/workflow/replay';
 import type { AuditEvent, EventDraft, Task, TeamStandards } from '@/lib/workflow/records';
 import { at, human, makeWorkflow } from './fixtures';
