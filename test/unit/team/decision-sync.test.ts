@@ -8,14 +8,12 @@ import { listEvents } from '@/lib/db/events-repo';
 import { ownSigningKey } from '@/lib/db/signing';
 import { getTask, runAction, startTaskRecord } from '@/lib/db/tasks-repo';
 import { saveWorkflow } from '@/lib/db/workflows-repo';
-import { connectWorkspace } from '@/lib/team/connect';
 import { signDoc, teamDocId } from '@/lib/team/documents';
-import { sessionFetch } from '@/lib/team/session';
 import { listWaitingGates, queueDecision, queueTaskShare, syncOnce, type TeamContext } from '@/lib/team/sync';
-import { TeamDatabase } from '@/lib/team/team-db';
 import type { Actor, Task } from '@/lib/workflow/records';
 import { putUser } from '../../../scripts/team-install.mjs';
 import { startTestTeamServer, type TestTeamServer } from '../../support/team-server';
+import { connectPerson, FOUR_EYES_SOP_CHECK } from '../../support/team-people';
 
 /**
  * A colleague decides a four-eyes gate, through the real server: the operator (max) shares a task
@@ -33,21 +31,9 @@ let outsiderDb: ConvOpsDatabase;
 const max: Actor = { kind: 'human', name: 'Max Member' };
 const run = `${process.pid}-${Date.now()}`;
 
-async function person(user: string, name: string, db: ConvOpsDatabase): Promise<TeamContext> {
-  const teamDb = new TeamDatabase(`team-${user}-${run}`);
-  const password = team.users.find((u) => u.name === user)!.password;
-  return connectWorkspace({ url: team.url, user, password, name }, { teamDb, db, fetcher: sessionFetch() });
-}
+const person = (user: string, name: string, db: ConvOpsDatabase): Promise<TeamContext> => connectPerson(team, user, name, db, `team-${user}-${run}`);
 
-const fourEyes = {
-  id: 'sop-check',
-  name: 'SOP check',
-  steps: [
-    { id: 'draft', title: 'Draft SOP', instructions: 'Draft it.' },
-    { id: 'review', title: 'Review SOP', instructions: 'Review.', gate: { type: 'approval', ask: 'Correct?', onReject: 'draft', decidedBy: 'approver-not-operator' } },
-    { id: 'publish', title: 'Publish', instructions: 'Publish.' },
-  ],
-};
+const fourEyes = FOUR_EYES_SOP_CHECK;
 
 async function toGate(title: string): Promise<Task> {
   const started = await startTaskRecord({ workflowId: 'sop-check', title, actor: max });

@@ -9,14 +9,12 @@ import { listEvents } from '@/lib/db/events-repo';
 import { ownSigningKey, signHash } from '@/lib/db/signing';
 import { getTask, runAction, startTaskRecord } from '@/lib/db/tasks-repo';
 import { saveWorkflow } from '@/lib/db/workflows-repo';
-import { connectWorkspace } from '@/lib/team/connect';
 import { teamDocId } from '@/lib/team/documents';
-import { sessionFetch } from '@/lib/team/session';
 import { countDecidableGates, decidableGatesHere, decideTeamGate, pendingDecisionHere, listDecidableGates, listSharedTasks, mayDecide, readSharedTask, verifySharedTask } from '@/lib/team/shared-tasks';
 import { queueTaskShare, syncOnce, type TeamContext } from '@/lib/team/sync';
-import { TeamDatabase } from '@/lib/team/team-db';
 import type { Actor, Task } from '@/lib/workflow/records';
 import { startTestTeamServer, type TestTeamServer } from '../../support/team-server';
+import { connectPerson, FOUR_EYES_SOP_CHECK } from '../../support/team-people';
 
 /**
  * The manager's and the approver's side of the team workspace, through the real server: the manager
@@ -35,22 +33,9 @@ let manager: TeamContext;
 const max: Actor = { kind: 'human', name: 'Max Member' };
 const run = `${process.pid}-${Date.now()}`;
 
-async function person(user: string, name: string, db: ConvOpsDatabase): Promise<TeamContext> {
-  // One team database per browser: named after its records' database.
-  const teamDb = new TeamDatabase(`team-${user}-${db.name}`);
-  const password = team.users.find((u) => u.name === user)!.password;
-  return connectWorkspace({ url: team.url, user, password, name }, { teamDb, db, fetcher: sessionFetch() });
-}
+const person = (user: string, name: string, db: ConvOpsDatabase): Promise<TeamContext> => connectPerson(team, user, name, db, `team-${user}-${db.name}`);
 
-const fourEyes = {
-  id: 'sop-check',
-  name: 'SOP check',
-  steps: [
-    { id: 'draft', title: 'Draft SOP', instructions: 'Draft it.' },
-    { id: 'review', title: 'Review SOP', instructions: 'Review.', gate: { type: 'approval', ask: 'Correct?', onReject: 'draft', decidedBy: 'approver-not-operator' } },
-    { id: 'publish', title: 'Publish', instructions: 'Publish.' },
-  ],
-};
+const fourEyes = FOUR_EYES_SOP_CHECK;
 
 /** A task at the four-eyes gate with a note, shared and pulled by the approver and the manager. */
 async function sharedAtGate(title: string): Promise<Task> {

@@ -8,12 +8,10 @@ import { getSettings, updateSettings } from '@/lib/db/settings-repo';
 import { ownSigningKey } from '@/lib/db/signing';
 import { getTask, startTaskRecord } from '@/lib/db/tasks-repo';
 import { saveWorkflow } from '@/lib/db/workflows-repo';
-import { connectWorkspace } from '@/lib/team/connect';
 import { signDoc, teamDocId } from '@/lib/team/documents';
-import { sessionFetch } from '@/lib/team/session';
 import { queueStandardsPublish, syncOnce, type TeamContext } from '@/lib/team/sync';
-import { TeamDatabase } from '@/lib/team/team-db';
 import { startTestTeamServer, type TestTeamServer } from '../../support/team-server';
+import { connectPerson } from '../../support/team-people';
 
 /**
  * The team's standards published through the workspace: the server's rules (asked of the real PouchDB
@@ -32,10 +30,7 @@ const run = `${process.pid}-${Date.now()}`;
 const lea = { kind: 'human' as const, name: 'Lea Lead' };
 const max = { kind: 'human' as const, name: 'Max Member' };
 
-async function person(user: string, name: string, db: ConvOpsDatabase): Promise<TeamContext> {
-  const teamDb = new TeamDatabase(`std-team-${user}-${run}`);
-  return connectWorkspace({ url: team.url, user, password: team.user(user).password, name }, { teamDb, db, fetcher: sessionFetch() });
-}
+const person = (user: string, name: string, db: ConvOpsDatabase): Promise<TeamContext> => connectPerson(team, user, name, db, `std-team-${user}-${run}`);
 
 async function as<T>(db: ConvOpsDatabase, work: () => Promise<T>): Promise<T> {
   setDb(db);

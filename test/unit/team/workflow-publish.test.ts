@@ -5,12 +5,10 @@ import Dexie from 'dexie';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, setDb, type ConvOpsDatabase } from '@/lib/db/database';
 import { getWorkflow, getWorkflowHead, saveWorkflow } from '@/lib/db/workflows-repo';
-import { connectWorkspace } from '@/lib/team/connect';
 import { teamDocId } from '@/lib/team/documents';
-import { sessionFetch } from '@/lib/team/session';
 import { queueWorkflowPublish, syncOnce, type TeamContext } from '@/lib/team/sync';
-import { TeamDatabase } from '@/lib/team/team-db';
 import { startTestTeamServer, type TestTeamServer } from '../../support/team-server';
+import { connectPerson } from '../../support/team-people';
 
 /** A lead publishes a workflow version; a member's library gets it, marked as the team's; tampering is quarantined. */
 
@@ -22,10 +20,7 @@ let member: TeamContext;
 const run = `${process.pid}-${Date.now()}`;
 const lea = { kind: 'human' as const, name: 'Lea Lead' };
 
-async function person(user: string, name: string, db: ConvOpsDatabase): Promise<TeamContext> {
-  const teamDb = new TeamDatabase(`wf-team-${user}-${run}`);
-  return connectWorkspace({ url: team.url, user, password: team.user(user).password, name }, { teamDb, db, fetcher: sessionFetch() });
-}
+const person = (user: string, name: string, db: ConvOpsDatabase): Promise<TeamContext> => connectPerson(team, user, name, db, `wf-team-${user}-${run}`);
 
 /** Runs `work` with this browser's records as the ones the repositories use. */
 async function as<T>(db: ConvOpsDatabase, work: () => Promise<T>): Promise<T> {
