@@ -9,7 +9,7 @@ import { OWN_KEY_ID } from '@/lib/db/records';
 import { verifyHashSignature } from '@/lib/db/signing';
 import { decisionDocSchema, teamDocId, taskEventDocSchema, taskHeadDocSchema, taskNoteDocSchema, type MemberDoc } from './documents';
 import { listWaitingGates, queueDecision, waitingGate, type TeamContext, type WaitingGate } from './sync';
-import type { ConnectionRow, TeamDatabase, TeamDocRow } from './team-db';
+import { directoryOf, type ConnectionRow, type TeamDatabase, type TeamDocRow } from './team-db';
 
 /**
  * The team's shared tasks as a manager and an approver see them: put together from the documents the
@@ -42,10 +42,6 @@ export interface SharedTaskRefusal {
 }
 export type SharedTaskRead = { ok: true; shared: SharedTask } | SharedTaskRefusal;
 export type SharedHeadRead = { ok: true; shared: SharedTaskHead } | SharedTaskRefusal;
-
-async function directoryOf(teamDb: TeamDatabase): Promise<Map<string, MemberDoc>> {
-  return new Map((await teamDb.directory.toArray()).map((member) => [member.user, member]));
-}
 
 function readHead(row: TeamDocRow, directory: ReadonlyMap<string, MemberDoc>): SharedHeadRead {
   const { owner, taskId } = row;

@@ -23,10 +23,9 @@ import {
   teamDocId,
   workflowVersionDocSchema,
   type DecisionDoc,
-  type MemberDoc,
 } from './documents';
 import type { TeamFetch } from './session';
-import type { ConnectionRow, OutboxRow, TeamDatabase } from './team-db';
+import { directoryOf, type ConnectionRow, type OutboxRow, type TeamDatabase } from './team-db';
 
 /**
  * The team workspace's sync: Dexie first, the server when it answers. PouchDB speaks CouchDB's
@@ -61,8 +60,10 @@ async function queue(ctx: TeamContext, doc: Record<string, unknown> & { _id: str
   await ctx.teamDb.outbox.put({ docId: doc._id, doc, immutable, queuedAt: now() });
 }
 
-async function quarantine(ctx: TeamContext, doc: { _id: string; _rev?: string; kind?: unknown }, reason: string): Promise<void> {
+/** Held back with its reason, never merged: the outcome of a document that does not add up. */
+async function quarantine(ctx: TeamContext, doc: { _id: string; _rev?: string; kind?: unknown }, reason: string): Promise<'quarantined'> {
   await ctx.teamDb.quarantine.put({ docId: doc._id, rev: doc._rev ?? '', kind: String(doc.kind ?? 'unknown'), reason, at: now() });
+  return 'quarantined';
 }
 
 // ---------------------------------------------------------------- what this person writes
@@ -412,10 +413,6 @@ function proofOf(data: Record<string, unknown>): { document?: string; signature?
 
 type ApplyOutcome = 'applied' | 'decision' | 'quarantined' | 'skipped';
 
-async function directoryMap(ctx: TeamContext): Promise<Map<string, MemberDoc>> {
-  return new Map((await ctx.teamDb.directory.toArray()).map((member) => [member.user, member]));
-}
-
 async function applyDoc(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcome> {
   switch (raw['kind']) {
     case 'member':
@@ -438,8 +435,7 @@ async function applyDoc(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcome> 
 async function applyMember(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcome> {
   const parsed = memberDocSchema.safeParse(raw);
   if (!parsed.success || parsed.data._id !== teamDocId.member(parsed.data.user)) {
-    await quarantine(ctx, raw, 'A member directory entry that is not well-formed.');
-    return 'quarantined';
+    return quarantine(ctx, raw, 'A member directory entry that is not well-formed.');
   }
   const member = parsed.data;
   const known = await ctx.teamDb.directory.get(member.user);
@@ -447,8 +443,7 @@ async function applyMember(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcom
   // signatures pass as old ones (the server refuses it too; an admin could still write it). The
   // order may differ from what this browser first wrote: another device of the person added its key first.
   if (known && known.keys.some((key) => !member.keys.some((k) => k.fingerprint === key.fingerprint && k.publicKey === key.publicKey))) {
-    await quarantine(ctx, raw, `${member.name}'s directory entry replaces a key seen before; the earlier entry is kept.`);
-    return 'quarantined';
+    return quarantine(ctx, raw, `${member.name}'s directory entry replaces a key seen before; the earlier entry is kept.`);
   }
   await ctx.teamDb.directory.put(member);
   return 'applied';
@@ -458,25 +453,21 @@ async function applyMember(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcom
 async function applyWorkflowVersion(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcome> {
   const parsed = workflowVersionDocSchema.safeParse(raw);
   if (!parsed.success || parsed.data._id !== teamDocId.workflowVersion(parsed.data.workflowId, parsed.data.version)) {
-    await quarantine(ctx, raw, 'A published workflow that is not well-formed.');
-    return 'quarantined';
+    return quarantine(ctx, raw, 'A published workflow that is not well-formed.');
   }
   const doc = parsed.data;
   const label = `The team's workflow "${doc.workflowId}" version ${doc.version}`;
-  const signed = await checkSignedBy(doc, doc.publishedBy, await directoryMap(ctx), 'lead');
+  const signed = await checkSignedBy(doc, doc.publishedBy, await directoryOf(ctx.teamDb), 'lead');
   if (!signed.ok) {
-    await quarantine(ctx, raw, `${label} was not added: ${signed.reason}`);
-    return 'quarantined';
+    return quarantine(ctx, raw, `${label} was not added: ${signed.reason}`);
   }
   const valid = validateWorkflow(doc.workflow);
   if (!valid.ok || valid.workflow.id !== doc.workflowId || valid.workflow.version !== doc.version) {
-    await quarantine(ctx, raw, `${label} was not added: it is not a valid workflow of that id and version.`);
-    return 'quarantined';
+    return quarantine(ctx, raw, `${label} was not added: it is not a valid workflow of that id and version.`);
   }
   const outcome = await addTeamWorkflowVersion(valid.workflow, { kind: 'human', name: signed.member.name });
   if (outcome === 'conflict') {
-    await quarantine(ctx, raw, `${label} was not added: this browser has another workflow under the same id and version.`);
-    return 'quarantined';
+    return quarantine(ctx, raw, `${label} was not added: this browser has another workflow under the same id and version.`);
   }
   return outcome === 'added' ? 'applied' : 'skipped';
 }
@@ -488,15 +479,13 @@ async function applyWorkflowVersion(ctx: TeamContext, raw: PouchDoc): Promise<Ap
 async function applyStandardsVersion(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcome> {
   const parsed = standardsVersionDocSchema.safeParse(raw);
   if (!parsed.success || parsed.data._id !== teamDocId.standardsVersion(parsed.data.version)) {
-    await quarantine(ctx, raw, 'A published version of the team\'s standards that is not well-formed.');
-    return 'quarantined';
+    return quarantine(ctx, raw, 'A published version of the team\'s standards that is not well-formed.');
   }
   const doc = parsed.data;
   const label = `The team's standards version ${doc.version}`;
-  const signed = await checkSignedBy(doc, doc.publishedBy, await directoryMap(ctx), 'lead');
+  const signed = await checkSignedBy(doc, doc.publishedBy, await directoryOf(ctx.teamDb), 'lead');
   if (!signed.ok) {
-    await quarantine(ctx, raw, `${label} were not used: ${signed.reason}`);
-    return 'quarantined';
+    return quarantine(ctx, raw, `${label} were not used: ${signed.reason}`);
   }
   const outcome = await setPublishedTeamStandards(
     {
@@ -508,8 +497,7 @@ async function applyStandardsVersion(ctx: TeamContext, raw: PouchDoc): Promise<A
     SYSTEM_ACTOR,
   );
   if (outcome === 'conflict') {
-    await quarantine(ctx, raw, `${label} were not used: this browser already has another version ${doc.version} of them.`);
-    return 'quarantined';
+    return quarantine(ctx, raw, `${label} were not used: this browser already has another version ${doc.version} of them.`);
   }
   return outcome === 'added' ? 'applied' : 'skipped';
 }
@@ -518,8 +506,7 @@ async function applyTaskDoc(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutco
   const schema = raw['kind'] === 'task-head' ? taskHeadDocSchema : raw['kind'] === 'task-event' ? taskEventDocSchema : taskNoteDocSchema;
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    await quarantine(ctx, raw, 'A shared task document that is not well-formed.');
-    return 'quarantined';
+    return quarantine(ctx, raw, 'A shared task document that is not well-formed.');
   }
   const doc = parsed.data;
   if (doc.owner === ctx.connection.user) return 'skipped'; // this person's own, as sent
@@ -530,8 +517,7 @@ async function applyTaskDoc(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutco
     // The chain so far must hold up to this event (a gap after it is filled by later documents).
     const verdict = await verifyChain(chain.filter((e) => e.seq <= event.seq));
     if (!verdict.ok && verdict.brokenAtSeq === event.seq) {
-      await quarantine(ctx, raw, `Event ${event.seq} of ${doc.owner}'s task does not fit its chain: ${verdict.reason}.`);
-      return 'quarantined';
+      return quarantine(ctx, raw, `Event ${event.seq} of ${doc.owner}'s task does not fit its chain: ${verdict.reason}.`);
     }
   }
   await ctx.teamDb.teamDocs.put({ docId: doc._id, owner: doc.owner, taskId: doc.taskId, kind: doc.kind, doc });
@@ -546,39 +532,33 @@ async function applyTaskDoc(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutco
 async function applyDecision(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutcome> {
   const parsed = decisionDocSchema.safeParse(raw);
   if (!parsed.success || parsed.data._id !== teamDocId.decision(parsed.data.gateRequestHash)) {
-    await quarantine(ctx, raw, 'A decision that is not well-formed.');
-    return 'quarantined';
+    return quarantine(ctx, raw, 'A decision that is not well-formed.');
   }
   const decision = parsed.data;
   if (decision.taskOwner !== ctx.connection.user) return 'skipped'; // a colleague's gate
   const task = await getTask(decision.taskId);
   if (!task) {
-    await quarantine(ctx, raw, `A decision on a task that is not here ("${decision.taskId}").`);
-    return 'quarantined';
+    return quarantine(ctx, raw, `A decision on a task that is not here ("${decision.taskId}").`);
   }
   const events = await listEvents(task.id);
   const recorded = events.find((event) => proofOf(event.data)?.document === decision._id);
   if (recorded) {
     // The same decision again (a copy, the feed read again): it counts once.
     if (proofOf(recorded.data)?.signature?.value === decision.signature.value) return 'skipped';
-    await quarantine(ctx, raw, `Another answer to a gate request of "${task.title}" that was already decided; the first decision stands.`);
-    return 'quarantined';
+    return quarantine(ctx, raw, `Another answer to a gate request of "${task.title}" that was already decided; the first decision stands.`);
   }
-  const signed = await checkSignedBy(decision, decision.decidedBy, await directoryMap(ctx), 'approver');
+  const signed = await checkSignedBy(decision, decision.decidedBy, await directoryOf(ctx.teamDb), 'approver');
   if (!signed.ok) {
-    await quarantine(ctx, raw, `A decision on "${task.title}" was not recorded: ${signed.reason}`);
-    return 'quarantined';
+    return quarantine(ctx, raw, `A decision on "${task.title}" was not recorded: ${signed.reason}`);
   }
   const requested = events.filter((event) => event.type === 'gate.requested');
   const answered = requested.find((event) => event.hash === decision.gateRequestHash);
   const pending = task.pendingGate && requested.at(-1);
   if (!answered) {
-    await quarantine(ctx, raw, `A decision by ${signed.member.name} answers no gate request of "${task.title}".`);
-    return 'quarantined';
+    return quarantine(ctx, raw, `A decision by ${signed.member.name} answers no gate request of "${task.title}".`);
   }
   if (!pending || pending.hash !== answered.hash || answered.stepId !== decision.stepId) {
-    await quarantine(ctx, raw, `A decision by ${signed.member.name} answers an earlier gate request of "${task.title}", not the one waiting now.`);
-    return 'quarantined';
+    return quarantine(ctx, raw, `A decision by ${signed.member.name} answers an earlier gate request of "${task.title}", not the one waiting now.`);
   }
   const own = await ownSigningKey(ctx.db);
   const action =
@@ -593,8 +573,7 @@ async function applyDecision(ctx: TeamContext, raw: PouchDoc): Promise<ApplyOutc
       proof: { document: decision._id, hash: signed.hash, signature: decision.signature },
     });
   } catch (error) {
-    await quarantine(ctx, raw, `A decision by ${signed.member.name} on "${task.title}" was not recorded: ${error instanceof Error ? error.message : String(error)}`);
-    return 'quarantined';
+    return quarantine(ctx, raw, `A decision by ${signed.member.name} on "${task.title}" was not recorded: ${error instanceof Error ? error.message : String(error)}`);
   }
   return 'decision';
 }

@@ -89,6 +89,11 @@ export class TeamDatabase extends Dexie {
   }
 }
 
+/** The member directory by CouchDB user: whose keys sign what, and with which roles. */
+export async function directoryOf(teamDb: TeamDatabase): Promise<Map<string, MemberDoc>> {
+  return new Map((await teamDb.directory.toArray()).map((member) => [member.user, member]));
+}
+
 export const TEAM_DATABASE_NAME = 'convops-team';
 
 let current: TeamDatabase | null = null;
