@@ -1,7 +1,7 @@
 import { liveQuery, type Subscription } from 'dexie';
 import { browser } from 'wxt/browser';
 import { storage } from 'wxt/utils/storage';
-import { currentStepEventsOf, getDb, getSettings, getTask, getWorkflow, listNotes, recordTaskEvent } from '@/lib/db';
+import { getDb, getSettings, getTask, getWorkflow, hasBriefingFor, listNotes, readTaskAtCurrentStep, recordTaskEvent } from '@/lib/db';
 import { sendMessage, type InsertResult } from '@/lib/messaging/protocol';
 import type { HostState } from '@/lib/messaging/schemas';
 import type { HostSite } from '@/lib/hosts/types';
@@ -48,15 +48,23 @@ const firstSendItem = storage.defineItem<Record<string, { taskId: string; actor:
 
 /**
  * The advance each task's briefing was last attempted for, kept across service-worker restarts: a
- * worker stopped between putting the text in and recording it must not send it twice when it starts
- * again. At most once, then. A `pending` attempt that a new life finds was cut short: it is recorded
- * as put in by ConvOps, marked `interrupted` and not known as sent (if it was sent, the page's
- * `message.sent` follows; if it never reached the page, the panel says the briefing waits for Send,
- * and the person's Send puts it in again). A `failed` attempt (the text did not take, so nothing went
- * in) is tried again a second later, up to `MAX_TRIES`; then it is left to the person, whose panel
- * offers the step's Send.
+ * worker stopped between putting the text in and recording it must neither send it twice nor lose
+ * it. Each attempt has an id the page remembers (a page asked twice for one attempt puts it in
+ * once), so a new life that finds an attempt `pending` asks that very page what became of it: taken
+ * (recorded now, as it would have been), or never arrived (delivered now, if still owed). Only when
+ * the page cannot say — reloaded, closed, not answering — is it recorded as put in by ConvOps,
+ * marked `interrupted` and not known as sent (if it was sent, the page's `message.sent` follows; if
+ * not, the panel says the briefing waits for Send). A `failed` attempt (the text did not take, so
+ * nothing went in) is tried again a second later, up to `MAX_TRIES`; then it is left to the person,
+ * whose panel offers the step's Send.
  */
-type Attempt = { advance: number; state: 'pending' | 'failed'; tries: number };
+type Attempt = {
+  advance: number;
+  state: 'pending' | 'failed';
+  tries: number;
+  /** What a new life needs to ask the page about it and put it on the record (kept while pending). */
+  sent?: { id: string; tabId: number; page: string; stepId: string | null; text: string; send: boolean; site: HostSite; conversationId: string | null };
+};
 /** A text that did not take is tried again a second later, this many times in all (nothing went in, so nothing doubles). */
 const MAX_TRIES = 3;
 const attemptsItem = storage.defineItem<Record<string, Attempt>>('session:convops.conductor-attempts', { fallback: {} });
@@ -136,10 +144,10 @@ export function askPage(asked: Promise<InsertResult>): Promise<InsertResult> {
   }));
 }
 
-function insertInto(tabId: number, text: string, send: boolean, actor: Actor): Promise<InsertResult> {
+async function insertInto(tabId: number, text: string, send: boolean, actor: Actor, attempt?: string): Promise<InsertResult> {
   // The send the content script reports next is this one: recorded under who asked for it.
-  if (send) expectSend(tabId, actor);
-  return askPage(sendMessage('content.insert', { text, send }, { tabId, frameId: 0 }));
+  if (send) await expectSend(tabId, actor);
+  return askPage(sendMessage('content.insert', { text, send, ...(attempt ? { attempt } : {}) }, { tabId, frameId: 0 }));
 }
 
 /** Puts the task's current briefing into one tab and records it; the caller holds the task's turn. */
@@ -150,16 +158,30 @@ async function deliver(
   delivery: Delivery,
   extra: Record<string, number> = {},
   rendered?: string | null,
+  attempt?: string,
 ): Promise<InsertResult> {
   const text = rendered === undefined ? await briefingText(task, delivery.kind, host.site) : rendered;
   if (!text) return { ok: false, verified: false, sent: false, reason: 'composer-missing', detail: 'the task’s workflow version is missing' };
-  const result = await insertInto(tabId, text, delivery.send, delivery.actor);
+  const result = await insertInto(tabId, text, delivery.send, delivery.actor, attempt);
   if (!result.ok) return result;
-  await recordTaskEvent(task.id, {
+  await recordInserted(task.id, task.currentStepId, delivery, text, result, host, extra);
+  return result;
+}
+
+function recordInserted(
+  taskId: string,
+  stepId: string | null,
+  delivery: Delivery,
+  text: string,
+  result: InsertResult,
+  host: Pick<HostState, 'site' | 'conversationId'>,
+  extra: Record<string, number | boolean>,
+): Promise<unknown> {
+  return recordTaskEvent(taskId, {
     type: 'briefing.inserted',
     actor: delivery.actor,
     at: new Date().toISOString(),
-    ...(task.currentStepId ? { stepId: task.currentStepId } : {}),
+    ...(stepId ? { stepId } : {}),
     data: {
       kind: delivery.kind,
       sent: result.sent,
@@ -172,27 +194,69 @@ async function deliver(
       ...extra,
     },
   });
-  return result;
 }
 
-/** An attempt an earlier life of the worker began and never recorded: on the record, once, as not known to be sent. */
-async function recordInterrupted(task: Task, advance: number, send: boolean, tries: number): Promise<void> {
-  await writeAttempt(task.id, { advance, state: 'failed', tries: MAX_TRIES + tries });
+/**
+ * What became of an attempt an earlier life began, asked of the very page it went to: its answer
+ * (taken, or not), `null` when it never arrived there, `undefined` when the page cannot say (another
+ * load of the tab, the tab gone, no answer).
+ */
+async function askAboutAttempt(sent: NonNullable<Attempt['sent']>): Promise<InsertResult | null | undefined> {
+  const { host } = await readTab(sent.tabId);
+  if (!host || host.page !== sent.page) return undefined;
+  return sendMessage('content.attempt', sent.id, { tabId: sent.tabId, frameId: 0 }).catch(() => undefined);
+}
+
+/**
+ * An attempt an earlier life of the worker began and never recorded (the caller holds the task's
+ * turn): asked of its page and recorded as it went, or, when it never arrived, forgotten so that
+ * the advance, if still owed, is delivered now; when the page cannot say, recorded once as not known
+ * to be sent. Returns whether anything was recorded or forgotten.
+ */
+async function settleCutShort(task: Task): Promise<boolean> {
+  const attempt = await readAttempt(task.id);
+  if (attempt?.state !== 'pending') return false;
+  // Recorded before the worker stopped (only forgetting the attempt was left undone).
+  if (await hasBriefingFor(task.id, attempt.advance)) {
+    await writeAttempt(task.id, null);
+    return false;
+  }
+  const sent = attempt.sent;
+  const answer = sent?.page ? await askAboutAttempt(sent) : undefined;
+  if (answer === null) {
+    trace(task.id, attempt.advance, 'an attempt cut short never reached its page: delivered again if still owed');
+    await writeAttempt(task.id, { advance: attempt.advance, state: 'failed', tries: attempt.tries });
+    return true;
+  }
+  if (answer && sent) {
+    trace(task.id, attempt.advance, `an attempt cut short is recorded as its page took it (${answer.ok ? 'in' : answer.reason})`);
+    await writeAttempt(task.id, { advance: attempt.advance, state: 'failed', tries: answer.ok ? MAX_TRIES : attempt.tries });
+    const delivery = { kind: 'step' as const, send: sent.send, actor: SYSTEM_ACTOR };
+    if (answer.ok) await recordInserted(task.id, sent.stepId, delivery, sent.text, answer, sent, { advance: attempt.advance, resumed: true });
+    return true;
+  }
+  trace(task.id, attempt.advance, 'an attempt cut short is recorded as interrupted (its page cannot say)');
+  await writeAttempt(task.id, { advance: attempt.advance, state: 'failed', tries: MAX_TRIES + attempt.tries });
   await recordTaskEvent(task.id, {
     type: 'briefing.inserted',
     actor: SYSTEM_ACTOR,
     at: new Date().toISOString(),
-    ...(task.currentStepId ? { stepId: task.currentStepId } : {}),
-    data: { kind: 'step', sent: false, verified: false, interrupted: true, wouldSend: send, advance },
+    ...(sent ? (sent.stepId ? { stepId: sent.stepId } : {}) : task.currentStepId ? { stepId: task.currentStepId } : {}),
+    data: { kind: 'step', sent: false, verified: false, interrupted: true, wouldSend: sent?.send ?? true, advance: attempt.advance },
   });
+  return true;
 }
 
 /** Delivers what the task is owed after its last advance, if anything, into one of its ready tabs. */
 export function conduct(taskId: string): Promise<DeliveryResult | null> {
   return serially(taskId, async () => {
-    const task = await getTask(taskId);
-    if (!task || !isRunning(task)) return null;
-    const advance = awaitingBriefing(task, await currentStepEventsOf(taskId));
+    // The task and its step's events from one moment (read apart, a new advance in between paired
+    // the old step's briefing with the new step's arrival, and sent it again).
+    let now = await readTaskAtCurrentStep(taskId);
+    if (now && (await settleCutShort(now.task))) now = await readTaskAtCurrentStep(taskId);
+    if (!now || !isRunning(now.task)) return null;
+    const { task } = now;
+    const advance = awaitingBriefing(task, now.stepEvents);
     if (advance === null) return null;
     // The step runs on the other site: nothing goes into this site's tabs. Where a tab there already
     // shows the task's chat, drive mode takes the task back to it (the next look delivers there);
@@ -209,22 +273,24 @@ export function conduct(taskId: string): Promise<DeliveryResult | null> {
     const settings = await getSettings();
     const earlier = await readAttempt(taskId);
     const sameAdvance = earlier?.advance === advance ? earlier : undefined;
-    if (sameAdvance?.state === 'pending') {
-      trace(taskId, advance, 'an attempt cut short is recorded as interrupted');
-      await recordInterrupted(task, advance, settings.autoSend, sameAdvance.tries);
-      return null;
-    }
     if (sameAdvance && sameAdvance.tries >= MAX_TRIES) return trace(taskId, advance, 'left to the person after three tries');
     const readyTabs = tabs.filter(([, record]) => ready(record.host));
     if (readyTabs.length === 0) return trace(taskId, advance, tabs.length ? `waits: ${tabs.length} tab(s), none ready` : 'waits: no tab shows the task');
     const tries = (sameAdvance?.tries ?? 0) + 1;
     // Rendered before the attempt is kept: a render that fails has put nothing in, and must not read as cut short.
     const text = await briefingText(task, 'step', readyTabs[0]![1].host!.site);
-    await writeAttempt(taskId, { advance, state: 'pending', tries });
+    if (!text) return trace(taskId, advance, 'the task’s workflow version is missing');
     for (const [tabId, record] of readyTabs) {
-      const result = await deliver(task, tabId, record.host!, { kind: 'step', send: settings.autoSend, actor: SYSTEM_ACTOR }, { advance }, text);
+      const host = record.host!;
+      const id = `${taskId}:${advance}:${tries}:${tabId}`;
+      const sent = { id, tabId, page: host.page ?? '', stepId: task.currentStepId, text, send: settings.autoSend, site: host.site, conversationId: host.conversationId };
+      await writeAttempt(taskId, { advance, state: 'pending', tries, sent });
+      const result = await deliver(task, tabId, host, { kind: 'step', send: settings.autoSend, actor: SYSTEM_ACTOR }, { advance }, text, id);
       // Only a tab whose prompt box is gone lets the next one try: text that went in stays the one delivery.
-      if (result.ok) return { ...result, tabId };
+      if (result.ok) {
+        await writeAttempt(taskId, null);
+        return { ...result, tabId };
+      }
       trace(taskId, advance, `tab ${tabId}: ${result.reason}${result.detail ? ` (${result.detail})` : ''}`);
       if (result.reason !== 'composer-missing') {
         await writeAttempt(taskId, { advance, state: 'failed', tries });

@@ -216,7 +216,7 @@ const callHandlers = {
   'press-send': async ({ taskId }, { tabId }): Promise<InsertResult> => {
     const actor = await person();
     await noteTabUse(taskId, tabId);
-    expectSend(tabId, actor);
+    await expectSend(tabId, actor);
     return askPage(sendMessage('content.send', undefined, { tabId, frameId: 0 }));
   },
   'add-note': async ({ taskId, stepId, body }) => addManualNote({ taskId, stepId, body, actor: await person() }),

@@ -1,3 +1,4 @@
+import { storage } from 'wxt/utils/storage';
 import type { Actor } from '@/lib/workflow/records';
 
 /**
@@ -28,15 +29,27 @@ export function takeReplyStart(tabId: number): string | undefined {
  * Sends the extension asked a tab's content script for (a briefing sent on insert, the panel's Send):
  * the `message.sent` the page reports next is recorded under who asked — ConvOps itself when the
  * conductor auto-sent, the person when they pressed Send in the panel — not as the person's typing.
+ * Kept in `storage.session` too: a worker stopped while the page sends starts again on the page's
+ * report, and must still know who asked.
  */
-const expectedSends = new Map<number, { actor: Actor; until: number }>();
+type ExpectedSend = { actor: Actor; until: number };
+const expectedSends = new Map<number, ExpectedSend>();
+const expectedSendsItem = storage.defineItem<Record<string, ExpectedSend>>('session:convops.expected-sends', { fallback: {} });
 
-export function expectSend(tabId: number, actor: Actor): void {
-  expectedSends.set(tabId, { actor, until: Date.now() + 15_000 });
+async function keepExpectedSends(): Promise<void> {
+  const now = Date.now();
+  await expectedSendsItem.setValue(Object.fromEntries([...expectedSends].filter(([, e]) => e.until >= now))).catch(() => undefined);
 }
 
-export function takeExpectedSend(tabId: number): Actor | null {
-  const expected = expectedSends.get(tabId);
+export async function expectSend(tabId: number, actor: Actor): Promise<void> {
+  expectedSends.set(tabId, { actor, until: Date.now() + 15_000 });
+  await keepExpectedSends();
+}
+
+export async function takeExpectedSend(tabId: number): Promise<Actor | null> {
+  let expected = expectedSends.get(tabId);
+  if (!expected) expected = (await expectedSendsItem.getValue().catch((): Record<string, ExpectedSend> => ({})))[String(tabId)];
   expectedSends.delete(tabId);
+  if (expected) await keepExpectedSends();
   return expected && expected.until >= Date.now() ? expected.actor : null;
 }

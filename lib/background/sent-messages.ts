@@ -13,7 +13,7 @@ import { markReplyStart, markStreaming, takeExpectedSend } from './reply-starts'
 
 export async function handleMessageSent(data: MessageSent, tabId: number | undefined): Promise<void> {
   if (tabId !== undefined) markReplyStart(tabId);
-  const askedBy = tabId === undefined ? null : takeExpectedSend(tabId);
+  const askedBy = tabId === undefined ? null : await takeExpectedSend(tabId);
   const task = await followConversationId(data.site, data.url, data.conversationId, tabId);
   if (!task) return;
   if (tabId !== undefined) await noteTabUse(task.id, tabId);

@@ -5,7 +5,7 @@ import { insertText, readComposer, send } from '@/lib/hosts/composer-insert';
 import { pageOutline } from '@/lib/hosts/site-report';
 import { hostTheme, THEME_ATTRIBUTES } from '@/lib/hosts/theme';
 import type { InsertResult } from '@/lib/messaging/protocol';
-import type { HostStateReport as HostState } from '@/lib/messaging/schemas';
+import type { HostStateReport as HostState, InsertRequest } from '@/lib/messaging/schemas';
 import type { ContentScriptContext } from './lifetime';
 import { onMessage, sendMessage } from './messenger';
 import { PanelMount } from './panel-mount';
@@ -41,6 +41,10 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
   let url = location.href;
   let identity = adapter.conversationFromUrl(url);
   let sendingByUs = false;
+  // This load of the page, and the conductor's inserts it was asked for: one attempt, one insert,
+  // however often a restarted service worker asks (see `content.attempt`).
+  const page = crypto.randomUUID();
+  const attempts = new Map<string, Promise<InsertResult>>();
 
   const conversationId = () => adapter.conversationFromUrl(location.href).id;
   // Health costs a style recalculation and several cascades; state is reported when every reply starts
@@ -60,6 +64,7 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
   // `streaming` is passed when the caller has just seen it (a reply starting or finishing): with
   // nothing streaming, asking costs a walk of every streaming selector over the whole page.
   const state = (streaming = adapter.isStreaming(document)): HostState => ({
+    page,
     site: adapter.site,
     url: location.href,
     conversationId: conversationId(),
@@ -259,24 +264,39 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     }
   };
 
-  const removers = [
-    onMessage('content.insert', async ({ data }): Promise<InsertResult> => {
-      try {
-        if (!active) return { ok: false, verified: false, sent: false, reason: 'site-disabled' };
-        if (!data || typeof data.text !== 'string' || data.text.length > MAX_INSERT) {
-          return { ok: false, verified: false, sent: false, reason: 'text-did-not-take', detail: 'invalid text' };
-        }
-        const inserted = await insertText(document, adapter, data.text);
-        if (inserted.reason === 'composer-missing' && knownHealth) {
-          knownHealth = null;
-          reportState();
-        }
-        if (!inserted.ok || data.send !== true) return inserted;
-        return await pressSend(inserted);
-      } catch (error) {
-        return { ok: false, verified: false, sent: false, reason: 'text-did-not-take', detail: String(error) };
+  // Puts a briefing into the prompt box (and sends it when asked); never throws into the page.
+  const insertNow = async (data: InsertRequest | undefined): Promise<InsertResult> => {
+    try {
+      if (!active) return { ok: false, verified: false, sent: false, reason: 'site-disabled' };
+      if (!data || typeof data.text !== 'string' || data.text.length > MAX_INSERT) {
+        return { ok: false, verified: false, sent: false, reason: 'text-did-not-take', detail: 'invalid text' };
       }
+      const inserted = await insertText(document, adapter, data.text);
+      if (inserted.reason === 'composer-missing' && knownHealth) {
+        knownHealth = null;
+        reportState();
+      }
+      if (!inserted.ok || data.send !== true) return inserted;
+      return await pressSend(inserted);
+    } catch (error) {
+      return { ok: false, verified: false, sent: false, reason: 'text-did-not-take', detail: String(error) };
+    }
+  };
+
+  const removers = [
+    onMessage('content.insert', ({ data }): Promise<InsertResult> => {
+      const attempt = typeof data?.attempt === 'string' ? data.attempt : null;
+      const earlier = attempt === null ? undefined : attempts.get(attempt);
+      if (earlier) return earlier;
+      const result = insertNow(data);
+      if (attempt !== null) {
+        attempts.set(attempt, result);
+        // A page keeps the last few: a restart asks about the one it was cut short in.
+        if (attempts.size > 16) attempts.delete(attempts.keys().next().value!);
+      }
+      return result;
     }),
+    onMessage('content.attempt', ({ data }) => (typeof data === 'string' ? (attempts.get(data) ?? null) : null)),
     onMessage('content.send', async (): Promise<InsertResult> => {
       try {
         if (!active) return { ok: false, verified: false, sent: false, reason: 'site-disabled' };

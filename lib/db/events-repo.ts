@@ -1,10 +1,10 @@
 import Dexie from 'dexie';
 import { isArrival } from '@/lib/workflow/engine';
-import { auditEventSchema, eventDraftSchema, type AuditEvent, type EventDraft } from '@/lib/workflow/records';
+import { auditEventSchema, eventDraftSchema, type AuditEvent, type EventDraft, type Task } from '@/lib/workflow/records';
 import { getDb, type ConvOpsDatabase } from './database';
 import { RecordNotFoundError } from './errors';
 import { computeEventHash, GENESIS_HASH, verifyChain, type ChainVerdict } from './hash-chain';
-import type { SigningKeyRow } from './records';
+import { fromTaskRow, type SigningKeyRow } from './records';
 import { ownSigningKey, signHash } from './signing';
 
 /**
@@ -126,6 +126,31 @@ export async function currentStepEventsOf(taskId: string): Promise<AuditEvent[]>
     .until((event) => isArrival(event), true)
     .each((event) => void tail.push(event));
   return tail.reverse();
+}
+
+/**
+ * The task and its current step's events (as `currentStepEventsOf`) read in one read transaction,
+ * so both come from the same moment. Read apart, an advance committed between the two reads pairs
+ * the old task (its old current step) with the new step's arrival: the conductor then took the new
+ * advance as owed and sent the old step's briefing again (seen in the stopped-worker e2e).
+ */
+export async function readTaskAtCurrentStep(taskId: string): Promise<{ task: Task; stepEvents: AuditEvent[] } | null> {
+  const db = getDb();
+  return db.transaction('r', db.tasks, db.events, async () => {
+    const row = await db.tasks.get(taskId);
+    if (!row) return null;
+    return { task: fromTaskRow(row), stepEvents: await currentStepEventsOf(taskId) };
+  });
+}
+
+/** Whether a briefing for this advance (its arrival's seq) is on the task's record: the conductor's own inserts carry it. */
+export async function hasBriefingFor(taskId: string, advance: number): Promise<boolean> {
+  const found = await getDb()
+    .events.where('[taskId+seq]')
+    .between([taskId, advance], [taskId, Dexie.maxKey], false)
+    .filter((event) => event.type === 'briefing.inserted' && event.data['advance'] === advance)
+    .first();
+  return found !== undefined;
 }
 
 export async function verifyTaskChain(taskId: string): Promise<ChainVerdict> {

@@ -12,6 +12,8 @@ export {
   listEvents,
   currentStepSinceOf,
   currentStepEventsOf,
+  readTaskAtCurrentStep,
+  hasBriefingFor,
   recordTaskEvent,
   SETTINGS_CHAIN,
   verifyAllChains,

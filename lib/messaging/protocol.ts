@@ -38,6 +38,11 @@ export interface ProtocolMap {
   'host.reply-recovered'(data: ReplyFinished): CaptureResult;
 
   'content.insert'(data: InsertRequest): InsertResult;
+  /**
+   * What became of an insert this page was asked for with this attempt id (waiting for it if it is
+   * still going on); null when the request never reached this page.
+   */
+  'content.attempt'(attempt: string): InsertResult | null;
   /** Presses the site's Send for what is in the prompt box (refused when it is empty). */
   'content.send'(): InsertResult;
   'content.new-chat'(): { ok: boolean };

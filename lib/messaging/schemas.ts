@@ -56,6 +56,12 @@ export const hostStateSchema = z.object({
   theme: z.enum(['light', 'dark']).nullable().default(null),
   /** How often the page changed the panel (its style, its frame) behind the extension's back; 0 when never. */
   interference: z.number().int().min(0).max(1_000_000).default(0),
+  /**
+   * This load of the page (a random id its content script picks): a reload is another page. The
+   * conductor asks a page about an insert an earlier life of the worker began only when it is the
+   * very page that was asked (a reloaded page knows nothing of it, and may have sent it).
+   */
+  page: z.string().min(1).max(64).optional(),
 });
 /** What the background keeps and the panel reads (defaults filled in). */
 export type HostState = z.output<typeof hostStateSchema>;
@@ -111,7 +117,12 @@ export type SiteReportReply = z.infer<typeof siteReportReplySchema>;
 
 // ---- panel → background (over the panel port) --------------------------------------------------
 
-export const insertRequestSchema = z.object({ text: z.string().min(1).max(100_000), send: z.boolean() });
+export const insertRequestSchema = z.object({
+  text: z.string().min(1).max(100_000),
+  send: z.boolean(),
+  /** The conductor's attempt: a page asked twice for one attempt answers the first result and puts nothing in again. */
+  attempt: z.string().min(1).max(200).optional(),
+});
 export type InsertRequest = z.infer<typeof insertRequestSchema>;
 
 /**

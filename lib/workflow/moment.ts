@@ -77,10 +77,11 @@ export function briefingHistory(events: readonly AuditEvent[], stepId: string): 
  */
 export function awaitingBriefing(
   task: Pick<Task, 'status' | 'driveMode' | 'pendingGate' | 'currentStepId'>,
-  stepEvents: ReadonlyArray<Pick<AuditEvent, 'type' | 'seq'>>,
+  stepEvents: ReadonlyArray<Pick<AuditEvent, 'type' | 'seq'> & { stepId?: string | undefined }>,
 ): number | null {
   if (task.status !== 'active' || task.pendingGate || task.currentStepId === null || !isDriving(task)) return null;
   const [arrival, ...since] = stepEvents;
   if (!arrival || !isArrival(arrival) || arrival.type === 'task.started') return null;
-  return since.some((e) => STEP_STARTED.has(e.type)) ? null : arrival.seq;
+  // An event about another step (an earlier step's briefing, recorded late after a worker restart) does not start this one.
+  return since.some((e) => STEP_STARTED.has(e.type) && (e.stepId === undefined || e.stepId === task.currentStepId)) ? null : arrival.seq;
 }

@@ -16,12 +16,28 @@ vi.mock('@/lib/messaging/protocol', () => ({
   sendMessage: (...args: unknown[]) => sendMessage(...args),
 }));
 
+/** A moment to act between two reads of the database (the torn-read attack below); none by default. */
+const betweenReads: { hook: (() => Promise<void>) | null } = { hook: null };
+vi.mock('@/lib/db', async (importOriginal) => {
+  const db = await importOriginal<typeof import('@/lib/db')>();
+  return {
+    ...db,
+    currentStepEventsOf: async (taskId: string) => {
+      const hook = betweenReads.hook;
+      betweenReads.hook = null;
+      if (hook) await hook();
+      return db.currentStepEventsOf(taskId);
+    },
+  };
+});
+
 const { conduct, deliverToTab, forgetConductorForTests, noteTabUse, requestFirstSend, setupConductor } = await import('@/lib/background/conductor');
 const { forgetTabStateForTests, writeBinding, writeHostState } = await import('@/lib/background/tab-state');
 
 const CONVERSATION = '68f1c2d4-1a2b-4c3d-8e9f-0123456789ab';
-function page(conversationId: string | null, over: { composer?: 'found' | 'missing'; streaming?: boolean } = {}) {
+function page(conversationId: string | null, over: { composer?: 'found' | 'missing'; streaming?: boolean; load?: string } = {}) {
   return {
+    ...(over.load ? { page: over.load } : {}),
     site: 'chatgpt' as const,
     url: conversationId ? `https://chatgpt.com/c/${conversationId}` : 'https://chatgpt.com/',
     conversationId,
@@ -60,8 +76,40 @@ async function aiCompletes(task: Task): Promise<Task> {
   return runAction(fresh.id, fresh.rev, { type: 'complete-step', stepId: fresh.currentStepId! }, aiActorOf('chatgpt'));
 }
 
+/**
+ * A page that remembers the attempts it was asked for, as the content script does: asked twice for
+ * one attempt, it answers the first result and types nothing again. `lost` drops requests on the way
+ * (the worker stopped before the message left); `unanswered` takes them but never answers (the worker
+ * stopped before the answer came back).
+ */
+function rememberingPage() {
+  const taken = new Map<string, { ok: boolean; verified: boolean; sent: boolean }>();
+  const typed: string[] = [];
+  const mode = { lost: false, unanswered: false };
+  sendMessage.mockImplementation(async (name: string, data: unknown) => {
+    if (name === 'content.attempt') return taken.get(data as string) ?? null;
+    if (name !== 'content.insert') return undefined;
+    const { text, send, attempt } = data as { text: string; send: boolean; attempt?: string };
+    if (mode.lost) return new Promise(() => undefined);
+    const earlier = attempt ? taken.get(attempt) : undefined;
+    if (earlier) return earlier;
+    typed.push(text);
+    const result = { ok: true, verified: true, sent: send };
+    if (attempt) taken.set(attempt, result);
+    return mode.unanswered ? new Promise(() => undefined) : result;
+  });
+  return { typed, mode };
+}
+
+/** The worker stops: what it held in memory is gone; storage.session and the database stay. */
+function workerRestarts(): void {
+  forgetConductorForTests();
+  forgetTabStateForTests();
+}
+
 useFreshBackground();
 beforeEach(() => {
+  betweenReads.hook = null;
   forgetConductorForTests();
   sendMessage.mockReset();
   sendMessage.mockImplementation(async (name: string, data: { send?: boolean }) =>
@@ -162,17 +210,18 @@ describe('the conductor', () => {
     }
   });
 
-  it('a worker stopped between putting the text in and recording it does not send it again in its next life', async () => {
+  it('a worker stopped between putting the text in and recording it, its page reloaded since: not sent again, on the record as not known to be sent', async () => {
     const task = await sopInTab(CONVERSATION);
-    await writeHostState(7, page(CONVERSATION));
+    await writeHostState(7, page(CONVERSATION, { load: 'load-1' }));
     await aiCompletes(task);
     const answer = sendMessage.getMockImplementation()!;
     // The page took the text; the worker stops before the answer comes back.
     sendMessage.mockImplementation(() => new Promise(() => undefined));
     void conduct(task.id);
     await vi.waitFor(() => expect(inserts()).toHaveLength(1));
-    forgetConductorForTests();
-    forgetTabStateForTests();
+    workerRestarts();
+    // Another load of the tab: it cannot say what the page before it did (it may have sent it).
+    await writeHostState(7, page(CONVERSATION, { load: 'load-2' }));
     sendMessage.mockImplementation(answer);
     expect(await conduct(task.id)).toBeNull();
     expect(await conduct(task.id)).toBeNull();
@@ -181,6 +230,65 @@ describe('the conductor', () => {
     expect(await briefings(task.id)).toEqual([
       expect.objectContaining({ stepId: 'draft-sop', actor: { kind: 'system', name: 'ConvOps' }, data: expect.objectContaining({ interrupted: true, sent: false }) }),
     ]);
+  });
+
+  it('a worker stopped after the page took the text: its next life asks that page, records the briefing once as sent, and types nothing again', async () => {
+    const task = await sopInTab(CONVERSATION);
+    await writeHostState(7, page(CONVERSATION, { load: 'load-1' }));
+    await aiCompletes(task);
+    const tab = rememberingPage();
+    tab.mode.unanswered = true;
+    void conduct(task.id);
+    await vi.waitFor(() => expect(tab.typed).toHaveLength(1));
+    workerRestarts();
+    tab.mode.unanswered = false;
+    await conduct(task.id);
+    await conduct(task.id);
+    expect(tab.typed).toHaveLength(1);
+    const recorded = await briefings(task.id);
+    expect(recorded).toEqual([expect.objectContaining({ stepId: 'draft-sop', actor: { kind: 'system', name: 'ConvOps' }, data: expect.objectContaining({ sent: true, resumed: true }) })]);
+    expect(String(recorded[0]!.data['text'])).toContain('Step 2 of 4: Draft SOP');
+  });
+
+  it('a worker stopped before its request reached the page: its next life delivers the briefing, once', async () => {
+    const task = await sopInTab(CONVERSATION);
+    await writeHostState(7, page(CONVERSATION, { load: 'load-1' }));
+    await aiCompletes(task);
+    const tab = rememberingPage();
+    tab.mode.lost = true;
+    void conduct(task.id);
+    await vi.waitFor(() => expect(inserts()).toHaveLength(1));
+    expect(tab.typed).toHaveLength(0);
+    workerRestarts();
+    tab.mode.lost = false;
+    await conduct(task.id);
+    await conduct(task.id);
+    expect(tab.typed).toHaveLength(1);
+    expect(tab.typed[0]).toContain('Step 2 of 4: Draft SOP');
+    expect(await briefings(task.id)).toEqual([expect.objectContaining({ stepId: 'draft-sop', actor: { kind: 'system', name: 'ConvOps' }, data: expect.objectContaining({ sent: true }) })]);
+  });
+
+  it('an advance that lands while the conductor reads the task does not pair the old step with the new arrival', async () => {
+    const task = await sopInTab(CONVERSATION);
+    await writeHostState(7, page(CONVERSATION, { load: 'load-1' }));
+    const tab = rememberingPage();
+    // Capture completes; before the conductor reads the step's events, the AI also completes Draft SOP.
+    const atDraft = await aiCompletes(task);
+    betweenReads.hook = async () => {
+      await runAction(atDraft.id, atDraft.rev, { type: 'complete-step', stepId: 'draft-sop' }, aiActorOf('chatgpt'));
+    };
+    await conduct(task.id);
+    await conduct(task.id);
+    // Each briefing answers its own step's arrival: Draft SOP's the completion of Capture Process,
+    // Walkthrough's that of Draft SOP (read apart, Draft SOP's text went in for Walkthrough's arrival).
+    const events = await listEvents(task.id);
+    const completionOf = (stepId: string) => events.find((e) => e.type === 'step.completed' && e.stepId === stepId)?.seq;
+    const recorded = await briefings(task.id);
+    expect(recorded.length).toBeGreaterThan(0);
+    for (const briefing of recorded) {
+      expect(briefing.data['advance']).toBe(completionOf(briefing.stepId === 'draft-sop' ? 'capture-process' : 'draft-sop'));
+    }
+    expect(tab.typed).toHaveLength(recorded.length);
   });
 
   it('a text that did not take is tried again a second later (nothing went in, so nothing doubles)', async () => {

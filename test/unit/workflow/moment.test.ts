@@ -58,7 +58,10 @@ describe('the moment on the current step', () => {
     const all = chain([...started.events, ...done.events]);
     const arrival = all.at(-1)!;
     expect(awaitingBriefing(done.task, [arrival])).toBe(arrival.seq);
-    expect(awaitingBriefing(done.task, [arrival, { ...arrival, type: 'briefing.inserted', seq: arrival.seq + 1 }])).toBeNull();
+    const onThisStep = { ...arrival, type: 'briefing.inserted' as const, seq: arrival.seq + 1, stepId: done.task.currentStepId! };
+    expect(awaitingBriefing(done.task, [arrival, onThisStep])).toBeNull();
+    // The step before's briefing, recorded late (a worker restart settled it after this advance), does not start this step.
+    expect(awaitingBriefing(done.task, [arrival, { ...onThisStep, stepId: 'capture' }])).toBe(arrival.seq);
     expect(awaitingBriefing({ ...done.task, driveMode: false }, [arrival])).toBeNull();
     expect(awaitingBriefing({ ...done.task, pendingGate: { stepId: 'review', requestedAt: at(3) } } as Task, [arrival])).toBeNull();
   });
