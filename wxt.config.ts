@@ -22,6 +22,29 @@ export default defineConfig({
     // `npm run bundle-report`: one treemap per build group (WXT builds background, content script and
     // the HTML pages separately), written beside the build, never into the packaged extension.
     'vite:build:extendConfig': (entrypoints, config) => {
+      // The pages share one chunk with React and our UI kit, and one with the task code the panel and
+      // the options pages both use, as before the options page fetched its pages on demand: left to
+      // itself, the bundler cuts them into small chunks by which page uses what, and each page then
+      // loads more bytes (the review window 1 KB more, over its 120 KB; the panel 1.9 KB more).
+      if (entrypoints.some((entrypoint) => entrypoint.type === 'options')) {
+        const output = config.build?.rollupOptions?.output;
+        if (output && !Array.isArray(output)) {
+          output.codeSplitting = {
+            groups: [
+              {
+                name: 'ui',
+                priority: 2,
+                test: /node_modules[\\/](react|react-dom|scheduler|@wxt-dev[\\/]browser)[\\/]|wxt[\\/]dist[\\/]browser\.mjs|components[\\/](ui|hooks)[\\/]|lib[\\/]workflow[\\/]labels\.ts|components[\\/]gate-card\.tsx/,
+              },
+              {
+                name: 'task-inputs',
+                priority: 1,
+                test: /node_modules[\\/]@tanstack[\\/]|components[\\/](inputs[\\/]|virtual-list|errors)|lib[\\/]workflow[\\/](engine|briefing|inputs|results|completion-line)\.ts/,
+              },
+            ],
+          };
+        }
+      }
       if (!process.env.BUNDLE_REPORT) return;
       const name = entrypoints.map((e) => e.name).join('+');
       config.plugins = [

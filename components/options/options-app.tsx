@@ -1,16 +1,20 @@
 import { useEffect } from 'react';
 import { useColorScheme } from '@/components/hooks/use-color-scheme';
-import { BackupPage } from './backup-page';
-import { EditorPage } from './editor-page';
-import { ImportPage } from './import-page';
+import { LazyPageFrame, lazyPage } from './lazy-page';
 import { LibraryPage } from './library-page';
 import { hrefFor, parseRoute, useHash, type Route } from './router';
-import { SettingsPage } from './settings-page';
-import { TaskPage } from './task-page';
-import { TaskReportPage } from './task-report-page';
-import { TasksPage } from './tasks-page';
-import { TeamPage } from './team-page';
-import { TeamTaskPage } from './team-task-page';
+
+// The library is the first screen and comes with the page; the others are fetched when opened (a
+// chunk each, named after its file: scripts/bench.mjs counts them apart as loaded on demand).
+const EditorPage = lazyPage(() => import('./editor-page').then((m) => m.EditorPage));
+const ImportPage = lazyPage(() => import('./import-page').then((m) => m.ImportPage));
+const TasksPage = lazyPage(() => import('./tasks-page').then((m) => m.TasksPage));
+const TaskPage = lazyPage(() => import('./task-page').then((m) => m.TaskPage));
+const TaskReportPage = lazyPage(() => import('./task-report-page').then((m) => m.TaskReportPage));
+const BackupPage = lazyPage(() => import('./backup-page').then((m) => m.BackupPage));
+const SettingsPage = lazyPage(() => import('./settings-page').then((m) => m.SettingsPage));
+const TeamPage = lazyPage(() => import('./team-page').then((m) => m.TeamPage));
+const TeamTaskPage = lazyPage(() => import('./team-task-page').then((m) => m.TeamTaskPage));
 
 const NAV: { label: string; route: Route; section: Route['name'][] }[] = [
   { label: 'Library', route: { name: 'library' }, section: ['library', 'new-workflow', 'edit-workflow'] },
@@ -91,7 +95,9 @@ export function OptionsApp() {
         </div>
       </header>
       <main id="main" tabIndex={-1} className="mx-auto max-w-7xl px-4 py-6 focus:outline-none print:max-w-none print:p-0">
-        <Page route={route} />
+        <LazyPageFrame route={hrefFor(route)}>
+          <Page route={route} />
+        </LazyPageFrame>
       </main>
     </div>
   );

@@ -206,6 +206,8 @@ test('two tabs editing the same version: the second save is refused in plain wor
   const first = await openOptions(context, extensionId, '#/library/new');
   await createWorkflow(first, extensionId, { name: 'Shared memo', steps: [{ title: 'Write', instructions: 'Write it.' }] });
   const second = await openOptions(context, extensionId, '#/library/shared-memo/edit');
+  // The second tab has read version 1 before the first one saves version 2.
+  await expect(second.getByTestId('workflow-name')).toHaveValue('Shared memo');
   await first.getByLabel('Description').fill('Edited in the first tab.');
   await first.getByTestId('save-workflow').click();
   await expect(first.getByTestId('save-status')).toContainText('Saved version 2');

@@ -15,6 +15,8 @@ export async function openOptions(context: BrowserContext, extensionId: string, 
   errorsByPage.set(page, errors);
   await page.goto(`chrome-extension://${extensionId}/options.html${hash}`);
   await expect(page.getByTestId('convops-options')).toBeVisible();
+  // Pages other than the library are fetched when opened: the page itself, not its loading line.
+  await expect(page.getByTestId('page-loading')).toHaveCount(0);
   return page;
 }
 
