@@ -29,7 +29,8 @@ const pct = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sor
 function table(title, map, unitUs, limit = 12) {
   const rows = [...map.entries()].sort((a, b) => b[1].n - a[1].n).slice(0, limit);
   console.log(`  ${title}`);
-  for (const [name, { n, us, frame }] of rows) console.log(`    ${String(n).padStart(4)} smp ${(n * unitUs / 1000).toFixed(2).padStart(6)} ms (gap-weighted ${(us / 1000).toFixed(2)})  ${name}${frame ? snippet(frame) : ''}`);
+  // unitUs null: profiles with different intervals summed, so samples only (and their gaps).
+  for (const [name, { n, us, frame }] of rows) console.log(`    ${String(n).padStart(4)} smp ${unitUs === null ? '' : `${(n * unitUs / 1000).toFixed(2).padStart(6)} ms `}(gap-weighted ${(us / 1000).toFixed(2)} ms)  ${name}${frame ? snippet(frame) : ''}`);
 }
 
 const totals = new Map();
@@ -90,4 +91,4 @@ for (const file of files) {
   table('by entry (outermost extension frame)', byEntry, meanUs);
   table('by leaf', byLeaf, meanUs);
 }
-if (files.length > 1) table(`all ${files.length} profiles, by nearest extension frame (interval taken as 1 sample = 1 unit)`, totals, 1000, 20);
+if (files.length > 1) table(`all ${files.length} profiles, by nearest extension frame`, totals, null, 20);
