@@ -233,6 +233,15 @@ if (!flags.has('--bundles')) {
     line('host page: extension CPU, spread (min–max)', `${Math.min(...runs).toFixed(2)}–${Math.max(...runs).toFixed(2)} ms`);
     if (host.extensionMs.iqr) line('host page: extension CPU, middle half of the runs', `${host.extensionMs.iqr[0].toFixed(2)}–${host.extensionMs.iqr[1].toFixed(2)} ms`);
     line('host page: extension CPU, gap-weighted (median)', ms(host.extensionWeightedMs.median, 2));
+    if (host.samplingIntervalRunsUs) {
+      const gaps = host.samplingIntervalRunsUs.map((r) => r.median);
+      line('host page: sampling interval delivered (asked 100 µs)', `mean ${host.samplingIntervalUs} µs, median gap ${Math.min(...gaps)}–${Math.max(...gaps)} µs; ${host.warmUpRunsDiscarded ?? 0} warm-up run not counted`);
+      line('host page: extension samples per run', host.extensionSamples.map((s) => s.split('/')[0]).join(', '));
+    }
+    if (host.extensionAtMedianTickMs) {
+      const runs = host.extensionAtMedianTickMs.runs;
+      line('host page: the same samples at the median tick (median, min–max)', `${ms(host.extensionAtMedianTickMs.median, 2)} (${Math.min(...runs).toFixed(2)}–${Math.max(...runs).toFixed(2)})`);
+    }
     line('host page: script time with/without (median, noisy)', host.scriptRatio.median.toFixed(3), '≤ 1.03', host.scriptRatio.median <= 1.03);
   } else line('host page: extension CPU while streaming', noResult('host-overhead'), '≤ 2 ms', false);
 

@@ -118,8 +118,19 @@ export class PanelMount {
 
   /** The panel's headline in one word ("Send", "Decide"…), shown on the pill with a dot; null for none. */
   setAttention(word: string | null): void {
+    // Only the pill's text depends on the word, and the pill shows only while the panel is collapsed:
+    // until then nothing on the page changes (the panel sends a word when a reply starts and when it
+    // is captured; a restyle of the mount each time, and the page mutation it made, showed in the
+    // host-page profile). Collapsing writes the text (#applyStyles).
+    if (word === this.#attention) return;
     this.#attention = word;
-    this.#applyStyles();
+    if (!this.#collapsed) return;
+    const pending = this.#observer?.takeRecords() ?? [];
+    const text = this.#pillText();
+    if (this.#toggle && this.#toggle.textContent !== text) this.#toggle.textContent = text;
+    this.#forgetOwnMutations();
+    // What the page did before this change is still judged (and repaired) as tampering.
+    if (pending.length > 0) this.#onMutations(pending);
   }
 
   #attention: string | null = null;

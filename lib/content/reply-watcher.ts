@@ -212,7 +212,6 @@ export class ReplyWatcher {
     // Until this reply's streaming signal has been seen, probe for it now and then (a few
     // querySelector calls); afterwards mutations cost only the timestamp above.
     if (!this.#streamingSeen && now - this.#lastProbeAt >= this.#o.probeMs) {
-      this.#lastProbeAt = now;
       const signal = this.#streamingNow();
       if (signal) {
         if (this.#armedAt === null) this.#startWaiting();
@@ -222,9 +221,13 @@ export class ReplyWatcher {
     this.#schedule(this.#ending ? this.#o.endCheckMs : this.#o.checkMs);
   }
 
-  /** The element that says "streaming" (one cascade walk; the body when the adapter cannot name one). */
+  /**
+   * The element that says "streaming" (one cascade walk; the body when the adapter cannot name one).
+   * Every look counts as the probe's: a mutation right after a check that found nothing does not look again.
+   */
   #streamingNow(): Element | null {
     const { adapter, doc } = this.#o;
+    this.#lastProbeAt = this.#o.now();
     if (adapter.streamingSignal) return adapter.streamingSignal(doc);
     return adapter.isStreaming(doc) ? doc.body : null;
   }
@@ -278,7 +281,9 @@ export class ReplyWatcher {
       this.#streamingSeen = false;
       return;
     }
-    const signal = this.#streamingNow();
+    // The signal being watched is still one: whatever could end it (its attributes, its ancestors'
+    // attributes and child lists) is observed, and #onSignalMutation has run before this timer.
+    const signal = this.#signal ?? this.#streamingNow();
     if (signal) {
       this.#ending = false;
       this.#noteStreaming(signal);
@@ -291,7 +296,7 @@ export class ReplyWatcher {
     // The site's own "finished" mark needs no quiet wait; without one, the page must go quiet.
     if (!adapter.isMarkedComplete(last.element) && quietFor < this.#o.quietMs) return this.#schedule(this.#o.quietMs - quietFor);
     const body = adapter.assistantBody(last.element);
-    if (!body || !(body.textContent ?? '').trim()) return;
+    if (!body || !hasText(body)) return;
     this.#reported.add(last.key);
     this.#baselineKey = last.key;
     this.#armedAt = null;
@@ -299,4 +304,11 @@ export class ReplyWatcher {
     this.#ending = false;
     this.#o.onReply({ key: last.key, html: body.innerHTML, conversationId: this.#o.conversationId() });
   }
+}
+
+/** Whether an element holds any text but white space: stops at the first such text node, where `textContent` would copy the whole reply. */
+export function hasText(el: Element): boolean {
+  const walker = el.ownerDocument.createTreeWalker(el, 4 /* NodeFilter.SHOW_TEXT */);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) if (/\S/.test(node.nodeValue ?? '')) return true;
+  return false;
 }

@@ -9,7 +9,7 @@ import type { HostStateReport as HostState, InsertRequest } from '@/lib/messagin
 import type { ContentScriptContext } from './lifetime';
 import { onMessage, sendMessage } from './messenger';
 import { PanelMount } from './panel-mount';
-import { ReplyWatcher } from './reply-watcher';
+import { hasText, ReplyWatcher } from './reply-watcher';
 import { DEFAULT_UI_SETTINGS, parseUiSettings, UI_SETTINGS_KEY, type UiSettings } from '@/lib/messaging/ui-settings';
 
 const MAX_INSERT = 100_000;
@@ -157,7 +157,7 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     }
     const last = adapter.lastAssistant(document, id);
     const body = last && !last.pending ? adapter.assistantBody(last.element) : null;
-    if (!last || !body || !(body.textContent ?? '').trim()) return;
+    if (!last || !body || !hasText(body)) return;
     recovery.done = true;
     post(sendMessage('host.reply-recovered', { site: adapter.site, url: location.href, conversationId: id, messageKey: last.key, html: body.innerHTML }));
   };

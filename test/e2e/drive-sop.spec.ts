@@ -145,11 +145,13 @@ for (const { name, generation, open, approveInText } of sites) {
     await briefingInComposer(page, panel, 'Step 2 of 4: Draft SOP');
     await expect(panel.getByTestId('headline')).toHaveText(/Step 2’s briefing is in the prompt box — press Send\.\s*Send/);
     // Collapsed with the toolbar button, the pill says a Send waits.
-    await serviceWorker.evaluate(async (pattern) => {
-      const g = globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<Array<{ id?: number }>> } }; convopsToolbar: { handleActionClick(tab: object): Promise<string> } };
-      const [tab] = await g.chrome.tabs.query({ url: pattern });
-      return g.convopsToolbar.handleActionClick(tab!);
-    }, name === 'ChatGPT' ? 'https://chatgpt.com/*' : 'https://claude.ai/*');
+    const collapseWithToolbar = () =>
+      serviceWorker.evaluate(async (pattern) => {
+        const g = globalThis as unknown as { chrome: { tabs: { query(q: object): Promise<Array<{ id?: number }>> } }; convopsToolbar: { handleActionClick(tab: object): Promise<string> } };
+        const [tab] = await g.chrome.tabs.query({ url: pattern });
+        return g.convopsToolbar.handleActionClick(tab!);
+      }, name === 'ChatGPT' ? 'https://chatgpt.com/*' : 'https://claude.ai/*');
+    await collapseWithToolbar();
     await expect(page.locator('#convops-panel-toggle')).toBeVisible();
     await expect.poll(() => page.evaluate(() => document.getElementById('convops-panel-toggle')?.textContent ?? '')).toBe('● ConvOps · Send');
     // The pill opens the panel again; its Send presses the site's Send; the AI answers and the next briefing waits again.
@@ -160,6 +162,9 @@ for (const { name, generation, open, approveInText } of sites) {
     await panel.getByTestId('press-send').click();
     await expect(panel.getByTestId('gate-card')).toBeVisible({ timeout: 15_000 });
     await expect(panel.getByTestId('insert-briefing')).toHaveCount(0);
+    // The pill shows only while the panel is collapsed (its word is written then, not on the open page).
+    await collapseWithToolbar();
+    await expect(page.locator('#convops-panel-toggle')).toBeVisible();
     await expect.poll(() => page.evaluate(() => document.getElementById('convops-panel-toggle')?.textContent ?? '')).toBe('● ConvOps · Decide');
   });
 }

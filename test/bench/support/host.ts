@@ -97,6 +97,8 @@ export interface Attribution {
   weightedMs: number;
   /** Mean time between samples (asked for 100 µs; Chromium delivers a little more). */
   intervalUs: number;
+  /** The median gap between samples: the sampler's steady tick, without the gaps where it starved. */
+  medianGapUs: number;
   samples: number;
   totalSamples: number;
   /** Heaviest extension functions, for finding a cause when the budget is missed. */
@@ -140,7 +142,9 @@ export function attributeToUrl(profile: CpuProfile, prefix: string): Attribution
     .sort((a, b) => b[1] - a[1])
     .slice(0, 8)
     .map(([fn, t]) => ({ fn, ms: Math.round(t / 10) / 100 }));
-  return { ms: (count * intervalUs) / 1000, weightedMs: us / 1000, intervalUs, samples: count, totalSamples: samples.length, top };
+  const gaps = deltas.slice(1).sort((a, b) => a - b);
+  const medianGapUs = gaps.length > 0 ? gaps[Math.floor(gaps.length / 2)]! : intervalUs;
+  return { ms: (count * intervalUs) / 1000, weightedMs: us / 1000, intervalUs, medianGapUs, samples: count, totalSamples: samples.length, top };
 }
 
 export async function startProfile(cdp: CDPSession): Promise<void> {

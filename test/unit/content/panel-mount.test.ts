@@ -119,6 +119,43 @@ describe('PanelMount against a hostile page', () => {
     panel.unmount();
   });
 
+  it("the pill's word changes nothing on the page while the panel is open, shows once it is collapsed, and is not tampering", async () => {
+    const panel = new PanelMount(document, chatgptAdapter, panelUrl, { side: 'right', width: 400 });
+    panel.mount();
+    await flush();
+    const seen: MutationRecord[] = [];
+    const observer = new MutationObserver((records) => seen.push(...records));
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    panel.setAttention('Send');
+    await flush();
+    expect(seen).toEqual([]);
+    const toggle = document.getElementById('convops-panel-toggle')!;
+    panel.setCollapsed(true);
+    expect(toggle.textContent).toBe('● ConvOps · Send');
+    panel.setAttention('Decide');
+    expect(toggle.textContent).toBe('● ConvOps · Decide');
+    panel.setAttention(null);
+    expect(toggle.textContent).toBe('ConvOps');
+    await flush();
+    expect(panel.tampered).toBe(0);
+    observer.disconnect();
+    panel.unmount();
+  });
+
+  it('a change the page made just before a new word is still repaired and counted', async () => {
+    const panel = new PanelMount(document, chatgptAdapter, panelUrl, { side: 'right', width: 400 });
+    panel.mount();
+    panel.setCollapsed(true);
+    const toggle = document.getElementById('convops-panel-toggle')!;
+    toggle.setAttribute('hidden', '');
+    panel.setAttention('Send');
+    await flush();
+    expect(toggle.hasAttribute('hidden')).toBe(false);
+    expect(toggle.textContent).toBe('● ConvOps · Send');
+    expect(panel.tampered).toBe(1);
+    panel.unmount();
+  });
+
   it('every inline declaration is !important, so a page stylesheet cannot override it', () => {
     const panel = new PanelMount(document, chatgptAdapter, panelUrl, { side: 'right', width: 380 });
     panel.mount();

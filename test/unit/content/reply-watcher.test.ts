@@ -163,6 +163,74 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     expect(replies).toEqual([]);
   });
 
+  it('looks for streaming signals once when the stop control goes, not again on the mutations right after the report', async () => {
+    const doc = settledClassic();
+    for (let i = 5; i < 65; i++) addClassicTurn(doc, i, i % 2 ? 'user' : 'assistant', `old-${i}`, `old text ${i}`);
+    const c = clock();
+    const { watcher, replies } = watch(chatgptAdapter, c);
+    active = watcher;
+    watcher.start();
+    await c.advance(700);
+    watcher.arm();
+    addClassicTurn(doc, 65, 'user', 'u-65', 'Next?');
+    const { turn, node, body } = addClassicTurn(doc, 66, 'assistant', 'request-WEB:e', '');
+    const stop = doc.createElement('button');
+    stop.setAttribute('data-testid', 'stop-button');
+    doc.querySelector('form')!.append(stop);
+    await flush();
+    for (let i = 0; i < 50; i++) {
+      body.append(doc.createTextNode(`chunk ${i} `));
+      await c.advance(20);
+    }
+    const streamingSignal = vi.spyOn(chatgptAdapter, 'streamingSignal');
+    const isStreaming = vi.spyOn(chatgptAdapter, 'isStreaming');
+    node.setAttribute('data-message-id', 'final-66');
+    stop.remove();
+    const copy = doc.createElement('button');
+    copy.setAttribute('data-testid', 'copy-turn-action-button');
+    turn.append(copy);
+    await flush();
+    await c.advance(10);
+    expect(replies.map((r) => r.key)).toEqual(['final-66']);
+    // The page keeps changing a little after the finish (its action bar, a scroll): no new look.
+    for (let i = 0; i < 5; i++) {
+      turn.append(doc.createElement('span'));
+      await flush();
+      await c.advance(40);
+    }
+    expect(streamingSignal.mock.calls.length + isStreaming.mock.calls.length).toBe(1);
+    // Later mutations are probed again (a reply the person started another way, say Regenerate).
+    await c.advance(500);
+    turn.append(doc.createElement('span'));
+    await flush();
+    expect(streamingSignal.mock.calls.length + isStreaming.mock.calls.length).toBe(2);
+    streamingSignal.mockRestore();
+    isStreaming.mockRestore();
+  });
+
+  it('a reply made only of white space is not reported; text deep inside the answer is', async () => {
+    const doc = settledClassic();
+    const c = clock();
+    const { watcher, replies } = watch(chatgptAdapter, c);
+    active = watcher;
+    watcher.start();
+    await c.advance(700);
+    watcher.arm();
+    const { turn, body } = addClassicTurn(doc, 5, 'assistant', 'real-5', '');
+    body.innerHTML = '<p>  </p>\n<ul><li> </li></ul>';
+    const copy = doc.createElement('button');
+    copy.setAttribute('data-testid', 'copy-turn-action-button');
+    turn.append(copy);
+    await flush();
+    await c.advance(1000);
+    expect(replies).toEqual([]);
+    body.querySelector('li')!.append(doc.createElement('em'));
+    body.querySelector('em')!.textContent = 'done';
+    await flush();
+    await c.advance(1000);
+    expect(replies.map((r) => r.key)).toEqual(['real-5']);
+  });
+
   it('waits for a pending id even when the text is stable and the stop control is gone', async () => {
     const doc = settledClassic();
     const c = clock();
