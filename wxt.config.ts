@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 import { visualizer } from 'rollup-plugin-visualizer';
 import { defineConfig } from 'wxt';
+import { panelEntryAsync } from './scripts/panel-entry-async';
 import { zodWithoutEvalProbe } from './scripts/zod-without-eval-probe';
 
 // The manifest asks for the least it can: `storage` for the database and settings, and host access
@@ -10,8 +11,9 @@ export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   imports: false,
   vite: () => ({
-    // No `Function("")` probe in the shipped Zod (DANGEROUS_EVAL in web-ext lint): see the plugin.
-    plugins: [tailwindcss(), zodWithoutEvalProbe()],
+    // No `Function("")` probe in the shipped Zod (DANGEROUS_EVAL in web-ext lint), the panel's entry
+    // script `async`: see each plugin.
+    plugins: [tailwindcss(), zodWithoutEvalProbe(), panelEntryAsync()],
     // The content script's lifetime is ours, not WXT's (smaller, and a page cannot stop it by forging
     // WXT's restart event): see lib/content/lifetime.ts.
     resolve: {

@@ -1,6 +1,4 @@
-import type { PanelQueryResult } from '@/lib/background/panel-bridge';
 import type { PanelTab } from '@/lib/messaging/panel-port';
-import type { PanelQueryArgs, PanelQueryName } from '@/lib/messaging/schemas';
 import { bridge } from './bridge-client';
 import { paintCurrentStep } from './first-paint';
 
@@ -13,38 +11,37 @@ const FIRST_PAINT_WAIT_MS = 250;
  * waits in the bridge for the hook that wants it, so the panel's round trips run back to back
  * instead of one per render (DESIGN.md budget: ready ≤ 150 ms after navigation).
  *
- * With `root`, the bound task's current step is painted there from those answers
- * (./first-paint.ts). The promise settles once that paint is on screen, or once it is known there
- * will be none (FIRST_PAINT_WAIT_MS at most): React's first render, a long task, waits for it, so
- * that it does not hold the paint back.
+ * With `root` (the element, once the page is parsed), the bound task's current step is painted there (./first-paint.ts) from the
+ * background's `first-screen` answer, asked first of all: it comes in one round trip, not after the
+ * tab's answer and the task's detail. The promise settles once that paint is on screen, or once it is
+ * known there will be none (FIRST_PAINT_WAIT_MS at most): React's first render, a long task, waits for
+ * it, so that it does not hold the paint back.
  */
-export function prefetchFirstScreen(root?: HTMLElement): Promise<void> {
+export function prefetchFirstScreen(root?: Promise<HTMLElement>): Promise<void> {
   // Marks for the bench's breakdown of "panel ready" (test/bench/capture-and-panel.bench.ts).
   performance.mark('convops:boot');
   const client = bridge();
-  client.prefetch('settings', {});
   let settle!: () => void;
   const firstPaint = new Promise<void>((resolve) => {
     settle = resolve;
     setTimeout(resolve, FIRST_PAINT_WAIT_MS);
   });
+  if (root) {
+    const stop = client.subscribe('first-screen', {}, (screen) => {
+      setTimeout(() => stop(), 0);
+      performance.mark('convops:first-screen');
+      void root.then((element) => {
+        // On screen after the next frame.
+        if (screen && paintCurrentStep(element, screen)) requestAnimationFrame(() => setTimeout(settle, 0));
+        else settle();
+      });
+    });
+  } else settle();
+  client.prefetch('settings', {});
   void whenTabKnown().then((tab) => {
     const { binding, host } = tab;
     performance.mark('convops:tab');
-    if (!binding || !root) settle();
-    if (binding) {
-      const args = { taskId: binding.taskId };
-      client.prefetch('task-detail', args);
-      // The bound task's current step, painted as soon as it is known (before React has loaded).
-      if (root) {
-        void Promise.all([firstAnswer('task-detail', args), firstAnswer('settings', {})]).then(([detail, settings]) => {
-          const painting = detail !== null && paintCurrentStep(root, detail, tab, settings.displayName);
-          // On screen after the next frame.
-          if (painting) requestAnimationFrame(() => setTimeout(settle, 0));
-          else settle();
-        });
-      }
-    }
+    if (binding) client.prefetch('task-detail', { taskId: binding.taskId });
     if (!host?.conversationId) {
       if (!binding) prefetchStartScreen();
       return;
@@ -67,20 +64,6 @@ export function prefetchFirstScreen(root?: HTMLElement): Promise<void> {
 function prefetchStartScreen(): void {
   bridge().prefetch('library', {});
   bridge().prefetch('open-tasks', {});
-}
-
-/** The first answer to a live query (held a moment longer, for the hook that asks next). */
-function firstAnswer<K extends PanelQueryName>(query: K, args: PanelQueryArgs<K>): Promise<PanelQueryResult<K>> {
-  return new Promise((resolve) => {
-    let stop: (() => void) | null = null;
-    let done = false;
-    stop = bridge().subscribe(query, args, (value) => {
-      if (done) return;
-      done = true;
-      resolve(value);
-      setTimeout(() => stop?.(), 10_000);
-    });
-  });
 }
 
 /** The tab's first answer (the panel's entry asks before React renders, to prefetch what the first screen shows). */

@@ -48,6 +48,7 @@ import { askPage, deliverToTab, noteTabUse, requestFirstSend } from './conductor
 import { expectSend } from './reply-starts';
 import { continueOn } from './site-switch';
 import { openReviewWindow } from './review-window';
+import { firstScreenOf } from './first-screen';
 import { readTab, watchTab, writeBinding } from './tab-state';
 
 /**
@@ -121,6 +122,7 @@ const queryHandlers = {
   settings: () => getSettings(),
   library: () => libraryEntries(),
   tab: async (_args, { tabId }): Promise<PanelTab> => ({ tabId, ...(await readTab(tabId)) }),
+  'first-screen': (_args, { tabId }) => firstScreenOf(tabId),
   'task-detail': async ({ taskId }): Promise<PanelTaskDetail | null> => (await getPanelTaskDetail(taskId)) ?? null,
   'conversation-task': ({ site, conversationId }) => findTaskForConversation(site, conversationId),
   'open-tasks': async () => {
@@ -342,6 +344,11 @@ function serve(port: Browser.runtime.Port, ctx: PanelContext): void {
       tabFollowers.add(id);
       void queries.tab({}, ctx).then((value) => post({ kind: 'data', id, value }), fail(id));
       return { unsubscribe: () => void tabFollowers.delete(id), closed: false };
+    }
+    // Answered once: it serves the paint before React, which the panel's own queries then replace.
+    if (query === 'first-screen') {
+      void queries['first-screen']({}, ctx).then((value) => post({ kind: 'data', id, value }), fail(id));
+      return null;
     }
     return liveQuery(() => queries[query](args, ctx)).subscribe({ next: (value) => post({ kind: 'data', id, value }), error: fail(id) });
   }

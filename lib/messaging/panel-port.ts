@@ -21,6 +21,27 @@ export interface PanelTab {
   binding: TabBinding | null;
 }
 
+/**
+ * What the panel's entry paints before React has loaded (components/panel/first-paint.ts), as the
+ * `first-screen` query answers it: the current step of the task bound to the panel's tab, only when
+ * the task view is what the panel shows next (a person named, the task running and fitting this page).
+ * The background decides that from what it already holds, so the entry paints on its first answer
+ * and needs neither the task's detail nor the workflow engine.
+ */
+export interface PanelFirstScreen {
+  taskId: string;
+  taskTitle: string;
+  workflowName: string;
+  workflowVersion: number;
+  stepId: string;
+  stepTitle: string;
+  /** 1-based. */
+  stepNumber: number;
+  stepCount: number;
+  /** The host page's scheme, when its content script has reported one. */
+  theme: HostState['theme'];
+}
+
 /** A toolbar command for one tab's panel (the "send the current step" shortcut); `id` is fresh each time. */
 export interface PanelCommand {
   name: 'send-step';

@@ -156,6 +156,8 @@ export const panelQuerySchemas = {
   library: z.object({}),
   /** The panel's own tab: its page state and the task bound to it. */
   tab: z.object({}),
+  /** The bound task's current step, for the entry's paint before React (PanelFirstScreen), or null. */
+  'first-screen': z.object({}),
   'task-detail': z.object({ taskId }),
   'conversation-task': z.object({ site: siteSchema, conversationId: z.string().min(1).max(200) }),
   'open-tasks': z.object({}),

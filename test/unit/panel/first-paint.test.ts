@@ -1,38 +1,19 @@
 // @vitest-environment happy-dom
 import { paintCurrentStep } from '@/components/panel/first-paint';
-import type { PanelTab, PanelTaskDetail } from '@/lib/messaging/panel-port';
+import type { PanelFirstScreen } from '@/lib/messaging/panel-port';
 
-/** The panel's first paint before React (components/panel/first-paint.ts): only where the task view is next. */
-function detail(over: Partial<PanelTaskDetail['task']> = {}): PanelTaskDetail {
-  return {
-    task: {
-      id: 't1',
-      title: 'Month-end close',
-      status: 'active',
-      currentStepId: 'draft',
-      conversations: [{ site: 'chatgpt', conversationId: 'c1', url: 'https://chatgpt.com/c/c1', boundAt: '2026-01-01T00:00:00.000Z' }],
-      ...over,
-    } as PanelTaskDetail['task'],
-    workflow: {
-      name: 'SOP Documentation',
-      version: 3,
-      steps: [
-        { id: 'capture', title: 'Capture the process' },
-        { id: 'draft', title: 'Draft the SOP' },
-        { id: 'publish', title: 'Publish' },
-      ],
-    } as PanelTaskDetail['workflow'],
-    notes: [],
-    events: [],
-  };
-}
-
-const tab = (over: Partial<PanelTab> = {}): PanelTab => ({
-  tabId: 1,
-  binding: { taskId: 't1' },
-  host: { site: 'chatgpt', conversationId: 'c1' } as PanelTab['host'],
-  ...over,
-});
+/** The panel's first paint before React (components/panel/first-paint.ts), from the background's `first-screen` answer. */
+const screen: PanelFirstScreen = {
+  taskId: 't1',
+  taskTitle: 'Month-end close',
+  workflowName: 'SOP Documentation',
+  workflowVersion: 3,
+  stepId: 'draft',
+  stepTitle: 'Draft the SOP',
+  stepNumber: 2,
+  stepCount: 3,
+  theme: 'dark',
+};
 
 let root: HTMLElement;
 beforeEach(() => {
@@ -41,8 +22,8 @@ beforeEach(() => {
 });
 
 describe('the panel first paint', () => {
-  it('paints the bound running task: its title, workflow, and the current step with its number, marked for Element Timing', () => {
-    expect(paintCurrentStep(root, detail(), tab(), 'Pat')).toBe(true);
+  it('paints the task: its title, workflow, and the current step with its number, marked for Element Timing', () => {
+    expect(paintCurrentStep(root, screen)).toBe(true);
     expect(root.querySelector('h1')!.textContent).toBe('Month-end close');
     expect(root.textContent).toContain('SOP Documentation · v3');
     expect(root.textContent).toContain('Step 2 of 3');
@@ -52,15 +33,15 @@ describe('the panel first paint', () => {
     expect(root.querySelectorAll('button, input, a')).toHaveLength(0);
   });
 
-  it('paints nothing where the panel shows something else, or has rendered already', () => {
-    expect(paintCurrentStep(root, detail({ status: 'completed' }), tab(), 'Pat')).toBe(false);
-    expect(paintCurrentStep(root, detail(), tab(), '')).toBe(false);
-    expect(paintCurrentStep(root, detail(), tab({ binding: { taskId: 'other' } }), 'Pat')).toBe(false);
-    expect(paintCurrentStep(root, detail(), tab({ host: { site: 'chatgpt', conversationId: 'c2' } as PanelTab['host'] }), 'Pat')).toBe(false);
-    expect(paintCurrentStep(root, detail({ currentStepId: null }), tab(), 'Pat')).toBe(false);
-    expect(root.childElementCount).toBe(0);
+  it('paints in the page\'s scheme, and nothing once React has rendered', () => {
     root.append(document.createElement('main'));
-    expect(paintCurrentStep(root, detail(), tab(), 'Pat')).toBe(false);
+    expect(paintCurrentStep(root, screen)).toBe(false);
     expect(root.childElementCount).toBe(1);
+    root.replaceChildren();
+    expect(paintCurrentStep(root, { ...screen, theme: 'light' })).toBe(true);
+    expect(document.documentElement.classList.contains('dark')).toBe(false);
+    root.replaceChildren();
+    expect(paintCurrentStep(root, screen)).toBe(true);
+    expect(document.documentElement.classList.contains('dark')).toBe(true);
   });
 });
