@@ -136,6 +136,17 @@ export async function exportBackupBlob(
   const names = ['workflows', 'workflowHeads', 'tasks', 'notes', 'events', 'eventBlocks', 'settings', 'meta', 'publicKeys'] as const;
   // One read transaction: a note and its event written during the backup are both in it or both not.
   const tx = db.backendDB().transaction([...names], 'readonly');
+  // Counting 500,000 events walks their keys (seconds): it runs in a read transaction of its own,
+  // started in the same turn, beside the reading. The count is only checked against the blocks: if a
+  // write came between the two transactions' snapshots, they disagree and the events are read from
+  // the rows of the backup's own snapshot: slower, never wrong.
+  const eventCount = requestResult(db.backendDB().transaction(['events'], 'readonly').objectStore('events').count());
+  let counted: number | undefined;
+  let countFailed: unknown;
+  eventCount.then(
+    (count) => (counted = count),
+    (error: unknown) => (countFailed = error ?? new Error('The events could not be counted.')),
+  );
   const store = (name: (typeof names)[number]) => tx.objectStore(name);
   let stopped = false;
   const stop = () => {
@@ -148,15 +159,25 @@ export async function exportBackupBlob(
     }
   };
   try {
-    const [workflows, heads, tasks, notes, events, meta, keys] = await Promise.all(
-      (['workflows', 'workflowHeads', 'tasks', 'notes', 'events', 'meta', 'publicKeys'] as const).map((name) => requestResult(store(name).count())),
+    const [workflows, heads, tasks, notes, meta, keys] = await Promise.all(
+      (['workflows', 'workflowHeads', 'tasks', 'notes', 'meta', 'publicKeys'] as const).map((name) => requestResult(store(name).count())),
     );
-    const total = workflows! + heads! + tasks! + notes! + events! + meta! + keys!;
+    const others = workflows! + heads! + tasks! + notes! + meta! + keys!;
     let done = 0;
+    /** Progress is told once the events are counted (early in the notes); until then it only adds up. */
     const step = (rows: number) => {
       if (signal?.aborted) throw abortError();
       done += rows;
-      onProgress?.({ done, total });
+      if (counted !== undefined) onProgress?.({ done, total: others + counted });
+    };
+    /** The events' count; while it is still coming, small requests keep the backup's transaction alive. */
+    const eventsCounted = async (): Promise<number> => {
+      while (counted === undefined) {
+        if (countFailed !== undefined) throw countFailed;
+        if (signal?.aborted) throw abortError();
+        await requestResult(store('meta').count());
+      }
+      return counted;
     };
     /** One table's rows as the text of a JSON array's elements, one native call per page (its brackets cut off). */
     const section = async (name: (typeof names)[number], map?: (row: never) => unknown): Promise<Blob> => {
@@ -210,7 +231,9 @@ export async function exportBackupBlob(
         BLOCK_PAGE_ROWS,
       );
       tableMs['eventBlocks'] = performance.now() - t;
-      if (inOrder && inBlocks === events) return out.blob();
+      const eventRows = await eventsCounted();
+      step(0);
+      if (inOrder && inBlocks === eventRows) return out.blob();
       done -= inBlocks;
       return section('events');
     };
@@ -245,7 +268,7 @@ export async function exportBackupBlob(
       const totalMs = performance.now() - started;
       Object.assign(timings, { totalMs, textMs, blobMs, databaseMs: totalMs - textMs - blobMs, tableMs });
     }
-    return { blob, counts: { tasks: tasks!, workflows: heads!, notes: notes!, events: events! } };
+    return { blob, counts: { tasks: tasks!, workflows: heads!, notes: notes!, events: await eventsCounted() } };
   } catch (error) {
     stop();
     throw signal?.aborted ? abortError() : error;
