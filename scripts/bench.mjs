@@ -289,6 +289,7 @@ if (!flags.has('--bundles')) {
       const b = storage.backupStream;
       line(`full backup, streamed (${b.megabytes} MB, ${b.progressCalls} progress steps)`, ms(b.ms), '≤ 3 s', b.ms <= 3000);
       if (b.databaseMs !== undefined) line(`full backup, where the time went: waiting for IndexedDB / making JSON text / moving text into Blobs`, `${ms(b.databaseMs)} / ${ms(b.textMs)} / ${ms(b.blobMs)}`);
+      if (b.tableMs) line(`full backup, by table (read, text and Blobs): ${Object.keys(b.tableMs).join(' / ')}`, Object.values(b.tableMs).map((v) => ms(v)).join(' / '));
       line(`full backup, JS heap growth at its peak (before ${b.heapBeforeMB} MB)`, `${b.heapGrowthMB} MB`, '≤ 32 MB (flat)', b.heapGrowthMB <= 32);
       const p = storage.restorePreview;
       const a = storage.restoreApply;

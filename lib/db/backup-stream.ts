@@ -3,7 +3,7 @@ import { MAX_FILE_DEPTH } from '@/lib/workflow/file';
 import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION } from './backup';
 import { getDb } from './database';
 import { SCHEMA_VERSION } from './migrations';
-import { fromNoteRow, fromTaskRow, type PublicKeyRow } from './records';
+import { fromNoteRow, fromTaskRow, type EventBlockRow, type PublicKeyRow } from './records';
 
 /**
  * Backups as streams: the export is written page by page into Blob parts (the browser keeps blob
@@ -38,9 +38,19 @@ export interface BackupTimings {
   databaseMs: number;
   textMs: number;
   blobMs: number;
+  /** Wall time of each section of the file (its reading, text and Blobs together), by table. */
+  tableMs?: Record<string, number>;
 }
 
 const PAGE_ROWS = 2_000;
+/** Event blocks are up to `EVENT_BLOCK_CHARS` (64K characters) each: 32 a page keeps a page near 2M characters. */
+const BLOCK_PAGE_ROWS = 32;
+/**
+ * Rows are stringified this many at a time: each text stays well under V8's large-object size
+ * (128 KB), so it dies young in the scavenger instead of waiting in large-object space for a full
+ * collection (a page's text of 2 MB did: that was most of the backup's heap peak).
+ */
+const TEXT_ROWS = 64;
 /** Strings are moved into a Blob once this many characters wait, so the heap holds at most this much. */
 const FLUSH_CHARS = 2 * 1024 * 1024;
 
@@ -91,9 +101,9 @@ function keyOf(store: IDBObjectStore, row: unknown): IDBValidKey {
  * pages (each starts after the last key, so the cost stays linear), and the next page is asked for
  * before this one is handed on: the database reads it while this thread turns the last one into text.
  */
-async function readPages(store: IDBObjectStore, onPage: (rows: unknown[]) => void): Promise<void> {
+async function readPages(store: IDBObjectStore, onPage: (rows: unknown[]) => void, pageRows = PAGE_ROWS): Promise<void> {
   const ask = (after?: IDBValidKey) => {
-    const pending = requestResult(store.getAll(after === undefined ? null : IDBKeyRange.lowerBound(after, true), PAGE_ROWS));
+    const pending = requestResult(store.getAll(after === undefined ? null : IDBKeyRange.lowerBound(after, true), pageRows));
     // A page asked for and never awaited (the export stopped) must not surface as an unhandled rejection.
     pending.catch(() => undefined);
     return pending;
@@ -101,7 +111,7 @@ async function readPages(store: IDBObjectStore, onPage: (rows: unknown[]) => voi
   let next: Promise<unknown[]> | undefined = ask();
   while (next) {
     const rows: unknown[] = await next;
-    next = rows.length === PAGE_ROWS ? ask(keyOf(store, rows.at(-1))) : undefined;
+    next = rows.length === pageRows ? ask(keyOf(store, rows.at(-1))) : undefined;
     if (rows.length > 0) onPage(rows);
   }
 }
@@ -119,12 +129,29 @@ export async function exportBackupBlob(
   const started = performance.now();
   let textMs = 0;
   let blobMs = 0;
+  const tableMs: Record<string, number> = {};
   const db = getDb();
   if (signal?.aborted) throw abortError();
   if (!db.isOpen()) await db.open();
-  const names = ['workflows', 'workflowHeads', 'tasks', 'notes', 'events', 'settings', 'meta', 'publicKeys'] as const;
+  const names = ['workflows', 'workflowHeads', 'tasks', 'notes', 'events', 'eventBlocks', 'settings', 'meta', 'publicKeys'] as const;
   // One read transaction: a note and its event written during the backup are both in it or both not.
   const tx = db.backendDB().transaction([...names], 'readonly');
+  // Counting 500,000 events walks their keys (seconds): it runs in a read transaction of its own,
+  // started in the same turn, beside the reading. The count is only checked against the blocks: if a
+  // write came between the two transactions' snapshots, they disagree and the events are read from
+  // the rows of the backup's own snapshot: slower, never wrong.
+  // The notes' count (100,000 keys) is only for the progress bar: it is taken there too.
+  const counting = db.backendDB().transaction(['events', 'notes'], 'readonly');
+  const noteCount = requestResult(counting.objectStore('notes').count());
+  const eventCount = requestResult(counting.objectStore('events').count());
+  let counted: number | undefined;
+  let notesCounted: number | undefined;
+  let countFailed: unknown;
+  noteCount.then((count) => (notesCounted = count), () => undefined);
+  eventCount.then(
+    (count) => (counted = count),
+    (error: unknown) => (countFailed = error ?? new Error('The events could not be counted.')),
+  );
   const store = (name: (typeof names)[number]) => tx.objectStore(name);
   let stopped = false;
   const stop = () => {
@@ -137,31 +164,87 @@ export async function exportBackupBlob(
     }
   };
   try {
-    const [workflows, heads, tasks, notes, events, meta, keys] = await Promise.all(
-      (['workflows', 'workflowHeads', 'tasks', 'notes', 'events', 'meta', 'publicKeys'] as const).map((name) => requestResult(store(name).count())),
+    const countsStarted = performance.now();
+    const [workflows, heads, tasks, meta, keys] = await Promise.all(
+      (['workflows', 'workflowHeads', 'tasks', 'meta', 'publicKeys'] as const).map((name) => requestResult(store(name).count())),
     );
-    const total = workflows! + heads! + tasks! + notes! + events! + meta! + keys!;
+    tableMs['counts'] = performance.now() - countsStarted;
+    const others = workflows! + heads! + tasks! + meta! + keys!;
+    /** Rows written per table: what the file holds (the counts above were taken before the reading). */
+    const written: Record<string, number> = {};
     let done = 0;
+    /** Progress is told once the events are counted (early in the notes); until then it only adds up. */
     const step = (rows: number) => {
       if (signal?.aborted) throw abortError();
       done += rows;
-      onProgress?.({ done, total });
+      if (counted !== undefined && notesCounted !== undefined) onProgress?.({ done, total: others + notesCounted + counted });
+    };
+    /** The events' count; while it is still coming, small requests keep the backup's transaction alive. */
+    const eventsCounted = async (): Promise<number> => {
+      while (counted === undefined) {
+        if (countFailed !== undefined) throw countFailed;
+        if (signal?.aborted) throw abortError();
+        await requestResult(store('meta').count());
+      }
+      return counted;
     };
     /** One table's rows as the text of a JSON array's elements, one native call per page (its brackets cut off). */
     const section = async (name: (typeof names)[number], map?: (row: never) => unknown): Promise<Blob> => {
       const out = new BlobWriter();
       let first = true;
+      const t = performance.now();
       await readPages(store(name), (rows) => {
-        const t0 = performance.now();
-        const text = JSON.stringify(map ? rows.map((row) => map(row as never)) : rows);
-        const t1 = performance.now();
-        out.write((first ? '' : ',') + text.slice(1, -1));
-        textMs += t1 - t0;
-        blobMs += performance.now() - t1;
-        first = false;
+        for (let at = 0; at < rows.length; at += TEXT_ROWS) {
+          const slice = rows.slice(at, at + TEXT_ROWS);
+          const t0 = performance.now();
+          const text = JSON.stringify(map ? slice.map((row) => map(row as never)) : slice);
+          const t1 = performance.now();
+          // One part per text, its comma with it: a 1-byte part per row group would make the Blob thousands of items.
+          out.write(first ? text.slice(1, -1) : `,${text.slice(1, -1)}`);
+          textMs += t1 - t0;
+          blobMs += performance.now() - t1;
+          first = false;
+        }
+        written[name] = (written[name] ?? 0) + rows.length;
         step(rows.length);
       });
+      tableMs[name] = performance.now() - t;
       return out.blob();
+    };
+    /**
+     * The events, copied from their blocks' text (lib/db/event-blocks.ts): no row read one by one, no
+     * stringify. The blocks must hold every event, each chain's in order; if they do not (a database
+     * written around Dexie), the events are read from their rows instead: slower, the same file.
+     */
+    const eventSection = async (): Promise<Blob> => {
+      const t = performance.now();
+      const out = new BlobWriter();
+      let inBlocks = 0;
+      let inOrder = true;
+      let previous: EventBlockRow | undefined;
+      await readPages(
+        store('eventBlocks'),
+        (rows) => {
+          const t0 = performance.now();
+          let count = 0;
+          for (const block of rows as EventBlockRow[]) {
+            if (previous?.taskId === block.taskId && block.firstSeq <= previous.lastSeq) inOrder = false;
+            out.write(inBlocks + count > 0 ? `,${block.text}` : block.text);
+            count += block.count;
+            previous = block;
+          }
+          inBlocks += count;
+          blobMs += performance.now() - t0;
+          step(count);
+        },
+        BLOCK_PAGE_ROWS,
+      );
+      tableMs['eventBlocks'] = performance.now() - t;
+      const eventRows = await eventsCounted();
+      step(0);
+      if (inOrder && inBlocks === eventRows) return out.blob();
+      done -= inBlocks;
+      return section('events');
     };
     const header = `{"format":${JSON.stringify(BACKUP_FORMAT)},"formatVersion":${BACKUP_FORMAT_VERSION},"exportedAt":${JSON.stringify(new Date().toISOString())},"schemaVersion":${SCHEMA_VERSION}`;
     // One table after the other: a transaction's requests are served one at a time anyway, so reading
@@ -170,7 +253,7 @@ export async function exportBackupBlob(
     const headText = await section('workflowHeads');
     const taskText = await section('tasks', fromTaskRow);
     const noteText = await section('notes', fromNoteRow);
-    const eventText = await section('events');
+    const eventText = await eventSection();
     const metaText = await section('meta');
     // Public keys only: the private key cannot leave this browser (it is not extractable).
     const keyText = await section('publicKeys', (row: PublicKeyRow) => ({ fingerprint: row.fingerprint, publicKey: row.publicKey, name: row.knownAs ?? row.names.at(-1) ?? '' }));
@@ -192,9 +275,9 @@ export async function exportBackupBlob(
     );
     if (timings) {
       const totalMs = performance.now() - started;
-      Object.assign(timings, { totalMs, textMs, blobMs, databaseMs: totalMs - textMs - blobMs });
+      Object.assign(timings, { totalMs, textMs, blobMs, databaseMs: totalMs - textMs - blobMs, tableMs });
     }
-    return { blob, counts: { tasks: tasks!, workflows: heads!, notes: notes!, events: events! } };
+    return { blob, counts: { tasks: tasks!, workflows: heads!, notes: written['notes'] ?? 0, events: await eventsCounted() } };
   } catch (error) {
     stop();
     throw signal?.aborted ? abortError() : error;

@@ -11,8 +11,9 @@
  */
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { AuditEvent, Settings } from '@/lib/workflow/records';
+import { eventBlocksMiddleware } from './event-blocks';
 import { MIGRATIONS } from './migrations';
-import type { MetaRow, NoteRow, PublicKeyRow, SigningKeyRow, TaskRow, WorkflowHead, WorkflowRecord } from './records';
+import type { EventBlockRow, MetaRow, NoteRow, PublicKeyRow, SigningKeyRow, TaskRow, WorkflowHead, WorkflowRecord } from './records';
 
 export const DEFAULT_DATABASE_NAME = 'convops';
 
@@ -22,6 +23,8 @@ export class ConvOpsDatabase extends Dexie {
   tasks!: EntityTable<TaskRow, 'id'>;
   notes!: EntityTable<NoteRow, 'id'>;
   events!: Table<AuditEvent, [string, number]>;
+  /** `events` in runs of one chain's consecutive events, as backup text; kept by `eventBlocksMiddleware`, never written directly. */
+  eventBlocks!: Table<EventBlockRow, [string, number]>;
   settings!: Table<{ key: 'settings'; value: Settings }, 'settings'>;
   meta!: EntityTable<MetaRow, 'key'>;
   /** This browser's own signing key (non-extractable private key). Never exported or backed up. */
@@ -35,6 +38,8 @@ export class ConvOpsDatabase extends Dexie {
       const version = this.version(migration.version).stores({ ...migration.stores });
       if (migration.upgrade) version.upgrade(migration.upgrade);
     }
+    // Every write to `events` writes its blocks in the same transaction (lib/db/event-blocks.ts).
+    this.use(eventBlocksMiddleware);
   }
 }
 

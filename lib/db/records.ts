@@ -150,3 +150,15 @@ export function fromWorkflowRecord(record: WorkflowRecord): Workflow {
   const { meta: _m, ...workflow } = record;
   return workflow;
 }
+
+/**
+ * A run of one chain's consecutive events as the backup file writes them (lib/db/event-blocks.ts):
+ * `text` is the rows' JSON joined by commas, `count` of them, seq `firstSeq`..`lastSeq`.
+ */
+export interface EventBlockRow {
+  taskId: string;
+  firstSeq: number;
+  lastSeq: number;
+  count: number;
+  text: string;
+}

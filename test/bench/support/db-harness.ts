@@ -2,7 +2,9 @@
  * Bundled by esbuild (see storage.ts) and evaluated in a top-level extension page, so the storage
  * figures come from the extension's own repository functions on the extension's own database.
  * Seeding writes rows in bulk, as a year of use would have left them; only the chain of the heavy
- * task is computed for real, because verifying placeholder hashes would measure nothing.
+ * task is computed for real, because verifying placeholder hashes would measure nothing. The events
+ * go through Dexie like every write of the product, so their blocks (lib/db/event-blocks.ts) are made
+ * by the same middleware, in the same transactions.
  */
 // First, before any schema is built: as in the extension's own pages (whose CSP refuses `new Function`).
 import './jitless';

@@ -1,0 +1,170 @@
+import Dexie from 'dexie';
+import { exportBackup } from '@/lib/db/backup';
+import { planBackupFile, restoreBackup } from '@/lib/db/backup-restore';
+import { exportBackupBlob } from '@/lib/db/backup-stream';
+import { openDatabase, setDb, type ConvOpsDatabase } from '@/lib/db/database';
+import { EVENT_BLOCK_CHARS } from '@/lib/db/event-blocks';
+import { recordTaskEvent, verifyAllChains } from '@/lib/db/events-repo';
+import { MIGRATIONS } from '@/lib/db/migrations';
+import { addManualNote, captureReply } from '@/lib/db/notes-repo';
+import { updateSettings } from '@/lib/db/settings-repo';
+import { runAction, startTaskRecord } from '@/lib/db/tasks-repo';
+import { saveWorkflow } from '@/lib/db/workflows-repo';
+import type { AuditEvent } from '@/lib/workflow/records';
+import { ai, alice, chat, reviewFlow, useFreshDb } from './helpers';
+
+const ctx = useFreshDb();
+
+async function populate(): Promise<string> {
+  await saveWorkflow(reviewFlow(), alice);
+  const task = await startTaskRecord({ workflowId: 'review-flow', title: 'Close, part "1"', conversation: chat('c1'), actor: alice });
+  await captureReply({ taskId: task.id, site: 'chatgpt', conversationId: 'c1', messageKey: 'm1', markdown: 'Draft with {braces}, "quotes" and ünïcødé ✓', actor: ai });
+  await addManualNote({ taskId: task.id, body: 'Check the totals', actor: alice });
+  await runAction(task.id, 0, { type: 'complete-step', stepId: 'draft' }, alice);
+  await updateSettings({ displayName: 'Alice' }, alice);
+  return task.id;
+}
+
+/** What the blocks say, chain by chain, against what the rows say: the text the backup writes for each. */
+async function blocksAndRows(db: ConvOpsDatabase): Promise<{ blocks: string; rows: string; counts: number[] }> {
+  const blocks = await db.eventBlocks.orderBy('[taskId+firstSeq]').toArray();
+  const rows = await db.events.orderBy('[taskId+seq]').toArray();
+  return { blocks: blocks.map((block) => block.text).join(','), rows: rows.map((row) => JSON.stringify(row)).join(','), counts: blocks.map((block) => block.count) };
+}
+
+const withoutDate = (text: string) => text.replace(/"exportedAt":"[^"]*"/, '');
+
+describe('event blocks', () => {
+  it('hold every event the repositories append, in the text and order of the rows', async () => {
+    await populate();
+    const { blocks, rows, counts } = await blocksAndRows(ctx.db);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(blocks).toBe(rows);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(await ctx.db.events.count());
+  });
+
+  it('close a block at its size and go on in the next one', async () => {
+    const id = await populate();
+    for (let i = 0; i < 40; i += 1) await recordTaskEvent(id, { type: 'message.sent', actor: alice, at: new Date().toISOString(), data: { text: 'x'.repeat(4_000) } });
+    const chain = await ctx.db.eventBlocks.where('[taskId+firstSeq]').between([id, 0], [id, Infinity]).toArray();
+    expect(chain.length).toBeGreaterThan(1);
+    for (const [i, block] of chain.entries()) {
+      if (i > 0) expect(block.firstSeq).toBe(chain[i - 1]!.lastSeq + 1);
+      expect(block.lastSeq - block.firstSeq + 1).toBe(block.count);
+      // A block is closed once it reaches the size; one event may take it over.
+      if (i < chain.length - 1) expect(block.text.length).toBeGreaterThanOrEqual(EVENT_BLOCK_CHARS);
+    }
+    expect((await blocksAndRows(ctx.db)).blocks).toBe((await blocksAndRows(ctx.db)).rows);
+  });
+
+  it('an event cannot be committed without its block: a transaction over events alone writes blocks too, and a failed block aborts the event', async () => {
+    const id = await populate();
+    const last = (await ctx.db.events.where('[taskId+seq]').between([id, 0], [id, Infinity]).last())!;
+    const next: AuditEvent = { ...last, seq: last.seq + 1, prevHash: last.hash };
+    await ctx.db.transaction('rw', ctx.db.events, () => ctx.db.events.add(next));
+    expect((await blocksAndRows(ctx.db)).blocks).toBe((await blocksAndRows(ctx.db)).rows);
+
+    // IndexedDB stores a BigInt, JSON cannot write it: the block fails, so the event is not kept either.
+    const before = await ctx.db.events.count();
+    const unwritable = { ...next, seq: next.seq + 1, data: { n: 1n } } as unknown as AuditEvent;
+    await expect(ctx.db.transaction('rw', ctx.db.events, () => ctx.db.events.add(unwritable))).rejects.toThrow(/BigInt/);
+    expect(await ctx.db.events.count()).toBe(before);
+    expect((await blocksAndRows(ctx.db)).blocks).toBe((await blocksAndRows(ctx.db)).rows);
+  });
+
+  it('follow rows replaced, deleted or cleared (as an attacker or a test would): blocks never say other than the rows', async () => {
+    const id = await populate();
+    const events = await ctx.db.events.where('[taskId+seq]').between([id, 0], [id, Infinity]).toArray();
+    await ctx.db.events.put({ ...events[1]!, actor: { kind: 'human', name: 'Mallory' } });
+    expect((await blocksAndRows(ctx.db)).blocks).toBe((await blocksAndRows(ctx.db)).rows);
+    await ctx.db.events.delete([id, 2]);
+    expect((await blocksAndRows(ctx.db)).blocks).toBe((await blocksAndRows(ctx.db)).rows);
+    await ctx.db.events.where('[taskId+seq]').between([id, 0], [id, Infinity]).delete();
+    expect((await blocksAndRows(ctx.db)).blocks).toBe((await blocksAndRows(ctx.db)).rows);
+    await ctx.db.events.clear();
+    expect(await ctx.db.eventBlocks.count()).toBe(0);
+  });
+
+  it('restored events get their blocks (the restore writes through the same path)', async () => {
+    await populate();
+    const file = JSON.parse(JSON.stringify(await exportBackup())) as unknown;
+    const previous = ctx.db;
+    const db = setDb(openDatabase(`convops-blocks-restore-${Date.now()}`));
+    try {
+      const report = await restoreBackup(file);
+      expect(report.refused).toEqual([]);
+      const { blocks, rows } = await blocksAndRows(db);
+      expect(blocks).toBe(rows);
+      expect(rows).toContain('task.imported');
+    } finally {
+      db.close();
+      await Dexie.delete(db.name);
+      setDb(previous);
+    }
+  });
+});
+
+describe('the backup from blocks', () => {
+  it('writes byte for byte the file the rows make (the old writer), and reads the rows when the blocks miss events', async () => {
+    await populate();
+    const fromBlocks = await (await exportBackupBlob()).blob.text();
+    // The writer before blocks: every row stringified (the in-memory backup reads rows, not blocks).
+    expect(withoutDate(fromBlocks)).toBe(withoutDate(JSON.stringify(await exportBackup())));
+    // Blocks lost (written around Dexie): the backup notices the count and reads the rows: the same file.
+    const [first] = await ctx.db.eventBlocks.orderBy('[taskId+firstSeq]').limit(1).primaryKeys();
+    await ctx.db.eventBlocks.delete(first!);
+    expect(withoutDate(await (await exportBackupBlob()).blob.text())).toBe(withoutDate(fromBlocks));
+    await ctx.db.eventBlocks.clear();
+    expect(withoutDate(await (await exportBackupBlob()).blob.text())).toBe(withoutDate(fromBlocks));
+  });
+
+  it('a block whose text disagrees with the rows does not pass the restore: that task is refused, nothing else lost', async () => {
+    const id = await populate();
+    const block = (await ctx.db.eventBlocks.where('[taskId+firstSeq]').between([id, 0], [id, Infinity]).first())!;
+    await ctx.db.eventBlocks.put({ ...block, text: block.text.replace('"Alice"', '"Mallory"') });
+    const { blob } = await exportBackupBlob();
+    const previous = ctx.db;
+    const db = setDb(openDatabase(`convops-blocks-refused-${Date.now()}`));
+    try {
+      const plan = await planBackupFile(blob);
+      expect(plan.items.find((item) => item.id === id)).toMatchObject({ status: 'refused' });
+      expect(plan.items.find((item) => item.id === id)?.reason).toMatch(/audit trail does not verify/);
+    } finally {
+      db.close();
+      await Dexie.delete(db.name);
+      setDb(previous);
+    }
+  });
+});
+
+describe('upgrading a schema v3 database to v4', () => {
+  it('builds every chain’s blocks from its events, and the repositories go on appending to them', async () => {
+    const id = await populate();
+    const rows = await ctx.db.events.orderBy('[taskId+seq]').toArray();
+    const name = `convops-v3-${Date.now()}`;
+    const v3 = new Dexie(name);
+    for (const migration of MIGRATIONS.filter((m) => m.version <= 3)) v3.version(migration.version).stores({ ...migration.stores });
+    await v3.open();
+    // The v3 database holds what the repositories wrote (the fixture), every table but the blocks.
+    for (const table of Object.keys(MIGRATIONS[2]!.stores)) await v3.table(table).bulkAdd(await ctx.db.table(table).toArray());
+    v3.close();
+
+    const previous = ctx.db;
+    const db = setDb(openDatabase(name));
+    try {
+      await db.open();
+      expect(db.verno).toBe(4);
+      const upgraded = await blocksAndRows(db);
+      expect(upgraded.rows).toBe(rows.map((row) => JSON.stringify(row)).join(','));
+      expect(upgraded.blocks).toBe(upgraded.rows);
+      await recordTaskEvent(id, { type: 'message.sent', actor: alice, at: new Date().toISOString(), data: {} });
+      expect((await blocksAndRows(db)).blocks).toBe((await blocksAndRows(db)).rows);
+      const chains = await verifyAllChains();
+      expect([...chains.values()].every((verdict) => verdict.ok)).toBe(true);
+    } finally {
+      db.close();
+      await Dexie.delete(name);
+      setDb(previous);
+    }
+  });
+});
