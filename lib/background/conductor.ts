@@ -211,32 +211,33 @@ async function askAboutAttempt(sent: NonNullable<Attempt['sent']>): Promise<Inse
  * An attempt an earlier life of the worker began and never recorded (the caller holds the task's
  * turn): asked of its page and recorded as it went, or, when it never arrived, forgotten so that
  * the advance, if still owed, is delivered now; when the page cannot say, recorded once as not known
- * to be sent. Returns whether anything was recorded or forgotten.
+ * to be sent. Returns the task's attempt as it stands after (the caller reads it once, here), and
+ * whether anything was recorded or forgotten (then the task is read again).
  */
-async function settleCutShort(task: Task): Promise<boolean> {
+async function settleCutShort(task: Task): Promise<{ attempt: Attempt | undefined; settled: boolean }> {
   const attempt = await readAttempt(task.id);
-  if (attempt?.state !== 'pending') return false;
+  if (attempt?.state !== 'pending') return { attempt, settled: false };
+  const settle = async (after: Attempt | null, settled = true) => {
+    await writeAttempt(task.id, after);
+    return { attempt: after ?? undefined, settled };
+  };
   // Recorded before the worker stopped (only forgetting the attempt was left undone).
-  if (await hasBriefingFor(task.id, attempt.advance)) {
-    await writeAttempt(task.id, null);
-    return false;
-  }
+  if (await hasBriefingFor(task.id, attempt.advance)) return settle(null, false);
   const sent = attempt.sent;
   const answer = sent?.page ? await askAboutAttempt(sent) : undefined;
   if (answer === null) {
     trace(task.id, attempt.advance, 'an attempt cut short never reached its page: delivered again if still owed');
-    await writeAttempt(task.id, { advance: attempt.advance, state: 'failed', tries: attempt.tries });
-    return true;
+    return settle({ advance: attempt.advance, state: 'failed', tries: attempt.tries });
   }
   if (answer && sent) {
     trace(task.id, attempt.advance, `an attempt cut short is recorded as its page took it (${answer.ok ? 'in' : answer.reason})`);
-    await writeAttempt(task.id, { advance: attempt.advance, state: 'failed', tries: answer.ok ? MAX_TRIES : attempt.tries });
+    const after = await settle({ advance: attempt.advance, state: 'failed', tries: answer.ok ? MAX_TRIES : attempt.tries });
     const delivery = { kind: 'step' as const, send: sent.send, actor: SYSTEM_ACTOR };
     if (answer.ok) await recordInserted(task.id, sent.stepId, delivery, sent.text, answer, sent, { advance: attempt.advance, resumed: true });
-    return true;
+    return after;
   }
   trace(task.id, attempt.advance, 'an attempt cut short is recorded as interrupted (its page cannot say)');
-  await writeAttempt(task.id, { advance: attempt.advance, state: 'failed', tries: MAX_TRIES + attempt.tries });
+  const after = await settle({ advance: attempt.advance, state: 'failed', tries: MAX_TRIES + attempt.tries });
   await recordTaskEvent(task.id, {
     type: 'briefing.inserted',
     actor: SYSTEM_ACTOR,
@@ -244,7 +245,7 @@ async function settleCutShort(task: Task): Promise<boolean> {
     ...(sent ? (sent.stepId ? { stepId: sent.stepId } : {}) : task.currentStepId ? { stepId: task.currentStepId } : {}),
     data: { kind: 'step', sent: false, verified: false, interrupted: true, wouldSend: sent?.send ?? true, advance: attempt.advance },
   });
-  return true;
+  return after;
 }
 
 /** Delivers what the task is owed after its last advance, if anything, into one of its ready tabs. */
@@ -253,7 +254,8 @@ export function conduct(taskId: string): Promise<DeliveryResult | null> {
     // The task and its step's events from one moment (read apart, a new advance in between paired
     // the old step's briefing with the new step's arrival, and sent it again).
     let now = await readTaskAtCurrentStep(taskId);
-    if (now && (await settleCutShort(now.task))) now = await readTaskAtCurrentStep(taskId);
+    const cutShort = now ? await settleCutShort(now.task) : undefined;
+    if (cutShort?.settled) now = await readTaskAtCurrentStep(taskId);
     if (!now || !isRunning(now.task)) return null;
     const { task } = now;
     const advance = awaitingBriefing(task, now.stepEvents);
@@ -271,7 +273,7 @@ export function conduct(taskId: string): Promise<DeliveryResult | null> {
     // A handoff on its way to a new chat carries the current step itself.
     if ((await listTabs()).some(([, r]) => r.binding?.taskId === taskId && r.binding.pendingHandoff)) return null;
     const settings = await getSettings();
-    const earlier = await readAttempt(taskId);
+    const earlier = cutShort?.attempt;
     const sameAdvance = earlier?.advance === advance ? earlier : undefined;
     if (sameAdvance && sameAdvance.tries >= MAX_TRIES) return trace(taskId, advance, 'left to the person after three tries');
     const readyTabs = tabs.filter(([, record]) => ready(record.host));
