@@ -20,6 +20,7 @@ export interface HostRouterHooks {
   onReplyRecovered?: (reply: CapturedReply) => Promise<CaptureResult>;
   onMessageSent?: (event: MessageSent & { tabId: number }) => void | Promise<void>;
   onHostState?: (state: HostState, tabId: number) => void;
+  onPanelMounted?: (page: MessageSent, tabId: number) => void;
 }
 
 /** The page state a tab's content script last reported (kept by tab-state.ts across service-worker restarts). */
@@ -114,6 +115,12 @@ export function registerHostRouter(hooks: HostRouterHooks = {}): () => void {
       // And the reply starts: the content script leaves out the state that would only say so (as above).
       void setStreaming(tabId, parsed.data.url, hooks, true).catch(() => undefined);
       await hooks.onMessageSent?.({ ...parsed.data, tabId });
+    }),
+
+    onMessage('host.panel-mounted', ({ data, sender }) => {
+      const parsed = messageSentSchema.safeParse(data);
+      const tabId = parsed.success ? hostTabOf(sender, parsed.data.site) : null;
+      if (parsed.success && tabId !== null) hooks.onPanelMounted?.(parsed.data, tabId);
     }),
 
     onMessage('host.reply-finished', async ({ data, sender }): Promise<CaptureResult> => {

@@ -1,4 +1,5 @@
 import type { CaptureResult } from '@/lib/messaging/protocol';
+import { warmFirstScreen } from './first-screen';
 import { registerHostRouter, type HostRouterHooks } from './host-router';
 import { handleReplyFinished, handleReplyRecovered } from './reply-capture';
 import { handleHostState, handleMessageSent } from './sent-messages';
@@ -12,8 +13,8 @@ function logged<T>(fallback: T) {
 
 /**
  * What content scripts report, plugged into the records: the host router checks every message and
- * its sender, then a page's state and sent messages go to sent-messages.ts and finished replies to
- * reply-capture.ts. A failure is logged and answered as "not captured", never thrown at the page.
+ * its sender, then a page's state and sent messages go to sent-messages.ts, finished replies to
+ * reply-capture.ts and a panel frame going in to first-screen.ts. A failure is logged and answered as "not captured", never thrown at the page.
  */
 export function setupPageEvents(register: (hooks: HostRouterHooks) => () => void = registerHostRouter): () => void {
   return register({
@@ -21,5 +22,6 @@ export function setupPageEvents(register: (hooks: HostRouterHooks) => () => void
     onReplyRecovered: (reply) => handleReplyRecovered(reply, reply.tabId).catch(logged<CaptureResult>({ captured: false, reason: 'invalid' })),
     onMessageSent: (event) => handleMessageSent(event, event.tabId).catch(logged(undefined)),
     onHostState: (state, tabId) => void handleHostState(state, tabId).catch(logged(undefined)),
+    onPanelMounted: (page, tabId) => warmFirstScreen(tabId, page),
   });
 }

@@ -48,7 +48,7 @@ import { askPage, deliverToTab, noteTabUse, requestFirstSend } from './conductor
 import { expectSend } from './reply-starts';
 import { continueOn } from './site-switch';
 import { openReviewWindow } from './review-window';
-import { firstScreenOf } from './first-screen';
+import { firstScreenFor } from './first-screen';
 import { readTab, watchTab, writeBinding } from './tab-state';
 
 /**
@@ -122,7 +122,7 @@ const queryHandlers = {
   settings: () => getSettings(),
   library: () => libraryEntries(),
   tab: async (_args, { tabId }): Promise<PanelTab> => ({ tabId, ...(await readTab(tabId)) }),
-  'first-screen': (_args, { tabId }) => firstScreenOf(tabId),
+  'first-screen': (_args, { tabId }) => firstScreenFor(tabId),
   'task-detail': async ({ taskId }): Promise<PanelTaskDetail | null> => (await getPanelTaskDetail(taskId)) ?? null,
   'conversation-task': ({ site, conversationId }) => findTaskForConversation(site, conversationId),
   'open-tasks': async () => {

@@ -166,8 +166,13 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
   // frame goes in as soon as the page has a body, so the panel loads while the site's own scripts do;
   // what reads the site (the reply watcher, the state report) starts once the document is parsed.
   let parsed = false;
-  const start = () => {
+  const mountPanel = () => {
+    // Before the frame exists: the background reads the panel's first screen while the frame loads.
+    if (!panel.frameElement) post(sendMessage('host.panel-mounted', { site: adapter.site, url: location.href, conversationId: conversationId() }));
     panel.mount();
+  };
+  const start = () => {
+    mountPanel();
     watcher.start();
     reportState();
     // The composer hydrates after the document is parsed on both sites; report again once it has.
@@ -180,13 +185,13 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
       watcher.stop();
       panel.unmount();
     } else if (parsed) start();
-    else if (document.body) panel.mount();
+    else if (document.body) mountPanel();
     else {
       const early = new MutationObserver(
         safe(() => {
           if (!document.body) return;
           early.disconnect();
-          if (active) panel.mount();
+          if (active) mountPanel();
         }),
       );
       early.observe(document, { childList: true, subtree: true });

@@ -36,6 +36,11 @@ export interface ProtocolMap {
    * sent after its last capture (the tab may have closed before the reply was stored).
    */
   'host.reply-recovered'(data: ReplyFinished): CaptureResult;
+  /**
+   * The panel frame is going into this page (the page's site, address and conversation): the
+   * background reads the panel's first screen now, while the frame loads, instead of once it asks.
+   */
+  'host.panel-mounted'(page: MessageSent): void;
 
   'content.insert'(data: InsertRequest): InsertResult;
   /**

@@ -65,6 +65,24 @@ describe('host router', () => {
     expect(await getHostState(10)).toBeNull();
   });
 
+  it('a panel frame going into a page is passed on with its tab, only from our content script of that site', async () => {
+    const mounted = vi.fn();
+    dispose = registerHostRouter({ onPanelMounted: mounted });
+    const page = { site: 'chatgpt', url: chatUrl, conversationId: health.conversationId };
+    for (const sender of [
+      { ...contentSender, url: 'https://evil.example/c/x' },
+      { ...contentSender, frameId: 2 },
+      { ...contentSender, id: 'other-extension' },
+      { ...contentSender, url: 'https://claude.ai/chat/x' },
+    ]) {
+      await call('host.panel-mounted', page, sender);
+    }
+    await call('host.panel-mounted', { ...page, conversationId: 42 }, contentSender);
+    expect(mounted).not.toHaveBeenCalled();
+    await call('host.panel-mounted', page, contentSender);
+    expect(mounted).toHaveBeenCalledExactlyOnceWith(page, 7);
+  });
+
   it('converts a finished reply to Markdown and hands it to the capture hook with the tab', async () => {
     const onReplyFinished = vi.fn(async () => ({ captured: true, noteId: 'n1' }));
     dispose = registerHostRouter({ onReplyFinished });
