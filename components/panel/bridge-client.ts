@@ -1,6 +1,6 @@
 import { browser, type Browser } from 'wxt/browser';
 import type { PanelCallResult, PanelQueryResult } from '@/lib/background/panel-bridge';
-import { applyEarlierEvents, applyTaskDetailChange, PANEL_PORT, type PanelCommand, type PanelPortReply, type PanelTaskDetail } from '@/lib/messaging/panel-port';
+import { applyEarlierEvents, applyLaterNotes, applyTaskDetailChange, PANEL_PORT, type PanelCommand, type PanelPortReply, type PanelTaskDetail } from '@/lib/messaging/panel-port';
 import type { PanelCallArgs, PanelCallName, PanelPortRequest, PanelQueryArgs, PanelQueryName } from '@/lib/messaging/schemas';
 
 const FIRST_RETRY_MS = 200;
@@ -102,6 +102,9 @@ class BridgeClient {
     } else if (reply.kind === 'earlier') {
       const q = this.live.get(reply.id);
       if (q?.detail) this.deliverDetail(reply.id, applyEarlierEvents(q.detail, reply.before, reply.events));
+    } else if (reply.kind === 'notes') {
+      const q = this.live.get(reply.id);
+      if (q?.detail) this.deliverDetail(reply.id, applyLaterNotes(q.detail, reply.notes));
     } else if (reply.kind === 'result') {
       this.pending.get(reply.id)?.resolve(reply.value);
       this.pending.delete(reply.id);

@@ -12,7 +12,7 @@ export type InsertState =
   | { kind: 'idle' }
   | { kind: 'busy' }
   | { kind: 'done'; sent: boolean }
-  | { kind: 'failed'; message: string; text: string };
+  | { kind: 'failed'; message: string };
 
 export interface SentBriefing {
   seq: number;
@@ -108,7 +108,8 @@ export function CurrentStep({
   onContinueOn: () => void;
   /** Whether the AI's reply streams in the chat right now (the page says so). */
   streaming: boolean;
-  briefing: string;
+  /** The step's briefing as it stands; null while the task's notes are still arriving. */
+  briefing: string | null;
   history: SentBriefing[];
   rejection: { comment: string; by: string } | null;
   insertState: InsertState;
@@ -207,7 +208,7 @@ export function CurrentStep({
           // Scrollable, so it must be reachable by keyboard.
           tabIndex={0}
           className="max-h-64 overflow-auto rounded-md bg-zinc-50 p-2 text-xs dark:bg-zinc-800">
-          <LazyMarkdown source={briefing} />
+          {briefing === null ? <p className="text-zinc-600 dark:text-zinc-400">Reading the task’s notes…</p> : <LazyMarkdown source={briefing} />}
         </div>
       ) : null}
       {showHistory ? (
@@ -252,7 +253,8 @@ export function CurrentStep({
             size="sm"
             className="self-start"
             data-testid="copy-briefing"
-            onClick={async () => setCopied((await copyText(insertState.text)) ? 'ok' : 'failed')}
+            disabled={briefing === null}
+            onClick={async () => setCopied(briefing !== null && (await copyText(briefing)) ? 'ok' : 'failed')}
           >
             Copy to clipboard
           </Button>

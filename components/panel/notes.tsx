@@ -55,8 +55,11 @@ export function NotesSection({
   openStepId = null,
   actions,
   readOnly = false,
+  partial = false,
 }: {
   notes: Note[];
+  /** `notes` holds only some of the task's (the current step's), the rest on their way: no count, no "none yet". */
+  partial?: boolean;
   /** The workflow's step ids in order: notes are grouped by step in this order. */
   stepOrder?: readonly string[];
   stepTitles: Record<string, string>;
@@ -72,7 +75,7 @@ export function NotesSection({
     <section aria-labelledby="convops-notes-heading" className="flex flex-col gap-2">
       <div className="flex items-center gap-2">
         <h2 id="convops-notes-heading" className="text-xs font-semibold tracking-wide text-zinc-600 uppercase dark:text-zinc-400">
-          Notes <span className="font-normal normal-case">({visible.length})</span>
+          Notes <span className="font-normal normal-case">{partial ? '(reading…)' : `(${visible.length})`}</span>
         </h2>
         {visible.length > JUMP_FROM ? (
           <Button size="sm" variant="ghost" className="ml-auto" data-testid="notes-jump-newest" onClick={() => scrollToIndex(visible.length - 1, 'end')}>
@@ -80,7 +83,7 @@ export function NotesSection({
           </Button>
         ) : null}
       </div>
-      {visible.length === 0 ? (
+      {visible.length === 0 && !partial ? (
         <p className="text-xs text-zinc-600 dark:text-zinc-400">The AI's replies on this task will appear here.</p>
       ) : null}
       <ul ref={attach} style={listStyle} data-testid="notes-list">

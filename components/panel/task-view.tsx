@@ -44,9 +44,12 @@ export function TaskView({
   const currentIndex = workflow.steps.findIndex((s) => s.id === task.currentStepId);
   const current = workflow.steps[currentIndex];
   const stepTitles = useMemo(() => Object.fromEntries(workflow.steps.map((s) => [s.id, s.title])), [workflow]);
+  // Built from the task's notes (earlier steps' results go into it): none while the first answer's
+  // notes are only the current step's and the rest are on their way (`notesToCome`, a moment).
+  const notesToCome = detail.notesToCome === true;
   const briefing = useMemo(
-    () => (current ? renderBriefing({ workflow, task, notes: notes.filter((n) => !n.deleted), operator: actor.name, now: new Date().toISOString() }) : ''),
-    [current, workflow, task, notes, actor.name],
+    () => (current && !notesToCome ? renderBriefing({ workflow, task, notes: notes.filter((n) => !n.deleted), operator: actor.name, now: new Date().toISOString() }) : null),
+    [current, notesToCome, workflow, task, notes, actor.name],
   );
 
   // One of the person's actions, busy while it runs, its failure said in plain words.
@@ -68,7 +71,7 @@ export function TaskView({
   const deliver = async (send: boolean) => {
     setInsertState({ kind: 'busy' });
     const result = await panelRepo.deliver(task.id, send).catch(unanswered);
-    setInsertState(result.ok ? { kind: 'done', sent: result.sent } : { kind: 'failed', message: describeInsertFailure(result.reason, result.detail), text: briefing });
+    setInsertState(result.ok ? { kind: 'done', sent: result.sent } : { kind: 'failed', message: describeInsertFailure(result.reason, result.detail) });
   };
 
   // Send for the briefing already in the prompt box: the site's own Send, pressed for the person.
@@ -77,7 +80,7 @@ export function TaskView({
     const result = await panelRepo.pressSend(task.id).catch(unanswered);
     // An emptied prompt box: the briefing goes in again and is sent.
     if (!result.ok && result.detail === 'the prompt box is empty') return deliver(true);
-    setInsertState(result.ok && result.sent ? { kind: 'done', sent: true } : { kind: 'failed', message: describeInsertFailure(result.reason, result.detail), text: briefing });
+    setInsertState(result.ok && result.sent ? { kind: 'done', sent: true } : { kind: 'failed', message: describeInsertFailure(result.reason, result.detail) });
   };
 
   const handoff = async () => {
@@ -240,6 +243,7 @@ export function TaskView({
         currentStepTitle={current?.title ?? null}
         openStepId={awaiting ? null : (current?.id ?? null)}
         actions={noteActions}
+        partial={notesToCome}
       />
 
       <section className="flex flex-col gap-2 border-t border-zinc-200 pt-3 dark:border-zinc-700">

@@ -11,6 +11,7 @@ import {
   markResult,
   getSettings,
   getEventsBefore,
+  getLiveNotes,
   getPanelTaskDetail,
   getTaskChanges,
   getWorkflow,
@@ -267,8 +268,8 @@ function isDecision(raw: unknown): boolean {
 
 /**
  * Follows one task for a panel: the detail once (lib/db/task-changes.ts `getPanelTaskDetail`; for a
- * running task its chain from the current step on, then the earlier events in a second reply), then
- * only what changed,
+ * running task its chain from the current step on and the current step's notes, then the earlier
+ * events and every note in replies of their own), then only what changed,
  * read from the tail of its audit chain, so a new note costs the panel one note, not the task's
  * thousand. When the tail no longer continues what was sent (a restore replaced the chain), or the
  * task has just finished (its record in the panel lists every decision), the whole detail again.
@@ -277,6 +278,12 @@ function followTaskDetail(taskId: string, id: number, post: (reply: PanelPortRep
   let seen: { seq: number; hash: string } | null = null;
   let sentTask = '';
   let sentAllEvents = false;
+  // Replies go out in this order: a change read while every note was still being read waits for
+  // them, so the panel never lays an older full set of notes over a newer change.
+  let queue: Promise<void> = Promise.resolve();
+  const inOrder = (send: () => void | Promise<void>) => {
+    queue = queue.then(send).catch((error: unknown) => post({ kind: 'error', id, error: wireErrorOf(error) }));
+  };
   const remember = (task: Task | undefined, last: AuditEvent | undefined) => {
     if (last) seen = { seq: last.seq, hash: last.hash };
     sentTask = task ? JSON.stringify(task) : '';
@@ -293,20 +300,25 @@ function followTaskDetail(taskId: string, id: number, post: (reply: PanelPortRep
         const { change } = result;
         if (change.events.length === 0 && JSON.stringify(change.task) === sentTask) return;
         remember(change.task, change.events.at(-1));
-        post({ kind: 'change', id, change });
+        inOrder(() => post({ kind: 'change', id, change }));
       } else {
         seen = null;
         sentAllEvents = result.detail ? isFinished(result.detail.task) : false;
         remember(result.detail?.task, result.detail?.events.at(-1));
-        post({ kind: 'detail', id, detail: result.detail });
-        // The events the first answer left out, right after it.
-        const before = result.detail?.earlierThan;
-        if (before !== undefined) {
-          getEventsBefore(taskId, before).then(
-            (events) => post({ kind: 'earlier', id, before, events }),
-            (error: unknown) => post({ kind: 'error', id, error: wireErrorOf(error) }),
-          );
-        }
+        const { detail } = result;
+        inOrder(() => {
+          post({ kind: 'detail', id, detail });
+          // The events the first answer left out, right after it.
+          const before = detail?.earlierThan;
+          if (before !== undefined) {
+            getEventsBefore(taskId, before).then(
+              (events) => post({ kind: 'earlier', id, before, events }),
+              (error: unknown) => post({ kind: 'error', id, error: wireErrorOf(error) }),
+            );
+          }
+        });
+        // Every note, when the first answer carried only the first screen's.
+        if (detail?.notesToCome) inOrder(async () => post({ kind: 'notes', id, notes: await getLiveNotes(taskId) }));
       }
     },
     error: (error) => post({ kind: 'error', id, error: wireErrorOf(error) }),

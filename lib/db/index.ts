@@ -53,7 +53,7 @@ export {
   type TaskDetail,
   type TaskQuery,
 } from './tasks-repo';
-export { getEventsBefore, getPanelTaskDetail, getTaskChanges, getTaskDetailHead, getTaskDetailPage, type TaskChanges, type TaskDetailPage } from './task-changes';
+export { getEventsBefore, getLiveNotes, getPanelTaskDetail, getTaskChanges, getTaskDetailHead, getTaskDetailPage, type TaskChanges, type TaskDetailPage } from './task-changes';
 export {
   addManualNote,
   captureReply,

@@ -44,7 +44,11 @@ export async function getTaskChanges(taskId: string, afterSeq: number, afterHash
  * screen reads from the chain (the step's moment, what was sent on it, who decided, the last advance).
  * `earlierThan` then says where that tail starts; the events before it are read after the first
  * answer has gone (`getEventsBefore`: the step's earlier visits, the inputs' history), so the panel's
- * first screen does not wait for a chain of thousands. A finished task: every event (its record in
+ * first screen does not wait for a chain of thousands. Its notes likewise: only those of the current
+ * step (and of the step it reviews, for a second opinion's gate), what the first screen reads (the
+ * step's work and result, the gate's result); `notesToCome` then says the others follow
+ * (`getLiveNotes`, every note, read after the first answer has gone), so a 1,000-note task's first
+ * answer does not carry a thousand bodies. A finished task: every note and every event (its record in
  * the panel lists every decision). Afterwards only changes are sent (`getTaskChanges`).
  */
 export async function getPanelTaskDetail(taskId: string): Promise<PanelTaskDetail | undefined> {
@@ -54,8 +58,16 @@ export async function getPanelTaskDetail(taskId: string): Promise<PanelTaskDetai
     if (!row) return undefined;
     const task = fromTaskRow(row);
     const workflow = await pinnedWorkflow(db, row);
-    const notes = await liveNotesOf(db, taskId);
-    if (isFinished(task)) return { task, workflow, notes, events: await listEvents(taskId) };
+    if (isFinished(task)) return { task, workflow, notes: await liveNotesOf(db, taskId), events: await listEvents(taskId) };
+    // The notes' rows counted on the index (no row read), and only the first screen's steps read.
+    const stepIds = [...new Set([task.currentStepId, workflow.steps.find((s) => s.id === task.currentStepId)?.reviews].filter((id): id is string => !!id))];
+    const [noteRows, stepRows] = await Promise.all([
+      db.notes.where('taskId').equals(taskId).count(),
+      Promise.all(stepIds.map((stepId) => db.notes.where('[taskId+stepId]').equals([taskId, stepId]).toArray())),
+    ]);
+    const rows = stepRows.flat();
+    const notes = rows.filter((n) => !n.deleted).map(fromNoteRow).sort(noteOrder);
+    const partial = rows.length < noteRows ? { notesToCome: true as const } : {};
     const tail: AuditEvent[] = [];
     await db.events
       .where('[taskId+seq]')
@@ -68,8 +80,15 @@ export async function getPanelTaskDetail(taskId: string): Promise<PanelTaskDetai
     const before = arrival && arrival.seq > 1 ? await db.events.get([taskId, arrival.seq - 1]) : undefined;
     const events = before ? [before, ...tail] : tail;
     const from = events[0]?.seq ?? 1;
-    return from > 1 ? { task, workflow, notes, events, earlierThan: from } : { task, workflow, notes, events };
+    return from > 1 ? { task, workflow, notes, events, earlierThan: from, ...partial } : { task, workflow, notes, events, ...partial };
   });
+}
+
+const noteOrder = (a: Note, b: Note) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
+
+/** A task's notes, deleted ones left out, in creation order: what follows a first read that sent only some (`notesToCome`). */
+export async function getLiveNotes(taskId: string): Promise<Note[]> {
+  return liveNotesOf(getDb(), taskId);
 }
 
 /** A task's events before `seq`, in chain order: what follows a first read that started there. */

@@ -62,6 +62,8 @@ export type PanelPortReply<QueryValue = unknown, CallValue = unknown> =
   | { kind: 'change'; id: number; change: TaskDetailChange }
   /** The events a `detail` left out (`earlierThan`), sent after it: every event before `before`. */
   | { kind: 'earlier'; id: number; before: number; events: AuditEvent[] }
+  /** Every note of a followed task, sent after a `detail` that carried only some (`notesToCome`). */
+  | { kind: 'notes'; id: number; notes: Note[] }
   | { kind: 'result'; id: number; value: CallValue }
   | { kind: 'error'; id: number; error: WireError }
   | { kind: 'command'; command: PanelCommand };
@@ -78,6 +80,11 @@ export interface PanelTaskDetail {
   events: AuditEvent[];
   /** Set while the events before this seq are still to come (an `earlier` reply brings them). */
   earlierThan?: number;
+  /**
+   * Set while `notes` holds only the first screen's (a running task's current step, and the step it
+   * reviews): a `notes` reply brings every note.
+   */
+  notesToCome?: true;
 }
 
 /**
@@ -98,6 +105,17 @@ export function applyEarlierEvents(detail: PanelTaskDetail, before: number, even
   if (detail.earlierThan !== before) return detail;
   const { earlierThan: _done, ...rest } = detail;
   return { ...rest, events: [...events.filter((e) => e.seq < before), ...detail.events] };
+}
+
+/**
+ * The detail with every note, once they arrive after a first answer that carried only some. Only a
+ * detail still waiting for them is changed; the changes the background sends after the notes apply
+ * on top (it posts none between the first answer and the notes).
+ */
+export function applyLaterNotes(detail: PanelTaskDetail, notes: readonly Note[]): PanelTaskDetail {
+  if (!detail.notesToCome) return detail;
+  const { notesToCome: _done, ...rest } = detail;
+  return { ...rest, notes: notes.filter((n) => !n.deleted).sort(noteOrder) };
 }
 
 const noteOrder = (a: Note, b: Note) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);

@@ -16,11 +16,13 @@ interface Harness {
     detail: number[];
     panelFirst: number[];
     panelEarlier: number[];
+    panelLaterNotes: number[];
     change: number[];
     verify: number[];
     notesOnly: number[];
     eventsOnly: number[];
     panelFirstEvents: number;
+    panelFirstNotes: number;
   }>;
   backup(): Promise<{ ms: number; bytes: number; progressCalls: number; timings: { totalMs: number; databaseMs: number; textMs: number; blobMs: number; tableMs?: Record<string, number> } }>;
   readBack(): Promise<{ ms: number; events: number }>;
@@ -115,9 +117,10 @@ test('storage at scale: dashboard page, task detail, chain verification, backup'
     seeded: { ...seeded.counts, seedSeconds: round(seeded.seconds) },
     dashboardQuery: stats(m.dashboard),
     taskDetail1000Notes: stats(m.detail),
-    panelFirstRead1000Notes: { ...stats(m.panelFirst), events: m.panelFirstEvents },
-    // Sent right after the first read: the events before the current step.
+    panelFirstRead1000Notes: { ...stats(m.panelFirst), events: m.panelFirstEvents, notes: m.panelFirstNotes },
+    // Sent right after the first read: the events before the current step, and every note.
     panelEarlierEvents: stats(m.panelEarlier),
+    panelLaterNotes: stats(m.panelLaterNotes),
     // Where a full read's time goes: the task's notes alone, its events alone.
     notesOnly1000: stats(m.notesOnly),
     eventsOnly5000: stats(m.eventsOnly),

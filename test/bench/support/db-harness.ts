@@ -14,7 +14,7 @@ import type { RestorePlan } from '../../../lib/db/backup';
 import { computeEventHash, GENESIS_HASH } from '../../../lib/db/hash-chain';
 import { countTasks, getTaskDetail, listTasks } from '../../../lib/db/tasks-repo';
 import { listEvents, verifyTaskChain } from '../../../lib/db/events-repo';
-import { getEventsBefore, getPanelTaskDetail, getTaskChanges } from '../../../lib/db/task-changes';
+import { getEventsBefore, getLiveNotes, getPanelTaskDetail, getTaskChanges } from '../../../lib/db/task-changes';
 import { exportBackupBlob, readJsonStream, type BackupTimings } from '../../../lib/db/backup-stream';
 import { auditTask } from '../../../lib/db/audit';
 import { addManualNote, captureReply } from '../../../lib/db/notes-repo';
@@ -175,15 +175,16 @@ async function measure(heavyTaskId: string, runs: number) {
   const seen = events.at(-2)!;
   const change = await time(() => getTaskChanges(heavyTaskId, seen.seq, seen.hash), runs, (c) => expectThat(c?.events.length === 1, 'one change'));
   const verify = await time(() => verifyTaskChain(heavyTaskId), Math.min(runs, 3), (v) => expectThat(v.ok && v.count >= 5000, `chain verdict ${JSON.stringify(v)}`));
-  // What the panel reads first for that task (lib/background/panel-bridge.ts): its notes and its chain from the current step on.
-  const panelFirst = await time(() => getPanelTaskDetail(heavyTaskId), runs, (d) => expectThat((d?.notes.length ?? 0) >= 1000 && (d?.events.length ?? 0) >= 1 && d?.earlierThan !== undefined, 'panel first read'));
-  // What the background sends right after it: the events before that.
+  // What the panel reads first for that task (lib/background/panel-bridge.ts): its current step's notes and its chain from the current step on.
+  const panelFirst = await time(() => getPanelTaskDetail(heavyTaskId), runs, (d) => expectThat((d?.notes.length ?? 0) >= 1 && d?.notesToCome === true && (d?.events.length ?? 0) >= 1 && d?.earlierThan !== undefined, 'panel first read'));
+  // What the background sends right after it: the events before that, and every note.
   const first = (await getPanelTaskDetail(heavyTaskId))!;
   const panelEarlier = await time(() => getEventsBefore(heavyTaskId, first.earlierThan!), runs, (e) => expectThat(e.length + first.events.length >= 5000, 'earlier events'));
+  const panelLaterNotes = await time(() => getLiveNotes(heavyTaskId), runs, (n) => expectThat(n.length >= 1000, 'later notes'));
   // Where a whole read's time goes: the task's notes alone, its events alone.
   const notesOnly = await time(() => getDb().notes.where('taskId').equals(heavyTaskId).toArray(), runs, (n) => expectThat(n.length >= 1000, 'notes'));
   const eventsOnly = await time(() => listEvents(heavyTaskId), runs, (e) => expectThat(e.length >= 5000, 'events'));
-  return { dashboard, detail, panelFirst, panelEarlier, change, verify, notesOnly, eventsOnly, panelFirstEvents: first.events.length };
+  return { dashboard, detail, panelFirst, panelEarlier, panelLaterNotes, change, verify, notesOnly, eventsOnly, panelFirstEvents: first.events.length, panelFirstNotes: first.notes.length };
 }
 
 /** Kept between the two backup steps, so the read-back reads the very file the export wrote. */

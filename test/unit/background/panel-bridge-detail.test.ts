@@ -1,7 +1,7 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { setupPanelBridge } from '@/lib/background/panel-bridge';
 import { getTaskDetail } from '@/lib/db';
-import { applyEarlierEvents, type PanelPortReply, type PanelTaskDetail } from '@/lib/messaging/panel-port';
+import { applyEarlierEvents, applyLaterNotes, applyTaskDetailChange, type PanelPortReply, type PanelTaskDetail } from '@/lib/messaging/panel-port';
 import { useFreshDb } from '../db/helpers';
 import { panelCall, startedFromPanel } from './panel-calls';
 
@@ -47,15 +47,50 @@ describe('a followed task over the panel port', () => {
     const port = fakePort();
     listeners.forEach((l) => l(port as never));
     port.say({ kind: 'subscribe', id: 1, query: 'task-detail', args: { taskId: task.id } });
-    await vi.waitFor(() => expect(port.posted.some((r) => r.kind === 'earlier')).toBe(true));
+    await vi.waitFor(() => expect(port.posted.some((r) => r.kind === 'earlier') && port.posted.some((r) => r.kind === 'notes')).toBe(true));
     const first = port.posted.find((r) => r.kind === 'detail')!;
     const earlier = port.posted.find((r) => r.kind === 'earlier')!;
+    const later = port.posted.find((r) => r.kind === 'notes')!;
     const detail = (first as { detail: PanelTaskDetail }).detail;
     const full = (await getTaskDetail(task.id))!;
     expect(detail.events.length).toBeLessThan(full.events.length);
     expect(detail.earlierThan).toBeDefined();
+    // The note is on the step before: the first answer leaves it out, the notes reply brings it.
+    expect(detail.notes).toEqual([]);
+    expect(detail.notesToCome).toBe(true);
+    expect(port.posted.indexOf(later)).toBeGreaterThan(port.posted.indexOf(first));
     const { before, events } = earlier as { before: number; events: PanelTaskDetail['events'] };
-    expect(applyEarlierEvents(detail, before, events)).toEqual(full);
+    const { notes } = later as { notes: PanelTaskDetail['notes'] };
+    expect(applyLaterNotes(applyEarlierEvents(detail, before, events), notes)).toEqual(full);
+    port.close();
+    stop();
+  });
+
+  it('a change made right after the first answer goes out after the notes: applied in order, the panel ends with the full read', async () => {
+    const listeners: ConnectListener[] = [];
+    vi.spyOn(fakeBrowser.runtime.onConnect, 'addListener').mockImplementation((l) => void listeners.push(l));
+    vi.spyOn(fakeBrowser.runtime.onConnect, 'removeListener').mockImplementation(() => undefined);
+    const stop = setupPanelBridge();
+    const task = await startedFromPanel('Followed while notes come');
+    await panelCall('add-note', { taskId: task.id, stepId: 'capture-process', body: 'Earlier step' });
+    const moved = (await panelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' } })) as { currentStepId: string };
+    const port = fakePort();
+    listeners.forEach((l) => l(port as never));
+    port.say({ kind: 'subscribe', id: 1, query: 'task-detail', args: { taskId: task.id } });
+    await vi.waitFor(() => expect(port.posted.some((r) => r.kind === 'detail')).toBe(true));
+    await panelCall('add-note', { taskId: task.id, stepId: moved.currentStepId, body: 'Meanwhile' });
+    await vi.waitFor(() => expect(port.posted.some((r) => r.kind === 'change')).toBe(true));
+    await vi.waitFor(() => expect(port.posted.some((r) => r.kind === 'earlier')).toBe(true));
+    const kinds = port.posted.map((r) => r.kind).filter((k) => k !== 'earlier');
+    expect(kinds.indexOf('notes')).toBeLessThan(kinds.indexOf('change'));
+    let detail: PanelTaskDetail | null = null;
+    for (const reply of port.posted) {
+      if (reply.kind === 'detail') detail = reply.detail;
+      else if (reply.kind === 'notes') detail = applyLaterNotes(detail!, reply.notes);
+      else if (reply.kind === 'earlier') detail = applyEarlierEvents(detail!, reply.before, reply.events);
+      else if (reply.kind === 'change') detail = applyTaskDetailChange(detail!, reply.change);
+    }
+    expect(detail).toEqual(await getTaskDetail(task.id));
     port.close();
     stop();
   });

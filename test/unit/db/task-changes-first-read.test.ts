@@ -1,7 +1,8 @@
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { panelCall, panelQuery, startedFromPanel } from '../background/panel-calls';
-import { getEventsBefore, getPanelTaskDetail, getTaskChanges, getTaskDetail, getTaskDetailPage } from '@/lib/db';
-import { applyEarlierEvents, applyTaskDetailChange, type PanelTaskDetail } from '@/lib/messaging/panel-port';
+import { getDb, getEventsBefore, getLiveNotes, getPanelTaskDetail, getTaskChanges, getTaskDetail, getTaskDetailPage } from '@/lib/db';
+import { toNoteRow } from '@/lib/db/records';
+import { applyEarlierEvents, applyLaterNotes, applyTaskDetailChange, type PanelTaskDetail } from '@/lib/messaging/panel-port';
 import { installBuiltinWorkflows } from '@/lib/background/builtins';
 import type { Note, Task } from '@/lib/workflow/records';
 import { useFreshDb } from './helpers';
@@ -29,7 +30,9 @@ describe('the panel first read', () => {
     const first = (await getPanelTaskDetail(task.id))!;
     expect(first.task).toEqual(full.task);
     expect(first.workflow).toEqual(full.workflow);
-    expect(first.notes).toEqual(full.notes);
+    // The notes of the step now current only (none yet): the others follow.
+    expect(first.notes).toEqual(full.notes.filter((n) => n.stepId === full.task.currentStepId));
+    expect(first.notesToCome).toBe(true);
     // From the event before the step's arrival (the step.completed that brought it here) to the end.
     const arrival = full.events.findLast((e) => e.type === 'step.completed')!;
     expect(first.events[0]!.seq).toBe(arrival.seq - 1);
@@ -37,8 +40,42 @@ describe('the panel first read', () => {
     expect(first.events.length).toBeLessThan(full.events.length);
     expect(first.earlierThan).toBe(arrival.seq - 1);
     expect(await panelQuery('task-detail', { taskId: task.id })).toEqual(first);
-    const completed = applyEarlierEvents(first, first.earlierThan!, await getEventsBefore(task.id, first.earlierThan!));
-    expect(completed).toEqual(full);
+    const withEvents = applyEarlierEvents(first, first.earlierThan!, await getEventsBefore(task.id, first.earlierThan!));
+    expect(applyLaterNotes(withEvents, await getLiveNotes(task.id))).toEqual(full);
+  });
+
+  it('a 1,000-note task: the first read carries only the current step\'s notes; every note follows, the whole set arrives', async () => {
+    const task = await started();
+    const moved = await panelCall('act', { taskId: task.id, rev: task.rev, action: { type: 'complete-step', stepId: 'capture-process' } });
+    const steps = (await getTaskDetail(task.id))!.workflow.steps.map((s) => s.id);
+    const current = (moved as Task).currentStepId!;
+    const base = Date.UTC(2025, 0, 1);
+    const notes: Note[] = Array.from({ length: 1000 }, (_, n) => ({
+      id: `many-${String(n).padStart(4, '0')}`,
+      taskId: task.id,
+      stepId: steps[n % steps.length]!,
+      source: 'manual',
+      body: `Note ${n}`,
+      createdAt: new Date(base + n * 1000).toISOString(),
+      createdBy: { kind: 'human', name: 'Dana Reviewer' },
+      updatedAt: new Date(base + n * 1000).toISOString(),
+      deleted: n === 999,
+    }));
+    await getDb().notes.bulkPut(notes.map(toNoteRow));
+    const full = (await getTaskDetail(task.id))!;
+    expect(full.notes.length).toBe(1004);
+    const first = (await getPanelTaskDetail(task.id))!;
+    const onCurrent = full.notes.filter((n) => n.stepId === current);
+    expect(first.notes).toEqual(onCurrent);
+    expect(first.notes.length).toBeLessThanOrEqual(Math.ceil(1000 / steps.length));
+    expect(first.notesToCome).toBe(true);
+    // Every note arrives after it, deleted ones left out, in creation order.
+    const later = await getLiveNotes(task.id);
+    expect(later).toEqual(full.notes);
+    const complete = applyLaterNotes(applyEarlierEvents(first, first.earlierThan!, await getEventsBefore(task.id, first.earlierThan!)), later);
+    expect(complete).toEqual(full);
+    // Applied once only: a detail no longer waiting for notes is left as it is.
+    expect(applyLaterNotes(complete, [])).toBe(complete);
   });
 
   it('a task still on its first step: every event at once (nothing earlier to send)', async () => {

@@ -121,6 +121,22 @@ describe('panel bridge client', () => {
     expect(seen.at(-1)!.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5]);
   });
 
+  it('takes every note after a first read that carried only some, once, then applies the changes after them', async () => {
+    const client = await freshClient();
+    const seen: PanelTaskDetail[] = [];
+    client.subscribe('task-detail', { taskId: 't1' }, (v) => v && seen.push(v));
+    const id = subscriptions(ports[0]!)[0]!.id;
+    const all = detail(['a', 'b', 'c']).notes;
+    ports[0]!.reply({ kind: 'detail', id, detail: { ...detail(['c']), notes: [all[2]!], notesToCome: true } });
+    expect(seen.at(-1)!.notes.map((n) => n.body)).toEqual(['c']);
+    ports[0]!.reply({ kind: 'notes', id, notes: [all[2]!, all[0]!, all[1]!] });
+    expect(seen.at(-1)!.notes.map((n) => n.body)).toEqual(['a', 'b', 'c']);
+    expect(seen.at(-1)!.notesToCome).toBeUndefined();
+    // A second notes reply (for a detail since replaced) changes nothing.
+    ports[0]!.reply({ kind: 'notes', id, notes: [] });
+    expect(seen.at(-1)!.notes.map((n) => n.body)).toEqual(['a', 'b', 'c']);
+  });
+
   it('a live query the background cannot answer yields null instead of loading forever', async () => {
     const client = await freshClient();
     const seen: unknown[] = [];
