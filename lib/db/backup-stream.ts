@@ -3,7 +3,8 @@ import { MAX_FILE_DEPTH } from '@/lib/workflow/file';
 import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION } from './backup';
 import { getDb } from './database';
 import { SCHEMA_VERSION } from './migrations';
-import { fromNoteRow, fromTaskRow, type EventBlockRow, type PublicKeyRow } from './records';
+import { EVENT_TALLY_KEY } from './event-blocks';
+import { fromNoteRow, fromTaskRow, type EventBlockRow, type EventTallyRow, type PublicKeyRow } from './records';
 
 /**
  * Backups as streams: the export is written page by page into Blob parts (the browser keeps blob
@@ -133,25 +134,10 @@ export async function exportBackupBlob(
   const db = getDb();
   if (signal?.aborted) throw abortError();
   if (!db.isOpen()) await db.open();
-  const names = ['workflows', 'workflowHeads', 'tasks', 'notes', 'events', 'eventBlocks', 'settings', 'meta', 'publicKeys'] as const;
-  // One read transaction: a note and its event written during the backup are both in it or both not.
+  const names = ['workflows', 'workflowHeads', 'tasks', 'notes', 'events', 'eventBlocks', 'eventTally', 'settings', 'meta', 'publicKeys'] as const;
+  // One read transaction: a note and its event written during the backup are both in it or both not,
+  // and the blocks and their tally are read as one.
   const tx = db.backendDB().transaction([...names], 'readonly');
-  // Counting 500,000 events walks their keys (seconds): it runs in a read transaction of its own,
-  // started in the same turn, beside the reading. The count is only checked against the blocks: if a
-  // write came between the two transactions' snapshots, they disagree and the events are read from
-  // the rows of the backup's own snapshot: slower, never wrong.
-  // The notes' count (100,000 keys) is only for the progress bar: it is taken there too.
-  const counting = db.backendDB().transaction(['events', 'notes'], 'readonly');
-  const noteCount = requestResult(counting.objectStore('notes').count());
-  const eventCount = requestResult(counting.objectStore('events').count());
-  let counted: number | undefined;
-  let notesCounted: number | undefined;
-  let countFailed: unknown;
-  noteCount.then((count) => (notesCounted = count), () => undefined);
-  eventCount.then(
-    (count) => (counted = count),
-    (error: unknown) => (countFailed = error ?? new Error('The events could not be counted.')),
-  );
   const store = (name: (typeof names)[number]) => tx.objectStore(name);
   let stopped = false;
   const stop = () => {
@@ -165,28 +151,24 @@ export async function exportBackupBlob(
   };
   try {
     const countsStarted = performance.now();
-    const [workflows, heads, tasks, meta, keys] = await Promise.all(
-      (['workflows', 'workflowHeads', 'tasks', 'meta', 'publicKeys'] as const).map((name) => requestResult(store(name).count())),
+    // Counting walks a table's rows: the notes' 100,000 take ~0.1 s; the events' 500,000 are not
+    // counted (most of a second) but read from the tally their blocks are checked against.
+    const tallied = requestResult(store('eventTally').get(EVENT_TALLY_KEY)) as Promise<EventTallyRow | undefined>;
+    const [workflows, heads, tasks, notes, meta, keys] = await Promise.all(
+      (['workflows', 'workflowHeads', 'tasks', 'notes', 'meta', 'publicKeys'] as const).map((name) => requestResult(store(name).count())),
     );
+    const tally = (await tallied)?.count;
     tableMs['counts'] = performance.now() - countsStarted;
     const others = workflows! + heads! + tasks! + meta! + keys!;
+    /** The progress bar's whole: the blocks' tally stands for the events (if they are read from rows instead, it is their count too, unless tampered with). */
+    const total = others + notes! + (tally ?? 0);
     /** Rows written per table: what the file holds (the counts above were taken before the reading). */
     const written: Record<string, number> = {};
     let done = 0;
-    /** Progress is told once the events are counted (early in the notes); until then it only adds up. */
     const step = (rows: number) => {
       if (signal?.aborted) throw abortError();
       done += rows;
-      if (counted !== undefined && notesCounted !== undefined) onProgress?.({ done, total: others + notesCounted + counted });
-    };
-    /** The events' count; while it is still coming, small requests keep the backup's transaction alive. */
-    const eventsCounted = async (): Promise<number> => {
-      while (counted === undefined) {
-        if (countFailed !== undefined) throw countFailed;
-        if (signal?.aborted) throw abortError();
-        await requestResult(store('meta').count());
-      }
-      return counted;
+      onProgress?.({ done, total: Math.max(total, done) });
     };
     /** One table's rows as the text of a JSON array's elements, one native call per page (its brackets cut off). */
     const section = async (name: (typeof names)[number], map?: (row: never) => unknown): Promise<Blob> => {
@@ -213,8 +195,9 @@ export async function exportBackupBlob(
     };
     /**
      * The events, copied from their blocks' text (lib/db/event-blocks.ts): no row read one by one, no
-     * stringify. The blocks must hold every event, each chain's in order; if they do not (a database
-     * written around Dexie), the events are read from their rows instead: slower, the same file.
+     * stringify. The blocks must hold as many events as their tally, written with them in every
+     * transaction, each block as many as its seq range and each chain's in order; if not (a block lost
+     * or cut short, the tally missing), the events are read from their rows instead: slower, the same file.
      */
     const eventSection = async (): Promise<Blob> => {
       const t = performance.now();
@@ -228,7 +211,7 @@ export async function exportBackupBlob(
           const t0 = performance.now();
           let count = 0;
           for (const block of rows as EventBlockRow[]) {
-            if (previous?.taskId === block.taskId && block.firstSeq <= previous.lastSeq) inOrder = false;
+            if ((previous?.taskId === block.taskId && block.firstSeq <= previous.lastSeq) || block.count !== block.lastSeq - block.firstSeq + 1) inOrder = false;
             out.write(inBlocks + count > 0 ? `,${block.text}` : block.text);
             count += block.count;
             previous = block;
@@ -240,9 +223,10 @@ export async function exportBackupBlob(
         BLOCK_PAGE_ROWS,
       );
       tableMs['eventBlocks'] = performance.now() - t;
-      const eventRows = await eventsCounted();
-      step(0);
-      if (inOrder && inBlocks === eventRows) return out.blob();
+      if (inOrder && tally !== undefined && inBlocks === tally) {
+        written['events'] = inBlocks;
+        return out.blob();
+      }
       done -= inBlocks;
       return section('events');
     };
@@ -277,7 +261,7 @@ export async function exportBackupBlob(
       const totalMs = performance.now() - started;
       Object.assign(timings, { totalMs, textMs, blobMs, databaseMs: totalMs - textMs - blobMs, tableMs });
     }
-    return { blob, counts: { tasks: tasks!, workflows: heads!, notes: written['notes'] ?? 0, events: await eventsCounted() } };
+    return { blob, counts: { tasks: tasks!, workflows: heads!, notes: written['notes'] ?? 0, events: written['events'] ?? 0 } };
   } catch (error) {
     stop();
     throw signal?.aborted ? abortError() : error;

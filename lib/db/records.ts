@@ -162,3 +162,13 @@ export interface EventBlockRow {
   count: number;
   text: string;
 }
+
+/**
+ * How many events the blocks hold in all, kept by the same middleware in the same transaction as the
+ * blocks (lib/db/event-blocks.ts): the backup checks the blocks against it instead of counting
+ * 500,000 event rows. One row, key `'events'`.
+ */
+export interface EventTallyRow {
+  key: 'events';
+  count: number;
+}
