@@ -153,14 +153,14 @@ export function fromWorkflowRecord(record: WorkflowRecord): Workflow {
 
 /**
  * A run of one chain's consecutive events as the backup file writes them (lib/db/event-blocks.ts):
- * `text` is the rows' JSON joined by commas, `count` of them, seq `firstSeq`..`lastSeq`.
+ * `utf8` is the rows' JSON joined by commas, in UTF-8, `count` of them, seq `firstSeq`..`lastSeq`.
  */
 export interface EventBlockRow {
   taskId: string;
   firstSeq: number;
   lastSeq: number;
   count: number;
-  text: string;
+  utf8: Uint8Array<ArrayBuffer>;
 }
 
 /**

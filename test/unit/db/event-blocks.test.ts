@@ -10,6 +10,7 @@ import { addManualNote, captureReply } from '@/lib/db/notes-repo';
 import { updateSettings } from '@/lib/db/settings-repo';
 import { runAction, startTaskRecord } from '@/lib/db/tasks-repo';
 import { saveWorkflow } from '@/lib/db/workflows-repo';
+import type { EventBlockRow } from '@/lib/db/records';
 import type { AuditEvent } from '@/lib/workflow/records';
 import { ai, alice, chat, reviewFlow, useFreshDb } from './helpers';
 
@@ -25,12 +26,15 @@ async function populate(): Promise<string> {
   return task.id;
 }
 
+const textOf = (block: EventBlockRow) => new TextDecoder().decode(block.utf8);
+const withText = (block: EventBlockRow, text: string): EventBlockRow => ({ ...block, utf8: new TextEncoder().encode(text) });
+
 /** What the blocks say, chain by chain, against what the rows say: the text the backup writes for each; and the tally against the rows' count. */
 async function blocksAndRows(db: ConvOpsDatabase): Promise<{ blocks: string; rows: string; counts: number[]; tally: number | undefined; rowCount: number }> {
   const blocks = await db.eventBlocks.orderBy('[taskId+firstSeq]').toArray();
   const rows = await db.events.orderBy('[taskId+seq]').toArray();
   const tally = (await db.eventTally.get(EVENT_TALLY_KEY))?.count;
-  return { blocks: blocks.map((block) => block.text).join(','), rows: rows.map((row) => JSON.stringify(row)).join(','), counts: blocks.map((block) => block.count), tally, rowCount: rows.length };
+  return { blocks: blocks.map(textOf).join(','), rows: rows.map((row) => JSON.stringify(row)).join(','), counts: blocks.map((block) => block.count), tally, rowCount: rows.length };
 }
 
 /** The blocks and the tally say what the rows say. */
@@ -61,7 +65,7 @@ describe('event blocks', () => {
       if (i > 0) expect(block.firstSeq).toBe(chain[i - 1]!.lastSeq + 1);
       expect(block.lastSeq - block.firstSeq + 1).toBe(block.count);
       // A block is closed once it reaches the size; one event may take it over.
-      if (i < chain.length - 1) expect(block.text.length).toBeGreaterThanOrEqual(EVENT_BLOCK_CHARS);
+      if (i < chain.length - 1) expect(textOf(block).length).toBeGreaterThanOrEqual(EVENT_BLOCK_CHARS);
     }
     expect((await blocksAndRows(ctx.db)).blocks).toBe((await blocksAndRows(ctx.db)).rows);
   });
@@ -136,12 +140,12 @@ describe('the backup from blocks', () => {
     const tally = (await ctx.db.eventTally.get(EVENT_TALLY_KEY))!;
     const chain = await ctx.db.eventBlocks.where('[taskId+firstSeq]').between([id, 0], [id, Infinity]).toArray();
     const block = chain[0]!;
-    const [firstEvent, ...rest] = block.text.split(/,(?=\{"type")/);
+    const [firstEvent, ...rest] = textOf(block).split(/,(?=\{"type")/);
     expect(rest.length).toBeGreaterThan(0);
     expect(firstEvent).toContain('"seq":1');
 
     // Its last event dropped (count and text), the seq range left as it was: the tally still disagrees.
-    await ctx.db.eventBlocks.put({ ...block, text: [firstEvent, ...rest.slice(0, -1)].join(','), count: block.count - 1 });
+    await ctx.db.eventBlocks.put({ ...withText(block, [firstEvent, ...rest.slice(0, -1)].join(',')), count: block.count - 1 });
     const cutShort = await exportBackupBlob();
     expect(withoutDate(await cutShort.blob.text())).toBe(fromRows);
     expect(cutShort.counts.events).toBe(tally.count);
@@ -159,7 +163,7 @@ describe('the backup from blocks', () => {
   it('a block whose text disagrees with the rows does not pass the restore: that task is refused, nothing else lost', async () => {
     const id = await populate();
     const block = (await ctx.db.eventBlocks.where('[taskId+firstSeq]').between([id, 0], [id, Infinity]).first())!;
-    await ctx.db.eventBlocks.put({ ...block, text: block.text.replace('"Alice"', '"Mallory"') });
+    await ctx.db.eventBlocks.put(withText(block, textOf(block).replace('"Alice"', '"Mallory"')));
     const { blob } = await exportBackupBlob();
     const previous = ctx.db;
     const db = setDb(openDatabase(`convops-blocks-refused-${Date.now()}`));
@@ -209,15 +213,18 @@ describe('upgrading a schema v3 database', () => {
 });
 
 describe('upgrading a schema v4 database', () => {
-  it('tallies the events there are, the backup trusts the blocks again, and the repositories go on keeping the tally', async () => {
+  it('tallies the events there are, turns the blocks’ text into bytes, the backup trusts the blocks again, and the repositories go on keeping the tally', async () => {
     const id = await populate();
     const rows = await ctx.db.events.orderBy('[taskId+seq]').toArray();
     const name = `convops-v4-${Date.now()}`;
     const v4 = new Dexie(name);
     for (const migration of MIGRATIONS.filter((m) => m.version <= 4)) v4.version(migration.version).stores({ ...migration.stores });
     await v4.open();
-    // The v4 database holds what the repositories wrote (the fixture), blocks included, and no tally.
-    for (const table of Object.keys(MIGRATIONS[3]!.stores)) await v4.table(table).bulkAdd(await ctx.db.table(table).toArray());
+    // The v4 database holds what the repositories wrote (the fixture), blocks included as v4 wrote them (text), and no tally.
+    for (const table of Object.keys(MIGRATIONS[3]!.stores)) {
+      const rows = await ctx.db.table(table).toArray();
+      await v4.table(table).bulkAdd(table === 'eventBlocks' ? (rows as EventBlockRow[]).map(({ utf8, ...block }) => ({ ...block, text: new TextDecoder().decode(utf8) })) : rows);
+    }
     v4.close();
 
     const previous = ctx.db;
@@ -231,7 +238,7 @@ describe('upgrading a schema v4 database', () => {
       expect(upgraded.tally).toBe(rows.length);
       // The backup copies the blocks (a mark put in one block's text shows in the file), counted by the tally.
       const block = (await db.eventBlocks.where('[taskId+firstSeq]').between([id, 0], [id, Infinity]).first())!;
-      await db.eventBlocks.put({ ...block, text: block.text.replace('"Alice"', '"Alice (from the block)"') });
+      await db.eventBlocks.put(withText(block, textOf(block).replace('"Alice"', '"Alice (from the block)"')));
       const { blob, counts } = await exportBackupBlob();
       expect(await blob.text()).toContain('Alice (from the block)');
       expect(counts.events).toBe(rows.length);
