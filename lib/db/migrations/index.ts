@@ -3,7 +3,7 @@ import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-capture-keys-and-heads';
 import { migration0003 } from './0003-note-hashes-and-keys';
 import { migration0004 } from './0004-event-blocks';
-import { migration0005 } from './0005-event-tally';
+import { migration0005 } from './0005-event-tally-and-block-bytes';
 
 export interface Migration {
   version: number;
