@@ -11,9 +11,9 @@
  */
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { AuditEvent, Settings } from '@/lib/workflow/records';
-import { eventBlocksMiddleware } from './event-blocks';
+import { EVENT_TALLY, EVENT_TALLY_KEY, eventBlocksMiddleware } from './event-blocks';
 import { MIGRATIONS } from './migrations';
-import type { EventBlockRow, MetaRow, NoteRow, PublicKeyRow, SigningKeyRow, TaskRow, WorkflowHead, WorkflowRecord } from './records';
+import type { EventBlockRow, EventTallyRow, MetaRow, NoteRow, PublicKeyRow, SigningKeyRow, TaskRow, WorkflowHead, WorkflowRecord } from './records';
 
 export const DEFAULT_DATABASE_NAME = 'convops';
 
@@ -25,6 +25,8 @@ export class ConvOpsDatabase extends Dexie {
   events!: Table<AuditEvent, [string, number]>;
   /** `events` in runs of one chain's consecutive events, as backup text; kept by `eventBlocksMiddleware`, never written directly. */
   eventBlocks!: Table<EventBlockRow, [string, number]>;
+  /** How many events the blocks hold; kept by `eventBlocksMiddleware` beside them, never written directly. */
+  eventTally!: EntityTable<EventTallyRow, 'key'>;
   settings!: Table<{ key: 'settings'; value: Settings }, 'settings'>;
   meta!: EntityTable<MetaRow, 'key'>;
   /** This browser's own signing key (non-extractable private key). Never exported or backed up. */
@@ -38,8 +40,10 @@ export class ConvOpsDatabase extends Dexie {
       const version = this.version(migration.version).stores({ ...migration.stores });
       if (migration.upgrade) version.upgrade(migration.upgrade);
     }
-    // Every write to `events` writes its blocks in the same transaction (lib/db/event-blocks.ts).
+    // Every write to `events` writes its blocks and their tally in the same transaction (lib/db/event-blocks.ts).
     this.use(eventBlocksMiddleware);
+    // A new database is made at the latest version without running the migrations: its tally starts here.
+    this.on('populate', (tx) => tx.table(EVENT_TALLY).add({ key: EVENT_TALLY_KEY, count: 0 } satisfies EventTallyRow));
   }
 }
 

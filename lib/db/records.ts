@@ -153,12 +153,22 @@ export function fromWorkflowRecord(record: WorkflowRecord): Workflow {
 
 /**
  * A run of one chain's consecutive events as the backup file writes them (lib/db/event-blocks.ts):
- * `text` is the rows' JSON joined by commas, `count` of them, seq `firstSeq`..`lastSeq`.
+ * `utf8` is the rows' JSON joined by commas, in UTF-8, `count` of them, seq `firstSeq`..`lastSeq`.
  */
 export interface EventBlockRow {
   taskId: string;
   firstSeq: number;
   lastSeq: number;
   count: number;
-  text: string;
+  utf8: Uint8Array<ArrayBuffer>;
+}
+
+/**
+ * How many events the blocks hold in all, kept by the same middleware in the same transaction as the
+ * blocks (lib/db/event-blocks.ts): the backup checks the blocks against it instead of counting
+ * 500,000 event rows. One row, key `'events'`.
+ */
+export interface EventTallyRow {
+  key: 'events';
+  count: number;
 }

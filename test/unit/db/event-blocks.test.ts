@@ -3,13 +3,14 @@ import { exportBackup } from '@/lib/db/backup';
 import { planBackupFile, restoreBackup } from '@/lib/db/backup-restore';
 import { exportBackupBlob } from '@/lib/db/backup-stream';
 import { openDatabase, setDb, type ConvOpsDatabase } from '@/lib/db/database';
-import { EVENT_BLOCK_CHARS } from '@/lib/db/event-blocks';
+import { EVENT_BLOCK_CHARS, EVENT_TALLY_KEY } from '@/lib/db/event-blocks';
 import { recordTaskEvent, verifyAllChains } from '@/lib/db/events-repo';
 import { MIGRATIONS } from '@/lib/db/migrations';
 import { addManualNote, captureReply } from '@/lib/db/notes-repo';
 import { updateSettings } from '@/lib/db/settings-repo';
 import { runAction, startTaskRecord } from '@/lib/db/tasks-repo';
 import { saveWorkflow } from '@/lib/db/workflows-repo';
+import type { EventBlockRow } from '@/lib/db/records';
 import type { AuditEvent } from '@/lib/workflow/records';
 import { ai, alice, chat, reviewFlow, useFreshDb } from './helpers';
 
@@ -25,11 +26,22 @@ async function populate(): Promise<string> {
   return task.id;
 }
 
-/** What the blocks say, chain by chain, against what the rows say: the text the backup writes for each. */
-async function blocksAndRows(db: ConvOpsDatabase): Promise<{ blocks: string; rows: string; counts: number[] }> {
+const textOf = (block: EventBlockRow) => new TextDecoder().decode(block.utf8);
+const withText = (block: EventBlockRow, text: string): EventBlockRow => ({ ...block, utf8: new TextEncoder().encode(text) });
+
+/** What the blocks say, chain by chain, against what the rows say: the text the backup writes for each; and the tally against the rows' count. */
+async function blocksAndRows(db: ConvOpsDatabase): Promise<{ blocks: string; rows: string; counts: number[]; tally: number | undefined; rowCount: number }> {
   const blocks = await db.eventBlocks.orderBy('[taskId+firstSeq]').toArray();
   const rows = await db.events.orderBy('[taskId+seq]').toArray();
-  return { blocks: blocks.map((block) => block.text).join(','), rows: rows.map((row) => JSON.stringify(row)).join(','), counts: blocks.map((block) => block.count) };
+  const tally = (await db.eventTally.get(EVENT_TALLY_KEY))?.count;
+  return { blocks: blocks.map(textOf).join(','), rows: rows.map((row) => JSON.stringify(row)).join(','), counts: blocks.map((block) => block.count), tally, rowCount: rows.length };
+}
+
+/** The blocks and the tally say what the rows say. */
+async function expectInStep(db: ConvOpsDatabase): Promise<void> {
+  const { blocks, rows, tally, rowCount } = await blocksAndRows(db);
+  expect(blocks).toBe(rows);
+  expect(tally).toBe(rowCount);
 }
 
 const withoutDate = (text: string) => text.replace(/"exportedAt":"[^"]*"/, '');
@@ -37,10 +49,11 @@ const withoutDate = (text: string) => text.replace(/"exportedAt":"[^"]*"/, '');
 describe('event blocks', () => {
   it('hold every event the repositories append, in the text and order of the rows', async () => {
     await populate();
-    const { blocks, rows, counts } = await blocksAndRows(ctx.db);
+    const { blocks, rows, counts, tally } = await blocksAndRows(ctx.db);
     expect(rows.length).toBeGreaterThan(0);
     expect(blocks).toBe(rows);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(await ctx.db.events.count());
+    expect(tally).toBe(await ctx.db.events.count());
   });
 
   it('close a block at its size and go on in the next one', async () => {
@@ -52,7 +65,7 @@ describe('event blocks', () => {
       if (i > 0) expect(block.firstSeq).toBe(chain[i - 1]!.lastSeq + 1);
       expect(block.lastSeq - block.firstSeq + 1).toBe(block.count);
       // A block is closed once it reaches the size; one event may take it over.
-      if (i < chain.length - 1) expect(block.text.length).toBeGreaterThanOrEqual(EVENT_BLOCK_CHARS);
+      if (i < chain.length - 1) expect(textOf(block).length).toBeGreaterThanOrEqual(EVENT_BLOCK_CHARS);
     }
     expect((await blocksAndRows(ctx.db)).blocks).toBe((await blocksAndRows(ctx.db)).rows);
   });
@@ -62,27 +75,31 @@ describe('event blocks', () => {
     const last = (await ctx.db.events.where('[taskId+seq]').between([id, 0], [id, Infinity]).last())!;
     const next: AuditEvent = { ...last, seq: last.seq + 1, prevHash: last.hash };
     await ctx.db.transaction('rw', ctx.db.events, () => ctx.db.events.add(next));
-    expect((await blocksAndRows(ctx.db)).blocks).toBe((await blocksAndRows(ctx.db)).rows);
+    await expectInStep(ctx.db);
 
     // IndexedDB stores a BigInt, JSON cannot write it: the block fails, so the event is not kept either.
     const before = await ctx.db.events.count();
     const unwritable = { ...next, seq: next.seq + 1, data: { n: 1n } } as unknown as AuditEvent;
     await expect(ctx.db.transaction('rw', ctx.db.events, () => ctx.db.events.add(unwritable))).rejects.toThrow(/BigInt/);
     expect(await ctx.db.events.count()).toBe(before);
-    expect((await blocksAndRows(ctx.db)).blocks).toBe((await blocksAndRows(ctx.db)).rows);
+    await expectInStep(ctx.db);
   });
 
-  it('follow rows replaced, deleted or cleared (as an attacker or a test would): blocks never say other than the rows', async () => {
+  it('follow rows replaced, deleted or cleared (as an attacker or a test would): blocks and tally never say other than the rows', async () => {
     const id = await populate();
     const events = await ctx.db.events.where('[taskId+seq]').between([id, 0], [id, Infinity]).toArray();
     await ctx.db.events.put({ ...events[1]!, actor: { kind: 'human', name: 'Mallory' } });
-    expect((await blocksAndRows(ctx.db)).blocks).toBe((await blocksAndRows(ctx.db)).rows);
+    await expectInStep(ctx.db);
     await ctx.db.events.delete([id, 2]);
-    expect((await blocksAndRows(ctx.db)).blocks).toBe((await blocksAndRows(ctx.db)).rows);
+    await expectInStep(ctx.db);
+    // Rows put out of order, one of them already there: the chain is rebuilt, the tally counts only the new one.
+    await ctx.db.events.bulkPut([{ ...events[3]!, seq: 99 }, events[1]!, events[3]!]);
+    await expectInStep(ctx.db);
     await ctx.db.events.where('[taskId+seq]').between([id, 0], [id, Infinity]).delete();
-    expect((await blocksAndRows(ctx.db)).blocks).toBe((await blocksAndRows(ctx.db)).rows);
+    await expectInStep(ctx.db);
     await ctx.db.events.clear();
     expect(await ctx.db.eventBlocks.count()).toBe(0);
+    expect((await ctx.db.eventTally.get(EVENT_TALLY_KEY))?.count).toBe(0);
   });
 
   it('restored events get their blocks (the restore writes through the same path)', async () => {
@@ -93,9 +110,8 @@ describe('event blocks', () => {
     try {
       const report = await restoreBackup(file);
       expect(report.refused).toEqual([]);
-      const { blocks, rows } = await blocksAndRows(db);
-      expect(blocks).toBe(rows);
-      expect(rows).toContain('task.imported');
+      await expectInStep(db);
+      expect((await blocksAndRows(db)).rows).toContain('task.imported');
     } finally {
       db.close();
       await Dexie.delete(db.name);
@@ -118,10 +134,36 @@ describe('the backup from blocks', () => {
     expect(withoutDate(await (await exportBackupBlob()).blob.text())).toBe(withoutDate(fromBlocks));
   });
 
+  it('reads the rows when the blocks cannot be proven whole: a block cut short, the tally changed or gone', async () => {
+    const id = await populate();
+    const fromRows = withoutDate(JSON.stringify(await exportBackup()));
+    const tally = (await ctx.db.eventTally.get(EVENT_TALLY_KEY))!;
+    const chain = await ctx.db.eventBlocks.where('[taskId+firstSeq]').between([id, 0], [id, Infinity]).toArray();
+    const block = chain[0]!;
+    const [firstEvent, ...rest] = textOf(block).split(/,(?=\{"type")/);
+    expect(rest.length).toBeGreaterThan(0);
+    expect(firstEvent).toContain('"seq":1');
+
+    // Its last event dropped (count and text), the seq range left as it was: the tally still disagrees.
+    await ctx.db.eventBlocks.put({ ...withText(block, [firstEvent, ...rest.slice(0, -1)].join(',')), count: block.count - 1 });
+    const cutShort = await exportBackupBlob();
+    expect(withoutDate(await cutShort.blob.text())).toBe(fromRows);
+    expect(cutShort.counts.events).toBe(tally.count);
+    // The tally lowered to match it: the block's count no longer fits its seq range.
+    await ctx.db.eventTally.put({ ...tally, count: tally.count - 1 });
+    expect(withoutDate(await (await exportBackupBlob()).blob.text())).toBe(fromRows);
+    // The block whole again, the tally gone or wrong: the rows.
+    await ctx.db.eventBlocks.put(block);
+    await ctx.db.eventTally.delete(EVENT_TALLY_KEY);
+    expect(withoutDate(await (await exportBackupBlob()).blob.text())).toBe(fromRows);
+    await ctx.db.eventTally.put({ ...tally, count: tally.count + 1 });
+    expect(withoutDate(await (await exportBackupBlob()).blob.text())).toBe(fromRows);
+  });
+
   it('a block whose text disagrees with the rows does not pass the restore: that task is refused, nothing else lost', async () => {
     const id = await populate();
     const block = (await ctx.db.eventBlocks.where('[taskId+firstSeq]').between([id, 0], [id, Infinity]).first())!;
-    await ctx.db.eventBlocks.put({ ...block, text: block.text.replace('"Alice"', '"Mallory"') });
+    await ctx.db.eventBlocks.put(withText(block, textOf(block).replace('"Alice"', '"Mallory"')));
     const { blob } = await exportBackupBlob();
     const previous = ctx.db;
     const db = setDb(openDatabase(`convops-blocks-refused-${Date.now()}`));
@@ -137,7 +179,7 @@ describe('the backup from blocks', () => {
   });
 });
 
-describe('upgrading a schema v3 database to v4', () => {
+describe('upgrading a schema v3 database', () => {
   it('builds every chain’s blocks from its events, and the repositories go on appending to them', async () => {
     const id = await populate();
     const rows = await ctx.db.events.orderBy('[taskId+seq]').toArray();
@@ -153,14 +195,56 @@ describe('upgrading a schema v3 database to v4', () => {
     const db = setDb(openDatabase(name));
     try {
       await db.open();
-      expect(db.verno).toBe(4);
+      expect(db.verno).toBe(5);
       const upgraded = await blocksAndRows(db);
       expect(upgraded.rows).toBe(rows.map((row) => JSON.stringify(row)).join(','));
       expect(upgraded.blocks).toBe(upgraded.rows);
+      expect(upgraded.tally).toBe(rows.length);
       await recordTaskEvent(id, { type: 'message.sent', actor: alice, at: new Date().toISOString(), data: {} });
-      expect((await blocksAndRows(db)).blocks).toBe((await blocksAndRows(db)).rows);
+      await expectInStep(db);
       const chains = await verifyAllChains();
       expect([...chains.values()].every((verdict) => verdict.ok)).toBe(true);
+    } finally {
+      db.close();
+      await Dexie.delete(name);
+      setDb(previous);
+    }
+  });
+});
+
+describe('upgrading a schema v4 database', () => {
+  it('tallies the events there are, turns the blocks’ text into bytes, the backup trusts the blocks again, and the repositories go on keeping the tally', async () => {
+    const id = await populate();
+    const rows = await ctx.db.events.orderBy('[taskId+seq]').toArray();
+    const name = `convops-v4-${Date.now()}`;
+    const v4 = new Dexie(name);
+    for (const migration of MIGRATIONS.filter((m) => m.version <= 4)) v4.version(migration.version).stores({ ...migration.stores });
+    await v4.open();
+    // The v4 database holds what the repositories wrote (the fixture), blocks included as v4 wrote them (text), and no tally.
+    for (const table of Object.keys(MIGRATIONS[3]!.stores)) {
+      const rows = await ctx.db.table(table).toArray();
+      await v4.table(table).bulkAdd(table === 'eventBlocks' ? (rows as EventBlockRow[]).map(({ utf8, ...block }) => ({ ...block, text: new TextDecoder().decode(utf8) })) : rows);
+    }
+    v4.close();
+
+    const previous = ctx.db;
+    const db = setDb(openDatabase(name));
+    try {
+      await db.open();
+      expect(db.verno).toBe(5);
+      const upgraded = await blocksAndRows(db);
+      expect(upgraded.rows).toBe(rows.map((row) => JSON.stringify(row)).join(','));
+      expect(upgraded.blocks).toBe(upgraded.rows);
+      expect(upgraded.tally).toBe(rows.length);
+      // The backup copies the blocks (a mark put in one block's text shows in the file), counted by the tally.
+      const block = (await db.eventBlocks.where('[taskId+firstSeq]').between([id, 0], [id, Infinity]).first())!;
+      await db.eventBlocks.put(withText(block, textOf(block).replace('"Alice"', '"Alice (from the block)"')));
+      const { blob, counts } = await exportBackupBlob();
+      expect(await blob.text()).toContain('Alice (from the block)');
+      expect(counts.events).toBe(rows.length);
+      await db.eventBlocks.put(block);
+      await recordTaskEvent(id, { type: 'message.sent', actor: alice, at: new Date().toISOString(), data: {} });
+      await expectInStep(db);
     } finally {
       db.close();
       await Dexie.delete(name);
