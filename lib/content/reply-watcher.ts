@@ -149,6 +149,9 @@ export class ReplyWatcher {
       this.#observeSignal(still);
       return;
     }
+    // Seeing the watched signal go counts as a look: the next search of the page waits for the reply
+    // to be ready (or for the probe period), see check().
+    this.#lastProbeAt = this.#o.now();
     this.#observeBody();
     this.#ending = true;
     this.#watchForMissing();
@@ -283,18 +286,22 @@ export class ReplyWatcher {
     }
     // The signal being watched is still one: whatever could end it (its attributes, its ancestors'
     // attributes and child lists) is observed, and #onSignalMutation has run before this timer.
-    const signal = this.#signal ?? this.#streamingNow();
-    if (signal) {
-      this.#ending = false;
-      this.#noteStreaming(signal);
-      // The stop control going away is a mutation; that wakes the next check.
-      return;
-    }
+    if (this.#signal) return this.#stillStreaming(this.#signal);
+    // The reply is read before the page is searched for a streaming signal: on a long thread
+    // "nothing streams" is a miss of every signal selector over the whole page, and the checks right
+    // after the signal went mostly find the reply not final yet (no server id, no action bar). The
+    // search runs before every report, and while the reply is not ready at most once per probe period
+    // (a stream that starts again is still found and watched).
     const last = adapter.lastAssistant(doc, this.#o.conversationId());
-    // Not there yet (or the old one): the next mutation schedules the next check.
-    if (!last || last.pending || last.key === this.#baselineKey || this.#reported.has(last.key)) return;
+    const ready = !!last && !last.pending && last.key !== this.#baselineKey && !this.#reported.has(last.key);
     // The site's own "finished" mark needs no quiet wait; without one, the page must go quiet.
-    if (!adapter.isMarkedComplete(last.element) && quietFor < this.#o.quietMs) return this.#schedule(this.#o.quietMs - quietFor);
+    const waitMs = ready && !adapter.isMarkedComplete(last.element) ? this.#o.quietMs - quietFor : 0;
+    if ((!ready || waitMs > 0) && now - this.#lastProbeAt < this.#o.probeMs) return waitMs > 0 ? this.#schedule(waitMs) : undefined;
+    const signal = this.#streamingNow();
+    if (signal) return this.#stillStreaming(signal);
+    // Not there yet (or the old one): the next mutation schedules the next check.
+    if (!ready) return;
+    if (waitMs > 0) return this.#schedule(waitMs);
     const body = adapter.assistantBody(last.element);
     if (!body || !hasText(body)) return;
     this.#reported.add(last.key);
@@ -303,6 +310,12 @@ export class ReplyWatcher {
     this.#streamingSeen = false;
     this.#ending = false;
     this.#o.onReply({ key: last.key, html: body.innerHTML, conversationId: this.#o.conversationId() });
+  }
+
+  #stillStreaming(signal: Element): void {
+    this.#ending = false;
+    // The stop control going away is a mutation; that wakes the next check.
+    this.#noteStreaming(signal);
   }
 }
 

@@ -208,6 +208,91 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     isStreaming.mockRestore();
   });
 
+  it('while the reply is not final after the stop control went, searches the page for a signal once per probe period, not at every check', async () => {
+    const doc = settledClassic();
+    for (let i = 5; i < 65; i++) addClassicTurn(doc, i, i % 2 ? 'user' : 'assistant', `old-${i}`, `old text ${i}`);
+    const c = clock();
+    const { watcher, replies } = watch(chatgptAdapter, c);
+    active = watcher;
+    watcher.start();
+    await c.advance(700);
+    watcher.arm();
+    addClassicTurn(doc, 65, 'user', 'u-65', 'Next?');
+    const { turn, node, body } = addClassicTurn(doc, 66, 'assistant', 'request-WEB:p', '');
+    const stop = doc.createElement('button');
+    stop.setAttribute('data-testid', 'stop-button');
+    doc.querySelector('form')!.append(stop);
+    await flush();
+    for (let i = 0; i < 50; i++) {
+      body.append(doc.createTextNode(`chunk ${i} `));
+      await c.advance(20);
+    }
+    const streamingSignal = vi.spyOn(chatgptAdapter, 'streamingSignal');
+    const isStreaming = vi.spyOn(chatgptAdapter, 'isStreaming');
+    stop.remove();
+    await flush();
+    // The site settles the turn over several mutations before its server id and action bar arrive.
+    for (let i = 0; i < 8; i++) {
+      body.append(doc.createTextNode(' '));
+      await flush();
+      await c.advance(10);
+    }
+    expect(replies).toEqual([]);
+    node.setAttribute('data-message-id', 'final-66');
+    const copy = doc.createElement('button');
+    copy.setAttribute('data-testid', 'copy-turn-action-button');
+    turn.append(copy);
+    await flush();
+    await c.advance(10);
+    expect(replies.map((r) => r.key)).toEqual(['final-66']);
+    // The watched signal going away is itself the look; the page is searched once, before the report.
+    expect(streamingSignal.mock.calls.length + isStreaming.mock.calls.length).toBe(1);
+    streamingSignal.mockRestore();
+    isStreaming.mockRestore();
+  });
+
+  it('a stream that starts again while the reply is not final is watched, and the reply is reported only once it has ended', async () => {
+    const doc = settledClassic();
+    const c = clock();
+    const { watcher, replies } = watch(chatgptAdapter, c);
+    active = watcher;
+    watcher.start();
+    await c.advance(700);
+    watcher.arm();
+    addClassicTurn(doc, 5, 'user', 'u-5', 'Next?');
+    const { turn, node, body } = addClassicTurn(doc, 6, 'assistant', 'request-WEB:q', 'first phase');
+    const stop = doc.createElement('button');
+    stop.setAttribute('data-testid', 'stop-button');
+    const form = doc.querySelector('form')!;
+    form.append(stop);
+    await flush();
+    await c.advance(200);
+    // The stop control flickers off between two phases of the same reply.
+    stop.remove();
+    await flush();
+    await c.advance(20);
+    form.append(stop);
+    await flush();
+    for (let i = 0; i < 60; i++) {
+      body.append(doc.createTextNode(` chunk ${i}`));
+      await flush();
+      await c.advance(10);
+    }
+    // Its final id and action bar show while the second phase still streams: not reported yet.
+    node.setAttribute('data-message-id', 'final-6');
+    const copy = doc.createElement('button');
+    copy.setAttribute('data-testid', 'copy-turn-action-button');
+    turn.append(copy);
+    await flush();
+    await c.advance(1000);
+    expect(replies).toEqual([]);
+    stop.remove();
+    await flush();
+    await c.advance(20);
+    expect(replies.map((r) => r.key)).toEqual(['final-6']);
+    expect(replies[0]!.html).toContain('chunk 59');
+  });
+
   it('a reply made only of white space is not reported; text deep inside the answer is', async () => {
     const doc = settledClassic();
     const c = clock();
