@@ -74,6 +74,32 @@ function addClassicTurn(doc: Document, n: number, role: 'user' | 'assistant', id
   return { turn, node, body };
 }
 
+/**
+ * A 65-turn ChatGPT classic thread, the watcher armed, and a reply (`pendingKey`) that has streamed 50
+ * chunks with the stop control in the composer: what the page-search tests start from.
+ */
+async function classicReplyStreaming(pendingKey: string) {
+  const doc = settledClassic();
+  for (let i = 5; i < 65; i++) addClassicTurn(doc, i, i % 2 ? 'user' : 'assistant', `old-${i}`, `old text ${i}`);
+  const c = clock();
+  const { watcher, replies } = watch(chatgptAdapter, c);
+  active = watcher;
+  watcher.start();
+  await c.advance(700);
+  watcher.arm();
+  addClassicTurn(doc, 65, 'user', 'u-65', 'Next?');
+  const { turn, node, body } = addClassicTurn(doc, 66, 'assistant', pendingKey, '');
+  const stop = doc.createElement('button');
+  stop.setAttribute('data-testid', 'stop-button');
+  doc.querySelector('form')!.append(stop);
+  await flush();
+  for (let i = 0; i < 50; i++) {
+    body.append(doc.createTextNode(`chunk ${i} `));
+    await c.advance(20);
+  }
+  return { doc, c, watcher, replies, turn, node, body, stop };
+}
+
 describe('ReplyWatcher on ChatGPT classic', () => {
   it('reports a reply streamed into a 300-turn thread once, after the stop control goes, with the server id', async () => {
     const doc = settledClassic();
@@ -164,24 +190,7 @@ describe('ReplyWatcher on ChatGPT classic', () => {
   });
 
   it('looks for streaming signals once when the stop control goes, not again on the mutations right after the report', async () => {
-    const doc = settledClassic();
-    for (let i = 5; i < 65; i++) addClassicTurn(doc, i, i % 2 ? 'user' : 'assistant', `old-${i}`, `old text ${i}`);
-    const c = clock();
-    const { watcher, replies } = watch(chatgptAdapter, c);
-    active = watcher;
-    watcher.start();
-    await c.advance(700);
-    watcher.arm();
-    addClassicTurn(doc, 65, 'user', 'u-65', 'Next?');
-    const { turn, node, body } = addClassicTurn(doc, 66, 'assistant', 'request-WEB:e', '');
-    const stop = doc.createElement('button');
-    stop.setAttribute('data-testid', 'stop-button');
-    doc.querySelector('form')!.append(stop);
-    await flush();
-    for (let i = 0; i < 50; i++) {
-      body.append(doc.createTextNode(`chunk ${i} `));
-      await c.advance(20);
-    }
+    const { doc, c, replies, turn, node, stop } = await classicReplyStreaming('request-WEB:e');
     const streamingSignal = vi.spyOn(chatgptAdapter, 'streamingSignal');
     const isStreaming = vi.spyOn(chatgptAdapter, 'isStreaming');
     node.setAttribute('data-message-id', 'final-66');
@@ -209,24 +218,7 @@ describe('ReplyWatcher on ChatGPT classic', () => {
   });
 
   it('while the reply is not final after the stop control went, searches the page for a signal once per probe period, not at every check', async () => {
-    const doc = settledClassic();
-    for (let i = 5; i < 65; i++) addClassicTurn(doc, i, i % 2 ? 'user' : 'assistant', `old-${i}`, `old text ${i}`);
-    const c = clock();
-    const { watcher, replies } = watch(chatgptAdapter, c);
-    active = watcher;
-    watcher.start();
-    await c.advance(700);
-    watcher.arm();
-    addClassicTurn(doc, 65, 'user', 'u-65', 'Next?');
-    const { turn, node, body } = addClassicTurn(doc, 66, 'assistant', 'request-WEB:p', '');
-    const stop = doc.createElement('button');
-    stop.setAttribute('data-testid', 'stop-button');
-    doc.querySelector('form')!.append(stop);
-    await flush();
-    for (let i = 0; i < 50; i++) {
-      body.append(doc.createTextNode(`chunk ${i} `));
-      await c.advance(20);
-    }
+    const { doc, c, replies, turn, node, body, stop } = await classicReplyStreaming('request-WEB:p');
     const streamingSignal = vi.spyOn(chatgptAdapter, 'streamingSignal');
     const isStreaming = vi.spyOn(chatgptAdapter, 'isStreaming');
     stop.remove();
