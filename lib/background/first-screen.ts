@@ -49,7 +49,10 @@ const warmed = new Map<number, { at: number; screen: Promise<PanelFirstScreen | 
  * the tab reported last), and kept for one question only: React's render, moments later, reads afresh.
  */
 export function warmFirstScreen(tabId: number, page: Pick<MessageSent, 'site' | 'conversationId'>): void {
-  warmed.set(tabId, { at: Date.now(), screen: firstScreenOf(tabId, page).catch(() => null) });
+  const now = Date.now();
+  // A frame that never asked (its tab closed, say) leaves nothing behind for long.
+  for (const [tab, ahead] of warmed) if (now - ahead.at >= WARM_FOR_MS) warmed.delete(tab);
+  warmed.set(tabId, { at: now, screen: firstScreenOf(tabId, page).catch(() => null) });
 }
 
 /** The panel's `first-screen` question: the answer read ahead for its frame, when there is a fresh one, else read now. */
