@@ -5,7 +5,7 @@ import type { AuditEvent, Note, Task } from '@/lib/workflow/records';
 import { getDb } from './database';
 import { listEvents } from './events-repo';
 import { fromNoteRow, fromTaskRow } from './records';
-import { liveNotesOf, pinnedWorkflow } from './tasks-repo';
+import { liveNotesFrom, liveNotesOf, pinnedWorkflow } from './tasks-repo';
 import type { Workflow } from '@/lib/workflow/schema';
 
 /**
@@ -66,7 +66,7 @@ export async function getPanelTaskDetail(taskId: string): Promise<PanelTaskDetai
       Promise.all(stepIds.map((stepId) => db.notes.where('[taskId+stepId]').equals([taskId, stepId]).toArray())),
     ]);
     const rows = stepRows.flat();
-    const notes = rows.filter((n) => !n.deleted).map(fromNoteRow).sort(noteOrder);
+    const notes = liveNotesFrom(rows);
     const partial = rows.length < noteRows ? { notesToCome: true as const } : {};
     const tail: AuditEvent[] = [];
     await db.events
@@ -83,8 +83,6 @@ export async function getPanelTaskDetail(taskId: string): Promise<PanelTaskDetai
     return from > 1 ? { task, workflow, notes, events, earlierThan: from, ...partial } : { task, workflow, notes, events, ...partial };
   });
 }
-
-const noteOrder = (a: Note, b: Note) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id);
 
 /** A task's notes, deleted ones left out, in creation order: what follows a first read that sent only some (`notesToCome`). */
 export async function getLiveNotes(taskId: string): Promise<Note[]> {

@@ -9,7 +9,7 @@ import { getDb, type ConvOpsDatabase } from './database';
 import { RecordNotFoundError, StaleTaskError } from './errors';
 import { appendEvents, listEvents } from './events-repo';
 import { getSettings } from './settings-repo';
-import { conversationKey, fromNoteRow, fromTaskRow, fromWorkflowRecord, toTaskRow, type TaskRow } from './records';
+import { conversationKey, fromNoteRow, fromTaskRow, fromWorkflowRecord, toTaskRow, type NoteRow, type TaskRow } from './records';
 
 /**
  * Tasks: started on the latest workflow version and pinned to it; every transition goes through the
@@ -215,7 +215,12 @@ export async function getTaskDetail(taskId: string): Promise<TaskDetail | undefi
 
 /** A task's notes, deleted ones left out, in creation order. */
 export async function liveNotesOf(db: ConvOpsDatabase, taskId: string): Promise<Note[]> {
-  return (await db.notes.where('taskId').equals(taskId).toArray())
+  return liveNotesFrom(await db.notes.where('taskId').equals(taskId).toArray());
+}
+
+/** Note rows as the panel and the pages show them: deleted ones left out, in creation order. */
+export function liveNotesFrom(rows: readonly NoteRow[]): Note[] {
+  return rows
     .filter((n) => !n.deleted)
     .map(fromNoteRow)
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
