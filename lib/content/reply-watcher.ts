@@ -70,6 +70,11 @@ export class ReplyWatcher {
   readonly #reported = new Set<string>();
   /** The streaming signal watched instead of the whole body while a reply streams (see observeSignal). */
   #signal: Element | null = null;
+  /**
+   * The last signal's ancestors, nearest first: where the next look starts. The stop control is
+   * replaced in place when a reply ends or starts, and a page-wide search walks every turn before it.
+   */
+  #place: Element[] = [];
   /** The streaming signal went away and the reply is not reported yet: checks come quickly. */
   #ending = false;
   #timerDue = 0;
@@ -137,13 +142,17 @@ export class ReplyWatcher {
     this.#observer.disconnect();
     this.#signal = signal;
     this.#observer.observe(signal, { attributes: true });
-    for (let el = signal.parentElement; el; el = el.parentElement) this.#observer.observe(el, { childList: true, attributes: true });
+    this.#place = [];
+    for (let el = signal.parentElement; el; el = el.parentElement) {
+      this.#observer.observe(el, { childList: true, attributes: true });
+      this.#place.push(el);
+    }
   }
 
   #onSignalMutation(): void {
     // The signal left the page: streaming is most likely over, and the check after the quiet period
     // looks for a signal anyway. Still attached: an attribute changed, so look again now.
-    const still = this.#signal?.isConnected ? this.#streamingNow() : null;
+    const still = this.#signal?.isConnected ? this.#streamingNow(true) : null;
     if (still) {
       this.#signal = null;
       this.#observeSignal(still);
@@ -225,14 +234,19 @@ export class ReplyWatcher {
   }
 
   /**
-   * The element that says "streaming" (one cascade walk; the body when the adapter cannot name one).
+   * The element that says "streaming" (one cascade walk; the body when the adapter cannot name one),
+   * looked for first where the last signal was. `nearOnly`: only there, once the watched signal has
+   * changed or gone: the control that replaced it is in the same place, so a miss there means the
+   * stream ended, without a miss of every signal over the whole page.
    * Every look counts as the probe's: a mutation right after a check that found nothing does not look again.
    */
-  #streamingNow(): Element | null {
+  #streamingNow(nearOnly = false): Element | null {
     const { adapter, doc } = this.#o;
     this.#lastProbeAt = this.#o.now();
-    if (adapter.streamingSignal) return adapter.streamingSignal(doc);
-    return adapter.isStreaming(doc) ? doc.body : null;
+    if (!adapter.streamingSignal) return adapter.isStreaming(doc) ? doc.body : null;
+    const near = this.#place.find((el) => el.isConnected);
+    const found = near ? adapter.streamingSignal(doc, near) : null;
+    return found || (nearOnly && near) ? found : adapter.streamingSignal(doc);
   }
 
   #noteStreaming(signal: Element): void {
@@ -297,7 +311,7 @@ export class ReplyWatcher {
     // The site's own "finished" mark needs no quiet wait; without one, the page must go quiet.
     const waitMs = ready && !adapter.isMarkedComplete(last.element) ? this.#o.quietMs - quietFor : 0;
     if ((!ready || waitMs > 0) && now - this.#lastProbeAt < this.#o.probeMs) return waitMs > 0 ? this.#schedule(waitMs) : undefined;
-    const signal = this.#streamingNow();
+    const signal = this.#streamingNow(this.#ending);
     if (signal) return this.#stillStreaming(signal);
     // Not there yet (or the old one): the next mutation schedules the next check.
     if (!ready) return;

@@ -46,8 +46,9 @@ export interface HostAdapter {
   /**
    * The element whose presence means "streaming" (the one `isStreaming` finds). The reply watcher
    * watches only it and its ancestors while a reply streams, instead of every chunk's mutations.
+   * `within`: that element's subtree only (where the last signal was), not the whole page.
    */
-  streamingSignal?(doc: Document): Element | null;
+  streamingSignal?(doc: Document, within?: ParentNode): Element | null;
   health(doc: Document, url: string | URL): HostHealth;
   /** CSS rules that make room for a fixed side panel; owned by one `<style>` element of the content script. */
   layoutCss(layout: PanelLayout): string;

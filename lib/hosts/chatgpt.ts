@@ -205,19 +205,19 @@ function isMarkedComplete(message: Element): boolean {
 const turnHint = new CascadeHint();
 const streamingByGeneration = new Map<string, SelectorCascade>();
 
-function streamingSignal(doc: Document): Element | null {
+function streamingSignal(doc: Document, within: ParentNode = doc): Element | null {
   // One selector at a time: Chromium matches a selector list over a whole page several times slower
   // than its parts one by one (0.8 ms against 0.13 ms on a 300-turn thread), and this runs per reply.
   // Once the page's turns showed its generation, only that generation's signals (and the legacy
   // one) are looked for: "nothing streams" otherwise costs a whole-page miss per other selector.
   const generation = turnHint.generation(doc);
-  if (!generation) return firstMatch(doc, S.streaming)?.element ?? null;
+  if (!generation) return firstMatch(within, S.streaming)?.element ?? null;
   let cascade = streamingByGeneration.get(generation);
   if (!cascade) {
     cascade = S.streaming.filter((e) => e.generation === generation || e.generation === 'legacy');
     streamingByGeneration.set(generation, cascade);
   }
-  return firstMatch(doc, cascade)?.element ?? null;
+  return firstMatch(within, cascade)?.element ?? null;
 }
 
 function isStreaming(doc: Document): boolean {

@@ -126,6 +126,6 @@ export const claudeAdapter: HostAdapter = {
   isMarkedComplete,
   // One selector at a time: see chatgpt.ts, a selector list is several times slower on a long page.
   isStreaming: (doc) => firstMatch(doc, S.streaming) !== null,
-  streamingSignal: (doc) => firstMatch(doc, S.streaming)?.element ?? null,
+  streamingSignal: (doc, within = doc) => firstMatch(within, S.streaming)?.element ?? null,
   layoutCss,
 };

@@ -42,6 +42,9 @@ function watch(adapter: HostAdapter, c: ReturnType<typeof clock>, conversationId
   return { watcher, replies, onStreaming };
 }
 
+/** Where each streaming search looked: the element it was kept to (its tag), or 'page'. */
+const looks = (spy: { mock: { calls: unknown[][] } }) => spy.mock.calls.map((call) => (call[1] instanceof Element ? call[1].tagName : 'page'));
+
 let active: ReplyWatcher | null = null;
 afterEach(() => {
   active?.stop();
@@ -135,6 +138,7 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     expect(replies).toEqual([]);
 
     // Finished: server id arrives, stop button goes, action bar appears.
+    streamingSignal.mockClear();
     turn.setAttribute('data-turn-id', 'final-306');
     node.setAttribute('data-message-id', 'final-306');
     stop.remove();
@@ -147,6 +151,8 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]).toMatchObject({ key: 'final-306', conversationId: 'conv-1' });
     expect(replies[0]!.html).toContain('chunk 399');
+    // Nothing streams any more, learnt without walking the 300 turns: the look was kept to where the stop control was.
+    expect(looks(streamingSignal)).toEqual(['FORM']);
 
     // Nothing more happens on later mutations.
     body.append(doc.createTextNode(' '));
@@ -154,11 +160,14 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     await c.advance(1000);
     expect(replies).toHaveLength(1);
 
-    // The next reply (person pressed Enter elsewhere, unseen) is caught by its streaming signal again.
+    // The next reply (person pressed Enter elsewhere, unseen) is caught by its streaming signal again,
+    // found where the last one was, not after a walk of the thread.
+    streamingSignal.mockClear();
     addClassicTurn(doc, 307, 'user', 'u-307', 'More');
     const next = addClassicTurn(doc, 308, 'assistant', 'final-308', 'Second answer');
     doc.querySelector('form')!.append(stop);
     await flush();
+    expect(looks(streamingSignal)).toEqual(['FORM']);
     await c.advance(600);
     stop.remove();
     next.turn.append(copy.cloneNode(true));
@@ -207,12 +216,15 @@ describe('ReplyWatcher on ChatGPT classic', () => {
       await flush();
       await c.advance(40);
     }
-    expect(streamingSignal.mock.calls.length + isStreaming.mock.calls.length).toBe(1);
-    // Later mutations are probed again (a reply the person started another way, say Regenerate).
+    // One look, kept to where the stop control was (the composer form): not a miss over the whole thread.
+    expect(looks(streamingSignal)).toEqual(['FORM']);
+    expect(isStreaming).not.toHaveBeenCalled();
+    // Later mutations are probed again (a reply the person started another way, say Regenerate):
+    // where the last signal was first, then, nothing being there, the page.
     await c.advance(500);
     turn.append(doc.createElement('span'));
     await flush();
-    expect(streamingSignal.mock.calls.length + isStreaming.mock.calls.length).toBe(2);
+    expect(looks(streamingSignal)).toEqual(['FORM', 'FORM', 'page']);
     streamingSignal.mockRestore();
     isStreaming.mockRestore();
   });
@@ -237,8 +249,9 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     await flush();
     await c.advance(10);
     expect(replies.map((r) => r.key)).toEqual(['final-66']);
-    // The watched signal going away is itself the look; the page is searched once, before the report.
-    expect(streamingSignal.mock.calls.length + isStreaming.mock.calls.length).toBe(1);
+    // The watched signal going away is itself the look; one search before the report, where it was.
+    expect(looks(streamingSignal)).toEqual(['FORM']);
+    expect(isStreaming).not.toHaveBeenCalled();
     streamingSignal.mockRestore();
     isStreaming.mockRestore();
   });
