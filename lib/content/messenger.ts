@@ -6,7 +6,8 @@ import type { ProtocolMap } from '@/lib/messaging/protocol';
  * (which, with its error serializer, was ~2 KB of the 12 KB content-script budget). It speaks the
  * same wire format, so the background and the panel keep the library:
  * - request: `{ id, type, data, timestamp }` (the library's root listener ignores anything else);
- * - response: `{ res }`, or `{ err: { name, message, stack } }` (what `deserializeError` rebuilds).
+ * - response: `{ res }`, or `{ err: { name, message, stack } }` (what `deserializeError` rebuilds; it
+ *   needs a `stack` to see an error, sent empty: it would only show the content script's minified frames).
  * One root `runtime.onMessage` listener, one handler per type, as the library allows.
  */
 
@@ -44,7 +45,7 @@ const rootListener = (m: Wire | null, sender: Sender, sendResponse: (response: u
     (res) => sendResponse({ res }),
     (error: unknown) => {
       const e = error instanceof Error ? error : new Error(String(error));
-      sendResponse({ err: { name: e.name, message: e.message, stack: e.stack ?? '' } });
+      sendResponse({ err: { name: e.name, message: e.message, stack: '' } });
     },
   );
   // Keeps the channel open for the asynchronous answer (Chromium and Firefox alike).

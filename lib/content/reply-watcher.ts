@@ -142,11 +142,8 @@ export class ReplyWatcher {
     this.#observer.disconnect();
     this.#signal = signal;
     this.#observer.observe(signal, { attributes: true });
-    this.#place = [];
-    for (let el = signal.parentElement; el; el = el.parentElement) {
-      this.#observer.observe(el, { childList: true, attributes: true });
-      this.#place.push(el);
-    }
+    this.#place = ancestors(signal);
+    for (const el of this.#place) this.#observer.observe(el, { childList: true, attributes: true });
   }
 
   #onSignalMutation(): void {
@@ -192,9 +189,11 @@ export class ReplyWatcher {
 
   /**
    * A message was sent (by the extension or the person): the reply on screen now is old, the next
-   * new one is to be reported.
+   * new one is to be reported. `sentWith`: the Send control clicked, where the stop control will show
+   * (it replaces Send in place): the first look for it starts there.
    */
-  arm(): void {
+  arm(sentWith?: Element): void {
+    if (sentWith) this.#place = ancestors(sentWith);
     const last = this.#o.adapter.lastAssistant(this.#o.doc, this.#o.conversationId());
     if (last && !last.pending) this.#baselineKey = last.key;
     this.#needBaseline = false;
@@ -331,6 +330,13 @@ export class ReplyWatcher {
     // The stop control going away is a mutation; that wakes the next check.
     this.#noteStreaming(signal);
   }
+}
+
+/** The element's ancestors, nearest first. */
+function ancestors(el: Element): Element[] {
+  const all: Element[] = [];
+  for (let at = el.parentElement; at; at = at.parentElement) all.push(at);
+  return all;
 }
 
 /** Whether an element holds any text but white space: stops at the first such text node, where `textContent` would copy the whole reply. */

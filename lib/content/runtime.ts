@@ -104,8 +104,8 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     }
     post(sendMessage('host.state', current));
   });
-  const reportSent = safe((alreadyArmed = false) => {
-    if (!alreadyArmed) watcher.arm();
+  const reportSent = safe((alreadyArmed = false, sentWith?: Element) => {
+    if (!alreadyArmed) watcher.arm(sentWith);
     replyMissing = false;
     post(sendMessage('host.message-sent', { site: adapter.site, url: location.href, conversationId: conversationId() }));
     believe(true, location.href);
@@ -249,7 +249,7 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     safe((event: MouseEvent) => {
       if (!event.isTrusted || !active || sendingByUs || !(event.target instanceof Element)) return;
       const button = event.target.closest('button');
-      if (button && adapter.isSendButton(button) && !button.disabled) reportSent();
+      if (button && adapter.isSendButton(button) && !button.disabled) reportSent(false, button);
     }),
     { capture: true },
   );

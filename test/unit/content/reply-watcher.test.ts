@@ -256,6 +256,41 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     isStreaming.mockRestore();
   });
 
+  it('a reply sent with the Send control: its stop control is looked for where Send was, not over the whole thread', async () => {
+    const doc = settledClassic();
+    for (let i = 5; i < 65; i++) addClassicTurn(doc, i, i % 2 ? 'user' : 'assistant', `old-${i}`, `old text ${i}`);
+    const slot = doc.createElement('div');
+    const sendButton = doc.createElement('button');
+    sendButton.setAttribute('data-testid', 'send-button');
+    slot.append(sendButton);
+    doc.querySelector('form')!.append(slot);
+    const c = clock();
+    const { watcher, replies, onStreaming } = watch(chatgptAdapter, c);
+    active = watcher;
+    watcher.start();
+    await c.advance(1200);
+    const streamingSignal = vi.spyOn(chatgptAdapter, 'streamingSignal');
+    watcher.arm(sendButton);
+    // The site swaps Send for its stop control in the same place, and the reply's turn appears.
+    const stop = doc.createElement('button');
+    stop.setAttribute('data-testid', 'stop-button');
+    slot.replaceChildren(stop);
+    addClassicTurn(doc, 65, 'user', 'u-65', 'Next?');
+    const { turn, node } = addClassicTurn(doc, 66, 'assistant', 'request-WEB:s', 'Streaming');
+    await flush();
+    expect(onStreaming).toHaveBeenCalledTimes(1);
+    expect(looks(streamingSignal)).toEqual(['DIV']);
+    node.setAttribute('data-message-id', 'final-s');
+    slot.replaceChildren(sendButton);
+    turn.append(Object.assign(doc.createElement('button'), { className: 'x' }));
+    turn.lastElementChild!.setAttribute('data-testid', 'copy-turn-action-button');
+    await flush();
+    await c.advance(10);
+    expect(replies.map((r) => r.key)).toEqual(['final-s']);
+    expect(looks(streamingSignal)).toEqual(['DIV', 'DIV']);
+    streamingSignal.mockRestore();
+  });
+
   it('a stream that starts again while the reply is not final is watched, and the reply is reported only once it has ended', async () => {
     const doc = settledClassic();
     const c = clock();
