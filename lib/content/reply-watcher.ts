@@ -243,7 +243,8 @@ export class ReplyWatcher {
     const { adapter, doc } = this.#o;
     this.#lastProbeAt = this.#o.now();
     if (!adapter.streamingSignal) return adapter.isStreaming(doc) ? doc.body : null;
-    const near = this.#place.find((el) => el.isConnected);
+    // Never the body or the root: a look there is the page-wide one, which would then run twice.
+    const near = this.#place.find((el) => el.isConnected && el !== doc.body && el.parentElement);
     const found = near ? adapter.streamingSignal(doc, near) : null;
     return found || (nearOnly && near) ? found : adapter.streamingSignal(doc);
   }

@@ -282,8 +282,9 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     expect(looks(streamingSignal)).toEqual(['DIV']);
     node.setAttribute('data-message-id', 'final-s');
     slot.replaceChildren(sendButton);
-    turn.append(Object.assign(doc.createElement('button'), { className: 'x' }));
-    turn.lastElementChild!.setAttribute('data-testid', 'copy-turn-action-button');
+    const copy = doc.createElement('button');
+    copy.setAttribute('data-testid', 'copy-turn-action-button');
+    turn.append(copy);
     await flush();
     await c.advance(10);
     expect(replies.map((r) => r.key)).toEqual(['final-s']);
