@@ -14,4 +14,10 @@ const parsed = new Promise<HTMLElement>((resolve) => {
 });
 const firstPaint = prefetchFirstScreen(parsed);
 
-void Promise.all([import('./mount'), parsed, firstPaint]).then(([{ mountPanel }, root]) => mountPanel(root));
+// React's chunks are loaded once that paint is on screen: evaluating them holds this thread, and the
+// paint with it (it came ~50 ms after it was drawn). Not later than LOAD_REACT_AFTER_MS, though: when
+// the first answer is slow (the background was asleep), the load overlaps the wait as before.
+const LOAD_REACT_AFTER_MS = 60;
+const react = Promise.race([firstPaint, new Promise((resolve) => setTimeout(resolve, LOAD_REACT_AFTER_MS))]).then(() => import('./mount'));
+
+void Promise.all([react, parsed, firstPaint]).then(([{ mountPanel }, root]) => mountPanel(root));

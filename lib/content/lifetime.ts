@@ -20,7 +20,7 @@ export class ContentScriptContext {
     return `${browser.runtime?.id}:${entry}:wxt:content-script-started`;
   }
   readonly #controller = new AbortController();
-  readonly #id = Math.random().toString(36).slice(2);
+  readonly #id = crypto.randomUUID();
 
   constructor(readonly contentScriptName: string) {
     const type = ContentScriptContext.startedType(contentScriptName);

@@ -23,7 +23,8 @@ interface Wire {
   timestamp?: unknown;
 }
 
-let nextId = Math.floor(Math.random() * 1e4);
+// Only the library's debug log reads the id.
+let nextId = 0;
 
 /** Sends to the background; rejects when nobody answers or the handler threw. */
 export async function sendMessage<T extends Type>(type: T, data: DataOf<T>): Promise<ReturnOf<T>> {
@@ -54,7 +55,7 @@ const rootListener = (m: Wire | null, sender: Sender, sendResponse: (response: u
 
 /** Handles one message type from the background; returns the remover. */
 export function onMessage<T extends Type>(type: T, handler: (message: { data: DataOf<T>; sender: Sender }) => ReturnOf<T> | Promise<ReturnOf<T>>): () => void {
-  if (handlers.has(type)) throw new Error(`[convops] one listener per message type: ${type}`);
+  if (handlers.has(type)) throw new Error(`second listener: ${type}`);
   if (handlers.size === 0) browser.runtime.onMessage.addListener(rootListener);
   // The one cast at this seam: a handler typed for its message is stored with the others. What reaches
   // it comes from our own background, whose sender is typed by the same ProtocolMap.

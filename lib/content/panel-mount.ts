@@ -36,6 +36,7 @@ export class PanelMount {
   #style: HTMLStyleElement | null = null;
   #layout: PanelLayout;
   #collapsed = false;
+  #held = false;
   #observer: MutationObserver | null = null;
   /** Loads of the frame we started ourselves (src set, frame re-attached) and still expect. */
   #expectedLoads = 0;
@@ -70,8 +71,14 @@ export class PanelMount {
     return this.#frame;
   }
 
-  mount(): void {
+  /**
+   * `held`: the frame goes in and loads, but nothing shows and the site makes no room yet (the host is
+   * `display:none`): the runtime mounts it so before the settings are read, and takes it out unseen
+   * when they say the site is switched off. `mount()` again shows it.
+   */
+  mount(held = false): void {
     const doc = this.#doc;
+    this.#held = held;
     if (!this.#host) {
       this.#host = doc.createElement('div');
       this.#host.id = HOST_ID;
@@ -99,7 +106,7 @@ export class PanelMount {
       root.append(this.#host);
     }
     if (!this.#toggle.isConnected) root.append(this.#toggle);
-    const wantStyle = !this.#collapsed;
+    const wantStyle = !this.#collapsed && !this.#held;
     if (wantStyle && !this.#style?.isConnected) {
       this.#style ??= this.#doc.createElement('style');
       this.#style.id = STYLE_ID;
@@ -280,7 +287,7 @@ export class PanelMount {
     };
     set(
       this.#host,
-      `all:initial;position:fixed;top:0;bottom:0;${edge}:0;width:${width}px;z-index:2147483646;display:${this.#collapsed ? 'none' : 'block'};box-shadow:0 0 0 1px rgba(0,0,0,.12);background:#fff;${visible}`,
+      `all:initial;position:fixed;top:0;bottom:0;${edge}:0;width:${width}px;z-index:2147483646;display:${this.#collapsed || this.#held ? 'none' : 'block'};box-shadow:0 0 0 1px rgba(0,0,0,.12);background:#fff;${visible}`,
     );
     set(this.#frame, `border:0;width:100%;height:100%;display:block;background:transparent;color-scheme:normal;${visible}`);
     if (this.#handle) this.#handle.textContent = side === 'right' ? '›' : '‹';

@@ -165,11 +165,14 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
   // The script runs at document_start (DESIGN.md: panel ready ≤ 150 ms after navigation): the panel
   // frame goes in as soon as the page has a body, so the panel loads while the site's own scripts do;
   // what reads the site (the reply watcher, the state report) starts once the document is parsed.
+  // The frame does not wait for the settings either (their answer took 20–50 ms of the budget): until
+  // they are read it is held hidden, and on a site switched off it is taken out unseen.
   let parsed = false;
+  let held = true;
   const mountPanel = () => {
     // Before the frame exists: the background reads the panel's first screen while the frame loads.
     if (!panel.frameElement) post(sendMessage('host.panel-mounted', { site: adapter.site, url: location.href, conversationId: conversationId() }));
-    panel.mount();
+    panel.mount(held);
   };
   const start = () => {
     mountPanel();
@@ -179,24 +182,16 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     ctx.setTimeout(reportState, 1500);
   };
   const activate = safe((on: boolean) => {
-    if (on === active) return;
+    // The first settings decide on the held frame either way.
+    if (on === active && !held) return;
+    held = false;
     active = on;
     if (!on) {
       watcher.stop();
       panel.unmount();
     } else if (parsed) start();
+    // Without a body yet, the observer below mounts the frame once there is one.
     else if (document.body) mountPanel();
-    else {
-      const early = new MutationObserver(
-        safe(() => {
-          if (!document.body) return;
-          early.disconnect();
-          if (active) mountPanel();
-        }),
-      );
-      early.observe(document, { childList: true, subtree: true });
-      ctx.onInvalidated(() => early.disconnect());
-    }
   });
   const onParsed = safe(() => {
     parsed = true;
@@ -375,4 +370,17 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     .get(UI_SETTINGS_KEY)
     .then((stored) => applySettings(stored[UI_SETTINGS_KEY]))
     .catch(() => applySettings(undefined));
+  // Held until the settings are read (above), and mounted at once if there is a body already.
+  if (document.body) mountPanel();
+  else {
+    const early = new MutationObserver(
+      safe(() => {
+        if (!document.body) return;
+        early.disconnect();
+        if (active || held) mountPanel();
+      }),
+    );
+    early.observe(document, { childList: true, subtree: true });
+    ctx.onInvalidated(() => early.disconnect());
+  }
 }

@@ -24,6 +24,28 @@ describe('PanelMount', () => {
     panel.unmount();
   });
 
+  it('held (before the settings are read): the frame is in and loading, yet nothing shows and the site makes no room; mounting again shows it, the same frame', async () => {
+    const panel = new PanelMount(document, chatgptAdapter, panelUrl, { side: 'right', width: 400 });
+    panel.mount(true);
+    const frame = panel.frameElement!;
+    expect(frame.isConnected).toBe(true);
+    expect(frame.src).toBe(panelUrl);
+    const host = document.getElementById('convops-panel-host')!;
+    expect(host.style.display).toBe('none');
+    expect(document.getElementById('convops-layout')).toBeNull();
+    expect(document.getElementById('convops-panel-toggle')!.style.display).toBe('none');
+    // A page that restyles the held host gets it put back hidden, not shown.
+    host.setAttribute('style', 'display:block !important');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(host.style.display).toBe('none');
+    expect(panel.tampered).toBe(1);
+    panel.mount();
+    expect(panel.frameElement).toBe(frame);
+    expect(host.style.display).toBe('block');
+    expect(document.getElementById('convops-layout')?.textContent).toBe(chatgptAdapter.layoutCss({ side: 'right', width: 400 }));
+    panel.unmount();
+  });
+
   it('collapsing removes the layout rules and shows the floating button; expanding restores both', () => {
     const panel = new PanelMount(document, claudeAdapter, panelUrl, { side: 'left', width: 320 });
     panel.mount();
