@@ -246,7 +246,8 @@ export class ReplyWatcher {
     // Never the body or the root: a look there is the page-wide one, which would then run twice.
     const near = this.#place.find((el) => el.isConnected && el !== doc.body && el.parentElement);
     const found = near ? adapter.streamingSignal(doc, near) : null;
-    return found || (nearOnly && near) ? found : adapter.streamingSignal(doc);
+    if (found || (nearOnly && near)) return found;
+    return adapter.streamingSignal(doc);
   }
 
   #noteStreaming(signal: Element): void {

@@ -81,9 +81,23 @@ function addClassicTurn(doc: Document, n: number, role: 'user' | 'assistant', id
  * A 65-turn ChatGPT classic thread, the watcher armed, and a reply (`pendingKey`) that has streamed 50
  * chunks with the stop control in the composer: what the page-search tests start from.
  */
-async function classicReplyStreaming(pendingKey: string) {
+/** The site's action bar under a reply: its mark that the reply is final. */
+function appendActionBar(turn: Element): HTMLButtonElement {
+  const copy = turn.ownerDocument.createElement('button');
+  copy.setAttribute('data-testid', 'copy-turn-action-button');
+  turn.append(copy);
+  return copy;
+}
+
+/** A settled classic thread with 60 earlier turns (5–64): a streaming search over all of it is what the watcher avoids. */
+function classicThread() {
   const doc = settledClassic();
   for (let i = 5; i < 65; i++) addClassicTurn(doc, i, i % 2 ? 'user' : 'assistant', `old-${i}`, `old text ${i}`);
+  return doc;
+}
+
+async function classicReplyStreaming(pendingKey: string) {
+  const doc = classicThread();
   const c = clock();
   const { watcher, replies } = watch(chatgptAdapter, c);
   active = watcher;
@@ -142,9 +156,7 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     turn.setAttribute('data-turn-id', 'final-306');
     node.setAttribute('data-message-id', 'final-306');
     stop.remove();
-    const copy = doc.createElement('button');
-    copy.setAttribute('data-testid', 'copy-turn-action-button');
-    turn.append(copy);
+    const copy = appendActionBar(turn);
     await flush();
     // The site marked it final (action bar): reported at the first check, no quiet wait.
     await c.advance(10);
@@ -204,9 +216,7 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     const isStreaming = vi.spyOn(chatgptAdapter, 'isStreaming');
     node.setAttribute('data-message-id', 'final-66');
     stop.remove();
-    const copy = doc.createElement('button');
-    copy.setAttribute('data-testid', 'copy-turn-action-button');
-    turn.append(copy);
+    appendActionBar(turn);
     await flush();
     await c.advance(10);
     expect(replies.map((r) => r.key)).toEqual(['final-66']);
@@ -243,9 +253,7 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     }
     expect(replies).toEqual([]);
     node.setAttribute('data-message-id', 'final-66');
-    const copy = doc.createElement('button');
-    copy.setAttribute('data-testid', 'copy-turn-action-button');
-    turn.append(copy);
+    appendActionBar(turn);
     await flush();
     await c.advance(10);
     expect(replies.map((r) => r.key)).toEqual(['final-66']);
@@ -257,8 +265,7 @@ describe('ReplyWatcher on ChatGPT classic', () => {
   });
 
   it('a reply sent with the Send control: its stop control is looked for where Send was, not over the whole thread', async () => {
-    const doc = settledClassic();
-    for (let i = 5; i < 65; i++) addClassicTurn(doc, i, i % 2 ? 'user' : 'assistant', `old-${i}`, `old text ${i}`);
+    const doc = classicThread();
     const slot = doc.createElement('div');
     const sendButton = doc.createElement('button');
     sendButton.setAttribute('data-testid', 'send-button');
@@ -282,9 +289,7 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     expect(looks(streamingSignal)).toEqual(['DIV']);
     node.setAttribute('data-message-id', 'final-s');
     slot.replaceChildren(sendButton);
-    const copy = doc.createElement('button');
-    copy.setAttribute('data-testid', 'copy-turn-action-button');
-    turn.append(copy);
+    appendActionBar(turn);
     await flush();
     await c.advance(10);
     expect(replies.map((r) => r.key)).toEqual(['final-s']);
@@ -321,9 +326,7 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     }
     // Its final id and action bar show while the second phase still streams: not reported yet.
     node.setAttribute('data-message-id', 'final-6');
-    const copy = doc.createElement('button');
-    copy.setAttribute('data-testid', 'copy-turn-action-button');
-    turn.append(copy);
+    appendActionBar(turn);
     await flush();
     await c.advance(1000);
     expect(replies).toEqual([]);
@@ -344,9 +347,7 @@ describe('ReplyWatcher on ChatGPT classic', () => {
     watcher.arm();
     const { turn, body } = addClassicTurn(doc, 5, 'assistant', 'real-5', '');
     body.innerHTML = '<p>  </p>\n<ul><li> </li></ul>';
-    const copy = doc.createElement('button');
-    copy.setAttribute('data-testid', 'copy-turn-action-button');
-    turn.append(copy);
+    appendActionBar(turn);
     await flush();
     await c.advance(1000);
     expect(replies).toEqual([]);
