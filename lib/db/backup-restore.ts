@@ -30,7 +30,7 @@ import {
   type RestoreReport,
   type TaskPlanItem,
 } from './backup';
-import { NotJsonError, readJsonStream, type StreamOptions } from './backup-stream';
+import { NotJsonError, pageTurns, readJsonStream, type StreamOptions } from './backup-stream';
 import { getDb, type ConvOpsDatabase } from './database';
 import { BackupError } from './errors';
 import { chainEvents, importChain, isTaskChain } from './events-repo';
@@ -182,8 +182,13 @@ class BackupReader {
 
 /** Reads `blob` once through `reader`, handing each chunk's queued rows to `drain`. */
 async function pass(blob: Blob, reader: BackupReader, on: { note: (note: Note) => Promise<void>; event: (event: AuditEvent) => Promise<void> }, options: StreamOptions): Promise<void> {
+  // A chunk holds hundreds of rows: the page gets its turns between them too.
+  const turn = pageTurns();
   const drain = async (rows: Row[]) => {
-    for (const row of rows) await (row.kind === 'note' ? on.note(row.value) : on.event(row.value));
+    for (const row of rows) {
+      await turn();
+      await (row.kind === 'note' ? on.note(row.value) : on.event(row.value));
+    }
   };
   const result = (await readJsonStream(blob.stream(), blob.size, { ...options, sink: reader.sink, onKey: reader.onKey, afterChunk: () => drain(reader.take()) })) as Record<string, unknown>;
   await drain(reader.take());

@@ -72,6 +72,24 @@ describe('streamed backup export', () => {
     expect(ids).toEqual([...ids].sort());
   });
 
+  it('writes the whole file when it gives the page a turn before every page', async () => {
+    const id = await populate();
+    const notes = Array.from({ length: 3_000 }, (_, n) => ({ id: `bulk-${String(n).padStart(5, '0')}`, taskId: id, stepId: 'draft', source: 'manual' as const, body: `note ${n}`, createdAt: new Date(n).toISOString(), createdBy: alice, updatedAt: new Date(n).toISOString(), deleted: 0 as const }));
+    await ctx.db.notes.bulkAdd(notes as never);
+    // Every page looks slow (the clock moves 60 ms a look), so a turn is taken before each. (In
+    // Chromium a turn with no request pending ends the read transaction; fake-indexeddb does not, so
+    // that rule is exercised by the e2e and bench runs of the real export.)
+    let clock = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => (clock += 60));
+    try {
+      const { blob, counts } = await exportBackupBlob();
+      expect(counts.notes).toBe(3_002);
+      expect(JSON.parse(await blob.text())).toEqual({ ...(await exportBackup()), exportedAt: expect.any(String) });
+    } finally {
+      vi.restoreAllMocks();
+    }
+  });
+
   it('stops when cancelled, and nothing is returned', async () => {
     await populate();
     const controller = new AbortController();
@@ -84,6 +102,31 @@ describe('streamed restore read', () => {
     const text = JSON.stringify({ a: [1, { b: '] } , "' }, [2, [3]], 'ü✓\\"'], s: { x: [1, 2] }, n: null, e: [], t: 'x' });
     for (const size of [1, 2, 3, 5, 64, 10_000]) expect(await read(text, size)).toEqual(JSON.parse(text));
     expect(await read(' \n{ "a" : [ 1 , 2 ] , "b" : "c" } \n')).toEqual({ a: [1, 2], b: 'c' });
+  });
+
+  it('gives the page turns while chunks are already waiting (they would resolve one after the other without a task between)', async () => {
+    const text = JSON.stringify({ notes: Array.from({ length: 400 }, (_, n) => ({ n, body: 'x'.repeat(50) })) });
+    const bytes = new TextEncoder().encode(text);
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let at = 0; at < bytes.byteLength; at += 256) controller.enqueue(bytes.slice(at, at + 256));
+        controller.close();
+      },
+    });
+    let clock = 0;
+    vi.spyOn(performance, 'now').mockImplementation(() => (clock += 30));
+    let readWhenPageRan = -1;
+    let done = 0;
+    const other = setTimeout(() => (readWhenPageRan = done), 0);
+    try {
+      expect(await readJsonStream(stream, bytes.byteLength, { onProgress: (p) => (done = p.done) })).toEqual(JSON.parse(text));
+    } finally {
+      clearTimeout(other);
+      vi.restoreAllMocks();
+    }
+    // The page's own task ran while the file was being read, not after it.
+    expect(readWhenPageRan).toBeGreaterThan(0);
+    expect(readWhenPageRan).toBeLessThan(bytes.byteLength);
   });
 
   it('refuses what is not one JSON object', async () => {
