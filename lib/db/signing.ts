@@ -2,6 +2,7 @@ import Dexie from 'dexie';
 import { z } from 'zod';
 import type { AuditEvent } from '@/lib/workflow/records';
 import type { ConvOpsDatabase } from './database';
+import { hexOf } from './hash-chain';
 import { OWN_KEY_ID, type PublicKeyRow, type SigningKeyRow } from './records';
 
 /**
@@ -44,8 +45,7 @@ export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
 }
 
 export async function fingerprintOf(publicKeyBase64: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', fromBase64(publicKeyBase64));
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return hexOf(await crypto.subtle.digest('SHA-256', fromBase64(publicKeyBase64)));
 }
 
 /** How a key is shown to people: its last four hex digits, like "…ab12". */

@@ -1,4 +1,4 @@
-import { canonicalJson, computeEventHash, GENESIS_HASH, sha256Hex, verifyChain } from '@/lib/db/hash-chain';
+import { canonicalJson, computeEventHash, GENESIS_HASH, hexOf, sha256Hex, verifyChain } from '@/lib/db/hash-chain';
 import type { AuditEvent } from '@/lib/workflow/records';
 
 async function chain(taskId: string, count: number): Promise<AuditEvent[]> {
@@ -33,6 +33,15 @@ describe('canonical JSON', () => {
 describe('hash', () => {
   it('is SHA-256 in hex', async () => {
     expect(await sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+    expect(await sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  });
+
+  it('writes every byte as two lowercase digits, whatever the length', () => {
+    expect(hexOf(new Uint8Array([0, 1, 15, 16, 160, 255]).buffer)).toBe('00010f10a0ff');
+    const long = Uint8Array.from({ length: 40 }, (_, n) => n * 6);
+    expect(hexOf(long.buffer)).toBe(Array.from(long, (byte) => byte.toString(16).padStart(2, '0')).join(''));
+    // A shorter one after a longer one: nothing of the earlier digits is left in it.
+    expect(hexOf(new Uint8Array([171]).buffer)).toBe('ab');
   });
 
   it('covers the previous hash and every field but the hash itself', async () => {
