@@ -25,12 +25,12 @@ import {
   type ChainHead,
   type CheckedWorkflows,
   type KeptRows,
-  type NoteDigest,
   type RestorePlan,
   type RestoreReport,
   type TaskPlanItem,
 } from './backup';
 import { NotJsonError, pageTurns, readJsonStream, type StreamOptions } from './backup-stream';
+import { NoteDigestStore } from './note-digests';
 import { getDb, type ConvOpsDatabase } from './database';
 import { BackupError } from './errors';
 import { chainEvents, importChain, isTaskChain } from './events-repo';
@@ -232,15 +232,9 @@ async function planPass(blob: Blob, options: StreamOptions, source: RestorePlan[
   const db = getDb();
   const ordered = !lastOccurrence;
   const reader = new BackupReader(true, lastOccurrence);
-  // Per task, each live note as one string: its body's SHA-256 (64 hex digits), id, NUL, step. A note
-  // waits here until its chain is read (the events come after every note), so it is kept small; deleted
-  // notes are not checked, so not kept.
-  const notes = new Map<string, string[]>();
-  const unpack = (packed: string): NoteDigest => {
-    // The last NUL: a step id is a slug, while a note id may hold any character.
-    const cut = packed.lastIndexOf('\u0000');
-    return { bodyHash: packed.slice(0, 64), id: packed.slice(64, cut), stepId: packed.slice(cut + 1), deleted: false };
-  };
+  // Per task, each live note's digest, until its chain is read (the events come after every note);
+  // deleted notes are not checked, so not kept.
+  const notes = new NoteDigestStore();
   const judged = new Map<string, TaskPlanItem>();
   const heads = new Map<string, { local: ChainHead; file: ChainHead }>();
   const signers = new Map<string, Set<string>>();
@@ -263,11 +257,10 @@ async function planPass(blob: Blob, options: StreamOptions, source: RestorePlan[
   };
   const judge = async (task: Task, chain: readonly AuditEvent[]) => {
     const { checked, twice } = await prepare();
-    const { item, localHead } = await judgeTask(db, checked, task, chain, (notes.get(task.id) ?? []).map(unpack), twice.has(task.id));
+    const { item, localHead } = await judgeTask(db, checked, task, chain, notes.take(task.id), twice.has(task.id));
     judged.set(task.id, item);
     const last = chain.at(-1);
     heads.set(task.id, { local: localHead, file: last ? { seq: last.seq, hash: last.hash } : null });
-    notes.delete(task.id);
     if (item.status !== 'refused' && item.status !== 'diverged') sign(chain);
   };
   const closeChain = async (id: string, events: readonly AuditEvent[]) => {
@@ -296,11 +289,7 @@ async function planPass(blob: Blob, options: StreamOptions, source: RestorePlan[
     {
       note: async (note) => {
         if (note.deleted) return;
-        const { bodyHash, id, stepId } = await digestNote(note);
-        const packed = `${bodyHash}${id}\u0000${stepId}`;
-        const list = notes.get(note.taskId);
-        if (list) list.push(packed);
-        else notes.set(note.taskId, [packed]);
+        notes.add(note.taskId, await digestNote(note));
       },
       event: async (event) => {
         if (!ordered) {
