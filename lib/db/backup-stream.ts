@@ -51,8 +51,14 @@ export interface BackupTimings {
 const PAGE_ROWS = 250;
 /** Keys read a request when cutting pages (`pageRanges`): a whole number of pages, ~0.5 MB of keys on the heap at most. */
 const KEY_ROWS = 40 * PAGE_ROWS;
-/** Pages asked for at a time (`readPages`). */
-const PAGES_AHEAD = 2;
+/**
+ * Pages asked for ahead of the one being turned into text (`readPages`). One: with two, the backup
+ * took 2.0–2.2 s but its heap peaked at 41–50 MB (two pages' rows deserialised and waiting at each
+ * collection, so more of them promoted); with one, 2.4–2.6 s and 28–31 MB (six backups of the 181 MB
+ * bench database each, 2026-12-04, the heap sampled every 20 ms). Both within the 3 s budget; only
+ * one within the heap's 32 MB.
+ */
+const PAGES_AHEAD = 1;
 /** Event blocks are up to `EVENT_BLOCK_CHARS` (64K) each, read as bytes: 8 a page, near 512 KB off the JS heap. */
 const BLOCK_PAGE_ROWS = 8;
 /**
@@ -154,10 +160,9 @@ async function pageRanges(store: IDBObjectStore, pageRows = PAGE_ROWS): Promise<
 
 /**
  * The rows of `store` page by page (`pageRanges`), in primary-key order, each page to `onPage`. The
- * ranges are known beforehand, so more than one page is asked for at a time: the database reads the
- * next while this thread waits for and turns the last into text, instead of idling through a round
- * trip per page (measured, the notes' 100,000: 1.35–1.6 s with one page asked for at a time, 1.0–1.2 s
- * with two; three or four gained nothing more). The read transaction keeps the ranges valid.
+ * ranges are known beforehand, so the next page is asked for before the last is turned into text: the
+ * database reads it meanwhile instead of idling through a round trip per page (`PAGES_AHEAD`). The
+ * read transaction keeps the ranges valid.
  */
 async function readPages(store: IDBObjectStore, pages: IDBKeyRange[], onPage: (rows: unknown[]) => void): Promise<void> {
   const asked: (Promise<unknown[]> | undefined)[] = [];
