@@ -129,6 +129,22 @@ describe('streamed restore read', () => {
     expect(readWhenPageRan).toBeLessThan(bytes.byteLength);
   });
 
+  it('frames a large chunk a piece at a time, characters cut between pieces intact, with progress inside it', async () => {
+    // Chromium hands a file's stream over in 2 MB chunks; one chunk here, with two- and three-byte
+    // characters falling across the 64 KB pieces.
+    const text = JSON.stringify({ notes: Array.from({ length: 6_000 }, (_, n) => ({ n, body: `ü✓ 𝄞 ${'é'.repeat(n % 13)}` })) });
+    const { stream, bytes } = streamOf(text, 1_000_000);
+    expect(bytes).toBeGreaterThan(3 * 64 * 1024);
+    const progress: number[] = [];
+    let elements = 0;
+    expect(await readJsonStream(stream, bytes, { onProgress: (p) => progress.push(p.done), sink: (_key, _value, element) => element && ((elements += 1), true) })).toEqual({ notes: [] });
+    expect(elements).toBe(6_000);
+    expect(await read(text, 1_000_000)).toEqual(JSON.parse(text));
+    // Reported piece by piece, not once for the chunk.
+    expect(progress.length).toBeGreaterThanOrEqual(4);
+    expect(progress.at(-1)).toBe(bytes);
+  });
+
   it('refuses what is not one JSON object', async () => {
     for (const bad of ['', '[1,2]', '"text"', '{"a":[1,,2]}', '{"a":[1,]}', '{"a":[1,2]', '{"a":1} {"b":2}', '{"a":1,}', '{"a" 1}', '{"a":[1}', '{"a":nope}', 'not json']) {
       await expect(read(bad), bad).rejects.toBeInstanceOf(NotJsonError);
