@@ -30,12 +30,12 @@ import {
   type TaskPlanItem,
 } from './backup';
 import { NotJsonError, pageTurns, readJsonStream, type StreamOptions } from './backup-stream';
-import { NoteDigestStore } from './note-digests';
 import { getDb, type ConvOpsDatabase } from './database';
 import { BackupError } from './errors';
 import { chainEvents, importChain, isTaskChain } from './events-repo';
 import { verifyChain } from './hash-chain';
 import { SCHEMA_VERSION } from './migrations';
+import { NoteDigestStore } from './note-digests';
 import { metaRowSchema, toNoteRow, workflowHeadSchema, workflowRecordSchema } from './records';
 import { publicKeyEntrySchema, ownSigningKey } from './signing';
 

@@ -595,17 +595,18 @@ export async function readJsonStream(stream: ReadableStream<Uint8Array>, totalBy
   const reader = stream.getReader();
   let done = 0;
   const turn = pageTurns();
+  /** Before each read and each piece: the page's turn, if due, then a Cancel that came meanwhile. */
+  const checkpoint = async () => {
+    await turn();
+    if (signal?.aborted) throw abortError();
+  };
   try {
     for (;;) {
-      await turn();
-      if (signal?.aborted) throw abortError();
+      await checkpoint();
       const next = await reader.read();
       if (next.done) break;
       for (let at = 0; at < next.value.byteLength; at += FRAME_BYTES) {
-        if (at > 0) {
-          await turn();
-          if (signal?.aborted) throw abortError();
-        }
+        if (at > 0) await checkpoint();
         const piece = next.value.subarray(at, at + FRAME_BYTES);
         done += piece.byteLength;
         framer.push(decoder.decode(piece, { stream: true }));

@@ -28,8 +28,6 @@ function sortKeys(value: unknown): unknown {
 }
 
 const HEX_DIGITS = '0123456789abcdef';
-/** Room for one SHA-256's hex digits, reused: `hexOf` is synchronous, so no call sees another's. */
-const hexCodes = new Uint8Array(64);
 const asciiDecoder = new TextDecoder();
 
 /**
@@ -37,9 +35,9 @@ const asciiDecoder = new TextDecoder();
  * `padStart`, then `join`) left 65 short strings and an array behind each hash, and a restore of a
  * year's backup hashes 600,000 times: that garbage kept the young generation full.
  */
-export function hexOf(digest: ArrayBuffer): string {
-  const bytes = new Uint8Array(digest);
-  const codes = bytes.length * 2 <= hexCodes.length ? hexCodes.subarray(0, bytes.length * 2) : new Uint8Array(bytes.length * 2);
+export function hexOf(digest: ArrayBuffer | Uint8Array): string {
+  const bytes = digest instanceof Uint8Array ? digest : new Uint8Array(digest);
+  const codes = new Uint8Array(bytes.length * 2);
   for (let at = 0; at < bytes.length; at += 1) {
     codes[2 * at] = HEX_DIGITS.charCodeAt(bytes[at]! >> 4);
     codes[2 * at + 1] = HEX_DIGITS.charCodeAt(bytes[at]! & 15);

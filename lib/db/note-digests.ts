@@ -54,7 +54,7 @@ export class NoteDigestStore {
       return value;
     };
     while (at < used) {
-      const bodyHash = hexOf(bytes.slice(at, at + HASH_BYTES).buffer);
+      const bodyHash = hexOf(bytes.subarray(at, at + HASH_BYTES));
       at += HASH_BYTES;
       const id = text();
       digests.push({ bodyHash, id, stepId: text(), deleted: false });
