@@ -45,8 +45,20 @@ export function hexOf(digest: ArrayBuffer | Uint8Array): string {
   return asciiDecoder.decode(codes);
 }
 
+const utf8 = new TextEncoder();
+/** The UTF-8 of the text being hashed: one buffer for every text that fits, as `digest` copies its input when called. */
+const encoded = new Uint8Array(64 * 1024);
+
+/**
+ * SHA-256 of the text's UTF-8, in hex. A restore of a year's backup hashes 100,000 note bodies and
+ * 500,000 events: a fresh buffer for each (`encode`) was that many array buffers more for the
+ * collector. Measured on the 181 MB bench file's preview, the gain is small: its heap peaked at
+ * 33–41 MB (median 38, twelve runs) with the one buffer, 39–42 (median 39, eight runs) without.
+ */
 export async function sha256Hex(text: string): Promise<string> {
-  return hexOf(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text)));
+  // UTF-8 takes at most 3 bytes per UTF-16 unit: a text that may not fit gets a buffer of its own.
+  const bytes = text.length * 3 <= encoded.length ? encoded.subarray(0, utf8.encodeInto(text, encoded).written) : utf8.encode(text);
+  return hexOf(await crypto.subtle.digest('SHA-256', bytes));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { canonicalJson, computeEventHash, GENESIS_HASH, hexOf, sha256Hex, verifyChain } from '@/lib/db/hash-chain';
 import type { AuditEvent } from '@/lib/workflow/records';
 
@@ -34,6 +35,14 @@ describe('hash', () => {
   it('is SHA-256 in hex', async () => {
     expect(await sha256Hex('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
     expect(await sha256Hex('')).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+  });
+
+  it('hashes texts started together each as its own, short or long, in any script', async () => {
+    // The texts are encoded into one reused buffer: each digest must take its bytes before the next text is written there.
+    const texts = ['abc', '', 'é', 'Schritt 2 — Prüfung ✓', '𝌆 and a lone \ud800', 'x'.repeat(30_000), 'ü'.repeat(21_846), 'y'.repeat(70_000), 'abc'];
+    const together = await Promise.all(texts.map((text) => sha256Hex(text)));
+    expect(together).toEqual(texts.map((text) => createHash('sha256').update(Buffer.from(new TextEncoder().encode(text))).digest('hex')));
+    expect(together[0]).toBe(together.at(-1));
   });
 
   it('writes every byte as two lowercase digits, whatever the length', () => {
