@@ -68,12 +68,25 @@ export async function fillRequiredInputs(panel: FrameLocator): Promise<void> {
 }
 
 /**
+ * The step and status the panel shows, read in one go in the frame. Two reads (is the card there?
+ * then its step) could straddle the swap to the completion view, and the second would then wait for
+ * a card that never comes back, hanging the poll that asked.
+ */
+async function shownStep(panel: FrameLocator): Promise<string> {
+  return panel.locator('body').evaluate(() => {
+    const step = document.querySelector('[data-testid="current-step"]')?.getAttribute('data-step-id') ?? null;
+    const status = document.querySelector('[data-task-status]')?.getAttribute('data-task-status') ?? null;
+    return `${step}:${status}`;
+  });
+}
+
+/**
  * Clicks "Complete step"; when nothing was kept on the step the panel asks first ("Nothing was kept
  * for … Complete anyway?"), and this confirms. Waits until the click took effect either way.
  */
 export async function completeStep(panel: FrameLocator): Promise<void> {
-  const card = panel.getByTestId('current-step');
-  const before = `${await card.getAttribute('data-step-id')}:${await panel.locator('[data-task-status]').first().getAttribute('data-task-status')}`;
+  await panel.getByTestId('current-step').waitFor({ state: 'attached' });
+  const before = await shownStep(panel);
   const button = panel.getByTestId('complete-step');
   // Away from the frame's bottom edge, which the mock pages' fixed composer bar can overlap.
   await button.evaluate((el) => el.scrollIntoView({ block: 'center' }));
@@ -82,11 +95,7 @@ export async function completeStep(panel: FrameLocator): Promise<void> {
   await expect
     .poll(async () => {
       if (await confirm.isVisible()) return 'confirm';
-      // Bounded: while the panel swaps views no element may carry the status, and an unbounded read
-      // would wait out the whole poll instead of reporting what the panel shows.
-      const status = await panel.locator('[data-task-status]').first().getAttribute('data-task-status', { timeout: 1_000 }).catch(() => null);
-      const step = (await card.count()) > 0 ? await card.getAttribute('data-step-id') : null;
-      if (`${step}:${status}` !== before) return 'moved';
+      if ((await shownStep(panel)) !== before) return 'moved';
       // Still where it was: say why, when the panel says it (a failure then names its cause).
       const error = panel.getByTestId('panel-error');
       return (await error.count()) > 0 ? `waiting: ${await error.first().textContent()}` : 'waiting';
