@@ -270,12 +270,18 @@ export function conduct(taskId: string): Promise<DeliveryResult | null> {
       return null;
     }
     const tabs = await tabsOf(task);
+    const last = (await usedTabs())[task.id];
     // A handoff on its way to a new chat carries the current step itself.
     if ((await listTabs()).some(([, r]) => r.binding?.taskId === taskId && r.binding.pendingHandoff)) return null;
     const settings = await getSettings();
     const earlier = cutShort?.attempt;
     const sameAdvance = earlier?.advance === advance ? earlier : undefined;
     if (sameAdvance && sameAdvance.tries >= MAX_TRIES) return trace(taskId, advance, 'left to the person after three tries');
+    // The tab the person used last, its page not yet saying its reply ended (the capture that advanced
+    // the task can come first): it gets the briefing once it does (`onTab`), not another tab that
+    // merely shows the same chat. Only a prompt box that is gone lets another tab take it.
+    const usedLast = tabs.find(([tabId]) => tabId === last?.tabId)?.[1].host;
+    if (usedLast?.streaming && usedLast.health.composer === 'found') return trace(taskId, advance, `waits: tab ${last!.tabId}, used last, is ending its reply`);
     const readyTabs = tabs.filter(([, record]) => ready(record.host));
     if (readyTabs.length === 0) return trace(taskId, advance, tabs.length ? `waits: ${tabs.length} tab(s), none ready` : 'waits: no tab shows the task');
     const tries = (sameAdvance?.tries ?? 0) + 1;

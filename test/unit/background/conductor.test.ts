@@ -135,6 +135,27 @@ describe('the conductor', () => {
     expect(recorded[0]).toMatchObject({ stepId: 'draft-sop', actor: { kind: 'system', name: 'ConvOps' }, data: { kind: 'step', sent: true, advance: expect.any(Number) } });
   });
 
+  it('the tab used last still ending its reply: the briefing waits for it, not for the idle tab on the same chat', async () => {
+    const stop = setupConductor();
+    try {
+      const task = await sopInTab(CONVERSATION);
+      // Tab 8 shows the chat too, idle; the person talks in tab 7, whose page has not yet said the reply ended.
+      await writeHostState(8, page(CONVERSATION));
+      await writeHostState(7, page(CONVERSATION, { streaming: true }));
+      await noteTabUse(task.id, 7);
+      await aiCompletes(task);
+      await conduct(task.id);
+      await settle();
+      expect(inserts()).toHaveLength(0);
+      await writeHostState(7, page(CONVERSATION));
+      await vi.waitFor(() => expect(inserts()).toHaveLength(1));
+      expect(inserts()[0]![2]).toEqual({ tabId: 7, frameId: 0 });
+      expect(await briefings(task.id)).toHaveLength(1);
+    } finally {
+      stop();
+    }
+  });
+
   it('sends with the site’s Send when drive mode sends (the default); not when the person turned that off', async () => {
     const task = await sopInTab(CONVERSATION);
     await writeHostState(7, page(CONVERSATION));
