@@ -242,7 +242,14 @@ if (!flags.has('--bundles')) {
       const runs = host.extensionAtMedianTickMs.runs;
       line('host page: the same samples at the median tick (median, min–max)', `${ms(host.extensionAtMedianTickMs.median, 2)} (${Math.min(...runs).toFixed(2)}–${Math.max(...runs).toFixed(2)})`);
     }
-    line('host page: script time with/without (median, noisy)', host.scriptRatio.median.toFixed(3), '≤ 1.03', host.scriptRatio.median <= 1.03);
+    // Printed, not judged: the pairs spread further than the extension's whole share of the page's
+    // script time (DESIGN.md: whole-page time cannot show a few ms; the sampled profile is the budget).
+    const pairs = host.scriptRatio.pairs;
+    line('host page: script time with/without (median; pairs, noise)', `${host.scriptRatio.median.toFixed(3)} (${Math.min(...pairs).toFixed(2)}–${Math.max(...pairs).toFixed(2)})`);
+    if (host.threadRatio) {
+      const threadPairs = host.threadRatio.pairs;
+      line('host page: main-thread CPU with/without (median; pairs)', `${host.threadRatio.median.toFixed(3)} (${Math.min(...threadPairs).toFixed(2)}–${Math.max(...threadPairs).toFixed(2)})`);
+    }
   } else line('host page: extension CPU while streaming', noResult('host-overhead'), '≤ 2 ms', false);
 
   const capture = results['capture-latency'];
