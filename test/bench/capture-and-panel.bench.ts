@@ -80,7 +80,11 @@ test('panel ready: navigation to a conversation with a task → current step sho
     seen.push(Date.now() - t0);
     // The zero: the page's own navigation start (Navigation Timing's time origin), as the browser
     // took it; the harness's call to start the navigation comes a few ms before that.
-    const start = await page.evaluate(() => performance.timeOrigin);
+    const { start, hostFirstPaint } = await page.evaluate(() => ({
+      start: performance.timeOrigin,
+      // The page's own first paint: the frame it sits in cannot reach the screen before the page does.
+      hostFirstPaint: performance.getEntriesByName('first-paint')[0]?.startTime ?? NaN,
+    }));
     startAfterGoto.push(start - t0);
     const frame = page.frames().find((f) => f.url().endsWith('/panel.html'))!;
     const withActions = (await paintedAt(frame, 'current-step')) - start;
@@ -104,6 +108,7 @@ test('panel ready: navigation to a conversation with a task → current step sho
       };
     });
     phases.push({
+      hostFirstPaint,
       frameCreated: marks.origin - start,
       frameLoaded: marks.origin + marks.responseEnd - start,
       frameParsed: marks.origin + marks.domInteractive - start,
