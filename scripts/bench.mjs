@@ -262,6 +262,7 @@ if (!flags.has('--bundles')) {
   line(`panel ready after navigation, step painted (median${panel ? ` of ${panel.navigations}` : ''})`, panel ? ms(panel.medianMs) : noResult('panel-ready'), '≤ 150 ms', panel ? panel.medianMs <= 150 : false);
   if (panel?.interactiveMedianMs !== undefined) line('panel ready: the step with its actions (React rendered, median)', ms(panel.interactiveMedianMs), '≤ 150 ms', panel.interactiveMedianMs <= 150);
   if (panel?.phasesMedianMs) line('panel ready, phases (median): frame created / its script running / task answered / React loaded', ['frameCreated', 'scriptRan', 'detailAnswered', 'reactLoaded'].map((k) => ms(panel.phasesMedianMs[k])).join(' / '));
+  if (panel?.phasesMedianMs?.hostFirstPaint !== undefined) line('panel ready, the page\'s own first paint (median)', ms(panel.phasesMedianMs.hostFirstPaint));
   if (panel?.seenByPlaywrightMedianMs !== undefined) line('panel ready, as Playwright sees it (median)', ms(panel.seenByPlaywrightMedianMs));
 
   const worker = results['worker-start'];
