@@ -84,6 +84,13 @@ export function PanelApp() {
   const [opened, setOpened] = useState(false);
   const loading = settings === undefined || !tab.ready || (!opened && resolving);
   if (!loading && !opened) setOpened(true);
+  // Another chat opened in the site (no page load) whose task is being looked up, a moment: the view of
+  // the chat being left stays, taking no click, rather than the start screen flashing by as if there
+  // were no task. The person is already in the other chat, so nothing of the old view may be acted on.
+  const switching = opened && resolving;
+  const [held, setHeld] = useState<TaskDetail | null>(null);
+  if (!switching && held !== shown) setHeld(shown);
+  const view = switching ? held : shown;
 
   const bind = (binding: TabBinding | null) => tab.setBinding(binding);
 
@@ -108,7 +115,7 @@ export function PanelApp() {
   };
 
   return (
-    <main data-testid="convops-panel" className="flex min-h-screen flex-col bg-zinc-50 text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100" aria-busy={loading}>
+    <main data-testid="convops-panel" className="flex min-h-screen flex-col bg-zinc-50 text-zinc-900 dark:bg-zinc-950 dark:text-zinc-100" aria-busy={loading || switching}>
       <SiteHealth host={tab.host} />
       <TeamNotice status={team} />
       {error ? (
@@ -116,39 +123,43 @@ export function PanelApp() {
           {error}
         </Alert>
       ) : null}
-      {loading ? (
-        <p className="p-3 text-xs text-zinc-600 dark:text-zinc-400">Loading…</p>
-      ) : !settings.displayName ? (
-        <NamePrompt onSave={async (name) => void (await panelRepo.saveDisplayName(name))} />
-      ) : shown && isFinished(shown.task) ? (
-        <CompletionView
-          detail={shown}
-          onStartAnother={() => {
-            setDismissed(shown.task.id);
-            void bind(null);
-          }}
-        />
-      ) : !shown && boundDetail && !applies && !isFinished(boundDetail.task) && tab.host && movedAway(boundDetail.task, tab.host) ? (
-        <TaskMoved
-          task={boundDetail.task}
-          onStartAnother={() => {
-            setDismissed(boundDetail.task.id);
-            void bind(null);
-          }}
-        />
-      ) : shown ? (
-        <TaskView detail={shown} host={tab.host} actor={taskPerson(settings.displayName)} />
-      ) : (
-        <StartView
-          host={tab.host}
-          team={team ?? null}
-          onStarted={async (taskId) => {
-            setDismissed(null);
-            await bind({ taskId });
-          }}
-          onBringHere={bringHere}
-        />
-      )}
+      <div className="flex flex-col" inert={switching}>
+        {loading ? (
+          <p className="p-3 text-xs text-zinc-600 dark:text-zinc-400" data-testid="panel-loading">
+            Loading…
+          </p>
+        ) : !settings.displayName ? (
+          <NamePrompt onSave={async (name) => void (await panelRepo.saveDisplayName(name))} />
+        ) : view && isFinished(view.task) ? (
+          <CompletionView
+            detail={view}
+            onStartAnother={() => {
+              setDismissed(view.task.id);
+              void bind(null);
+            }}
+          />
+        ) : !view && boundDetail && !applies && !isFinished(boundDetail.task) && tab.host && movedAway(boundDetail.task, tab.host) ? (
+          <TaskMoved
+            task={boundDetail.task}
+            onStartAnother={() => {
+              setDismissed(boundDetail.task.id);
+              void bind(null);
+            }}
+          />
+        ) : view ? (
+          <TaskView detail={view} host={tab.host} actor={taskPerson(settings.displayName)} />
+        ) : (
+          <StartView
+            host={tab.host}
+            team={team ?? null}
+            onStarted={async (taskId) => {
+              setDismissed(null);
+              await bind({ taskId });
+            }}
+            onBringHere={bringHere}
+          />
+        )}
+      </div>
     </main>
   );
 }
