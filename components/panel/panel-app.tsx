@@ -49,14 +49,17 @@ function TaskMoved({ task, onStartAnother }: { task: Task; onStartAnother: () =>
 /** How long a panel with nothing bound waits for its page's first report before it shows the start screen. */
 const HOST_WAIT_MS = 1_500;
 
-/** False until `ms` have passed since the component mounted. */
-function useElapsed(ms: number): boolean {
-  const [over, setOver] = useState(false);
+/** How long at most the view of the chat being left is held while the new chat's task is looked up. */
+const SWITCH_HOLD_MS = 1_500;
+
+/** False until `ms` have passed since the component mounted, or since `since` last changed. */
+function useElapsed(ms: number, since: unknown = null): boolean {
+  const [over, setOver] = useState<{ since: unknown } | null>(null);
   useEffect(() => {
-    const timer = setTimeout(() => setOver(true), ms);
+    const timer = setTimeout(() => setOver({ since }), ms);
     return () => clearTimeout(timer);
-  }, [ms]);
-  return over;
+  }, [ms, since]);
+  return over !== null && over.since === since;
 }
 
 export function PanelApp() {
@@ -87,10 +90,15 @@ export function PanelApp() {
   // Another chat opened in the site (no page load) whose task is being looked up, a moment: the view of
   // the chat being left stays, taking no click, rather than the start screen flashing by as if there
   // were no task. The person is already in the other chat, so nothing of the old view may be acted on.
+  // Held SWITCH_HOLD_MS at most: a lookup that does not come back leaves the panel usable, as before.
   const switching = opened && resolving;
   const [held, setHeld] = useState<TaskDetail | null>(null);
   if (!switching && held !== shown) setHeld(shown);
-  const view = switching ? held : shown;
+  const [switches, setSwitches] = useState({ active: false, count: 0 });
+  if (switching !== switches.active) setSwitches({ active: switching, count: switches.count + (switching ? 1 : 0) });
+  const holdOver = useElapsed(SWITCH_HOLD_MS, switches.count);
+  const holding = switching && !holdOver;
+  const view = holding ? held : shown;
 
   const bind = (binding: TabBinding | null) => tab.setBinding(binding);
 
@@ -123,7 +131,7 @@ export function PanelApp() {
           {error}
         </Alert>
       ) : null}
-      <div className="flex flex-col" inert={switching}>
+      <div className="flex flex-col" inert={holding}>
         {loading ? (
           <p className="p-3 text-xs text-zinc-600 dark:text-zinc-400" data-testid="panel-loading">
             Loading…

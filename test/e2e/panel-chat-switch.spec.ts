@@ -46,20 +46,28 @@ async function openFromSidebar(page: Page, id: string): Promise<void> {
   await expect.poll(() => page.url()).toContain(id);
 }
 
+/** Two chats of the sidebar, each given its task from the panel; the tab ends bound to the second. */
+async function twoChatsWithTasks(page: Page, open: (typeof sites)[number]['open']): Promise<{ chats: [string, string]; tasks: [string, string] }> {
+  await open(page, { conversation: true, turns: 3 });
+  const panel = panelOf(page);
+  await ensureName(panel, 'Robin Operator');
+  const [one, two] = await page.evaluate(() => window.__mock.sidebarConversations);
+  const tasks: string[] = [];
+  for (const [id, title] of [[one!, 'Invoices'], [two!, 'Payroll']] as const) {
+    await openFromSidebar(page, id);
+    await expect(panel.getByTestId('workflow-picker')).toBeVisible();
+    await startWorkflow(panel, 'sop-documentation', title, { drive: false });
+    tasks.push(await taskIdOf(panel));
+  }
+  return { chats: [one!, two!], tasks: [tasks[0]!, tasks[1]!] };
+}
+
 for (const { name, open } of sites) {
   test(`${name}: two chats of the sidebar, each with its task — switching shows one task's view, then the other's, never the start screen`, async ({ context }) => {
     const page = await context.newPage();
-    await open(page, { conversation: true, turns: 3 });
     const panel = panelOf(page);
-    await ensureName(panel, 'Robin Operator');
-    const [one, two] = await page.evaluate(() => window.__mock.sidebarConversations);
-    const tasks: string[] = [];
-    for (const [id, title] of [[one!, 'Invoices'], [two!, 'Payroll']] as const) {
-      await openFromSidebar(page, id);
-      await expect(panel.getByTestId('workflow-picker')).toBeVisible();
-      await startWorkflow(panel, 'sop-documentation', title, { drive: false });
-      tasks.push(await taskIdOf(panel));
-    }
+    const { chats, tasks } = await twoChatsWithTasks(page, open);
+    const [one, two] = chats;
     const frame = await panelFrame(page);
     let held = 0;
     // Back and forth, each way twice: the tab is bound to the task started last, so one way the chat's
@@ -78,3 +86,23 @@ for (const { name, open } of sites) {
     expect(held).toBeGreaterThan(0);
   });
 }
+
+test('a lookup that never comes back: the view of the chat left is held a moment, then the panel is usable again', async ({ context, serviceWorker }) => {
+  const page = await context.newPage();
+  const panel = panelOf(page);
+  const { chats, tasks } = await twoChatsWithTasks(page, openChatGPT);
+  // From now on the background's database reads never answer: the panel's "which task runs in this chat?" hangs.
+  await serviceWorker.evaluate(() => {
+    const never = () => ({}) as IDBRequest;
+    for (const proto of [IDBObjectStore.prototype, IDBIndex.prototype] as unknown as Record<string, unknown>[]) {
+      for (const name of ['get', 'getAll', 'getAllKeys', 'getKey', 'count', 'openCursor', 'openKeyCursor']) proto[name] = never;
+    }
+  });
+  await openFromSidebar(page, chats[0]);
+  // Held, out of reach of clicks, busy…
+  await expect(panel.locator('[inert] [data-task-id]')).toHaveAttribute('data-task-id', tasks[1]);
+  await expect(panel.getByTestId('convops-panel')).toHaveAttribute('aria-busy', 'true');
+  // …then no longer: the panel does not stay frozen on a question with no answer.
+  await expect(panel.locator('[inert]')).toHaveCount(0, { timeout: 5_000 });
+  await expect(panel.getByTestId('convops-intro')).toBeVisible();
+});
