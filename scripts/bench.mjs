@@ -141,6 +141,7 @@ const specs = {
   'long-session': 'long session',
   'sop-drive': 'SOP task driven',
   'second-opinion': 'Second opinion task across both sites',
+  machine: 'machine reference',
 };
 const specNames = Object.keys(specs);
 const reportFile = path.join(resultsDir, 'playwright-report.json');
@@ -227,6 +228,15 @@ for (const [name, { gzippedBytes, lazyGzippedBytes, budgetKb }] of Object.entrie
 }
 
 if (!flags.has('--bundles')) {
+  // No budget: the same work in Chromium without the extension, so that figures from two machines (or
+  // two loads) can be compared (test/bench/machine-reference.bench.ts).
+  const machine = results.machine;
+  line('machine reference, no extension: JS / IndexedDB write / read (median)', machine ? [machine.jsMedianMs, machine.idbWriteMedianMs, machine.idbReadMedianMs].map((v) => ms(v)).join(' / ') : noResult('machine'));
+  if (machine) {
+    line('machine reference: a frame of another site painted, from navigation / from its own start', `${ms(machine.framePaintMedianMs)} / ${ms(machine.framePaintFromFrameStartMedianMs)}`);
+    line('machine reference: a frame of the same site painted, from navigation / from its own start', `${ms(machine.sameSiteFramePaintMedianMs)} / ${ms(machine.sameSiteFramePaintFromFrameStartMedianMs)}`);
+  }
+
   const host = results['host-overhead'];
   if (host) {
     const runs = host.extensionMs.runs;
@@ -264,6 +274,8 @@ if (!flags.has('--bundles')) {
   if (panel?.interactiveMedianMs !== undefined) line('panel ready: the step with its actions (React rendered, median)', ms(panel.interactiveMedianMs), '≤ 150 ms', panel.interactiveMedianMs <= 150);
   if (panel?.phasesMedianMs) line('panel ready, phases (median): frame created / its script running / task answered / React loaded', ['frameCreated', 'scriptRan', 'detailAnswered', 'reactLoaded'].map((k) => ms(panel.phasesMedianMs[k])).join(' / '));
   if (panel?.phasesMedianMs?.hostFirstPaint !== undefined) line('panel ready, the page\'s own first paint (median)', ms(panel.phasesMedianMs.hostFirstPaint));
+  // Before any extension code can run: the page's document arriving, then committed (its first script).
+  if (panel?.phasesMedianMs?.hostCommitted !== undefined) line('panel ready, the page\'s document: response / committed (median)', ['hostResponse', 'hostCommitted'].map((k) => ms(panel.phasesMedianMs[k])).join(' / '));
   if (panel?.seenByPlaywrightMedianMs !== undefined) line('panel ready, as Playwright sees it (median)', ms(panel.seenByPlaywrightMedianMs));
   // The same budget for the other kind of navigation: a chat opened from the site's sidebar, no page load.
   const switched = results['panel-switch'];

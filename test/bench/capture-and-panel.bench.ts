@@ -82,8 +82,13 @@ test('panel ready: navigation to a conversation with a task → current step sho
     seen.push(Date.now() - t0);
     // The zero: the page's own navigation start (Navigation Timing's time origin), as the browser
     // took it; the harness's call to start the navigation comes a few ms before that.
-    const { start, hostFirstPaint } = await page.evaluate(() => ({
+    const { start, hostFirstPaint, hostResponse, hostCommitted } = await page.evaluate(() => ({
       start: performance.timeOrigin,
+      // The page's own document arriving: no extension code can run before it (document_start).
+      hostResponse: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.responseStart ?? NaN,
+      // Its first script running (the mock's head): the document is committed; the content script
+      // (document_start) runs just before it, and nothing of the extension's can run earlier.
+      hostCommitted: performance.getEntriesByName('mock:head-script')[0]?.startTime ?? NaN,
       // The page's own first paint: the frame it sits in cannot reach the screen before the page does.
       hostFirstPaint: performance.getEntriesByName('first-paint')[0]?.startTime ?? NaN,
     }));
@@ -110,6 +115,8 @@ test('panel ready: navigation to a conversation with a task → current step sho
       };
     });
     phases.push({
+      hostResponse,
+      hostCommitted,
       hostFirstPaint,
       frameCreated: marks.origin - start,
       frameLoaded: marks.origin + marks.responseEnd - start,

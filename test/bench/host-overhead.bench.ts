@@ -1,10 +1,8 @@
-import { chromium, type CDPSession, type Page } from '@playwright/test';
+import type { CDPSession, Page } from '@playwright/test';
 import { writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { panelOf, sendWithPageButton } from '../e2e/panel-support';
-import { chromiumPath } from '../e2e/support/extension';
+import { launchWithoutExtension } from '../e2e/support/extension';
 import { expect, routeMockSites, test, typeIntoComposer, type OpenOptions } from '../e2e/support/mock-sites';
 import { attributeToUrl, conversationWithTask, metrics, startProfile, stopProfile, type Attribution, type CpuProfile } from './support/host';
 import { benchResultsDir, median, quantile, round, writeBenchResult } from './support/results';
@@ -73,12 +71,7 @@ test('host-page overhead while a 400-chunk reply streams into a 300-turn convers
   await withCdp.send('Performance.enable');
 
   // The same mock page in a Chromium without the extension, alternating with the one that has it.
-  const userDataDir = await mkdtemp(path.join(tmpdir(), 'convops-bench-plain-'));
-  const plain = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-default-apps', '--disable-extensions'],
-  });
+  const { context: plain, close: closePlain } = await launchWithoutExtension();
   try {
     const { conversation: _conversation, ...mockOptions } = pageOptions;
     await routeMockSites(plain, { chatgpt: mockOptions });
@@ -131,7 +124,6 @@ test('host-page overhead while a 400-chunk reply streams into a 300-turn convers
       threadRatio: { median: round(median(threadRatios), 3), pairs: threadRatios.map((r) => round(r, 3)) },
     });
   } finally {
-    await plain.close();
-    await rm(userDataDir, { recursive: true, force: true });
+    await closePlain();
   }
 });

@@ -81,7 +81,7 @@ export function mockPageHtml(config: MockPageConfig): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title}</title>
 <style>${css}</style>
-<script>window.__MOCK_CONFIG__ = ${json};</script>
+<script>performance.mark('mock:head-script');window.__MOCK_CONFIG__ = ${json};</script>
 </head>
 <body>
 <div id="root">${serverShell(config)}</div>

@@ -54,6 +54,23 @@ export async function launchWithExtension(): Promise<Launched> {
   };
 }
 
+/** The same Chromium with the same flags and no extension: what the bench compares against. */
+export async function launchWithoutExtension(): Promise<Launched> {
+  const userDataDir = await mkdtemp(path.join(tmpdir(), 'convops-bench-plain-'));
+  const context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: [...quietChromiumFlags, '--disable-extensions'],
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      await rm(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
 /**
  * The extension's service worker. Under load the `serviceworker` event can fire before anyone
  * listens, so the list is polled as well; a clear error beats a test that hangs until its timeout.
