@@ -26,7 +26,7 @@ const quietChromiumFlags = [
   '--disable-default-apps',
 ];
 
-/** Chromium flags that load `extensionDir` unpacked (also used by `npm start`). */
+/** Chromium flags that load `extensionDir` unpacked (also used by `npm start`); several: comma-separated. */
 export function chromiumArgsWithExtension(extensionDir: string): string[] {
   return [...quietChromiumFlags, `--disable-extensions-except=${extensionDir}`, `--load-extension=${extensionDir}`];
 }
@@ -36,15 +36,10 @@ interface Launched {
   close: () => Promise<void>;
 }
 
-export async function launchWithExtension(): Promise<Launched> {
-  await registerPanelEngine();
+/** Chromium with `args` on a fresh profile, removed again by `close`. */
+export async function launchChromium(args: string[]): Promise<Launched> {
   const userDataDir = await mkdtemp(path.join(tmpdir(), 'convops-e2e-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: chromiumArgsWithExtension(extensionPath),
-  });
-  await installPanelReveal(context);
+  const context = await chromium.launchPersistentContext(userDataDir, { executablePath: chromiumPath, headless: true, args });
   return {
     context,
     close: async () => {
@@ -54,21 +49,17 @@ export async function launchWithExtension(): Promise<Launched> {
   };
 }
 
+/** Chromium with the built extension (and `alongside`, other unpacked extensions: the bench's reference). */
+export async function launchWithExtension(alongside: string[] = []): Promise<Launched> {
+  await registerPanelEngine();
+  const launched = await launchChromium(chromiumArgsWithExtension([extensionPath, ...alongside].join(',')));
+  await installPanelReveal(launched.context);
+  return launched;
+}
+
 /** The same Chromium with the same flags and no extension: what the bench compares against. */
-export async function launchWithoutExtension(): Promise<Launched> {
-  const userDataDir = await mkdtemp(path.join(tmpdir(), 'convops-bench-plain-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: chromiumPath,
-    headless: true,
-    args: [...quietChromiumFlags, '--disable-extensions'],
-  });
-  return {
-    context,
-    close: async () => {
-      await context.close();
-      await rm(userDataDir, { recursive: true, force: true });
-    },
-  };
+export function launchWithoutExtension(): Promise<Launched> {
+  return launchChromium([...quietChromiumFlags, '--disable-extensions']);
 }
 
 /**

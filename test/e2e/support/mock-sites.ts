@@ -68,6 +68,16 @@ export async function routeMockSites(context: BrowserContext, options: Partial<R
   return sites;
 }
 
+/**
+ * One mock site served at another origin too (the bench's reference host): the same page, at an
+ * address the extension's content scripts do not match.
+ */
+export async function routeMockSiteAt(context: BrowserContext, origin: string, site: MockSite, options: MockPageOptions): Promise<void> {
+  const sites = new MockSites({ [site]: options });
+  await ensureMockBundles();
+  await context.route(`${origin}/**`, (route) => fulfil(site, sites, route));
+}
+
 export interface OpenOptions extends MockPageOptions {
   /** Open an existing conversation: an id, or `true` for a fixed invented one. Default: a new chat. */
   conversation?: string | true;
