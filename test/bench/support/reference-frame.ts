@@ -74,8 +74,8 @@ const referenceExtension = {
 /**
  * The reference extension, written to a temporary directory, to load beside ConvOps
  * (`launchWithExtension([dir])`): the panel-ready bench alternates ConvOps' panel on the mock ChatGPT
- * page with this frame on the same page served at REFERENCE_HOST, in one tab, so both are measured in
- * the same browser under the same load.
+ * page with this frame on the same page served at REFERENCE_HOST, in a second tab of the same browser,
+ * so both are measured under the same load.
  */
 export async function writeReferenceExtension(): Promise<{ dir: string; remove: () => Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'convops-reference-extension-'));
