@@ -14,6 +14,31 @@ import { shortKey, verifyHashSignature } from './signing';
 /** Events that record a note body's hash (`data.hash`); the latest one per note is what the body must match. */
 export const NOTE_BODY_EVENTS: ReadonlySet<string> = new Set(['note.added', 'note.edited', 'note.hashed']);
 
+/**
+ * Each note's latest body event on a chain, as the chain's events go by: its seq and the hash it
+ * recorded (undefined when it recorded none). A restore keeps this, not the chain.
+ */
+export class NoteBodyEvents {
+  readonly #byNote = new Map<string, { seq: number; hash: string | undefined }>();
+
+  static of(events: Iterable<AuditEvent>): NoteBodyEvents {
+    const latest = new NoteBodyEvents();
+    for (const event of events) latest.add(event);
+    return latest;
+  }
+
+  add(event: AuditEvent): void {
+    const noteId = event.data['noteId'];
+    if (typeof noteId !== 'string' || !NOTE_BODY_EVENTS.has(event.type)) return;
+    const hash = event.data['hash'];
+    this.#byNote.set(noteId, { seq: event.seq, hash: typeof hash === 'string' ? hash : undefined });
+  }
+
+  get(noteId: string): { seq: number; hash: string | undefined } | undefined {
+    return this.#byNote.get(noteId);
+  }
+}
+
 export type SignatureStatus = 'valid' | 'unknown-key' | 'unsigned' | 'invalid';
 
 export interface SignatureCheck {
@@ -56,11 +81,7 @@ export interface KnownKey {
 }
 
 export async function checkNotes(events: readonly AuditEvent[], notes: readonly Note[]): Promise<NoteCheck[]> {
-  const latest = new Map<string, AuditEvent>();
-  for (const event of events) {
-    const noteId = event.data['noteId'];
-    if (typeof noteId === 'string' && NOTE_BODY_EVENTS.has(event.type)) latest.set(noteId, event);
-  }
+  const latest = NoteBodyEvents.of(events);
   const problems: NoteCheck[] = [];
   for (const note of notes) {
     if (note.deleted) continue;
@@ -72,8 +93,8 @@ export async function checkNotes(events: readonly AuditEvent[], notes: readonly 
       problems.push({ ...base, problem: 'no-event', text: `${which} is not on the audit trail: no event added it.` });
       continue;
     }
-    const recorded = event.data['hash'];
-    if (typeof recorded !== 'string') {
+    const recorded = event.hash;
+    if (recorded === undefined) {
       problems.push({ ...base, problem: 'no-hash', text: `${which} has no recorded hash (event ${event.seq}), so its text cannot be checked.` });
       continue;
     }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { MAX_FILE_DEPTH, tooDeepAt } from '@/lib/workflow/file';
 import { auditEventSchema, noteSchema, taskSchema, type Actor, type AuditEvent, type Note, type Task } from '@/lib/workflow/records';
 import {
+  addSigner,
   BACKUP_FORMAT,
   BACKUP_FORMAT_VERSION,
   backupFileSchema,
@@ -13,12 +14,12 @@ import {
   honestKeys,
   IMPORTER,
   importDraft,
-  judgeTask,
   listRefusedVersions,
   mergeSettingsAndKeys,
   mergeWorkflows,
   parseFile,
   taskFileSchema,
+  TaskJudgement,
   versionKey,
   writeRestoredTask,
   type BackupFile,
@@ -33,7 +34,7 @@ import { NotJsonError, pageTurns, readJsonStream, type StreamOptions } from './b
 import { getDb, type ConvOpsDatabase } from './database';
 import { BackupError } from './errors';
 import { chainEvents, importChain, isTaskChain } from './events-repo';
-import { verifyChain } from './hash-chain';
+import { ChainVerifier } from './hash-chain';
 import { SCHEMA_VERSION } from './migrations';
 import { NoteDigestStore } from './note-digests';
 import { metaRowSchema, toNoteRow, workflowHeadSchema, workflowRecordSchema } from './records';
@@ -43,13 +44,13 @@ import { publicKeyEntrySchema, ownSigningKey } from './signing';
  * The one way a backup or a task file is checked and merged, in two passes over the file's stream.
  *
  * The preview (`planBackupFile`) reads the file once and keeps no notes and no events: a note leaves
- * a digest (its id, step and body hash), and each task's chain is held only while it is read, then
- * judged (`judgeTask`: verified, replayed, its row and notes checked against it) and dropped, keeping
- * the verdict and the chain's head. The restore (`applyRestore`) reads the file again and writes what
- * the preview accepted in batches.
+ * a digest (its id, step and body hash), and each task's chain is judged as its events stream by
+ * (`TaskJudgement`: verified, replayed, its row and notes checked against it), keeping the verdict
+ * and the chain's head, never the chain. The restore (`applyRestore`) reads the file again and writes
+ * what the preview accepted in batches.
  *
  * Memory stays flat for a file in the order ConvOps writes it: its keys in that order, and each
- * chain's events together in sequence order (a chain is judged when the next one starts). A file in
+ * chain's events together in sequence order (a chain's verdict is drawn when the next one starts). A file in
  * any other order (hand-edited: keys moved or given twice, a chain shuffled) is read by the same
  * reader and judged by the same rules, its events held per chain until the end of the file; a key
  * given twice counts as `JSON.parse` reads it, the last one.
@@ -204,10 +205,13 @@ async function lastOccurrences(blob: Blob, options: StreamOptions): Promise<Map<
 
 const bySeqThenHash = (a: AuditEvent, b: AuditEvent) => a.seq - b.seq || (a.hash < b.hash ? -1 : a.hash > b.hash ? 1 : 0);
 
-/** A chain being read: its events, in order, until the next chain starts. */
+/** A chain being read: its events are judged as they come (a task's), or verified (any other chain). */
 interface OpenChain {
   id: string;
-  events: AuditEvent[];
+  /** The seq of its last event so far. */
+  seq: number;
+  push(event: AuditEvent): Promise<void>;
+  close(): Promise<void>;
 }
 
 /**
@@ -252,35 +256,41 @@ async function planPass(blob: Blob, options: StreamOptions, source: RestorePlan[
     prepared = { checked: await checkWorkflows(db, reader.kept.workflows), tasks, twice: duplicatedIds(reader.kept.tasks) };
     return prepared;
   };
-  const sign = (events: readonly AuditEvent[]) => {
-    for (const event of events) if (event.signature) signers.set(event.signature.key, (signers.get(event.signature.key) ?? new Set()).add(event.actor.name));
-  };
-  const judge = async (task: Task, chain: readonly AuditEvent[]) => {
-    const { checked, twice } = await prepare();
-    const { item, localHead } = await judgeTask(db, checked, task, chain, notes.take(task.id), twice.has(task.id));
+  const judge = async (task: Task, judgement: TaskJudgement) => {
+    const { item, localHead, fileHead } = judgement.finish(notes.take(task.id));
     judged.set(task.id, item);
-    const last = chain.at(-1);
-    heads.set(task.id, { local: localHead, file: last ? { seq: last.seq, hash: last.hash } : null });
-    if (item.status !== 'refused' && item.status !== 'diverged') sign(chain);
+    heads.set(task.id, { local: localHead, file: fileHead });
+    if (item.status === 'refused' || item.status === 'diverged') return;
+    for (const [key, names] of judgement.signers) for (const name of names) signers.set(key, (signers.get(key) ?? new Set()).add(name));
   };
-  const closeChain = async (id: string, events: readonly AuditEvent[]) => {
+  const openChain = async (id: string): Promise<OpenChain> => {
     finished.add(id);
     if (isTaskChain(id)) {
+      const { checked, tasks, twice } = await prepare();
+      const task = tasks.get(id);
       // A task's events without the task are left out.
-      const task = (await prepare()).tasks.get(id);
-      if (task) await judge(task, events);
-      else quarantinedChains.push(id);
-      return;
+      if (!task) return { id, seq: 0, push: async () => {}, close: async () => void quarantinedChains.push(id) };
+      const judgement = await TaskJudgement.open(db, checked, task, twice.has(id));
+      return { id, seq: 0, push: (event) => judgement.push(event), close: () => judge(task, judgement) };
     }
     // A chain outside tasks (settings, workflow history, import records) that does not verify is left out.
-    if (!(await verifyChain(events)).ok) quarantinedChains.push(id);
-    sign(events);
+    const verifier = new ChainVerifier();
+    return {
+      id,
+      seq: 0,
+      push: async (event) => {
+        addSigner(signers, event);
+        await verifier.push(event);
+      },
+      close: async () => {
+        if (!verifier.verdict().ok) quarantinedChains.push(id);
+      },
+    };
   };
   const close = async () => {
-    if (!open) return;
-    const { id, events } = open;
+    const chain = open;
     open = undefined;
-    await closeChain(id, events);
+    await chain?.close();
   };
 
   await pass(
@@ -301,9 +311,10 @@ async function planPass(blob: Blob, options: StreamOptions, source: RestorePlan[
         if (open?.id !== event.taskId) {
           await close();
           if (finished.has(event.taskId)) throw new NotInOrder();
-          open = { id: event.taskId, events: [] };
-        } else if (event.seq <= open.events.at(-1)!.seq) throw new NotInOrder();
-        open.events.push(event);
+          open = await openChain(event.taskId);
+        } else if (event.seq <= open.seq) throw new NotInOrder();
+        open.seq = event.seq;
+        await open.push(event);
       },
     },
     options,
@@ -311,10 +322,14 @@ async function planPass(blob: Blob, options: StreamOptions, source: RestorePlan[
   await close();
   // Held chains in the order ConvOps writes them (by id), each in sequence order (two events at one
   // seq, which the chain check refuses, by hash: so the file's order never changes the verdict's words).
-  for (const id of [...held.keys()].sort()) await closeChain(id, held.get(id)!.sort(bySeqThenHash));
-  const { checked, tasks } = await prepare();
+  for (const id of [...held.keys()].sort()) {
+    const chain = await openChain(id);
+    for (const event of held.get(id)!.sort(bySeqThenHash)) await chain.push(event);
+    await chain.close();
+  }
+  const { checked, tasks, twice } = await prepare();
   // Tasks without a single event in the file are judged on an empty chain (and so refused).
-  for (const task of tasks.values()) if (!judged.has(task.id)) await judge(task, []);
+  for (const task of tasks.values()) if (!judged.has(task.id)) await judge(task, await TaskJudgement.open(db, checked, task, twice.has(task.id)));
 
   return {
     source,

@@ -14,13 +14,13 @@ import {
   type Settings,
   type Task,
 } from '@/lib/workflow/records';
-import { replayTask, rowMismatch } from '@/lib/workflow/replay';
+import { rowMismatch, TaskReplay } from '@/lib/workflow/replay';
 import type { Workflow } from '@/lib/workflow/schema';
-import { NOTE_BODY_EVENTS } from './audit';
+import { NoteBodyEvents } from './audit';
 import { getDb, type ConvOpsDatabase } from './database';
 import { BackupError, RecordNotFoundError } from './errors';
 import { appendEvents, importChain } from './events-repo';
-import { sha256Hex, verifyChain } from './hash-chain';
+import { ChainVerifier, sha256Hex } from './hash-chain';
 import { SCHEMA_VERSION } from './migrations';
 import type { PublicKeyRow } from './records';
 import { fingerprintOf, publicKeyEntrySchema, publicKeysFor, type PublicKeyEntry } from './signing';
@@ -289,16 +289,6 @@ export const IMPORTER: Actor = { kind: 'system', name: 'ConvOps' };
 
 export const versionKey = (id: string, version: number) => `${id}@${version}`;
 
-/** Compares a file's chain with the local one: what merging it would do. */
-export function compareChains(local: readonly AuditEvent[], chain: readonly AuditEvent[]): 'new' | 'same' | 'update' | 'diverged' {
-  if (local.length === 0) return 'new';
-  const overlap = Math.min(local.length, chain.length);
-  for (let i = 0; i < overlap; i += 1) {
-    if (local[i]!.seq !== chain[i]!.seq || local[i]!.hash !== chain[i]!.hash) return 'diverged';
-  }
-  return chain.length > local.length ? 'update' : 'same';
-}
-
 /** What the note check needs of a note: its place and the SHA-256 of its body (not the body itself). */
 export interface NoteDigest {
   id: string;
@@ -316,19 +306,13 @@ export async function digestNote(note: Pick<Note, 'id' | 'stepId' | 'deleted' | 
  * from digests: the streamed restore keeps 100 bytes of a note, not its text, until the chain is read.
  * Notes recorded before note hashes existed (`no-hash`) cannot be checked, and are taken as they are.
  */
-export function notesProblem(chain: readonly AuditEvent[], notes: readonly NoteDigest[]): string | undefined {
-  const latest = new Map<string, AuditEvent>();
-  for (const event of chain) {
-    const noteId = event.data['noteId'];
-    if (typeof noteId === 'string' && NOTE_BODY_EVENTS.has(event.type)) latest.set(noteId, event);
-  }
+export function notesProblem(latest: NoteBodyEvents, notes: readonly NoteDigest[]): string | undefined {
   for (const note of notes) {
     if (note.deleted) continue;
     const event = latest.get(note.id);
     if (!event) return `Note ${note.id} (step ${note.stepId}) is not on the audit trail: no event added it`;
-    const recorded = event.data['hash'];
-    if (typeof recorded !== 'string') continue;
-    if (note.bodyHash !== recorded) return `Note ${note.id} (step ${note.stepId}) was changed after it was recorded: its text does not match event ${event.seq}`;
+    if (event.hash === undefined) continue;
+    if (note.bodyHash !== event.hash) return `Note ${note.id} (step ${note.stepId}) was changed after it was recorded: its text does not match event ${event.seq}`;
   }
   return undefined;
 }
@@ -361,50 +345,95 @@ export async function checkWorkflows(db: ConvOpsDatabase, records: readonly Work
 }
 
 /**
- * What restoring one task of a file would do: refused (with the sentence why), or new / update /
- * same / diverged against the local chain. The one judgement of a task, for backups and task files alike.
+ * One task's chain judged as the file's events come (`push`, in sequence order), then `finish`ed with
+ * the task's note digests: the chain verified, replayed on its pinned workflow, the task's row and
+ * notes checked against it, and compared with the chain here. It keeps the last hash, the task
+ * replayed so far, each note's latest body event and who signed, never the file's chain, so a chain
+ * of any length is judged in flat memory. The verdict is the first problem in that order.
  */
-export async function judgeTask(
-  db: ConvOpsDatabase,
-  checked: CheckedWorkflows,
-  task: Task,
-  chain: readonly AuditEvent[],
-  notes: readonly NoteDigest[],
-  duplicated: boolean,
-): Promise<{ item: TaskPlanItem; localHead: ChainHead }> {
-  const title = task.title.slice(0, 120);
-  const refuse = (why: string) => ({ item: { id: task.id, title, status: 'refused' as const, reason: `Task "${title}" was not imported: ${why}.` }, localHead: null });
-  // Two rows for one task: neither can be believed over the other.
-  if (duplicated) return refuse('the file holds two records of it');
-  const verdict = await verifyChain(chain);
-  if (!verdict.ok) return refuse(`its audit trail does not verify (${verdict.reason})`);
-  const key = versionKey(task.workflowId, task.workflowVersion);
-  const fromFile = checked.refusedVersions.get(key);
-  if (fromFile) return refuse(fromFile);
-  let workflow = checked.workflows.get(key);
-  if (!workflow) {
-    const local = await db.workflows.get([task.workflowId, task.workflowVersion]);
-    if (local) workflow = fromWorkflowRecord(local);
+export class TaskJudgement {
+  readonly #verifier = new ChainVerifier();
+  /** Only while the task can still be taken: not given twice, its workflow here and not refused. */
+  readonly #replay: TaskReplay | undefined;
+  readonly #noteEvents = new NoteBodyEvents();
+  /** Who signed the chain's events, by key: a taken task's signers become known names. */
+  readonly signers = new Map<string, Set<string>>();
+  /** The chain here, read once the file's chain verifies that far (a refused chain never needs it). */
+  #local: AuditEvent[] | undefined;
+  #diverges = false;
+  #last: AuditEvent | undefined;
+
+  private constructor(
+    private readonly db: ConvOpsDatabase,
+    private readonly task: Task,
+    private readonly duplicated: boolean,
+    private readonly workflow: Workflow | undefined,
+    /** Why the file's copy of the task's workflow version is not taken. */
+    private readonly versionRefused: string | undefined,
+  ) {
+    this.#replay = workflow && !duplicated && !versionRefused ? new TaskReplay(workflow) : undefined;
   }
-  if (!workflow) return refuse(`its workflow "${task.workflowId}" version ${task.workflowVersion} is neither in the file nor here`);
-  const replayed = replayTask(workflow, chain);
-  if (!replayed.ok) return refuse(`its events do not replay: ${replayed.reason}`);
-  const mismatch = rowMismatch(task, replayed.task, workflow);
-  if (mismatch) return refuse(mismatch);
-  const noteProblem = notesProblem(chain, notes);
-  if (noteProblem) return refuse(noteProblem);
-  const local = await db.events.where('[taskId+seq]').between([task.id, 0], [task.id, Infinity]).toArray();
-  const status = compareChains(local, chain);
-  const last = local.at(-1);
-  return {
-    item: {
-      id: task.id,
-      title,
-      status,
-      ...(status === 'diverged' ? { reason: `Task "${title}" went another way here than in the file; your own history is kept.` } : {}),
-    },
-    localHead: last ? { seq: last.seq, hash: last.hash } : null,
-  };
+
+  /** The judgement of `task`'s chain, its pinned workflow looked up in the file's checked versions, then here. */
+  static async open(db: ConvOpsDatabase, checked: CheckedWorkflows, task: Task, duplicated: boolean): Promise<TaskJudgement> {
+    const key = versionKey(task.workflowId, task.workflowVersion);
+    const versionRefused = checked.refusedVersions.get(key);
+    let workflow = checked.workflows.get(key);
+    if (!workflow && !versionRefused && !duplicated) {
+      const local = await db.workflows.get([task.workflowId, task.workflowVersion]);
+      if (local) workflow = fromWorkflowRecord(local);
+    }
+    return new TaskJudgement(db, task, duplicated, workflow, versionRefused);
+  }
+
+  async push(event: AuditEvent): Promise<void> {
+    this.#last = event;
+    if (this.duplicated) return;
+    await this.#verifier.push(event);
+    // Past a break, or once the task cannot be taken, the rest is only verified (the refusal names the first problem).
+    if (this.#verifier.broken || !this.#replay) return;
+    this.#replay.push(event);
+    this.#noteEvents.add(event);
+    addSigner(this.signers, event);
+    this.#local ??= await this.db.events.where('[taskId+seq]').between([this.task.id, 0], [this.task.id, Infinity]).toArray();
+    const here = this.#local[event.seq - 1];
+    // Both verify, so wherever both chains have an event it must be the same one (seq is its place).
+    if (here && (here.seq !== event.seq || here.hash !== event.hash)) this.#diverges = true;
+  }
+
+  /** The verdict once the whole chain has been pushed, with the chain's head here and in the file. */
+  finish(notes: readonly NoteDigest[]): { item: TaskPlanItem; localHead: ChainHead; fileHead: ChainHead } {
+    const { task, workflow } = this;
+    const title = task.title.slice(0, 120);
+    const fileHead = this.#last ? { seq: this.#last.seq, hash: this.#last.hash } : null;
+    const refuse = (why: string) => ({ item: { id: task.id, title, status: 'refused' as const, reason: `Task "${title}" was not imported: ${why}.` }, localHead: null, fileHead });
+    // Two rows for one task: neither can be believed over the other.
+    if (this.duplicated) return refuse('the file holds two records of it');
+    const verdict = this.#verifier.verdict();
+    if (!verdict.ok) return refuse(`its audit trail does not verify (${verdict.reason})`);
+    if (this.versionRefused) return refuse(this.versionRefused);
+    if (!workflow) return refuse(`its workflow "${task.workflowId}" version ${task.workflowVersion} is neither in the file nor here`);
+    const replayed = this.#replay!.result();
+    if (!replayed.ok) return refuse(`its events do not replay: ${replayed.reason}`);
+    const mismatch = rowMismatch(task, replayed.task, workflow);
+    if (mismatch) return refuse(mismatch);
+    const noteProblem = notesProblem(this.#noteEvents, notes);
+    if (noteProblem) return refuse(noteProblem);
+    const local = this.#local ?? [];
+    const length = this.#last?.seq ?? 0;
+    const status = local.length === 0 ? 'new' : this.#diverges ? 'diverged' : length > local.length ? 'update' : 'same';
+    const last = local.at(-1);
+    return {
+      item: { id: task.id, title, status, ...(status === 'diverged' ? { reason: `Task "${title}" went another way here than in the file; your own history is kept.` } : {}) },
+      localHead: last ? { seq: last.seq, hash: last.hash } : null,
+      fileHead,
+    };
+  }
+}
+
+/** Who signed `event` (its key and the name it was signed under), added to `signers`. */
+export function addSigner(signers: Map<string, Set<string>>, event: AuditEvent): void {
+  if (event.signature) signers.set(event.signature.key, (signers.get(event.signature.key) ?? new Set()).add(event.actor.name));
 }
 
 /** Task ids that occur more than once in the file's task list. */

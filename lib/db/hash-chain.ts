@@ -73,33 +73,55 @@ export async function computeEventHash(event: Omit<AuditEvent, 'hash' | 'signatu
 export type ChainVerdict = { ok: true; count: number } | { ok: false; brokenAtSeq: number; reason: string };
 
 /**
- * Checks one task's events in the order given (the order they are stored in, by seq). The first
- * event must be seq 1 on the genesis hash; each next one must be seq + 1 on the previous hash.
+ * Checks one chain's events as they come, in the order given (the order they are stored in, by seq):
+ * the first event must be seq 1 on the genesis hash; each next one must be seq + 1 on the previous
+ * hash. Only the last hash is kept, so a restore judges a chain of any length without holding it;
+ * after the first break the rest is not hashed (the verdict names the first).
  */
-export async function verifyChain(events: readonly AuditEvent[]): Promise<ChainVerdict> {
-  let prevHash = GENESIS_HASH;
-  let taskId: string | undefined;
-  for (const [index, event] of events.entries()) {
-    const expectedSeq = index + 1;
-    if (taskId !== undefined && event.taskId !== taskId) {
-      return { ok: false, brokenAtSeq: event.seq, reason: `event ${event.seq} belongs to "${event.taskId}", not "${taskId}"` };
-    }
-    taskId = event.taskId;
-    if (event.seq !== expectedSeq) {
-      return {
-        ok: false,
-        brokenAtSeq: event.seq,
-        reason: `expected event ${expectedSeq} but found event ${event.seq}: an event was removed, inserted or moved`,
-      };
-    }
-    if (event.prevHash !== prevHash) {
-      return { ok: false, brokenAtSeq: event.seq, reason: `event ${event.seq} does not follow the previous event's hash` };
-    }
-    const hash = await computeEventHash(event);
-    if (hash !== event.hash) {
-      return { ok: false, brokenAtSeq: event.seq, reason: `event ${event.seq} was changed after it was recorded` };
-    }
-    prevHash = event.hash;
+export class ChainVerifier {
+  #prevHash = GENESIS_HASH;
+  #taskId: string | undefined;
+  #count = 0;
+  #broken: Extract<ChainVerdict, { ok: false }> | undefined;
+
+  get broken(): boolean {
+    return this.#broken !== undefined;
   }
-  return { ok: true, count: events.length };
+
+  async push(event: AuditEvent): Promise<void> {
+    if (this.#broken) return;
+    this.#count += 1;
+    if (this.#taskId !== undefined && event.taskId !== this.#taskId) {
+      this.#broken = { ok: false, brokenAtSeq: event.seq, reason: `event ${event.seq} belongs to "${event.taskId}", not "${this.#taskId}"` };
+      return;
+    }
+    this.#taskId = event.taskId;
+    if (event.seq !== this.#count) {
+      this.#broken = { ok: false, brokenAtSeq: event.seq, reason: `expected event ${this.#count} but found event ${event.seq}: an event was removed, inserted or moved` };
+      return;
+    }
+    if (event.prevHash !== this.#prevHash) {
+      this.#broken = { ok: false, brokenAtSeq: event.seq, reason: `event ${event.seq} does not follow the previous event's hash` };
+      return;
+    }
+    if ((await computeEventHash(event)) !== event.hash) {
+      this.#broken = { ok: false, brokenAtSeq: event.seq, reason: `event ${event.seq} was changed after it was recorded` };
+      return;
+    }
+    this.#prevHash = event.hash;
+  }
+
+  verdict(): ChainVerdict {
+    return this.#broken ?? { ok: true, count: this.#count };
+  }
+}
+
+/** Checks one task's events in the order given (see `ChainVerifier`). */
+export async function verifyChain(events: readonly AuditEvent[]): Promise<ChainVerdict> {
+  const verifier = new ChainVerifier();
+  for (const event of events) {
+    await verifier.push(event);
+    if (verifier.broken) break;
+  }
+  return verifier.verdict();
 }

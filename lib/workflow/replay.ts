@@ -1,6 +1,6 @@
 import { applyAction, startTask, WorkflowRuleError, type DecisionAuthority } from './engine';
 import type { TaskAction } from './records';
-import { conversationRefSchema, MOVE_REASONS, teamStandardsSchema, type AuditEvent, type EventType, type Task } from './records';
+import { conversationRefSchema, MOVE_REASONS, teamStandardsSchema, type AuditEvent, type EventDraft, type EventType, type Task } from './records';
 import type { Workflow } from './schema';
 
 /**
@@ -96,66 +96,111 @@ function who(event: AuditEvent): string {
   return `${event.actor.name} (${event.actor.kind})`;
 }
 
-/** Replays a task's chain (ordered by seq) on its pinned workflow. Never throws. */
-export function replayTask(workflow: Workflow, events: readonly AuditEvent[]): ReplayResult {
-  const first = events[0];
-  if (!first || first.type !== 'task.started') {
-    return { ok: false, seq: first?.seq ?? 0, reason: 'its audit trail does not start with "task.started"' };
-  }
-  if (first.data['workflowId'] !== workflow.id || first.data['workflowVersion'] !== workflow.version) {
-    return { ok: false, seq: first.seq, reason: `it was started on another workflow version than "${workflow.id}" version ${workflow.version}` };
-  }
-  let task: Task;
-  try {
-    // The values the task started with are checked against the pinned workflow's inputs as the panel checked them.
-    const inputs = startInputs(first.data['inputs']);
-    if (inputs === null) return { ok: false, seq: first.seq, reason: 'its start records input values that are not text' };
-    const standards = first.data['teamStandards'] === undefined ? undefined : teamStandardsSchema.safeParse(first.data['teamStandards']);
-    if (standards && !standards.success) return { ok: false, seq: first.seq, reason: 'its start records team standards in a shape ConvOps does not know' };
-    task = startTask(workflow, {
-      id: first.taskId,
-      title: text(first.data['title']) ?? 'task',
-      actor: first.actor,
-      now: first.at,
-      inputs,
-      ...(standards && { teamStandards: standards.data }),
-    }).task;
-  } catch (error) {
-    return { ok: false, seq: first.seq, reason: error instanceof Error ? error.message : 'it cannot start' };
-  }
-  let index = 1;
-  while (index < events.length) {
-    const event = events[index]!;
+/**
+ * Replays a task's chain (ordered by seq) on its pinned workflow as its events come: a restore judges
+ * a chain of any length this way without holding it. Keeps the task so far and the events the last
+ * action must still be followed by; after the first failure the rest is ignored. Never throws.
+ */
+export class TaskReplay {
+  #task: Task | undefined;
+  #failure: Extract<ReplayResult, { ok: false }> | undefined;
+  #seen = 0;
+  /** The action event being matched, and the events it produced that the chain has yet to show. */
+  #action: AuditEvent | undefined;
+  #expected: EventDraft[] = [];
+  /** The task the action leads to, once all its events are there. */
+  #next: Task | undefined;
+
+  constructor(private readonly workflow: Workflow) {}
+
+  push(event: AuditEvent): void {
+    if (this.#failure) return;
+    this.#seen += 1;
+    if (this.#seen === 1) return this.#start(event);
+    if (this.#expected.length > 0) return this.#follow(event);
     const rule = REPLAY_RULES[event.type];
-    if (rule.kind === 'record') {
-      index += 1;
-      continue;
-    }
+    if (rule.kind === 'record') return;
     if (rule.kind !== 'action') {
-      return { ok: false, seq: event.seq, reason: `event ${event.seq} ("${event.type}" by ${who(event)}) does not follow from the events before it` };
+      this.#failure = { ok: false, seq: event.seq, reason: `event ${event.seq} ("${event.type}" by ${who(event)}) does not follow from the events before it` };
+      return;
     }
+    const task = this.#task!;
     let produced;
     try {
-      produced = applyAction(task, workflow, rule.action(event), event.actor, event.at, recordedAuthority(event));
+      produced = applyAction(task, this.workflow, rule.action(event), event.actor, event.at, recordedAuthority(event));
     } catch (error) {
       const why = error instanceof WorkflowRuleError ? error.message : 'its data is not a valid action';
-      return { ok: false, seq: event.seq, reason: `event ${event.seq} ("${event.type}" by ${who(event)}) could not have happened: ${why}` };
+      this.#failure = { ok: false, seq: event.seq, reason: `event ${event.seq} ("${event.type}" by ${who(event)}) could not have happened: ${why}` };
+      return;
     }
-    for (const [offset, expected] of produced.events.entries()) {
-      const actual = events[index + offset];
-      if (!actual || actual.type !== expected.type || (actual.stepId ?? '') !== (expected.stepId ?? '') || actual.actor.kind !== expected.actor.kind || actual.actor.name !== expected.actor.name) {
-        const found = actual ? `"${actual.type}" (event ${actual.seq})` : 'the end of the trail';
-        return {
-          ok: false,
-          seq: actual?.seq ?? event.seq,
-          reason: `after event ${event.seq} ("${event.type}") the workflow records "${expected.type}"${expected.stepId ? ` on "${expected.stepId}"` : ''}, but the trail has ${found}`,
-        };
-      }
-    }
-    index += produced.events.length;
-    task = { ...produced.task, rev: task.rev + 1 };
+    // The action's own event is the first it produces; the rest must be the chain's next events.
+    this.#action = event;
+    this.#expected = [...produced.events];
+    this.#next = { ...produced.task, rev: task.rev + 1 };
+    if (this.#expected.length === 0) this.#task = this.#next;
+    else this.#follow(event);
   }
-  return { ok: true, task };
+
+  result(): ReplayResult {
+    if (this.#failure) return this.#failure;
+    if (!this.#task) return { ok: false, seq: 0, reason: 'its audit trail does not start with "task.started"' };
+    if (this.#expected.length > 0) this.#mismatch(undefined);
+    return this.#failure ?? { ok: true, task: this.#task };
+  }
+
+  #start(first: AuditEvent): void {
+    const fail = (reason: string) => void (this.#failure = { ok: false, seq: first.seq, reason });
+    if (first.type !== 'task.started') return fail('its audit trail does not start with "task.started"');
+    const { workflow } = this;
+    if (first.data['workflowId'] !== workflow.id || first.data['workflowVersion'] !== workflow.version) {
+      return fail(`it was started on another workflow version than "${workflow.id}" version ${workflow.version}`);
+    }
+    try {
+      // The values the task started with are checked against the pinned workflow's inputs as the panel checked them.
+      const inputs = startInputs(first.data['inputs']);
+      if (inputs === null) return fail('its start records input values that are not text');
+      const standards = first.data['teamStandards'] === undefined ? undefined : teamStandardsSchema.safeParse(first.data['teamStandards']);
+      if (standards && !standards.success) return fail('its start records team standards in a shape ConvOps does not know');
+      this.#task = startTask(workflow, {
+        id: first.taskId,
+        title: text(first.data['title']) ?? 'task',
+        actor: first.actor,
+        now: first.at,
+        inputs,
+        ...(standards && { teamStandards: standards.data }),
+      }).task;
+    } catch (error) {
+      fail(error instanceof Error ? error.message : 'it cannot start');
+    }
+  }
+
+  /** The chain's next event against the next one the last action produced. */
+  #follow(actual: AuditEvent): void {
+    const expected = this.#expected.shift()!;
+    if (actual.type !== expected.type || (actual.stepId ?? '') !== (expected.stepId ?? '') || actual.actor.kind !== expected.actor.kind || actual.actor.name !== expected.actor.name) {
+      this.#expected.unshift(expected);
+      return this.#mismatch(actual);
+    }
+    if (this.#expected.length === 0) this.#task = this.#next;
+  }
+
+  #mismatch(actual: AuditEvent | undefined): void {
+    const event = this.#action!;
+    const expected = this.#expected[0]!;
+    const found = actual ? `"${actual.type}" (event ${actual.seq})` : 'the end of the trail';
+    this.#failure = {
+      ok: false,
+      seq: actual?.seq ?? event.seq,
+      reason: `after event ${event.seq} ("${event.type}") the workflow records "${expected.type}"${expected.stepId ? ` on "${expected.stepId}"` : ''}, but the trail has ${found}`,
+    };
+  }
+}
+
+/** Replays a task's whole chain (ordered by seq) on its pinned workflow (see `TaskReplay`). Never throws. */
+export function replayTask(workflow: Workflow, events: readonly AuditEvent[]): ReplayResult {
+  const replay = new TaskReplay(workflow);
+  for (const event of events) replay.push(event);
+  return replay.result();
 }
 
 function describeState(task: Pick<Task, 'status' | 'currentStepId'>, workflow: Workflow): string {
