@@ -299,7 +299,7 @@ async function planPass(blob: Blob, options: StreamOptions, source: RestorePlan[
     {
       note: async (note) => {
         if (note.deleted) return;
-        notes.add(note.taskId, await digestNote(note));
+        notes.add(note.taskId, digestNote(note));
       },
       event: async (event) => {
         if (!ordered) {

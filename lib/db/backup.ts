@@ -20,7 +20,7 @@ import { NoteBodyEvents } from './audit';
 import { getDb, type ConvOpsDatabase } from './database';
 import { BackupError, RecordNotFoundError } from './errors';
 import { appendEvents, importChain } from './events-repo';
-import { ChainVerifier, sha256Hex } from './hash-chain';
+import { ChainVerifier, sha256HexNow } from './hash-chain';
 import { SCHEMA_VERSION } from './migrations';
 import type { PublicKeyRow } from './records';
 import { fingerprintOf, publicKeyEntrySchema, publicKeysFor, type PublicKeyEntry } from './signing';
@@ -297,8 +297,8 @@ export interface NoteDigest {
   bodyHash: string;
 }
 
-export async function digestNote(note: Pick<Note, 'id' | 'stepId' | 'deleted' | 'body'>): Promise<NoteDigest> {
-  return { id: note.id, stepId: note.stepId, deleted: Boolean(note.deleted), bodyHash: note.deleted ? '' : await sha256Hex(note.body) };
+export function digestNote(note: Pick<Note, 'id' | 'stepId' | 'deleted' | 'body'>): NoteDigest {
+  return { id: note.id, stepId: note.stepId, deleted: Boolean(note.deleted), bodyHash: note.deleted ? '' : sha256HexNow(note.body) };
 }
 
 /**

@@ -12,6 +12,9 @@ const FIRST_BYTES = 1024;
 const hexValue = (code: number) => (code <= 57 ? code - 48 : code - 87);
 const HASH_BYTES = 32;
 
+/** A note's id or step read back, as UTF-16 code units (one buffer, grown for a longer text). */
+let units = new Uint16Array(128);
+
 /**
  * The restore preview's notes, per task, until the task's chain is read (a backup writes every note
  * before the first event): each live note's body hash, id and step, packed as bytes in one buffer per
@@ -20,23 +23,22 @@ const HASH_BYTES = 32;
  * the file's 180 MB went through the young one (the 181 MB bench file's preview peaked at 65 MB with
  * them as strings, 44 MB packed).
  *
- * A note: 32 bytes of SHA-256, then its id and its step as UTF-8, each after its length (4 bytes).
+ * A note: 32 bytes of SHA-256, then its id and its step as UTF-16 code units, each after its length
+ * (4 bytes). Written and read in JavaScript alone: a `TextEncoder` or `TextDecoder` call on a view
+ * of the buffer made the browser wrap that view, and 200,000 such wrappers per preview survived the
+ * young generation's collections until a full one (see `sha256Hex` in hash-chain.ts).
  */
 export class NoteDigestStore {
   readonly #byTask = new Map<string, Packed>();
-  readonly #encoder = new TextEncoder();
-  readonly #decoder = new TextDecoder();
 
   add(taskId: string, digest: Pick<NoteDigest, 'bodyHash' | 'id' | 'stepId'>): void {
-    // UTF-8 takes at most 3 bytes per UTF-16 unit.
-    const most = HASH_BYTES + 8 + 3 * (digest.id.length + digest.stepId.length);
-    const packed = this.#room(taskId, most);
+    const packed = this.#room(taskId, HASH_BYTES + 8 + 2 * (digest.id.length + digest.stepId.length));
     const { bytes } = packed;
     let at = packed.used;
     const hash = digest.bodyHash;
     for (let n = 0; n < HASH_BYTES; n += 1) bytes[at + n] = (hexValue(hash.charCodeAt(2 * n)) << 4) | hexValue(hash.charCodeAt(2 * n + 1));
-    at = this.#write(bytes, at + HASH_BYTES, digest.id);
-    packed.used = this.#write(bytes, at, digest.stepId);
+    at = write(bytes, at + HASH_BYTES, digest.id);
+    packed.used = write(bytes, at, digest.stepId);
   }
 
   /** The task's digests, in the order they were added; the task's bytes are let go. */
@@ -49,8 +51,12 @@ export class NoteDigestStore {
     let at = 0;
     const text = () => {
       const length = bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24);
-      const value = this.#decoder.decode(bytes.subarray(at + 4, at + 4 + length));
-      at += 4 + length;
+      at += 4;
+      if (units.length < length) units = new Uint16Array(length);
+      for (let n = 0; n < length; n += 1, at += 2) units[n] = bytes[at]! | (bytes[at + 1]! << 8);
+      let value = '';
+      // In slices: `apply` passes each unit as an argument, and arguments are limited.
+      for (let from = 0; from < length; from += 8192) value += String.fromCharCode.apply(null, units.subarray(from, Math.min(length, from + 8192)) as unknown as number[]);
       return value;
     };
     while (at < used) {
@@ -60,16 +66,6 @@ export class NoteDigestStore {
       digests.push({ bodyHash, id, stepId: text(), deleted: false });
     }
     return digests;
-  }
-
-  /** `text` as UTF-8 at `at`, after its length; returns where the next value goes. */
-  #write(bytes: Uint8Array, at: number, text: string): number {
-    const { written } = this.#encoder.encodeInto(text, bytes.subarray(at + 4));
-    bytes[at] = written & 0xff;
-    bytes[at + 1] = (written >>> 8) & 0xff;
-    bytes[at + 2] = (written >>> 16) & 0xff;
-    bytes[at + 3] = written >>> 24;
-    return at + 4 + written;
   }
 
   /** The task's buffer with at least `bytes` free, grown (doubled) when it has not. */
@@ -86,4 +82,20 @@ export class NoteDigestStore {
     }
     return packed;
   }
+}
+
+/** `text` as UTF-16 code units at `at`, after its length; returns where the next value goes. */
+function write(bytes: Uint8Array, at: number, text: string): number {
+  const length = text.length;
+  bytes[at] = length & 0xff;
+  bytes[at + 1] = (length >>> 8) & 0xff;
+  bytes[at + 2] = (length >>> 16) & 0xff;
+  bytes[at + 3] = length >>> 24;
+  let to = at + 4;
+  for (let n = 0; n < length; n += 1, to += 2) {
+    const unit = text.charCodeAt(n);
+    bytes[to] = unit & 0xff;
+    bytes[to + 1] = unit >>> 8;
+  }
+  return to;
 }
