@@ -1,4 +1,4 @@
-import { parseWorkflowFile } from '@/lib/workflow/file';
+import { workflowsFromFileData } from '@/lib/workflow/file-format';
 import type { Workflow } from '@/lib/workflow/schema';
 import bugFix from './bug-fix.convops.json?raw';
 import decisionMemo from './decision-memo.convops.json?raw';
@@ -10,8 +10,9 @@ import task from './task.convops.json?raw';
 
 /**
  * The workflows ConvOps ships with. They are kept as exchange files (so people can read, copy and
- * re-import them) and go through the same import validation as any other file: a broken built-in
- * fails at load time instead of shipping.
+ * re-import them) and go through the same format checks as any imported file (`workflowsFromFileData`;
+ * they are JSON, so the background carries no YAML parser): a broken built-in fails its unit test and
+ * its first load instead of shipping.
  */
 const BUILTIN_FILES: Record<string, string> = {
   'sop-documentation.convops.json': sopDocumentation,
@@ -26,7 +27,7 @@ const BUILTIN_FILES: Record<string, string> = {
 export function loadBuiltinWorkflows(files: Record<string, string> = BUILTIN_FILES): Workflow[] {
   const workflows: Workflow[] = [];
   for (const [fileName, text] of Object.entries(files)) {
-    const result = parseWorkflowFile(text, fileName);
+    const result = workflowsFromFileData(JSON.parse(text));
     if (!result.ok) {
       throw new Error(`Built-in workflow file ${fileName} is invalid:\n${result.issues.map((i) => `- ${i.message}`).join('\n')}`);
     }
@@ -38,6 +39,12 @@ export function loadBuiltinWorkflows(files: Record<string, string> = BUILTIN_FIL
   return workflows;
 }
 
-export const builtinWorkflows: Workflow[] = loadBuiltinWorkflows();
-
-export const BUILTIN_WORKFLOW_IDS: readonly string[] = builtinWorkflows.map((w) => w.id);
+let loaded: Workflow[] | undefined;
+/**
+ * The built-ins, validated on first use: not while the service worker starts, where the panel's
+ * first answer would wait behind seven files' validation (the bench's worker-start figure).
+ */
+export function builtinWorkflows(): Workflow[] {
+  loaded ??= loadBuiltinWorkflows();
+  return loaded;
+}

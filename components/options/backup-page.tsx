@@ -4,7 +4,7 @@ import type { RestorePlan, RestoreReport, TaskPlanStatus } from '@/lib/db/backup
 import { applyRestore, planBackupFile, planTaskFile } from '@/lib/db/backup-restore';
 import { BackupError } from '@/lib/db/errors';
 import { exportBackupBlob, NotJsonError, readJsonStream, type StreamProgress } from '@/lib/db/backup-stream';
-import { tooDeepAt } from '@/lib/workflow/file';
+import { tooDeepAt } from '@/lib/workflow/file-format';
 import { Alert, Badge, Button, Card, type BadgeTone } from '@/components/ui';
 import { downloadBlob, fileStamp } from './download';
 import { PageHeader } from './form';

@@ -2,6 +2,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { deleteWorkflow, getWorkflow, listWorkflows } from '@/lib/db/workflows-repo';
 import type { WorkflowHead } from '@/lib/db/records';
+import { serializeWorkflowFile, workflowFileName } from '@/lib/workflow/file-format';
 import { GATE_TYPE_LABELS } from '@/lib/workflow/labels';
 import type { Workflow } from '@/lib/workflow/schema';
 import { Alert, Badge, Button, TextField } from '@/components/ui';
@@ -34,15 +35,7 @@ export function LibraryPage() {
     const wanted = ids === 'all' ? (heads ?? []).map((head) => head.id) : ids;
     const workflows = (await Promise.all(wanted.map((id) => getWorkflow(id)))).filter((w): w is Workflow => w !== undefined);
     if (workflows.length === 0) return;
-    // The file module brings the YAML parser (for import): fetched on the first export, not with the library.
-    let file: typeof import('@/lib/workflow/file');
-    try {
-      file = await import('@/lib/workflow/file');
-    } catch (error) {
-      setMessage({ tone: 'error', text: `The export could not start: ${error instanceof Error ? error.message : String(error)}. Reload the page to try again.` });
-      return;
-    }
-    downloadText(file.workflowFileName(workflows), file.serializeWorkflowFile(workflows));
+    downloadText(workflowFileName(workflows), serializeWorkflowFile(workflows));
     setMessage({ tone: 'success', text: `Exported ${workflows.length} workflow${workflows.length === 1 ? '' : 's'}.` });
   };
 

@@ -5,7 +5,7 @@ import { builtinWorkflows } from '@/workflows';
 
 /** The built-in workflows (workflows/*.convops.json), installed by ConvOps itself. */
 export async function installBuiltinWorkflows(): Promise<void> {
-  await installBuiltins(builtinWorkflows, SYSTEM_ACTOR);
+  await installBuiltins(builtinWorkflows(), SYSTEM_ACTOR);
 }
 
 let installing: Promise<void> | null = null;

@@ -1,5 +1,4 @@
 import { browser } from 'wxt/browser';
-import { htmlToMarkdown } from '@/lib/capture/html-to-markdown';
 import { siteOfHostname } from '@/lib/hosts';
 import type { HostSite } from '@/lib/hosts/types';
 import { onMessage, type CaptureResult } from '@/lib/messaging/protocol';
@@ -68,14 +67,20 @@ export function panelTabOf(sender: Sender): number | null {
   return sender.tab.id;
 }
 
+/**
+ * The HTML-to-Markdown converter (turndown on domino, a third of the worker's script), evaluated at the
+ * first reply instead of at every worker start: a panel's first answer does not wait for it.
+ */
+const converter = () => import('@/lib/capture/html-to-markdown');
+
 /** A reply reported by a content script: validated, from its own tab, converted outside the page. */
-function capturedReply(data: unknown, sender: Sender): CapturedReply | null {
+async function capturedReply(data: unknown, sender: Sender): Promise<CapturedReply | null> {
   const parsed = replyFinishedSchema.safeParse(data);
   const tabId = parsed.success ? hostTabOf(sender, parsed.data.site) : null;
   if (!parsed.success || tabId === null) return null;
   let markdown: string;
   try {
-    markdown = htmlToMarkdown(parsed.data.html);
+    markdown = (await converter()).htmlToMarkdown(parsed.data.html);
   } catch {
     return null;
   }
@@ -128,14 +133,14 @@ export function registerHostRouter(hooks: HostRouterHooks = {}): () => void {
       const from = messageSentSchema.pick({ site: true, url: true }).safeParse(data);
       const fromTab = from.success ? hostTabOf(sender, from.data.site) : null;
       if (from.success && fromTab !== null) void setStreaming(fromTab, from.data.url, hooks).catch(() => undefined);
-      const reply = capturedReply(data, sender);
+      const reply = await capturedReply(data, sender);
       if (!reply) return { captured: false, reason: 'invalid' };
       if (!hooks.onReplyFinished) return { captured: false, reason: 'no-task' };
       return hooks.onReplyFinished(reply);
     }),
 
     onMessage('host.reply-recovered', async ({ data, sender }): Promise<CaptureResult> => {
-      const reply = capturedReply(data, sender);
+      const reply = await capturedReply(data, sender);
       if (!reply) return { captured: false, reason: 'invalid' };
       if (!hooks.onReplyRecovered) return { captured: false, reason: 'no-task' };
       return hooks.onReplyRecovered(reply);

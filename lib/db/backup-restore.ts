@@ -1,6 +1,6 @@
 // Long on purpose: the one restore path (preview over the file's stream, then the write pass) shares its per-row state between the passes; the rules it applies are backup.ts's.
 import type { z } from 'zod';
-import { MAX_FILE_DEPTH, tooDeepAt } from '@/lib/workflow/file';
+import { MAX_FILE_DEPTH, tooDeepAt } from '@/lib/workflow/file-format';
 import { auditEventSchema, noteSchema, taskSchema, type Actor, type AuditEvent, type Note, type Task } from '@/lib/workflow/records';
 import {
   addSigner,

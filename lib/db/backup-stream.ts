@@ -1,5 +1,5 @@
 // Long on purpose: the streamed backup's writer and the streaming JSON reader it is read back with: one file format, both directions, kept side by side so they cannot drift.
-import { MAX_FILE_DEPTH } from '@/lib/workflow/file';
+import { MAX_FILE_DEPTH } from '@/lib/workflow/file-format';
 import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION } from './backup';
 import { getDb } from './database';
 import { SCHEMA_VERSION } from './migrations';

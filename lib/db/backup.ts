@@ -1,6 +1,6 @@
 // Long on purpose: the backup file's format and every rule a restore or task import applies (replay, chains, notes, keys) are here once; the one restore path (lib/db/backup-restore.ts) reads files and applies these.
 import { z } from 'zod';
-import { MAX_FILE_DEPTH, tooDeepAt } from '@/lib/workflow/file';
+import { MAX_FILE_DEPTH, tooDeepAt } from '@/lib/workflow/file-format';
 import {
   auditEventSchema,
   isoDateSchema,

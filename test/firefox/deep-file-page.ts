@@ -1,5 +1,6 @@
 import { planTaskFile } from '../../lib/db/backup-restore';
-import { parseWorkflowFile, tooDeepAt } from '../../lib/workflow/file';
+import { parseWorkflowFile } from '../../lib/workflow/file';
+import { tooDeepAt } from '../../lib/workflow/file-format';
 
 /**
  * Runs in Firefox (scripts/deep-file-firefox.mjs): the same 400,000-deep files the Chromium e2e uses,

@@ -5,7 +5,7 @@ import { exportBackupBlob, NotJsonError } from '@/lib/db/backup-stream';
 import type { ConvOpsDatabase } from '@/lib/db/database';
 import { BackupError } from '@/lib/db/errors';
 import { isTaskChain, recordTaskEvent, verifyAllChains } from '@/lib/db/events-repo';
-import { tooDeepAt } from '@/lib/workflow/file';
+import { tooDeepAt } from '@/lib/workflow/file-format';
 import { addManualNote, captureReply, editNote } from '@/lib/db/notes-repo';
 import { updateSettings } from '@/lib/db/settings-repo';
 import { getTaskDetail, runAction, startTaskRecord } from '@/lib/db/tasks-repo';

@@ -132,11 +132,11 @@ describe('reading and deleting', () => {
 
 describe('installBuiltins', () => {
   it('installs the shipped workflows once, idempotently', async () => {
-    expect(builtinWorkflows.length).toBeGreaterThan(0);
-    const first = await installBuiltins(builtinWorkflows, system);
-    expect(first.installed).toHaveLength(builtinWorkflows.length);
+    expect(builtinWorkflows().length).toBeGreaterThan(0);
+    const first = await installBuiltins(builtinWorkflows(), system);
+    expect(first.installed).toHaveLength(builtinWorkflows().length);
     const before = await snapshot();
-    const second = await installBuiltins(builtinWorkflows, system);
+    const second = await installBuiltins(builtinWorkflows(), system);
     expect(second.installed).toEqual([]);
     expect(second.skipped.every((s) => s.reason === 'current')).toBe(true);
     const after = await snapshot();

@@ -1,7 +1,8 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { builtinWorkflows, loadBuiltinWorkflows } from '@/workflows';
-import { parseWorkflowFile, serializeWorkflowFile } from '@/lib/workflow/file';
+import { parseWorkflowFile } from '@/lib/workflow/file';
+import { serializeWorkflowFile } from '@/lib/workflow/file-format';
 import { validateWorkflow } from '@/lib/workflow/validate';
 import { renderBriefing, previewTask } from '@/lib/workflow/briefing';
 
@@ -10,10 +11,10 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.convops.json'));
 
 describe('built-in workflows', () => {
   test('ships every required workflow, one per file named after its id', () => {
-    expect(builtinWorkflows.map((w) => w.id).sort()).toEqual(
+    expect(builtinWorkflows().map((w) => w.id).sort()).toEqual(
       ['bug-fix', 'decision-memo', 'feature-development', 'research-report', 'research-second-opinion', 'sop-documentation', 'task'].sort(),
     );
-    expect(files.sort()).toEqual(builtinWorkflows.map((w) => `${w.id}.convops.json`).sort());
+    expect(files.sort()).toEqual(builtinWorkflows().map((w) => `${w.id}.convops.json`).sort());
   });
 
   test.each(files)('%s is valid, stable and round-trips through the exchange format', (file) => {
@@ -34,7 +35,7 @@ describe('built-in workflows', () => {
   });
 
   test('every step of every built-in renders a briefing without unfilled variables', () => {
-    for (const workflow of builtinWorkflows) {
+    for (const workflow of builtinWorkflows()) {
       for (const step of workflow.steps) {
         const briefing = renderBriefing({ workflow, task: previewTask(workflow, step.id), notes: [], operator: 'Dana', now: '2026-05-04T08:00:00Z' });
         expect(briefing).not.toMatch(/\{\{/);
@@ -44,7 +45,7 @@ describe('built-in workflows', () => {
   });
 
   test('SOP Documentation: capture → draft → walkthrough (approval, back to draft) → publish', () => {
-    const sop = builtinWorkflows.find((w) => w.id === 'sop-documentation')!;
+    const sop = builtinWorkflows().find((w) => w.id === 'sop-documentation')!;
     expect(sop.steps.map((s) => s.id)).toEqual(['capture-process', 'draft-sop', 'walkthrough', 'publish']);
     const [capture, draft, walkthrough, publish] = sop.steps;
     expect(capture!.gate).toBeUndefined();
@@ -56,7 +57,7 @@ describe('built-in workflows', () => {
   });
 
   test('Feature Development: the plan is reviewed by a person before it is fixed and built', () => {
-    const fd = builtinWorkflows.find((w) => w.id === 'feature-development')!;
+    const fd = builtinWorkflows().find((w) => w.id === 'feature-development')!;
     expect(fd.steps.map((s) => s.title)).toEqual(['Analysis', 'Create Plan', 'Plan Review', 'Fix Plan', 'Execute Plan', 'Done']);
     const gated = fd.steps.filter((s) => s.gate);
     expect(gated.map((s) => s.id)).toEqual(['plan-review']);
@@ -65,7 +66,7 @@ describe('built-in workflows', () => {
   });
 
   test('Task, Bug Fix and Decision Memo have the gates their purpose needs', () => {
-    const byId = (id: string) => builtinWorkflows.find((w) => w.id === id)!;
+    const byId = (id: string) => builtinWorkflows().find((w) => w.id === id)!;
     const gates = (id: string) => byId(id).steps.filter((s) => s.gate).map((s) => [s.id, s.gate!.onReject ?? s.id]);
     expect(gates('task')).toEqual([['plan', 'plan'], ['verify', 'implement']]);
     expect(byId('task').steps.map((s) => s.id)).toEqual(['intake', 'plan', 'implement', 'verify', 'learnings']);

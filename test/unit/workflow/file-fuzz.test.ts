@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { stringify as toYaml } from 'yaml';
-import { parseWorkflowFile, serializeWorkflowFile } from '@/lib/workflow/file';
+import { parseWorkflowFile } from '@/lib/workflow/file';
+import { serializeWorkflowFile } from '@/lib/workflow/file-format';
 import { sop } from './fixtures';
 import { damageText, mutate, mutationArb, textDamageArb } from './mutate';
 

@@ -1,4 +1,5 @@
-import { describeUntrusted, parseWorkflowFile, tooDeepAt, MAX_FILE_DEPTH } from '@/lib/workflow/file';
+import { parseWorkflowFile } from '@/lib/workflow/file';
+import { describeUntrusted, tooDeepAt, MAX_FILE_DEPTH } from '@/lib/workflow/file-format';
 
 /** A JSON text nesting `depth` lists inside the given key of an otherwise plausible workflow file. */
 function deepFile(key: 'format' | 'formatVersion' | 'workflows', depth: number): string {

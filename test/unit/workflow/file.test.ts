@@ -1,11 +1,6 @@
 import { stringify as toYaml } from 'yaml';
-import {
-  MAX_WORKFLOW_FILE_CHARS,
-  parseWorkflowFile,
-  serializeWorkflowFile,
-  workflowFileName,
-  type WorkflowFileResult,
-} from '@/lib/workflow/file';
+import { MAX_WORKFLOW_FILE_CHARS, parseWorkflowFile } from '@/lib/workflow/file';
+import { serializeWorkflowFile, workflowFileName, type WorkflowFileResult } from '@/lib/workflow/file-format';
 import { LIMITS, type Workflow } from '@/lib/workflow/schema';
 import { makeWorkflow, sop } from './fixtures';
 

@@ -135,7 +135,8 @@ describe('who may decide a gate', () => {
 
 describe('the rule in files and in the editor', () => {
   it('survives export and import, and a gate without it stays without it', async () => {
-    const { parseWorkflowFile, serializeWorkflowFile } = await import('@/lib/workflow/file');
+    const { parseWorkflowFile } = await import('@/lib/workflow/file');
+    const { serializeWorkflowFile } = await import('@/lib/workflow/file-format');
     const fourEyes = gated('approver-not-operator');
     const parsed = parseWorkflowFile(serializeWorkflowFile([fourEyes, { ...gated(undefined), id: 'plain' }]));
     expect(parsed.ok).toBe(true);
