@@ -1,46 +1,10 @@
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
+import { bundleGraph, matching, repositoryRoot as root, staticClosure } from '../support/bundle-graph';
 
-/**
- * What the panel's entry pulls in, followed through every module (the lint rule sees only direct
- * imports; a value imported from a module that imports Dexie drags Dexie in all the same). esbuild
- * resolves the graph the way the real bundler does; nothing is written.
- */
-const root = path.resolve(import.meta.dirname, '../../..');
-
-async function panelGraph(): Promise<Metafile> {
-  const result = await build({
-    entryPoints: [path.join(root, 'entrypoints/panel/main.tsx')],
-    absWorkingDir: root,
-    bundle: true,
-    write: false,
-    metafile: true,
-    format: 'esm',
-    platform: 'browser',
-    jsx: 'automatic',
-    loader: { '.css': 'empty' },
-    logLevel: 'silent',
-  });
-  return result.metafile;
-}
-
-/** Modules reached from `from` (the entry, or the chunk it imports) by static imports only. */
-function staticClosure(meta: Metafile, from = 'entrypoints/panel/main.tsx'): Set<string> {
-  const entry = Object.keys(meta.inputs).find((p) => p.endsWith(from))!;
-  const seen = new Set<string>();
-  const queue = [entry];
-  while (queue.length > 0) {
-    const p = queue.pop()!;
-    if (seen.has(p)) continue;
-    seen.add(p);
-    for (const i of meta.inputs[p]?.imports ?? []) if (i.kind !== 'dynamic-import' && !i.external) queue.push(i.path);
-  }
-  return seen;
-}
-
-const matching = (paths: Iterable<string>, pattern: RegExp) => [...paths].filter((p) => pattern.test(p));
+const panelGraph = () => bundleGraph('entrypoints/panel/main.tsx');
 
 describe('the panel bundle', () => {
   let meta: Metafile;
@@ -60,7 +24,7 @@ describe('the panel bundle', () => {
   });
 
   it('the entry asks for the first screen before React is loaded: it carries the port client, not React', () => {
-    const entry = staticClosure(meta);
+    const entry = staticClosure(meta, 'entrypoints/panel/main.tsx');
     expect(matching(entry, /components\/panel\/bridge-client\.ts$/).length).toBe(1);
     expect(matching(entry, /node_modules\/(react|react-dom)\//)).toEqual([]);
     expect(matching(staticClosure(meta, 'entrypoints/panel/mount.tsx'), /components\/panel\/panel-app\.tsx$/).length).toBe(1);
