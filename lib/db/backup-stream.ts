@@ -182,6 +182,10 @@ async function readPages(store: IDBObjectStore, pages: IDBKeyRange[], onPage: (r
     asked[index] = undefined;
     ask(index + PAGES_AHEAD);
     if (rows.length > 0) onPage(rows);
+    // The request keeps its result (this very array) reachable until a full collection: emptied, the
+    // page's rows die young instead of every row read surviving into the old generation (the bench's
+    // backup heap: 27–35 MB with the rows kept, 8–11 MB emptied; the same time).
+    rows.length = 0;
   }
 }
 
