@@ -336,9 +336,12 @@ function serve(port: Browser.runtime.Port, ctx: PanelContext): void {
     }
   };
   // The tab's changes and the toolbar's commands, pushed as they happen (no polling, no storage events).
+  // The latest change seen on this port: a first answer read before it is never posted after it.
+  let changed: PanelTab | null = null;
   const stopWatching = watchTab(ctx.tabId, {
     onChange: (record) => {
-      for (const id of tabFollowers) post({ kind: 'data', id, value: { tabId: ctx.tabId, ...record } });
+      changed = { tabId: ctx.tabId, ...record };
+      for (const id of tabFollowers) post({ kind: 'data', id, value: changed });
     },
     onCommand: (command) => post({ kind: 'command', command }),
   });
@@ -354,7 +357,9 @@ function serve(port: Browser.runtime.Port, ctx: PanelContext): void {
     if (query === 'task-detail' && 'taskId' in args) return followTaskDetail(args.taskId, id, post);
     if (query === 'tab') {
       tabFollowers.add(id);
-      void queries.tab({}, ctx).then((value) => post({ kind: 'data', id, value }), fail(id));
+      // The record is read after the stored tabs load; a change landing in that wait is pushed at once,
+      // and the older read must not follow it (the panel kept "composer missing" for good).
+      void queries.tab({}, ctx).then((value) => post({ kind: 'data', id, value: changed ?? value }), fail(id));
       return { unsubscribe: () => void tabFollowers.delete(id), closed: false };
     }
     // Answered once: it serves the paint before React, which the panel's own queries then replace.

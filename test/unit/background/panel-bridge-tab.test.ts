@@ -111,6 +111,19 @@ describe('the panel port', () => {
     expect(commandPanel(7, { name: 'send-step', id: 'c-3' })).toBe(false);
   });
 
+  it('never lays its first answer over a newer state: the page reports while the tab is still being read', async () => {
+    // A worker just started: the first answer waits for the stored tabs, and the content script's
+    // report (the composer found) lands in that wait. The panel must end on the report, not on the
+    // older record read before it (it stayed on "composer missing" for good).
+    const port = fakePort(panelSender);
+    connect(port);
+    port.say({ kind: 'subscribe', id: 1, query: 'tab', args: {} });
+    await writeHostState(7, state);
+    await settle();
+    expect(port.posted.at(-1)).toEqual({ kind: 'data', id: 1, value: { tabId: 7, host: state, binding: null } });
+    expect(await readTab(7)).toEqual({ host: state, binding: null });
+  });
+
   it('drops what is not a request, and answers an unknown query or call with nothing', async () => {
     const port = fakePort(panelSender);
     connect(port);
