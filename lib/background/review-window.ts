@@ -65,12 +65,24 @@ function windowOfGate(ref: GateRef): number | null {
 }
 
 /**
+ * Requests to open a window, one after another. Why: two panels of one task (or a page clicking its
+ * panel twice) ask together; each would find no window for the gate yet, both would create one. In a
+ * chain, the second request sees the first one's window and focuses it.
+ */
+let opening: Promise<unknown> = Promise.resolve();
+
+/**
  * Opens the review window of the task's waiting gate, or focuses it when it is open already: one window
  * per gate, however many panels (or a page that clicks the panel many times) ask.
  */
-export async function openReviewWindow(taskId: string): Promise<{ opened: boolean; windowId: number | null }> {
+export function openReviewWindow(taskId: string): Promise<{ opened: boolean; windowId: number | null }> {
+  const run = opening.then(() => openOrFocus(taskId));
+  opening = run.catch(() => undefined);
+  return run;
+}
+
+async function openOrFocus(taskId: string): Promise<{ opened: boolean; windowId: number | null }> {
   await restore();
-  await Promise.allSettled(creating);
   const task = await getTask(taskId);
   if (!task || task.status !== 'awaiting-approval' || !task.pendingGate) return { opened: false, windowId: null };
   const ref: GateRef = { taskId: task.id, stepId: task.pendingGate.stepId };
