@@ -52,6 +52,8 @@ export function ImportPage() {
   const [state, setState] = useState<State>({ kind: 'idle' });
   const [dragging, setDragging] = useState(false);
   const [error, setError] = useState<string | undefined>();
+  // While the import's transaction runs: Apply says so and cannot be clicked twice, Cancel waits.
+  const [applying, setApplying] = useState(false);
   const input = useRef<HTMLInputElement>(null);
 
   const load = async (file: File) => {
@@ -77,8 +79,9 @@ export function ImportPage() {
   };
 
   const apply = async () => {
-    if (state.kind !== 'plan') return;
+    if (state.kind !== 'plan' || applying) return;
     setError(undefined);
+    setApplying(true);
     try {
       const choices = state.plan.flatMap((item) => {
         const action = state.choices[item.id];
@@ -88,6 +91,8 @@ export function ImportPage() {
       setState({ kind: 'done', fileName: state.fileName, result });
     } catch (err) {
       setError(`Nothing was imported: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      setApplying(false);
     }
   };
 
@@ -225,10 +230,12 @@ export function ImportPage() {
             </Alert>
           ) : null}
           <div className="mt-3 flex items-center gap-2">
-            <Button variant="primary" onClick={() => void apply()} disabled={needsChoice || !changes} data-testid="apply-import">
-              Apply
+            <Button variant="primary" onClick={() => void apply()} disabled={applying || needsChoice || !changes} data-testid="apply-import">
+              {applying ? 'Importing…' : 'Apply'}
             </Button>
-            <Button onClick={() => setState({ kind: 'idle' })}>Cancel</Button>
+            <Button onClick={() => setState({ kind: 'idle' })} disabled={applying}>
+              Cancel
+            </Button>
             {needsChoice ? <span className="text-xs">Choose what to do with each conflicting workflow.</span> : null}
             {!changes && !needsChoice ? <span className="text-xs" data-testid="nothing-to-import">Nothing to import: you already have all of these.</span> : null}
           </div>

@@ -129,6 +129,66 @@ test('a conflicting workflow needs a choice; keep both adds a copy, all in one s
   }
 });
 
+test('while the library is busy, Apply says it is importing and cannot be clicked again; the import lands once', async ({ context, extensionId }) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'convops-busy-'));
+  try {
+    const file = path.join(dir, 'busy.convops.json');
+    await writeFile(file, workflowFile([{ ...good, id: 'while-busy', name: 'While busy' }]));
+    const page = await openOptions(context, extensionId, '#/import');
+    await waitForBuiltins(page, extensionId);
+    await page.goto(`chrome-extension://${extensionId}/options.html#/import`);
+    await page.getByTestId('import-file').setInputFiles(file);
+    await expect(page.locator('[data-testid="import-item"][data-workflow-id="while-busy"]')).toHaveAttribute('data-status', 'new');
+    // Another tab of the options page holds a write on the library (a long save, an import of its own).
+    const other = await openOptions(context, extensionId, '#/settings');
+    await other.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('convops');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const db = open.result;
+            const tx = db.transaction(['workflows'], 'readwrite');
+            const store = tx.objectStore('workflows');
+            const w = window as unknown as { releaseLibrary?: boolean };
+            const spin = () => {
+              if (!w.releaseLibrary) store.count().onsuccess = spin;
+            };
+            spin();
+            tx.oncomplete = () => db.close();
+            resolve();
+          };
+        }),
+    );
+    const apply = page.getByTestId('apply-import');
+    await apply.click();
+    await expect(apply).toHaveText('Importing…');
+    await expect(apply).toBeDisabled();
+    await expect(page.getByRole('button', { name: 'Cancel' })).toBeDisabled();
+    await expect(page.getByTestId('import-done')).toHaveCount(0);
+    await other.evaluate(() => ((window as unknown as { releaseLibrary?: boolean }).releaseLibrary = true));
+    await expect(page.getByTestId('import-done')).toContainText('Imported 1 workflow');
+    const imported = await page.evaluate(
+      () =>
+        new Promise<number>((resolve, reject) => {
+          const open = indexedDB.open('convops');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const request = open.result.transaction('events').objectStore('events').getAll();
+            request.onsuccess = () => {
+              open.result.close();
+              resolve((request.result as { type: string; taskId: string }[]).filter((e) => e.type === 'workflow.imported' && e.taskId.includes('while-busy')).length);
+            };
+          };
+        }),
+    );
+    expect(imported).toBe(1);
+    expect(pageErrors(page)).toEqual([]);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('a YAML workflow file dropped on the page is previewed and imported', async ({ context, extensionId }) => {
   const page = await openOptions(context, extensionId, '#/import');
   const yaml = [
