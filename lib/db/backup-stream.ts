@@ -52,13 +52,14 @@ const PAGE_ROWS = 250;
 /** Keys read a request when cutting pages (`pageRanges`): a whole number of pages, ~0.5 MB of keys on the heap at most. */
 const KEY_ROWS = 40 * PAGE_ROWS;
 /**
- * Pages asked for ahead of the one being turned into text (`readPages`). One: with two, the backup
- * took 2.0–2.2 s but its heap peaked at 41–50 MB (two pages' rows deserialised and waiting at each
- * collection, so more of them promoted); with one, 2.4–2.6 s and 28–31 MB (six backups of the 181 MB
- * bench database each, 2026-12-04, the heap sampled every 20 ms). Both within the 3 s budget; only
- * one within the heap's 32 MB.
+ * Pages asked for ahead of the one being turned into text (`readPages`). Two. On 2026-12-04 two took
+ * the heap to 41–50 MB (one: 28–31 MB), because every page read stayed reachable through its request
+ * until a full collection; since each page's array is emptied once written (below), two cost nothing
+ * more: six alternating pairs of backups of the 181 MB bench database on one seeded profile
+ * (2026-12-05), one ahead 6.96–8.71 s (median 8.06), heap growth 7.8–10.4 MB; two ahead 6.24–8.33 s
+ * (median 7.58), faster in all six pairs, 8.9–17.9 MB. Three were no faster than two.
  */
-const PAGES_AHEAD = 1;
+const PAGES_AHEAD = 2;
 /** Event blocks are up to `EVENT_BLOCK_CHARS` (64K) each, read as bytes: 8 a page, near 512 KB off the JS heap. */
 const BLOCK_PAGE_ROWS = 8;
 /**
