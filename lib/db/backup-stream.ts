@@ -49,8 +49,6 @@ export interface BackupTimings {
  * heap peak 28–30 MB; 2,000 a page, 32–43 MB; no slower).
  */
 const PAGE_ROWS = 250;
-/** Keys read a request when cutting pages (`pageRanges`): a whole number of pages, ~0.5 MB of keys on the heap at most. */
-const KEY_ROWS = 40 * PAGE_ROWS;
 /**
  * Pages asked for ahead of the one being turned into text (`readPages`). Two. On 2026-12-04 two took
  * the heap to 41–50 MB (one: 28–31 MB), because every page read stayed reachable through its request
@@ -143,20 +141,27 @@ function requestResult<T>(request: IDBRequest<T>): Promise<T> {
 }
 
 /**
- * Each page's key range (its first and last primary key) for the rows of `store`, and their count:
- * the keys read `KEY_ROWS` at a time and cut into pages as they come, so they are never all on the heap.
+ * Each page's key range for the rows of `store`, and their count: a key cursor steps `pageRows` keys
+ * at a time (`advance`), so only each page's first key is read, and the last page's rows are counted.
+ * Reading every key instead (`getAllKeys`, 10,000 a request) took the backup's counting 570–639 ms
+ * against 335–376 (six alternating pairs on the 181 MB bench database, 2026-12-05).
  */
 async function pageRanges(store: IDBObjectStore, pageRows = PAGE_ROWS): Promise<{ pages: IDBKeyRange[]; count: number }> {
-  const pages: IDBKeyRange[] = [];
-  let count = 0;
-  let after: IDBValidKey | undefined;
-  for (;;) {
-    const keys = await requestResult(store.getAllKeys(after === undefined ? null : IDBKeyRange.lowerBound(after, true), KEY_ROWS));
-    for (let at = 0; at < keys.length; at += pageRows) pages.push(IDBKeyRange.bound(keys[at], keys[Math.min(at + pageRows, keys.length) - 1]));
-    count += keys.length;
-    if (keys.length < KEY_ROWS) return { pages, count };
-    after = keys.at(-1);
-  }
+  const starts: IDBValidKey[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const request = store.openKeyCursor();
+    request.onerror = () => reject(request.error ?? new DOMException('The database could not be read.', 'UnknownError'));
+    request.onsuccess = () => {
+      const cursor = request.result;
+      if (!cursor) return resolve();
+      starts.push(cursor.primaryKey);
+      cursor.advance(pageRows);
+    };
+  });
+  const pages = starts.map((start, at) => (at + 1 < starts.length ? IDBKeyRange.bound(start, starts[at + 1], false, true) : IDBKeyRange.lowerBound(start)));
+  const last = starts.at(-1);
+  const count = last === undefined ? 0 : (starts.length - 1) * pageRows + (await requestResult(store.count(IDBKeyRange.lowerBound(last))));
+  return { pages, count };
 }
 
 /**

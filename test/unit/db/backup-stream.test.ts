@@ -67,9 +67,24 @@ describe('streamed backup export', () => {
     const file = JSON.parse(await blob.text()) as { notes: { id: string }[] };
     expect(file.notes).toHaveLength(12_002);
     expect(new Set(file.notes.map((n) => n.id)).size).toBe(12_002);
-    // Pages cut from keys read 10,000 at a time, four asked for at once: still one run in key order.
+    // Pages cut by a key cursor, two asked for ahead: still one run in key order.
     const ids = file.notes.map((n) => n.id);
     expect(ids).toEqual([...ids].sort());
+  });
+
+  it.each([249, 250, 251, 500, 501])('cuts %i notes into pages with none lost, none twice, and counts them for the progress bar', async (total) => {
+    const id = await populate();
+    const notes = Array.from({ length: total - 2 }, (_, n) => ({ id: `bulk-${String(n).padStart(5, '0')}`, taskId: id, stepId: 'draft', source: 'manual' as const, body: `note ${n}`, createdAt: new Date(n).toISOString(), createdBy: alice, updatedAt: new Date(n).toISOString(), deleted: 0 as const }));
+    await ctx.db.notes.bulkAdd(notes as never);
+    const progress: StreamProgress[] = [];
+    const { blob, counts } = await exportBackupBlob({ onProgress: (p) => progress.push(p) });
+    const file = JSON.parse(await blob.text()) as { notes: { id: string }[] };
+    expect(file.notes).toHaveLength(total);
+    expect(new Set(file.notes.map((n) => n.id)).size).toBe(total);
+    expect(counts.notes).toBe(total);
+    // The whole the bar was given before the reading (the counts) is what was then read.
+    expect(progress.every((p) => p.total === progress[0]!.total)).toBe(true);
+    expect(progress.at(-1)!.done).toBe(progress.at(-1)!.total);
   });
 
   it('writes the whole file when it gives the page a turn before every page', async () => {
