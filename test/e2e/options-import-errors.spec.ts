@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from './support/extension';
 import { databaseCounts, openOptions, pageErrors, waitForBuiltins } from './options-support';
+import { readEvents } from './panel-support';
 
 const step = (id: string, extra: Record<string, unknown> = {}) => ({ id, title: `Step ${id}`, instructions: `Do ${id}.`, ...extra });
 const workflowFile = (workflows: unknown[], formatVersion = 1) => JSON.stringify({ format: 'convops.workflows', formatVersion, workflows });
@@ -129,7 +130,7 @@ test('a conflicting workflow needs a choice; keep both adds a copy, all in one s
   }
 });
 
-test('while the library is busy, Apply says it is importing and cannot be clicked again; the import lands once', async ({ context, extensionId }) => {
+test('while the library is busy, Apply says it is importing and cannot be clicked again; the import lands once', async ({ context, extensionId, serviceWorker }) => {
   const dir = await mkdtemp(path.join(tmpdir(), 'convops-busy-'));
   try {
     const file = path.join(dir, 'busy.convops.json');
@@ -168,20 +169,7 @@ test('while the library is busy, Apply says it is importing and cannot be clicke
     await expect(page.getByTestId('import-done')).toHaveCount(0);
     await other.evaluate(() => ((window as unknown as { releaseLibrary?: boolean }).releaseLibrary = true));
     await expect(page.getByTestId('import-done')).toContainText('Imported 1 workflow');
-    const imported = await page.evaluate(
-      () =>
-        new Promise<number>((resolve, reject) => {
-          const open = indexedDB.open('convops');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const request = open.result.transaction('events').objectStore('events').getAll();
-            request.onsuccess = () => {
-              open.result.close();
-              resolve((request.result as { type: string; taskId: string }[]).filter((e) => e.type === 'workflow.imported' && e.taskId.includes('while-busy')).length);
-            };
-          };
-        }),
-    );
+    const imported = (await readEvents(serviceWorker, 'workflow:while-busy')).filter((e) => e.type === 'workflow.imported').length;
     expect(imported).toBe(1);
     expect(pageErrors(page)).toEqual([]);
   } finally {

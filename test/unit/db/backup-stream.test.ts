@@ -43,6 +43,12 @@ async function populate(): Promise<string> {
   return task.id;
 }
 
+/** `count` manual notes of task `taskId` written straight to the table (ids `bulk-00000`…, in key order). */
+async function addBulkNotes(taskId: string, count: number): Promise<void> {
+  const notes = Array.from({ length: count }, (_, n) => ({ id: `bulk-${String(n).padStart(5, '0')}`, taskId, stepId: 'draft', source: 'manual' as const, body: `note ${n}`, createdAt: new Date(n).toISOString(), createdBy: alice, updatedAt: new Date(n).toISOString(), deleted: 0 as const }));
+  await ctx.db.notes.bulkAdd(notes as never);
+}
+
 describe('streamed backup export', () => {
   it('writes the same JSON as the in-memory backup, with progress up to every row', async () => {
     await populate();
@@ -61,8 +67,7 @@ describe('streamed backup export', () => {
 
   it('pages through more rows than one page holds', async () => {
     const id = await populate();
-    const notes = Array.from({ length: 12_000 }, (_, n) => ({ id: `bulk-${String(n).padStart(5, '0')}`, taskId: id, stepId: 'draft', source: 'manual' as const, body: `note ${n}`, createdAt: new Date(n).toISOString(), createdBy: alice, updatedAt: new Date(n).toISOString(), deleted: 0 as const }));
-    await ctx.db.notes.bulkAdd(notes as never);
+    await addBulkNotes(id, 12_000);
     const { blob } = await exportBackupBlob();
     const file = JSON.parse(await blob.text()) as { notes: { id: string }[] };
     expect(file.notes).toHaveLength(12_002);
@@ -74,8 +79,7 @@ describe('streamed backup export', () => {
 
   it.each([249, 250, 251, 500, 501])('cuts %i notes into pages with none lost, none twice, and counts them for the progress bar', async (total) => {
     const id = await populate();
-    const notes = Array.from({ length: total - 2 }, (_, n) => ({ id: `bulk-${String(n).padStart(5, '0')}`, taskId: id, stepId: 'draft', source: 'manual' as const, body: `note ${n}`, createdAt: new Date(n).toISOString(), createdBy: alice, updatedAt: new Date(n).toISOString(), deleted: 0 as const }));
-    await ctx.db.notes.bulkAdd(notes as never);
+    await addBulkNotes(id, total - 2);
     const progress: StreamProgress[] = [];
     const { blob, counts } = await exportBackupBlob({ onProgress: (p) => progress.push(p) });
     const file = JSON.parse(await blob.text()) as { notes: { id: string }[] };
@@ -89,8 +93,7 @@ describe('streamed backup export', () => {
 
   it('writes the whole file when it gives the page a turn before every page', async () => {
     const id = await populate();
-    const notes = Array.from({ length: 3_000 }, (_, n) => ({ id: `bulk-${String(n).padStart(5, '0')}`, taskId: id, stepId: 'draft', source: 'manual' as const, body: `note ${n}`, createdAt: new Date(n).toISOString(), createdBy: alice, updatedAt: new Date(n).toISOString(), deleted: 0 as const }));
-    await ctx.db.notes.bulkAdd(notes as never);
+    await addBulkNotes(id, 3_000);
     // Every page looks slow (the clock moves 60 ms a look), so a turn is taken before each. (In
     // Chromium a turn with no request pending ends the read transaction; fake-indexeddb does not, so
     // that rule is exercised by the e2e and bench runs of the real export.)
@@ -107,8 +110,7 @@ describe('streamed backup export', () => {
 
   it('lets go of every page it read: the rows a getAll answered are gone from its result once written', async () => {
     const id = await populate();
-    const notes = Array.from({ length: 600 }, (_, n) => ({ id: `bulk-${String(n).padStart(5, '0')}`, taskId: id, stepId: 'draft', source: 'manual' as const, body: `note ${n}`, createdAt: new Date(n).toISOString(), createdBy: alice, updatedAt: new Date(n).toISOString(), deleted: 0 as const }));
-    await ctx.db.notes.bulkAdd(notes as never);
+    await addBulkNotes(id, 600);
     // Chromium keeps a request's result reachable from the request until a full collection, so every
     // row read stayed on the heap through the young collections (the bench's backup heap: 27–35 MB
     // here, 8–11 MB with the pages emptied). The requests the export made, to look at afterwards.
