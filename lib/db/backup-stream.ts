@@ -58,7 +58,11 @@ const PAGE_ROWS = 250;
  * (median 7.58), faster in all six pairs, 8.9–17.9 MB. Three were no faster than two.
  */
 const PAGES_AHEAD = 2;
-/** Event blocks are up to `EVENT_BLOCK_CHARS` (64K) each, read as bytes: 8 a page, near 512 KB off the JS heap. */
+/**
+ * Event blocks are up to about `EVENT_BLOCK_BYTES` (64 KB) each: 8 a page, near 512 KB off the JS heap
+ * for blocks stored as bytes (before Blobs); as Blobs a page is 8 references. 64 a page was no faster
+ * (2029 Blob blocks: 195–257 ms against 220–273, three pairs, 2026-12-06).
+ */
 const BLOCK_PAGE_ROWS = 8;
 /**
  * Rows are stringified this many at a time: each text stays well under V8's large-object size
@@ -73,15 +77,19 @@ function abortError(): DOMException {
   return new DOMException('The backup was cancelled.', 'AbortError');
 }
 
-/** Text (or UTF-8 bytes) written in order; moved into a Blob every `FLUSH_CHARS` (characters or bytes), so the heap holds at most that much of it. */
+/**
+ * Text, UTF-8 bytes or Blobs written in order; moved into a Blob every `FLUSH_CHARS` (characters or
+ * bytes), so the heap holds at most that much of it. A Blob is a reference: nothing of it is on the
+ * heap, and nothing is copied.
+ */
 class BlobWriter {
   private readonly blobs: Blob[] = [];
-  private parts: (string | Uint8Array<ArrayBuffer>)[] = [];
+  private parts: (string | Uint8Array<ArrayBuffer> | Blob)[] = [];
   private waiting = 0;
 
-  write(text: string | Uint8Array<ArrayBuffer>): void {
+  write(text: string | Uint8Array<ArrayBuffer> | Blob): void {
     this.parts.push(text);
-    this.waiting += typeof text === 'string' ? text.length : text.byteLength;
+    this.waiting += typeof text === 'string' ? text.length : text instanceof Blob ? 0 : text.byteLength;
     if (this.waiting >= FLUSH_CHARS) this.flush();
   }
 
@@ -279,9 +287,10 @@ export async function exportBackupBlob(
     };
     /**
      * The events, copied from their blocks' text (lib/db/event-blocks.ts): no row read one by one, no
-     * stringify. The blocks must hold as many events as their tally, written with them in every
-     * transaction, each block as many as its seq range and each chain's in order; if not (a block lost
-     * or cut short, the tally missing), the events are read from their rows instead: slower, the same file.
+     * stringify, and a block stored as a Blob not even read: the file refers to it. The blocks must
+     * hold as many events as their tally, written with them in every transaction, each block as many
+     * as its seq range and each chain's in order; if not (a block lost or cut short, the tally
+     * missing), the events are read from their rows instead: slower, the same file.
      */
     const eventSection = async (): Promise<Blob> => {
       const t = performance.now();
@@ -296,9 +305,9 @@ export async function exportBackupBlob(
           const t0 = performance.now();
           let count = 0;
           for (const block of rows as EventBlockRow[]) {
-            if ((previous?.taskId === block.taskId && block.firstSeq <= previous.lastSeq) || block.count !== block.lastSeq - block.firstSeq + 1 || !ArrayBuffer.isView(block.utf8)) inOrder = false;
+            if ((previous?.taskId === block.taskId && block.firstSeq <= previous.lastSeq) || block.count !== block.lastSeq - block.firstSeq + 1 || !(block.utf8 instanceof Blob || ArrayBuffer.isView(block.utf8))) inOrder = false;
             else {
-              // The bytes as they are: never a string on the heap.
+              // The Blob or the bytes as they are: never a string on the heap.
               if (inBlocks + count > 0) out.write(',');
               out.write(block.utf8);
             }

@@ -153,14 +153,15 @@ export function fromWorkflowRecord(record: WorkflowRecord): Workflow {
 
 /**
  * A run of one chain's consecutive events as the backup file writes them (lib/db/event-blocks.ts):
- * `utf8` is the rows' JSON joined by commas, in UTF-8, `count` of them, seq `firstSeq`..`lastSeq`.
+ * `utf8` is the rows' JSON joined by commas, in UTF-8, `count` of them, seq `firstSeq`..`lastSeq`; a
+ * Blob, or bytes in a block written by schema 5 before blocks were Blobs.
  */
 export interface EventBlockRow {
   taskId: string;
   firstSeq: number;
   lastSeq: number;
   count: number;
-  utf8: Uint8Array<ArrayBuffer>;
+  utf8: Blob | Uint8Array<ArrayBuffer>;
 }
 
 /**

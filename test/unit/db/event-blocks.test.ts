@@ -3,7 +3,7 @@ import { exportBackup } from '@/lib/db/backup';
 import { planBackupFile, restoreBackup } from '@/lib/db/backup-restore';
 import { exportBackupBlob } from '@/lib/db/backup-stream';
 import { openDatabase, setDb, type ConvOpsDatabase } from '@/lib/db/database';
-import { EVENT_BLOCK_CHARS, EVENT_TALLY_KEY } from '@/lib/db/event-blocks';
+import { blockBytes, EVENT_BLOCK_BYTES, EVENT_TALLY_KEY } from '@/lib/db/event-blocks';
 import { recordTaskEvent, verifyAllChains } from '@/lib/db/events-repo';
 import { MIGRATIONS } from '@/lib/db/migrations';
 import { addManualNote, captureReply } from '@/lib/db/notes-repo';
@@ -26,15 +26,15 @@ async function populate(): Promise<string> {
   return task.id;
 }
 
-const textOf = (block: EventBlockRow) => new TextDecoder().decode(block.utf8);
-const withText = (block: EventBlockRow, text: string): EventBlockRow => ({ ...block, utf8: new TextEncoder().encode(text) });
+const textOf = (block: EventBlockRow): Promise<string> => (block.utf8 instanceof Blob ? block.utf8.text() : Promise.resolve(new TextDecoder().decode(block.utf8)));
+const withText = (block: EventBlockRow, text: string): EventBlockRow => ({ ...block, utf8: new Blob([text]) });
 
 /** What the blocks say, chain by chain, against what the rows say: the text the backup writes for each; and the tally against the rows' count. */
 async function blocksAndRows(db: ConvOpsDatabase): Promise<{ blocks: string; rows: string; counts: number[]; tally: number | undefined; rowCount: number }> {
   const blocks = await db.eventBlocks.orderBy('[taskId+firstSeq]').toArray();
   const rows = await db.events.orderBy('[taskId+seq]').toArray();
   const tally = (await db.eventTally.get(EVENT_TALLY_KEY))?.count;
-  return { blocks: blocks.map(textOf).join(','), rows: rows.map((row) => JSON.stringify(row)).join(','), counts: blocks.map((block) => block.count), tally, rowCount: rows.length };
+  return { blocks: (await Promise.all(blocks.map(textOf))).join(','), rows: rows.map((row) => JSON.stringify(row)).join(','), counts: blocks.map((block) => block.count), tally, rowCount: rows.length };
 }
 
 /** The blocks and the tally say what the rows say. */
@@ -65,9 +65,28 @@ describe('event blocks', () => {
       if (i > 0) expect(block.firstSeq).toBe(chain[i - 1]!.lastSeq + 1);
       expect(block.lastSeq - block.firstSeq + 1).toBe(block.count);
       // A block is closed once it reaches the size; one event may take it over.
-      if (i < chain.length - 1) expect(textOf(block).length).toBeGreaterThanOrEqual(EVENT_BLOCK_CHARS);
+      if (i < chain.length - 1) expect(blockBytes(block.utf8)).toBeGreaterThanOrEqual(EVENT_BLOCK_BYTES);
     }
     expect((await blocksAndRows(ctx.db)).blocks).toBe((await blocksAndRows(ctx.db)).rows);
+  });
+
+  it('are Blobs, each grown without being read; a block stored as bytes (before Blobs) is continued and backed up the same', async () => {
+    const id = await populate();
+    const fromRows = withoutDate(JSON.stringify(await exportBackup()));
+    const blocks = await ctx.db.eventBlocks.toArray();
+    expect(blocks.length).toBeGreaterThan(0);
+    expect(blocks.every((block) => block.utf8 instanceof Blob)).toBe(true);
+    // The chain's last block as schema 5 wrote it before Blobs: bytes. The backup copies them, and the next append continues them.
+    const last = (await ctx.db.eventBlocks.where('[taskId+firstSeq]').between([id, 0], [id, Infinity]).last())!;
+    const bytes = new TextEncoder().encode(await textOf(last));
+    await ctx.db.eventBlocks.put({ ...last, utf8: bytes });
+    expect(withoutDate(await (await exportBackupBlob()).blob.text())).toBe(fromRows);
+    await recordTaskEvent(id, { type: 'message.sent', actor: alice, at: new Date().toISOString(), data: { text: 'après' } });
+    await expectInStep(ctx.db);
+    const grown = (await ctx.db.eventBlocks.get([id, last.firstSeq]))!;
+    expect(grown.utf8).toBeInstanceOf(Blob);
+    expect(grown.count).toBe(last.count + 1);
+    expect(withoutDate(await (await exportBackupBlob()).blob.text())).toBe(withoutDate(JSON.stringify(await exportBackup())));
   });
 
   it('an event cannot be committed without its block: a transaction over events alone writes blocks too, and a failed block aborts the event', async () => {
@@ -140,7 +159,7 @@ describe('the backup from blocks', () => {
     const tally = (await ctx.db.eventTally.get(EVENT_TALLY_KEY))!;
     const chain = await ctx.db.eventBlocks.where('[taskId+firstSeq]').between([id, 0], [id, Infinity]).toArray();
     const block = chain[0]!;
-    const [firstEvent, ...rest] = textOf(block).split(/,(?=\{"type")/);
+    const [firstEvent, ...rest] = (await textOf(block)).split(/,(?=\{"type")/);
     expect(rest.length).toBeGreaterThan(0);
     expect(firstEvent).toContain('"seq":1');
 
@@ -163,7 +182,7 @@ describe('the backup from blocks', () => {
   it('a block whose text disagrees with the rows does not pass the restore: that task is refused, nothing else lost', async () => {
     const id = await populate();
     const block = (await ctx.db.eventBlocks.where('[taskId+firstSeq]').between([id, 0], [id, Infinity]).first())!;
-    await ctx.db.eventBlocks.put(withText(block, textOf(block).replace('"Alice"', '"Mallory"')));
+    await ctx.db.eventBlocks.put(withText(block, (await textOf(block)).replace('"Alice"', '"Mallory"')));
     const { blob } = await exportBackupBlob();
     const previous = ctx.db;
     const db = setDb(openDatabase(`convops-blocks-refused-${Date.now()}`));
@@ -223,7 +242,7 @@ describe('upgrading a schema v4 database', () => {
     // The v4 database holds what the repositories wrote (the fixture), blocks included as v4 wrote them (text), and no tally.
     for (const table of Object.keys(MIGRATIONS[3]!.stores)) {
       const rows = await ctx.db.table(table).toArray();
-      await v4.table(table).bulkAdd(table === 'eventBlocks' ? (rows as EventBlockRow[]).map(({ utf8, ...block }) => ({ ...block, text: new TextDecoder().decode(utf8) })) : rows);
+      await v4.table(table).bulkAdd(table === 'eventBlocks' ? await Promise.all((rows as EventBlockRow[]).map(async ({ utf8, ...block }) => ({ ...block, text: await textOf({ ...block, utf8 }) }))) : rows);
     }
     v4.close();
 
@@ -238,7 +257,7 @@ describe('upgrading a schema v4 database', () => {
       expect(upgraded.tally).toBe(rows.length);
       // The backup copies the blocks (a mark put in one block's text shows in the file), counted by the tally.
       const block = (await db.eventBlocks.where('[taskId+firstSeq]').between([id, 0], [id, Infinity]).first())!;
-      await db.eventBlocks.put(withText(block, textOf(block).replace('"Alice"', '"Alice (from the block)"')));
+      await db.eventBlocks.put(withText(block, (await textOf(block)).replace('"Alice"', '"Alice (from the block)"')));
       const { blob, counts } = await exportBackupBlob();
       expect(await blob.text()).toContain('Alice (from the block)');
       expect(counts.events).toBe(rows.length);
