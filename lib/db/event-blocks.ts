@@ -3,13 +3,18 @@ import type { EventBlockRow, EventTallyRow } from './records';
 
 /**
  * Event blocks: each chain's events, in runs of consecutive ones, already written as the backup file
- * writes them (`JSON.stringify` of the stored row, joined by commas), stored as a Blob of UTF-8 text.
- * IndexedDB keeps a Blob as a file of its own and hands back a reference to it: the backup puts the
- * blocks into its file by reference, with none of their bytes read into the page or copied (measured
- * at `blocksOf`). Events are append-only, so a block only ever grows at its end, and it grows without
- * being read: the new block is a Blob of the old one and the new text. The backup copies the blocks' text into the file instead
- * of reading 500,000 rows one by one and stringifying them (lib/db/backup-stream.ts). Blocks written
- * as bytes (`Uint8Array`, schema 5 before Blobs) are read and continued the same way.
+ * writes them (`JSON.stringify` of the stored row, joined by commas), in UTF-8. Events are append-only,
+ * so a block only ever grows at its end; the backup copies the blocks' text into the file instead of
+ * reading 500,000 rows one by one and stringifying them (lib/db/backup-stream.ts).
+ *
+ * A block is stored as a Blob from `EVENT_BLOB_BYTES` (32 KB) on, as bytes below it (see `stored`).
+ * IndexedDB keeps a Blob as a file of its own and hands back a reference: the backup's file refers to
+ * a block without its bytes being read into the page or copied. The 181 MB bench backup's blocks took
+ * 2.4–3.4 s with only closed blocks as Blobs (its open ones, under 64 KB, are read at IndexedDB's slow
+ * rate for small values), 0.53 s with this rule (the whole backup 4.6 s). Not every block a Blob,
+ * because a Blob costs a file per write: all of them Blobs made the restore of 1,000 small tasks
+ * 7.2–8.3 s against 4.8–5.3 s (2026-12-06); under 32 KB a chain costs no file. Blocks stored as
+ * bytes before Blobs are read and continued the same way.
  *
  * They are kept by a Dexie middleware on the `events` table rather than by the repositories: every
  * write to `events` through Dexie — `appendEvents`, a restore's rows, a migration after 0004, a test
@@ -31,6 +36,8 @@ import type { EventBlockRow, EventTallyRow } from './records';
 export const EVENT_BLOCKS = 'eventBlocks';
 /** A block is closed once its text reaches about this many bytes (about 250 events of the bench's size). */
 export const EVENT_BLOCK_BYTES = 64 * 1024;
+/** From about this many bytes a block is stored as a Blob (see `stored`); below it, as bytes (a short chain costs no file). */
+export const EVENT_BLOB_BYTES = 32 * 1024;
 export const EVENT_TALLY = 'eventTally';
 export const EVENT_TALLY_KEY: EventTallyRow['key'] = 'events';
 
@@ -45,7 +52,7 @@ interface StoredEvent {
   seq: number;
 }
 
-/** A block being made: `head`, what it held already (never read), then `text`, what is added to it. */
+/** A block being made: `head`, what it held already (not decoded), then `text`, what is added to it. */
 type OpenBlock = Omit<EventBlockRow, 'utf8'> & { head?: EventBlockRow['utf8']; text: string; size: number; grown: boolean };
 
 /** A block's size in bytes, as a Blob or as bytes. */
@@ -53,14 +60,27 @@ export function blockBytes(utf8: EventBlockRow['utf8']): number {
   return utf8 instanceof Blob ? utf8.size : utf8.byteLength;
 }
 
+const encoder = new TextEncoder();
+
+/**
+ * The block as stored: a Blob from `EVENT_BLOB_BYTES` on, or once closed, so the backup refers to it
+ * without reading it, and an append makes a Blob of it and the new text without decoding it; a small
+ * block as bytes, so a short chain costs no file (a Blob is a file per write in IndexedDB).
+ */
+function stored({ head, text, size, grown: _grown, ...range }: OpenBlock, closed: boolean): EventBlockRow {
+  if (closed || size >= EVENT_BLOB_BYTES || head instanceof Blob) return { ...range, utf8: new Blob(head ? [head, text] : [text]) };
+  const added = encoder.encode(text);
+  if (!head) return { ...range, utf8: added };
+  const utf8 = new Uint8Array(head.byteLength + added.byteLength);
+  utf8.set(head);
+  utf8.set(added, head.byteLength);
+  return { ...range, utf8 };
+}
+
 /**
  * `events` (one chain's, in seq order) as blocks, continuing `open` (its last block) where they follow
- * it; returns the blocks to write: `open` only if it grew. Blocks are Blobs: `open` is continued as a
- * Blob of it and the new text, never decoded (it was: 64 KB decoded and encoded again at every append).
- * Measured in Chromium 156, the 181 MB bench database's 2,029 blocks turned from bytes to Blobs and
- * back on one profile (2026-12-06, three pairs): the backup's blocks 2.36–3.11 s as bytes, 0.46–0.56 s
- * as Blobs (the whole backup 4.9–6.6 s and 4.1–4.7 s); the file read back through its stream 3.7–4.6 s
- * and 4.1–4.3 s. An append alone (1,000 chains of two 64 KB blocks): 4.2–8.4 ms and 4.1–6.3 ms.
+ * it; returns the blocks to write: `open` only if it grew. A block is closed when it reaches
+ * `EVENT_BLOCK_BYTES` or another block follows it.
  */
 export function blocksOf(taskId: string, events: readonly StoredEvent[], open?: EventBlockRow): EventBlockRow[] {
   const blocks: OpenBlock[] = [];
@@ -84,7 +104,7 @@ export function blocksOf(taskId: string, events: readonly StoredEvent[], open?: 
     }
   }
   if (block) blocks.push(block);
-  return blocks.filter((b) => b.grown).map(({ head, text, size: _size, grown: _grown, ...range }) => ({ ...range, utf8: new Blob(head ? [head, text] : [text]) }));
+  return blocks.flatMap((b, at) => (b.grown ? [stored(b, at < blocks.length - 1 || b.size >= EVENT_BLOCK_BYTES)] : []));
 }
 
 async function lastBlock(blocks: DBCoreTable, trans: DBCoreTransaction, taskId: string): Promise<EventBlockRow | undefined> {

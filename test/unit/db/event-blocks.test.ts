@@ -3,7 +3,7 @@ import { exportBackup } from '@/lib/db/backup';
 import { planBackupFile, restoreBackup } from '@/lib/db/backup-restore';
 import { exportBackupBlob } from '@/lib/db/backup-stream';
 import { openDatabase, setDb, type ConvOpsDatabase } from '@/lib/db/database';
-import { blockBytes, EVENT_BLOCK_BYTES, EVENT_TALLY_KEY } from '@/lib/db/event-blocks';
+import { blockBytes, EVENT_BLOB_BYTES, EVENT_BLOCK_BYTES, EVENT_TALLY_KEY } from '@/lib/db/event-blocks';
 import { recordTaskEvent, verifyAllChains } from '@/lib/db/events-repo';
 import { MIGRATIONS } from '@/lib/db/migrations';
 import { addManualNote, captureReply } from '@/lib/db/notes-repo';
@@ -70,23 +70,27 @@ describe('event blocks', () => {
     expect((await blocksAndRows(ctx.db)).blocks).toBe((await blocksAndRows(ctx.db)).rows);
   });
 
-  it('are Blobs, each grown without being read; a block stored as bytes (before Blobs) is continued and backed up the same', async () => {
+  it('are stored as Blobs once closed or from 8 KB on, as bytes while small; blocks stored either way are backed up and continued the same', async () => {
     const id = await populate();
-    const fromRows = withoutDate(JSON.stringify(await exportBackup()));
-    const blocks = await ctx.db.eventBlocks.toArray();
-    expect(blocks.length).toBeGreaterThan(0);
-    expect(blocks.every((block) => block.utf8 instanceof Blob)).toBe(true);
-    // The chain's last block as schema 5 wrote it before Blobs: bytes. The backup copies them, and the next append continues them.
-    const last = (await ctx.db.eventBlocks.where('[taskId+firstSeq]').between([id, 0], [id, Infinity]).last())!;
-    const bytes = new TextEncoder().encode(await textOf(last));
-    await ctx.db.eventBlocks.put({ ...last, utf8: bytes });
-    expect(withoutDate(await (await exportBackupBlob()).blob.text())).toBe(fromRows);
+    const [small] = await ctx.db.eventBlocks.where('[taskId+firstSeq]').between([id, 0], [id, Infinity]).toArray();
+    expect(small!.utf8).toBeInstanceOf(Uint8Array);
+    for (let i = 0; i < 40; i += 1) await recordTaskEvent(id, { type: 'message.sent', actor: alice, at: new Date().toISOString(), data: { text: `${i} ${'x'.repeat(4_000)}` } });
+    const chainOf = () => ctx.db.eventBlocks.where('[taskId+firstSeq]').between([id, 0], [id, Infinity]).toArray();
+    const chain = await chainOf();
+    expect(chain.length).toBeGreaterThan(2);
+    for (const [i, block] of chain.entries()) expect(block.utf8 instanceof Blob).toBe(i < chain.length - 1 || blockBytes(block.utf8) >= EVENT_BLOB_BYTES);
+    expect(chain.every((block) => block.utf8 instanceof Blob)).toBe(true);
+    const fromRows = () => exportBackup().then((file) => withoutDate(JSON.stringify(file)));
+    expect(withoutDate(await (await exportBackupBlob()).blob.text())).toBe(await fromRows());
+
+    // Blocks stored as bytes (schema 5 before Blobs), the open one too: the same file, and the next append continues it.
+    for (const block of chain) await ctx.db.eventBlocks.put({ ...block, utf8: new TextEncoder().encode(await textOf(block)) });
+    const last = chain.at(-1)!;
+    expect(withoutDate(await (await exportBackupBlob()).blob.text())).toBe(await fromRows());
     await recordTaskEvent(id, { type: 'message.sent', actor: alice, at: new Date().toISOString(), data: { text: 'après' } });
     await expectInStep(ctx.db);
-    const grown = (await ctx.db.eventBlocks.get([id, last.firstSeq]))!;
-    expect(grown.utf8).toBeInstanceOf(Blob);
-    expect(grown.count).toBe(last.count + 1);
-    expect(withoutDate(await (await exportBackupBlob()).blob.text())).toBe(withoutDate(JSON.stringify(await exportBackup())));
+    expect((await ctx.db.eventBlocks.get([id, last.firstSeq]))!.count).toBe(last.count + 1);
+    expect(withoutDate(await (await exportBackupBlob()).blob.text())).toBe(await fromRows());
   });
 
   it('an event cannot be committed without its block: a transaction over events alone writes blocks too, and a failed block aborts the event', async () => {
