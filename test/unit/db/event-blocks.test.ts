@@ -70,7 +70,7 @@ describe('event blocks', () => {
     expect((await blocksAndRows(ctx.db)).blocks).toBe((await blocksAndRows(ctx.db)).rows);
   });
 
-  it('are stored as Blobs once closed or from 8 KB on, as bytes while small; blocks stored either way are backed up and continued the same', async () => {
+  it('are stored as Blobs once closed or from 32 KB on, as bytes while small; blocks stored either way are backed up and continued the same', async () => {
     const id = await populate();
     const [small] = await ctx.db.eventBlocks.where('[taskId+firstSeq]').between([id, 0], [id, Infinity]).toArray();
     expect(small!.utf8).toBeInstanceOf(Uint8Array);
