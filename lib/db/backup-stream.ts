@@ -59,9 +59,9 @@ const PAGE_ROWS = 250;
  */
 const PAGES_AHEAD = 2;
 /**
- * Event blocks are up to about `EVENT_BLOCK_BYTES` (64 KB) each: 8 a page, near 512 KB off the JS heap
- * for blocks stored as bytes (before Blobs); as Blobs a page is 8 references. 64 a page was no faster
- * (2029 Blob blocks: 195–257 ms against 220–273, three pairs, 2026-12-06).
+ * Event blocks are up to about `EVENT_BLOCK_BYTES` (64 KB) each: 8 a page, at most near 512 KB off the
+ * JS heap where they are stored as bytes (under 32 KB, or written before Blobs); a Blob is a reference.
+ * 64 a page was no faster (2,029 blocks as Blobs: 195–257 ms against 220–273, three pairs, 2026-12-06).
  */
 const BLOCK_PAGE_ROWS = 8;
 /**

@@ -52,8 +52,8 @@ interface StoredEvent {
   seq: number;
 }
 
-/** A block being made: `head`, what it held already (not decoded), then `text`, what is added to it. */
-type OpenBlock = Omit<EventBlockRow, 'utf8'> & { head?: EventBlockRow['utf8']; text: string; size: number; grown: boolean };
+/** A block being made: `head`, what it held already (not decoded), then `text`, what is added to it (empty: it did not grow). */
+type OpenBlock = Omit<EventBlockRow, 'utf8'> & { head?: EventBlockRow['utf8']; text: string; size: number };
 
 /** A block's size in bytes, as a Blob or as bytes. */
 export function blockBytes(utf8: EventBlockRow['utf8']): number {
@@ -63,12 +63,13 @@ export function blockBytes(utf8: EventBlockRow['utf8']): number {
 const encoder = new TextEncoder();
 
 /**
- * The block as stored: a Blob from `EVENT_BLOB_BYTES` on, or once closed, so the backup refers to it
- * without reading it, and an append makes a Blob of it and the new text without decoding it; a small
- * block as bytes, so a short chain costs no file (a Blob is a file per write in IndexedDB).
+ * The block as stored: a Blob from `EVENT_BLOB_BYTES` on, or once another block follows it, so the
+ * backup refers to it without reading it, and an append makes a Blob of it and the new text without
+ * decoding it; a small block as bytes, so a short chain costs no file (a Blob is a file per write in
+ * IndexedDB). A block closed by its size is over `EVENT_BLOB_BYTES` already.
  */
-function stored({ head, text, size, grown: _grown, ...range }: OpenBlock, closed: boolean): EventBlockRow {
-  if (closed || size >= EVENT_BLOB_BYTES || head instanceof Blob) return { ...range, utf8: new Blob(head ? [head, text] : [text]) };
+function stored({ head, text, size, ...range }: OpenBlock, followed: boolean): EventBlockRow {
+  if (followed || size >= EVENT_BLOB_BYTES || head instanceof Blob) return { ...range, utf8: new Blob(head ? [head, text] : [text]) };
   const added = encoder.encode(text);
   if (!head) return { ...range, utf8: added };
   const utf8 = new Uint8Array(head.byteLength + added.byteLength);
@@ -87,24 +88,23 @@ export function blocksOf(taskId: string, events: readonly StoredEvent[], open?: 
   let block: OpenBlock | undefined;
   if (open) {
     const { utf8, ...range } = open;
-    block = { ...range, head: utf8, text: '', size: blockBytes(utf8), grown: false };
+    block = { ...range, head: utf8, text: '', size: blockBytes(utf8) };
   }
   for (const event of events) {
     const text = JSON.stringify(event);
     if (!block || block.size >= EVENT_BLOCK_BYTES || event.seq !== block.lastSeq + 1) {
       if (block) blocks.push(block);
-      block = { taskId, firstSeq: event.seq, lastSeq: event.seq, count: 1, text, size: text.length, grown: true };
+      block = { taskId, firstSeq: event.seq, lastSeq: event.seq, count: 1, text, size: text.length };
     } else {
       block.text += `,${text}`;
       // Characters, not bytes, for the new text: the size only says when to close the block.
       block.size += text.length + 1;
       block.lastSeq = event.seq;
       block.count += 1;
-      block.grown = true;
     }
   }
   if (block) blocks.push(block);
-  return blocks.flatMap((b, at) => (b.grown ? [stored(b, at < blocks.length - 1 || b.size >= EVENT_BLOCK_BYTES)] : []));
+  return blocks.flatMap((b, at) => (b.text ? [stored(b, at < blocks.length - 1)] : []));
 }
 
 async function lastBlock(blocks: DBCoreTable, trans: DBCoreTransaction, taskId: string): Promise<EventBlockRow | undefined> {

@@ -154,7 +154,7 @@ export function fromWorkflowRecord(record: WorkflowRecord): Workflow {
 /**
  * A run of one chain's consecutive events as the backup file writes them (lib/db/event-blocks.ts):
  * `utf8` is the rows' JSON joined by commas, in UTF-8, `count` of them, seq `firstSeq`..`lastSeq`; a
- * Blob, or bytes in a block written by schema 5 before blocks were Blobs.
+ * Blob from `EVENT_BLOB_BYTES` (32 KB) on, bytes below it (and in blocks written before Blobs).
  */
 export interface EventBlockRow {
   taskId: string;
