@@ -4,7 +4,7 @@ import { defineBackground } from 'wxt/utils/define-background';
 import { setupBuiltins } from '@/lib/background/builtins';
 import { setupPageEvents } from '@/lib/background/page-events';
 import { setupPanelBridge } from '@/lib/background/panel-bridge';
-import { setupSettingsMirror, setupSigningKey } from '@/lib/background/records-setup';
+import { setupNoteBlocks, setupSettingsMirror, setupSigningKey } from '@/lib/background/records-setup';
 import { setupReviewWindows } from '@/lib/background/review-window';
 import { setupTabState } from '@/lib/background/tab-state';
 import { setupToolbar } from '@/lib/background/toolbar';
@@ -21,6 +21,7 @@ export default defineBackground(() => {
   setupReviewWindows();
   setupBuiltins();
   setupSettingsMirror();
+  setupNoteBlocks();
   setupToolbar();
   // Runs only while the person keeps a team workspace connected; otherwise nothing leaves the machine.
   setupTeamSync();

@@ -4,7 +4,7 @@ import { BACKUP_FORMAT, BACKUP_FORMAT_VERSION } from './backup';
 import { getDb } from './database';
 import { SCHEMA_VERSION } from './migrations';
 import { EVENT_TALLY_KEY } from './event-blocks';
-import { fromNoteRow, fromTaskRow, type EventBlockRow, type EventTallyRow, type PublicKeyRow } from './records';
+import { fromNoteRow, fromTaskRow, type EventBlockRow, type EventTallyRow, type NoteBlockRow, type NoteRow, type PublicKeyRow } from './records';
 
 /**
  * Backups as streams: the export is written page by page into Blob parts (the browser keeps blob
@@ -204,6 +204,60 @@ async function readPages(store: IDBObjectStore, pages: IDBKeyRange[], onPage: (r
 }
 
 /**
+ * The notes in the file's order, task by task and each task's in id order (the index `[taskId+id]`):
+ * each block (lib/db/note-blocks.ts, in task order) to `onBlock`, and the rows of the tasks without
+ * one, between the blocks, to `onRows` in pages of `PAGE_ROWS`. A page's range starts after the
+ * last row of the page before, so the next page is asked for as soon as a page arrives, before its
+ * text is made (one ahead), and the first page of the next two runs between blocks ahead of those.
+ */
+async function readNotes(notes: IDBObjectStore, blocks: readonly NoteBlockRow[], onRows: (rows: unknown[]) => void, onBlock: (block: NoteBlockRow) => void): Promise<void> {
+  const index = notes.index('[taskId+id]');
+  // [t] sorts before every [t, id] and [t, []] after them: an array sorts after every string.
+  const runs = Array.from({ length: blocks.length + 1 }, (_, at) => {
+    const after = blocks[at - 1]?.taskId;
+    const before = blocks[at]?.taskId;
+    if (after === undefined) return before === undefined ? null : IDBKeyRange.upperBound([before], true);
+    return before === undefined ? IDBKeyRange.lowerBound([after, []], true) : IDBKeyRange.bound([after, []], [before], true, true);
+  });
+  const page = (range: IDBKeyRange | null) => {
+    const pending = requestResult(index.getAll(range, PAGE_ROWS)) as Promise<NoteRow[]>;
+    // A page asked for and never awaited (the export stopped) must not surface as an unhandled rejection.
+    pending.catch(() => undefined);
+    return pending;
+  };
+  const asked: (Promise<NoteRow[]> | undefined)[] = [];
+  const ask = (at: number) => {
+    if (at < runs.length) asked[at] = page(runs[at]!);
+  };
+  for (let at = 0; at < PAGES_AHEAD; at += 1) ask(at);
+  const turn = pageTurns(() => requestResult(index.count(IDBKeyRange.only(''))));
+  for (let at = 0; at < runs.length; at += 1) {
+    await turn();
+    let rows = await asked[at]!;
+    asked[at] = undefined;
+    ask(at + PAGES_AHEAD);
+    let range = runs[at]!;
+    while (rows.length > 0) {
+      let next: Promise<NoteRow[]> | undefined;
+      if (rows.length === PAGE_ROWS) {
+        const last = rows.at(-1)!;
+        const upper: unknown = range?.upper;
+        range = upper === undefined ? IDBKeyRange.lowerBound([last.taskId, last.id], true) : IDBKeyRange.bound([last.taskId, last.id], upper, true, range!.upperOpen);
+        next = page(range);
+      }
+      onRows(rows);
+      // Emptied: the page's rows die young (see `readPages`).
+      rows.length = 0;
+      if (!next) break;
+      await turn();
+      rows = await next;
+    }
+    const block = blocks[at];
+    if (block) onBlock(block);
+  }
+}
+
+/**
  * Writes what `exportBackup` returns as a Blob of JSON text (same keys, same order, byte for byte),
  * page by page. It reads IndexedDB directly (`getAll` on primary-key ranges, in one read transaction)
  * rather than through Dexie: at 600,000 rows the time is the reading, and this keeps the database
@@ -220,7 +274,7 @@ export async function exportBackupBlob(
   const db = getDb();
   if (signal?.aborted) throw abortError();
   if (!db.isOpen()) await db.open();
-  const names = ['workflows', 'workflowHeads', 'tasks', 'notes', 'events', 'eventBlocks', 'eventTally', 'settings', 'meta', 'publicKeys'] as const;
+  const names = ['workflows', 'workflowHeads', 'tasks', 'notes', 'noteBlocks', 'events', 'eventBlocks', 'eventTally', 'settings', 'meta', 'publicKeys'] as const;
   // One read transaction: a note and its event written during the backup are both in it or both not,
   // and the blocks and their tally are read as one.
   const tx = db.backendDB().transaction([...names], 'readonly');
@@ -240,16 +294,19 @@ export async function exportBackupBlob(
     // Each table's keys, cut into its pages' ranges, give its count too. The events' 500,000 are not
     // read (most of a second): they are copied from their blocks, proven whole by the tally.
     const tallied = requestResult(store('eventTally').get(EVENT_TALLY_KEY)) as Promise<EventTallyRow | undefined>;
-    const paged = ['workflows', 'workflowHeads', 'tasks', 'notes', 'meta', 'publicKeys', 'eventBlocks'] as const;
+    // The notes are read task by task (`noteSection`), so only counted here.
+    const noteCounted = requestResult(store('notes').count());
+    const paged = ['workflows', 'workflowHeads', 'tasks', 'meta', 'publicKeys', 'eventBlocks'] as const;
     const ranges = Object.fromEntries(
       await Promise.all(paged.map(async (name) => [name, await pageRanges(store(name), name === 'eventBlocks' ? BLOCK_PAGE_ROWS : PAGE_ROWS)] as const)),
     ) as Record<(typeof names)[number], { pages: IDBKeyRange[]; count: number } | undefined>;
     const tally = (await tallied)?.count;
+    const noteCount = await noteCounted;
     tableMs['counts'] = performance.now() - countsStarted;
     const counted = (name: (typeof paged)[number]) => ranges[name]!.count;
     const others = counted('workflows') + counted('workflowHeads') + counted('tasks') + counted('meta') + counted('publicKeys');
     /** The progress bar's whole: the blocks' tally stands for the events (if they are read from rows instead, it is their count too, unless tampered with). */
-    const total = others + counted('notes') + (tally ?? 0);
+    const total = others + noteCount + (tally ?? 0);
     /** Rows written per table: what the file holds (the counts above were taken before the reading). */
     const written: Record<string, number> = {};
     let done = 0;
@@ -258,32 +315,64 @@ export async function exportBackupBlob(
       done += rows;
       onProgress?.({ done, total: Math.max(total, done) });
     };
+    /** Rows (`rows`) and ready parts (`part`: a block's text, a Blob) as the text of one JSON array's elements, into `out`. */
+    const elements = (out: BlobWriter, name: (typeof names)[number], map?: (row: never) => unknown) => {
+      let first = true;
+      return {
+        rows(rows: unknown[]) {
+          for (let at = 0; at < rows.length; at += TEXT_ROWS) {
+            const slice = rows.slice(at, at + TEXT_ROWS);
+            const t0 = performance.now();
+            const text = JSON.stringify(map ? slice.map((row) => map(row as never)) : slice);
+            const t1 = performance.now();
+            // One part per text, its comma with it: a 1-byte part per row group would make the Blob thousands of items.
+            out.write(first ? text.slice(1, -1) : `,${text.slice(1, -1)}`);
+            textMs += t1 - t0;
+            blobMs += performance.now() - t1;
+            first = false;
+          }
+          // Each page's text into a Blob as soon as it is made: none of it outlives the page (measured: the notes' heap peak 28–30 MB, against 32–43 with 2M characters waiting).
+          out.flush();
+          written[name] = (written[name] ?? 0) + rows.length;
+          step(rows.length);
+        },
+        part(text: Blob, rows: number) {
+          if (!first) out.write(',');
+          out.write(text);
+          first = false;
+          written[name] = (written[name] ?? 0) + rows;
+          step(rows);
+        },
+      };
+    };
     /** One table's rows as the text of a JSON array's elements, one native call per page (its brackets cut off). */
     const section = async (name: (typeof names)[number], map?: (row: never) => unknown): Promise<Blob> => {
       const out = new BlobWriter();
-      let first = true;
       const t = performance.now();
-      const onPage = (rows: unknown[]) => {
-        for (let at = 0; at < rows.length; at += TEXT_ROWS) {
-          const slice = rows.slice(at, at + TEXT_ROWS);
-          const t0 = performance.now();
-          const text = JSON.stringify(map ? slice.map((row) => map(row as never)) : slice);
-          const t1 = performance.now();
-          // One part per text, its comma with it: a 1-byte part per row group would make the Blob thousands of items.
-          out.write(first ? text.slice(1, -1) : `,${text.slice(1, -1)}`);
-          textMs += t1 - t0;
-          blobMs += performance.now() - t1;
-          first = false;
-        }
-        // Each page's text into a Blob as soon as it is made: none of it outlives the page (measured: the notes' heap peak 28–30 MB, against 32–43 with 2M characters waiting).
-        out.flush();
-        written[name] = (written[name] ?? 0) + rows.length;
-        step(rows.length);
-      };
-      // The events' ranges are cut only here, when their blocks could not be used.
-      await readPages(store(name), (ranges[name] ??= await pageRanges(store(name))).pages, onPage);
+      // The events' and the notes' ranges are cut only here, when their blocks could not be used.
+      await readPages(store(name), (ranges[name] ??= await pageRanges(store(name))).pages, elements(out, name, map).rows);
       tableMs[name] = performance.now() - t;
       return out.blob();
+    };
+    /**
+     * The notes, task by task (`readNotes`): a task's block as it is (a Blob: the file refers to it,
+     * nothing is read or copied), the other tasks' rows as text, in the order the rows would give. The
+     * blocks and the rows must hold as many notes as the table; if not (a note moved to another task,
+     * a row outside the index), every note is read from its rows instead, in the table's order.
+     */
+    const noteSection = async (): Promise<Blob> => {
+      const t = performance.now();
+      const blockRows = (await requestResult(store('noteBlocks').getAll())) as NoteBlockRow[];
+      // A block that could not be a task's notes (none, or no text) is passed over: its task's rows are read.
+      const blocks = blockRows.filter((block) => typeof block.taskId === 'string' && block.count > 0 && block.text instanceof Blob && block.text.size > 0);
+      const out = new BlobWriter();
+      const into = elements(out, 'notes', fromNoteRow);
+      await readNotes(store('notes'), blocks, into.rows, (block) => into.part(block.text, block.count));
+      tableMs['notes'] = performance.now() - t;
+      if (written['notes'] === noteCount || (noteCount === 0 && written['notes'] === undefined)) return out.blob();
+      done -= written['notes'] ?? 0;
+      written['notes'] = 0;
+      return section('notes', fromNoteRow);
     };
     /**
      * The events, copied from their blocks' text (lib/db/event-blocks.ts): no row read one by one, no
@@ -333,7 +422,7 @@ export async function exportBackupBlob(
     const workflowText = await section('workflows');
     const headText = await section('workflowHeads');
     const taskText = await section('tasks', fromTaskRow);
-    const noteText = await section('notes', fromNoteRow);
+    const noteText = await noteSection();
     const eventText = await eventSection();
     const metaText = await section('meta');
     // Public keys only: the private key cannot leave this browser (it is not extractable).

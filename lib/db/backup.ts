@@ -91,7 +91,8 @@ export async function exportBackup(): Promise<BackupFile> {
     workflows: await db.workflows.toArray(),
     workflowHeads: await db.workflowHeads.toArray(),
     tasks: (await db.tasks.toArray()).map(fromTaskRow),
-    notes: (await db.notes.toArray()).map(fromNoteRow),
+    // Task by task, each task's in id order: the order the streamed backup writes them in (its note blocks are per task).
+    notes: (await db.notes.orderBy('[taskId+id]').toArray()).map(fromNoteRow),
     events: await db.events.orderBy('[taskId+seq]').toArray(),
     settings: (await db.settings.get('settings'))?.value ?? null,
     meta: await db.meta.toArray(),

@@ -13,7 +13,8 @@ import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { AuditEvent, Settings } from '@/lib/workflow/records';
 import { EVENT_TALLY, EVENT_TALLY_KEY, eventBlocksMiddleware } from './event-blocks';
 import { MIGRATIONS } from './migrations';
-import type { EventBlockRow, EventTallyRow, MetaRow, NoteRow, PublicKeyRow, SigningKeyRow, TaskRow, WorkflowHead, WorkflowRecord } from './records';
+import { noteBlocksMiddleware } from './note-blocks';
+import type { EventBlockRow, EventTallyRow, MetaRow, NoteBlockRow, NoteRow, PublicKeyRow, SigningKeyRow, TaskRow, WorkflowHead, WorkflowRecord } from './records';
 
 export const DEFAULT_DATABASE_NAME = 'convops';
 
@@ -27,6 +28,8 @@ export class ConvOpsDatabase extends Dexie {
   eventBlocks!: Table<EventBlockRow, [string, number]>;
   /** How many events the blocks hold; kept by `eventBlocksMiddleware` beside them, never written directly. */
   eventTally!: EntityTable<EventTallyRow, 'key'>;
+  /** Each task's notes as backup text, made by the background (lib/db/note-blocks.ts); deleted by `noteBlocksMiddleware` with every write to its notes. */
+  noteBlocks!: EntityTable<NoteBlockRow, 'taskId'>;
   settings!: Table<{ key: 'settings'; value: Settings }, 'settings'>;
   meta!: EntityTable<MetaRow, 'key'>;
   /** This browser's own signing key (non-extractable private key). Never exported or backed up. */
@@ -42,6 +45,8 @@ export class ConvOpsDatabase extends Dexie {
     }
     // Every write to `events` writes its blocks and their tally in the same transaction (lib/db/event-blocks.ts).
     this.use(eventBlocksMiddleware);
+    // Every write to `notes` deletes the blocks of the tasks it touched, in the same transaction.
+    this.use(noteBlocksMiddleware);
     // A new database is made at the latest version without running the migrations: its tally starts here.
     this.on('populate', (tx) => tx.table(EVENT_TALLY).add({ key: EVENT_TALLY_KEY, count: 0 } satisfies EventTallyRow));
   }

@@ -164,6 +164,13 @@ export interface EventBlockRow {
   utf8: Blob | Uint8Array<ArrayBuffer>;
 }
 
+/** One task's notes as the backup file writes them (lib/db/note-blocks.ts): `count` notes' JSON, joined by commas, in id order. */
+export interface NoteBlockRow {
+  taskId: string;
+  count: number;
+  text: Blob;
+}
+
 /**
  * How many events the blocks hold in all, kept by the same middleware in the same transaction as the
  * blocks (lib/db/event-blocks.ts): the backup checks the blocks against it instead of counting

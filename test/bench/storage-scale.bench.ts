@@ -24,6 +24,8 @@ interface Harness {
     panelFirstEvents: number;
     panelFirstNotes: number;
   }>;
+  dropBlocks(): Promise<void>;
+  buildBlocks(): Promise<{ ms: number; made: number }>;
   backup(): Promise<{ ms: number; bytes: number; progressCalls: number; timings: { totalMs: number; databaseMs: number; textMs: number; blobMs: number; tableMs?: Record<string, number> } }>;
   readBack(): Promise<{ ms: number; events: number }>;
   restorePreview(): Promise<{ ms: number; tasks: number; refused: number }>;
@@ -99,6 +101,11 @@ test('storage at scale: dashboard page, task detail, chain verification, backup'
   const m = await page.evaluate((id) => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.measure(id, 7), seeded.heavyTaskId);
   // The backup as the backup page runs it, with the page's heap sampled meanwhile; then the read-back.
   const cdp = await context.newCDPSession(page);
+  // First as right after the seeding, before the background has made the note blocks (every note read
+  // from its rows); then the blocks made as the background makes them, and the backup a person gets.
+  await page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.dropBlocks());
+  const beforeBlocks = await heapDuring(cdp, () => page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.backup()));
+  const blocks = await page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.buildBlocks());
   const backup = await heapDuring(cdp, () => page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.backup()));
   const readBack = await heapDuring(cdp, () => page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.readBack()));
   // The restore as the backup page runs it (two passes over the file), into a fresh database.
@@ -140,6 +147,9 @@ test('storage at scale: dashboard page, task detail, chain verification, backup'
       tableMs: Object.fromEntries(Object.entries(backup.value.timings.tableMs ?? {}).map(([table, ms]) => [table, round(ms)])),
       textMs: round(backup.value.timings.textMs),
       blobMs: round(backup.value.timings.blobMs),
+      // The same backup before the background made the note blocks, and the making itself.
+      withoutNoteBlocks: { ms: round(beforeBlocks.value.ms), notesMs: round(beforeBlocks.value.timings.tableMs?.['notes'] ?? 0), heapGrowthMB: beforeBlocks.growthMB },
+      noteBlocksMade: { ms: round(blocks.ms), tasks: blocks.made },
     },
     restorePreview: { ms: round(preview.value.ms), tasks: preview.value.tasks, refused: preview.value.refused, heapBeforeMB: preview.beforeMB, heapPeakMB: preview.peakMB, heapGrowthMB: preview.growthMB, heapKeptMB: preview.keptMB },
     restoreApply: { ms: round(apply.value.ms), ...apply.value.added, skippedNotes: apply.value.skippedNotes, heapBeforeMB: apply.beforeMB, heapPeakMB: apply.peakMB, heapGrowthMB: apply.growthMB, heapKeptMB: apply.keptMB },

@@ -4,6 +4,7 @@ import { migration0002 } from './0002-capture-keys-and-heads';
 import { migration0003 } from './0003-note-hashes-and-keys';
 import { migration0004 } from './0004-event-blocks';
 import { migration0005 } from './0005-event-tally-and-block-bytes';
+import { migration0006 } from './0006-note-blocks';
 
 export interface Migration {
   version: number;
@@ -12,8 +13,8 @@ export interface Migration {
 }
 
 /** Every schema version in order. Append a file for each change; never edit a released one. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006];
 
 export const SCHEMA_VERSION = MIGRATIONS.at(-1)!.version;
 
-export { migration0001, migration0002, migration0003, migration0004, migration0005 };
+export { migration0001, migration0002, migration0003, migration0004, migration0005, migration0006 };

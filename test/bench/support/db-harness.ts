@@ -16,6 +16,7 @@ import { countTasks, getTaskDetail, listTasks } from '../../../lib/db/tasks-repo
 import { listEvents, verifyTaskChain } from '../../../lib/db/events-repo';
 import { getEventsBefore, getLiveNotes, getPanelTaskDetail, getTaskChanges } from '../../../lib/db/task-changes';
 import { exportBackupBlob, readJsonStream, type BackupTimings } from '../../../lib/db/backup-stream';
+import { buildNoteBlocks } from '../../../lib/db/note-blocks';
 import { auditTask } from '../../../lib/db/audit';
 import { addManualNote, captureReply } from '../../../lib/db/notes-repo';
 import { runAction, startTaskRecord } from '../../../lib/db/tasks-repo';
@@ -187,6 +188,23 @@ async function measure(heavyTaskId: string, runs: number) {
   return { dashboard, detail, panelFirst, panelEarlier, panelLaterNotes, change, verify, notesOnly, eventsOnly, panelFirstEvents: first.events.length, panelFirstNotes: first.notes.length };
 }
 
+/** The note blocks taken away, as right after notes were written (the background may have made some meanwhile: it runs beside the bench). */
+async function dropBlocks(): Promise<void> {
+  await getDb().noteBlocks.clear();
+}
+
+/**
+ * What the background does after notes change (lib/background/records-setup.ts, `setupNoteBlocks`):
+ * every task's note block made from its rows. Timed apart: it is not part of a backup.
+ */
+async function buildBlocks(): Promise<{ ms: number; made: number }> {
+  const t0 = performance.now();
+  const made = await buildNoteBlocks(getDb());
+  const ms = performance.now() - t0;
+  expectThat((await getDb().noteBlocks.count()) === (await getDb().notes.orderBy('taskId').uniqueKeys()).length, 'a note block for every task with notes');
+  return { ms, made };
+}
+
 /** Kept between the two backup steps, so the read-back reads the very file the export wrote. */
 let lastBackup: Blob | undefined;
 
@@ -343,4 +361,4 @@ async function auditValidRestore(): Promise<{ auditedOk: number; auditMs: number
   return { auditedOk, auditMs, invalidSignatures };
 }
 
-(globalThis as unknown as { __convopsBench: unknown }).__convopsBench = { seed, measure, backup, readBack, restorePreview, restoreApply, dropBackup, seedValid, restoreValidPreview, restoreValidApply, auditValidRestore };
+(globalThis as unknown as { __convopsBench: unknown }).__convopsBench = { seed, measure, dropBlocks, buildBlocks, backup, readBack, restorePreview, restoreApply, dropBackup, seedValid, restoreValidPreview, restoreValidApply, auditValidRestore };

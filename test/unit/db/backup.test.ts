@@ -60,7 +60,7 @@ describe('backup', () => {
     await populate();
     const original = await dump(ctx.db);
     const file = JSON.parse(JSON.stringify(await exportBackup())) as BackupFile;
-    expect(file).toMatchObject({ format: 'convops.backup', formatVersion: 1, schemaVersion: 5 });
+    expect(file).toMatchObject({ format: 'convops.backup', formatVersion: 1, schemaVersion: 6 });
     expect(file.tasks[0]).not.toHaveProperty('conversationKeys');
 
     await withFreshDatabase(async (db) => {

@@ -218,7 +218,7 @@ describe('upgrading a schema v3 database', () => {
     const db = setDb(openDatabase(name));
     try {
       await db.open();
-      expect(db.verno).toBe(5);
+      expect(db.verno).toBe(6);
       const upgraded = await blocksAndRows(db);
       expect(upgraded.rows).toBe(rows.map((row) => JSON.stringify(row)).join(','));
       expect(upgraded.blocks).toBe(upgraded.rows);
@@ -254,7 +254,7 @@ describe('upgrading a schema v4 database', () => {
     const db = setDb(openDatabase(name));
     try {
       await db.open();
-      expect(db.verno).toBe(5);
+      expect(db.verno).toBe(6);
       const upgraded = await blocksAndRows(db);
       expect(upgraded.rows).toBe(rows.map((row) => JSON.stringify(row)).join(','));
       expect(upgraded.blocks).toBe(upgraded.rows);
