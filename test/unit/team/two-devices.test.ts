@@ -42,7 +42,7 @@ async function on<T>(db: ConvOpsDatabase, work: () => Promise<T>): Promise<T> {
 }
 
 const connect = (user: string, name: string, db: ConvOpsDatabase, label: string) =>
-  connectWorkspace({ url: team.url, user, password: team.user(user).password, name }, { teamDb: new TeamDatabase(`2d-${label}-${run}`), db, fetcher: sessionFetch() });
+  connectWorkspace({ url: team.url, user, password: team.user(user).password, name }, { teamDb: new TeamDatabase(`2d-team-${label}-${run}`), db, fetcher: sessionFetch() });
 
 async function serverDoc(id: string) {
   return (await team.request(team.admin.name, 'GET', encodeURIComponent(id))).json;
