@@ -321,6 +321,7 @@ if (!flags.has('--bundles')) {
       if (b.tableMs) line(`full backup, by table (read, text and Blobs): ${Object.keys(b.tableMs).join(' / ')}`, Object.values(b.tableMs).map((v) => ms(v)).join(' / '));
       line(`full backup, JS heap growth at its peak (before ${b.heapBeforeMB} MB)`, `${b.heapGrowthMB} MB`, '≤ 32 MB (flat)', b.heapGrowthMB <= 32);
       if (b.withoutNoteBlocks) line(`full backup before the background made the note blocks (every note read from its rows): total / notes; heap growth`, `${ms(b.withoutNoteBlocks.ms)} / ${ms(b.withoutNoteBlocks.notesMs)}; ${b.withoutNoteBlocks.heapGrowthMB} MB`);
+      if (b.download) line(`full backup, then the file downloaded to disk (${b.download.megabytes} MB; from the click to the file complete)`, ms(b.download.ms));
       if (b.noteBlocksMade) line(`note blocks made by the background (${b.noteBlocksMade.tasks} tasks; not part of a backup)`, ms(b.noteBlocksMade.ms));
       const p = storage.restorePreview;
       const a = storage.restoreApply;

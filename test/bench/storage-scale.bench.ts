@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { build } from 'esbuild';
 import path from 'node:path';
 import type { BrowserContext, CDPSession, Page, Worker } from '@playwright/test';
@@ -27,6 +28,7 @@ interface Harness {
   dropBlocks(): Promise<void>;
   buildBlocks(): Promise<{ ms: number; made: number }>;
   backup(): Promise<{ ms: number; bytes: number; progressCalls: number; timings: { totalMs: number; databaseMs: number; textMs: number; blobMs: number; tableMs?: Record<string, number> } }>;
+  downloadBackup(): void;
   readBack(): Promise<{ ms: number; events: number }>;
   restorePreview(): Promise<{ ms: number; tasks: number; refused: number }>;
   restoreApply(): Promise<{ ms: number; added: { tasks: number; notes: number; events: number }; skippedNotes: number }>;
@@ -107,6 +109,14 @@ test('storage at scale: dashboard page, task detail, chain verification, backup'
   const beforeBlocks = await heapDuring(cdp, () => page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.backup()));
   const blocks = await page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.buildBlocks());
   const backup = await heapDuring(cdp, () => page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.backup()));
+  // The file then written to disk by the browser's download, from the click to the file complete: the
+  // blocks' Blobs are references, so their bytes are read here rather than during the backup.
+  const downloadStarted = Date.now();
+  const [download] = await Promise.all([page.waitForEvent('download'), page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.downloadBackup())]);
+  const downloadedTo = await download.path();
+  const downloadMs = Date.now() - downloadStarted;
+  const downloadedBytes = statSync(downloadedTo).size;
+  await download.delete();
   const readBack = await heapDuring(cdp, () => page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.readBack()));
   // The restore as the backup page runs it (two passes over the file), into a fresh database.
   const preview = await heapDuring(cdp, () => page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.restorePreview()));
@@ -150,6 +160,7 @@ test('storage at scale: dashboard page, task detail, chain verification, backup'
       // The same backup before the background made the note blocks, and the making itself.
       withoutNoteBlocks: { ms: round(beforeBlocks.value.ms), notesMs: round(beforeBlocks.value.timings.tableMs?.['notes'] ?? 0), heapGrowthMB: beforeBlocks.growthMB },
       noteBlocksMade: { ms: round(blocks.ms), tasks: blocks.made },
+      download: { ms: downloadMs, megabytes: round(downloadedBytes / 1e6) },
     },
     restorePreview: { ms: round(preview.value.ms), tasks: preview.value.tasks, refused: preview.value.refused, heapBeforeMB: preview.beforeMB, heapPeakMB: preview.peakMB, heapGrowthMB: preview.growthMB, heapKeptMB: preview.keptMB },
     restoreApply: { ms: round(apply.value.ms), ...apply.value.added, skippedNotes: apply.value.skippedNotes, heapBeforeMB: apply.beforeMB, heapPeakMB: apply.peakMB, heapGrowthMB: apply.growthMB, heapKeptMB: apply.keptMB },

@@ -264,6 +264,16 @@ async function restoreApply(): Promise<{ ms: number; added: { tasks: number; not
   return { ms, added: { tasks: report.added.tasks, notes: report.added.notes, events: report.added.events }, skippedNotes: report.skipped.notes };
 }
 
+/** The last backup's file offered as a download, as the backup page does (an object URL clicked); the spec times it until the file is on disk. */
+function downloadBackup(): void {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(lastBackup!);
+  link.download = 'bench-backup.json';
+  document.body.append(link);
+  link.click();
+  link.remove();
+}
+
 function dropBackup(): void {
   lastBackup = undefined;
 }
@@ -361,4 +371,4 @@ async function auditValidRestore(): Promise<{ auditedOk: number; auditMs: number
   return { auditedOk, auditMs, invalidSignatures };
 }
 
-(globalThis as unknown as { __convopsBench: unknown }).__convopsBench = { seed, measure, dropBlocks, buildBlocks, backup, readBack, restorePreview, restoreApply, dropBackup, seedValid, restoreValidPreview, restoreValidApply, auditValidRestore };
+(globalThis as unknown as { __convopsBench: unknown }).__convopsBench = { seed, measure, dropBlocks, buildBlocks, backup, downloadBackup, readBack, restorePreview, restoreApply, dropBackup, seedValid, restoreValidPreview, restoreValidApply, auditValidRestore };
