@@ -29,6 +29,8 @@ interface Harness {
   buildBlocks(): Promise<{ ms: number; made: number }>;
   backup(): Promise<{ ms: number; bytes: number; progressCalls: number; timings: { totalMs: number; databaseMs: number; textMs: number; blobMs: number; tableMs?: Record<string, number> } }>;
   downloadBackup(): void;
+  addFileInput(): void;
+  useChosenFile(): number;
   readBack(): Promise<{ ms: number; events: number }>;
   restorePreview(): Promise<{ ms: number; tasks: number; refused: number }>;
   restoreApply(): Promise<{ ms: number; added: { tasks: number; notes: number; events: number }; skippedNotes: number }>;
@@ -116,12 +118,16 @@ test('storage at scale: dashboard page, task detail, chain verification, backup'
   const downloadedTo = await download.path();
   const downloadMs = Date.now() - downloadStarted;
   const downloadedBytes = statSync(downloadedTo).size;
-  await download.delete();
+  // The restore reads that file, chosen as a person chooses it (a File on disk, not the Blob the backup made).
+  await page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.addFileInput());
+  await page.setInputFiles('#bench-file', downloadedTo);
+  expect(await page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.useChosenFile())).toBe(downloadedBytes);
   const readBack = await heapDuring(cdp, () => page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.readBack()));
-  // The restore as the backup page runs it (two passes over the file), into a fresh database.
+  // The restore as the backup page runs it (two passes over the downloaded file), into a fresh database.
   const preview = await heapDuring(cdp, () => page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.restorePreview()));
   const apply = await heapDuring(cdp, () => page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.restoreApply()));
   await page.evaluate(() => (globalThis as unknown as { __convopsBench: Harness }).__convopsBench.dropBackup());
+  await download.delete();
 
   // What a person sees: the options dashboard rendering its first page of the seeded tasks.
   const options = await context.newPage();

@@ -274,6 +274,21 @@ function downloadBackup(): void {
   link.remove();
 }
 
+/** A file input for the spec to choose the downloaded file with, as a person chooses it on the backup page. */
+function addFileInput(): void {
+  const input = document.createElement('input');
+  input.type = 'file';
+  input.id = 'bench-file';
+  document.body.append(input);
+}
+
+/** The chosen file (on disk, the download) becomes the one the restore steps read; returns its size. */
+function useChosenFile(): number {
+  const file = (document.getElementById('bench-file') as HTMLInputElement).files![0]!;
+  lastBackup = file;
+  return file.size;
+}
+
 function dropBackup(): void {
   lastBackup = undefined;
 }
@@ -371,4 +386,4 @@ async function auditValidRestore(): Promise<{ auditedOk: number; auditMs: number
   return { auditedOk, auditMs, invalidSignatures };
 }
 
-(globalThis as unknown as { __convopsBench: unknown }).__convopsBench = { seed, measure, dropBlocks, buildBlocks, backup, downloadBackup, readBack, restorePreview, restoreApply, dropBackup, seedValid, restoreValidPreview, restoreValidApply, auditValidRestore };
+(globalThis as unknown as { __convopsBench: unknown }).__convopsBench = { seed, measure, dropBlocks, buildBlocks, backup, downloadBackup, addFileInput, useChosenFile, readBack, restorePreview, restoreApply, dropBackup, seedValid, restoreValidPreview, restoreValidApply, auditValidRestore };
