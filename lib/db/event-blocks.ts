@@ -192,7 +192,7 @@ async function keepBlocks(events: DBCoreTable, blocks: DBCoreTable, req: DBCoreM
 }
 
 /** Whether this transaction holds `store`: not so in a version upgrade from before it (whose own upgrade builds it). */
-function holds(trans: DBCoreTransaction, store: string): boolean {
+export function holds(trans: DBCoreTransaction, store: string): boolean {
   return (trans as unknown as IDBTransaction).objectStoreNames.contains(store);
 }
 

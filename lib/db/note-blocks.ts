@@ -1,4 +1,5 @@
 import Dexie, { type DBCore, type DBCoreMutateResponse, type DBCoreTransaction, type EntityTable, type Middleware } from 'dexie';
+import { holds } from './event-blocks';
 import { fromNoteRow, type NoteBlockRow, type NoteRow } from './records';
 
 /**
@@ -22,11 +23,6 @@ import { fromNoteRow, type NoteBlockRow, type NoteRow } from './records';
  */
 
 export const NOTE_BLOCKS = 'noteBlocks';
-
-/** Whether this transaction holds `store`: not so in a version upgrade from before it. */
-function holds(trans: DBCoreTransaction, store: string): boolean {
-  return (trans as unknown as IDBTransaction).objectStoreNames.contains(store);
-}
 
 type StaleListener = (taskIds: readonly string[] | 'all') => void;
 const staleListeners = new Set<StaleListener>();
