@@ -16,13 +16,14 @@ import { fromNoteRow, type NoteBlockRow, type NoteRow } from './records';
  * repository, a restore, a test that tampers with a row) deletes the blocks of the tasks it touched
  * in the same IndexedDB transaction (`noteBlocksMiddleware`, which adds `noteBlocks` to every
  * read-write transaction over `notes`), so a block never outlives a change to its task's notes.
- * The background makes blocks again a little later (`buildNoteBlocks`, lib/background/note-blocks.ts).
+ * The background makes blocks again a little later (`buildNoteBlocks`, called by `setupNoteBlocks` in
+ * lib/background/records-setup.ts).
  * The backup writes a task's block where there is one and its rows where there is not, in the same
  * order, so the file is the same either way; it checks that the blocks and the rows it read hold as
  * many notes as the table, and reads every note from its rows if not.
  */
 
-export const NOTE_BLOCKS = 'noteBlocks';
+const NOTE_BLOCKS = 'noteBlocks';
 
 type StaleListener = (taskIds: readonly string[] | 'all') => void;
 const staleListeners = new Set<StaleListener>();
@@ -78,7 +79,7 @@ export const noteBlocksMiddleware: Middleware<DBCore> = {
 };
 
 /** A task's notes (rows, in id order) as its block. */
-export function noteBlockOf(taskId: string, rows: readonly NoteRow[]): NoteBlockRow {
+function noteBlockOf(taskId: string, rows: readonly NoteRow[]): NoteBlockRow {
   return { taskId, count: rows.length, text: new Blob([JSON.stringify(rows.map(fromNoteRow)).slice(1, -1)]) };
 }
 
