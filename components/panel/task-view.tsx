@@ -106,13 +106,16 @@ export function TaskView({
   const canReopen = reopenable !== null && !hasWork;
   const history = current ? briefingHistory(events, current.id) : [];
 
-  // The pill on the page says the same in one word, for when this panel is collapsed.
+  // The pill on the page says the same in one word, for when this panel is collapsed: sent only
+  // then (and at the collapse). Open, the pill is hidden, and each word would be a message into the
+  // page's main thread as a reply starts and as it is captured (DESIGN.md: host CPU ≤ 2 ms per reply).
   const streaming = host?.streaming ?? false;
+  const collapsed = host?.collapsed ?? false;
   const elsewhere = siteSwitchFor(task, workflow);
   const word = pillWord(moment.kind, streaming, elsewhere);
   useEffect(() => {
-    void panelRepo.attention(word).catch(() => undefined);
-  }, [word]);
+    if (collapsed) void panelRepo.attention(word).catch(() => undefined);
+  }, [word, collapsed]);
 
   // The panel never decides a gate (the page can draw over it): it opens the review window.
   const openReview = async () => {

@@ -48,13 +48,16 @@ export class PanelMount {
   readonly #adapter: HostAdapter;
   readonly #panelUrl: string;
   readonly #onTamper: (count: number) => void;
+  readonly #onCollapse: () => void;
 
-  constructor(doc: Document, adapter: HostAdapter, panelUrl: string, layout: PanelLayout, onTamper: (count: number) => void = () => undefined) {
+  /** `onCollapse`: the panel was collapsed or opened (the runtime reports it: the panel sends the pill's word only while collapsed). */
+  constructor(doc: Document, adapter: HostAdapter, panelUrl: string, layout: PanelLayout, onTamper: (count: number) => void = () => undefined, onCollapse: () => void = () => undefined) {
     this.#doc = doc;
     this.#adapter = adapter;
     this.#panelUrl = panelUrl;
     this.#layout = layout;
     this.#onTamper = onTamper;
+    this.#onCollapse = onCollapse;
   }
 
   get isCollapsed(): boolean {
@@ -125,10 +128,10 @@ export class PanelMount {
 
   /** The panel's headline in one word ("Send", "Decide"…), shown on the pill with a dot; null for none. */
   setAttention(word: string | null): void {
-    // Only the pill's text depends on the word, and the pill shows only while the panel is collapsed:
-    // until then nothing on the page changes (the panel sends a word when a reply starts and when it
-    // is captured; a restyle of the mount each time, and the page mutation it made, showed in the
-    // host-page profile). Collapsing writes the text (#applyStyles).
+    // Only the pill's text depends on the word, and the pill shows only while the panel is collapsed
+    // (the panel sends words only then: the state report says so). A word that comes while open
+    // changes nothing on the page (a restyle of the mount each time, and the page mutation it made,
+    // showed in the host-page profile); collapsing writes the text (#applyStyles).
     if (word === this.#attention) return;
     this.#attention = word;
     if (!this.#collapsed) return;
@@ -147,9 +150,13 @@ export class PanelMount {
   }
 
   setCollapsed(collapsed: boolean): void {
+    // While open the panel sends no words, so the last one is stale by the next collapse: the pill
+    // says just "ConvOps" until the panel, told of the collapse, sends the word of the moment.
+    if (!collapsed) this.#attention = null;
     this.#collapsed = collapsed;
     this.#applyStyles();
     this.ensure();
+    this.#onCollapse();
   }
 
   unmount(): void {

@@ -72,6 +72,7 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     streaming,
     theme: hostTheme(document),
     interference,
+    collapsed: panel.isCollapsed,
   });
   // Whether the last report found a composer; while it did not, settled mutations look again, because
   // the composer hydrates late on some pages (and only then: the look is skipped once it is found).
@@ -91,6 +92,7 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     const last = sentState;
     sentState = current;
     // Health is cached per URL once resolved, so an unchanged page gives the very same object.
+    // `collapsed` is not compared: each collapse and opening is reported at once, so the last report has it.
     if (
       unlessKnown &&
       last?.streaming === current.streaming &&
@@ -117,7 +119,7 @@ export function startContentRuntime(ctx: ContentScriptContext, adapter: HostAdap
     const first = interference === 0;
     interference = count;
     if (first) reportState();
-  });
+  }, () => reportState());
   const watcher = new ReplyWatcher({
     doc: document,
     adapter,

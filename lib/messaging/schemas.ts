@@ -57,6 +57,12 @@ export const hostStateSchema = z.object({
   /** How often the page changed the panel (its style, its frame) behind the extension's back; 0 when never. */
   interference: z.number().int().min(0).max(1_000_000).default(0),
   /**
+   * The panel is collapsed to its pill on this page. Only then does the panel send the pill its word
+   * (`content.attention`): open, the pill is hidden, and each word would be one more message into the
+   * page's main thread as a reply starts and ends (the host-CPU budget, DESIGN.md).
+   */
+  collapsed: z.boolean().default(false),
+  /**
    * This load of the page (a random id its content script picks): a reload is another page. The
    * conductor asks a page about an insert an earlier life of the worker began only when it is the
    * very page that was asked (a reloaded page knows nothing of it, and may have sent it).

@@ -1,6 +1,7 @@
 import type { BrowserContext } from '@playwright/test';
 import { ensureName, panelOf, readEvents, taskIdOf, type RawEvent } from './panel-support';
 import { countClicks } from './support/click-counter';
+import { hostStateFromPanel, panelFrame, recordPillWords } from './support/extension-probes';
 import { briefingInComposer, briefingSent, decideGate, fastProtocol, onStep, say } from './support/drive';
 import { openOptions } from './options-support';
 import { composerSelectors, expect, mockState, openChatGPT, openClaude, test } from './support/mock-sites';
@@ -132,6 +133,7 @@ for (const { name, generation, open, approveInText } of sites) {
     await autoSendOff(context, extensionId);
     const page = await context.newPage();
     await open(page, { script: { ...fast, approveInText }, urlDelayMs: 200 });
+    const pillWords = await recordPillWords(serviceWorker);
     const panel = panelOf(page);
     await ensureName(panel, 'Dana Reviewer');
     await panel.getByTestId('workflow-picker').selectOption('sop-documentation');
@@ -151,21 +153,31 @@ for (const { name, generation, open, approveInText } of sites) {
         const [tab] = await g.chrome.tabs.query({ url: pattern });
         return g.convopsToolbar.handleActionClick(tab!);
       }, name === 'ChatGPT' ? 'https://chatgpt.com/*' : 'https://claude.ai/*');
+    // Open through two replies and two waiting Sends, the panel sent the pill no word: each would be a
+    // message into the page as a reply starts and ends, for a pill that is hidden.
+    expect(await pillWords()).toEqual([]);
     await collapseWithToolbar();
     await expect(page.locator('#convops-panel-toggle')).toBeVisible();
     await expect.poll(() => page.evaluate(() => document.getElementById('convops-panel-toggle')?.textContent ?? '')).toBe('● ConvOps · Send');
+    expect(await pillWords()).toEqual(['Send']);
     // The pill opens the panel again; its Send presses the site's Send; the AI answers and the next briefing waits again.
     await page.locator('#convops-panel-toggle').click();
+    // The page reported the panel open again (what the panel goes by).
+    const frame = await panelFrame(page);
+    await expect.poll(async () => (await hostStateFromPanel(frame))?.collapsed).toBe(false);
     await panel.getByTestId('press-send').click();
     await onStep(panel, 'walkthrough');
     await briefingInComposer(page, panel, 'Step 3 of 4: Walkthrough');
     await panel.getByTestId('press-send').click();
     await expect(panel.getByTestId('gate-card')).toBeVisible({ timeout: 15_000 });
     await expect(panel.getByTestId('insert-briefing')).toHaveCount(0);
-    // The pill shows only while the panel is collapsed (its word is written then, not on the open page).
+    // The pill shows only while the panel is collapsed (its word is sent and written then, not on the
+    // open page: none came through the two steps above).
+    expect(await pillWords()).toEqual(['Send']);
     await collapseWithToolbar();
     await expect(page.locator('#convops-panel-toggle')).toBeVisible();
     await expect.poll(() => page.evaluate(() => document.getElementById('convops-panel-toggle')?.textContent ?? '')).toBe('● ConvOps · Decide');
+    expect(await pillWords()).toEqual(['Send', 'Decide']);
   });
 }
 

@@ -68,6 +68,27 @@ export async function recordReplyReports(serviceWorker: Worker): Promise<() => P
 }
 
 /**
+ * Records the words the background passes to a page's pill (`content.attention`, each a message into
+ * the host page's main thread), by wrapping `chrome.tabs.sendMessage` in the service worker (the
+ * messaging library reads it at each call).
+ */
+export async function recordPillWords(serviceWorker: Worker): Promise<() => Promise<unknown[]>> {
+  await serviceWorker.evaluate(() => {
+    const scope = globalThis as ExtensionGlobal & { __e2ePillWords?: unknown[] };
+    if (scope.__e2ePillWords) return;
+    const words: unknown[] = (scope.__e2ePillWords = []);
+    const tabs = scope.chrome.tabs as unknown as { sendMessage: (...args: unknown[]) => unknown };
+    const send = tabs.sendMessage;
+    tabs.sendMessage = function (...args: unknown[]) {
+      const m = args[1] as { type?: string; data?: unknown } | undefined;
+      if (m?.type === 'content.attention') words.push(m.data);
+      return send.apply(this, args);
+    };
+  });
+  return () => serviceWorker.evaluate(() => [...((globalThis as { __e2ePillWords?: unknown[] }).__e2ePillWords ?? [])]);
+}
+
+/**
  * Collects errors the extension causes on the page: uncaught exceptions and console errors whose
  * stack or location points at chrome-extension://.
  */

@@ -54,6 +54,7 @@ function page(conversationId: string | null, over: { composer?: 'found' | 'missi
     streaming: over.streaming ?? false,
     theme: null,
     interference: 0,
+    collapsed: false,
   };
 }
 

@@ -14,7 +14,7 @@ beforeEach(() => {
 
 /** The page of the panel's tab, as its content script reports it: a ChatGPT chat. */
 const page = (conversationId: string): HostState =>
-  ({ site: 'chatgpt', url: `https://chatgpt.com/c/${conversationId}`, conversationId, health: null, streaming: false, theme: 'dark', interference: 0 }) as unknown as HostState;
+  ({ site: 'chatgpt', url: `https://chatgpt.com/c/${conversationId}`, conversationId, health: null, streaming: false, theme: 'dark', interference: 0, collapsed: false }) as unknown as HostState;
 
 /**
  * The `first-screen` query (lib/background/first-screen.ts): what the panel's entry paints before

@@ -45,7 +45,7 @@ describe('host router', () => {
     dispose = registerHostRouter();
     await call('host.state', state, contentSender);
     // A content script that says nothing about interference reports none.
-    const kept = { ...state, interference: 0 };
+    const kept = { ...state, interference: 0, collapsed: false };
     expect(await getHostState(7)).toEqual(kept);
     forgetTabStateForTests();
     expect(await getHostState(7)).toEqual(kept);
@@ -109,8 +109,8 @@ describe('host router', () => {
     await call('host.state', { ...state, streaming: true }, sender);
     await call('host.reply-finished', reply, sender);
     await new Promise((r) => setTimeout(r, 0));
-    // (The router fills in the fields a content script may leave out, e.g. `interference: 0`.)
-    const ended = { ...state, interference: 0, streaming: false };
+    // (The router fills in the fields a content script may leave out, e.g. `interference: 0`, `collapsed: false`.)
+    const ended = { ...state, interference: 0, collapsed: false, streaming: false };
     expect(await getHostState(11)).toEqual(ended);
     forgetTabStateForTests();
     expect(await getHostState(11)).toEqual(ended);
@@ -134,7 +134,7 @@ describe('host router', () => {
     expect((await getHostState(12))?.streaming).toBe(false);
     await call('host.message-sent', sent, sender);
     await new Promise((r) => setTimeout(r, 0));
-    expect(await getHostState(12)).toEqual({ ...state, interference: 0, streaming: true });
+    expect(await getHostState(12)).toEqual({ ...state, interference: 0, collapsed: false, streaming: true });
   });
 
   it('a sent message marks the page replying without overwriting a state the page reports at the same moment', async () => {
@@ -145,7 +145,7 @@ describe('host router', () => {
     const moved = { ...state, url: `${chatUrl}?moved`, streaming: true };
     await Promise.all([call('host.message-sent', { site: 'chatgpt', url: chatUrl, conversationId: health.conversationId }, sender), call('host.state', moved, sender)]);
     await new Promise((r) => setTimeout(r, 0));
-    expect(await getHostState(12)).toEqual({ ...moved, interference: 0 });
+    expect(await getHostState(12)).toEqual({ ...moved, interference: 0, collapsed: false });
     // A send and its reply's end, asked for in that order, leave the page not replying.
     await call('host.state', state, sender);
     const reply = { site: 'chatgpt', url: chatUrl, conversationId: health.conversationId, messageKey: 'm-3', html: '<p>Done</p>' };

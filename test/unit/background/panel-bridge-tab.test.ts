@@ -27,7 +27,7 @@ const health = {
   matched: { composer: '#prompt-textarea' },
   checkedAt: '2026-10-01T00:00:00.000Z',
 };
-const state = { site: 'chatgpt' as const, url: chatUrl, conversationId: health.conversationId, health, streaming: false, theme: null, interference: 0 };
+const state = { site: 'chatgpt' as const, url: chatUrl, conversationId: health.conversationId, health, streaming: false, theme: null, interference: 0, collapsed: false };
 const ctx = { tabId: 7 };
 const panelSender = { id: fakeBrowser.runtime.id, url: `chrome-extension://${fakeBrowser.runtime.id}/panel.html`, frameId: 3, tab: { id: 7, url: chatUrl } };
 

@@ -164,6 +164,25 @@ describe('PanelMount against a hostile page', () => {
     panel.unmount();
   });
 
+  it('reports each collapse and opening, and an opened panel forgets its word (none comes while it is open)', () => {
+    let reports = 0;
+    const panel = new PanelMount(document, chatgptAdapter, panelUrl, { side: 'right', width: 400 }, undefined, () => reports++);
+    panel.mount();
+    expect(reports).toBe(0);
+    panel.setCollapsed(true);
+    expect(reports).toBe(1);
+    panel.setAttention('Send');
+    const toggle = document.getElementById('convops-panel-toggle')!;
+    expect(toggle.textContent).toBe('● ConvOps · Send');
+    panel.setCollapsed(false);
+    expect(reports).toBe(2);
+    // Collapsed again: no stale word until the panel, told of the collapse, sends the word of the moment.
+    panel.setCollapsed(true);
+    expect(reports).toBe(3);
+    expect(toggle.textContent).toBe('ConvOps');
+    panel.unmount();
+  });
+
   it('a change the page made just before a new word is still repaired and counted', async () => {
     const panel = new PanelMount(document, chatgptAdapter, panelUrl, { side: 'right', width: 400 });
     panel.mount();
