@@ -5,7 +5,8 @@ import type { ProtocolMap } from '@/lib/messaging/protocol';
  * The content script's side of `lib/messaging/protocol.ts`, without `@webext-core/messaging`
  * (which, with its error serializer, was ~2 KB of the 12 KB content-script budget). It speaks the
  * same wire format, so the background and the panel keep the library:
- * - request: `{ id, type, data, timestamp }` (the library's root listener ignores anything else);
+ * - request: `{ type, data, timestamp }` (the library's root listener ignores anything else; its `id`
+ *   is read only by its debug log);
  * - response: `{ res }`, or `{ err: { name, message, stack } }` (what `deserializeError` rebuilds; it
  *   needs a `stack` to see an error, sent empty: it would only show the content script's minified frames).
  * One root `runtime.onMessage` listener, one handler per type, as the library allows.
@@ -23,13 +24,11 @@ interface Wire {
   timestamp?: unknown;
 }
 
-// Only the library's debug log reads the id.
-let nextId = 0;
-
 /** Sends to the background; rejects when nobody answers or the handler threw. */
 export async function sendMessage<T extends Type>(type: T, data: DataOf<T>): Promise<ReturnOf<T>> {
   // What the background's messaging library answers for this type (its handlers are typed by ProtocolMap).
-  const reply: { res: ReturnOf<T>; err?: { message?: string } } | undefined = await browser.runtime.sendMessage({ id: nextId++, type, data, timestamp: Date.now() });
+  // No `id`: only the library's debug log reads it (bytes of the content script's budget).
+  const reply: { res: ReturnOf<T>; err?: { message?: string } } | undefined = await browser.runtime.sendMessage({ type, data, timestamp: Date.now() });
   if (!reply) throw new Error('No response');
   if (reply.err != null) throw new Error(reply.err.message);
   return reply.res;

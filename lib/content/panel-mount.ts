@@ -47,11 +47,11 @@ export class PanelMount {
   readonly #doc: Document;
   readonly #adapter: HostAdapter;
   readonly #panelUrl: string;
-  readonly #onTamper: (count: number) => void;
-  readonly #onCollapse: () => void;
+  readonly #onTamper: ((count: number) => void) | undefined;
+  readonly #onCollapse: (() => void) | undefined;
 
   /** `onCollapse`: the panel was collapsed or opened (the runtime reports it: the panel sends the pill's word only while collapsed). */
-  constructor(doc: Document, adapter: HostAdapter, panelUrl: string, layout: PanelLayout, onTamper: (count: number) => void = () => undefined, onCollapse: () => void = () => undefined) {
+  constructor(doc: Document, adapter: HostAdapter, panelUrl: string, layout: PanelLayout, onTamper?: (count: number) => void, onCollapse?: () => void) {
     this.#doc = doc;
     this.#adapter = adapter;
     this.#panelUrl = panelUrl;
@@ -156,7 +156,7 @@ export class PanelMount {
     this.#collapsed = collapsed;
     this.#applyStyles();
     this.ensure();
-    this.#onCollapse();
+    this.#onCollapse?.();
   }
 
   unmount(): void {
@@ -235,7 +235,7 @@ export class PanelMount {
 
   #tamper(): void {
     this.#tamperCount++;
-    if (this.#tamperCount >= TAMPER_REPORT_AFTER) this.#onTamper(this.#tamperCount);
+    if (this.#tamperCount >= TAMPER_REPORT_AFTER) this.#onTamper?.(this.#tamperCount);
   }
 
   /**
