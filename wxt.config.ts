@@ -3,6 +3,7 @@ import tailwindcss from '@tailwindcss/vite';
 import { visualizer } from 'rollup-plugin-visualizer';
 import { defineConfig } from 'wxt';
 import { panelEntryAsync } from './scripts/panel-entry-async';
+import { wxtStartupCrashLog } from './scripts/wxt-startup-crash-log';
 import { zodWithoutEvalProbe } from './scripts/zod-without-eval-probe';
 
 // The manifest asks for the least it can: `storage` for the database and settings, and host access
@@ -12,8 +13,8 @@ export default defineConfig({
   imports: false,
   vite: () => ({
     // No `Function("")` probe in the shipped Zod (DANGEROUS_EVAL in web-ext lint), the panel's entry
-    // script `async`: see each plugin.
-    plugins: [tailwindcss(), zodWithoutEvalProbe(), panelEntryAsync()],
+    // script `async`, no unused logger in the content script: see each plugin.
+    plugins: [tailwindcss(), zodWithoutEvalProbe(), panelEntryAsync(), wxtStartupCrashLog()],
     // The content script's lifetime is ours, not WXT's (smaller, and a page cannot stop it by forging
     // WXT's restart event): see lib/content/lifetime.ts.
     resolve: {
