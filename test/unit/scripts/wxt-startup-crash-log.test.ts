@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { wxtStartupCrashLog } from '@/scripts/wxt-startup-crash-log';
 
 type Transform = (this: { error: (message: string) => never }, code: string, id: string) => { code: string } | null;
 
-const wrapperFile = path.join(path.dirname(createRequire(import.meta.url).resolve('wxt/package.json')), 'dist', 'virtual', 'content-script-isolated-world-entrypoint.mjs');
+// The installed WXT's wrapper (its package exports neither the file nor package.json).
+const wrapperFile = path.resolve(import.meta.dirname, '../../../node_modules/wxt/dist/virtual/content-script-isolated-world-entrypoint.mjs');
 // The id WXT gives the wrapper of one content script entry.
 const wrapperId = '\0virtual:wxt-content-script-isolated-world-entrypoint?/repo/entrypoints/chatgpt.content/index.ts';
 const context = { error: (message: string): never => { throw new Error(message); } };
