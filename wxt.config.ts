@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import tailwindcss from '@tailwindcss/vite';
 import { visualizer } from 'rollup-plugin-visualizer';
 import { defineConfig } from 'wxt';
-import { panelEntryAsync } from './scripts/panel-entry-async';
+import { panelEarlyPaint } from './scripts/panel-early-paint';
 import { wxtStartupCrashLog } from './scripts/wxt-startup-crash-log';
 import { zodWithoutEvalProbe } from './scripts/zod-without-eval-probe';
 
@@ -13,8 +13,8 @@ export default defineConfig({
   imports: false,
   vite: () => ({
     // No `Function("")` probe in the shipped Zod (DANGEROUS_EVAL in web-ext lint), the panel's entry
-    // script `async`, no unused logger in the content script: see each plugin.
-    plugins: [tailwindcss(), zodWithoutEvalProbe(), panelEntryAsync(), wxtStartupCrashLog()],
+    // script `async` and its stylesheet not blocking the early paint, no unused logger in the content script: see each plugin.
+    plugins: [tailwindcss(), zodWithoutEvalProbe(), panelEarlyPaint(), wxtStartupCrashLog()],
     // The content script's lifetime is ours, not WXT's (smaller, and a page cannot stop it by forging
     // WXT's restart event): see lib/content/lifetime.ts.
     resolve: {

@@ -98,7 +98,7 @@ function importGraph(): { files: string[]; arrows: Arrow[]; unresolved: string[]
   for (const from of files) {
     const source = ts.createSourceFile(from, readFileSync(path.join(root, from), 'utf8'), ts.ScriptTarget.Latest, true);
     const add = (specifier: string, typeOnly: boolean) => {
-      if (!/^(\.|@\/)/.test(specifier) || specifier.endsWith('.css')) return;
+      if (!/^(\.|@\/)/.test(specifier) || /\.css(\?.*)?$/.test(specifier)) return;
       const resolved = ts.resolveModuleName(specifier, path.join(root, from), options, ts.sys).resolvedModule;
       if (!resolved) return void unresolved.push(`${from}: ${specifier}`);
       const to = path.relative(root, resolved.resolvedFileName).split(path.sep).join('/');

@@ -20,8 +20,9 @@ export async function bundleGraph(entry: string): Promise<Metafile> {
     jsx: 'automatic',
     loader: { '.css': 'empty' },
     logLevel: 'silent',
-    // Vite's `?raw` imports (the built-in workflow files as text) are data, not modules of the graph.
-    plugins: [{ name: 'raw-text', setup: (b) => void b.onResolve({ filter: /\?raw$/ }, (args) => ({ path: args.path, external: true })) }],
+    // Vite's `?raw` and `?inline` imports (the built-in workflow files as text, the panel's early-paint
+    // rules) are data, not modules of the graph.
+    plugins: [{ name: 'raw-text', setup: (b) => void b.onResolve({ filter: /\?(raw|inline)$/ }, (args) => ({ path: args.path, external: true })) }],
   });
   return result.metafile;
 }
