@@ -3,7 +3,7 @@ import { isArrival } from '@/lib/workflow/engine';
 import { auditEventSchema, eventDraftSchema, type AuditEvent, type EventDraft, type Task } from '@/lib/workflow/records';
 import { getDb, type ConvOpsDatabase } from './database';
 import { RecordNotFoundError } from './errors';
-import { computeEventHash, GENESIS_HASH, verifyChain, type ChainVerdict } from './hash-chain';
+import { computeEventHashNow, GENESIS_HASH, verifyChain, type ChainVerdict } from './hash-chain';
 import { fromTaskRow, type SigningKeyRow } from './records';
 import { ownSigningKey, signHash } from './signing';
 
@@ -57,7 +57,8 @@ export async function appendEvents(
 
 /**
  * The events `drafts` become after `last` (the chain's head, or none): next seq numbers, chained
- * hashes, a person's signed. Writes nothing; inside a transaction it keeps it open meanwhile (waitFor).
+ * hashes, a person's signed. Writes nothing; inside a transaction it keeps it open while a person's
+ * event is signed (waitFor).
  * Outside one (a restore preparing many chains' records at once), the caller must add them only if
  * the chain's head is still `last`.
  */
@@ -71,11 +72,13 @@ export async function chainEvents(db: ConvOpsDatabase, taskId: string, last: Pic
     const parsed = eventDraftSchema.parse(draft);
     seq += 1;
     const unsigned: Omit<AuditEvent, 'hash'> = { ...parsed, taskId, seq, prevHash };
-    // crypto.subtle resolves outside IndexedDB; waitFor keeps the transaction open meanwhile.
-    const hash = await wait(computeEventHash(unsigned));
-    // A person's event is signed here, inside the same transaction and the same way as its hash
-    // (waitFor): the mutation, its event and the signature commit together in one write. Signing in a
-    // second write after the transaction would leave a window in which a crash keeps a decision unsigned.
+    // Hashed without a promise: one awaited inside the transaction would need waitFor, a round trip
+    // to IndexedDB each (lib/db/hash-chain.ts).
+    const hash = computeEventHashNow(unsigned);
+    // A person's event is signed here, inside the same transaction (WebCrypto resolves outside
+    // IndexedDB; waitFor keeps the transaction open meanwhile): the mutation, its event and the
+    // signature commit together in one write. Signing in a second write after the transaction would
+    // leave a window in which a crash keeps a decision unsigned.
     const signature = key && parsed.actor.kind === 'human' ? await wait(signHash(key, hash)) : undefined;
     const event = auditEventSchema.parse({ ...unsigned, hash, ...(signature ? { signature } : {}) });
     events.push(event);

@@ -64,7 +64,10 @@ export async function sha256Hex(text: string): Promise<string> {
   return sha256HexNow(text);
 }
 
-/** `sha256Hex`, for the loops that hash without waiting (a restore's notes and events). */
+/**
+ * `sha256Hex`, for the loops that hash without waiting (a restore's notes and events) and inside
+ * database transactions (no `Dexie.waitFor`: see `computeEventHashNow`).
+ */
 export function sha256HexNow(text: string): string {
   // UTF-8 takes at most 3 bytes per UTF-16 unit: a text that may not fit gets a buffer of its own.
   const bytes = text.length * 3 <= encoded.length ? encoded.subarray(0, utf8.encodeInto(text, encoded).written) : utf8.encode(text);
@@ -76,8 +79,17 @@ export function sha256HexNow(text: string): string {
  * `signature`). The signature signs this hash, so it cannot be part of it.
  */
 export async function computeEventHash(event: Omit<AuditEvent, 'hash' | 'signature'> & { hash?: string; signature?: AuditEvent['signature'] }): Promise<string> {
+  return computeEventHashNow(event);
+}
+
+/**
+ * `computeEventHash` without a promise: inside a database transaction, where awaiting anything but the
+ * database needs `Dexie.waitFor`, and each `waitFor` costs a round trip to IndexedDB (Dexie delivers
+ * the result from a dummy request's callback: 1–3 ms each here, three of them per captured reply).
+ */
+export function computeEventHashNow(event: Omit<AuditEvent, 'hash' | 'signature'> & { hash?: string; signature?: AuditEvent['signature'] }): string {
   const { hash: _hash, signature: _signature, ...rest } = event;
-  return sha256Hex(event.prevHash + canonicalJson(rest));
+  return sha256HexNow(event.prevHash + canonicalJson(rest));
 }
 
 export type ChainVerdict = { ok: true; count: number } | { ok: false; brokenAtSeq: number; reason: string };

@@ -4,9 +4,8 @@ import { isRunning } from '@/lib/workflow/engine';
 import { getDb, type ConvOpsDatabase } from './database';
 import { RecordNotFoundError, NoteRuleError } from './errors';
 import { appendEvents } from './events-repo';
-import { sha256Hex } from './hash-chain';
+import { sha256HexNow } from './hash-chain';
 import { captureKeyOf, fromNoteRow, toNoteRow } from './records';
-import Dexie from 'dexie';
 
 /**
  * Notes: the AI's captured replies and what people write. Notes never change the task row, so they
@@ -49,7 +48,10 @@ export async function captureReply(input: CaptureReplyInput): Promise<CaptureOut
   if (!body || !input.messageKey) return { captured: false, reason: 'invalid' };
   const db = getDb();
   return db.transaction('rw', [db.tasks, db.workflows, db.notes, db.events], async (): Promise<CaptureOutcome> => {
-    const task = await db.tasks.get(input.taskId);
+    const capture = { site: input.site, conversationId: input.conversationId, messageKey: input.messageKey };
+    const key = captureKeyOf({ taskId: input.taskId, capture })!;
+    // The task and an earlier capture of this reply read at once (each read is a round trip); judged in this order.
+    const [task, existing] = await Promise.all([db.tasks.get(input.taskId), db.notes.where('captureKey').equals(key).first()]);
     if (!task) return { captured: false, reason: 'no-task' };
     if (!isRunning(task) || !task.currentStepId) {
       return { captured: false, reason: 'task-not-running' };
@@ -57,12 +59,10 @@ export async function captureReply(input: CaptureReplyInput): Promise<CaptureOut
     const workflow = await db.workflows.get([task.workflowId, task.workflowVersion]);
     const step = workflow?.steps.find((s) => s.id === task.currentStepId);
     if (!step?.capture) return { captured: false, reason: 'step-does-not-capture' };
-    const capture = { site: input.site, conversationId: input.conversationId, messageKey: input.messageKey };
-    const key = captureKeyOf({ taskId: task.id, capture })!;
-    const existing = await db.notes.where('captureKey').equals(key).first();
     if (existing) return { captured: false, reason: 'duplicate', noteId: existing.id };
     const now = nowIso();
-    const hash = await Dexie.waitFor(sha256Hex(body));
+    // Hashed without a promise: inside the transaction one would need Dexie.waitFor, a round trip to IndexedDB.
+    const hash = sha256HexNow(body);
     const note = await writeNote(db, {
       id: nanoid(),
       taskId: task.id,
@@ -122,7 +122,7 @@ export async function addManualNote(input: ManualNoteInput): Promise<Note> {
     }
     const now = nowIso();
     const source = input.source ?? 'manual';
-    const hash = await Dexie.waitFor(sha256Hex(body));
+    const hash = sha256HexNow(body);
     const note = await writeNote(db, {
       id: nanoid(),
       taskId: task.id,
@@ -160,8 +160,8 @@ export async function editNote(noteId: string, body: string, actor: Actor): Prom
     const note = await liveNote(db, noteId);
     if (note.body === text) return note;
     const now = nowIso();
-    const previousHash = await Dexie.waitFor(sha256Hex(note.body));
-    const hash = await Dexie.waitFor(sha256Hex(text));
+    const previousHash = sha256HexNow(note.body);
+    const hash = sha256HexNow(text);
     const updated = await writeNote(db, { ...note, body: text, updatedAt: now });
     await appendEvents(db, note.taskId, [
       {
@@ -197,7 +197,7 @@ export async function deleteNote(noteId: string, actor: Actor): Promise<void> {
   await db.transaction('rw', [db.notes, db.events], async () => {
     const note = await liveNote(db, noteId);
     const now = nowIso();
-    const previousHash = await Dexie.waitFor(sha256Hex(note.body));
+    const previousHash = sha256HexNow(note.body);
     await writeNote(db, { ...note, deleted: true, updatedAt: now });
     await appendEvents(db, note.taskId, [
       { type: 'note.deleted', actor, at: now, stepId: note.stepId, data: { noteId, previousLength: note.body.length, previousHash } },

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { canonicalJson, computeEventHash, GENESIS_HASH, hexOf, sha256Hex, verifyChain } from '@/lib/db/hash-chain';
+import { canonicalJson, computeEventHash, computeEventHashNow, GENESIS_HASH, hexOf, sha256Hex, verifyChain } from '@/lib/db/hash-chain';
 import type { AuditEvent } from '@/lib/workflow/records';
 
 async function chain(taskId: string, count: number): Promise<AuditEvent[]> {
@@ -60,6 +60,14 @@ describe('hash', () => {
     expect(await computeEventHash({ ...first!, hash: 'ignored' })).toBe(first!.hash);
     expect(await computeEventHash({ ...first!, prevHash: '1'.repeat(64) })).not.toBe(first!.hash);
     expect(await computeEventHash({ ...first!, data: { n: 2 } })).not.toBe(first!.hash);
+  });
+
+  it('is the same hash without a promise (what a transaction computes), and SHA-256 of the previous hash and the canonical event', async () => {
+    const [first, second] = await chain('t', 2);
+    const { hash: _hash, ...rest } = second!;
+    expect(computeEventHashNow(second!)).toBe(second!.hash);
+    expect(computeEventHashNow(second!)).toBe(createHash('sha256').update(first!.hash + canonicalJson(rest)).digest('hex'));
+    expect(computeEventHashNow({ ...second!, signature: { alg: 'ES256', publicKey: 'k', value: 'v' } as never })).toBe(second!.hash);
   });
 });
 
