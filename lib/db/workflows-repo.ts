@@ -1,12 +1,11 @@
 // Long on purpose: the one writer of workflows: save with its version guard, import, delete and restore, each in its transaction with its audit events; splitting it would split those transactions' rules.
-import Dexie from 'dexie';
 import { LIMITS, type Workflow } from '@/lib/workflow/schema';
 import type { Actor, EventDraft } from '@/lib/workflow/records';
 import { describeIssue, validateWorkflow } from '@/lib/workflow/validate';
 import { getDb, type ConvOpsDatabase } from './database';
 import { ImportError, RecordNotFoundError, StaleWorkflowError, WorkflowValidationError } from './errors';
 import { appendEvents, workflowChain } from './events-repo';
-import { canonicalJson, sha256Hex } from './hash-chain';
+import { canonicalJson, sha256HexNow } from './hash-chain';
 import {
   fromWorkflowRecord,
   headFromRecord,
@@ -23,8 +22,13 @@ import {
 
 /** Hash of a workflow's content without its version number: "did anything change?". */
 export async function workflowContentHash(workflow: Workflow): Promise<string> {
+  return workflowContentHashNow(workflow);
+}
+
+/** `workflowContentHash` without a promise, for inside a transaction (no `Dexie.waitFor`: see lib/db/hash-chain.ts). */
+function workflowContentHashNow(workflow: Workflow): string {
   const { version: _version, ...content } = workflow;
-  return sha256Hex(canonicalJson(content));
+  return sha256HexNow(canonicalJson(content));
 }
 
 function nowIso(): string {
@@ -442,7 +446,7 @@ export async function applyImport(
           id: asId,
           name,
           version: 1,
-          meta: { origin, createdAt: now, createdBy: actor, contentHash: await hashInTransaction({ ...item.workflow, id: asId, name }), importedFrom },
+          meta: { origin, createdAt: now, createdBy: actor, contentHash: workflowContentHashNow({ ...item.workflow, id: asId, name }), importedFrom },
         };
         await writeVersion(db, record);
         await appendEvents(db, workflowChain(asId), [
@@ -473,9 +477,4 @@ export async function applyImport(
     }
     return result;
   });
-}
-
-/** crypto.subtle resolves outside IndexedDB; waitFor keeps the transaction open meanwhile. */
-function hashInTransaction(workflow: Workflow): Promise<string> {
-  return Dexie.waitFor(workflowContentHash(workflow));
 }
