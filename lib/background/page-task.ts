@@ -27,14 +27,18 @@ export async function resolveTask(site: HostSite, conversationId: string | null,
   return task && isRunning(task) ? task : null;
 }
 
-/** The site moved a new chat to its permanent URL (`/` → `/c/<id>`, `/new` → `/chat/<id>`): the task follows. */
+/**
+ * The site moved a new chat to its permanent URL (`/` → `/c/<id>`, `/new` → `/chat/<id>`): the task follows.
+ * `resolved`: `resolveTask`'s answer when the caller already has it (read alongside something else).
+ */
 export async function followConversationId(
   site: HostSite,
   url: string,
   conversationId: string | null,
   tabId: number | undefined,
+  resolved?: Task | null,
 ): Promise<Task | null> {
-  const task = await resolveTask(site, conversationId, tabId);
+  const task = resolved !== undefined ? resolved : await resolveTask(site, conversationId, tabId);
   if (!task || !conversationId) return task;
   const last = task.conversations.at(-1);
   if (last && last.conversationId !== null) return task;

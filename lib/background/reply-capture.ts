@@ -58,11 +58,13 @@ async function completeByAi(task: Task, stepId: string, actor: Actor, match: Com
 /** `markdown` is the reply already converted by the router (outside the page). */
 export async function handleReplyFinished(data: ReplyFinished & { markdown: string }, tabId: number | undefined): Promise<CaptureResult> {
   const startedAt = tabId === undefined ? undefined : takeReplyStart(tabId);
-  const settings = await getSettings();
+  // The settings and the chat's task read at once (each read is a round trip to the database); the
+  // task is followed to a new chat's address (a write) only once the settings say capture is on.
+  const [settings, resolved] = await Promise.all([getSettings(), resolveTask(data.site, data.conversationId, tabId)]);
   if (!settings.autoCapture) return { captured: false, reason: 'capture-off' };
   if (!settings.sites[data.site]) return { captured: false, reason: 'capture-off' };
   const actor = aiActorOf(data.site);
-  const task = await followConversationId(data.site, data.url, data.conversationId, tabId);
+  const task = await followConversationId(data.site, data.url, data.conversationId, tabId, resolved);
   if (!task) {
     // A line at a task that finished in this chat changes nothing, and the record says so.
     const finished = mayBeCompletionLine(data.markdown) ? await finishedTaskOf(data.site, data.conversationId) : null;

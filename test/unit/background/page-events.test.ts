@@ -65,6 +65,19 @@ describe('a page reports to the background', () => {
     expect(await handleReplyFinished(reply(), TAB)).toEqual({ captured: false, reason: 'capture-off' });
   });
 
+  it('with capture off, a reply in a new chat leaves the task as it was: the task is read, not followed to the chat', async () => {
+    const task = await sopInNewChat();
+    await updateSettings({ autoCapture: false }, alice);
+    const before = await listEvents(task.id);
+    expect(await handleReplyFinished(reply(), TAB)).toEqual({ captured: false, reason: 'capture-off' });
+    expect((await getTask(task.id))!.conversations).toEqual([expect.objectContaining({ conversationId: null })]);
+    expect(await listEvents(task.id)).toHaveLength(before.length);
+    // With capture on, the same reply follows the chat and is kept.
+    await updateSettings({ autoCapture: true }, alice);
+    expect(await handleReplyFinished(reply(), TAB)).toEqual({ captured: true, noteId: expect.any(String) });
+    expect((await getTask(task.id))!.conversations.at(-1)).toMatchObject({ conversationId: 'abc' });
+  });
+
   it('records message.sent with the person as actor (an unnamed person when no name is set: it already happened)', async () => {
     const task = await sopInNewChat();
     await handleMessageSent({ site: 'chatgpt', url: 'https://chatgpt.com/c/abc', conversationId: 'abc' }, TAB);
