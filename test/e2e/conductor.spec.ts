@@ -1,6 +1,6 @@
 import type { Page, Worker } from '@playwright/test';
 import { ensureName, panelOf, readEvents, taskIdOf, type RawEvent } from './panel-support';
-import { briefingSent, fastProtocol, onStep, say } from './support/drive';
+import { briefingSent, fastProtocol, onStep, recordStepsShown, say } from './support/drive';
 import { expect, mockState, openChatGPT, openClaude, test } from './support/mock-sites';
 
 /**
@@ -59,8 +59,9 @@ for (const { name, generation, open, pattern } of sites) {
 
     // The person answers in the first tab; the AI completes Capture Process.
     await first.bringToFront();
+    const steps = await recordStepsShown(first);
     await say(first, generation, 'The controller runs it on the first working day.');
-    await onStep(panelOf(first), 'draft-sop');
+    await steps.showed('draft-sop');
     await briefingSent(first, 'Step 2 of 4: Draft SOP');
     await onStep(panelOf(first), 'walkthrough');
     await briefingSent(first, 'Step 3 of 4: Walkthrough');

@@ -2,7 +2,7 @@ import type { BrowserContext } from '@playwright/test';
 import { ensureName, panelOf, readEvents, taskIdOf, type RawEvent } from './panel-support';
 import { countClicks } from './support/click-counter';
 import { hostStateFromPanel, panelFrame, recordPillWords } from './support/extension-probes';
-import { briefingInComposer, briefingSent, decideGate, fastProtocol, onStep, say } from './support/drive';
+import { briefingInComposer, briefingSent, decideGate, fastProtocol, onStep, recordStepsShown, say } from './support/drive';
 import { openOptions } from './options-support';
 import { composerSelectors, expect, mockState, openChatGPT, openClaude, test } from './support/mock-sites';
 
@@ -55,10 +55,12 @@ for (const { name, generation, open, approveInText } of sites) {
       await expect(panel.getByTestId('headline')).toHaveAttribute('data-moment', 'your-turn');
       await expect(panel.getByTestId('headline')).toContainText(`Your turn: answer ${name} in the chat. It will say when Capture Process is done.`);
       await expect(panel.locator('[data-testid="step-result"][data-step-id="capture-process"]')).toHaveCount(0);
+      // Draft SOP is current only while the AI drafts (drive mode sends its briefing, the reply ends it).
+      const steps = await recordStepsShown(page);
       await say(page, generation, 'The controller runs it on the first working day; ANSWER-LEDGER: the ledger and the bank portal.');
 
       // The summary carries the completion line: the AI completes the step and ConvOps sends Draft SOP's briefing.
-      await onStep(panel, 'draft-sop');
+      await steps.showed('draft-sop');
       const draftBriefing = await briefingSent(page, 'Step 2 of 4: Draft SOP');
       // The interview's result, named (it is in this chat), and none of its questions.
       expect(draftBriefing).toContain('Captured process: Month-end close');
@@ -87,7 +89,7 @@ for (const { name, generation, open, approveInText } of sites) {
       await decideGate(page, panel, 'reject', 'REVIEW-COMMENT: say who to tell when it is done.');
 
       // Sent back to Draft SOP: its briefing, with the comment, goes in and out at once.
-      await onStep(panel, 'draft-sop');
+      await steps.showed('draft-sop', 2);
       const redraft = await briefingSent(page, 'Step 2 of 4: Draft SOP', 2);
       expect(redraft).toContain('REVIEW-COMMENT');
       await onStep(panel, 'walkthrough');

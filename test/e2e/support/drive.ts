@@ -1,6 +1,6 @@
 import type { FrameLocator, Page } from '@playwright/test';
 import { composerSelectors, expect, mockState, type MockGeneration } from './mock-sites';
-import { decideInReview } from '../panel-support';
+import { decideInReview, panelFrame } from '../panel-support';
 
 /** Helpers for the driven SOP task (test/e2e/drive-sop.spec.ts and test/bench/sop-drive.bench.ts). */
 
@@ -44,5 +44,32 @@ export async function briefingInComposer(page: Page, panel: FrameLocator, headin
 
 export async function onStep(panel: FrameLocator, stepId: string): Promise<void> {
   await expect(panel.getByTestId('current-step')).toHaveAttribute('data-step-id', stepId, { timeout: 15_000 });
+}
+
+/**
+ * Every step the panel shows as current from now on, in order, recorded in the panel frame as the
+ * view changes. For a step the AI completes on its own (drive mode sends its briefing, the reply
+ * carries the line): it is on screen for a moment only, and a poll of the panel (Playwright's come
+ * up to a second apart) can miss it. `showed(stepId, nth)` waits until the panel had shown it `nth` times.
+ */
+export async function recordStepsShown(page: Page): Promise<{ showed: (stepId: string, nth?: number) => Promise<void> }> {
+  const frame = await panelFrame(page);
+  await frame.evaluate(() => {
+    const scope = window as unknown as { __stepsShown?: string[] };
+    const shown: string[] = [];
+    scope.__stepsShown = shown;
+    const look = () => {
+      const step = document.querySelector('[data-testid="current-step"]')?.getAttribute('data-step-id');
+      if (step && shown.at(-1) !== step) shown.push(step);
+    };
+    look();
+    new MutationObserver(look).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-step-id'] });
+  });
+  const count = async (stepId: string) => (await frame.evaluate(() => (window as unknown as { __stepsShown: string[] }).__stepsShown)).filter((s) => s === stepId).length;
+  return {
+    showed: async (stepId, nth = 1) => {
+      await expect.poll(() => count(stepId), { timeout: 15_000, message: `the panel showed step "${stepId}" ${nth} time(s)` }).toBeGreaterThanOrEqual(nth);
+    },
+  };
 }
 
