@@ -29,6 +29,8 @@ export function panelEarlyPaint(): Plugin {
 export function transformPanelHtml(html: string, path: string): string {
   if (!path.endsWith('/panel/index.html') && !path.endsWith('/panel.html')) return html;
   if (!html.includes(ENTRY)) throw new Error(`panel-early-paint: no "${ENTRY}" in ${path}`);
-  if (![...html.matchAll(STYLESHEET)].length) throw new Error(`panel-early-paint: no stylesheet link in ${path}`);
-  return html.replace(ENTRY, '<script type="module" async crossorigin src=').replace(STYLESHEET, '<link rel="preload" as="style" crossorigin href="$1">');
+  const asyncEntry = html.replace(ENTRY, '<script type="module" async crossorigin src=');
+  const preloaded = asyncEntry.replace(STYLESHEET, '<link rel="preload" as="style" crossorigin href="$1">');
+  if (preloaded === asyncEntry) throw new Error(`panel-early-paint: no stylesheet link in ${path}`);
+  return preloaded;
 }
