@@ -120,6 +120,8 @@ async function panelReady(context: BrowserContext): Promise<void> {
     const frame = page.frames().find((f) => f.url().endsWith('/panel.html'))!;
     const withActions = (await paintedAt(frame, 'current-step')) - start;
     const early = (await paintedAt(frame, 'current-step-early')) - start;
+    // A paint that was not recorded says so, rather than turning the median into NaN (Math.min of NaN is NaN).
+    if (Number.isNaN(withActions)) throw new Error(`navigation ${i + 1}: the panel frame recorded no Element Timing paint of React's current step`);
     interactive.push(withActions);
     painted.push(Number.isNaN(early) ? withActions : Math.min(early, withActions));
     // Where the time goes: the frame's own navigation start, its script running, the tab's answer, the task's detail.
