@@ -3,6 +3,7 @@ import tailwindcss from '@tailwindcss/vite';
 import { visualizer } from 'rollup-plugin-visualizer';
 import { defineConfig } from 'wxt';
 import { panelEarlyPaint } from './scripts/panel-early-paint';
+import { pouchdbWithoutEval } from './scripts/pouchdb-without-eval';
 import { wxtStartupCrashLog } from './scripts/wxt-startup-crash-log';
 import { zodWithoutEvalProbe } from './scripts/zod-without-eval-probe';
 
@@ -12,9 +13,9 @@ export default defineConfig({
   modules: ['@wxt-dev/module-react'],
   imports: false,
   vite: () => ({
-    // No `Function("")` probe in the shipped Zod (DANGEROUS_EVAL in web-ext lint), the panel's entry
+    // No `Function` in the shipped Zod and PouchDB (DANGEROUS_EVAL in web-ext lint), the panel's entry
     // script `async` and its stylesheet not blocking the early paint, no unused logger in the content script: see each plugin.
-    plugins: [tailwindcss(), zodWithoutEvalProbe(), panelEarlyPaint(), wxtStartupCrashLog()],
+    plugins: [tailwindcss(), zodWithoutEvalProbe(), pouchdbWithoutEval(), panelEarlyPaint(), wxtStartupCrashLog()],
     // The content script's lifetime is ours, not WXT's (smaller, and a page cannot stop it by forging
     // WXT's restart event): see lib/content/lifetime.ts.
     resolve: {
