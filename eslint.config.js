@@ -26,6 +26,10 @@ export default tseslint.config(
           selector: "MemberExpression[property.name='innerHTML'][parent.type='AssignmentExpression']",
           message: 'No innerHTML: captured and imported content is untrusted (DESIGN.md, Security model).',
         },
+        {
+          selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']",
+          message: 'No dangerouslySetInnerHTML: captured and imported content is untrusted (DESIGN.md, Security model).',
+        },
       ],
     },
   },
