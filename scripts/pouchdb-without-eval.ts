@@ -1,4 +1,5 @@
 import type { Plugin } from 'vite';
+import { patchDependency } from './patch-dependency';
 
 /**
  * PouchDB turns JavaScript source kept in documents into functions with `Function` (`scopeEval` in
@@ -21,27 +22,13 @@ export const SCOPE_EVAL_REFUSAL = 'ConvOps runs no code from documents (a design
 const POUCHDB_MODULE = /[\\/]pouchdb-browser[\\/]lib[\\/]index(\.es)?\.js$/;
 
 export function pouchdbWithoutEval(): Plugin {
-  let replaced = false;
-  return {
+  return patchDependency({
     name: 'convops:pouchdb-without-eval',
-    enforce: 'pre',
-    buildStart() {
-      replaced = false;
-    },
-    transform(code, id) {
-      if (!POUCHDB_MODULE.test(id.split('?')[0] ?? '')) return null;
-      if (!POUCHDB_SCOPE_EVAL.test(code)) this.error('pouchdb-browser: scopeEval was not found; update scripts/pouchdb-without-eval.ts for this PouchDB version');
-      replaced = true;
-      return {
-        code: code.replace(POUCHDB_SCOPE_EVAL, `function scopeEval() {\n  throw new Error(${JSON.stringify(SCOPE_EVAL_REFUSAL)});\n}`),
-        map: null,
-      };
-    },
-    buildEnd() {
-      // A build that bundles PouchDB must have gone through the replacement.
-      if (!replaced && this.getModuleIds && [...this.getModuleIds()].some((id) => POUCHDB_MODULE.test(id))) {
-        this.error('PouchDB was bundled without its scopeEval being replaced');
-      }
-    },
-  };
+    file: POUCHDB_MODULE,
+    bundled: POUCHDB_MODULE,
+    find: POUCHDB_SCOPE_EVAL,
+    replacement: `function scopeEval() {\n  throw new Error(${JSON.stringify(SCOPE_EVAL_REFUSAL)});\n}`,
+    notFound: 'pouchdb-browser: scopeEval was not found; update scripts/pouchdb-without-eval.ts for this PouchDB version',
+    notReplaced: 'PouchDB was bundled without its scopeEval being replaced',
+  });
 }

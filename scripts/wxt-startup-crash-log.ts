@@ -1,4 +1,5 @@
 import type { Plugin } from 'vite';
+import { patchDependency } from './patch-dependency';
 
 /**
  * WXT's content-script entry wrapper brings its own logger for one call, the crash at start-up. In a
@@ -14,13 +15,13 @@ export const WXT_STARTUP_CRASH_CALL = /logger\.error\((`The content script "\$\{
 const WRAPPER = /^\0virtual:wxt-content-script-(isolated|main)-world-entrypoint$/;
 
 export function wxtStartupCrashLog(): Plugin {
-  return {
+  return patchDependency({
     name: 'convops:wxt-startup-crash-log',
-    enforce: 'pre',
-    transform(code, id) {
-      if (!WRAPPER.test(id.split('?')[0] ?? '')) return null;
-      if (!WXT_STARTUP_CRASH_CALL.test(code)) this.error(`${id}: WXT's start-up crash log was not found; update scripts/wxt-startup-crash-log.ts for this WXT version`);
-      return { code: code.replace(WXT_STARTUP_CRASH_CALL, 'console.error($1, err);'), map: null };
-    },
-  };
+    file: WRAPPER,
+    bundled: WRAPPER,
+    find: WXT_STARTUP_CRASH_CALL,
+    replacement: 'console.error($1, err);',
+    notFound: "WXT's content-script wrapper: the start-up crash log was not found; update scripts/wxt-startup-crash-log.ts for this WXT version",
+    notReplaced: "WXT's content-script wrapper was bundled without its start-up crash log being replaced",
+  });
 }

@@ -1,4 +1,5 @@
 import type { Plugin } from 'vite';
+import { patchDependency } from './patch-dependency';
 
 /**
  * Zod 4 compiles object parsers with `new Function` when it can, and finds out whether it can by
@@ -15,24 +16,14 @@ import type { Plugin } from 'vite';
 export const ZOD_EVAL_PROBE = /export const allowsEval = \/\* @__PURE__\*\/ cached\(\(\) => \{[\s\S]*?new F\(""\);[\s\S]*?\n\}\);/;
 
 export function zodWithoutEvalProbe(): Plugin {
-  let replaced = false;
-  return {
+  return patchDependency({
     name: 'convops:zod-without-eval-probe',
-    enforce: 'pre',
-    buildStart() {
-      replaced = false;
-    },
-    transform(code, id) {
-      if (!/[\\/]zod[\\/]v4[\\/]core[\\/]util\.js$/.test(id.split('?')[0] ?? '')) return null;
-      if (!ZOD_EVAL_PROBE.test(code)) this.error('zod/v4/core/util.js: the allowsEval probe was not found; update scripts/zod-without-eval-probe.ts for this Zod version');
-      replaced = true;
-      return { code: code.replace(ZOD_EVAL_PROBE, '// The extension CSP forbids eval: no probe (scripts/zod-without-eval-probe.ts).\nexport const allowsEval = { value: false };'), map: null };
-    },
-    buildEnd() {
-      // A build that bundles Zod must have gone through the replacement (the content script has no Zod).
-      if (!replaced && this.getModuleIds && [...this.getModuleIds()].some((id) => /[\\/]zod[\\/]v4[\\/]core[\\/]/.test(id))) {
-        this.error('Zod was bundled without its allowsEval probe being replaced');
-      }
-    },
-  };
+    file: /[\\/]zod[\\/]v4[\\/]core[\\/]util\.js$/,
+    // The content script has no Zod; every other build that bundles Zod goes through util.js.
+    bundled: /[\\/]zod[\\/]v4[\\/]core[\\/]/,
+    find: ZOD_EVAL_PROBE,
+    replacement: '// The extension CSP forbids eval: no probe (scripts/zod-without-eval-probe.ts).\nexport const allowsEval = { value: false };',
+    notFound: 'zod/v4/core/util.js: the allowsEval probe was not found; update scripts/zod-without-eval-probe.ts for this Zod version',
+    notReplaced: 'Zod was bundled without its allowsEval probe being replaced',
+  });
 }
