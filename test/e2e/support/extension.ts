@@ -1,4 +1,4 @@
-import { chromium, test as base, type BrowserContext, type Worker } from '@playwright/test';
+import { chromium, test as base, type BrowserContext, type ConsoleMessage, type Page, type Worker } from '@playwright/test';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -107,22 +107,39 @@ export const test = base.extend<{ context: BrowserContext; serviceWorker: Worker
     await launched.close();
   },
   serviceWorker: async ({ context }, use, testInfo) => {
-    // What the worker said (the conductor's reasons for waiting, errors), shown when a test fails:
-    // a flake on a loaded CI machine is explained by its log, not guessed at.
+    // What the worker and the extension's own pages said (the conductor's reasons for waiting, errors),
+    // shown when a test fails: a flake on a loaded CI machine is explained by its log, not guessed at.
     const lines: string[] = [];
-    const listen = (worker: Worker) =>
-      worker.on('console', (message) => {
-        lines.push(`${new Date().toISOString().slice(11, 23)} ${message.type()} ${message.text()}`);
-        if (lines.length > 300) lines.shift();
-      });
+    const record = (from: string, message: ConsoleMessage) => {
+      lines.push(`${new Date().toISOString().slice(11, 23)} ${from} ${message.type()} ${message.text()}`);
+      if (lines.length > 300) lines.shift();
+    };
+    const listen = (worker: Worker) => worker.on('console', (message) => record('worker', message));
+    // Options, review window, popup and the panel frame: only what the extension's code logged, not the site's.
+    const ours = (url: string) => url.startsWith('chrome-extension://');
+    const onPageConsole = (message: ConsoleMessage) => {
+      const page = message.page();
+      const url = ours(message.location().url) ? message.location().url : (page?.url() ?? '');
+      if (ours(url)) record(new URL(url).pathname, message);
+    };
+    const watched: Page[] = [];
+    const listenPage = (page: Page) => {
+      watched.push(page);
+      page.on('console', onPageConsole);
+    };
     const worker = await extensionServiceWorker(context);
     listen(worker);
     context.on('serviceworker', listen);
+    context.pages().forEach(listenPage);
+    context.on('page', listenPage);
     await use(worker);
     context.off('serviceworker', listen);
+    context.off('page', listenPage);
+    // A browser shared by the file's tests keeps its first pages: the next test listens afresh.
+    for (const page of watched) page.off('console', onPageConsole);
     if (testInfo.status !== testInfo.expectedStatus && lines.length) {
-      await testInfo.attach('service-worker-console', { body: lines.join('\n'), contentType: 'text/plain' });
-      console.log(`--- service worker console (${testInfo.title}) ---\n${lines.slice(-60).join('\n')}`);
+      await testInfo.attach('extension-console', { body: lines.join('\n'), contentType: 'text/plain' });
+      console.log(`--- the extension's console: worker and pages (${testInfo.title}) ---\n${lines.slice(-60).join('\n')}`);
     }
   },
   extensionId: async ({ serviceWorker }, use) => {
