@@ -20,6 +20,9 @@ export interface DependencyPatch {
  * rather than ship the dependency unchanged: when the piece is not found (an update moved it), or when
  * the dependency was bundled and its file never came through.
  */
+/** A module id without its query (WXT's wrapper ids carry the entry after `?`): what `file` and `bundled` are matched on. */
+const withoutQuery = (id: string) => id.split('?')[0] ?? '';
+
 export function patchDependency(patch: DependencyPatch): Plugin {
   let replaced = false;
   return {
@@ -29,13 +32,13 @@ export function patchDependency(patch: DependencyPatch): Plugin {
       replaced = false;
     },
     transform(code, id) {
-      if (!patch.file.test(id.split('?')[0] ?? '')) return null;
+      if (!patch.file.test(withoutQuery(id))) return null;
       if (!patch.find.test(code)) this.error(patch.notFound);
       replaced = true;
       return { code: code.replace(patch.find, patch.replacement), map: null };
     },
     buildEnd() {
-      if (!replaced && this.getModuleIds && [...this.getModuleIds()].some((id) => patch.bundled.test(id))) this.error(patch.notReplaced);
+      if (!replaced && this.getModuleIds && [...this.getModuleIds()].some((id) => patch.bundled.test(withoutQuery(id)))) this.error(patch.notReplaced);
     },
   };
 }
