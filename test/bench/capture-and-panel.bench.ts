@@ -131,8 +131,9 @@ async function panelReady(context: BrowserContext): Promise<void> {
     const recorded = [early, withActions].filter((at) => !Number.isNaN(at));
     if (recorded.length === 0) unrecorded += 1;
     else {
-      painted.push(Math.min(...recorded));
-      aboveFloor.push(Math.min(...recorded) - floor[i]!.fromNavigation);
+      const first = Math.min(...recorded);
+      painted.push(first);
+      aboveFloor.push(first - floor[i]!.fromNavigation);
     }
     if (Number.isNaN(withActions)) interactiveUnrecorded += 1;
     else interactive.push(withActions);

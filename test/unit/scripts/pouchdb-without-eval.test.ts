@@ -2,12 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pouchdbWithoutEval, SCOPE_EVAL_REFUSAL } from '@/scripts/pouchdb-without-eval';
-
-type Transform = (this: { error: (message: string) => never }, code: string, id: string) => { code: string } | null;
+import { transformWith } from '../support/vite-plugin-hooks';
 
 const pouchdbLib = path.join(path.dirname(createRequire(import.meta.url).resolve('pouchdb-browser/package.json')), 'lib');
-const context = { error: (message: string): never => { throw new Error(message); } };
-const transform = (code: string, id: string) => (pouchdbWithoutEval().transform as Transform).call(context, code, id);
+const transform = (code: string, id: string) => transformWith(pouchdbWithoutEval(), code, id);
 
 /** The module's `scopeEval`, as the bundle would define it, with what it needs to run. */
 function scopeEvalOf(code: string): (source: string, scope: Record<string, unknown>) => unknown {

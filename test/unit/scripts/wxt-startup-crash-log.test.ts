@@ -1,15 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { wxtStartupCrashLog } from '@/scripts/wxt-startup-crash-log';
-
-type Transform = (this: { error: (message: string) => never }, code: string, id: string) => { code: string } | null;
+import { transformWith } from '../support/vite-plugin-hooks';
 
 // The installed WXT's wrapper (its package exports neither the file nor package.json).
 const wrapperFile = path.resolve(import.meta.dirname, '../../../node_modules/wxt/dist/virtual/content-script-isolated-world-entrypoint.mjs');
 // The id WXT gives the wrapper of one content script entry.
 const wrapperId = '\0virtual:wxt-content-script-isolated-world-entrypoint?/repo/entrypoints/chatgpt.content/index.ts';
-const context = { error: (message: string): never => { throw new Error(message); } };
-const transform = (code: string, id: string) => (wxtStartupCrashLog().transform as Transform).call(context, code, id);
+const transform = (code: string, id: string) => transformWith(wxtStartupCrashLog(), code, id);
 
 describe('the build step that drops WXT’s content-script logger', () => {
   it('sends the installed WXT wrapper’s start-up crash to console.error, leaving its logger unused', () => {

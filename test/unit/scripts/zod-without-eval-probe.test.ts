@@ -2,12 +2,10 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { zodWithoutEvalProbe } from '@/scripts/zod-without-eval-probe';
-
-type Transform = (this: { error: (message: string) => never }, code: string, id: string) => { code: string } | null;
+import { transformWith } from '../support/vite-plugin-hooks';
 
 const zodUtil = path.join(path.dirname(createRequire(import.meta.url).resolve('zod/package.json')), 'v4', 'core', 'util.js');
-const context = { error: (message: string): never => { throw new Error(message); } };
-const transform = (code: string, id: string) => (zodWithoutEvalProbe().transform as Transform).call(context, code, id);
+const transform = (code: string, id: string) => transformWith(zodWithoutEvalProbe(), code, id);
 
 describe('the build step that removes Zod’s eval probe', () => {
   it('replaces the installed Zod’s Function("") probe with a constant false', () => {
